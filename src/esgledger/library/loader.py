@@ -1,0 +1,414 @@
+"""Load and check the indicator library: data files in, a :class:`Library` or problems out.
+
+Loading is one function from files to ``(library, problems)``; a library with any error is
+never returned half-loaded (:func:`load_library` raises :class:`LibraryError` instead).
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+from pydantic import ValidationError
+
+from esgledger.model.errors import EsgledgerError, Location, Problem, ProblemList
+from esgledger.model.formula import FormulaError, Node, Ref, parse
+from esgledger.model.units import UNITS, UnitError
+from esgledger.library.schema import Dimension, Indicator, Topic
+
+FRAMEWORK_FILES = {
+    "szse17": ("szse17.csv", "article_no"),
+    "gri": ("gri.csv", "code"),
+    "cass": ("cass_esg6.csv", "code"),
+    "issb_s2": ("issb_s2.csv", "code"),
+    "sasb": ("sasb_em_mm.csv", "code"),
+    "sdg": ("sdgs.csv", "sdg"),
+}
+FRAMEWORK_NAMES = {
+    "szse17": {"zh": "深交所《上市公司自律监管指引第17号——可持续发展报告》", "en": "SZSE Guideline No.17"},
+    "gri": {"zh": "GRI 可持续发展报告标准", "en": "GRI Standards"},
+    "cass": {"zh": "中国企业可持续发展报告指南 CASS-ESG 6.0", "en": "CASS-ESG 6.0"},
+    "issb_s2": {"zh": "IFRS S2 气候相关披露", "en": "IFRS S2"},
+    "sasb": {"zh": "SASB 金属与采矿", "en": "SASB Metals & Mining"},
+    "sdg": {"zh": "联合国可持续发展目标", "en": "UN SDGs"},
+}
+
+
+class LibraryError(EsgledgerError, ValueError):
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = ProblemList(problems)
+        super().__init__("\n".join(p.render("en") for p in self.problems[:30]))
+
+
+@dataclass(frozen=True)
+class FrameworkCode:
+    framework: str
+    code: str
+    title: str
+    confidence: str
+    row: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A YAML loader that records the line of every mapping as ``__line__``."""
+
+
+def _construct_mapping(loader, node, deep=False):
+    mapping = yaml.SafeLoader.construct_mapping(loader, node, deep=True)
+    mapping["__line__"] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _strip_lines(obj: Any) -> Any:
+    if isinstance(obj, dict):
+        return {k: _strip_lines(v) for k, v in obj.items() if k != "__line__"}
+    if isinstance(obj, list):
+        return [_strip_lines(v) for v in obj]
+    return obj
+
+
+@dataclass
+class Library:
+    """The loaded indicator library: indicators, topics, dimensions and framework tables."""
+
+    indicators: dict[str, Indicator]
+    topics: dict[str, Topic]
+    dimensions: dict[str, Dimension]
+    frameworks: dict[str, dict[str, FrameworkCode]]
+    formulas: dict[str, Node]
+    checks: dict[str, Node]
+    origin: dict[str, str]  # indicator code -> "file:line"
+    rules: list[dict] = field(default_factory=list)  # the cross-indicator rule pack
+    fingerprint: str = ""  # sha256 of every file read: a calculation run records it
+
+    def closure(self, changed: set[str]) -> set[str]:
+        """``changed`` and every indicator whose value depends on them (formulas reading them,
+        weighted means weighted by them), transitively."""
+        deps = self.dependents()
+        for code, ind in self.indicators.items():
+            if ind.weight:
+                deps.setdefault(ind.weight, set()).add(code)
+        out = set(changed)
+        todo = list(changed)
+        while todo:
+            for d in deps.get(todo.pop(), ()):
+                if d not in out:
+                    out.add(d)
+                    todo.append(d)
+        return out
+
+    def __contains__(self, code: str) -> bool:
+        return code in self.indicators
+
+    def __getitem__(self, code: str) -> Indicator:
+        return self.indicators[code]
+
+    def get(self, code: str) -> Indicator | None:
+        return self.indicators.get(code)
+
+    def framework_refs(self, ind: Indicator) -> dict[str, list[FrameworkCode]]:
+        out: dict[str, list[FrameworkCode]] = {}
+        for fw in FRAMEWORK_FILES:
+            codes = getattr(ind.frameworks, fw)
+            out[fw] = [self.frameworks[fw][str(c)] for c in codes]
+        return out
+
+    def dependents(self) -> dict[str, set[str]]:
+        """indicator -> the formula indicators that read it."""
+        deps: dict[str, set[str]] = {}
+        for code, node in self.formulas.items():
+            for r in node.refs():
+                deps.setdefault(r.indicator, set()).add(code)
+        return deps
+
+    def formula_order(self) -> list[str]:
+        """Formula indicators in an order where inputs come before what reads them."""
+        order: list[str] = []
+        seen: set[str] = set()
+
+        def visit(code: str) -> None:
+            if code in seen:
+                return
+            seen.add(code)
+            for r in self.formulas[code].refs():
+                if r.indicator in self.formulas:
+                    visit(r.indicator)
+            order.append(code)
+
+        for code in self.formulas:
+            visit(code)
+        return order
+
+    def dimension_member_label(self, dim: str, member: str, lang: str) -> str:
+        d = self.dimensions.get(dim)
+        if d is None:
+            return member
+        for m in d.members:
+            if m.code == member:
+                return m.name.get(lang)
+        return member
+
+    def resolve_member(self, dim: str, text: str) -> str | None:
+        """A dimension member code from its code or its zh/en name."""
+        d = self.dimensions.get(dim)
+        if d is None:
+            return None
+        t = str(text).strip()
+        for m in d.members:
+            if t in (m.code, m.name.zh, m.name.en) or t.lower() == m.name.en.lower():
+                return m.code
+        return None
+
+
+# --------------------------------------------------------------------------------------
+def _read_frameworks(root) -> dict[str, dict[str, FrameworkCode]]:
+    out: dict[str, dict[str, FrameworkCode]] = {}
+    for fw, (fname, key) in FRAMEWORK_FILES.items():
+        text = root.joinpath("frameworks", fname).read_text(encoding="utf-8")
+        table: dict[str, FrameworkCode] = {}
+        for row in csv.DictReader(io.StringIO(text)):
+            code = row[key].strip()
+            title = (row.get("title") or row.get("topic_en") or row.get("name_en")
+                     or row.get("title_en") or row.get("metric") or "")
+            table[code] = FrameworkCode(fw, code, title, (row.get("confidence") or "R").strip(), row)
+        out[fw] = table
+    return out
+
+
+def _yaml_items(text: str, fname: str, section: str, problems: ProblemList) -> list[dict]:
+    try:
+        doc = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problems.append(Problem("ESG-LIB-001", Location(file=fname, line=(mark.line + 1) if mark else None),
+                                {"expected": "YAML", "found": getattr(exc, "problem", str(exc))}))
+        return []
+    if not isinstance(doc, dict) or not isinstance(doc.get(section), list):
+        problems.append(Problem("ESG-LIB-001", Location(file=fname, line=1),
+                                {"expected": f"a mapping with a list '{section}'", "found": type(doc).__name__}))
+        return []
+    return [item for item in doc[section]]
+
+
+def _validate(model, item: Any, fname: str, problems: ProblemList):
+    line = item.get("__line__") if isinstance(item, dict) else None
+    if not isinstance(item, dict):
+        problems.append(Problem("ESG-LIB-002", Location(file=fname, line=line),
+                                {"field": "-", "expected": "a mapping", "found": repr(item)[:60]}))
+        return None
+    try:
+        return model.model_validate(_strip_lines(item)), line
+    except ValidationError as exc:
+        for err in exc.errors():
+            fld = ".".join(str(p) for p in err["loc"])
+            problems.append(Problem("ESG-LIB-002", Location(file=fname, line=line, field=item.get("code")),
+                                    {"field": fld, "expected": err["msg"],
+                                     "found": repr(err.get("input"))[:60]}))
+        return None
+
+
+def load_library_from(root, extra_dirs: Iterable[Path] = ()) -> tuple[Library | None, ProblemList]:
+    """Load the library from ``root`` (a Traversable with ``indicators/*.yaml``,
+    ``topics.yaml``, ``dimensions.yaml`` and ``frameworks/``) plus user folders."""
+    problems = ProblemList()
+    frameworks = _read_frameworks(root)
+
+    dimensions: dict[str, Dimension] = {}
+    for item in _yaml_items(root.joinpath("dimensions.yaml").read_text(encoding="utf-8"),
+                            "dimensions.yaml", "dimensions", problems):
+        got = _validate(Dimension, item, "dimensions.yaml", problems)
+        if got:
+            dimensions[got[0].code] = got[0]
+    topics: dict[str, Topic] = {}
+    for item in _yaml_items(root.joinpath("topics.yaml").read_text(encoding="utf-8"),
+                            "topics.yaml", "topics", problems):
+        got = _validate(Topic, item, "topics.yaml", problems)
+        if got:
+            topics[got[0].code] = got[0]
+
+    files: list[tuple[str, str]] = []
+    digest = hashlib.sha256()
+    for name in ("dimensions.yaml", "topics.yaml", "rules.yaml"):
+        digest.update(root.joinpath(name).read_bytes())
+    ind_dir = root.joinpath("indicators")
+    for entry in sorted(ind_dir.iterdir(), key=lambda p: p.name):
+        if entry.name.endswith(".yaml"):
+            files.append((f"indicators/{entry.name}", entry.read_text(encoding="utf-8")))
+    rules = _yaml_items(root.joinpath("rules.yaml").read_text(encoding="utf-8"), "rules.yaml", "rules", problems)
+    for d in extra_dirs:
+        for p in sorted(Path(d).glob("*.yaml")):
+            if p.name == "rules.yaml":  # a workspace's own rule pack
+                rules += _yaml_items(p.read_text(encoding="utf-8"), str(p), "rules", problems)
+            else:
+                files.append((str(p), p.read_text(encoding="utf-8")))
+
+    indicators: dict[str, Indicator] = {}
+    origin: dict[str, str] = {}
+    for fname, text in files:
+        digest.update(fname.encode() + b"\0" + text.encode())
+        for item in _yaml_items(text, fname, "indicators", problems):
+            got = _validate(Indicator, item, fname, problems)
+            if not got:
+                continue
+            ind, line = got
+            where = f"{fname}:{line}"
+            if ind.code in indicators:
+                problems.append(Problem("ESG-LIB-003", Location(file=fname, line=line),
+                                        {"found": ind.code, "first": origin[ind.code]}))
+                continue
+            indicators[ind.code] = ind
+            origin[ind.code] = where
+
+    formulas: dict[str, Node] = {}
+    checks: dict[str, Node] = {}
+    for code, ind in indicators.items():
+        fname, _, line = origin[code].rpartition(":")
+        loc = Location(file=fname, line=int(line), field=code)
+        _check_indicator(ind, loc, topics, dimensions, frameworks, problems)
+        if ind.kind == "formula":
+            node = _parse_formula(ind.formula, loc, problems)
+            if node is not None:
+                formulas[code] = node
+        if ind.check is not None:
+            node = _parse_formula(ind.check.formula, loc, problems)
+            if node is not None:
+                checks[code] = node
+    for code, node in list(formulas.items()) + list(checks.items()):
+        fname, _, line = origin[code].rpartition(":")
+        loc = Location(file=fname, line=int(line), field=code)
+        _check_formula(indicators[code], node, loc, indicators, problems)
+    _check_cycles(formulas, origin, problems)
+
+    if problems.errors:
+        return None, problems
+    for r in rules:
+        for key in ("target", "indicator"):
+            if isinstance(r, dict) and r.get(key) not in indicators:
+                problems.append(Problem("ESG-LIB-006", Location(file="rules.yaml", line=r.get("__line__")), {
+                    "formula": r.get("code"), "found": r.get(key)}))
+    if problems.errors:
+        return None, problems
+    return (Library(indicators, topics, dimensions, frameworks, formulas, checks, origin,
+                    [_strip_lines(r) for r in rules], digest.hexdigest()), problems)
+
+
+def _check_indicator(ind, loc, topics, dimensions, frameworks, problems) -> None:
+    def bad(fld, expected, found):
+        problems.append(Problem("ESG-LIB-002", loc, {"field": fld, "expected": expected, "found": found}))
+
+    if ind.topic not in topics:
+        bad("topic", "a topic of topics.yaml", ind.topic)
+    if ind.value_type == "number":
+        if ind.unit is None:
+            bad("unit", "a unit for a number indicator", "none")
+        elif not UNITS.is_known(ind.unit):
+            problems.append(Problem("ESG-LIB-008", loc, {"found": ind.unit}))
+    elif not ind.values:
+        bad("values", "the allowed values of a category indicator", "none")
+    for d in ind.dimensions:
+        if d not in dimensions:
+            bad("dimensions", "a dimension of dimensions.yaml", d)
+    if ind.kind == "formula" and not ind.formula:
+        bad("formula", "a formula for kind formula", "none")
+    if ind.kind != "formula" and ind.formula:
+        bad("kind", "formula (a formula is given)", ind.kind)
+    if ind.kind == "method" and not ind.method:
+        bad("method", "the methodology that computes it", "none")
+    if ind.aggregation == "weighted_mean" and not ind.weight:
+        bad("weight", "a weighting indicator for weighted_mean", "none")
+    if ind.aggregation == "recompute" and ind.kind != "formula":
+        bad("aggregation", "recompute only for formula indicators", ind.kind)
+    for fw in FRAMEWORK_FILES:
+        for c in getattr(ind.frameworks, fw):
+            if str(c) not in frameworks[fw]:
+                problems.append(Problem("ESG-LIB-004", loc, {"framework": fw, "found": c}))
+
+
+def _parse_formula(text: str, loc: Location, problems: ProblemList) -> Node | None:
+    try:
+        return parse(text)
+    except FormulaError as exc:
+        problems.append(Problem("ESG-LIB-005", loc, {"formula": text, "found": str(exc)}))
+        return None
+
+
+def _check_formula(ind, node, loc, indicators, problems) -> None:
+    text = ind.formula if ind.kind == "formula" else ind.check.formula
+    ok = True
+    for r in node.refs():
+        target = indicators.get(r.indicator)
+        if target is None:
+            problems.append(Problem("ESG-LIB-006", loc, {"formula": text, "found": r.indicator}))
+            ok = False
+            continue
+        for k, _v in r.dims:
+            if k not in target.dimensions:
+                problems.append(Problem("ESG-LIB-006", loc, {"formula": text, "found": f"{r.indicator}[{k}]"}))
+                ok = False
+        if target.value_type != "number":
+            problems.append(Problem("ESG-LIB-007", loc, {"formula": text, "found": "category",
+                                                           "expected": ind.unit}))
+            ok = False
+    if not ok or ind.unit is None or not UNITS.is_known(ind.unit):
+        return
+    try:
+        q = node.apply(lambda r: UNITS.quantity(indicators[r.indicator].unit),
+                       lambda n: UNITS.ureg.Quantity(n))
+        target = UNITS.quantity(ind.unit)
+        if getattr(q, "dimensionality", {}) != target.dimensionality:
+            raise UnitError("incompatible", str(getattr(q, "units", q)), ind.unit)
+    except Exception as exc:  # pint DimensionalityError or UnitError
+        found = str(getattr(exc, "unit", "")) or type(exc).__name__
+        problems.append(Problem("ESG-LIB-007", loc, {"formula": text, "found": found, "expected": ind.unit}))
+
+
+def _check_cycles(formulas: dict[str, Node], origin: dict[str, str], problems: ProblemList) -> None:
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(code: str) -> bool:
+        state[code] = 1
+        stack.append(code)
+        for r in formulas[code].refs():
+            if r.indicator not in formulas:
+                continue
+            s = state.get(r.indicator, 0)
+            if s == 1:
+                cyc = stack[stack.index(r.indicator):] + [r.indicator]
+                fname, _, line = origin[code].rpartition(":")
+                problems.append(Problem("ESG-LIB-009", Location(file=fname, line=int(line), field=code),
+                                        {"found": " -> ".join(cyc)}))
+                return True
+            if s == 0 and visit(r.indicator):
+                return True
+        stack.pop()
+        state[code] = 2
+        return False
+
+    for code in formulas:
+        if state.get(code, 0) == 0:
+            if visit(code):
+                return
+
+
+_CACHE: dict[tuple, Library] = {}
+
+
+def load_library(extra_dirs: Iterable[Path] = ()) -> Library:
+    """The shipped library (plus a workspace's own indicator files); raises LibraryError."""
+    key = tuple(str(p) for p in extra_dirs)
+    if key not in _CACHE:
+        root = resources.files("esgledger.library").joinpath("data")
+        lib, problems = load_library_from(root, extra_dirs)
+        if lib is None:
+            raise LibraryError(problems.errors)
+        _CACHE[key] = lib
+    return _CACHE[key]

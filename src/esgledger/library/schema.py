@@ -1,0 +1,95 @@
+"""The typed shape of the indicator library's data files (pydantic v2, frozen)."""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+_CODE = r"^[a-z][a-z0-9_]*$"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Text(_Frozen):
+    zh: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+class Validation(_Frozen):
+    min: float | None = None
+    max: float | None = None
+    integer: bool = False
+    change_threshold_pct: float | None = Field(
+        default=None, description="warn when the value changes from last year by more than this")
+
+
+class Frameworks(_Frozen):
+    szse17: list[int] = []          # article numbers of SZSE No.17 (= SSE No.14 numbering)
+    gri: list[str] = []              # GRI disclosure codes, e.g. "305-1"
+    cass: list[str] = []             # CASS-ESG 6.0 codes (level 2 inferred where not public)
+    issb_s2: list[str] = []          # IFRS S2 paragraphs, e.g. "29(a)(i)"
+    sasb: list[str] = []             # SASB EM-MM codes
+    sdg: list[int] = []
+
+
+class AsReportedCheck(_Frozen):
+    """A published figure that is input as reported but should equal a formula (ESG-VAL-002)."""
+
+    formula: str
+    tolerance: float = 0.0  # absolute, in the indicator's unit, after rounding at its precision
+
+
+class Indicator(_Frozen):
+    code: str = Field(pattern=_CODE)
+    name: Text
+    definition: Text | None = None
+    dimension: Literal["E", "S", "G"]
+    topic: str
+    unit: str | None = None
+    value_type: Literal["number", "category"] = "number"
+    values: list[str] = []                    # allowed values of a category indicator
+    kind: Literal["input", "formula", "method"] = "input"
+    formula: str | None = None
+    method: str | None = None                 # methodology that computes it (calc engine)
+    aggregation: Literal["sum", "recompute", "weighted_mean", "not_additive"] = "sum"
+    weight: str | None = None                 # weighting indicator for weighted_mean
+    dimensions: list[str] = []
+    breakdown_sums: bool = True               # members of each dimension add up to the total
+    precision: int = Field(default=2, ge=0, le=8)
+    frequency: Literal["annual", "monthly"] = "annual"
+    process_types: list[str] = []             # empty: applies to every entity
+    validation: Validation = Validation()
+    check: AsReportedCheck | None = None
+    frameworks: Frameworks = Frameworks()
+
+    @field_validator("formula")
+    @classmethod
+    def _strip(cls, v: str | None) -> str | None:
+        return v.strip() if isinstance(v, str) else v
+
+    def label(self, lang: str) -> str:
+        return self.name.get(lang)
+
+
+class Member(_Frozen):
+    code: str = Field(pattern=r"^[a-z0-9][a-z0-9_]*$")
+    name: Text
+
+
+class Dimension(_Frozen):
+    code: str = Field(pattern=_CODE)
+    name: Text
+    members: list[Member]
+
+
+class Topic(_Frozen):
+    code: str = Field(pattern=_CODE)
+    name: Text
+    dimension: Literal["E", "S", "G"]
+    szse17_topic: int | None = None      # index topic number 1–21 of SZSE No.17's appendix
+    szse17: list[int] = []               # articles that the topic answers

@@ -1,0 +1,414 @@
+"""Problems (errors and warnings) as values with a location.
+
+Every problem a user can meet has a stable code in one catalogue, a severity, a title and
+a message template in zh-CN and English. Bad user data never raises out of an import: each
+problem becomes a :class:`Problem` naming where it came from (file, sheet and cell; line;
+field) and what was expected.
+
+>>> p = Problem("ESG-IMPORT-006", Location(file="facts.csv", line=3, column="value"),
+...             {"found": "abc"})
+>>> p.render("en")
+'facts.csv:3 [value]: ESG-IMPORT-006 value is not a number: found "abc", expected a decimal number'
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Iterable, Iterator
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Spec:
+    code: str
+    severity: Severity
+    title_en: str
+    title_zh: str
+    template_en: str
+    template_zh: str
+
+
+def _spec(code, severity, title_en, title_zh, template_en, template_zh):
+    return code, Spec(code, Severity(severity), title_en, title_zh, template_en, template_zh)
+
+
+CATALOGUE: dict[str, Spec] = dict([
+    # --- indicator library and other shipped data files -------------------------------
+    _spec("ESG-LIB-001", "error", "malformed library file", "库文件格式错误",
+          "the file cannot be read as {expected}: {found}",
+          "无法按{expected}读取该文件：{found}"),
+    _spec("ESG-LIB-002", "error", "invalid library entry", "库条目无效",
+          "field {field}: expected {expected}, found {found}",
+          "字段 {field}：应为 {expected}，实际为 {found}"),
+    _spec("ESG-LIB-003", "error", "duplicate code", "代码重复",
+          "code {found} is defined twice (first at {first})",
+          "代码 {found} 重复定义（首次出现在 {first}）"),
+    _spec("ESG-LIB-004", "error", "unknown framework reference", "未知的框架引用",
+          "{framework} has no code {found}",
+          "{framework} 中不存在代码 {found}"),
+    _spec("ESG-LIB-005", "error", "formula cannot be parsed", "公式无法解析",
+          "formula {formula}: {found}",
+          "公式 {formula}：{found}"),
+    _spec("ESG-LIB-006", "error", "formula names an unknown indicator or dimension",
+          "公式引用了未知的指标或维度",
+          "formula {formula}: {found} is not in the library",
+          "公式 {formula}：库中不存在 {found}"),
+    _spec("ESG-LIB-007", "error", "formula unit does not fit", "公式单位不匹配",
+          "formula {formula} gives {found}, which cannot be expressed in {expected}",
+          "公式 {formula} 的结果单位为 {found}，无法换算为 {expected}"),
+    _spec("ESG-LIB-008", "error", "unknown unit", "未知单位",
+          "unit {found} is not known",
+          "单位 {found} 无法识别"),
+    _spec("ESG-LIB-009", "error", "formulas depend on each other in a cycle", "公式循环依赖",
+          "cycle: {found}", "循环依赖：{found}"),
+    # --- entity tree ------------------------------------------------------------------
+    _spec("ESG-ENT-001", "error", "entity tree has a cycle", "组织树存在循环",
+          "entity {entity} is its own ancestor: {found}",
+          "主体 {entity} 成为了自己的上级：{found}"),
+    _spec("ESG-ENT-002", "error", "unknown parent entity", "上级主体不存在",
+          "parent {found} of {entity} is not defined",
+          "{entity} 的上级 {found} 未定义"),
+    _spec("ESG-ENT-003", "error", "equity share out of range", "持股比例超出范围",
+          "equity share of {entity} must be between 0 and 100 %, found {found}",
+          "{entity} 的持股比例应在 0–100% 之间，实际为 {found}"),
+    _spec("ESG-ENT-004", "error", "overlapping membership validity", "隶属关系有效期重叠",
+          "memberships of {entity} overlap: {found}",
+          "{entity} 的隶属关系有效期重叠：{found}"),
+    _spec("ESG-ENT-005", "error", "invalid entity field", "主体字段无效",
+          "field {field} of {entity}: expected {expected}, found {found}",
+          "{entity} 的字段 {field}：应为 {expected}，实际为 {found}"),
+    _spec("ESG-ENT-006", "error", "entity defined twice with different attributes",
+          "主体重复定义且属性不一致",
+          "entity {entity} is defined again with different {field}",
+          "主体 {entity} 被重复定义，且 {field} 不一致"),
+    # --- fact import (interchange format) ---------------------------------------------
+    _spec("ESG-IMPORT-001", "error", "missing column", "缺少列",
+          "required column {expected} is missing (found: {found})",
+          "缺少必需的列 {expected}（现有列：{found}）"),
+    _spec("ESG-IMPORT-002", "error", "empty file", "文件为空",
+          "the file has no data rows", "文件中没有数据行"),
+    _spec("ESG-IMPORT-003", "error", "unknown entity", "未知主体",
+          "entity {found} is not in the entity tree", "组织树中不存在主体 {found}"),
+    _spec("ESG-IMPORT-004", "error", "unknown indicator", "未知指标",
+          "indicator {found} is not in the indicator library", "指标库中不存在指标 {found}"),
+    _spec("ESG-IMPORT-005", "error", "bad period", "期间格式错误",
+          "period {found}: expected a year (2024), a month (2024-03) or a quarter (2024-Q1)",
+          "期间 {found} 无效：应为年份（2024）、月份（2024-03）或季度（2024-Q1）"),
+    _spec("ESG-IMPORT-006", "error", "value is not a number", "数值不是数字",
+          "found \"{found}\", expected a decimal number",
+          "实际为“{found}”，应为十进制数字"),
+    _spec("ESG-IMPORT-007", "error", "incompatible unit", "单位不兼容",
+          "unit {found} cannot be converted to {expected} (indicator {indicator})",
+          "单位 {found} 无法换算为 {expected}（指标 {indicator}）"),
+    _spec("ESG-IMPORT-008", "error", "unknown unit", "未知单位",
+          "unit {found} is not known (indicator {indicator} is in {expected})",
+          "无法识别单位 {found}（指标 {indicator} 的单位为 {expected}）"),
+    _spec("ESG-IMPORT-009", "error", "duplicate row", "重复行",
+          "the same fact ({found}) is given again; first at {first}",
+          "同一数据（{found}）重复出现；首次出现在 {first}"),
+    _spec("ESG-IMPORT-010", "error", "file cannot be read", "文件无法读取",
+          "expected {expected}: {found}", "应为 {expected}：{found}"),
+    _spec("ESG-IMPORT-011", "error", "dimension not allowed", "维度不允许",
+          "indicator {indicator} does not take {found}; allowed: {expected}",
+          "指标 {indicator} 不支持 {found}；允许的维度：{expected}"),
+    _spec("ESG-IMPORT-012", "error", "text encoding not recognised", "文本编码无法识别",
+          "expected UTF-8 (with or without BOM) or GBK/GB18030: {found}",
+          "应为 UTF-8（可带 BOM）或 GBK/GB18030 编码：{found}"),
+    _spec("ESG-IMPORT-013", "error", "value not allowed", "取值不允许",
+          "{found} is not one of {expected} (indicator {indicator})",
+          "{found} 不在允许的取值 {expected} 中（指标 {indicator}）"),
+    _spec("ESG-IMPORT-014", "error", "value out of range", "数值超出范围",
+          "{found} is outside {expected} (indicator {indicator})",
+          "{found} 超出允许范围 {expected}（指标 {indicator}）"),
+    _spec("ESG-IMPORT-015", "error", "derived indicator cannot be imported", "派生指标不能导入",
+          "indicator {indicator} is computed ({found}); import its inputs instead",
+          "指标 {indicator} 由计算得出（{found}），请导入其输入数据"),
+    _spec("ESG-IMPORT-016", "error", "missing value", "缺少数值",
+          "column {field} is empty", "列 {field} 为空"),
+    _spec("ESG-IMPORT-017", "error", "bad status", "状态无效",
+          "status {found}: expected one of {expected}", "状态 {found} 无效：应为 {expected} 之一"),
+    # --- validation rules over the ledger (warnings) -----------------------------------
+    _spec("ESG-VAL-001", "warning", "breakdown does not add up to its total", "分项之和与合计不符",
+          "{indicator} {period} at {entity}: the {field} breakdown sums to {found}, total is {expected}",
+          "{entity} {period} 的 {indicator}：按 {field} 分项之和为 {found}，合计为 {expected}"),
+    _spec("ESG-VAL-002", "warning", "reported figure disagrees with its formula", "填报值与公式计算值不符",
+          "{indicator} {period} at {entity}: reported {found}, but {formula} gives {expected}",
+          "{entity} {period} 的 {indicator}：填报值为 {found}，而按 {formula} 计算为 {expected}"),
+    _spec("ESG-VAL-003", "warning", "target marked achieved but the figure says otherwise",
+          "目标标记为已达成但数据不符",
+          "{indicator} {period} at {entity}: target {expected} is marked achieved, but the ledger has {found}",
+          "{entity} {period} 的 {indicator}：目标 {expected} 标记为已达成，但台账数据为 {found}"),
+    # --- calculation -------------------------------------------------------------------
+    _spec("ESG-CALC-001", "warning", "formula input missing", "公式输入缺失",
+          "{indicator} {period} at {entity} not computed: {found} has no value",
+          "{entity} {period} 的 {indicator} 未计算：{found} 无数据"),
+    _spec("ESG-CALC-002", "warning", "division by zero", "除数为零",
+          "{indicator} {period} at {entity} not computed: {found} is zero",
+          "{entity} {period} 的 {indicator} 未计算：{found} 为零"),
+    _spec("ESG-CALC-003", "error", "no emission factor for an activity", "活动数据缺少排放因子",
+          "activity {found} ({expected}) has no emission factor in the chosen factor sets",
+          "活动 {found}（{expected}）在所选因子集中没有排放因子"),
+    _spec("ESG-CALC-004", "error", "activity unit does not fit its factor", "活动数据单位与因子不匹配",
+          "activity {indicator} is in {found}, but its factor is per {expected}",
+          "活动 {indicator} 的单位为 {found}，而其排放因子的单位为每 {expected}"),
+    _spec("ESG-CALC-005", "warning", "a methodology could not run", "核算方法无法执行",
+          "{indicator} {period} at {entity}: {found}",
+          "{entity} {period} 的 {indicator}：{found}"),
+    # --- users and access (store/access.py) ---------------------------------------------
+    _spec("ESG-ACCESS-001", "error", "sign-in failed", "登录失败",
+          "unknown user or wrong password for {user}", "用户 {user} 不存在或密码错误"),
+    _spec("ESG-ACCESS-002", "error", "user disabled", "用户已停用",
+          "user {user} is disabled", "用户 {user} 已停用"),
+    _spec("ESG-ACCESS-003", "error", "not permitted", "无权操作",
+          "{user} ({role}) may not {action}: {found}", "{user}（{role}）无权执行 {action}：{found}"),
+    _spec("ESG-ACCESS-004", "error", "outside your part of the group", "超出授权范围",
+          "{user} may {action} only {expected}; refused: {found}",
+          "{user} 只能对 {expected} 执行 {action}；已拒绝：{found}"),
+    _spec("ESG-ACCESS-005", "error", "user already exists", "用户已存在",
+          "a user {user} already exists", "用户 {user} 已存在"),
+    _spec("ESG-ACCESS-006", "error", "invalid user or grant", "用户或授权无效",
+          "{found}: expected {expected}", "{found}：应为 {expected}"),
+    _spec("ESG-ACCESS-007", "error", "password too short", "密码太短",
+          "expected at least {expected} characters, found {found}", "至少需要 {expected} 个字符，实际为 {found} 个"),
+    _spec("ESG-ACCESS-008", "error", "unknown user", "用户不存在",
+          "there is no user {user}", "不存在用户 {user}"),
+    # --- collection templates (collect/templates.py) ------------------------------------
+    _spec("ESG-TPL-001", "error", "not a campaign workbook", "不是数据收集模板",
+          "expected a workbook made by `esgledger collect templates`: {found}",
+          "应为 `esgledger collect templates` 生成的工作簿：{found}"),
+    _spec("ESG-TPL-002", "error", "template format not supported", "模板格式版本不受支持",
+          "format version {found}, expected {expected}: generate the workbook again",
+          "格式版本为 {found}，应为 {expected}：请重新生成工作簿"),
+    _spec("ESG-TPL-003", "error", "workbook of another campaign", "工作簿属于其他收集任务",
+          "the workbook belongs to {found}, expected {expected}",
+          "该工作簿属于 {found}，应为 {expected}"),
+    _spec("ESG-TPL-004", "error", "workbook of another entity", "工作簿属于其他主体",
+          "the workbook is for {found}, expected {expected}",
+          "该工作簿属于 {found}，应为 {expected}"),
+    _spec("ESG-TPL-005", "error", "workbook structure does not match its checksum", "工作簿结构校验失败",
+          "{found}: the workbook was changed outside its input cells, or campaign {expected} changed since it was generated; generate it again",
+          "{found}：工作簿在填报单元格之外被修改，或收集任务 {expected} 在生成后已变更；请重新生成"),
+    _spec("ESG-TPL-006", "error", "sheet missing", "工作表缺失",
+          "sheet {expected} is missing (renamed or deleted); the workbook has: {found}",
+          "缺少工作表 {expected}（被重命名或删除）；现有工作表：{found}"),
+    _spec("ESG-TPL-007", "error", "sheet not in the template", "多余的工作表",
+          "sheet {found} is not part of the template", "工作表 {found} 不属于模板"),
+    _spec("ESG-TPL-008", "error", "rows changed", "行结构被修改",
+          "found {found}, expected {expected}: rows were inserted, deleted or moved",
+          "实际为 {found}，应为 {expected}：有行被插入、删除或移动"),
+    _spec("ESG-TPL-009", "error", "locked cell changed", "锁定单元格被修改",
+          "{field} of {indicator} reads {found}, expected {expected}",
+          "{indicator} 的{field}为 {found}，应为 {expected}"),
+    _spec("ESG-TPL-010", "error", "password-protected file", "文件受密码保护",
+          "the file is encrypted with a password ({found}): remove the password and import again",
+          "文件已用密码加密（{found}）：请取消密码后重新导入"),
+    # --- collection campaigns, submissions and review (collect/) -------------------------
+    _spec("ESG-COLLECT-001", "error", "value is not a number", "数值不是数字",
+          "{indicator}: found \"{found}\", expected {expected}",
+          "{indicator}：实际为“{found}”，应为 {expected}"),
+    _spec("ESG-COLLECT-002", "error", "formula in an input cell", "填报单元格含公式",
+          "{indicator}: found the formula {found}; type the value itself (formulas are not accepted)",
+          "{indicator}：填写了公式 {found}；请直接填写数值（不接受公式）"),
+    _spec("ESG-COLLECT-003", "error", "value out of range", "数值超出范围",
+          "{indicator}: found {found}, expected {expected}",
+          "{indicator}：实际为 {found}，应为 {expected}"),
+    _spec("ESG-COLLECT-004", "error", "value not in the list", "取值不在选项中",
+          "{indicator}: found {found}, expected one of {expected}",
+          "{indicator}：实际为 {found}，应为 {expected} 之一"),
+    _spec("ESG-COLLECT-005", "warning", "large change from last year", "与上年相比变化过大",
+          "{indicator}: {found} is {change} from last year's {expected} (threshold ±{threshold} %); explain it in the comment",
+          "{indicator}：{found} 较上年 {expected} 变化 {change}（阈值 ±{threshold}%）；请在备注中说明"),
+    _spec("ESG-COLLECT-006", "warning", "ratio out of range", "比率超出范围",
+          "{indicator} = {formula} gives {found}, expected {expected}; check the inputs or explain them",
+          "{indicator} = {formula} 的结果为 {found}，应为 {expected}；请检查输入数据或加以说明"),
+    _spec("ESG-COLLECT-007", "error", "warning not explained", "提示未说明",
+          "{indicator} at {entity}: warning {found} needs a comment from the submitter before submitting",
+          "{entity} 的 {indicator}：提示 {found} 需要填报人在提交前填写备注说明"),
+    _spec("ESG-COLLECT-008", "error", "not allowed in the entity's status", "当前状态不允许该操作",
+          "{entity} is {found}; this needs {expected}",
+          "{entity} 当前状态为 {found}；该操作要求状态为 {expected}"),
+    _spec("ESG-COLLECT-009", "error", "changed since it was reviewed", "审核期间数据已变更",
+          "{entity} changed since it was reviewed (version {found}, reviewed {expected}): review it again",
+          "{entity} 在审核期间已变更（当前版本 {found}，审核版本 {expected}）：请重新审核"),
+    _spec("ESG-COLLECT-010", "error", "no open campaign", "没有进行中的收集任务",
+          "no open campaign for {found}", "{found} 没有进行中的收集任务"),
+    _spec("ESG-COLLECT-011", "error", "campaign already open", "收集任务已存在",
+          "a campaign for {found} is already open ({expected})", "{found} 的收集任务已在进行中（{expected}）"),
+    _spec("ESG-COLLECT-012", "error", "indicator not asked of this entity", "该主体无需填报此指标",
+          "{indicator} is not assigned to {entity} in {expected}",
+          "在 {expected} 中，{entity} 未被分配指标 {indicator}"),
+    _spec("ESG-COLLECT-013", "error", "return needs a comment", "退回需要说明",
+          "returning {entity} needs a comment on the entity or on at least one value",
+          "退回 {entity} 需要对主体或至少一个数据填写意见"),
+    _spec("ESG-COLLECT-014", "error", "evidence file cannot be read", "佐证文件无法读取",
+          "{found}", "{found}"),
+    _spec("ESG-COLLECT-015", "error", "no such fact", "数据不存在",
+          "{entity} has no value of {indicator} for {found}", "{entity} 没有 {indicator} 在 {found} 的数据"),
+    _spec("ESG-COLLECT-016", "error", "nothing to submit", "没有可提交的数据",
+          "{entity} has no values in {expected}", "{entity} 在 {expected} 中没有任何数据"),
+    # --- factor sets (library/factors.py) ------------------------------------------------
+    _spec("ESG-FACTOR-001", "error", "factor without a citation", "因子缺少出处",
+          "factor {field} has no {expected}; every value must cite its source and edition",
+          "因子 {field} 缺少{expected}；每个数值都必须注明出处和版本"),
+    _spec("ESG-FACTOR-002", "error", "factor unit does not fit its key", "因子单位与键不匹配",
+          "unit {found} of {field} cannot be expressed in {expected}",
+          "{field} 的单位 {found} 无法换算为 {expected}"),
+    _spec("ESG-FACTOR-003", "error", "overlapping validity", "因子有效期重叠",
+          "{field} {found} overlaps the value at {first}",
+          "{field} {found} 与 {first} 处数值的有效期重叠"),
+    _spec("ESG-FACTOR-004", "error", "malformed factor file", "因子文件格式错误",
+          "field {field}: expected {expected}, found {found}",
+          "字段 {field}：应为 {expected}，实际为 {found}"),
+    _spec("ESG-FACTOR-005", "error", "unknown factor key", "未知的因子键",
+          "key {found} is not in the factor key catalogue",
+          "因子键目录中不存在 {found}"),
+    _spec("ESG-FACTOR-006", "error", "unknown unit", "未知单位",
+          "unit {found} of {field} is not known",
+          "{field} 的单位 {found} 无法识别"),
+    _spec("ESG-FACTOR-007", "error", "defined twice", "重复定义",
+          "{field} {found} is defined twice (first at {first})",
+          "{field} {found} 重复定义（首次出现在 {first}）"),
+    _spec("ESG-FACTOR-008", "error", "dimension not allowed for the key", "该因子键不支持此维度",
+          "key {field} does not take {found}; allowed: {expected}",
+          "因子键 {field} 不支持 {found}；允许：{expected}"),
+    _spec("ESG-FACTOR-009", "error", "no factor value applies", "没有适用的因子",
+          "no value of {field} for {found} in {expected}",
+          "在 {expected} 中没有适用于 {found} 的 {field}"),
+    _spec("ESG-FACTOR-010", "error", "more than one factor value applies", "适用的因子不唯一",
+          "{field} for {found}: {expected} all apply; name the set or the date",
+          "{found} 的 {field}：{expected} 均适用；请指定因子集或日期"),
+    # --- report definitions and builds (report/definition.py, report/build.py) -----------
+    _spec("ESG-REPORT-001", "error", "bad placeholder", "占位符格式错误",
+          "{found}: expected {expected}",
+          "{found}：应为 {expected}"),
+    _spec("ESG-REPORT-002", "error", "placeholder names an unknown indicator", "占位符引用了未知指标",
+          "{found} is not in the indicator library", "指标库中不存在 {found}"),
+    _spec("ESG-REPORT-003", "error", "invalid report definition field", "报告定义字段无效",
+          "field {field}: expected {expected}, found {found}",
+          "字段 {field}：应为 {expected}，实际为 {found}"),
+    _spec("ESG-REPORT-004", "error", "report definition cannot be read", "报告定义无法读取",
+          "expected {expected}: {found}", "应为 {expected}：{found}"),
+    _spec("ESG-REPORT-005", "error", "unknown framework code", "未知的框架条款",
+          "{framework} has no code {found}", "{framework} 中不存在条款 {found}"),
+    _spec("ESG-REPORT-006", "error", "unknown entity or dimension", "未知主体或维度",
+          "{found}: expected {expected}", "{found}：应为 {expected}"),
+    _spec("ESG-REPORT-007", "warning", "no value for a placeholder", "占位符无对应数据",
+          "{found}: the ledger has no value for {indicator} {period} at {entity}; printed as a dash",
+          "{found}：账本中没有 {entity} {period} 年的 {indicator}，以“—”显示"),
+])
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a problem comes from: a file with a sheet and cell, a line, or a field."""
+
+    file: str | None = None
+    sheet: str | None = None
+    cell: str | None = None
+    line: int | None = None
+    column: str | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        out = self.file or ""
+        if self.sheet is not None:
+            out += (":" if out else "") + f"{self.sheet}!{self.cell or ''}"
+        elif self.cell is not None:
+            out += (":" if out else "") + self.cell
+        elif self.line is not None:
+            out += (":" if out else "") + str(self.line)
+        if self.column:
+            out += f" [{self.column}]"
+        if self.field:
+            out += f" ({self.field})"
+        return out.strip() or "-"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str
+    location: Location = field(default_factory=Location)
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.code not in CATALOGUE:
+            raise KeyError(f"problem code {self.code} is not in the catalogue")
+
+    @property
+    def spec(self) -> Spec:
+        return CATALOGUE[self.code]
+
+    @property
+    def severity(self) -> Severity:
+        return self.spec.severity
+
+    def message(self, lang: str = "en") -> str:
+        tmpl = self.spec.template_zh if lang == "zh" else self.spec.template_en
+        title = self.spec.title_zh if lang == "zh" else self.spec.title_en
+        params = _Defaulting({k: ("" if v is None else v) for k, v in self.params.items()})
+        sep = "：" if lang == "zh" else ": "
+        return title + sep + tmpl.format_map(params)
+
+    def render(self, lang: str = "en") -> str:
+        return f"{self.location}: {self.code} {self.message(lang)}"
+
+    def as_dict(self, lang: str = "en") -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "severity": self.severity.value,
+            "location": self.location.as_dict(),
+            "where": str(self.location),
+            "message": self.message(lang),
+            "params": {k: str(v) for k, v in self.params.items()},
+        }
+
+
+class _Defaulting(dict):
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
+class ProblemList(list):
+    """A list of problems with helpers to split errors from warnings."""
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self if p.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self if p.severity is Severity.WARNING]
+
+    def flat(self) -> list[tuple[str, str]]:
+        """``[(location, code), ...]``: the shape tests assert on."""
+        return [(str(p.location), p.code) for p in self]
+
+    def extend_from(self, items: Iterable[Problem]) -> "ProblemList":
+        self.extend(items)
+        return self
+
+    def __iter__(self) -> Iterator[Problem]:  # typed iteration
+        return super().__iter__()
+
+
+class EsgledgerError(Exception):
+    """Base class of esgledger's programmer-error and operational exceptions."""
+
+
+class ProblemsError(EsgledgerError, ValueError):
+    """Raised by API calls that refuse input because of problems (carries them)."""
+
+    def __init__(self, problems: Iterable[Problem], lang: str = "en"):
+        self.problems = ProblemList(problems)
+        shown = "\n".join(p.render(lang) for p in self.problems[:20])
+        more = len(self.problems) - 20
+        if more > 0:
+            shown += f"\n… {more} more"
+        super().__init__(shown)

@@ -1,0 +1,116 @@
+"""Plain immutable records: entities, memberships, facts, dimension keys."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Mapping
+
+LEVELS = ("group", "company", "site", "unit")
+PROCESS_TYPES = (
+    "holding", "smelter", "alumina_refinery", "anode_plant", "power_plant",
+    "high_purity_aluminium", "foil_mill", "mine", "office",
+)
+GRID_REGIONS = ("north", "northeast", "east", "central", "northwest", "south", "southwest", "overseas")
+STATUSES = ("draft", "submitted", "approved", "rejected")
+BASES = ("own", "control", "equity")
+
+
+class Dims(tuple):
+    """A canonical, hashable set of dimension members: ``(("gender", "female"),)``.
+
+    >>> Dims.parse("gender=female;age_band=lt30").key
+    'age_band=lt30;gender=female'
+    >>> Dims.parse("").key
+    ''
+    """
+
+    def __new__(cls, items=()):
+        if isinstance(items, Mapping):
+            items = items.items()
+        return super().__new__(cls, tuple(sorted((str(k), str(v)) for k, v in items)))
+
+    @classmethod
+    def parse(cls, key: str | None) -> "Dims":
+        if not key:
+            return cls()
+        return cls(tuple(part.split("=", 1)) for part in key.split(";") if part)
+
+    @property
+    def key(self) -> str:
+        return ";".join(f"{k}={v}" for k, v in self)
+
+    def as_dict(self) -> dict[str, str]:
+        return dict(self)
+
+    def __repr__(self) -> str:
+        return f"Dims({self.key!r})"
+
+
+@dataclass(frozen=True)
+class Membership:
+    """A dated link of an entity to its parent, with the parent's equity share (%) and control."""
+
+    entity: str
+    parent: str | None
+    equity_share: Decimal = Decimal(100)
+    operational_control: bool = True
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None  # exclusive
+
+    def active_on(self, day: dt.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day < self.valid_to)
+
+    def overlaps(self, other: "Membership") -> bool:
+        a0 = self.valid_from or dt.date.min
+        a1 = self.valid_to or dt.date.max
+        b0 = other.valid_from or dt.date.min
+        b1 = other.valid_to or dt.date.max
+        return a0 < b1 and b0 < a1
+
+
+@dataclass(frozen=True)
+class EntityRecord:
+    code: str
+    name_zh: str
+    name_en: str
+    level: str
+    process_type: str
+    province: str | None = None
+    grid_region: str | None = None
+    attrs: Mapping[str, str] = field(default_factory=dict)
+
+    def name(self, lang: str) -> str:
+        return self.name_zh if lang == "zh" else self.name_en
+
+
+@dataclass(frozen=True)
+class FactRecord:
+    """One revision of one fact. ``value`` is in the indicator's unit, exact decimal text."""
+
+    entity: str
+    indicator: str
+    period: str
+    dims: str
+    value: str
+    unit: str | None
+    basis: str = "own"
+    revision: int = 1
+    status: str = "submitted"
+    value_entered: str | None = None
+    unit_entered: str | None = None
+    source: str | None = None
+    location: str | None = None
+    comment: str | None = None
+    author: str | None = None
+    created_at: str | None = None
+    id: int | None = None
+    batch: int | None = None
+
+    @property
+    def key(self) -> tuple[str, str, str, str, str]:
+        return (self.entity, self.indicator, self.period, self.dims, self.basis)
+
+    def decimal(self) -> Decimal:
+        return Decimal(self.value)

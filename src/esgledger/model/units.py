@@ -1,0 +1,142 @@
+"""One unit registry for the whole program: pint plus the units Chinese reports use.
+
+The units table is data (``units.yaml`` beside this file). Conversion factors are exact
+decimals, computed once per pair of units and cached, so a value converted on import keeps
+every digit.
+
+>>> UNITS.convert(Decimal("1270.26"), "万吨", "吨")
+Decimal('12702600.00')
+>>> UNITS.compatible("人", "%")
+False
+"""
+from __future__ import annotations
+
+import functools
+import warnings
+from decimal import Decimal, localcontext
+from importlib import resources
+from typing import Any
+
+import yaml
+
+
+class UnitError(ValueError):
+    """A unit is unknown (``unknown``) or two units cannot be converted (``incompatible``)."""
+
+    def __init__(self, kind: str, unit: str, other: str | None = None):
+        self.kind = kind
+        self.unit = unit
+        self.other = other
+        super().__init__(f"{kind} unit: {unit}" + (f" -> {other}" if other else ""))
+
+
+def _registry():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import pint
+
+        ureg = pint.UnitRegistry(non_int_type=Decimal, autoconvert_offset_to_baseunit=True)
+    return ureg
+
+
+class UnitTable:
+    """Symbols → pint expressions, with zh/en display names."""
+
+    def __init__(self, spec: dict[str, Any]):
+        self.ureg = _registry()
+        for line in spec.get("pint_definitions", []):
+            self.ureg.define(line)
+        self.symbols: dict[str, dict[str, str]] = {}
+        self._alias: dict[str, str] = {}
+        for u in spec["units"]:
+            sym = u["symbol"]
+            self.symbols[sym] = u
+            self._alias[sym] = sym
+            self._alias[sym.lower()] = sym
+            for a in u.get("aliases", []):
+                self._alias[a] = sym
+                self._alias[a.lower()] = sym
+
+    # -- lookups -------------------------------------------------------------------------
+    def canonical(self, unit: str | None) -> str | None:
+        """The table's symbol for ``unit`` (an alias or spelling), or ``unit`` itself if pint
+        understands it; raises :class:`UnitError` for an unknown unit."""
+        if unit is None:
+            return None
+        u = str(unit).strip()
+        if u == "":
+            return None
+        if u in self._alias:
+            return self._alias[u]
+        if u.lower() in self._alias:
+            return self._alias[u.lower()]
+        self._quantity(u)  # raises if pint does not know it either
+        return u
+
+    def is_known(self, unit: str) -> bool:
+        try:
+            self.canonical(unit)
+            return True
+        except UnitError:
+            return False
+
+    def display(self, unit: str | None, lang: str) -> str:
+        if unit is None:
+            return ""
+        spec = self.symbols.get(unit)
+        if spec is None:
+            return unit
+        return spec.get(lang) or unit
+
+    @functools.lru_cache(maxsize=4096)
+    def _quantity(self, unit: str):
+        expr = self.symbols[unit]["pint"] if unit in self.symbols else unit
+        try:
+            return self.ureg.Quantity(Decimal(1), self.ureg.parse_units(expr)) \
+                if " " not in expr and "*" not in expr and "(" not in expr \
+                else self.ureg.Quantity(Decimal(1)) * self.ureg.parse_expression(expr)
+        except Exception as exc:  # pint raises many kinds
+            raise UnitError("unknown", unit) from exc
+
+    def quantity(self, unit: str):
+        """A pint quantity of magnitude 1 in ``unit`` (for dimensional analysis)."""
+        return self._quantity(self.canonical(unit))
+
+    # -- conversion ----------------------------------------------------------------------
+    @functools.lru_cache(maxsize=4096)
+    def factor(self, src: str, dst: str) -> Decimal:
+        """Exact multiplier from ``src`` to ``dst`` units."""
+        a = self.canonical(src)
+        b = self.canonical(dst)
+        if a == b:
+            return Decimal(1)
+        qa, qb = self._quantity(a), self._quantity(b)
+        if qa.dimensionality != qb.dimensionality:
+            raise UnitError("incompatible", a, b)
+        with localcontext() as ctx:
+            ctx.prec = 40
+            ratio = (qa / qb).to_reduced_units().to("dimensionless").magnitude
+            return Decimal(format(Decimal(ratio).normalize(), "f"))
+
+    def compatible(self, src: str, dst: str) -> bool:
+        try:
+            self.factor(src, dst)
+            return True
+        except UnitError:
+            return False
+
+    def convert(self, value: Decimal, src: str, dst: str) -> Decimal:
+        f = self.factor(src, dst)
+        if f == 1:
+            return value
+        with localcontext() as ctx:
+            ctx.prec = 40
+            return value * f
+
+
+def _load() -> UnitTable:
+    text = resources.files("esgledger.model").joinpath("units.yaml").read_text(encoding="utf-8")
+    return UnitTable(yaml.safe_load(text))
+
+
+UNITS = _load()
