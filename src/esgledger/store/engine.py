@@ -1,0 +1,79 @@
+"""Connecting to a store and bringing its schema up to date (Alembic, on every open)."""
+from __future__ import annotations
+
+import warnings
+from importlib import resources
+
+from sqlalchemy import create_engine, event, inspect
+from sqlalchemy.engine import Engine
+
+from esgledger.model.errors import EsgledgerError
+
+
+class StoreError(EsgledgerError, RuntimeError):
+    """The store cannot be reached or is not an esgledger store."""
+
+
+def normalise_url(url: str) -> str:
+    """``postgresql://`` → the psycopg 3 driver; everything else as given."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def make_engine(url: str) -> Engine:
+    url = normalise_url(url)
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn, _record):  # pragma: no cover - trivial
+            # let SQLAlchemy's transaction handling drive BEGIN; we issue BEGIN IMMEDIATE ourselves
+            dbapi_conn.isolation_level = None
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn):  # pragma: no cover - trivial
+            # writers (Store.writer) take the write lock up front, so two writers never both
+            # read and then collide; readers begin deferred and never block one another
+            immediate = conn.get_execution_options().get("sqlite_immediate")
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+    return engine
+
+
+def migrate(engine: Engine) -> str:
+    """Upgrade the schema to the newest revision; returns the revision now current."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from alembic import command
+        from alembic.config import Config
+        from alembic.runtime.migration import MigrationContext
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(resources.files("esgledger.store").joinpath("migrations")))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def head_revision() -> str:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(resources.files("esgledger.store").joinpath("migrations")))
+    return ScriptDirectory.from_config(cfg).get_current_head()
+
+
+def has_schema(engine: Engine) -> bool:
+    return "fact" in inspect(engine).get_table_names()

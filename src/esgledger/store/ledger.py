@@ -1,0 +1,407 @@
+"""The ledger store: entities, batches and append-only facts, on SQLite or PostgreSQL.
+
+Everything a call writes lands in one transaction or not at all. Facts are never updated:
+:meth:`Store.append_facts` gives each key its next revision.
+"""
+from __future__ import annotations
+
+import contextlib
+import csv
+import dataclasses
+import datetime as dt
+import gc
+import io
+import itertools
+import json
+import operator
+import threading
+from decimal import Decimal
+from typing import Iterable, Iterator, NamedTuple, Sequence
+
+from sqlalchemy import and_, func, null, select, text
+from sqlalchemy.engine import Connection, Engine
+
+from esgledger.model.tree import EntityTree
+from esgledger.model.types import EntityRecord, FactRecord, Membership
+from esgledger.store import schema as S
+from esgledger.store.engine import make_engine, migrate
+
+# A bulk insert sends each fact's own columns (taken from the NewFact by position, in C) and
+# then the columns one append shares (revision 1 when every key is new, batch, author, time).
+_OWN_COLUMNS = ("entity", "indicator", "period", "dims", "basis", "value", "unit", "value_entered",
+                "unit_entered", "status", "location", "comment")
+_OWN_FIELDS = operator.itemgetter(0, 1, 2, 3, 6, 4, 5, 8, 9, 7, 10, 11)
+_OWN_COLUMNS_BUT_BASIS_STATUS = tuple(c for c in _OWN_COLUMNS if c not in ("basis", "status"))
+_OWN_FIELDS_BUT_BASIS_STATUS = operator.itemgetter(0, 1, 2, 3, 4, 5, 8, 9, 10, 11)
+_BASIS_STATUS = operator.itemgetter(6, 7)
+_KEY_FIELDS = operator.itemgetter(0, 1, 2, 3, 6)  # entity, indicator, period, dims, basis
+_IND_PERIOD = operator.itemgetter(1, 2)
+_INPUTS = operator.itemgetter(12)
+
+
+class NewFact(NamedTuple):
+    """A fact to append (a tuple, so bulk imports stay cheap). ``inputs`` (fact id, role,
+    weight) records the lineage of calculated facts."""
+
+    entity: str
+    indicator: str
+    period: str
+    dims: str
+    value: str
+    unit: str | None
+    basis: str = "own"
+    status: str = "submitted"
+    value_entered: str | None = None
+    unit_entered: str | None = None
+    location: str | None = None
+    comment: str | None = None
+    inputs: tuple = ()
+
+    @property
+    def key(self) -> tuple[str, str, str, str, str]:
+        return (self.entity, self.indicator, self.period, self.dims, self.basis)
+
+
+def now_iso() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+class Store:
+    """A connection to one ledger database (schema migrated on open)."""
+
+    def __init__(self, url: str, *, engine: Engine | None = None, run_migrations: bool = True):
+        self.url = url
+        self.engine = engine or make_engine(url)
+        self.dialect = self.engine.dialect.name
+        # the engine for write transactions (SQLite: BEGIN IMMEDIATE; PostgreSQL: the same)
+        self.writer = self.engine.execution_options(sqlite_immediate=True)
+        if run_migrations:
+            self.schema_revision = migrate(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- entities ------------------------------------------------------------------------
+    def save_tree(self, entities: Sequence[EntityRecord], memberships: Sequence[Membership]) -> None:
+        """Insert or replace the given entities and all memberships of those entities."""
+        codes = [e.code for e in entities]
+        with self.writer.begin() as conn:
+            existing = {r[0] for r in conn.execute(select(S.entity.c.code))}
+            for e in entities:
+                row = dict(code=e.code, name_zh=e.name_zh, name_en=e.name_en, level=e.level,
+                           process_type=e.process_type, province=e.province,
+                           grid_region=e.grid_region, attrs=json.dumps(dict(e.attrs), ensure_ascii=False))
+                if e.code in existing:
+                    conn.execute(S.entity.update().where(S.entity.c.code == e.code).values(**row))
+                else:
+                    conn.execute(S.entity.insert().values(**row))
+            if codes:
+                conn.execute(S.membership.delete().where(S.membership.c.entity.in_(codes)))
+            if memberships:
+                conn.execute(S.membership.insert(), [dict(
+                    entity=m.entity, parent=m.parent, equity_share=str(m.equity_share),
+                    operational_control=m.operational_control,
+                    valid_from=m.valid_from.isoformat() if m.valid_from else None,
+                    valid_to=m.valid_to.isoformat() if m.valid_to else None) for m in memberships])
+
+    def load_entities(self) -> tuple[list[EntityRecord], list[Membership]]:
+        with self.engine.connect() as conn:
+            ents = [EntityRecord(r.code, r.name_zh, r.name_en, r.level, r.process_type, r.province,
+                                 r.grid_region, json.loads(r.attrs or "{}"))
+                    for r in conn.execute(select(S.entity).order_by(S.entity.c.code))]
+            mems = [Membership(r.entity, r.parent, Decimal(r.equity_share), bool(r.operational_control),
+                               dt.date.fromisoformat(r.valid_from) if r.valid_from else None,
+                               dt.date.fromisoformat(r.valid_to) if r.valid_to else None)
+                    for r in conn.execute(select(S.membership).order_by(S.membership.c.id))]
+        return ents, mems
+
+    def load_tree(self) -> EntityTree:
+        ents, mems = self.load_entities()
+        tree, problems = EntityTree.build(ents, mems)
+        if tree is None:  # the store only ever holds checked trees
+            raise RuntimeError("stored entity tree is invalid: " + "; ".join(p.render() for p in problems))
+        return tree
+
+    # -- facts ---------------------------------------------------------------------------
+    def append_facts(self, facts: Sequence[NewFact], *, kind: str, source: str | None = None,
+                     author: str | None = None, note: str | None = None,
+                     return_ids: bool = True) -> tuple[int, list[int]]:
+        """Append facts (each key gets its next revision) in one transaction.
+
+        Returns the batch id and the new fact ids, in the order given (an empty list when
+        ``return_ids`` is false and no fact carries lineage)."""
+        with self.writer.begin() as conn:
+            return self._append(conn, facts, kind=kind, source=source, author=author, note=note,
+                                return_ids=return_ids)
+
+    def _append(self, conn: Connection, facts: Sequence[NewFact], *, kind, source, author, note,
+                return_ids=True):
+        self._lock_facts(conn)
+        created = now_iso()
+        batch_id = conn.execute(S.batch.insert().values(
+            kind=kind, source=source, author=author, created_at=created, rows=len(facts), note=note)
+        ).inserted_primary_key[0]
+        with gc_paused():
+            latest = self._latest_revisions(conn, set(map(_IND_PERIOD, facts)))
+            # Every key new to the ledger gets revision 1, unless it comes twice in this append:
+            # the unique key (entity, indicator, period, dims, basis, revision) refuses that, the
+            # insert is undone and the repeats are numbered below. An import never repeats a key
+            # (check_table refuses it), and looking for repeats first cost 0.5 s per million.
+            if latest or not self._insert_first_revisions(conn, facts, batch_id, author, created):
+                revisions = []
+                add = revisions.append
+                get = latest.get
+                for key in map(_KEY_FIELDS, facts):
+                    rev = get(key, 0) + 1
+                    latest[key] = rev
+                    add(rev)
+                self._bulk_insert(conn, facts, revisions, batch_id, author, created)
+                del revisions
+            del latest
+        if not return_ids and not any(map(_INPUTS, facts)):
+            return batch_id, []
+        ids = [r[0] for r in conn.execute(
+            select(S.fact.c.id).where(S.fact.c.batch_id == batch_id).order_by(S.fact.c.id))]
+        links = [dict(fact_id=fid, input_fact_id=inp, role=role, weight=weight)
+                 for fid, f in zip(ids, facts) if f[12] for inp, role, weight in f[12]]
+        if links:
+            conn.execute(S.fact_input.insert(), links)
+        return batch_id, ids
+
+    def _lock_facts(self, conn: Connection) -> None:
+        # SQLite: BEGIN IMMEDIATE (engine.py) already serialises writers.
+        if self.dialect == "postgresql":
+            conn.exec_driver_sql("LOCK TABLE fact IN SHARE ROW EXCLUSIVE MODE")
+
+    def _latest_revisions(self, conn: Connection, ind_periods: set[tuple[str, str]]):
+        latest: dict[tuple, int] = {}
+        if not ind_periods:
+            return latest
+        by_ind: dict[str, set[str]] = {}
+        for ind, per in ind_periods:
+            by_ind.setdefault(ind, set()).add(per)
+        f = S.fact.c
+        for ind, pers in by_ind.items():
+            q = (select(f.entity, f.indicator, f.period, f.dims, f.basis, func.max(f.revision))
+                 .where(f.indicator == ind, f.period.in_(sorted(pers)))
+                 .group_by(f.entity, f.indicator, f.period, f.dims, f.basis))
+            for e, i, p, d, b, r in conn.execute(q):
+                latest[(e, i, p, d, b)] = r
+        return latest
+
+    def _insert_first_revisions(self, conn: Connection, facts: Sequence[NewFact], batch_id: int,
+                                author: str | None, created: str) -> bool:
+        """Insert every fact as revision 1; False (and nothing inserted) if the key refuses."""
+        raw = conn.connection.driver_connection
+        cur = raw.cursor()
+        try:
+            cur.execute("SAVEPOINT esgledger_append")
+            try:
+                self._bulk_insert(conn, facts, None, batch_id, author, created)
+            except self.engine.dialect.loaded_dbapi.IntegrityError:
+                cur.execute("ROLLBACK TO SAVEPOINT esgledger_append")
+                cur.execute("RELEASE SAVEPOINT esgledger_append")
+                return False
+            cur.execute("RELEASE SAVEPOINT esgledger_append")
+            return True
+        finally:
+            cur.close()
+
+    def _bulk_insert(self, conn: Connection, facts: Sequence[NewFact], revisions: list[int] | None,
+                     batch_id: int, author: str | None, created: str) -> None:
+        """Insert ``facts`` in their order (ids follow it) with their ``revisions`` (``None``:
+        all 1): on SQLite by one executemany, on PostgreSQL by COPY."""
+        if not facts:
+            return
+        shared = {"batch_id": batch_id, "author": author, "created_at": created}
+        if revisions is None:
+            shared = {"revision": 1, **shared}
+        own_columns, own_fields = _OWN_COLUMNS, _OWN_FIELDS
+        inline: dict[str, str] = {}
+        if self.dialect == "sqlite":  # shared values go into the statement, not into every row
+            basis_status = set(map(_BASIS_STATUS, facts))
+            if len(basis_status) == 1:  # as in every import: one basis, one status
+                (shared["basis"], shared["status"]), = basis_status
+                own_columns, own_fields = _OWN_COLUMNS_BUT_BASIS_STATUS, _OWN_FIELDS_BUT_BASIS_STATUS
+            inline = {c: lit for c, v in shared.items() if (lit := _sqlite_literal(v)) is not None}
+        sent = tuple(c for c in shared if c not in inline)
+        tail = tuple(shared[c] for c in sent)
+        columns = own_columns + (("revision",) if revisions is not None else ()) + sent
+        own = map(own_fields, facts)  # the fact's own columns, picked in C
+        if revisions is not None:
+            rows = map(operator.add, own, [(r, *tail) for r in revisions])
+        elif tail:
+            rows = map(operator.add, own, itertools.repeat(tail))
+        else:
+            rows = own
+        raw = conn.connection.driver_connection
+        if self.dialect == "sqlite":
+            names = ",".join(columns + tuple(inline))
+            values = ",".join(("?",) * len(columns) + tuple(inline.values()))
+            cur = raw.cursor()
+            try:
+                # a page cache big enough for the indexes a large append touches, for this
+                # statement only (the default 2 MiB makes SQLite spill and re-read pages)
+                (cache,) = cur.execute("PRAGMA cache_size").fetchone()
+                cur.execute(f"PRAGMA cache_size = {_SQLITE_BULK_CACHE}")
+                try:
+                    cur.executemany(f"INSERT INTO fact ({names}) VALUES ({values})", rows)
+                finally:
+                    cur.execute(f"PRAGMA cache_size = {int(cache)}")
+            finally:
+                cur.close()
+        elif self.dialect == "postgresql":
+            with raw.cursor() as cur:
+                with cur.copy(f"COPY fact ({','.join(columns)}) FROM STDIN") as copy:
+                    write = copy.write_row
+                    for r in rows:
+                        write(r)
+        else:  # pragma: no cover - other dialects go through SQLAlchemy
+            conn.execute(S.fact.insert(), [dict(zip(columns, r)) for r in rows])
+
+    def current_facts(self, *, entity: str | Iterable[str] | None = None,
+                      indicator: str | Iterable[str] | None = None,
+                      period: str | Iterable[str] | None = None,
+                      status: str | Iterable[str] | None = None,
+                      basis: str | Iterable[str] | None = "own",
+                      dims: str | None = None) -> list[FactRecord]:
+        """The current (latest) revision of every fact matching the filters."""
+        return list(self.iter_current(entity=entity, indicator=indicator, period=period,
+                                      status=status, basis=basis, dims=dims))
+
+    def iter_current(self, **filters) -> Iterator[FactRecord]:
+        f = S.fact.alias("f")
+        g = S.fact.alias("g")
+        latest = (select(func.max(g.c.revision)).where(
+            g.c.entity == f.c.entity, g.c.indicator == f.c.indicator, g.c.period == f.c.period,
+            g.c.dims == f.c.dims, g.c.basis == f.c.basis).scalar_subquery())
+        # the columns in FactRecord's field order, so each row is its positional arguments
+        q = select(*_record_columns(f)).where(f.c.revision == latest)
+        q = _filter(q, f, **filters).order_by(f.c.entity, f.c.indicator, f.c.period, f.c.dims)
+        with self.engine.connect() as conn:
+            yield from itertools.starmap(FactRecord, conn.execute(q))
+
+    def history(self, entity: str, indicator: str, period: str, dims: str = "",
+                basis: str = "own") -> list[FactRecord]:
+        f = S.fact.c
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(S.fact.join(S.batch, S.batch.c.id == f.batch_id, isouter=True))
+                                .where(f.entity == entity, f.indicator == indicator, f.period == period,
+                                       f.dims == dims, f.basis == basis).order_by(f.revision))
+            return [_record(r) for r in rows]
+
+    def fact(self, fact_id: int) -> FactRecord | None:
+        with self.engine.connect() as conn:
+            r = conn.execute(select(S.fact).where(S.fact.c.id == fact_id)).first()
+        return _record(r) if r else None
+
+    def inputs_of(self, fact_id: int) -> list[tuple[FactRecord, str | None, str | None]]:
+        fi = S.fact_input.c
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(S.fact, fi.role, fi.weight)
+                                .join(S.fact_input, fi.input_fact_id == S.fact.c.id)
+                                .where(fi.fact_id == fact_id).order_by(S.fact.c.id)).all()
+        return [(_record(r), r.role, r.weight) for r in rows]
+
+    def batch(self, batch_id: int) -> dict | None:
+        with self.engine.connect() as conn:
+            r = conn.execute(select(S.batch).where(S.batch.c.id == batch_id)).first()
+        return dict(r._mapping) if r else None
+
+    def count_facts(self) -> int:
+        with self.engine.connect() as conn:
+            return conn.execute(select(func.count()).select_from(S.fact)).scalar_one()
+
+    def export_current_csv(self, out: io.TextIOBase, **filters) -> int:
+        """Stream the current facts as interchange CSV; returns the number of rows."""
+        w = csv.writer(out, lineterminator="\n")
+        w.writerow(["entity", "indicator", "period", "value", "unit", "dims", "status", "comment"])
+        n = 0
+        for r in self.iter_current(**filters):
+            w.writerow([r.entity, r.indicator, r.period, r.value, r.unit or "", r.dims, r.status,
+                        r.comment or ""])
+            n += 1
+        return n
+
+
+_SQLITE_BULK_CACHE = -262144  # KiB: up to 256 MiB, allocated only as pages are used
+
+
+def _sqlite_literal(v) -> str | None:
+    """``v`` written as an SQLite literal, or ``None`` when it has to be bound instead."""
+    if v is None:
+        return "NULL"
+    if type(v) is int:
+        return str(v)
+    if type(v) is str and "\x00" not in v:
+        return "'" + v.replace("'", "''") + "'"  # SQL quoting: a quote inside is doubled
+    return None
+
+
+_gc_lock = threading.Lock()
+_gc_holders = 0
+_gc_was_enabled = False
+
+
+@contextlib.contextmanager
+def gc_paused():
+    """Pause the cyclic garbage collector while a bulk step builds a million small tuples.
+
+    Otherwise every few thousand allocations a collection walks all the facts kept so far:
+    about 2 s of checking a million rows. Reference counting still frees everything; only
+    reference cycles wait until the step ends. Nested and concurrent uses are counted."""
+    global _gc_holders, _gc_was_enabled
+    with _gc_lock:
+        if _gc_holders == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_holders += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_holders -= 1
+            if _gc_holders == 0 and _gc_was_enabled:
+                gc.enable()
+
+
+def _as_list(v) -> list[str] | None:
+    if v is None:
+        return None
+    if isinstance(v, str):
+        return [v]
+    return list(v)
+
+
+def _filter(q, f, *, entity=None, indicator=None, period=None, status=None, basis=None, dims=None):
+    conds = []
+    for col, val in ((f.c.entity, entity), (f.c.indicator, indicator), (f.c.period, period),
+                     (f.c.status, status), (f.c.basis, basis)):
+        vals = _as_list(val)
+        if vals is not None:
+            conds.append(col.in_(vals) if len(vals) != 1 else col == vals[0])
+    if dims is not None:
+        conds.append(f.c.dims == dims)
+    return q.where(and_(*conds)) if conds else q
+
+
+def _record_columns(f) -> list:
+    """The columns of fact table ``f`` in the order of FactRecord's fields (no source: NULL)."""
+    rename = {"batch": "batch_id"}
+    return [null().label("source") if fld.name == "source" else f.c[rename.get(fld.name, fld.name)]
+            for fld in dataclasses.fields(FactRecord)]
+
+
+def _record(r) -> FactRecord:
+    m = r._mapping
+    return FactRecord(
+        entity=m["entity"], indicator=m["indicator"], period=m["period"], dims=m["dims"],
+        value=m["value"], unit=m["unit"], basis=m["basis"], revision=m["revision"],
+        status=m["status"], value_entered=m["value_entered"], unit_entered=m["unit_entered"],
+        source=m.get("source"), location=m["location"], comment=m["comment"], author=m["author"],
+        created_at=m["created_at"], id=m["id"], batch=m["batch_id"])
+
+
+def sql_ping(engine: Engine) -> None:
+    with engine.connect() as conn:
+        conn.execute(text("SELECT 1"))

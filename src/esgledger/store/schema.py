@@ -1,0 +1,99 @@
+"""The relational schema (SQLAlchemy Core). Migrations in ``migrations/`` create it.
+
+Facts are append-only: a correction is a new row with the next ``revision``; the current value
+of a fact is its highest revision. Values are exact decimal text, never binary floats.
+"""
+from __future__ import annotations
+
+from sqlalchemy import (Boolean, Column, ForeignKey, Index, Integer, MetaData, String, Table, Text,
+                        UniqueConstraint)
+
+metadata = MetaData()
+
+entity = Table(
+    "entity", metadata,
+    Column("code", String(64), primary_key=True),
+    Column("name_zh", Text, nullable=False),
+    Column("name_en", Text, nullable=False),
+    Column("level", String(16), nullable=False),
+    Column("process_type", String(32), nullable=False),
+    Column("province", Text),
+    Column("grid_region", String(16)),
+    Column("attrs", Text, nullable=False, default="{}"),  # JSON object
+)
+
+membership = Table(
+    "membership", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("entity", String(64), ForeignKey("entity.code"), nullable=False, index=True),
+    Column("parent", String(64), ForeignKey("entity.code")),
+    Column("equity_share", String(40), nullable=False, default="100"),
+    Column("operational_control", Boolean, nullable=False, default=True),
+    Column("valid_from", String(10)),
+    Column("valid_to", String(10)),
+)
+
+batch = Table(
+    "batch", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(16), nullable=False),       # import | calc | api | demo
+    Column("source", Text),                            # file path, command, API caller
+    Column("author", Text),
+    Column("created_at", String(32), nullable=False),
+    Column("rows", Integer, nullable=False, default=0),
+    Column("note", Text),
+)
+
+fact = Table(
+    "fact", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("entity", String(64), nullable=False),
+    Column("indicator", String(96), nullable=False),
+    Column("period", String(10), nullable=False),
+    Column("dims", Text, nullable=False, default=""),
+    Column("basis", String(8), nullable=False, default="own"),
+    Column("revision", Integer, nullable=False),
+    Column("value", Text, nullable=False),
+    Column("unit", String(40)),
+    Column("value_entered", Text),
+    Column("unit_entered", String(40)),
+    Column("status", String(12), nullable=False),
+    Column("batch_id", Integer, ForeignKey("batch.id")),
+    Column("location", Text),
+    Column("comment", Text),
+    Column("author", Text),
+    Column("created_at", String(32), nullable=False),
+    UniqueConstraint("entity", "indicator", "period", "dims", "basis", "revision", name="uq_fact_key_rev"),
+)
+Index("ix_fact_indicator_period", fact.c.indicator, fact.c.period)
+Index("ix_fact_batch", fact.c.batch_id)
+
+fact_input = Table(
+    "fact_input", metadata,
+    Column("fact_id", Integer, ForeignKey("fact.id"), nullable=False, index=True),
+    Column("input_fact_id", Integer, ForeignKey("fact.id"), nullable=False),
+    Column("role", String(64)),
+    Column("weight", String(40)),  # share applied (equity consolidation), else NULL
+)
+
+fact_method = Table(
+    "fact_method", metadata,
+    Column("fact_id", Integer, ForeignKey("fact.id"), primary_key=True),
+    Column("method", String(64), nullable=False),
+    Column("version", String(16), nullable=False),
+    Column("view", String(16), nullable=False),
+    Column("gwp_set", String(8)),
+    Column("detail", Text),
+)
+
+fact_factor = Table(
+    "fact_factor", metadata,
+    Column("fact_id", Integer, ForeignKey("fact.id"), nullable=False, index=True),
+    Column("factor_set", String(64), nullable=False),
+    Column("factor_key", String(128), nullable=False),
+    Column("edition", String(64)),
+    Column("value", String(40), nullable=False),
+    Column("unit", String(48)),
+    Column("source", Text),
+    Column("confidence", String(12)),
+)
