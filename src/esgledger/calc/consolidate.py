@@ -1,0 +1,432 @@
+"""Derived indicators and consolidation up the entity tree.
+
+A run reads an input package (the tree, the library, the current facts of one period),
+computes in memory, and appends to the ledger only the calculated facts whose value changed,
+each with its lineage (the facts it was computed from). Rules (ARCHITECTURE.md):
+
+* ``sum``: value(N) = own(N) + Σ_children w(c) × value(c), per dimension key;
+  w = 1 under operational control (0 for an uncontrolled link), the equity share under the
+  equity approach (GHG Protocol Corporate Standard ch.3), times the fraction of the period
+  the child belonged to N (a structure change in mid-year is pro-rated by days);
+* ``not_additive``: value(N) = own(N) (a figure that only exists at the entity it describes);
+* ``weighted_mean``: Σ w·x / Σ w over own(N) and the children, w = the weighting indicator;
+* ``recompute`` (formula indicators): the formula over the consolidated inputs at N; ratios
+  are never summed.
+
+Calculated facts are stored with ``basis`` = ``control`` or ``equity`` (consolidated), and
+formula values of a single entity's own data with ``basis`` = ``own``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+from dataclasses import dataclass, field
+from decimal import Decimal, localcontext
+
+from esgledger.library.loader import Library
+from esgledger.model.errors import Location, Problem, ProblemList
+from esgledger.model.formula import FormulaZeroDivision, Node, Ref
+from esgledger.model.period import Period
+from esgledger.model.tree import EntityTree
+from esgledger.model.types import Dims, FactRecord
+from esgledger.model.units import UNITS
+from esgledger.store.ledger import NewFact, Store
+
+APPROACHES = ("control", "equity")
+
+
+@dataclass(frozen=True)
+class Value:
+    """A value in the run: the number, and where it came from (a fact id, or a pending
+    calculated fact's index in the run's output)."""
+
+    number: Decimal
+    fact_id: int | None = None
+    pending: int | None = None
+    text: str | None = None
+
+
+@dataclass
+class RunResult:
+    period: str
+    approach: str
+    computed: int = 0
+    written: int = 0
+    unchanged: int = 0
+    problems: ProblemList = field(default_factory=ProblemList)
+    batch_id: int | None = None
+    incremental: bool = False
+    ghg: object = None  # the methodology run that preceded the consolidation, if any
+
+
+def period_bounds(p: Period) -> tuple[dt.date, dt.date]:
+    if p.kind == "year":
+        return dt.date(p.year, 1, 1), dt.date(p.year + 1, 1, 1)
+    months = p.months()
+    start = dt.date(p.year, months[0], 1)
+    end_m = months[-1] + 1
+    end = dt.date(p.year + (end_m > 12), (end_m - 1) % 12 + 1, 1)
+    return start, end
+
+
+def membership_fraction(tree: EntityTree, child: str, parent: str, start: dt.date, end: dt.date
+                        ) -> tuple[Fraction, Fraction, bool]:
+    """(fraction of the period ``child`` sat under ``parent``, equity share as a fraction,
+    controlled). Exact rationals: 182/366 of a year stays 91/183, never a rounded decimal."""
+    days = (end - start).days
+    total = 0
+    share = Fraction(1)
+    control = True
+    for m in tree.memberships.get(child, []):
+        if m.parent != parent:
+            continue
+        a = max(start, m.valid_from or start)
+        b = min(end, m.valid_to or end)
+        if b > a:
+            total += (b - a).days
+            share, control = Fraction(m.equity_share) / 100, m.operational_control
+    return (Fraction(total, days) if days else Fraction(0)), share, control
+
+
+def to_decimal(x: Fraction | Decimal) -> Decimal:
+    """An exact rational as a decimal: exact when it terminates, else 40 significant digits."""
+    if isinstance(x, Decimal):
+        return x
+    with localcontext() as ctx:
+        ctx.prec = 40
+        return Decimal(x.numerator) / Decimal(x.denominator)
+
+
+_FACTORS: dict[tuple[int, str, str], Decimal] = {}
+
+
+def formula_factor_for(lib: Library, node: Node, unit: str) -> Decimal:
+    """Multiplier from a formula's natural unit to ``unit`` (e.g. a ratio → 100 for %)."""
+    key = (id(lib), str(node), unit)
+    if key not in _FACTORS:
+        q = node.apply(lambda r: UNITS.quantity(lib.indicators[r.indicator].unit),
+                       lambda n: UNITS.ureg.Quantity(n))
+        target = UNITS.quantity(unit)
+        with localcontext() as ctx:
+            ctx.prec = 40
+            ratio = (q / target).to_reduced_units().to("dimensionless").magnitude
+        _FACTORS[key] = Decimal(format(Decimal(ratio).normalize(), "f"))
+    return _FACTORS[key]
+
+
+def formula_factor(lib: Library, code: str) -> Decimal:
+    return formula_factor_for(lib, lib.formulas[code], lib.indicators[code].unit)
+
+
+def run_source(period: str, approach: str) -> str:
+    return f"calc run {period} {approach}"
+
+
+def changes_since_last_run(store: Store, period: str, approach: str, note: str, *,
+                           source: str | None = None) -> set[str] | None:
+    """Indicators with own facts appended since the last run of (period, approach) — or of the
+    run named ``source`` — that had the same library and tree (``note``); ``None`` when there
+    is no such run (do a full run)."""
+    from sqlalchemy import func, select
+
+    from esgledger.store import schema as S
+
+    b, f = S.batch.c, S.fact.c
+    with store.engine.connect() as conn:
+        last = conn.execute(select(func.max(b.id), b.note).where(
+            b.kind == "calc", b.source == (source or run_source(period, approach))).group_by(b.note)
+            .order_by(func.max(b.id).desc()).limit(1)).first()
+        if last is None or last[1] != note:
+            return None
+        rows = conn.execute(select(f.indicator).distinct().where(
+            f.period == period, f.basis == "own", f.batch_id > last[0])).all()
+    return {r[0] for r in rows}
+
+
+class Consolidation:
+    """One calculation run over a period, from own facts to derived and consolidated facts."""
+
+    def __init__(self, store: Store, library: Library, tree: EntityTree, period: str,
+                 approach: str = "control", *, author: str | None = None,
+                 only: set[str] | None = None, note: str | None = None):
+        """``only``: recompute just these indicators (an incremental run); ``note`` is kept on
+        the run's batch (the library and tree fingerprints)."""
+        if approach not in APPROACHES:
+            raise ValueError(f"approach must be one of {APPROACHES}")
+        self.store = store
+        self.lib = library
+        self.tree = tree
+        self.period = str(Period.parse(period))
+        self.p = Period.parse(period)
+        self.approach = approach
+        self.author = author
+        self.note = note
+        self.only = only
+        load = None
+        if only is not None:
+            load = set(only)
+            for code in only:
+                if code in library.formulas:
+                    load |= {r.indicator for r in library.formulas[code].refs()}
+                if library.indicators.get(code) and library.indicators[code].weight:
+                    load.add(library.indicators[code].weight)
+            self.load = load
+        self.start, self.end = period_bounds(self.p)
+        self.roots = {c for c in tree.entities if not any(m.parent for m in tree.memberships.get(c, []))}
+        self.out: list[NewFact] = []
+        self.result = RunResult(self.period, approach)
+        # input package
+        self.own: dict[tuple[str, str, str], Value] = {}
+        self.existing: dict[tuple[str, str, str, str], FactRecord] = {}
+        filters = {} if load is None else {"indicator": sorted(load)}
+        for f in store.iter_current(period=self.period, basis=["own", approach], **filters):
+            if f.basis == "own" and self.lib.get(f.indicator) and self.lib[f.indicator].kind != "formula":
+                self.own[(f.entity, f.indicator, f.dims)] = Value(
+                    _num(f.value, self.lib[f.indicator]), f.id, text=f.value)
+            else:
+                self.existing[(f.entity, f.indicator, f.dims, f.basis)] = f
+
+    # -- the run -------------------------------------------------------------------------
+    def run(self, *, write: bool = True) -> RunResult:
+        cons: dict[tuple[str, str, str], Value] = {}
+        entities = [c for c in self.tree.entities if self._exists(c)]
+        # own-basis formulas for every entity with own inputs
+        for e in entities:
+            self._formulas(e, "own", lambda ind, dims, e=e: self.own.get((e, ind, dims)),
+                           self._keys_own(e))
+        # consolidation, children before parents
+        for e in self._post_order():
+            children = self._children(e)
+            if not children:
+                continue
+            self._consolidate_node(e, children, cons)
+            self._formulas(e, self.approach, lambda ind, dims, e=e: cons.get((e, ind, dims)),
+                           {(i, d) for (ent, i, d) in cons if ent == e}, cons)
+        if write:
+            self._write()
+        return self.result
+
+    def _exists(self, code: str) -> bool:
+        ms = self.tree.memberships.get(code, [])
+        return not ms or any((m.valid_from or self.start) < self.end and (m.valid_to or self.end) > self.start
+                             for m in ms)
+
+    def _children(self, code: str) -> list[tuple[str, Fraction]]:
+        out = []
+        for child, ms in self.tree.memberships.items():
+            if not any(m.parent == code for m in ms):
+                continue
+            frac, share, control = membership_fraction(self.tree, child, code, self.start, self.end)
+            if frac == 0:
+                continue
+            if self.approach == "control":
+                w = frac if control else Fraction(0)
+            else:
+                w = frac * share
+            if w != 0:
+                out.append((child, w))
+        return sorted(out)
+
+    def _post_order(self) -> list[str]:
+        order: list[str] = []
+        seen: set[str] = set()
+
+        def visit(c: str) -> None:
+            if c in seen:
+                return
+            seen.add(c)
+            for ch, _w in self._children(c):
+                visit(ch)
+            order.append(c)
+
+        for c in sorted(self.tree.entities):
+            visit(c)
+        return order
+
+    def _value_at(self, code: str, key: tuple[str, str], cons) -> Value | None:
+        """The consolidated value of a child: its consolidated fact if it has children, else own."""
+        v = cons.get((code, *key))
+        if v is not None:
+            return v
+        if self._children(code):
+            return None
+        return self.own.get((code, *key))
+
+    def _consolidate_node(self, e: str, children: list[tuple[str, Fraction]], cons) -> None:
+        keys: set[tuple[str, str]] = {(i, d) for (ent, i, d) in self.own if ent == e}
+        for ch, _w in children:
+            keys |= {(i, d) for (ent, i, d) in self.own if ent == ch}
+            keys |= {(i, d) for (ent, i, d) in cons if ent == ch}
+        for ind_code, dims in sorted(keys):
+            ind = self.lib.get(ind_code)
+            if ind is None or ind.kind == "formula":
+                continue
+            own = self.own.get((e, ind_code, dims))
+            if ind.aggregation == "not_additive" or ind.value_type == "category":
+                if own is not None:
+                    self._emit(e, ind_code, dims, self.approach, own.number, [(own, "own", None)], cons,
+                               text=own.text)
+                continue
+            parts: list[tuple[Value, str, Fraction | None]] = []
+            if own is not None:
+                parts.append((own, "own", None))
+            for ch, w in children:
+                v = self._value_at(ch, (ind_code, dims), cons)
+                if v is not None:
+                    parts.append((v, f"child:{ch}", w))
+            if not parts:
+                continue
+            if ind.aggregation == "weighted_mean":
+                num = den = Fraction(0)
+                for v, role, w in parts:
+                    ent = e if role == "own" else role.split(":", 1)[1]
+                    wt = self._value_at(ent, (ind.weight, dims), cons) if role != "own" \
+                        else self.own.get((e, ind.weight, dims))
+                    if wt is None:
+                        continue
+                    num += Fraction(v.number) * Fraction(wt.number) * (w if w is not None else 1)
+                    den += Fraction(wt.number) * (w if w is not None else 1)
+                if den == 0:
+                    continue
+                total = to_decimal(num / den)
+            else:
+                total = to_decimal(sum((Fraction(v.number) * (w if w is not None else 1)
+                                        for v, _r, w in parts), Fraction(0)))
+            self._emit(e, ind_code, dims, self.approach, total,
+                       [(v, r, w) for v, r, w in parts], cons)
+
+    def _keys_own(self, e: str) -> set[tuple[str, str]]:
+        return {(i, d) for (ent, i, d) in self.own if ent == e}
+
+    def _formulas(self, e: str, basis: str, get, available: set[tuple[str, str]], cons=None) -> None:
+        local: dict[tuple[str, str], Value] = {}
+
+        def lookup(ind: str, dims: str) -> Value | None:
+            return local.get((ind, dims)) or get(ind, dims)
+
+        present = {i for i, _d in available}
+        for code in self.lib.formula_order():
+            if self.only is not None and code not in self.only:
+                continue
+            node = self.lib.formulas[code]
+            ind = self.lib[code]
+            refs = list(node.refs())
+            if not any(r.indicator in present or (r.indicator, "") in local for r in refs):
+                continue
+            for dims in self._formula_dims(ind, refs, available):
+                vals: list[tuple[Ref, Value]] = []
+                missing = None
+                for r in refs:
+                    key = Dims({**dict(Dims.parse(dims)), **dict(r.dims)}).key if ind.dimensions else r.dims.key
+                    v = lookup(r.indicator, key)
+                    if v is None:
+                        missing = str(r)
+                        break
+                    vals.append((r, v))
+                if missing is not None:
+                    # a formula the reporting root cannot compute is a gap worth a warning; one an
+                    # intermediate node cannot (an input only reported at the group) is not
+                    if vals and basis != "own" and e in self.roots:
+                        self.result.problems.append(Problem("ESG-CALC-001", Location(field=code), {
+                            "indicator": code, "period": self.period, "entity": e, "found": missing}))
+                    continue
+                table = {r: v.number for r, v in vals}
+                try:
+                    raw = node.evaluate(lambda r: table[r])
+                except FormulaZeroDivision as z:
+                    self.result.problems.append(Problem("ESG-CALC-002", Location(field=code), {
+                        "indicator": code, "period": self.period, "entity": e, "found": str(z.ref)}))
+                    continue
+                with localcontext() as ctx:
+                    ctx.prec = 40
+                    number = raw * formula_factor(self.lib, code)
+                seen_ids = set()
+                inputs = []
+                for r, v in vals:
+                    ident = (v.fact_id, v.pending)
+                    if ident in seen_ids:
+                        continue
+                    seen_ids.add(ident)
+                    inputs.append((v, f"ref:{r}", None))
+                v = self._emit(e, code, dims, basis, number, inputs, cons)
+                local[(code, dims)] = v
+
+    def _formula_dims(self, ind, refs, available) -> list[str]:
+        if not ind.dimensions:
+            return [""]
+        keys = {""}
+        ref_inds = {r.indicator for r in refs}
+        for i, d in available:
+            if i in ref_inds and d:
+                sub = {k: v for k, v in Dims.parse(d) if k in ind.dimensions}
+                if sub and len(sub) == len(Dims.parse(d)):
+                    keys.add(Dims(sub).key)
+        return sorted(keys)
+
+    def _emit(self, e, code, dims, basis, number: Decimal, inputs, cons, text: str | None = None) -> Value:
+        self.result.computed += 1
+        value_text = text if text is not None else _plain(number)
+        idx = len(self.out)
+        ind = self.lib[code]
+        self.out.append(NewFact(e, code, self.period, dims, value_text, ind.unit, basis, "calculated",
+                                None, None, None, None,
+                                tuple((v.fact_id, v.pending, role, None if w is None else _weight_text(w))
+                                      for v, role, w in inputs)))
+        v = Value(number, None, idx, text=value_text)
+        if cons is not None and basis != "own":
+            cons[(e, code, dims)] = v
+        return v
+
+    # -- writing -------------------------------------------------------------------------
+    def _write(self) -> None:
+        """Append only the calculated facts whose value changed; resolve pending lineage."""
+        keep: list[int] = []
+        for i, f in enumerate(self.out):
+            old = self.existing.get((f.entity, f.indicator, f.dims, f.basis))
+            if old is not None and old.value == f.value and old.status == "calculated":
+                self.result.unchanged += 1
+            else:
+                keep.append(i)
+        # a kept fact may read an unchanged one: its id is the existing fact's id
+        resolved: dict[int, int] = {}
+        for i, f in enumerate(self.out):
+            old = self.existing.get((f.entity, f.indicator, f.dims, f.basis))
+            if old is not None and i not in set(keep):
+                resolved[i] = old.id
+        rows = [self.out[i]._replace(inputs=()) for i in keep]
+        with self.store.writer.begin() as conn:
+            batch_id, ids = self.store._append(conn, rows, kind="calc",
+                                               source=run_source(self.period, self.approach),
+                                               author=self.author, note=self.note)
+            for i, fid in zip(keep, ids):
+                resolved[i] = fid
+            links = []
+            for i, fid in zip(keep, ids):
+                for fact_id, pending, role, weight in self.out[i].inputs:
+                    src = fact_id if fact_id is not None else resolved.get(pending)
+                    if src is not None:
+                        links.append(dict(fact_id=fid, input_fact_id=src, role=role, weight=weight))
+            if links:
+                from esgledger.store.schema import fact_input
+
+                conn.execute(fact_input.insert(), links)
+        self.result.batch_id = batch_id
+        self.result.written = len(keep)
+
+
+def _num(text: str, ind) -> Decimal:
+    if ind.value_type == "category":
+        return Decimal(0)
+    return Decimal(text)
+
+
+def _weight_text(w: Fraction) -> str:
+    d = to_decimal(w)
+    return _plain(d) if to_decimal(Fraction(d)) == d and Fraction(d) == w else str(w)
+
+
+def _plain(d: Decimal) -> str:
+    s = format(d, "f")
+    if "." in s:
+        s = s.rstrip("0").rstrip(".") or "0"
+    return s

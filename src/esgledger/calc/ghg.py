@@ -1,0 +1,612 @@
+"""GHG accounting over the ledger: activity facts → emissions, in three reconciled views.
+
+A run reads an input package (the period's own activity facts, the entity tree, the factor
+library), applies the methodologies of :mod:`esgledger.calc.methods` by each entity's process
+type, and appends calculated facts (status ``calculated``, basis ``own``) each with its lineage:
+the activity facts it read (``fact_input``), the method and GWP set (``fact_method``) and every
+factor value used with its set, edition, source and confidence (``fact_factor``).
+
+Views over the same activity data (ARCHITECTURE.md "Accounting view"):
+
+* **inventory** (GHG Protocol / ISO 14064-1): ``emissions_by_source`` and ``scope1_emissions``
+  (by gas, CO2e) per entity; ``scope2_location`` / ``scope2_market`` for electricity bought
+  from outside the group (grid, green-power contracts, certificates); ``scope3_emissions`` by
+  category. Electricity a unit takes from the group's captive plant is not Scope 2 of the
+  group: its CO2 is the plant's Scope 1. Consolidated up the tree by control or equity.
+* **ets** (MEE CETS-AG-04.01-V01-2024): per enterprise (a company and its own sites and
+  units, not its subsidiaries): electrolysis anode + PFC + enterprise-level combustion and
+  carbonates; purchased electricity as an auxiliary item only; the captive plant under the
+  power-generation guideline (its own ``ets_emissions``).
+* **product** (cradle-to-gate inside the group): t CO2e per tonne of alumina, baked anode,
+  liquid aluminium (electrolysis stage, and with its alumina and anodes) and foil; electricity
+  from the captive plant at the plant's factor per MWh supplied, grid electricity at the
+  market-based factors (green-power contracts at zero, the rest at the residual mix).
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal, localcontext
+from typing import Iterable
+
+from esgledger.calc.methods import CalcError
+from esgledger.calc.methods import alumina as m_alumina
+from esgledger.calc.methods import aluminium as m_al
+from esgledger.calc.methods import anode_plant as m_anode
+from esgledger.calc.methods import combustion as m_comb
+from esgledger.calc.methods import electricity as m_elec
+from esgledger.calc.methods import energy as m_energy
+from esgledger.calc.methods import power_plant as m_power
+from esgledger.calc.methods import scope3 as m_s3
+from esgledger.calc.methods.result import Result, combine
+from esgledger.library.factors import FactorLibrary
+from esgledger.library.loader import Library
+from esgledger.model.errors import Location, Problem, ProblemList
+from esgledger.model.period import Period
+from esgledger.model.tree import EntityTree
+from esgledger.model.types import Dims, FactRecord
+from esgledger.model.units import UNITS
+from esgledger.store import schema as S
+from esgledger.store.ledger import NewFact, Store
+
+SCOPE1_SOURCES = ("combustion", "anode", "pfc", "carbonate", "pitch_volatiles", "packing_coke",
+                  "power_generation", "desulphurisation")
+ETS_SOURCES = ("combustion", "anode", "pfc", "carbonate")          # MEE aluminium guideline §5
+ETS_POWER_SOURCES = ("power_generation", "desulphurisation", "combustion")  # MEE 发电设施 guideline
+FUEL_INDICATORS = {  # activity indicator -> (fuel key of the factor sets, unit of the fact)
+    "diesel_consumption": "diesel",
+    "natural_gas_consumption": "natural_gas",
+}
+GAS_DIMS = {"CO2": "co2", "CF4": "cf4", "C2F6": "c2f6", "CH4": "ch4", "N2O": "n2o"}
+MAT = {"alumina", "petroleum_coke", "pitch", "caustic_soda", "aluminium_fluoride", "primary_aluminium"}
+FACTOR_MATERIAL = {"pitch": "coal_tar_pitch"}          # library member -> factor-set member
+FACTOR_MODE = {"ship": "inland_water"}
+UPSTREAM_FUEL = {"diesel": "diesel", "natural_gas": "natural_gas", "bituminous": "coal", "anthracite": "coal",
+                 "raw_coal": "coal", "lignite": "coal"}
+METHOD_VERSION = "1.0"
+# every indicator a GHG run reads: a change to anything else leaves its results as they are
+GHG_INPUTS = frozenset({
+    "diesel_consumption", "natural_gas_consumption", "solid_fuel_consumption", "fuel_ncv_measured",
+    "fuel_carbon_content_measured", "limestone_consumption", "soda_ash_consumption", "aluminium_output",
+    "net_anode_consumption", "anode_sulphur_content", "anode_ash_content", "anode_effect_minutes",
+    "anode_effect_overvoltage", "current_efficiency", "green_anode_input", "anode_output",
+    "packing_coke_consumption", "power_supplied", "electricity_received", "purchased_material",
+    "freight_transport", "alumina_output", "alumina_consumption", "aluminium_foil_output"})
+# energy_consumption (kind method) is computed here too, from the same fuel and electricity facts
+
+
+def run_source(period: str) -> str:
+    return f"ghg run {period}"
+
+
+@dataclass
+class Source:
+    """One emission source of one entity: the methodology result and the facts it read."""
+
+    result: Result
+    reads: list[FactRecord]
+
+
+@dataclass
+class Output:
+    entity: str
+    indicator: str
+    dims: str
+    value: Decimal
+    inputs: list[FactRecord]
+    result: Result | None
+    method: str
+    view: str
+
+
+@dataclass
+class GhgRunResult:
+    period: str
+    outputs: list[Output] = field(default_factory=list)
+    problems: ProblemList = field(default_factory=ProblemList)
+    written: int = 0
+    unchanged: int = 0
+    batch_id: int | None = None
+
+    def value(self, entity: str, indicator: str, dims: str = "") -> Decimal | None:
+        for o in self.outputs:
+            if (o.entity, o.indicator, o.dims) == (entity, indicator, dims):
+                return o.value
+        return None
+
+
+class GhgRun:
+    """One period's methodology run for every entity of the tree."""
+
+    def __init__(self, store: Store, library: Library, tree: EntityTree, factors: FactorLibrary,
+                 period: str, *, gwp_set: str = "AR5", author: str | None = None, note: str | None = None):
+        self.store, self.lib, self.tree, self.factors = store, library, tree, factors
+        self.period = str(Period.parse(period))
+        self.year = Period.parse(period).year
+        self.gwp = gwp_set
+        self.author = author
+        self.note = note
+        self.res = GhgRunResult(self.period)
+        self.facts: dict[tuple[str, str, str], FactRecord] = {}
+        self.existing: dict[tuple[str, str, str], FactRecord] = {}
+        for f in store.iter_current(period=self.period, basis="own"):
+            ind = library.get(f.indicator)
+            if ind is not None and ind.kind == "method":
+                self.existing[(f.entity, f.indicator, f.dims)] = f
+            else:
+                self.facts[(f.entity, f.indicator, f.dims)] = f
+
+    # -- helpers ---------------------------------------------------------------------------
+    def fact(self, entity: str, indicator: str, dims: str = "") -> FactRecord | None:
+        return self.facts.get((entity, indicator, dims))
+
+    def num(self, entity: str, indicator: str, dims: str = "") -> Decimal | None:
+        f = self.fact(entity, indicator, dims)
+        return None if f is None else Decimal(f.value)
+
+    def tonnes(self, entity: str, indicator: str, dims: str = "") -> Decimal | None:
+        """A mass fact in tonnes, whatever unit the indicator keeps it in (万吨 → 吨)."""
+        v = self.num(entity, indicator, dims)
+        return None if v is None else UNITS.convert(v, self.lib[indicator].unit, "吨")
+
+    def emit(self, entity, indicator, dims, value, inputs, result, method, view) -> None:
+        self.res.outputs.append(Output(entity, indicator, dims, value,
+                                       [f for f in inputs if f is not None], result, method, view))
+
+    def problem(self, entity: str, what: str, exc: Exception) -> None:
+        self.res.problems.append(Problem("ESG-CALC-005", Location(field=f"{entity}/{what}"), {
+            "entity": entity, "indicator": what, "period": self.period, "found": str(exc)}))
+
+    def process_type(self, code: str) -> str:
+        return self.tree.entities[code].process_type
+
+    def attr(self, code: str, name: str) -> str | None:
+        cur: str | None = code
+        while cur is not None:
+            v = self.tree.entities[cur].attrs.get(name)
+            if v:
+                return v
+            ms = self.tree.memberships.get(cur) or []
+            cur = ms[-1].parent if ms else None
+        return None
+
+    # -- the run ---------------------------------------------------------------------------
+    def run(self, *, write: bool = True) -> GhgRunResult:
+        sources: dict[str, dict[str, Source]] = {}
+        for code in sorted(self.tree.entities):
+            sources[code] = self._sources(code)
+        plant_ef = self._captive_plants(sources)
+        for code, srcs in sources.items():
+            self._inventory(code, srcs)
+            self._scope2_and_3(code, srcs)
+            self._energy(code)
+        self._ets(sources)
+        self._products(sources, plant_ef)
+        if write:
+            self._write()
+        return self.res
+
+    def _sources(self, code: str) -> dict[str, Source]:
+        """Direct emission sources of one entity, by methodology, each with the facts it read."""
+        out: dict[str, list[tuple[Result, list[FactRecord]]]] = {}
+        pt = self.process_type(code)
+
+        def add(source: str, fn, *args, what: str, reads: Iterable[FactRecord | None], **kw):
+            try:
+                r = fn(*args, **kw)
+            except CalcError as exc:
+                self.problem(code, what, exc)
+                return
+            out.setdefault(source, []).append((r, [f for f in reads if f is not None]))
+
+        on = self.year
+        # fuels (the captive plant's coal is power generation, below)
+        for ind_code, fuel in FUEL_INDICATORS.items():
+            amount = self.fact(code, ind_code)
+            if amount is not None:
+                density = None
+                if self.lib[ind_code].unit in ("升", "立方米") and fuel != "natural_gas":
+                    # a liquid fuel metered by volume: its density from the factor sets (cited)
+                    density = self.factors.find("fuel.density", on, fuel=fuel)
+                add("combustion", m_comb.fuel_combustion_co2, amount.value, fuel=fuel, density=density,
+                    amount_unit=amount.unit, factors=self.factors, on=on, what=ind_code, reads=[amount])
+        for (ent, ind_code, dims), f in self.facts.items():
+            if ent != code or ind_code != "solid_fuel_consumption":
+                continue
+            fuel = dict(Dims.parse(dims)).get("fuel")
+            ncv = self.num(code, "fuel_ncv_measured", dims)
+            cc = self.num(code, "fuel_carbon_content_measured", dims)
+            reads = [f, self.fact(code, "fuel_ncv_measured", dims), self.fact(code, "fuel_carbon_content_measured", dims)]
+            if pt == "power_plant":
+                add("power_generation", m_power.coal_combustion_co2, f.value, ncv=ncv, carbon_content=cc,
+                    factors=self.factors, on=on, what=f"{ind_code}[{dims}]", reads=reads)
+            else:
+                add("combustion", m_comb.fuel_combustion_co2, f.value, fuel=fuel, amount_unit=f.unit, ncv=ncv,
+                    carbon_content=cc, factors=self.factors, on=on, what=f"{ind_code}[{dims}]", reads=reads)
+        limestone = self.fact(code, "limestone_consumption")
+        if limestone is not None:
+            if pt == "power_plant":
+                add("desulphurisation", m_power.desulphurisation_co2, limestone.value, factors=self.factors,
+                    what="limestone_consumption", reads=[limestone])
+            else:
+                add("carbonate", m_alumina.limestone_co2, limestone.value, factors=self.factors, on=on,
+                    what="limestone_consumption", reads=[limestone])
+        soda = self.fact(code, "soda_ash_consumption")
+        if soda is not None:
+            add("carbonate", m_alumina.soda_ash_co2, soda.value, factors=self.factors, what="soda_ash_consumption",
+                reads=[soda])
+        # aluminium electrolysis (IPCC 2006 Vol.3 Eq.4.21; Eq.4.26/4.27)
+        prod_t = self.tonnes(code, "aluminium_output")
+        if prod_t is not None and pt == "smelter":
+            production = self.fact(code, "aluminium_output")
+            nac_total = self.tonnes(code, "net_anode_consumption")
+            s, a = self.num(code, "anode_sulphur_content"), self.num(code, "anode_ash_content")
+            if nac_total is not None:
+                with localcontext() as ctx:
+                    ctx.prec = 34
+                    nac = nac_total / prod_t
+                tier = 3 if s is not None and a is not None else 2
+                add("anode", m_al.anode_co2_prebake, prod_t, nac, s, a, tier=tier, factors=self.factors,
+                    on=on, what="net_anode_consumption",
+                    reads=[production, self.fact(code, "net_anode_consumption"),
+                           self.fact(code, "anode_sulphur_content"), self.fact(code, "anode_ash_content")])
+            else:
+                add("anode", m_al.anode_co2_prebake, prod_t, tier=2, factors=self.factors, on=on,
+                    prefer=("cn_aluminium_ndrc2013",), what="aluminium_output", reads=[production])
+            tech = self.attr(code, "cell_technology") or "CWPB"
+            aem = self.num(code, "anode_effect_minutes")
+            aeo, ce = self.num(code, "anode_effect_overvoltage"), self.num(code, "current_efficiency")
+            if aeo is not None and ce is not None:
+                add("pfc", m_al.pfc_overvoltage, prod_t, aeo, ce, tech, self.factors, self.gwp, on=on,
+                    what="anode_effect_overvoltage",
+                    reads=[production, self.fact(code, "anode_effect_overvoltage"), self.fact(code, "current_efficiency")])
+            elif aem is not None:
+                add("pfc", m_al.pfc_slope, prod_t, aem, tech, self.factors, self.gwp, on=on,
+                    what="anode_effect_minutes", reads=[production, self.fact(code, "anode_effect_minutes")])
+            else:
+                add("pfc", m_al.pfc_tier1, prod_t, tech, self.factors, self.gwp, on=on, what="aluminium_output",
+                    reads=[production])
+        # anode plant (IPCC Eq.4.22, 4.23)
+        green, baked = self.num(code, "green_anode_input"), self.tonnes(code, "anode_output")
+        if pt == "anode_plant" and baked is not None:
+            baked_f = self.fact(code, "anode_output")
+            if green is not None:
+                add("pitch_volatiles", m_anode.pitch_volatiles_co2, green, baked, factors=self.factors, on=on,
+                    what="green_anode_input", reads=[self.fact(code, "green_anode_input"), baked_f])
+            pcc_t = self.num(code, "packing_coke_consumption")
+            pcc = None if pcc_t is None else pcc_t / baked
+            add("packing_coke", m_anode.packing_coke_co2, baked, pcc=pcc, factors=self.factors, on=on,
+                what="anode_output", reads=[baked_f, self.fact(code, "packing_coke_consumption")])
+        return {src: Source(rs[0][0] if len(rs) == 1 else combine([r for r, _f in rs], label=src),
+                            [f for _r, fs in rs for f in fs]) for src, rs in out.items()}
+
+    def _captive_plants(self, sources) -> dict[str, tuple[Decimal, Result]]:
+        plants = {}
+        for code, srcs in sources.items():
+            if self.process_type(code) != "power_plant":
+                continue
+            supplied = self.fact(code, "power_supplied")
+            parts = [srcs[s] for s in ("power_generation", "desulphurisation") if s in srcs]
+            if supplied is None or not parts:
+                continue
+            try:
+                pf = m_power.captive_plant_factor([p.result for p in parts], supplied.value)
+            except CalcError as exc:
+                self.problem(code, "power_supplied", exc)
+                continue
+            plants[code] = (pf.ef, pf.emissions)
+            self.emit(code, "captive_plant_ef", "", pf.ef, [supplied] + [f for p in parts for f in p.reads],
+                      pf.emissions, "captive_power_plant", "product")
+        return plants
+
+    def _inventory(self, code: str, srcs: dict[str, Source]) -> None:
+        total = Decimal(0)
+        by_gas: dict[str, Decimal] = {}
+        for src, source in srcs.items():
+            r = source.result
+            co2e = r.with_gwp(self.gwp, self.factors).total if r.gwp_set not in (None, self.gwp) else r.total
+            self.emit(code, "emissions_by_source", f"emission_source={src}", co2e, source.reads, r,
+                      r.method, "inventory")
+            total += co2e
+            for gas, mass in r.values.items():
+                g = GAS_DIMS.get(gas)
+                if g is None:
+                    continue
+                w = Decimal(1) if gas == "CO2" else self.factors.gwp(gas, self.gwp).value
+                by_gas[g] = by_gas.get(g, Decimal(0)) + mass * w
+        if srcs:
+            inputs = [f for source in srcs.values() for f in source.reads]
+            self.emit(code, "scope1_emissions", "", total, inputs, None, "inventory.scope1", "inventory")
+            for g, v in sorted(by_gas.items()):
+                self.emit(code, "scope1_emissions", f"gas={g}", v, inputs, None, "inventory.scope1", "inventory")
+
+    def _grid(self, code: str, basis: str):
+        e = self.tree.entities[code]
+        return m_elec.grid_factor(self.factors, self.year, basis=basis, province=e.province,
+                                  region=e.grid_region, latest=True)
+
+    def _scope2_and_3(self, code: str, srcs: dict[str, Source] | None = None) -> None:
+        grid = self.fact(code, "electricity_received", "supplier=grid")
+        green = self.fact(code, "electricity_received", "supplier=green_contract")
+        certs = self.fact(code, "electricity_received", "supplier=green_certificate")
+        if grid is not None or green is not None:
+            mwh = sum((Decimal(f.value) for f in (grid, green, certs) if f is not None), Decimal(0))
+            try:
+                r = m_elec.scope2(mwh, self._grid(code, "average"),
+                                  green_mwh=Decimal(green.value) if green else 0,
+                                  certificates_mwh=Decimal(certs.value) if certs else 0,
+                                  residual_factor=self._grid(code, "residual"))
+            except (CalcError, LookupError) as exc:
+                self.problem(code, "electricity_received", exc)
+            else:
+                ins = [grid, green, certs]
+                self.emit(code, "scope2_location", "", r.location.total, ins, r.location, r.location.method, "inventory")
+                if r.market is not None:
+                    self.emit(code, "scope2_market", "", r.market.total, ins, r.market, r.market.method, "inventory")
+        cats: dict[str, list[tuple[Result, list[FactRecord]]]] = {}
+
+        def add(cat: str, what: str, fn, *args, inputs: list[FactRecord], **kw) -> None:
+            try:
+                cats.setdefault(cat, []).append((fn(*args, factors=self.factors, on=self.year, **kw), inputs))
+            except CalcError as exc:
+                self.problem(code, what, exc)
+
+        for (ent, ind, dims), f in self.facts.items():
+            if ent != code:
+                continue
+            d = dict(Dims.parse(dims))
+            if ind == "purchased_material" and d.get("material") in MAT:
+                # Scope 3 Standard cat.1, average-data method: quantity × cradle-to-gate factor
+                add("c1", f"{ind}[{dims}]", m_s3.purchased_goods, f.value, unit=f.unit, inputs=[f],
+                    material=FACTOR_MATERIAL.get(d["material"], d["material"]))
+            elif ind == "freight_transport":
+                # cat.4: t·km × mode factor (GLEC-style defaults)
+                add("c4", f"{ind}[{dims}]", m_s3.transport_tkm, f.value,
+                    FACTOR_MODE.get(d["transport_mode"], d["transport_mode"]), unit=f.unit, inputs=[f])
+            elif ind == "electricity_received" and d.get("supplier") == "grid":
+                # cat.3b/3c: upstream of purchased electricity, and its T&D losses
+                add("c3", f"{ind}[{dims}]", m_s3.electricity_upstream, f.value, inputs=[f])
+                add("c3", f"{ind}[{dims}]", m_s3.td_losses, f.value, self._grid(code, "average"), inputs=[f])
+        for src in ("combustion", "power_generation"):  # cat.3a: well-to-tank of the fuels burnt
+            source = (srcs or {}).get(src)
+            if source is None:
+                continue
+            for part in source.result.parts or (source.result,):
+                fuel = UPSTREAM_FUEL.get(part.label) or UPSTREAM_FUEL.get(_fuel_of(part) or "")
+                energy = next((st.value for st in part.steps if st.name == "energy"), None)
+                if fuel is not None and energy is not None:
+                    add("c3", f"fuel_upstream[{fuel}]", m_s3.fuel_upstream, energy, fuel=fuel,
+                        inputs=source.reads)
+        total = Decimal(0)
+        for cat, items in sorted(cats.items()):
+            v = sum((r.total for r, _f in items), Decimal(0))
+            total += v
+            self.emit(code, "scope3_emissions", f"scope3_category={cat}", v, [f for _r, fs in items for f in fs],
+                      items[0][0] if len(items) == 1 else None, f"inventory.scope3.{cat}", "inventory")
+        if cats:
+            self.emit(code, "scope3_emissions", "", total, [f for it in cats.values() for _r, fs in it for f in fs],
+                      None, "inventory.scope3", "inventory")
+
+    def _energy(self, code: str) -> None:
+        """综合能耗 by GB/T 2589-2020: fuels burnt, and electricity bought from outside the group
+        (the captive plant's coal already counts where it burns), by the calorific (当量值) and
+        the equivalent (等价值) methods. A measured NCV gives the fuel's own coefficient
+        (NCV / 29.307 GJ per tce)."""
+        uses, reads = [], []
+        for ind_code, fuel in FUEL_INDICATORS.items():
+            f = self.fact(code, ind_code)
+            if f is not None:
+                density = self.factors.find("fuel.density", self.year, fuel=fuel) if f.unit in ("升",) else None
+                uses.append(m_energy.EnergyUse(fuel, f.value, f.unit, density=density))
+                reads.append(f)
+        for (ent, ind_code, dims), f in self.facts.items():
+            if ent != code or ind_code != "solid_fuel_consumption":
+                continue
+            fuel = dict(Dims.parse(dims)).get("fuel", "raw_coal")
+            ncv = self.num(code, "fuel_ncv_measured", dims)
+            coef = None if ncv is None else ncv / Decimal("29.307")   # GJ/t → kgce/kg
+            uses.append(m_energy.EnergyUse(fuel if fuel in ("coke", "petroleum_coke") else "raw_coal", f.value, f.unit,
+                                           coefficient=coef, coefficient_unit="kgce/kg"))
+            reads += [f, self.fact(code, "fuel_ncv_measured", dims)]
+        bought = [self.fact(code, "electricity_received", f"supplier={s}")
+                  for s in ("grid", "green_contract", "green_certificate")]
+        bought = [f for f in bought if f is not None]
+        if bought:
+            uses.append(m_energy.EnergyUse("electricity", sum(Decimal(f.value) for f in bought), "兆瓦时"))
+            reads += bought
+        if not uses:
+            return
+        for method, indicator in (("calorific", "energy_consumption"), ("equivalent", "energy_consumption_equivalent")):
+            try:
+                r = m_energy.total_energy(uses, method=method, factors=self.factors, on=self.year)
+            except CalcError as exc:
+                self.problem(code, indicator, exc)
+                continue
+            self.emit(code, indicator, "", r.total, reads, r, r.method, "energy")
+            for carrier, tce in sorted(r.values.items()):
+                member = {"raw_coal": "raw_coal"}.get(carrier, carrier)
+                self.emit(code, indicator, f"fuel={member}", tce, reads, None, r.method, "energy")
+
+    def _enterprise(self, company: str) -> list[str]:
+        """A company with its own sites and units (not its subsidiary companies)."""
+        out, todo = [company], [company]
+        while todo:
+            cur = todo.pop()
+            for ch, ms in self.tree.memberships.items():
+                if any(m.parent == cur for m in ms) and self.tree.entities[ch].level in ("site", "unit"):
+                    out.append(ch)
+                    todo.append(ch)
+        return sorted(out)
+
+    def _ets(self, sources) -> None:
+        for code, e in self.tree.entities.items():
+            if e.level != "company":
+                continue
+            members = self._enterprise(code)
+            wanted = ETS_POWER_SOURCES if e.process_type == "power_plant" else ETS_SOURCES
+            if e.process_type not in ("smelter", "power_plant"):
+                continue
+            total, ins = Decimal(0), []
+            for m in members:
+                for src in wanted:
+                    source = sources[m].get(src)
+                    if source is not None:
+                        r = source.result
+                        total += r.with_gwp(self.gwp, self.factors).total if r.gwp_set not in (None, self.gwp) else r.total
+                        ins += source.reads
+            if ins:
+                self.emit(code, "ets_emissions", "", total, ins, None, f"ets.{e.process_type}", "ets")
+            if e.process_type == "smelter":
+                grid = [self.fact(m, "electricity_received", "supplier=grid") for m in members]
+                grid = [g for g in grid if g is not None]
+                if grid:
+                    self.emit(code, "ets_aux_electricity", "", sum(Decimal(g.value) for g in grid), grid, None,
+                              "ets.auxiliary_electricity", "ets")
+
+    def _electricity_co2(self, code: str, plant_ef) -> tuple[Decimal, list[FactRecord]]:
+        """Electricity of one entity at product-view factors: captive at the plant's factor,
+        grid market-based (green contracts at zero, the rest at the residual mix)."""
+        total, ins = Decimal(0), []
+        captive = self.fact(code, "electricity_received", "supplier=captive")
+        if captive is not None and plant_ef:
+            ef = next(iter(plant_ef.values()))[0]
+            total += Decimal(captive.value) * ef
+            ins.append(captive)
+        grid = self.fact(code, "electricity_received", "supplier=grid")
+        if grid is not None:
+            total += Decimal(grid.value) * self._grid(code, "residual").value
+            ins.append(grid)
+        return total, ins
+
+    def _products(self, sources, plant_ef) -> None:
+        def stage(codes: Iterable[str], include: tuple[str, ...] | None = None):
+            total, ins = Decimal(0), []
+            for c in codes:
+                for src, source in sources[c].items():
+                    if src in ("power_generation", "desulphurisation"):
+                        continue  # reaches the product through the electricity it supplies
+                    if include is None or src in include:
+                        total += source.result.total
+                        ins += source.reads
+                e, ei = self._electricity_co2(c, plant_ef)
+                total += e
+                ins += ei
+            return total, ins
+
+        def out_t(codes, ind):
+            vals = [self.tonnes(c, ind) for c in codes if self.fact(c, ind) is not None]
+            if not vals:
+                return None, []
+            return sum(vals, Decimal(0)), [self.fact(c, ind) for c in codes if self.fact(c, ind) is not None]
+
+        by_type: dict[str, list[str]] = {}
+        for code, e in self.tree.entities.items():
+            by_type.setdefault(e.process_type, []).append(code)
+        results: dict[str, tuple[Decimal, Decimal, list[FactRecord]]] = {}
+        specs = [("alumina", "alumina_refinery", "alumina_output"),
+                 ("baked_anode", "anode_plant", "anode_output"),
+                 ("aluminium_electrolysis", "smelter", "aluminium_output"),
+                 ("foil", "foil_mill", "aluminium_foil_output")]
+        for product, ptype, out_ind in specs:
+            codes = sorted(by_type.get(ptype, []))
+            if not codes:
+                continue
+            em, ins = stage(codes)
+            qty, qins = out_t(codes, out_ind)
+            if qty is None or qty == 0 or not ins:
+                continue
+            results[product] = (em, qty, ins + qins)
+            self._emit_product(product, em, qty, ins + qins)
+        # liquid aluminium cradle-to-gate: electrolysis + the alumina and anodes it consumed
+        if "aluminium_electrolysis" in results:
+            em, qty, stage_ins = results["aluminium_electrolysis"]
+            extra, ins = Decimal(0), list(stage_ins)
+            smelters = sorted(by_type.get("smelter", []))
+            alumina_used = [self.fact(c, "alumina_consumption") for c in smelters]
+            alumina_used = [f for f in alumina_used if f is not None]
+            if not alumina_used or "alumina" not in results:
+                return  # without the alumina it consumed, there is no cradle-to-gate figure
+            if alumina_used and "alumina" in results:
+                a_em, a_qty, _a_ins = results["alumina"]
+                extra += sum(self.tonnes(f.entity, "alumina_consumption") for f in alumina_used) * a_em / a_qty
+                ins += alumina_used
+            anode_used = [self.fact(c, "net_anode_consumption") for c in smelters]
+            anode_used = [f for f in anode_used if f is not None]
+            if anode_used and "baked_anode" in results:
+                b_em, b_qty, _b_ins = results["baked_anode"]
+                extra += sum(self.tonnes(f.entity, "net_anode_consumption") for f in anode_used) * b_em / b_qty
+                ins += anode_used
+            self._emit_product("liquid_aluminium", em + extra, qty, ins)
+
+    def _emit_product(self, product: str, em: Decimal, qty: Decimal, ins) -> None:
+        root = sorted(self.tree.roots())[0]
+        with localcontext() as ctx:
+            ctx.prec = 34
+            self.emit(root, "product_emissions", f"product={product}", em, ins, None, "product", "product")
+            self.emit(root, "product_footprint", f"product={product}", em / qty, ins, None, "product", "product")
+
+    # -- writing ---------------------------------------------------------------------------
+    def _write(self) -> None:
+        keep = []
+        for o in self.res.outputs:
+            old = self.existing.get((o.entity, o.indicator, o.dims))
+            text = _plain(o.value)
+            if old is not None and old.value == text:
+                self.res.unchanged += 1
+            else:
+                keep.append((o, text))
+        facts = [NewFact(o.entity, o.indicator, self.period, o.dims, text, self.lib[o.indicator].unit, "own",
+                         "calculated", None, None, None, None,
+                         tuple((f.id, f"input:{f.indicator}", None) for f in _unique(o.inputs)))
+                 for o, text in keep]
+        with self.store.writer.begin() as conn:
+            batch_id, ids = self.store._append(conn, facts, kind="calc", source=run_source(self.period),
+                                               author=self.author, note=self.note, return_ids=True)
+            methods, factor_rows = [], []
+            for fid, (o, _t) in zip(ids, keep):
+                detail = {"equation": o.result.equation} if o.result is not None else {}
+                methods.append(dict(fact_id=fid, method=o.method, version=METHOD_VERSION, view=o.view,
+                                    gwp_set=self.gwp, detail=json.dumps(detail, ensure_ascii=False)))
+                for fv in _factors(o.result):
+                    factor_rows.append(dict(fact_id=fid, factor_set=f"{fv.set_name}@{fv.set_version}",
+                                            factor_key=fv.ref, edition=fv.edition,
+                                            value=str(fv.value), unit=fv.unit, source=fv.source,
+                                            confidence=fv.confidence))
+            if methods:
+                conn.execute(S.fact_method.insert(), methods)
+            if factor_rows:
+                conn.execute(S.fact_factor.insert(), factor_rows)
+        self.res.batch_id = batch_id
+        self.res.written = len(keep)
+
+
+def _fuel_of(result: Result) -> str | None:
+    for p in result.parameters:
+        if p.factor is not None and "fuel" in p.factor.dim:
+            return p.factor.dim["fuel"]
+    return None
+
+
+def _factors(result: Result | None) -> list:
+    if result is None:
+        return []
+    seen, out = set(), []
+    for fv in list(result.factors) + [f for p in result.parts for f in _factors(p)]:
+        if fv.ref not in seen:
+            seen.add(fv.ref)
+            out.append(fv)
+    return out
+
+
+def _unique(facts: list[FactRecord]) -> list[FactRecord]:
+    seen, out = set(), []
+    for f in facts:
+        if f.id not in seen:
+            seen.add(f.id)
+            out.append(f)
+    return out
+
+
+def _plain(d: Decimal) -> str:
+    s = format(d, "f")
+    return (s.rstrip("0").rstrip(".") or "0") if "." in s else s

@@ -1,0 +1,121 @@
+"""Purchased electricity (Scope 2, location- and market-based) and purchased heat.
+
+    location-based  E = AD_net × EF_grid                       GHG Protocol Scope 2 Guidance (2015) ch.6;
+                                                               NDRC 2013 / GB/T 32151.4 §5.2 E_elec = AD × EF
+    market-based    E = (AD_net − green − certificates) × EF_residual
+                                                               GHG Protocol Scope 2 Guidance ch.6–7: contractual
+                                                               instruments (绿电 contracts, 绿证) at their own
+                                                               factor (zero for renewables), the remainder at the
+                                                               residual mix (MEE/NBS 不含市场化交易非化石电量的因子)
+    purchased heat  E = AD_heat × EF_heat (0.11 t CO2/GJ)      NDRC 2013; MEE 补充数据表填报说明
+
+AD_net = purchased − exported (净购入电量). In the national ETS the aluminium guideline
+reports purchased electricity and heat as auxiliary items only; the accounting view decides.
+
+>>> s = scope2(1000, Decimal("0.5568"), green_mwh=400, residual_factor=Decimal("0.5942"))
+>>> (s.location.total, s.market.total)
+(Decimal('556.8000'), Decimal('356.5200'))
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Sequence
+
+from esgledger.calc.methods import InvalidInput, MissingInput
+from esgledger.calc.methods.result import Param, Recorder, Result, exact, ghg_result, library
+from esgledger.library.factors import FactorLibrary, FactorValue
+from esgledger.model.units import UNITS
+
+METHOD_ID = "purchased_electricity"
+METHOD_VERSION = "1.0"
+HEAT_METHOD_ID = "purchased_heat"
+HEAT_METHOD_VERSION = "1.0"
+EQ_LOCATION = "E = (purchased − exported) × EF_grid (GHG Protocol Scope 2 Guidance ch.6; GB/T 32151.4 §5.2)"
+EQ_MARKET = ("E = (purchased − exported − green contracts − certificates) × EF_residual "
+             "(GHG Protocol Scope 2 Guidance ch.6–7)")
+EQ_HEAT = "E = AD_heat × EF_heat (NDRC 2013 aluminium guideline; GB/T 32151.4 §5.2)"
+
+
+@dataclass(frozen=True)
+class Scope2Result:
+    """Both Scope 2 figures of one consumption; ``market`` is None without a residual factor."""
+
+    location: Result
+    market: Result | None
+
+
+def _mwh(rec: Recorder, name: str, value: Param, unit: str) -> Decimal:
+    v = rec.nonnegative(name, rec.take(name, value, unit))
+    return UNITS.convert(v, unit, "兆瓦时") if unit != "兆瓦时" else v
+
+
+@exact
+def scope2(consumption_mwh: Param, grid_factor: Param, *, green_mwh: Param = 0, certificates_mwh: Param = 0,
+           residual_factor: Param | None = None, exported_mwh: Param = 0, unit: str = "兆瓦时",
+           label: str = "") -> Scope2Result:
+    """Location- and market-based Scope 2 CO2 of purchased electricity.
+
+    Quantities are in ``unit`` (兆瓦时 by default; 万千瓦时, 千瓦时 … are converted); factors
+    in t CO2/MWh (a FactorValue in kg CO2/kWh is converted). ``green_mwh``: electricity bought
+    under green-power contracts (绿电交易); ``certificates_mwh``: green certificates (绿证)
+    retired for this consumption; both count at zero in the market-based figure.
+    """
+    rec = Recorder()
+    used = _mwh(rec, "consumption", consumption_mwh, unit)
+    exported = _mwh(rec, "exported", exported_mwh, unit)
+    net = rec.step("net_purchased", used - exported, "兆瓦时")
+    if net < 0:
+        raise InvalidInput(f"exported electricity {exported} MWh exceeds purchased {used} MWh")
+    ef = rec.take("grid_factor", grid_factor, "tCO2/MWh")
+    base = list(rec.params), list(rec.steps)
+    location = ghg_result(METHOD_ID, METHOD_VERSION, EQ_LOCATION, {"CO2": net * ef}, rec,
+                          label=label or "location-based")
+    if residual_factor is None:
+        return Scope2Result(location, None)
+    mrec = Recorder()
+    mrec.params, mrec.steps = [p for p in base[0] if p.name != "grid_factor"], list(base[1])
+    green = _mwh(mrec, "green_contracts", green_mwh, unit)
+    certs = _mwh(mrec, "certificates", certificates_mwh, unit)
+    rest = mrec.step("residual_consumption", net - green - certs, "兆瓦时")
+    if rest < 0:
+        raise InvalidInput(f"green contracts and certificates ({green + certs} MWh) exceed "
+                           f"the net purchased electricity ({net} MWh)")
+    ref = mrec.take("residual_factor", residual_factor, "tCO2/MWh")
+    market = ghg_result(METHOD_ID, METHOD_VERSION, EQ_MARKET, {"CO2": rest * ref}, mrec,
+                        label=label or "market-based")
+    return Scope2Result(location, market)
+
+
+def grid_factor(factors: FactorLibrary | None, year: Any, *, basis: str = "average", province: str | None = None,
+                region: str | None = None, latest: bool = False, prefer: Sequence[str] = ()) -> FactorValue:
+    """The grid factor for a site: its province's if published, else its grid region's, else
+    the national one. ``latest=True`` takes the most recent factor published by ``year``
+    (ETS practice reports year Y with the Y−2 factor)."""
+    lib = library(factors)
+    for area in (province, region, "national"):
+        if not area:
+            continue
+        v = lib.find("grid.ef", year, basis=basis, area=area, latest=latest, prefer=prefer)
+        if v is not None:
+            return v
+    raise MissingInput(f"no {basis} grid factor for {province or region or 'national'} in {year}")
+
+
+@exact
+def purchased_heat_co2(heat_gj: Param, heat_factor: Param | None = None, *, unit: str = "GJ",
+                       factors: FactorLibrary | None = None, on: Any = None,
+                       prefer: Sequence[str] = (), exported_gj: Param = 0) -> Result:
+    """CO2 of net purchased heat (热力), default factor 0.11 t CO2/GJ."""
+    rec = Recorder()
+    heat = rec.nonnegative("heat", rec.take("heat", heat_gj, unit))
+    out = rec.nonnegative("exported", rec.take("exported", exported_gj, unit))
+    net = rec.step("net_purchased", UNITS.convert(heat - out, unit, "GJ"), "GJ")
+    if net < 0:
+        raise InvalidInput(f"exported heat exceeds purchased heat ({out} > {heat} {unit})")
+    ef = rec.take_or_lookup("heat_factor", heat_factor, "tCO2/GJ", factors, "heat.ef", on, prefer)
+    return ghg_result(HEAT_METHOD_ID, HEAT_METHOD_VERSION, EQ_HEAT, {"CO2": net * ef}, rec, label="heat")
+
+
+__all__ = ["HEAT_METHOD_ID", "HEAT_METHOD_VERSION", "METHOD_ID", "METHOD_VERSION", "Scope2Result", "grid_factor",
+           "purchased_heat_co2", "scope2"]

@@ -1,0 +1,193 @@
+"""Energy: 综合能耗 in 吨标准煤 by the calorific-value and the equivalent methods, intensities,
+and the arithmetic of targets against a baseline year.
+
+    E = Σ e_i × k_i                           GB/T 2589-2020 §4 (综合能耗), Annex A coefficients
+    calorific (当量值): electricity 0.1229 kgce/kWh (3 600 kJ/kWh ÷ 29 307 kJ/kgce)
+    equivalent (等价值): electricity at the year's supply coal rate (≈0.300 kgce/kWh), or for
+                         captive power the plant's own generation coal rate
+    fuels and heat: the same coefficient in both methods
+    intensity = energy / output value (吨标准煤/万元) or / product (吨标准煤/吨)
+Targets (e.g. the seed's 2025 targets against 2021: −13.5 % energy per output value, −18 %
+CO2 per unit of product):
+    target      = baseline × (1 + p/100)
+    even path   = baseline × (1 + p/100)^((y − y0)/(yT − y0))        (constant annual rate)
+    required    = (target / current)^(1/(yT − y)) − 1                 per year from now
+
+>>> standard_coal(1000, "吨", "1.4571")
+Decimal('1457.1000')
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Any, Sequence
+
+from esgledger.calc.methods import InvalidInput, MissingInput
+from esgledger.calc.methods.result import (Param, Recorder, Result, dec, exact, library, product_factor)
+from esgledger.library.factors import FactorLibrary, FactorValue
+from esgledger.model.units import UNITS, UnitError
+
+METHOD_ID = "energy"
+METHOD_VERSION = "1.0"
+METHODS = ("calorific", "equivalent")
+TCE = "吨标准煤"
+EQUATION = "E = Σ e_i × k_i (GB/T 2589-2020 §4, Annex A)"
+
+
+@dataclass(frozen=True)
+class EnergyUse:
+    """One energy carrier consumed: ``amount`` in ``unit``; ``coefficient`` (kgce per unit,
+    a number in ``coefficient_unit`` or a FactorValue) overrides the GB/T 2589 default;
+    ``density`` (kg/L) turns litres into mass."""
+
+    carrier: str
+    amount: Param
+    unit: str
+    coefficient: Param | None = None
+    coefficient_unit: str = "kgce/kg"
+    density: Param | None = None
+
+
+def _tce(rec: Recorder, use: EnergyUse, k: Decimal, k_unit: str, prefix: str) -> Decimal:
+    amount = rec.nonnegative(f"{prefix}amount", rec.take(f"{prefix}amount", use.amount, use.unit))
+    unit = use.unit
+    try:
+        return amount * k * product_factor(unit, k_unit, TCE)
+    except UnitError:
+        if use.density is None:
+            raise MissingInput(f"{use.carrier}: {use.unit} × {k_unit} is not energy; give the density") from None
+    mass_t = amount * rec.take(f"{prefix}density", use.density, "kg/L") * product_factor(unit, "kg/L", "吨")
+    return mass_t * k * product_factor("吨", k_unit, TCE)
+
+
+@exact
+def standard_coal(amount: Param, unit: str, coefficient: Param, *, coefficient_unit: str = "kgce/kg",
+                  density: Param | None = None) -> Decimal:
+    """Tonnes of standard coal of one carrier (GB/T 2589-2020): amount × coefficient."""
+    rec = Recorder()
+    use = EnergyUse("-", amount, unit, coefficient, coefficient_unit, density)
+    k_unit = coefficient.unit if isinstance(coefficient, FactorValue) else coefficient_unit
+    k = rec.take("coefficient", coefficient, k_unit)
+    return _tce(rec, use, k, k_unit, "")
+
+
+@exact
+def total_energy(uses: Sequence[EnergyUse], *, method: str = "calorific", factors: FactorLibrary | None = None,
+                 on: Any = None, prefer: Sequence[str] = (), label: str = "") -> Result:
+    """综合能耗 in 吨标准煤 by carrier and in total, by the ``calorific`` (当量值) or the
+    ``equivalent`` (等价值) method. Coefficients not given come from GB/T 2589 (``energy.sce``
+    with ``carrier`` and ``basis``)."""
+    if method not in METHODS:
+        raise InvalidInput(f"method is calorific or equivalent, found {method!r}")
+    rec = Recorder()
+    by: dict[str, Decimal] = {}
+    for use in uses:
+        prefix = f"{use.carrier}."
+        coef = use.coefficient
+        if coef is None:
+            coef = library(factors).find("energy.sce", on, prefer=prefer, carrier=use.carrier, basis=method)
+            if coef is None:
+                raise MissingInput(f"no {method} standard-coal coefficient for {use.carrier}; give one")
+        k_unit = coef.unit if isinstance(coef, FactorValue) else use.coefficient_unit
+        if not UNITS.is_known(k_unit):
+            raise InvalidInput(f"unknown coefficient unit {k_unit}")
+        k = rec.take(f"{prefix}coefficient", coef, k_unit)
+        by[use.carrier] = by.get(use.carrier, Decimal(0)) + _tce(rec, use, k, k_unit, prefix)
+    for carrier, v in by.items():
+        rec.step(carrier, v, TCE)
+    return Result(method=f"{METHOD_ID}:{method}", version=METHOD_VERSION, equation=EQUATION,
+                  values=MappingProxyType(by), unit=TCE, total=sum(by.values(), Decimal(0)), total_unit=TCE,
+                  parameters=tuple(rec.params), steps=tuple(rec.steps), label=label or method)
+
+
+@exact
+def intensity(value: Param, per: Param, *, name: str = "intensity") -> Decimal:
+    """value / per, refusing a zero denominator (energy per 万元, CO2 per tonne …)."""
+    v, p = dec("value", value if not isinstance(value, Result) else value.total), dec("per", per)
+    if p == 0:
+        raise InvalidInput(f"{name}: the denominator is zero")
+    return v / p
+
+
+def energy_per_output_value(tce: Param | Result, output_value: Param, *, output_unit: str = "万元") -> Decimal:
+    """吨标准煤 per 万元 of output value (产值)."""
+    v = tce.total if isinstance(tce, Result) else tce
+    per = UNITS.convert(dec("output_value", output_value), output_unit, "万元")
+    return intensity(v, per, name="energy per output value")
+
+
+def per_product(value: Param | Result, production_t: Param) -> Decimal:
+    """Per tonne of product (吨标准煤/吨, t CO2e/t)."""
+    v = value.total if isinstance(value, Result) else value
+    return intensity(v, production_t, name="per tonne of product")
+
+
+# --- targets --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TargetProgress:
+    """A target against a baseline year, and where the current year stands."""
+
+    baseline_year: int
+    baseline_value: Decimal
+    current_year: int
+    current_value: Decimal
+    target_year: int
+    target_change_pct: Decimal          # e.g. −13.5
+    target_value: Decimal               # baseline × (1 + p/100)
+    change_to_date_pct: Decimal         # (current / baseline − 1) × 100
+    progress_pct: Decimal               # share of the targeted change achieved, %
+    planned_annual_pct: Decimal         # constant annual rate baseline → target, %
+    planned_value: Decimal              # the even path's value in the current year
+    on_track: bool                      # current at or beyond the even path
+    achieved: bool                      # current at or beyond the target
+    required_annual_pct: Decimal | None  # constant annual rate current → target, % (None in the target year)
+    trajectory: tuple[tuple[int, Decimal], ...]  # the required path, current year + 1 … target year
+
+
+@exact
+def target_progress(baseline_value: Param, current_value: Param, target_change_pct: Param, *,
+                    baseline_year: int, current_year: int, target_year: int) -> TargetProgress:
+    """Progress of an intensity or absolute target set as a % change against a baseline year.
+
+    A reduction target has a negative ``target_change_pct`` (−13.5 for −13.5 %); "on track"
+    and "achieved" then mean at or below the path, and at or above it for an increase target.
+    """
+    b, c, p = dec("baseline_value", baseline_value), dec("current_value", current_value), \
+        dec("target_change_pct", target_change_pct)
+    if b <= 0 or c <= 0:
+        raise InvalidInput("baseline and current values must be positive")
+    if not baseline_year < target_year or not baseline_year <= current_year <= target_year:
+        raise InvalidInput(f"years must satisfy baseline ≤ current ≤ target, baseline < target "
+                           f"({baseline_year}, {current_year}, {target_year})")
+    if p <= -100:
+        raise InvalidInput(f"a change of {p} % leaves nothing")
+    target = b * (1 + p / 100)
+    ratio = target / b
+    span = Decimal(target_year - baseline_year)
+    planned_annual = (ratio ** (1 / span) - 1) * 100
+    planned_value = b * ratio ** (Decimal(current_year - baseline_year) / span)
+    change = (c / b - 1) * 100
+    progress = change / p * 100 if p != 0 else Decimal(100)
+    down = p < 0
+
+    def beyond(value: Decimal, mark: Decimal) -> bool:
+        return value <= mark if down else value >= mark
+
+    years_left = target_year - current_year
+    required = None
+    trajectory: list[tuple[int, Decimal]] = []
+    if years_left > 0:
+        step = (target / c) ** (Decimal(1) / years_left)
+        required = (step - 1) * 100
+        value = c
+        for y in range(current_year + 1, target_year + 1):
+            value = target if y == target_year else value * step
+            trajectory.append((y, value))
+    return TargetProgress(baseline_year, b, current_year, c, target_year, p, target, change, progress,
+                          planned_annual, planned_value, beyond(c, planned_value), beyond(c, target), required,
+                          tuple(trajectory))
+
+
+__all__ = ["EnergyUse", "METHODS", "METHOD_ID", "METHOD_VERSION", "TargetProgress", "energy_per_output_value",
+           "intensity", "per_product", "standard_coal", "target_progress", "total_energy"]

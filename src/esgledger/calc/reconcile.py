@@ -1,0 +1,111 @@
+"""Reconcile the three accounting views line by line (``esgledger calc reconcile``).
+
+Every direct source of every entity (the inventory's ``emissions_by_source``) is one line; the
+line says whether the national ETS view counts it (and under which guideline) and how much of it
+reaches the product view of liquid aluminium (electrolysis stage) — directly, or through the
+electricity the captive plant supplies to the potlines. Scope 2 lines follow. The columns add up
+to each view's own published total, so a difference between two totals is the sum of the lines
+where they differ.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from esgledger.calc.ghg import ETS_POWER_SOURCES, ETS_SOURCES
+from esgledger.model.types import Dims
+
+LABELS = {
+    "inventory": {"zh": "温室气体清单（范围一）", "en": "Inventory (Scope 1)"},
+    "ets": {"zh": "全国碳市场", "en": "National ETS"},
+    "product": {"zh": "产品（电解工序）", "en": "Product (electrolysis)"},
+    "scope2": {"zh": "外购电力（范围二，市场法）", "en": "Purchased electricity (Scope 2, market-based)"},
+    "ets_aux": {"zh": "辅助报告项，不计入", "en": "auxiliary item, not counted"},
+    "outside": {"zh": "不在边界内", "en": "outside the boundary"},
+    "via_power": {"zh": "经自备电厂供电传递", "en": "via the captive plant's electricity"},
+}
+
+
+@dataclass
+class Line:
+    entity: str
+    item: str
+    inventory: Decimal
+    ets: Decimal | None
+    product: Decimal | None
+    note: str = ""
+
+
+@dataclass
+class Reconciliation:
+    period: str
+    lines: list[Line] = field(default_factory=list)
+
+    def totals(self) -> dict[str, Decimal]:
+        return {
+            "inventory": sum((ln.inventory for ln in self.lines if ln.item != "scope2"), Decimal(0)),
+            "ets": sum((ln.ets or Decimal(0) for ln in self.lines), Decimal(0)),
+            "product": sum((ln.product or Decimal(0) for ln in self.lines), Decimal(0)),
+        }
+
+
+def reconcile(ws, period: str) -> Reconciliation:
+    """The lines of the three views for ``period`` from the ledger's calculated facts."""
+    tree = ws.tree
+    facts = {(f.entity, f.indicator, f.dims): f for f in ws.store.iter_current(period=period, basis="own")}
+    out = Reconciliation(period)
+
+    def num(entity, indicator, dims=""):
+        f = facts.get((entity, indicator, dims))
+        return None if f is None else Decimal(f.value)
+
+    smelters = {c for c, e in tree.entities.items() if e.process_type == "smelter"}
+    plant_ef = {c: num(c, "captive_plant_ef") for c in tree.entities if num(c, "captive_plant_ef") is not None}
+    captive_to_smelter = sum((num(c, "electricity_received", "supplier=captive") or Decimal(0) for c in smelters),
+                             Decimal(0))
+    for (entity, ind, dims), f in sorted(facts.items()):
+        if ind != "emissions_by_source":
+            continue
+        src = dict(Dims.parse(dims))["emission_source"]
+        e = tree.entities[entity]
+        value = Decimal(f.value)
+        company = _company(tree, entity)
+        cpt = tree.entities[company].process_type if company else None
+        if cpt == "smelter" and src in ETS_SOURCES:
+            ets, note = value, "CETS-AG-04.01"
+        elif cpt == "power_plant" and src in ETS_POWER_SOURCES:
+            ets, note = value, "发电设施 / power generation"
+        else:
+            ets, note = None, LABELS["outside"]["en"]
+        product = None
+        if e.process_type == "smelter" and src not in ("power_generation", "desulphurisation"):
+            product = value
+        elif entity in plant_ef and src in ("power_generation", "desulphurisation"):
+            supplied = num(entity, "power_supplied")
+            if supplied:
+                product = value * captive_to_smelter / supplied
+                note += f"; {LABELS['via_power']['en']}"
+        out.lines.append(Line(entity, src, value, ets, product, note))
+    for c in sorted(tree.entities):
+        market = num(c, "scope2_market")
+        if market is None:
+            continue
+        product = None
+        if c in smelters:
+            # the product view takes grid electricity at the residual mix, green contracts at zero:
+            # the market-based Scope 2 of the smelter's own electricity
+            product = market
+        out.lines.append(Line(c, "scope2", market, None, product, LABELS["ets_aux"]["en"]))
+    return out
+
+
+def _company(tree, entity: str) -> str | None:
+    """The legal entity (company, or the group) an entity belongs to: itself or its nearest
+    ancestor of level company."""
+    cur: str | None = entity
+    while cur is not None:
+        if tree.entities[cur].level in ("company", "group"):
+            return cur
+        ms = tree.memberships.get(cur) or []
+        cur = ms[-1].parent if ms else None
+    return None

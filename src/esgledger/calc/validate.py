@@ -1,0 +1,145 @@
+"""Validation rules over the ledger: small, catalogued, selectable by code.
+
+Each rule is a function registered under its problem code in :data:`RULES`; it reads an
+input package (the current facts of one period) and yields warnings. Rules that belong to one
+indicator are declared in the indicator library (``breakdown_sums``, ``check``); rules across
+indicators live in the rule pack ``library/data/rules.yaml``.
+"""
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Callable, Iterable, Iterator
+
+from esgledger.calc.consolidate import formula_factor_for
+from esgledger.library.loader import Library
+from esgledger.model.errors import Location, Problem, ProblemList
+from esgledger.model.formula import FormulaZeroDivision, parse
+from esgledger.model.period import Period
+from esgledger.model.types import Dims, FactRecord
+
+Package = dict[tuple[str, str, str, str], FactRecord]  # (entity, basis, indicator, dims) -> fact
+Rule = Callable[[Library, Package, str], Iterator[Problem]]
+RULES: dict[str, Rule] = {}
+
+
+def rule(code: str):
+    def register(fn: Rule) -> Rule:
+        RULES[code] = fn
+        return fn
+    return register
+
+
+def round_half_up(d: Decimal, places: int) -> Decimal:
+    return d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def _loc(f: FactRecord) -> Location:
+    return Location(field=f"{f.entity}/{f.indicator}/{f.period}" + (f"/{f.dims}" if f.dims else "")
+                    + ("" if f.basis == "own" else f"/{f.basis}"))
+
+
+@rule("ESG-VAL-001")
+def breakdown_sums(lib: Library, pkg: Package, period: str) -> Iterator[Problem]:
+    """Members of each dimension of a summed indicator add up to its total."""
+    for (entity, basis, code, dims), total in pkg.items():
+        ind = lib.get(code)
+        if dims or ind is None or ind.aggregation != "sum" or not ind.breakdown_sums or not ind.dimensions:
+            continue
+        for d in ind.dimensions:
+            parts = [pkg.get((entity, basis, code, f"{d}={m.code}")) for m in lib.dimensions[d].members]
+            parts = [p for p in parts if p is not None]
+            if not parts:
+                continue
+            s = sum((Decimal(p.value) for p in parts), Decimal(0))
+            # entered figures are exact; calculated ones carry 34-40 significant digits of
+            # non-terminating ratios (44/12): compare 6 decimals beyond what a reader sees
+            places = ind.precision + 6
+            if round_half_up(s, places) != round_half_up(Decimal(total.value), places):
+                yield Problem("ESG-VAL-001", _loc(total), {
+                    "indicator": code, "period": period, "entity": entity, "field": d,
+                    "found": _fmt(s), "expected": total.value})
+
+
+def reported_fact(pkg: Package, entity: str, indicator: str, dims: str = "") -> FactRecord | None:
+    """The figure an entity reports: its consolidated value where it has one, else its own."""
+    for basis in ("control", "equity", "own"):
+        f = pkg.get((entity, basis, indicator, dims))
+        if f is not None:
+            return f
+    return None
+
+
+@rule("ESG-VAL-002")
+def as_reported(lib: Library, pkg: Package, period: str) -> Iterator[Problem]:
+    """A figure input as reported, that should equal a formula, does so at its precision
+    (the formula read over the entity's reported figures)."""
+    for code, node in lib.checks.items():
+        ind = lib[code]
+        for (entity, basis, c, dims), f in pkg.items():
+            if c != code or dims or basis != "own":
+                continue
+            vals = {}
+            for r in node.refs():
+                g = reported_fact(pkg, entity, r.indicator, r.dims.key)
+                if g is None:
+                    break
+                vals[r] = Decimal(g.value)
+            else:
+                try:
+                    computed = node.evaluate(lambda r: vals[r])
+                except FormulaZeroDivision:
+                    continue
+                computed *= formula_factor_for(lib, node, ind.unit)
+                reported = Decimal(f.value)
+                tol = Decimal(str(ind.check.tolerance))
+                if abs(round_half_up(computed, ind.precision) - round_half_up(reported, ind.precision)) > tol:
+                    yield Problem("ESG-VAL-002", _loc(f), {
+                        "indicator": code, "period": period, "entity": entity,
+                        "found": f.value, "formula": ind.check.formula,
+                        "expected": str(round_half_up(computed, ind.precision))})
+
+
+@rule("ESG-VAL-003")
+def target_achieved(lib: Library, pkg: Package, period: str) -> Iterator[Problem]:
+    """A target marked achieved agrees with the figure it is about (rule pack)."""
+    for r in lib.rules:
+        if r.get("code") != "ESG-VAL-003":
+            continue
+        for (entity, basis, code, dims), flag in pkg.items():
+            if code != r["target"] or dims or basis != "own" or flag.value != r.get("achieved_value", "yes"):
+                continue
+            fact = reported_fact(pkg, entity, r["indicator"])
+            if fact is None:
+                continue
+            node = parse(r["expect"])
+            expected = node.evaluate(lambda ref: Decimal(0))
+            ok = {"eq": Decimal(fact.value) == expected, "le": Decimal(fact.value) <= expected,
+                  "ge": Decimal(fact.value) >= expected}[r.get("op", "eq")]
+            if not ok:
+                yield Problem("ESG-VAL-003", _loc(flag), {
+                    "indicator": r["indicator"], "period": period, "entity": entity,
+                    "found": fact.value, "expected": f"{r.get('op', 'eq')} {r['expect']}"})
+
+
+def _fmt(d: Decimal) -> str:
+    s = format(d, "f")
+    return s.rstrip("0").rstrip(".") if "." in s else s
+
+
+def run_rules(ws, period: str, *, select: Iterable[str] | None = None,
+              skip: Iterable[str] = ()) -> ProblemList:
+    """Run the chosen rules (all by default) over the current facts of ``period``."""
+    period = str(Period.parse(period))
+    pkg: Package = {}
+    facts = sorted(ws.access.iter_current(period=period, basis=None),
+                   key=lambda f: (f.entity, f.indicator, f.dims, f.basis))
+    for f in facts:
+        pkg[(f.entity, f.basis, f.indicator, f.dims)] = f
+    chosen = [c for c in (select or RULES) if c not in set(skip)]
+    out = ProblemList()
+    for code in chosen:
+        out.extend(RULES[code](ws.library, pkg, period))
+    return out
+
+
+__all__ = ["RULES", "run_rules", "round_half_up", "Dims"]
