@@ -1,0 +1,485 @@
+"""``esgledger users …`` and ``esgledger collect …``: users, campaigns, templates, submissions,
+review and the audit trail. Registers its sub-apps onto :data:`esgledger.cli.app`.
+
+Who acts: ``--user`` (or ``ESGLEDGER_USER``) with the password from ``ESGLEDGER_PASSWORD`` or
+a prompt. A workspace without users is single-user: the local account acts as its
+administrator until the first user is added.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from esgledger.cli import STATE, _ws, app, console, err_console
+from esgledger.model.errors import EsgledgerError, ProblemList, ProblemsError
+
+users_app = typer.Typer(help="Users and roles (admin, manager, submitter, auditor).", no_args_is_help=True)
+collect_app = typer.Typer(help="Data collection: campaigns, Excel templates, submissions, review, audit trail.",
+                          no_args_is_help=True)
+app.add_typer(users_app, name="users")
+app.add_typer(collect_app, name="collect")
+
+
+class _Acting:
+    user: str | None = None
+
+
+ACTING = _Acting()
+
+T = {
+    "opened": {"zh": "已开启 {p} 年度收集任务 #{c}：{n} 个主体，共分配 {a} 项指标",
+               "en": "opened campaign #{c} for {p}: {n} entities, {a} indicator assignments"},
+    "closed": {"zh": "已关闭收集任务 #{c}", "en": "closed campaign #{c}"},
+    "templates": {"zh": "已生成 {n} 个工作簿，保存在 {d}", "en": "wrote {n} workbooks to {d}"},
+    "imported": {"zh": "{f}：写入 {n} 个数据（未变 {u} 个），{e} 状态：{s}",
+                 "en": "{f}: wrote {n} values ({u} unchanged); {e} is {s}"},
+    "dry": {"zh": "{f}：试运行，检查了 {n} 个数据，未写入任何数据", "en": "{f}: dry run, checked {n} values, wrote nothing"},
+    "rejected": {"zh": "{f}：存在 {e} 个错误，未写入任何数据", "en": "{f}: {e} errors, nothing was written"},
+    "unexplained": {"zh": "{n} 条提示需要在备注中说明后才能提交", "en": "{n} warnings need a comment before the entity can be submitted"},
+    "moved": {"zh": "{e} 状态：{s}（版本 {v}）", "en": "{e} is {s} (version {v})"},
+    "user_added": {"zh": "已添加用户 {u}（{r}）", "en": "added user {u} ({r})"},
+    "user_changed": {"zh": "用户 {u}：{r}", "en": "user {u}: {r}"},
+    "attached": {"zh": "已附加 {f}（sha256 {h}）", "en": "attached {f} (sha256 {h})"},
+    "audit": {"zh": "已写出 {n} 条审计记录", "en": "wrote {n} audit rows"},
+    "summary": {"zh": "共 {n} 个主体：{parts}", "en": "{n} entities: {parts}"},
+    "late": {"zh": "逾期", "en": "LATE"},
+    "waiting": {"zh": "待审核", "en": "waiting for review"},
+}
+STATUS_NAMES = {
+    "not_started": {"zh": "未开始", "en": "not started"}, "in_progress": {"zh": "填报中", "en": "in progress"},
+    "submitted": {"zh": "已提交", "en": "submitted"}, "returned": {"zh": "已退回", "en": "returned"},
+    "approved": {"zh": "已批准", "en": "approved"},
+}
+
+
+def tr(key: str, **kw) -> str:
+    return T[key]["zh" if STATE.lang == "zh" else "en"].format(**kw)
+
+
+def status_name(s: str) -> str:
+    return STATUS_NAMES.get(s, {}).get("zh" if STATE.lang == "zh" else "en", s)
+
+
+def _print(problems: ProblemList, lang: str | None = None) -> None:
+    for p in problems:
+        style = "red" if p.severity.value == "error" else "yellow"
+        err_console.print(f"[{style}]{escape(p.render(lang or STATE.lang))}[/{style}]", markup=True)
+
+
+def _guard(fn):
+    """Refusals and refused input end the command with their message and exit code 1."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except ProblemsError as exc:
+            _print(exc.problems)
+            raise typer.Exit(1)
+        except EsgledgerError as exc:
+            err_console.print(escape(f"esgledger: {exc}"))
+            raise typer.Exit(1)
+    return wrapper
+
+
+def _user_option(user: Optional[str]) -> None:
+    ACTING.user = user
+
+
+@users_app.callback()
+def users_options(user: Optional[str] = typer.Option(None, "--user", envvar="ESGLEDGER_USER",
+                                                     help="Who acts (password from ESGLEDGER_PASSWORD or a prompt).")) -> None:
+    """Users and roles."""
+    _user_option(user)
+
+
+@collect_app.callback()
+def collect_options(user: Optional[str] = typer.Option(None, "--user", envvar="ESGLEDGER_USER",
+                                                       help="Who acts (password from ESGLEDGER_PASSWORD or a prompt).")) -> None:
+    """Data collection."""
+    _user_option(user)
+
+
+def _desk(ws):
+    from esgledger.collect.campaign import open_desk
+
+    user = ACTING.user
+    password = None
+    if user is not None:
+        password = os.environ.get("ESGLEDGER_PASSWORD")
+        if password is None:
+            password = typer.prompt(f"password for {user}", hide_input=True, err=True)
+    return open_desk(ws, user, password)
+
+
+def _campaign(desk, period: str | None):
+    from esgledger.collect.campaign import get_campaign
+
+    return get_campaign(desk, period)
+
+
+def _password(stdin: bool) -> str:
+    if stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return typer.prompt("password", hide_input=True, confirmation_prompt=True, err=True)
+
+
+# -- users ---------------------------------------------------------------------------------
+@users_app.command("add")
+@_guard
+def users_add(username: str = typer.Argument(..., help="Sign-in name."),
+              role: str = typer.Option(..., "--role", help="admin, manager, submitter or auditor."),
+              entity: Optional[str] = typer.Option(None, "--entity", help="The company or plant whose subtree the user works on (required for submitters)."),
+              name: Optional[str] = typer.Option(None, "--name", help="Display name."),
+              user_lang: Optional[str] = typer.Option(None, "--user-lang", help="The user's language: zh or en."),
+              password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password from standard input.")) -> None:
+    """Add a user with a role (argon2-hashed password). The first user needs no sign-in."""
+    with _ws() as ws:
+        desk = _desk(ws)
+        u = desk.store.add_user(username, _password(password_stdin), role, entity=entity,
+                                display_name=name, lang=user_lang)
+        console.print(tr("user_added", u=u.username, r=u.roles))
+
+
+@users_app.command("list")
+@_guard
+def users_list(as_json: bool = typer.Option(False, "--json", help="As JSON.")) -> None:
+    """List users with their roles."""
+    with _ws() as ws:
+        users = _desk(ws).store.list_users()
+        if as_json:
+            console.print_json(json.dumps([{"username": u.username, "name": u.display_name, "roles": u.roles,
+                                            "disabled": u.disabled, "created_at": u.created_at} for u in users],
+                                          ensure_ascii=False))
+            return
+        t = Table("user", "name", "roles", "disabled", "created")
+        for u in users:
+            t.add_row(u.username, u.display_name or "", u.roles, "yes" if u.disabled else "", u.created_at or "")
+        console.print(t)
+
+
+@users_app.command("disable")
+@_guard
+def users_disable(username: str = typer.Argument(..., help="Sign-in name.")) -> None:
+    """Disable a user (kept for the audit trail; cannot sign in)."""
+    with _ws() as ws:
+        u = _desk(ws).store.set_disabled(username, True)
+        console.print(tr("user_changed", u=u.username, r="disabled"))
+
+
+@users_app.command("enable")
+@_guard
+def users_enable(username: str = typer.Argument(..., help="Sign-in name.")) -> None:
+    """Enable a disabled user again."""
+    with _ws() as ws:
+        u = _desk(ws).store.set_disabled(username, False)
+        console.print(tr("user_changed", u=u.username, r="enabled"))
+
+
+@users_app.command("grant")
+@_guard
+def users_grant(username: str = typer.Argument(..., help="Sign-in name."),
+                role: str = typer.Option(..., "--role", help="admin, manager, submitter or auditor."),
+                entity: Optional[str] = typer.Option(None, "--entity", help="Limit the grant to this entity's subtree.")) -> None:
+    """Give a user another role (or the same role for another entity)."""
+    with _ws() as ws:
+        u = _desk(ws).store.grant(username, role, entity)
+        console.print(tr("user_changed", u=u.username, r=u.roles))
+
+
+@users_app.command("revoke")
+@_guard
+def users_revoke(username: str = typer.Argument(..., help="Sign-in name."),
+                 role: str = typer.Option(..., "--role", help="The role to take away."),
+                 entity: Optional[str] = typer.Option(None, "--entity", help="The entity of the grant.")) -> None:
+    """Take a role away from a user."""
+    with _ws() as ws:
+        u = _desk(ws).store.revoke(username, role, entity)
+        console.print(tr("user_changed", u=u.username, r=u.roles))
+
+
+@users_app.command("passwd")
+@_guard
+def users_passwd(username: str = typer.Argument(..., help="Sign-in name."),
+                 password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the new password from standard input.")) -> None:
+    """Set a password (your own, or anyone's as an admin)."""
+    with _ws() as ws:
+        _desk(ws).store.set_password(username, _password(password_stdin))
+        console.print(tr("user_changed", u=username, r="password set"))
+
+
+# -- campaigns ------------------------------------------------------------------------------
+@collect_app.command("open")
+@_guard
+def collect_open(period: str = typer.Option(..., "--period", help="Reporting year, e.g. 2025."),
+                 due: Optional[str] = typer.Option(None, "--due", help="Due date, YYYY-MM-DD."),
+                 entity: Optional[list[str]] = typer.Option(None, "--entity", help="Only these entities (repeatable; default: every entity of the year).")) -> None:
+    """Open a campaign: ask each entity for the indicators of its process type."""
+    from esgledger.collect.campaign import open_campaign, status_table
+
+    with _ws() as ws:
+        desk = _desk(ws)
+        c = open_campaign(desk, period, due=due, entities=entity or None)
+        rows = status_table(desk, c)
+        console.print(tr("opened", p=c.period, c=c.id, n=len(rows), a=sum(r.assigned for r in rows)))
+
+
+@collect_app.command("close")
+@_guard
+def collect_close(period: str = typer.Option(..., "--period", help="Reporting year.")) -> None:
+    """Close the open campaign of a year (its workbooks are then refused)."""
+    from esgledger.collect.campaign import close_campaign
+
+    with _ws() as ws:
+        desk = _desk(ws)
+        c = close_campaign(desk, _campaign(desk, period))
+        console.print(tr("closed", c=c.id))
+
+
+@collect_app.command("status")
+@_guard
+def collect_status(period: Optional[str] = typer.Option(None, "--period", help="Reporting year (default: the open campaign)."),
+                   as_json: bool = typer.Option(False, "--json", help="As JSON.")) -> None:
+    """Progress of every entity: status, values filled, who is late, who waits for review."""
+    from esgledger.collect.campaign import status_table
+
+    with _ws() as ws:
+        desk = _desk(ws)
+        c = _campaign(desk, period)
+        rows = status_table(desk, c)
+        if as_json:
+            console.print_json(json.dumps([r.__dict__ for r in rows], ensure_ascii=False))
+            return
+        zh = STATE.lang == "zh"
+        t = Table(*(("主体", "名称", "状态", "已填/应填", "截止", "提示", "更新人", "更新时间") if zh else
+                    ("entity", "name", "status", "filled", "due", "flag", "by", "updated")),
+                  title=f"{c.label()} — {c.status}")
+        for r in rows:
+            flag = tr("late") if r.late else (tr("waiting") if r.waiting_review else "")
+            t.add_row(r.entity, r.name, status_name(r.status), f"{r.filled}/{r.assigned}", r.due or "",
+                      flag, r.updated_by or "", r.updated_at)
+        console.print(t)
+        counts: dict[str, int] = {}
+        for r in rows:
+            counts[r.status] = counts.get(r.status, 0) + 1
+        late = sum(r.late for r in rows)
+        parts = ", ".join(f"{status_name(s)} {n}" for s, n in counts.items()) + (f"; {tr('late')} {late}" if late else "")
+        console.print(tr("summary", n=len(rows), parts=parts))
+
+
+@collect_app.command("templates")
+@_guard
+def collect_templates(period: Optional[str] = typer.Option(None, "--period", help="Reporting year (default: the open campaign)."),
+                      entity: Optional[list[str]] = typer.Option(None, "--entity", help="Only these entities (repeatable)."),
+                      wb_lang: Optional[str] = typer.Option(None, "--wb-lang", help="Language of the workbooks: zh or en (default: --lang)."),
+                      out: Path = typer.Option(Path("templates"), "--output", "-o", help="Folder to write the workbooks to.")) -> None:
+    """Write one Excel workbook per entity, ready to send out."""
+    from esgledger.collect.templates import generate_workbooks
+
+    with _ws() as ws:
+        desk = _desk(ws)
+        paths = generate_workbooks(desk, _campaign(desk, period), out, entities=entity or None,
+                                   lang=wb_lang or STATE.lang)
+        console.print(tr("templates", n=len(paths), d=out))
+
+
+# -- submissions -------------------------------------------------------------------------------
+@collect_app.command("import")
+@_guard
+def collect_import(files: list[Path] = typer.Argument(..., help="Filled workbooks (.xlsx) or CSV files in the interchange format."),
+                   period: Optional[str] = typer.Option(None, "--period", help="The campaign the files must belong to (default: the one each names)."),
+                   entity: Optional[str] = typer.Option(None, "--entity", help="The entity the files must be for."),
+                   dry_run: bool = typer.Option(False, "--dry-run", help="Check everything, write nothing."),
+                   submit: bool = typer.Option(False, "--submit", help="Also submit the entity for review (every warning needs a comment)."),
+                   as_json: bool = typer.Option(False, "--json", help="Print the reports as JSON.")) -> None:
+    """Import submissions: each file is checked completely and lands whole or not at all."""
+    from esgledger.collect.submission import import_workbook
+
+    failed = False
+    reports = []
+    with _ws() as ws:
+        desk = _desk(ws)
+        campaign = _campaign(desk, period) if period else None
+        for f in files:
+            rep = import_workbook(desk, f, campaign=campaign, entity=entity, dry_run=dry_run, submit=submit)
+            reports.append(rep)
+            failed |= not rep.ok
+            if as_json:
+                continue
+            _print(rep.problems, rep.lang)
+            if not rep.ok:
+                err_console.print(tr("rejected", f=rep.source, e=len(rep.problems.errors)))
+            elif dry_run:
+                console.print(tr("dry", f=rep.source, n=len(rep.entries)))
+            else:
+                for ent, (st, _v) in rep.status.items() or {e: ("-", 0) for e in rep.entities}.items():
+                    console.print(tr("imported", f=rep.source, n=rep.changed, u=rep.unchanged, e=ent, s=status_name(st)))
+            if rep.ok and rep.unexplained and not submit:
+                console.print(tr("unexplained", n=len(rep.unexplained)))
+    if as_json:
+        console.print_json(json.dumps([r.as_dict() for r in reports], ensure_ascii=False))
+    if failed:
+        raise typer.Exit(1)
+
+
+@collect_app.command("submit")
+@_guard
+def collect_submit(entity: str = typer.Argument(..., help="Entity code."),
+                   period: Optional[str] = typer.Option(None, "--period", help="Reporting year (default: the open campaign).")) -> None:
+    """Submit an entity for review (every warning must carry a comment)."""
+    from esgledger.collect.submission import submit_entity
+
+    with _ws() as ws:
+        desk = _desk(ws)
+        rep = submit_entity(desk, _campaign(desk, period), entity)
+        _print(rep.problems)
+        if not rep.ok:
+            raise typer.Exit(1)
+        st, v = rep.status.get(entity, ("submitted", 0))
+        console.print(tr("moved", e=entity, s=status_name(st), v=v))
+
+
+# -- review ---------------------------------------------------------------------------------
+@collect_app.command("review")
+@_guard
+def collect_review(entity: str = typer.Argument(..., help="Entity code."),
+                   period: Optional[str] = typer.Option(None, "--period", help="Reporting year (default: the open campaign)."),
+                   as_json: bool = typer.Option(False, "--json", help="As JSON.")) -> None:
+    """Each value with last year's, the change, warnings and comments."""
+    from esgledger.collect.review import review_entity
+
+    with _ws() as ws:
+        desk = _desk(ws)
+        sheet = review_entity(desk, _campaign(desk, period), entity)
+        if as_json:
+            console.print_json(json.dumps({"entity": entity, "status": sheet.status, "version": sheet.version,
+                                           "lines": [l.__dict__ for l in sheet.lines],
+                                           "comments": sheet.comments}, ensure_ascii=False, default=str))
+            return
+        console.print(tr("moved", e=entity, s=status_name(sheet.status), v=sheet.version))
+        t = Table("indicator", "breakdown", "period", "value", "unit", "last year", "change", "status",
+                  "warnings", "comment", "review")
+        for l in sheet.lines:
+            t.add_row(f"{l.indicator} {l.name}", l.dims, l.period, l.value, l.unit or "", l.last_year or "",
+                      l.change_pct or "", l.status, " ".join(l.warnings), l.comment or "",
+                      " / ".join(l.review_comments))
+        console.print(t)
+        _print(sheet.warnings)
+        for c in sheet.comments:
+            if c["indicator"] is None:
+                console.print(escape(f"{c['at']} {c['author']} [{c['kind']}]: {c['text']}"))
+
+
+@collect_app.command("approve")
+@_guard
+def collect_approve(entity: str = typer.Argument(..., help="Entity code."),
+                    period: Optional[str] = typer.Option(None, "--period", help="Reporting year (default: the open campaign)."),
+                    version: Optional[int] = typer.Option(None, "--version", help="The version you reviewed: refuse if the entity changed since."),
+                    comment: Optional[str] = typer.Option(None, "--comment", help="A note kept with the approval.")) -> None:
+    """Approve every submitted value of an entity."""
+    from esgledger.collect.review import approve_entity
+
+    with _ws() as ws:
+        desk = _desk(ws)
+        out = approve_entity(desk, _campaign(desk, period), entity, version=version, comment=comment)
+        _outcome(out)
+
+
+@collect_app.command("return")
+@_guard
+def collect_return(entity: str = typer.Argument(..., help="Entity code."),
+                   period: Optional[str] = typer.Option(None, "--period", help="Reporting year (default: the open campaign)."),
+                   comment: Optional[str] = typer.Option(None, "--comment", help="A comment on the whole entity."),
+                   value: Optional[list[str]] = typer.Option(None, "--value", help="A comment on one value: INDICATOR[:DIMS][@PERIOD]=TEXT (repeatable)."),
+                   version: Optional[int] = typer.Option(None, "--version", help="The version you reviewed.")) -> None:
+    """Return an entity to its submitter with comments."""
+    from esgledger.collect.review import return_entity
+
+    with _ws() as ws:
+        desk = _desk(ws)
+        c = _campaign(desk, period)
+        comments = {}
+        for v in value or []:
+            target, _, text = v.partition("=")
+            target, _, per = target.partition("@")
+            ind, _, dims = target.partition(":")
+            comments[(ind.strip(), dims.strip(), per.strip() or c.period)] = text.strip()
+        _outcome(return_entity(desk, c, entity, comment=comment, value_comments=comments, version=version))
+
+
+@collect_app.command("reopen")
+@_guard
+def collect_reopen(entity: str = typer.Argument(..., help="Entity code."),
+                   comment: str = typer.Option(..., "--comment", help="Why it is reopened."),
+                   period: Optional[str] = typer.Option(None, "--period", help="Reporting year (default: the open campaign).")) -> None:
+    """Hand an approved entity back to its submitter for a correction."""
+    from esgledger.collect.review import reopen_entity
+
+    with _ws() as ws:
+        desk = _desk(ws)
+        _outcome(reopen_entity(desk, _campaign(desk, period), entity, comment=comment))
+
+
+def _outcome(out) -> None:
+    _print(out.problems)
+    if not out.ok:
+        raise typer.Exit(1)
+    console.print(tr("moved", e=out.entity, s=status_name(out.status), v=out.version))
+
+
+@collect_app.command("attach")
+@_guard
+def collect_attach(file: Path = typer.Argument(..., help="A PDF, image, spreadsheet or document."),
+                   entity: str = typer.Option(..., "--entity", help="Entity code."),
+                   indicator: Optional[str] = typer.Option(None, "--indicator", help="The value it supports (with --period)."),
+                   period: Optional[str] = typer.Option(None, "--period", help="Period of that value."),
+                   dims: str = typer.Option("", "--dims", help="Dimension key of that value, e.g. gender=female."),
+                   note: Optional[str] = typer.Option(None, "--note", help="What the file shows.")) -> None:
+    """Attach an evidence file (stored in the workspace by its SHA-256)."""
+    from esgledger.collect.evidence import attach_evidence
+
+    with _ws() as ws:
+        rec = attach_evidence(_desk(ws), file, entity, indicator=indicator, period=period, dims=dims, note=note)
+        console.print(tr("attached", f=rec.filename, h=rec.sha256))
+
+
+# -- audit ----------------------------------------------------------------------------------
+@collect_app.command("audit")
+@_guard
+def collect_audit(period: Optional[str] = typer.Option(None, "--period", help="Only this period (a year includes its months)."),
+                  entity: Optional[str] = typer.Option(None, "--entity", help="Only this entity."),
+                  fmt: str = typer.Option("csv", "--format", help="csv or json."),
+                  out: Optional[Path] = typer.Option(None, "--output", "-o", help="Output file (default: standard output)."),
+                  refusals: bool = typer.Option(False, "--refusals", help="Include refused attempts from the access log.")) -> None:
+    """Export the audit trail: every revision, status change, comment and evidence file."""
+    from esgledger.collect.audit import export_audit
+
+    with _ws() as ws:
+        desk = _desk(ws)
+        if out is None:
+            export_audit(desk, sys.stdout, fmt, period=period, entity=entity, include_refusals=refusals)
+            return
+        with open(out, "w", encoding="utf-8", newline="") as fh:
+            n = export_audit(desk, fh, fmt, period=period, entity=entity, include_refusals=refusals)
+        console.print(tr("audit", n=n))
+
+
+@collect_app.command("log")
+@_guard
+def collect_log(limit: int = typer.Option(50, "--limit", help="How many, newest first.")) -> None:
+    """Refused attempts (who tried what, when, and why it was refused)."""
+    with _ws() as ws:
+        t = Table("at", "user", "action", "target", "code")
+        for r in _desk(ws).store.access_log(limit):
+            t.add_row(r["at"], r["username"] or "", r["action"], r["target"] or "", r["reason"] or "")
+        console.print(t)
+
+
+__all__ = ["collect_app", "users_app"]

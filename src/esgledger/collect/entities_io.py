@@ -1,0 +1,211 @@
+"""Entity tree files: YAML (nested, readable) and CSV (one row per membership).
+
+CSV columns: ``code,name_zh,name_en,level,process_type,province,grid_region,parent,
+equity_share,operational_control,valid_from,valid_to,attrs`` — an entity whose parent changed
+over time has one row per membership (its other columns repeated); ``attrs`` is
+``key=value;key=value``.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from esgledger.model.errors import Location, Problem, ProblemList
+from esgledger.model.tree import EntityTree
+from esgledger.model.types import GRID_REGIONS, LEVELS, PROCESS_TYPES, EntityRecord, Membership
+from esgledger.library.loader import _LineLoader
+
+CSV_COLUMNS = ["code", "name_zh", "name_en", "level", "process_type", "province", "grid_region",
+               "parent", "equity_share", "operational_control", "valid_from", "valid_to", "attrs"]
+_TRUE = {"true", "yes", "1", "y", "是", "t"}
+_FALSE = {"false", "no", "0", "n", "否", "f"}
+
+
+def read_entities(path: str | Path) -> tuple[EntityTree | None, ProblemList]:
+    """Read and check an entity file (.yaml/.yml or .csv)."""
+    p = Path(path)
+    problems = ProblemList()
+    if p.suffix.lower() in (".yaml", ".yml"):
+        rows = _rows_from_yaml(p, problems)
+    else:
+        rows = _rows_from_csv(p, problems)
+    if problems.errors:
+        return None, problems
+    return _build(rows, problems)
+
+
+def _rows_from_yaml(p: Path, problems: ProblemList) -> list[tuple[Location, dict[str, Any]]]:
+    try:
+        doc = yaml.load(p.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        problems.append(Problem("ESG-LIB-001", Location(file=p.name), {"expected": "YAML", "found": str(exc)[:80]}))
+        return []
+    items = doc.get("entities") if isinstance(doc, dict) else None
+    if not isinstance(items, list):
+        problems.append(Problem("ESG-LIB-001", Location(file=p.name, line=1),
+                                {"expected": "a mapping with a list 'entities'", "found": type(doc).__name__}))
+        return []
+    rows = []
+    for item in items:
+        loc = Location(file=p.name, line=item.get("__line__"))
+        name = item.get("name") or {}
+        base = {"code": item.get("code"), "name_zh": name.get("zh"), "name_en": name.get("en"),
+                "level": item.get("level"), "process_type": item.get("process_type"),
+                "province": item.get("province"), "grid_region": item.get("grid_region"),
+                "attrs": {k: str(v) for k, v in (item.get("attrs") or {}).items() if k != "__line__"}}
+        mems = item.get("memberships")
+        if mems:
+            for m in mems:
+                rows.append((Location(file=p.name, line=m.get("__line__")), {**base, **{
+                    k: m.get(k) for k in ("parent", "equity_share", "operational_control",
+                                          "valid_from", "valid_to")}}))
+        else:
+            rows.append((loc, {**base, **{k: item.get(k) for k in (
+                "parent", "equity_share", "operational_control", "valid_from", "valid_to")}}))
+    return rows
+
+
+def _rows_from_csv(p: Path, problems: ProblemList) -> list[tuple[Location, dict[str, Any]]]:
+    from esgledger.collect.interchange import decode_text
+
+    text, err = decode_text(p.read_bytes())
+    if err:
+        problems.append(Problem("ESG-IMPORT-012", Location(file=p.name), {"found": err}))
+        return []
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [c for c in ("code", "name_zh", "name_en", "level", "process_type")
+               if c not in (reader.fieldnames or [])]
+    if missing:
+        problems.append(Problem("ESG-IMPORT-001", Location(file=p.name, line=1),
+                                {"expected": ", ".join(missing), "found": ", ".join(reader.fieldnames or [])}))
+        return []
+    rows = []
+    for row in reader:
+        attrs = {}
+        for part in (row.get("attrs") or "").split(";"):
+            if "=" in part:
+                k, v = part.split("=", 1)
+                attrs[k.strip()] = v.strip()
+        rows.append((Location(file=p.name, line=reader.line_num), {**row, "attrs": attrs}))
+    return rows
+
+
+def _date(v) -> dt.date | None:
+    if v in (None, ""):
+        return None
+    if isinstance(v, dt.date):
+        return v
+    return dt.date.fromisoformat(str(v).strip())
+
+
+def _build(rows, problems: ProblemList) -> tuple[EntityTree | None, ProblemList]:
+    entities: dict[str, EntityRecord] = {}
+    memberships: list[Membership] = []
+    locations: dict[tuple[str, int], Location] = {}
+    count: dict[str, int] = {}
+    for loc, r in rows:
+        code = str(r.get("code") or "").strip()
+
+        def bad(fld, expected, found):
+            problems.append(Problem("ESG-ENT-005", loc, {"entity": code or "?", "field": fld,
+                                                          "expected": expected, "found": found}))
+        if not code:
+            bad("code", "a code", "empty")
+            continue
+        rec_ok = True
+        for fld, allowed in (("level", LEVELS), ("process_type", PROCESS_TYPES)):
+            if r.get(fld) not in allowed:
+                bad(fld, " | ".join(allowed), r.get(fld))
+                rec_ok = False
+        if r.get("grid_region") not in (None, "") and r.get("grid_region") not in GRID_REGIONS:
+            bad("grid_region", " | ".join(GRID_REGIONS), r.get("grid_region"))
+            rec_ok = False
+        if not r.get("name_zh") or not r.get("name_en"):
+            bad("name", "zh and en names", f"{r.get('name_zh')!r}/{r.get('name_en')!r}")
+            rec_ok = False
+        try:
+            share = Decimal(str(r.get("equity_share"))) if r.get("equity_share") not in (None, "") else Decimal(100)
+        except InvalidOperation:
+            bad("equity_share", "a number of percent", r.get("equity_share"))
+            continue
+        oc = r.get("operational_control")
+        if oc in (None, ""):
+            control = True
+        elif isinstance(oc, bool):
+            control = oc
+        elif str(oc).strip().lower() in _TRUE:
+            control = True
+        elif str(oc).strip().lower() in _FALSE:
+            control = False
+        else:
+            bad("operational_control", "true/false", oc)
+            continue
+        try:
+            vf, vt = _date(r.get("valid_from")), _date(r.get("valid_to"))
+        except ValueError:
+            bad("valid_from/valid_to", "a date YYYY-MM-DD", f"{r.get('valid_from')}/{r.get('valid_to')}")
+            continue
+        if not rec_ok:
+            continue
+        rec = EntityRecord(code, str(r["name_zh"]), str(r["name_en"]), r["level"], r["process_type"],
+                           r.get("province") or None, r.get("grid_region") or None, dict(r.get("attrs") or {}))
+        if code in entities and entities[code] != rec:
+            diff = next(f for f in ("name_zh", "name_en", "level", "process_type", "province",
+                                    "grid_region", "attrs") if getattr(rec, f) != getattr(entities[code], f))
+            problems.append(Problem("ESG-ENT-006", loc, {"entity": code, "field": diff}))
+            continue
+        entities[code] = rec
+        parent = str(r.get("parent")).strip() if r.get("parent") not in (None, "") else None
+        i = count.get(code, 0)
+        count[code] = i + 1
+        locations[(code, i)] = loc
+        if parent is not None or i == 0:
+            memberships.append(Membership(code, parent, share, control, vf, vt))
+    if problems.errors:
+        return None, problems
+    return EntityTree.build(entities.values(), memberships, locations)
+
+
+def write_entities_yaml(tree: EntityTree) -> str:
+    items = []
+    for code, e in tree.entities.items():
+        item: dict[str, Any] = {"code": code, "name": {"zh": e.name_zh, "en": e.name_en},
+                                "level": e.level, "process_type": e.process_type}
+        if e.province:
+            item["province"] = e.province
+        if e.grid_region:
+            item["grid_region"] = e.grid_region
+        ms = tree.memberships.get(code, [])
+        item["memberships"] = [{
+            "parent": m.parent, "equity_share": str(m.equity_share),
+            "operational_control": m.operational_control,
+            **({"valid_from": m.valid_from.isoformat()} if m.valid_from else {}),
+            **({"valid_to": m.valid_to.isoformat()} if m.valid_to else {})} for m in ms if m.parent]
+        if not item["memberships"]:
+            del item["memberships"]
+        if e.attrs:
+            item["attrs"] = dict(e.attrs)
+        items.append(item)
+    return yaml.safe_dump({"entities": items}, allow_unicode=True, sort_keys=False)
+
+
+def write_entities_csv(tree: EntityTree) -> str:
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(CSV_COLUMNS)
+    for code, e in tree.entities.items():
+        attrs = ";".join(f"{k}={v}" for k, v in e.attrs.items())
+        ms = tree.memberships.get(code) or [Membership(code, None)]
+        for m in ms:
+            w.writerow([code, e.name_zh, e.name_en, e.level, e.process_type, e.province or "",
+                        e.grid_region or "", m.parent or "", m.equity_share,
+                        "true" if m.operational_control else "false",
+                        m.valid_from.isoformat() if m.valid_from else "",
+                        m.valid_to.isoformat() if m.valid_to else "", attrs])
+    return out.getvalue()

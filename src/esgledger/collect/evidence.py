@@ -1,0 +1,128 @@
+"""Evidence files (PDF, images, spreadsheets, documents) attached to facts.
+
+A file is stored once in the workspace under its SHA-256 (``evidence/ab/abcdef….pdf``); the
+``evidence`` table links it to an entity and, usually, to one fact (the current revision of
+an indicator's value when it was attached). :func:`verify_evidence` checks a stored file still
+has its hash.
+"""
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+
+from esgledger.collect.campaign import Desk
+from esgledger.model.errors import Location, Problem, ProblemsError
+from esgledger.model.period import Period
+from esgledger.store import schema_collect as C
+from esgledger.store.ledger import now_iso
+
+ACCEPTED = {".pdf", ".png", ".jpg", ".jpeg", ".gif", ".tif", ".tiff", ".webp", ".bmp",
+            ".xlsx", ".xlsm", ".xls", ".csv", ".docx", ".doc", ".txt", ".ofd"}
+
+
+@dataclass(frozen=True)
+class EvidenceRecord:
+    id: int
+    sha256: str
+    filename: str
+    size: int
+    media_type: str | None
+    stored_path: str
+    entity: str
+    indicator: str | None
+    period: str | None
+    dims: str | None
+    fact_id: int | None
+    uploaded_by: str | None
+    uploaded_at: str
+    note: str | None
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def attach_evidence(desk: Desk, path: str | Path, entity: str, *, indicator: str | None = None,
+                    period: str | None = None, dims: str = "", note: str | None = None) -> EvidenceRecord:
+    """Store ``path`` in the workspace and link it to ``entity`` (and to its current value of
+    ``indicator`` in ``period``, which must exist)."""
+    desk.store.require("evidence", entity)
+    path = Path(path)
+    loc = Location(file=path.name)
+    if not path.is_file():
+        raise ProblemsError([Problem("ESG-COLLECT-014", loc, {"found": f"no such file: {path}"})])
+    if path.suffix.lower() not in ACCEPTED:
+        raise ProblemsError([Problem("ESG-COLLECT-014", loc, {
+            "found": f"{path.suffix or 'no extension'} files are not accepted; expected one of "
+                     + " ".join(sorted(ACCEPTED))})])
+    fact_id = None
+    if indicator is not None:
+        period = str(Period.parse(period)) if period else None
+        facts = desk.store.current_facts(entity=entity, indicator=indicator, period=period, dims=dims) \
+            if period else []
+        if not facts:
+            raise ProblemsError([Problem("ESG-COLLECT-015", Location(field="indicator"), {
+                "entity": entity, "indicator": indicator, "found": f"{period or '?'} {dims}".strip()})])
+        fact_id = facts[0].id
+    sha = _sha256(path)
+    rel = Path("evidence") / sha[:2] / (sha + path.suffix.lower())
+    target = desk.evidence_dir.parent / rel
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(target.suffix + ".part")
+        shutil.copyfile(path, tmp)
+        if _sha256(tmp) != sha:  # the file changed while it was copied
+            tmp.unlink()
+            raise ProblemsError([Problem("ESG-COLLECT-014", loc, {"found": "the file changed while it was read"})])
+        tmp.replace(target)
+    row = dict(sha256=sha, filename=path.name, size=path.stat().st_size,
+               media_type=mimetypes.guess_type(path.name)[0], stored_path=rel.as_posix(), entity=entity,
+               indicator=indicator, period=period, dims=dims if indicator else None, fact_id=fact_id,
+               uploaded_by=desk.user, uploaded_at=now_iso(), note=note)
+    with desk.store.writing() as tx:
+        eid = tx.conn.execute(C.evidence.insert().values(**row)).inserted_primary_key[0]
+    return EvidenceRecord(id=eid, **row)
+
+
+def list_evidence(desk: Desk, *, entity: str | None = None, indicator: str | None = None,
+                  period: str | None = None) -> list[EvidenceRecord]:
+    """Evidence the user may read, oldest first."""
+    e = C.evidence.c
+    q = select(C.evidence).order_by(e.id)
+    if entity is not None:
+        desk.store.require("read", entity)
+        q = q.where(e.entity == entity)
+    else:
+        scope = desk.store.scope("read")
+        if scope is not None:
+            q = q.where(e.entity.in_(sorted(scope)))
+    if indicator is not None:
+        q = q.where(e.indicator == indicator)
+    if period is not None:
+        q = q.where(e.period == str(Period.parse(period)))
+    with desk.store.reading() as conn:
+        return [EvidenceRecord(**dict(r._mapping)) for r in conn.execute(q)]
+
+
+def evidence_path(desk: Desk, record: EvidenceRecord) -> Path:
+    desk.store.require("read", record.entity)
+    return desk.evidence_dir.parent / record.stored_path
+
+
+def verify_evidence(desk: Desk, record: EvidenceRecord) -> bool:
+    """The stored file exists and still has the hash it was attached with."""
+    p = evidence_path(desk, record)
+    return p.is_file() and _sha256(p) == record.sha256
+
+
+__all__ = ["ACCEPTED", "EvidenceRecord", "attach_evidence", "evidence_path", "list_evidence",
+           "verify_evidence"]

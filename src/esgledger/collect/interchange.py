@@ -1,0 +1,491 @@
+"""The interchange format: facts as CSV or XLSX rows, in and out.
+
+Columns (header row; Chinese headers accepted): ``entity`` (主体), ``indicator`` (指标),
+``period`` (期间), ``value`` (数值), ``unit`` (单位), optional dimension columns named after
+the library's dimensions (``gender``, ``age_band`` …), optional ``comment`` (备注). Lines of a
+CSV starting with ``#`` are comments. A CSV may be UTF-8 (with or without BOM) or GBK/GB18030,
+as Chinese Excel writes both.
+
+Import is all-or-nothing: every row is checked first; any error means nothing is written. Each
+problem names the file and the line (CSV) or sheet!cell (XLSX) and the column.
+
+>>> report = check_rows(...)  # doctest: +SKIP
+"""
+from __future__ import annotations
+
+import csv
+import io
+import operator
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from esgledger.library.loader import Library
+from esgledger.model.errors import Location, Problem, ProblemList
+from esgledger.model.period import Period, PeriodError
+from esgledger.model.types import STATUSES
+from esgledger.model.units import UNITS, UnitError
+from esgledger.store.ledger import NewFact, gc_paused
+
+HEADER_ALIASES = {
+    "entity": "entity", "主体": "entity", "单位名称": "entity", "公司": "entity",
+    "indicator": "indicator", "指标": "indicator", "指标代码": "indicator",
+    "period": "period", "期间": "period", "年度": "period",
+    "value": "value", "数值": "value", "值": "value",
+    "unit": "unit", "单位": "unit",
+    "comment": "comment", "备注": "comment", "说明": "comment",
+    "dims": "dims", "维度": "dims",
+}
+REQUIRED = ("entity", "indicator", "period", "value", "unit")
+MAX_PROBLEMS = 10_000
+
+
+def decode_text(data: bytes) -> tuple[str, str | None]:
+    """Decode a CSV's bytes: UTF-8 (BOM or not), else GB18030 (a superset of GBK)."""
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        utf8_error = f"not UTF-8 at byte {exc.start}"
+    try:
+        return data.decode("gb18030"), None
+    except UnicodeDecodeError as exc:
+        return "", f"{utf8_error}; not GB18030 at byte {exc.start}"
+
+
+@dataclass
+class ImportReport:
+    file: str
+    rows: int = 0
+    problems: ProblemList = field(default_factory=ProblemList)
+    facts: list[NewFact] = field(default_factory=list)
+    written: bool = False
+    batch_id: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems.errors
+
+    def as_dict(self, lang: str = "en") -> dict:
+        return {"file": self.file, "rows": self.rows, "written": self.written,
+                "batch": self.batch_id, "errors": len(self.problems.errors),
+                "warnings": len(self.problems.warnings),
+                "problems": [p.as_dict(lang) for p in self.problems]}
+
+
+# -- readers: (header, rows of (row number, values)) ------------------------------------
+class _Table:
+    def __init__(self, name: str, header: list[str], rows: Iterator[tuple[int, list]],
+                 sheet: str | None = None, header_row: int = 1):
+        self.name = name
+        self.header = header
+        self.rows = rows
+        self.sheet = sheet
+        self.header_row = header_row
+
+    def location(self, rownum: int, col: int | None, colname: str | None = None) -> Location:
+        if self.sheet is not None:
+            cell = None
+            if col is not None:
+                cell = f"{_col_letter(col)}{rownum}"
+            else:
+                cell = f"A{rownum}"
+            return Location(file=self.name, sheet=self.sheet, cell=cell, column=colname)
+        return Location(file=self.name, line=rownum, column=colname)
+
+
+def _col_letter(i: int) -> str:
+    s = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def read_csv_table(path: Path, data: bytes | None = None) -> tuple[_Table | None, ProblemList]:
+    problems = ProblemList()
+    data = path.read_bytes() if data is None else data
+    text, err = decode_text(data)
+    if err:
+        problems.append(Problem("ESG-IMPORT-012", Location(file=path.name), {"found": err}))
+        return None, problems
+    lines = io.StringIO(text)
+    reader = csv.reader(lines)
+    header = None
+    for row in reader:
+        if not row or (row[0].startswith("#")) or not any(c.strip() for c in row):
+            continue
+        header = row
+        break
+    if header is None:
+        problems.append(Problem("ESG-IMPORT-002", Location(file=path.name)))
+        return None, problems
+    header_line = reader.line_num
+
+    def rows():
+        for row in reader:
+            if not row or row[0].startswith("#"):
+                continue
+            yield reader.line_num, row
+
+    return _Table(path.name, header, rows(), header_row=header_line), problems
+
+
+def read_xlsx_table(path: Path) -> tuple[_Table | None, ProblemList]:
+    import openpyxl
+
+    problems = ProblemList()
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        problems.append(Problem("ESG-IMPORT-010", Location(file=path.name), {
+            "expected": "an .xlsx workbook", "found": f"{type(exc).__name__}: {exc}"[:120]}))
+        return None, problems
+    ws = wb["facts"] if "facts" in wb.sheetnames else wb.worksheets[0]
+    it = ws.iter_rows(values_only=True)
+    header = None
+    rownum = 0
+    try:
+        for row in it:
+            rownum += 1
+            if row and any(v not in (None, "") for v in row):
+                header = ["" if v is None else str(v) for v in row]
+                break
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError) as exc:
+        problems.append(Problem("ESG-IMPORT-010", Location(file=path.name), {
+            "expected": "an .xlsx workbook", "found": f"{type(exc).__name__}: {exc}"[:120]}))
+        return None, problems
+    if header is None:
+        problems.append(Problem("ESG-IMPORT-002", Location(file=path.name, sheet=ws.title, cell="A1")))
+        return None, problems
+    start = rownum
+
+    def rows():
+        n = start
+        for row in it:
+            n += 1
+            if row is None or all(v in (None, "") for v in row):
+                continue
+            yield n, [_cell_text(v) for v in row]
+
+    return _Table(path.name, header, rows(), sheet=ws.title, header_row=start), problems
+
+
+def _cell_text(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, float):
+        r = repr(v)  # the shortest text that round-trips: what the user typed
+        return r[:-2] if r.endswith(".0") else r
+    if hasattr(v, "isoformat"):
+        return v.isoformat()
+    return str(v)
+
+
+def read_table(path: Path) -> tuple[_Table | None, ProblemList]:
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return read_xlsx_table(path)
+    if suffix == ".xls":
+        return None, ProblemList([Problem("ESG-IMPORT-010", Location(file=path.name), {
+            "expected": "an .xlsx workbook or a .csv file",
+            "found": "an old Excel 97-2003 .xls file; save it as .xlsx"})])
+    if not path.exists() or path.stat().st_size == 0:
+        return None, ProblemList([Problem("ESG-IMPORT-002", Location(file=path.name))])
+    return read_csv_table(path)
+
+
+# -- checking -------------------------------------------------------------------------
+_new_tuple = tuple.__new__  # NewFact(...) without the Python-level __new__: a C call per row
+
+
+def check_table(table: _Table, library: Library, entity_index: dict[str, str], *,
+                status: str = "submitted") -> ImportReport:
+    """Check every row; return the facts to write and every problem found.
+
+    Each row goes through :func:`check_row` (every check, every problem with its place) unless
+    its entity, period, indicator, unit and dimension texts are exactly those of a row already
+    accepted; then only its value is checked here (the fast path a large import takes for almost
+    every row). A row the fast path does not accept as it stands goes through ``check_row``, so
+    the facts and problems are the same either way."""
+    rep = ImportReport(table.name)
+    problems = rep.problems
+    hdr = table.header_row
+    cols: dict[str, int] = {}
+    dim_cols: list[tuple[str, int]] = []
+    for i, h in enumerate(table.header):
+        key = HEADER_ALIASES.get(h.strip(), HEADER_ALIASES.get(h.strip().lower()))
+        if key:
+            cols.setdefault(key, i)
+        elif h.strip() in library.dimensions:
+            dim_cols.append((h.strip(), i))
+    missing = [c for c in REQUIRED if c not in cols]
+    if missing:
+        problems.append(Problem("ESG-IMPORT-001", table.location(hdr, None), {
+            "expected": ", ".join(missing), "found": ", ".join(h for h in table.header if h)}))
+        return rep
+    if status not in STATUSES:
+        problems.append(Problem("ESG-IMPORT-017", Location(field="status"),
+                                {"found": status, "expected": ", ".join(STATUSES)}))
+        return rep
+    ce, ci, cp, cv, cu = (cols[c] for c in REQUIRED)
+    cc = cols.get("comment")
+    width = max([ce, ci, cp, cv, cu, cc or 0] + [i for _, i in dim_cols]) + 1
+
+    indicators = library.indicators
+    ind_cache: dict[str, object] = {}
+    period_cache: dict[str, str | None] = {}
+    unit_cache: dict[tuple[str, str], tuple[str, Decimal] | str] = {}
+    member_cache: dict[tuple[str, str], str | None] = {}
+    bounds_cache: dict[str, tuple] = {}
+    seen: dict[tuple, int] = {}
+    facts = rep.facts
+    add = facts.append
+    loc = table.location
+    sheet = table.sheet
+
+    # the fast path's memory of accepted rows: cell text as found → what it was accepted as
+    fast_entity: dict[str, str] = {}
+    fast_period: dict[str, str] = {}
+    fast_plan: dict[tuple, tuple] = {}  # (indicator, unit, dimension cells) → see accept()
+    plan_key = operator.itemgetter(ci, cu, *(i for _, i in dim_cols))
+
+    def problem(code, rownum, col, colname, **params):
+        if len(problems) < MAX_PROBLEMS:
+            problems.append(Problem(code, loc(rownum, col, colname), params))
+
+    def bounds(ind) -> tuple:
+        b = bounds_cache.get(ind.code)
+        if b is None:
+            v = ind.validation
+            b = bounds_cache[ind.code] = (None if v.min is None else Decimal(str(v.min)),
+                                          None if v.max is None else Decimal(str(v.max)),
+                                          bool(v.integer))
+        return b
+
+    def accept(row, entity, period, ind, dims, unit_text, factor) -> None:
+        """Remember an accepted row's texts for the fast path."""
+        fast_entity[row[ce]] = entity
+        fast_period[row[cp]] = period
+        if ind.value_type == "category":
+            fast_plan[plan_key(row)] = (ind.code, ind.unit, unit_text or None, dims, False, None,
+                                        None, None, False, frozenset(ind.values))
+        else:
+            lo, hi, integer = bounds(ind)
+            fast_plan[plan_key(row)] = (ind.code, ind.unit, unit_text or None, dims, True,
+                                        None if factor == 1 else factor, lo, hi, integer, None)
+
+    def check_row(rownum: int, row: list) -> None:
+        """Every check of one row: add its fact, or report each of its problems."""
+        if len(row) < width:
+            row = list(row) + [""] * (width - len(row))
+        ent_text = row[ce].strip()
+        entity = entity_index.get(ent_text)
+        ok = True
+        if entity is None:
+            problem("ESG-IMPORT-003", rownum, ce, "entity", found=ent_text)
+            ok = False
+        ind_text = row[ci].strip()
+        ind = ind_cache.get(ind_text)
+        if ind is None:
+            ind = indicators.get(ind_text) or _by_name(library, ind_text)
+            if ind is not None:
+                ind_cache[ind_text] = ind
+        if ind is None:
+            problem("ESG-IMPORT-004", rownum, ci, "indicator", found=ind_text)
+            ok = False
+        per_text = row[cp]
+        period = period_cache.get(per_text, "")
+        if period == "":
+            try:
+                period = str(Period.parse(per_text))
+            except PeriodError:
+                period = None
+            period_cache[per_text] = period
+        if period is None:
+            problem("ESG-IMPORT-005", rownum, cp, "period", found=per_text.strip())
+            ok = False
+        if ind is None:
+            return
+        if ind.kind == "formula":
+            problem("ESG-IMPORT-015", rownum, ci, "indicator", indicator=ind.code, found=ind.formula)
+            return
+        # dimensions
+        dims = ""
+        if dim_cols:
+            parts = []
+            for dname, di in dim_cols:
+                dv = row[di].strip() if di < len(row) else ""
+                if not dv:
+                    continue
+                if dname not in ind.dimensions:
+                    problem("ESG-IMPORT-011", rownum, di, dname, indicator=ind.code, found=f"{dname}={dv}",
+                            expected=", ".join(ind.dimensions) or "-")
+                    ok = False
+                    continue
+                mk = (dname, dv)
+                member = member_cache.get(mk, "")
+                if member == "":
+                    member = library.resolve_member(dname, dv)
+                    member_cache[mk] = member
+                if member is None:
+                    problem("ESG-IMPORT-011", rownum, di, dname, indicator=ind.code, found=f"{dname}={dv}",
+                            expected=", ".join(m.code for m in library.dimensions[dname].members))
+                    ok = False
+                    continue
+                parts.append(f"{dname}={member}")
+            if parts:
+                parts.sort()
+                dims = ";".join(parts)
+        # value and unit
+        raw = row[cv].strip()
+        unit_text = row[cu].strip()
+        if raw == "":
+            problem("ESG-IMPORT-016", rownum, cv, "value", field="value")
+            return
+        value = raw
+        unit = ind.unit
+        factor = None
+        if ind.value_type == "category":
+            if raw not in ind.values:
+                problem("ESG-IMPORT-013", rownum, cv, "value", indicator=ind.code, found=raw,
+                        expected=" | ".join(ind.values))
+                return
+        else:
+            if "," in raw and raw.replace(",", "").replace(".", "", 1).lstrip("-").isdigit():
+                raw = raw.replace(",", "")  # thousands separators as Excel shows them
+            try:
+                num = Decimal(raw)
+                if not num.is_finite():
+                    raise InvalidOperation
+            except InvalidOperation:
+                problem("ESG-IMPORT-006", rownum, cv, "value", found=value)
+                return
+            if unit_text == "" and ind.unit not in (None, "1"):
+                problem("ESG-IMPORT-016", rownum, cu, "unit", field="unit")
+                return
+            conv = unit_cache.get((unit_text, ind.code))
+            if conv is None:
+                conv = _conversion(unit_text or ind.unit, ind.unit)
+                unit_cache[(unit_text, ind.code)] = conv
+            if isinstance(conv, str):
+                code = "ESG-IMPORT-008" if conv == "unknown" else "ESG-IMPORT-007"
+                problem(code, rownum, cu, "unit", indicator=ind.code, found=unit_text, expected=ind.unit)
+                return
+            canon, factor = conv
+            if factor != 1:
+                num = num * factor
+                raw = format(num, "f")
+            lo, hi, integer = bounds(ind)
+            v = ind.validation
+            if lo is not None and num < lo or hi is not None and num > hi:
+                problem("ESG-IMPORT-014", rownum, cv, "value", indicator=ind.code, found=value,
+                        expected=f"[{v.min if v.min is not None else '-∞'}, {v.max if v.max is not None else '∞'}] {ind.unit}")
+                return
+            if integer and num != num.to_integral_value():
+                problem("ESG-IMPORT-014", rownum, cv, "value", indicator=ind.code, found=value,
+                        expected="a whole number")
+                return
+        if not ok:
+            return
+        key = (entity, ind.code, period, dims)
+        first = seen.get(key)
+        if first is not None:
+            problem("ESG-IMPORT-009", rownum, None, None,
+                    found=f"{ent_text} {ind.code} {period} {dims}".strip(),
+                    first=str(loc(first, None, None)))
+            return
+        seen[key] = rownum
+        comment = row[cc].strip() if cc is not None and cc < len(row) else None
+        add(NewFact(entity, ind.code, period, dims, raw, unit, "own", status, value,
+                    unit_text or None, f"{rownum}" if sheet is None else f"{sheet}!A{rownum}",
+                    comment or None))
+        accept(row, entity, period, ind, dims, unit_text, factor)
+
+    n = 0
+    with gc_paused():  # a million rows kept as tuples: see gc_paused
+        for rownum, row in table.rows:
+            n += 1
+            # -- fast path: a row like one already accepted; anything else goes to check_row --
+            if len(row) < width:
+                check_row(rownum, row)
+                continue
+            entity = fast_entity.get(row[ce])
+            period = fast_period.get(row[cp])
+            plan = fast_plan.get(plan_key(row))
+            if entity is None or period is None or plan is None:
+                check_row(rownum, row)
+                continue
+            code, unit, unit_entered, dims, number, factor, lo, hi, integer, values = plan
+            raw = row[cv].strip()
+            if number:
+                if "," in raw:
+                    check_row(rownum, row)
+                    continue
+                try:
+                    num = Decimal(raw)
+                except InvalidOperation:
+                    check_row(rownum, row)
+                    continue
+                if not num.is_finite():
+                    check_row(rownum, row)
+                    continue
+                if factor is None:
+                    stored = raw
+                else:
+                    num = num * factor
+                    stored = format(num, "f")
+                if (lo is not None and num < lo or hi is not None and num > hi
+                        or integer and num != num.to_integral_value()):
+                    check_row(rownum, row)
+                    continue
+            elif raw and raw in values:
+                stored = raw
+            else:
+                check_row(rownum, row)
+                continue
+            if seen.setdefault((entity, code, period, dims), rownum) != rownum:
+                check_row(rownum, row)  # a repeat: check_row reports where it came first
+                continue
+            add(_new_tuple(NewFact, (
+                entity, code, period, dims, stored, unit, "own", status, raw, unit_entered,
+                str(rownum) if sheet is None else f"{sheet}!A{rownum}",
+                (row[cc].strip() or None) if cc is not None else None, ())))
+    rep.rows = n
+    if n == 0 and not problems:
+        problems.append(Problem("ESG-IMPORT-002", Location(file=table.name)))
+    return rep
+
+
+def _by_name(library: Library, text: str):
+    hits = [i for i in library.indicators.values() if text in (i.name.zh, i.name.en)]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _conversion(src: str, dst: str | None) -> tuple[str, Decimal] | str:
+    if dst is None:
+        return (src, Decimal(1))
+    try:
+        canon = UNITS.canonical(src)
+    except UnitError:
+        return "unknown"
+    try:
+        return (canon, UNITS.factor(canon, dst))
+    except UnitError as exc:
+        return "unknown" if exc.kind == "unknown" else "incompatible"
+
+
+# -- writing out ----------------------------------------------------------------------
+EXPORT_COLUMNS = ["entity", "indicator", "period", "value", "unit", "dims", "basis", "status",
+                  "revision", "value_entered", "unit_entered", "comment", "author", "created_at"]
+
+
+def fact_rows(facts: Iterable) -> Iterator[list]:
+    for f in facts:
+        yield [f.entity, f.indicator, f.period, f.value, f.unit or "", f.dims, f.basis, f.status,
+               f.revision, f.value_entered or "", f.unit_entered or "", f.comment or "",
+               f.author or "", f.created_at or ""]

@@ -1,0 +1,687 @@
+"""Submissions: a filled workbook, a CSV or an API call in; draft or submitted facts out.
+
+Everything is checked before anything is written, and a submission lands in one transaction
+or not at all. Errors name the place (``sheet!cell``, CSV line or API field), the indicator,
+the rule code, what was expected and what was found, in the workbook's language.
+
+Warnings do not block an import, but each needs a comment from the submitter before the entity
+can be submitted (ESG-COLLECT-007):
+
+* ESG-COLLECT-005 — a change from last year's approved value beyond the indicator's
+  ``change_threshold_pct``;
+* every rule of the validation catalogue (:data:`esgledger.calc.validate.RULES`) run over the
+  entity's values: breakdowns that do not add up to their total (ESG-VAL-001), an as-reported
+  figure that disagrees with its formula (ESG-VAL-002), a target marked achieved against the
+  figure (ESG-VAL-003), and any rule registered later;
+* ESG-COLLECT-006 — a ratio (a formula indicator with a range) out of its range.
+
+A warning is explained when a value of the indicator it is about (for a ratio: one of its
+inputs) carries a comment in the same period.
+
+A formula typed into an input cell is rejected (ESG-COLLECT-002), not evaluated: a formula's
+cached result may be stale or missing (files saved by tools other than Excel have none), and
+the ledger records what the submitter states, not what a spreadsheet computed.
+
+Re-importing appends a revision only where the value, unit, comment or status changes; a
+blank cell never withdraws a value already given.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Iterable, Mapping
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from esgledger.collect.campaign import (Campaign, Desk, assigned_indicators, current_facts,
+                                        entity_status, get_campaign, reference_values, set_status)
+from esgledger.collect.templates import (Cell, Layout, OpenedWorkbook, layout_for, open_workbook,
+                                         read_slots)
+from esgledger.library.schema import Indicator
+from esgledger.model.errors import Location, Problem, ProblemList
+from esgledger.model.formula import FormulaZeroDivision
+from esgledger.model.period import Period, PeriodError
+from esgledger.model.types import Dims, FactRecord
+from esgledger.store import schema_collect as C
+from esgledger.store.ledger import NewFact
+
+IMPORTABLE = ("not_started", "in_progress", "returned", "submitted")
+SUBMITTABLE = ("not_started", "in_progress", "returned")  # not started: values may come from elsewhere
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One checked value of a submission, in the indicator's unit."""
+
+    entity: str
+    indicator: str
+    dims: str
+    period: str
+    value: str
+    unit: str | None
+    location: Location
+    where: str                       # stored as the fact's location: Sheet!F12, line 7, values[3]
+    comment: str | None = None
+    value_entered: str | None = None
+    unit_entered: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.indicator, self.dims, self.period)
+
+
+@dataclass
+class Finding:
+    """A warning about one entity, with the indicators whose comment explains it."""
+
+    problem: Problem
+    entity: str
+    period: str
+    indicators: frozenset[str]
+    explained: bool = False
+
+
+@dataclass
+class SubmissionReport:
+    source: str
+    lang: str = "en"
+    campaign: Campaign | None = None
+    entities: list[str] = field(default_factory=list)
+    problems: ProblemList = field(default_factory=ProblemList)
+    entries: list[Entry] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    written: bool = False
+    submitted: bool = False
+    batch_id: int | None = None
+    changed: int = 0
+    unchanged: int = 0
+    status: dict[str, tuple[str, int]] = field(default_factory=dict)
+    _latest: dict[tuple, int] = field(default_factory=dict, repr=False)  # revisions read under the lock
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems.errors
+
+    @property
+    def unexplained(self) -> list[Finding]:
+        return [f for f in self.findings if not f.explained]
+
+    def flat(self) -> list[tuple[str, str]]:
+        """``[(location, code), ...]`` of the errors and warnings."""
+        return self.problems.flat()
+
+    def as_dict(self) -> dict:
+        return {"source": self.source, "campaign": self.campaign.id if self.campaign else None,
+                "entities": self.entities, "written": self.written, "submitted": self.submitted,
+                "batch": self.batch_id, "values": len(self.entries), "changed": self.changed,
+                "unchanged": self.unchanged, "errors": len(self.problems.errors),
+                "warnings": len(self.problems.warnings),
+                "unexplained_warnings": len(self.unexplained),
+                "status": {e: s for e, (s, _v) in self.status.items()},
+                "problems": [p.as_dict(self.lang) for p in self.problems]}
+
+
+class _Rollback(Exception):
+    pass
+
+
+# -- values ---------------------------------------------------------------------------------
+def indicator_label(ind: Indicator, lang: str) -> str:
+    """How a message names an indicator: its code and its name in the reader's language."""
+    return f"{ind.code}（{ind.name.zh}）" if lang == "zh" else f"{ind.code} ({ind.name.en})"
+
+
+def _range_text(ind: Indicator) -> str:
+    v = ind.validation
+    unit = f" {ind.unit}" if ind.unit else ""
+    lo = None if v.min is None else _fmt(Decimal(str(v.min)))
+    hi = None if v.max is None else _fmt(Decimal(str(v.max)))
+    if lo is not None and hi is not None:
+        return f"{lo} – {hi}{unit}"
+    if lo is not None:
+        return f"≥ {lo}{unit}"
+    return f"≤ {hi}{unit}"
+
+
+def _fmt(d: Decimal) -> str:
+    s = format(d, "f")
+    return s.rstrip("0").rstrip(".") if "." in s else s
+
+
+def number_text(v) -> str | None:
+    """A cell's number as the exact text the user typed (None when it is not a number)."""
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        r = repr(v)  # the shortest text that reads back as the same double
+        if "e" in r or "E" in r:
+            r = format(Decimal(r), "f")
+        return r[:-2] if r.endswith(".0") else r
+    if isinstance(v, Decimal):
+        return format(v, "f") if v.is_finite() else None
+    if isinstance(v, str):
+        s = v.strip().replace("\u00a0", "")
+        if "," in s and s.replace(",", "").replace(".", "", 1).lstrip("-").isdigit():
+            s = s.replace(",", "")  # thousands separators
+        try:
+            d = Decimal(s)
+        except InvalidOperation:
+            return None
+        return s if d.is_finite() else None
+    return None
+
+
+def check_value(ind: Indicator, raw, loc: Location, lang: str = "en") -> tuple[str | None, Problem | None]:
+    """The value of an input as exact text in the indicator's unit, or the problem with it."""
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool) and ind.value_type == "number":
+        text = number_text(raw)  # the common case: a number typed into a number cell
+        v = ind.validation
+        num = raw
+        if (v.min is None or num >= v.min) and (v.max is None or num <= v.max) and \
+                (not v.integer or float(num).is_integer()):
+            return text, None
+    label = indicator_label(ind, lang)
+    if isinstance(raw, str) and raw.lstrip().startswith("="):
+        return None, Problem("ESG-COLLECT-002", loc, {"indicator": label, "found": raw.strip()})
+    if ind.value_type == "category":
+        text = str(raw).strip()
+        if text not in ind.values:
+            return None, Problem("ESG-COLLECT-004", loc, {"indicator": label, "found": text,
+                                                          "expected": " | ".join(ind.values)})
+        return text, None
+    text = number_text(raw)
+    if text is None:
+        shown = raw.isoformat() if hasattr(raw, "isoformat") else str(raw)
+        if lang == "zh":
+            expected = f"以 {ind.unit} 为单位的数字" if ind.unit else "数字"
+        else:
+            expected = f"a number in {ind.unit}" if ind.unit else "a number"
+        return None, Problem("ESG-COLLECT-001", loc, {"indicator": label, "found": shown, "expected": expected})
+    num = Decimal(text)
+    v = ind.validation
+    if (v.min is not None and num < Decimal(str(v.min))) or (v.max is not None and num > Decimal(str(v.max))):
+        return None, Problem("ESG-COLLECT-003", loc, {"indicator": label, "found": text,
+                                                      "expected": _range_text(ind)})
+    if v.integer and num != num.to_integral_value():
+        return None, Problem("ESG-COLLECT-003", loc, {"indicator": label, "found": text,
+                                                      "expected": "整数" if lang == "zh" else "a whole number"})
+    return text, None
+
+
+# -- warnings -------------------------------------------------------------------------------
+def find_warnings(desk: Desk, entity: str, facts: Mapping[tuple[str, str, str], FactRecord],
+                  references: Mapping[tuple[str, str, str], FactRecord],
+                  place: Mapping[tuple[str, str, str], Location] | None = None,
+                  lang: str = "en") -> list[Finding]:
+    """The warnings about one entity's values (``facts``: (indicator, dims, period) → fact)."""
+    from esgledger.calc.consolidate import formula_factor_for
+    from esgledger.calc.validate import RULES
+
+    lib = desk.library
+    place = place or {}
+
+    def where(key) -> Location:
+        if key in place:
+            return place[key]
+        f = facts.get(key)
+        if f is not None and f.location and "!" in f.location:  # a cell of an earlier workbook
+            sheet, _, cell = f.location.rpartition("!")
+            return Location(sheet=sheet, cell=cell)
+        return Location(field=f.location) if f is not None and f.location else Location(
+            field=f"{entity}/{key[0]}/{key[2]}" + (f"/{key[1]}" if key[1] else ""))
+
+    out: list[Finding] = []
+    # a change from last year beyond the indicator's threshold
+    for key, f in facts.items():
+        ind = lib.get(key[0])
+        thr = ind.validation.change_threshold_pct if ind is not None else None
+        ref = references.get(key)
+        if thr is None or ref is None or ind.value_type != "number":
+            continue
+        old, new = Decimal(ref.value), Decimal(f.value)
+        if old == 0:
+            continue
+        pct = (new - old) / abs(old) * 100
+        if abs(pct) > Decimal(str(thr)):
+            out.append(Finding(Problem("ESG-COLLECT-005", where(key), {
+                "indicator": indicator_label(ind, lang) + (f" [{key[1]}]" if key[1] else ""), "found": f.value,
+                "expected": ref.value, "change": f"{'+' if pct > 0 else ''}{pct.quantize(Decimal('0.1'))} %",
+                "threshold": _fmt(Decimal(str(thr)))}), entity, key[2], frozenset({key[0]})))
+    # the rule catalogue, period by period
+    by_period: dict[str, dict] = {}
+    for (ind_code, dims, period), f in facts.items():
+        by_period.setdefault(period, {})[(entity, "own", ind_code, dims)] = f
+    for period, pkg in by_period.items():
+        for code, rule in RULES.items():
+            for p in rule(lib, pkg, period):
+                key = _key_of(p.location.field, entity)
+                # explained by a comment on the indicator named, or on the fact the rule flags
+                # (ESG-VAL-003 flags the target, and names the figure it is about)
+                involved = {p.params.get("indicator", "")} | ({key[0]} if key else set())
+                loc = where(key) if key in facts else p.location
+                out.append(Finding(Problem(code, loc, p.params), entity, period, frozenset(involved)))
+        # ratios out of range
+        for code, node in lib.formulas.items():
+            ind = lib[code]
+            v = ind.validation
+            if v.min is None and v.max is None:
+                continue
+            vals = {}
+            for r in node.refs():
+                g = pkg.get((entity, "own", r.indicator, r.dims.key))
+                if g is None:
+                    break
+                vals[r] = Decimal(g.value)
+            else:
+                try:
+                    got = node.evaluate(lambda r: vals[r]) * formula_factor_for(lib, node, ind.unit)
+                except FormulaZeroDivision:
+                    continue
+                if (v.min is not None and got < Decimal(str(v.min))) or (v.max is not None and got > Decimal(str(v.max))):
+                    first = next(iter(node.refs()))
+                    key = (first.indicator, first.dims.key, period)
+                    out.append(Finding(Problem("ESG-COLLECT-006", where(key), {
+                        "indicator": indicator_label(ind, lang), "formula": ind.formula,
+                        "found": _fmt(got.quantize(Decimal(1).scaleb(-ind.precision))) + (f" {ind.unit}" if ind.unit else ""),
+                        "expected": _range_text(ind)}), entity, period,
+                        frozenset(r.indicator for r in node.refs())))
+    commented = {(k[0], k[2]) for k, f in facts.items() if f.comment}
+    for fd in out:
+        fd.explained = any((i, fd.period) in commented for i in fd.indicators)
+    return out
+
+
+def _key_of(field_text: str | None, entity: str) -> tuple[str, str, str] | None:
+    """(indicator, dims, period) from a validation rule's ``entity/indicator/period[/dims]``."""
+    if not field_text:
+        return None
+    parts = field_text.split("/")
+    if len(parts) < 3 or parts[0] != entity:
+        return None
+    dims = parts[3] if len(parts) > 3 and "=" in parts[3] else ""
+    return (parts[1], dims, parts[2])
+
+
+# -- workbooks ------------------------------------------------------------------------------
+def _campaign_by_id(desk: Desk, cid: int) -> Campaign | None:
+    from esgledger.collect.campaign import _campaign
+
+    with desk.store.reading() as conn:
+        row = conn.execute(select(C.campaign).where(C.campaign.c.id == cid)).first()
+    return _campaign(row) if row else None
+
+
+def import_workbook(desk: Desk, path: str | Path, *, campaign: Campaign | None = None,
+                    entity: str | None = None, dry_run: bool = False,
+                    submit: bool = False) -> SubmissionReport:
+    """Check a filled workbook and, if it has no error, write its values (one transaction).
+
+    ``campaign`` and ``entity`` are what the caller expects the workbook to be for; by default
+    the campaign and entity it names (which must then be open, and the user's to write)."""
+    path = Path(path)
+    if path.suffix.lower() in (".csv", ".txt"):
+        return import_csv(desk, path, campaign=campaign, entity=entity, dry_run=dry_run, submit=submit)
+    rep = SubmissionReport(path.name, desk.lang)
+    opened, problems = open_workbook(path)
+    rep.problems.extend(problems)
+    if opened is None:
+        return rep
+    try:
+        layout = _check_meta(desk, opened, rep, campaign, entity)
+        if layout is None:
+            return rep
+        rep.lang = layout.lang
+        cells, problems = read_slots(opened, layout)
+        rep.problems.extend(problems)
+    finally:
+        opened.close()
+    ent = layout.entity
+    rep.entities = [ent]
+    for cell in cells:
+        entry, problem = _entry_from_cell(desk, ent, cell, path.name, layout.lang)
+        if problem is not None:
+            rep.problems.append(problem)
+        elif entry is not None:
+            rep.entries.append(entry)
+    return _apply(desk, rep, kind="import", source=str(path), dry_run=dry_run, submit=submit)
+
+
+def _check_meta(desk: Desk, opened: OpenedWorkbook, rep: SubmissionReport,
+                campaign: Campaign | None, entity: str | None) -> Layout | None:
+    meta, name = opened.meta, opened.name
+    cell = {k: f"B{i}" for i, k in enumerate(("format", "version", "campaign", "period", "entity",
+                                               "lang", "checksum"), start=1)}
+
+    def loc(key):
+        return Location(file=name, sheet="_esgledger", cell=cell[key])
+
+    try:
+        cid = int(meta.get("campaign", ""))
+    except ValueError:
+        rep.problems.append(Problem("ESG-TPL-001", loc("campaign"), {"found": f"campaign {meta.get('campaign')!r}"}))
+        return None
+    theirs = _campaign_by_id(desk, cid)
+    shown = f"campaign #{cid} ({meta.get('period', '?')})"
+    if theirs is None or theirs.period != meta.get("period"):
+        rep.problems.append(Problem("ESG-TPL-003", loc("campaign"), {
+            "found": shown + " — unknown in this workspace",
+            "expected": campaign.label() if campaign else "a campaign of this workspace"}))
+        return None
+    if campaign is not None and campaign.id != cid:
+        rep.problems.append(Problem("ESG-TPL-003", loc("campaign"), {"found": shown, "expected": campaign.label()}))
+        return None
+    if campaign is None:
+        campaign = theirs
+        if campaign.status != "open":
+            rep.problems.append(Problem("ESG-COLLECT-010", loc("campaign"), {"found": f"{shown}: closed"}))
+            return None
+    rep.campaign = campaign
+    ent = meta.get("entity", "")
+    if entity is not None and ent != entity:
+        rep.problems.append(Problem("ESG-TPL-004", loc("entity"), {"found": ent, "expected": entity}))
+        return None
+    with desk.store.reading() as conn:
+        known = entity_status(conn, campaign.id, ent) is not None
+    if not known:
+        rep.problems.append(Problem("ESG-TPL-004", loc("entity"), {
+            "found": ent, "expected": f"an entity of {campaign.label()}"}))
+        return None
+    desk.store.require("write", ent, target=f"{ent} (workbook {name})")
+    layout = layout_for(desk, campaign, ent, meta.get("lang", "en"))
+    if meta.get("checksum") != layout.checksum(campaign.secret):
+        rep.problems.append(Problem("ESG-TPL-005", loc("checksum"), {
+            "found": "checksum mismatch", "expected": campaign.label()}))
+        return None
+    return layout
+
+
+def _entry_from_cell(desk: Desk, entity: str, cell: Cell, fname: str, lang: str
+                     ) -> tuple[Entry | None, Problem | None]:
+    sheet, _, ref = cell.ref.partition("!")
+    loc = Location(file=fname, sheet=sheet, cell=ref)
+    ind = desk.library[cell.slot.indicator]
+    text, problem = check_value(ind, cell.value, loc, lang)
+    if problem is not None:
+        return None, problem
+    return Entry(entity, ind.code, cell.slot.dims, cell.period, text, ind.unit, loc, cell.ref,
+                 cell.comment, number_text(cell.value) if ind.value_type == "number" else text,
+                 ind.unit), None
+
+
+# -- CSV (the interchange format) ------------------------------------------------------------
+def import_csv(desk: Desk, path: str | Path, *, campaign: Campaign | None = None,
+               entity: str | None = None, dry_run: bool = False, submit: bool = False) -> SubmissionReport:
+    """A submission in the interchange format (CSV in UTF-8 or GBK, or a plain XLSX sheet):
+    every row must be a value asked of its entity in the campaign."""
+    from esgledger.collect.interchange import check_table, read_table
+
+    path = Path(path)
+    rep = SubmissionReport(path.name, desk.lang)
+    table, problems = read_table(path)
+    rep.problems.extend(problems)
+    if table is None:
+        return rep
+    idx: dict[str, str] = {}
+    for code, e in desk.tree.entities.items():
+        idx.setdefault(e.name_en, code)
+        idx.setdefault(e.name_zh, code)
+        idx[code] = code
+    checked = check_table(table, desk.library, idx, status="draft")
+    rep.problems.extend(checked.problems)
+    if campaign is None:
+        years = sorted({str(Period.parse(f.period).year_period()) for f in checked.facts})
+        try:
+            campaign = get_campaign(desk, years[0] if len(years) == 1 else None)
+        except Exception as exc:  # ProblemsError: no (single) open campaign
+            rep.problems.extend(getattr(exc, "problems", []))
+            return rep
+    rep.campaign = campaign
+    periods = set(campaign.periods())
+    assigned: dict[str, set[str]] = {}
+    for f in checked.facts:
+        loc = _row_location(table, f.location)
+        if entity is not None and f.entity != entity:
+            rep.problems.append(Problem("ESG-TPL-004", loc, {"found": f.entity, "expected": entity}))
+            continue
+        if f.entity not in assigned:
+            desk.store.require("write", f.entity, target=f"{f.entity} ({path.name})")
+            assigned[f.entity] = set(assigned_indicators(desk, campaign, f.entity))
+        ind = desk.library[f.indicator]
+        monthly = ind.frequency == "monthly"
+        if f.indicator not in assigned[f.entity] or f.period not in periods or \
+                (monthly != ("-" in f.period)):
+            rep.problems.append(Problem("ESG-COLLECT-012", loc, {
+                "indicator": f"{f.indicator} {f.period}", "entity": f.entity, "expected": campaign.label()}))
+            continue
+        text, problem = check_value(ind, f.value, loc, rep.lang)
+        if problem is not None:
+            rep.problems.append(problem)
+            continue
+        rep.entries.append(Entry(f.entity, f.indicator, f.dims, f.period, text, f.unit, loc,
+                                 f.location or "", f.comment, f.value_entered, f.unit_entered))
+    rep.entities = sorted({e.entity for e in rep.entries})
+    return _apply(desk, rep, kind="import", source=str(path), dry_run=dry_run, submit=submit)
+
+
+def _row_location(table, where: str | None) -> Location:
+    if where and "!" in where:
+        sheet, _, cell = where.partition("!")
+        return Location(file=table.name, sheet=sheet, cell=cell)
+    try:
+        return Location(file=table.name, line=int(where or 0))
+    except ValueError:
+        return Location(file=table.name, field=where)
+
+
+# -- the Python API ---------------------------------------------------------------------------
+def submit_values(desk: Desk, campaign: Campaign, entity: str, values: Iterable[Mapping], *,
+                  dry_run: bool = False, submit: bool = False, source: str = "api") -> SubmissionReport:
+    """Values of one entity from a program: each a mapping with ``indicator`` and ``value`` and
+    optionally ``dims`` (``"gender=female"`` or a mapping), ``period`` (default: the
+    campaign's year; a month for monthly indicators), ``unit`` (converted to the indicator's)
+    and ``comment``. Problems are located at ``values[i].field``.
+
+    >>> rep = submit_values(desk, c, "TLYX", [{"indicator": "employees", "value": "3000"}])  # doctest: +SKIP
+    """
+    from esgledger.collect.interchange import _conversion
+
+    rep = SubmissionReport(source, desk.lang, campaign, [entity])
+    desk.store.require("write", entity, target=f"{entity} ({source})")
+    assigned = set(assigned_indicators(desk, campaign, entity))
+    periods = set(campaign.periods())
+    seen: dict[tuple, int] = {}
+    for i, v in enumerate(values):
+        def loc(fld: str) -> Location:
+            return Location(file=source, field=f"values[{i}].{fld}")
+
+        code = str(v.get("indicator", ""))
+        ind = desk.library.get(code)
+        if ind is None:
+            rep.problems.append(Problem("ESG-IMPORT-004", loc("indicator"), {"found": code}))
+            continue
+        try:
+            period = str(Period.parse(v.get("period") or campaign.period))
+        except PeriodError:
+            rep.problems.append(Problem("ESG-IMPORT-005", loc("period"), {"found": v.get("period")}))
+            continue
+        monthly = ind.frequency == "monthly"
+        if code not in assigned or period not in periods or monthly != ("-" in period):
+            rep.problems.append(Problem("ESG-COLLECT-012", loc("indicator"), {
+                "indicator": f"{code} {period}", "entity": entity, "expected": campaign.label()}))
+            continue
+        dims_in = v.get("dims") or ""
+        dims_map = dict(dims_in) if isinstance(dims_in, Mapping) else Dims.parse(str(dims_in)).as_dict()
+        parts, bad = {}, False
+        for d, m in dims_map.items():
+            member = desk.library.resolve_member(d, m) if d in ind.dimensions else None
+            if member is None:
+                rep.problems.append(Problem("ESG-IMPORT-011", loc("dims"), {
+                    "indicator": code, "found": f"{d}={m}", "expected": ", ".join(ind.dimensions) or "-"}))
+                bad = True
+                continue
+            parts[d] = member
+        if bad:
+            continue
+        dims = Dims(parts).key
+        raw = v.get("value")
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            rep.problems.append(Problem("ESG-IMPORT-016", loc("value"), {"field": "value"}))
+            continue
+        unit_in = v.get("unit")
+        text, problem = check_value(ind, raw, loc("value"), rep.lang)
+        if problem is None and text is not None and unit_in and ind.unit and unit_in != ind.unit:
+            conv = _conversion(str(unit_in), ind.unit)
+            if isinstance(conv, str):
+                problem = Problem("ESG-IMPORT-008" if conv == "unknown" else "ESG-IMPORT-007", loc("unit"),
+                                  {"indicator": code, "found": unit_in, "expected": ind.unit})
+            else:
+                entered = text
+                text, problem = check_value(ind, format(Decimal(text) * conv[1], "f"), loc("value"), rep.lang)
+                if problem is None:
+                    key = (code, dims, period)
+                    if key in seen:
+                        rep.problems.append(Problem("ESG-IMPORT-009", loc("indicator"), {
+                            "found": f"{code} {period} {dims}".strip(), "first": f"values[{seen[key]}]"}))
+                        continue
+                    seen[key] = i
+                    rep.entries.append(Entry(entity, code, dims, period, text, ind.unit, loc("value"),
+                                             f"values[{i}]", v.get("comment"), entered, str(unit_in)))
+                    continue
+        if problem is not None:
+            rep.problems.append(problem)
+            continue
+        key = (code, dims, period)
+        if key in seen:
+            rep.problems.append(Problem("ESG-IMPORT-009", loc("indicator"), {
+                "found": f"{code} {period} {dims}".strip(), "first": f"values[{seen[key]}]"}))
+            continue
+        seen[key] = i
+        rep.entries.append(Entry(entity, code, dims, period, text, ind.unit, loc("value"),
+                                 f"values[{i}]", v.get("comment"), number_text(raw) or text,
+                                 str(unit_in) if unit_in else ind.unit))
+    return _apply(desk, rep, kind="api", source=source, dry_run=dry_run, submit=submit)
+
+
+def submit_entity(desk: Desk, campaign: Campaign, entity: str) -> SubmissionReport:
+    """Submit an entity for review: every warning must be explained (ESG-COLLECT-007)."""
+    rep = SubmissionReport(f"submit {entity}", desk.lang, campaign, [entity])
+    desk.store.require("submit", entity)
+    return _apply(desk, rep, kind="api", source=f"submit {entity}", dry_run=False, submit=True)
+
+
+# -- planning and writing ------------------------------------------------------------------
+def _fact_of(e: Entry, status: str) -> FactRecord:
+    return FactRecord(e.entity, e.indicator, e.period, e.dims, e.value, e.unit, status=status,
+                      location=e.where, comment=e.comment)
+
+
+def _plan(desk: Desk, conn: Connection, rep: SubmissionReport, entity: str, entries: list[Entry],
+          submit: bool) -> tuple[list[NewFact], str | None, int | None]:
+    """What to append for ``entity``, and its status and version now (or None on error)."""
+    campaign = rep.campaign
+    cur_status = entity_status(conn, campaign.id, entity)
+    if cur_status is None:
+        rep.problems.append(Problem("ESG-COLLECT-012", Location(field="entity"), {
+            "indicator": "-", "entity": entity, "expected": campaign.label()}))
+        return [], None, None
+    status, version = cur_status
+    allowed = SUBMITTABLE + ("submitted",) if submit and not entries else IMPORTABLE
+    if status not in allowed:
+        rep.problems.append(Problem("ESG-COLLECT-008", Location(field="status"), {
+            "entity": entity, "found": status, "expected": " | ".join(allowed)}))
+        return [], status, version
+    target = "submitted" if submit else "draft"
+    current = current_facts(conn, entity, campaign.periods())
+    merged = dict(current)
+    place: dict[tuple[str, str, str], Location] = {}
+    out: list[NewFact] = []
+    for e in entries:
+        merged[e.key] = _fact_of(e, target)
+        place[e.key] = e.location
+        cur = current.get(e.key)
+        if cur is not None and cur.value == e.value and (cur.comment or None) == (e.comment or None) \
+                and cur.status == target and cur.unit == e.unit:
+            rep.unchanged += 1
+            continue
+        out.append(NewFact(entity, e.indicator, e.period, e.dims, e.value, e.unit, "own", target,
+                           e.value_entered, e.unit_entered, e.where, e.comment))
+    if submit:
+        given = {e.key for e in entries}
+        for key, f in current.items():
+            if key not in given and f.status in ("draft", "rejected"):
+                out.append(NewFact(entity, f.indicator, f.period, f.dims, f.value, f.unit, "own",
+                                   "submitted", f.value_entered, f.unit_entered, f.location, f.comment))
+    refs = reference_values(desk, campaign, entity, conn)
+    findings = find_warnings(desk, entity, merged, refs, place, rep.lang)
+    rep.findings.extend(findings)
+    rep.problems.extend(fd.problem for fd in findings)
+    if submit:
+        if not merged:
+            rep.problems.append(Problem("ESG-COLLECT-016", Location(field="entity"), {
+                "entity": entity, "expected": campaign.label()}))
+        for fd in findings:
+            if not fd.explained:
+                rep.problems.append(Problem("ESG-COLLECT-007", fd.problem.location, {
+                    "indicator": ", ".join(sorted(fd.indicators)), "entity": entity, "found": fd.problem.code}))
+    rep.changed += len(out)
+    rep._latest.update({(entity, k[0], k[2], k[1], "own"): f.revision for k, f in current.items()})
+    return out, status, version
+
+
+def _apply(desk: Desk, rep: SubmissionReport, *, kind: str, source: str, dry_run: bool,
+           submit: bool) -> SubmissionReport:
+    if rep.problems.errors or rep.campaign is None:
+        return rep
+    by_entity: dict[str, list[Entry]] = {e: [] for e in rep.entities}
+    for e in rep.entries:
+        by_entity.setdefault(e.entity, []).append(e)
+    if not by_entity:
+        from esgledger.model.errors import Problem as P
+
+        rep.problems.append(P("ESG-IMPORT-002", Location(file=rep.source)))
+        return rep
+    campaign = rep.campaign
+    if dry_run:
+        with desk.store.reading() as conn:
+            for ent, entries in by_entity.items():
+                _plan(desk, conn, rep, ent, entries, submit)
+        return rep
+    try:
+        with desk.store.writing() as tx:
+            plans = {}
+            for ent, entries in by_entity.items():
+                plans[ent] = _plan(desk, tx.conn, rep, ent, entries, submit)
+            if rep.problems.errors:
+                raise _Rollback
+            facts = [f for out, _s, _v in plans.values() for f in out]
+            batch_id = None
+            if facts:
+                note = "submission" + (" and submit" if submit else "")
+                batch_id, _ = tx.append(facts, kind=kind, source=source, note=note, return_ids=False,
+                                        latest=rep._latest)
+            moved = False
+            for ent, (out, status, version) in plans.items():
+                new = "submitted" if submit else ("in_progress" if out or status == "not_started" else status)
+                if new != status:
+                    moved = True
+                    problems, version = set_status(tx.conn, campaign, ent, new, allowed_from=(status,),
+                                                   author=desk.user, batch_id=batch_id,
+                                                   note=f"{kind} {Path(source).name}")
+                    if problems:
+                        rep.problems.extend(problems)
+                        raise _Rollback
+                rep.status[ent] = (new, version)
+    except _Rollback:
+        return rep
+    rep.batch_id = batch_id
+    rep.written = bool(facts) or moved
+    rep.submitted = submit
+    return rep
+
+
+__all__ = ["Entry", "Finding", "SubmissionReport", "check_value", "find_warnings", "import_csv",
+           "import_workbook", "indicator_label", "number_text", "submit_entity", "submit_values"]
