@@ -1,0 +1,185 @@
+"""``esgledger report …``: the report definition, the report build and the gap check.
+
+    esgledger report init [--period P] [--force]
+    esgledger report build [--period P] [--lang zh|en|both] [--format html,docx,pdf,xlsx] [-o DIR]
+    esgledger report check [--period P] [--json] [--strict]
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.markup import escape
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+report_app = typer.Typer(help="The sustainability report: definition, build and gap check.",
+                         no_args_is_help=True)
+
+T = {
+    "written": {"zh": "已写入报告定义 {p}", "en": "wrote the report definition {p}"},
+    "exists": {"zh": "{p} 已存在；使用 --force 覆盖", "en": "{p} exists; use --force to overwrite it"},
+    "no_def": {"zh": "没有报告定义 {p}；先运行 `esgledger report init`",
+               "en": "no report definition {p}; run `esgledger report init` first"},
+    "bad_lang": {"zh": "应为 zh、en 或 both", "en": "expected zh, en or both"},
+    "setup": {"zh": "读取账本", "en": "reading the ledger"},
+    "render": {"zh": "生成 {lang} {fmt}", "en": "rendering {lang} {fmt}"},
+    "outputs": {"zh": "输出文件：", "en": "Outputs:"},
+    "seconds": {"zh": "用时（秒）：{s}", "en": "seconds: {s}"},
+    "summary": {"zh": "{g} {p}年：已披露 {ok}，部分披露 {partial}，缺失 {missing}，不适用 {na}（必须披露的议题来自：{src}）",
+                "en": "{g} {p}: {ok} disclosed, {partial} partly, {missing} missing, {na} not applicable (required topics from: {src})"},
+    "src": {"materiality": {"zh": "双重重要性评估", "en": "the double-materiality assessment"},
+            "definition": {"zh": "报告定义的 material_topics", "en": "material_topics of the report definition"},
+            "all": {"zh": "全部议题（未记录重要性评估）", "en": "all topics (no materiality result recorded)"}},
+}
+
+
+def _lang() -> str:
+    from esgledger.cli import STATE
+
+    return STATE.lang if STATE.lang in ("zh", "en") else "en"
+
+
+def _t(key: str, **kw) -> str:
+    return T[key][_lang()].format(**kw)
+
+
+def _ws():
+    from esgledger.cli import _ws as open_ws
+
+    return open_ws()
+
+
+def _definition(ws, path: Optional[Path]):
+    from esgledger.cli import _print_problems
+    from esgledger.report.definition import DEFINITION_NAME, load_definition
+
+    p = path or ws.path / DEFINITION_NAME
+    if not p.exists():
+        from esgledger.cli import err_console
+
+        err_console.print(escape(_t("no_def", p=p)))
+        raise typer.Exit(1)
+    defn, problems = load_definition(p, ws.library)
+    _print_problems(problems, False)
+    if defn is None:
+        raise typer.Exit(1)
+    return defn
+
+
+@report_app.command("init")
+def report_init(
+    period: Optional[int] = typer.Option(None, "--period", help="Reporting year (default: the template's, 2024); comparison years are the two before it."),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing report.yaml."),
+) -> None:
+    """Write a starting report definition (report.yaml) with the reference report's chapters."""
+    from esgledger.cli import console, err_console
+    from esgledger.report.definition import DEFINITION_NAME, write_starting_definition
+
+    with _ws() as ws:
+        path = ws.path / DEFINITION_NAME
+        if path.exists() and not force:
+            err_console.print(escape(_t("exists", p=path)))
+            raise typer.Exit(1)
+        write_starting_definition(path, period)
+    console.print(escape(_t("written", p=path)))
+
+
+def _langs(lang: str) -> list[str]:
+    if lang == "both":
+        return ["zh", "en"]
+    if lang in ("zh", "en"):
+        return [lang]
+    raise typer.BadParameter(_t("bad_lang"), param_hint="--lang")
+
+
+@report_app.command("build")
+def report_build(
+    period: Optional[int] = typer.Option(None, "--period", help="Reporting year (default: the definition's)."),
+    lang: str = typer.Option("both", "--lang", help="Language of the report: zh, en or both."),
+    fmt: str = typer.Option("html,docx,pdf,xlsx", "--format", help="Comma-separated formats: html, docx, pdf, xlsx, md."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Output folder (default: WORKSPACE/outputs)."),
+    definition: Optional[Path] = typer.Option(None, "--definition", help="Report definition file (default: WORKSPACE/report.yaml)."),
+) -> None:
+    """Build the report from the ledger in each language and format, with a progress bar."""
+    from esgledger.cli import _print_problems, console
+    from esgledger.report.build import build_outputs
+    from esgledger.report.render import renderer_for
+
+    langs = _langs(lang)
+    formats = [f.strip().lower() for f in fmt.split(",") if f.strip()]
+    for f in formats:
+        try:
+            renderer_for(f)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--format") from None
+    with _ws() as ws:
+        defn = _definition(ws, definition)
+        with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+                      console=console, transient=True) as progress:
+            task = progress.add_task(_t("setup"), total=1 + len(langs) * len(formats))
+            first = [True]
+
+            def step(label: str) -> None:
+                if not first[0]:
+                    progress.advance(task)
+                first[0] = False
+                if label == "setup":
+                    progress.update(task, description=_t("setup"))
+                else:
+                    lg, f = label.split(":")
+                    progress.update(task, description=_t("render", lang=lg, fmt=f))
+
+            res = build_outputs(ws, defn, output or ws.path / "outputs", period=period, langs=langs,
+                                formats=formats, step=step)
+            progress.advance(task)
+    _print_problems(res.problems, False)
+    if res.problems.errors:
+        raise typer.Exit(1)
+    console.print(_t("outputs"))
+    for p in res.outputs:
+        console.print(str(p), markup=False)
+    console.print(_t("seconds", s=", ".join(f"{k} {v:.2f}" for k, v in res.seconds.items())))
+
+
+@report_app.command("check")
+def report_check(
+    period: Optional[int] = typer.Option(None, "--period", help="Reporting year (default: the definition's)."),
+    definition: Optional[Path] = typer.Option(None, "--definition", help="Report definition file (default: WORKSPACE/report.yaml)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the check as JSON."),
+    strict: bool = typer.Option(False, "--strict", help="Exit with 1 when a required disclosure is missing."),
+) -> None:
+    """The gap check: required topics, articles without data or narrative, unapproved facts, low-confidence factors."""
+    from esgledger.cli import _print_problems, console
+    from esgledger.report.context import ReportContext
+    from esgledger.report.document import STATUS_SYMBOLS, ui_text
+    from esgledger.report.gap import check_gaps
+    from esgledger.report.definition import GUIDELINES
+
+    lang = _lang()
+    with _ws() as ws:
+        defn = _definition(ws, definition)
+        ctx = ReportContext(ws, defn, period)
+        _print_problems(ctx.problems, as_json)
+        if ctx.problems.errors:
+            raise typer.Exit(1)
+        gap = check_gaps(ctx, lang)
+    counts = gap.counts()
+    if as_json:
+        console.print_json(json.dumps({"guideline": gap.guideline, "period": gap.period,
+                                       "required_from": gap.required_from, "counts": counts,
+                                       "items": gap.as_dicts()}, ensure_ascii=False))
+    else:
+        table = Table(ui_text("status", lang), ui_text("item", lang), ui_text("reference", lang),
+                      ui_text("detail", lang))
+        style = {"ok": "green", "partial": "yellow", "missing": "red", "na": "dim"}
+        for i in gap.items:
+            table.add_row(f"[{style[i.status]}]{STATUS_SYMBOLS[i.status]} {ui_text('status_' + i.status, lang)}[/]",
+                          escape(i.text), escape(i.ref), escape(i.detail))
+        console.print(table)
+        console.print(_t("summary", g=GUIDELINES[gap.guideline]["short_" + lang], p=gap.period,
+                         src=T["src"][gap.required_from][lang], **counts))
+    if strict and counts["missing"]:
+        raise typer.Exit(1)

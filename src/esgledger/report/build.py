@@ -1,0 +1,287 @@
+"""The sustainability report built from the ledger: definition + ledger → :class:`Document`.
+
+Setting up reads the ledger once (:class:`~esgledger.report.context.ReportContext`); then one
+document is assembled per language: a cover, the contents, the chapters with their narrative
+(placeholders filled from the ledger), charts and generated tables, and the appendices: the
+KPI table (绩效表) with footnotes for missing, restated and derived figures, the framework index
+(指标索引表), the GRI content index and, in the HTML only, the gap check as a checklist.
+Renderers (:mod:`esgledger.report.render`) turn each document into HTML, DOCX, PDF and XLSX.
+
+>>> from esgledger.workspace import open_workspace              # doctest: +SKIP
+>>> ws = open_workspace("esgledger-demo")                        # doctest: +SKIP
+>>> defn = load_workspace_definition(ws)                         # doctest: +SKIP
+>>> doc = build_document(ReportContext(ws, defn), "zh")          # doctest: +SKIP
+>>> write(doc, "report.zh.pdf")                                  # doctest: +SKIP
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+import time
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Callable, Iterable
+
+from esgledger.model.errors import Location, Problem, ProblemList
+from esgledger.report.charts_data import chart_from_definition
+from esgledger.report.context import ReportContext
+from esgledger.report.definition import (DEFINITION_NAME, GUIDELINES, Definition, DefinitionError,
+                                         SectionDef, load_definition)
+from esgledger.report.placeholders import PLACEHOLDER, parse_placeholder, resolve_year
+from esgledger.report.document import (Block, BulletList, Cell, Chapter, Cover, Document, HeaderCell,
+                                       Paragraph, Row, Section, Table, TableOfContents)
+from esgledger.report.figure_notes import formula_note, method_notes
+from esgledger.report.gap import check_gaps, gap_checklist
+from esgledger.report.index import gri_content_index, index_table
+from esgledger.report.kpi_render import TITLE as KPI_TITLE, kpi_document_table
+from esgledger.report.numbers import DASH, format_value
+from esgledger.report.render import renderer_for
+
+FORMATS = ("html", "docx", "pdf", "xlsx")
+LANGS = ("zh", "en")
+TEXT = {
+    "cover_period": {"zh": "报告期：{p}年1月1日至{p}年12月31日", "en": "Reporting period: 1 January to 31 December {p}"},
+    "cover_frameworks": {"zh": "编制依据：{g}", "en": "Prepared under {g}"},
+    "indicator": {"zh": "指标", "en": "Indicator"},
+    "unit": {"zh": "单位", "en": "Unit"},
+    "year": {"zh": "{y}年", "en": "{y}"},
+}
+
+
+def load_workspace_definition(ws, path: str | Path | None = None) -> Definition:
+    """The workspace's ``report.yaml`` (or ``path``), checked; raises :class:`DefinitionError`."""
+    p = Path(path) if path is not None else ws.path / DEFINITION_NAME
+    defn, problems = load_definition(p, ws.library)
+    if defn is None:
+        raise DefinitionError(problems.errors or problems, ws.lang)
+    return defn
+
+
+# --- narrative ------------------------------------------------------------------------------
+
+def fill_placeholders(ctx: ReportContext, text: str, lang: str, where=None,
+                      problems: ProblemList | None = None) -> str:
+    """``text`` with every placeholder replaced by its value (a dash when the ledger has none;
+    ESG-REPORT-007 then goes to ``problems`` with the placeholder's file:line)."""
+    if "{{" not in text:
+        return text
+
+    def one(m: re.Match) -> str:
+        ph = parse_placeholder(m.group(1))  # the definition was checked when loaded
+        if ph.kind == "period":
+            return str(ctx.period)
+        if ph.kind == "company":
+            return ctx.model.organisation.get(lang)
+        ind = ctx.library[ph.indicator]
+        years = [resolve_year(y, ctx.period) for y in ph.years]
+        facts = [ctx.fact(ph.indicator, y, ph.entity, ph.dims) for y in years]
+        if any(f is None for f in facts):
+            if problems is not None:
+                y = years[facts.index(None)]
+                loc = where(text.count("\n", 0, m.start())) if where else Location()
+                problems.append(Problem("ESG-REPORT-007", loc, {
+                    "found": m.group(0), "indicator": ph.indicator, "period": y,
+                    "entity": ph.entity or ctx.entity}))
+            return DASH
+        if ph.kind == "change":
+            a, b = (Decimal(f.value) for f in facts)
+            if a == 0:
+                return DASH
+            change = (b - a) / abs(a) * 100
+            text_ = format_value(change, 1 if ph.precision is None else ph.precision, lang) + "%"
+            return ("+" + text_) if change > 0 and not text_.startswith("0") else text_
+        f = facts[0]
+        if ind.value_type != "number":
+            return f.value
+        shown = format_value(Decimal(f.value), ind.precision if ph.precision is None else ph.precision, lang)
+        return ctx.with_unit(shown, ph.indicator, lang) if ph.unit else shown
+
+    return PLACEHOLDER.sub(one, text)
+
+
+def narrative_blocks(text: str, lang: str) -> list[Block]:
+    """Markdown narrative as blocks: paragraphs (blank-line separated, lines joined), ``- ``
+    bullet lists, and ``#`` lines as bold run-in headings."""
+    blocks: list[Block] = []
+    para: list[str] = []
+    bullets: list[str] = []
+    joiner = "" if lang == "zh" else " "
+
+    def flush():
+        if para:
+            blocks.append(Paragraph(joiner.join(para)))
+            para.clear()
+        if bullets:
+            blocks.append(BulletList(tuple(bullets)))
+            bullets.clear()
+
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            flush()
+        elif line.startswith(("- ", "* ")):
+            if para:
+                flush()
+            bullets.append(line[2:].strip())
+        elif line.startswith("#"):
+            flush()
+            blocks.append(Paragraph(f"**{line.lstrip('#').strip()}**"))
+        else:
+            if bullets:
+                flush()
+            para.append(line)
+    flush()
+    return blocks
+
+
+# --- the document ---------------------------------------------------------------------------
+
+@dataclass
+class _Assembly:
+    ctx: ReportContext
+    lang: str
+    checklist: bool
+    problems: ProblemList = field(default_factory=ProblemList)
+
+    def text(self, node_id: str, fld: str, value: str) -> str:
+        where = lambda off: self.ctx.definition.location(node_id, fld, self.lang, off)  # noqa: E731
+        return fill_placeholders(self.ctx, value, self.lang, where, self.problems)
+
+    def node(self, n: SectionDef, depth: int) -> Block | None:
+        lang = self.lang
+        if n.table == "gap_checklist" and not self.checklist:
+            return None
+        title = self.text(n.id, "title", n.title.get(lang))
+        number = n.number.get(lang) if n.number else ""
+        blocks: list[Block] = narrative_blocks(self.text(n.id, "narrative", n.narrative.get(lang)), lang)
+        for c in n.charts:
+            chart, _reason = chart_from_definition(self.ctx, c, lang)
+            if chart is not None:
+                blocks.append(chart)
+        if n.table:
+            blocks += self.generated(n)
+        for child in n.sections:
+            b = self.node(child, depth + 1)
+            if b is not None:
+                blocks.append(b)
+        if depth == 1:
+            return Chapter(title, number, tuple(blocks))
+        return Section(title, tuple(blocks), number)
+
+    def generated(self, n: SectionDef) -> list[Block]:
+        ctx, lang = self.ctx, self.lang
+        if n.table == "kpi_table":
+            table = kpi_document_table(ctx.kpi, lang, row_notes=self.kpi_row_notes)
+            return [dataclasses.replace(table, caption=KPI_TITLE[lang].format(y=ctx.period))]
+        if n.table == "framework_index":
+            return [index_table(ctx.index, lang, ctx.model.guideline, ctx.model.frameworks)]
+        if n.table == "gri_content_index":
+            if "gri" not in ctx.model.frameworks:
+                return []
+            return gri_content_index(ctx.index, ctx.library, lang, organisation=ctx.model.organisation.get(lang),
+                                     period=ctx.period, use=ctx.model.gri_use,
+                                     has_value=lambda code: ctx.has_value(code))
+        if n.table == "gap_checklist":
+            return [gap_checklist(check_gaps(ctx, lang), lang)]
+        if n.table == "indicators":
+            return [self.indicator_table(n)]
+        return []
+
+    def kpi_row_notes(self, row, lang: str) -> list[str]:
+        notes = []
+        formula = formula_note(self.ctx.library, row.indicator, lang)
+        if formula:
+            notes.append(formula)
+        ind = self.ctx.library.get(row.indicator)
+        if ind is not None and ind.kind in ("method", "formula") and self.ctx.period in row.cells:
+            ids = set(row.cells[self.ctx.period].fact_ids)
+            if row.dims == ("",):  # a total: the calculation records factors on its breakdowns
+                ids |= set(self.ctx.breakdown_ids(row.indicator, self.ctx.period, row.entity))
+            notes += method_notes(self.ctx.ws, ids, lang)
+        return notes
+
+    def indicator_table(self, n: SectionDef) -> Table:
+        ctx, lang = self.ctx, self.lang
+        header = [HeaderCell(TEXT["indicator"][lang], align="left"), HeaderCell(TEXT["unit"][lang])]
+        header += [HeaderCell(TEXT["year"][lang].format(y=y)) for y in ctx.years]
+        rows = []
+        for code in n.indicators:
+            ind = ctx.library[code]
+            cells = [Cell.label(ind.name.get(lang)), Cell.label(ctx.unit_label(code, lang), align="center")]
+            cells += [Cell.number(ctx.value(code, y), ind.precision, lang=lang) for y in ctx.years]
+            rows.append(Row(tuple(cells)))
+        return Table(n.title.get(lang), [header], rows, (), ("text", "unit") + ("number",) * len(ctx.years))
+
+
+def build_document(ctx: ReportContext, lang: str, *, checklist: bool = True,
+                   problems: ProblemList | None = None) -> Document:
+    """The report in one language. ``checklist`` keeps the gap-check appendix (HTML)."""
+    a = _Assembly(ctx, lang, checklist)
+    m = ctx.model
+    title = a.text("", "title", m.title.get(lang))
+    subtitle = a.text("", "subtitle", m.subtitle.get(lang))
+    guideline = GUIDELINES[m.guideline][lang]
+    cover = Cover(title, subtitle, (m.organisation.get(lang), TEXT["cover_period"][lang].format(p=ctx.period),
+                                    TEXT["cover_frameworks"][lang].format(g=guideline)))
+    blocks: list[Block] = [cover, TableOfContents(depth=2)]
+    for n in m.chapters:
+        b = a.node(n, 1)
+        if b is not None:
+            blocks.append(b)
+    if problems is not None:
+        problems.extend(a.problems)
+    return Document(title, subtitle, lang, str(ctx.period),
+                    {"author": m.organisation.get(lang), "generator": "esgledger"}, tuple(blocks))
+
+
+# --- outputs --------------------------------------------------------------------------------
+
+@dataclass
+class BuildResult:
+    outputs: list[Path]
+    seconds: dict[str, float]            # per format (and "setup"), summed over languages
+    problems: ProblemList
+
+
+def build_outputs(ws, definition: Definition, outdir: str | Path, *, period: int | None = None,
+                  langs: Iterable[str] = LANGS, formats: Iterable[str] = FORMATS,
+                  basename: str | None = None,
+                  step: Callable[[str], None] | None = None) -> BuildResult:
+    """Write the report in each language and format to ``outdir``; ``step(label)`` is called
+    before each piece of work (for a progress bar). Names: ``report-2024.zh.pdf``."""
+    outdir = Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    langs, formats = list(langs), list(formats)
+    for f in formats:
+        renderer_for(f)  # unknown formats fail before any work
+    seconds: dict[str, float] = {}
+    t0 = time.perf_counter()
+    if step:
+        step("setup")
+    ctx = ReportContext(ws, definition, period)
+    problems = ProblemList(ctx.problems)
+    if problems.errors:
+        return BuildResult([], {}, problems)
+    ctx.kpi, ctx.index  # noqa: B018 - read the ledger before timing the formats
+    seconds["setup"] = time.perf_counter() - t0
+    base = basename or f"report-{ctx.period}"
+    outputs: list[Path] = []
+    for lang in langs:
+        with_checklist = build_document(ctx, lang, checklist=True, problems=problems)
+        filed = build_document(ctx, lang, checklist=False) if any(f != "html" for f in formats) else None
+        for fmt in formats:
+            if step:
+                step(f"{lang}:{fmt}")
+            t = time.perf_counter()
+            doc = with_checklist if fmt == "html" else filed
+            renderer = renderer_for(fmt)
+            out = renderer(doc)
+            path = outdir / f"{base}.{lang}{renderer.suffix}"
+            if isinstance(out, str):
+                path.write_text(out, encoding="utf-8")
+            else:
+                path.write_bytes(out)
+            outputs.append(path)
+            seconds[fmt] = seconds.get(fmt, 0.0) + time.perf_counter() - t
+    return BuildResult(outputs, seconds, problems)

@@ -1,0 +1,94 @@
+"""Charts of a report definition filled from the ledger (the drawing is :mod:`charts`).
+
+A chart definition names indicators (one series each) or one indicator split ``by`` a
+dimension; the values are the report entity's consolidated facts for the report's years. A
+``pie`` shows the reporting year. A ``target`` chart needs the value of its baseline year: from
+the ledger, or ``baseline_value`` in the definition (then footnoted as such). A chart with no
+value at all is left out of the document and reported by the gap check.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from esgledger.report.definition import ChartDef
+from esgledger.report.document import Chart, Footnote, Series
+
+TEXT = {
+    "actual": {"zh": "实际值", "en": "Actual"},
+    "baseline": {"zh": "{y}年基准", "en": "{y} baseline"},
+    "target": {"zh": "{y}年目标", "en": "{y} target"},
+    "trajectory": {"zh": "目标路径", "en": "Trajectory"},
+    "baseline_given": {"zh": "{y}年基准值 {v} 取自报告定义，账本中没有该年数据。",
+                       "en": "The {y} baseline {v} is taken from the report definition; the ledger has no value for that year."},
+    "missing": {"zh": "“—”或空缺表示账本中没有该年数据。", "en": "A gap means the ledger has no value for that year."},
+}
+
+
+def _label_precision(ind, values) -> int:
+    top = max((abs(v) for v in values if v is not None), default=Decimal(0))
+    return 0 if top >= 10000 else ind.precision
+
+
+def chart_from_definition(ctx, c: ChartDef, lang: str) -> tuple[Chart | None, str | None]:
+    """``(chart, None)``, or ``(None, reason)`` with reason ``no_data`` or ``no_baseline``."""
+    lib = ctx.library
+    title = c.title.get(lang)
+    notes: list[Footnote] = []
+    if c.note and c.note.get(lang):
+        notes.append(Footnote("*", c.note.get(lang)))
+    if c.kind == "target":
+        return _target(ctx, c, lang, title, notes)
+    years = c.years or ctx.years
+    if c.kind == "pie":
+        years = [max(years)] if c.years is None else years[-1:]
+    series: list[Series] = []
+    for s in c.series:
+        ind = lib[s.indicator]
+        if c.by:
+            for m in lib.dimensions[c.by].members:
+                dims = dict(s.dims) | {c.by: m.code}
+                values = [ctx.value(s.indicator, y, s.entity, dims) for y in years]
+                if any(v is not None for v in values):
+                    series.append(Series(m.name.get(lang), values))
+        else:
+            name = s.label.get(lang) if s.label else ind.name.get(lang)
+            series.append(Series(name, [ctx.value(s.indicator, y, s.entity, s.dims) for y in years]))
+    values = [v for s in series for v in s.values]
+    if not values or all(v is None for v in values):
+        return None, "no_data"
+    first = lib[c.series[0].indicator]
+    spec = {"precision": _label_precision(first, values)}
+    unit = ctx.unit_label(first.code, lang)
+    if c.kind == "pie":  # a pie has no axis to carry the unit: the title does
+        title = f"{title}（{years[0]}年，{unit}）" if lang == "zh" else f"{title} ({years[0]}, {unit})"
+        chart = Chart("pie", title, [Series(str(years[0]), [s.values[0] for s in series])],
+                      [s.name for s in series], unit, spec, notes)
+        return chart, None
+    if any(v is None for v in values):
+        notes.append(Footnote("—", TEXT["missing"][lang]))
+    return Chart(c.kind, title, series, [str(y) for y in years], unit, spec, notes), None
+
+
+def _target(ctx, c: ChartDef, lang, title, notes) -> tuple[Chart | None, str | None]:
+    ind = ctx.library[c.indicator]
+    years = [y for y in (c.years or ctx.years)]
+    actual = [ctx.value(c.indicator, y, c.entity) for y in years]
+    baseline = ctx.value(c.indicator, c.baseline_year, c.entity)
+    if baseline is None:
+        if c.baseline_value is None:
+            return None, "no_baseline"
+        baseline = Decimal(c.baseline_value)
+        notes.append(Footnote("*", TEXT["baseline_given"][lang].format(y=c.baseline_year, v=baseline)))
+    if all(v is None for v in actual):
+        return None, "no_data"
+    spec = {"precision": ind.precision, "baseline_year": c.baseline_year, "baseline_value": baseline,
+            "target_year": c.target_year,
+            "baseline_label": TEXT["baseline"][lang].format(y=c.baseline_year),
+            "target_label": TEXT["target"][lang].format(y=c.target_year),
+            "trajectory_label": TEXT["trajectory"][lang]}
+    if c.target_value is not None:
+        spec["target_value"] = c.target_value
+    else:
+        spec["target_change"] = c.target_change
+    return Chart("target", title, [Series(TEXT["actual"][lang], actual)], [str(y) for y in years],
+                 ctx.unit_label(c.indicator, lang), spec, notes), None

@@ -1,0 +1,167 @@
+"""What a report build reads from the ledger, read once: facts of the report's years, the KPI
+table, the framework index, and the placeholder values.
+
+A :class:`ReportContext` is set up from a workspace and a loaded definition (the setting-up
+step); building the documents in each language and the gap check then only look things up in
+it (so building both languages in every format reads the ledger once).
+"""
+from __future__ import annotations
+
+import contextlib
+from decimal import Decimal
+from functools import cached_property
+
+from esgledger.model.errors import ProblemList
+from esgledger.model.types import Dims, FactRecord
+from esgledger.model.units import UNITS
+from esgledger.report.definition import Definition, check_entities
+from esgledger.report.numbers import format_value
+
+
+class ReportContext:
+    """The ledger as one report sees it: entity, consolidation basis, years and facts."""
+
+    def __init__(self, ws, definition: Definition, period: int | None = None):
+        self.ws = ws
+        self.definition = definition
+        self.model = definition.model
+        self.library = ws.library
+        self.period = int(period or self.model.period)
+        self.years = self.model.years(self.period)
+        self.approach = self.model.consolidation or ws.approach
+        self.entity = self.model.entity or ws.root()
+        self.problems = ProblemList(check_entities(definition, ws.tree))
+        parents = {m.parent for ms in ws.tree.memberships.values() for m in ms if m.parent}
+        self._has_children = parents
+        years = set(self.years)
+        for node, _d, _p in self.model.walk():
+            years |= {c.baseline_year for c in node.charts if c.baseline_year}
+        self._facts: dict[tuple[str, str, str, str, str], FactRecord] = {}
+        self._present: dict[int, set[str]] = {}
+        for f in ws.store.iter_current(period=[str(y) for y in sorted(years)], basis=None):
+            self._facts[(f.entity, f.indicator, f.period, f.dims, f.basis)] = f
+
+    # -- lookups -------------------------------------------------------------------------
+    def basis(self, entity: str) -> str:
+        return self.approach if entity in self._has_children else "own"
+
+    def dims_key(self, dims) -> str:
+        """A canonical dims key from ``{dimension: member code or name}`` or pairs."""
+        items = dims.items() if isinstance(dims, dict) else dims
+        return Dims({k: self.library.resolve_member(k, v) or v for k, v in items}).key
+
+    def fact(self, indicator: str, year: int, entity: str | None = None, dims="") -> FactRecord | None:
+        entity = entity or self.entity
+        key = dims if isinstance(dims, str) else self.dims_key(dims)
+        return self._facts.get((entity, indicator, str(year), key, self.basis(entity)))
+
+    def value(self, indicator: str, year: int, entity: str | None = None, dims="") -> Decimal | None:
+        f = self.fact(indicator, year, entity, dims)
+        ind = self.library.get(indicator)
+        if f is None or ind is None or ind.value_type != "number":
+            return None
+        return Decimal(f.value)
+
+    def breakdown_ids(self, indicator: str, year: int, entity: str | None = None) -> list[int]:
+        """Ids of the figure and of each of its breakdowns (every dims) at the entity: the
+        calculation records factors on the breakdown it computed (Scope 3 by category)."""
+        entity = entity or self.entity
+        basis, year_ = self.basis(entity), str(year)
+        return [f.id for k, f in self._facts.items()
+                if k[0] == entity and k[1] == indicator and k[2] == year_ and k[4] == basis]
+
+    def has_value(self, indicator: str, year: int | None = None) -> bool:
+        """Any value of ``indicator`` for the year at the report entity or below it (a figure
+        such as a smelter's pass rate is reported for the plant only), any breakdown."""
+        year = int(year or self.period)
+        if year not in self._present:
+            self._present[year] = {f.indicator for f in self.facts_of(self.library.indicators, year)}
+        return indicator in self._present[year]
+
+    def facts_of(self, indicators, year: int | None = None) -> list[FactRecord]:
+        """Facts of these indicators for the year at the report entity and below it."""
+        import datetime as dt
+
+        year = int(year or self.period)
+        wanted = set(indicators)
+        scope = {self.entity, *self.ws.tree.descendants_on(self.entity, dt.date(year, 12, 31))}
+        return [f for k, f in self._facts.items()
+                if k[1] in wanted and k[2] == str(year) and k[0] in scope]
+
+    def unit_label(self, indicator: str, lang: str) -> str:
+        ind = self.library.get(indicator)
+        return UNITS.display(ind.unit, lang) if ind is not None and ind.unit else ""
+
+    def with_unit(self, text: str, indicator: str, lang: str) -> str:
+        unit = self.unit_label(indicator, lang)
+        if not unit or text == format_value(None, 0):
+            return text
+        if unit == "%" or (lang == "zh" and "\u2e80" <= unit[0]):
+            return text + unit
+        return f"{text} {unit}"
+
+    # -- derived tables (computed once) --------------------------------------------------
+    @contextlib.contextmanager
+    def _approach(self):
+        """The workspace's basis lookups follow the definition's consolidation approach."""
+        report = self.ws.config.setdefault("report", {})
+        before = report.get("consolidation")
+        report["consolidation"] = self.approach
+        try:
+            yield
+        finally:
+            if before is None:
+                report.pop("consolidation", None)
+            else:
+                report["consolidation"] = before
+
+    @cached_property
+    def kpi(self):
+        from esgledger.report.kpi import build_kpi_table, load_layout
+
+        layout = dict(load_layout())
+        layout["years"] = self.years
+        known = self.ws.tree.entities
+        # the shipped layout names plants of the reference group: rows for entities this
+        # workspace does not have are left out
+        layout["sections"] = [dict(sec, rows=[r for r in sec["rows"] if r.get("entity", self.entity) in known])
+                              for sec in layout["sections"]]
+        layout["sections"] = [sec for sec in layout["sections"] if sec["rows"]]
+        with self._approach():
+            kpi = build_kpi_table(self.ws, self.period, layout)
+        return _mark_restated_lineage(self.ws, kpi)
+
+    @cached_property
+    def index(self):
+        from esgledger.report.index import build_index
+
+        return build_index(self.model, self.library)
+
+    @cached_property
+    def report_indicators(self) -> set[str]:
+        """Every indicator the report shows (KPI table, sections, placeholders, charts)."""
+        out = {r.indicator for _s, r in self.kpi.rows()}
+        for row in self.index:
+            out |= set(row.indicators)
+        for node, _d, _p in self.model.walk():
+            out |= set(node.indicators)
+            for c in node.charts:
+                out |= {s.indicator for s in c.series} | ({c.indicator} if c.indicator else set())
+        return out
+
+
+def _mark_restated_lineage(ws, kpi):
+    """Footnote as restated the consolidated and calculated cells whose inputs were restated
+    (the KPI table itself marks restated entered facts)."""
+    import dataclasses
+
+    from esgledger.report.figure_notes import restated_through_lineage
+
+    cells = [(r, y, c) for _s, r in kpi.rows() for y, c in r.cells.items()
+             if c.fact_ids and "restated" not in c.notes]
+    ids = {i for _r, _y, c in cells for i in c.fact_ids}
+    restated = restated_through_lineage(ws.store, ids)
+    for r, y, c in cells:
+        if restated & set(c.fact_ids):
+            r.cells[y] = dataclasses.replace(c, notes=c.notes + ("restated",))
+    return kpi

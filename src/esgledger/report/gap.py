@@ -1,0 +1,264 @@
+"""The gap check: what the chosen exchange guideline requires that the report does not yet give.
+
+For the guideline of the definition (SZSE No.17, SSE No.14 or BSE No.11, which share the
+topic articles 20–56):
+
+1. the required topics: the double-materiality result when one is recorded (an assessment in
+   the ledger, else the definition's ``material_topics``), otherwise all 21 topics;
+2. for each article of a required topic: does the report show data (the indicators the
+   library maps to the article that the report discloses, with a value for the period) and
+   narrative (a section citing the article with text in every report language)?
+3. the facts behind the report's figures that are not approved;
+4. the figures that rest on factors below V/S confidence (from the calculation lineage);
+5. placeholders without a value, and charts without data or baseline.
+
+The result is data (:class:`GapReport`); ``esgledger report check`` prints it and the HTML
+report carries it as a checklist (:func:`gap_checklist`).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+
+from esgledger.report.definition import GUIDELINES, iter_texts
+from esgledger.report.placeholders import PlaceholderError, parse_placeholder, placeholders, resolve_year
+from esgledger.report.document import CheckItem, Checklist
+from esgledger.report.figure_notes import low_confidence_factors
+from esgledger.report.index import cn_number
+
+STATUS_ORDER = ("missing", "partial", "ok", "na")
+KIND_ORDER = ("article", "placeholder", "chart", "not_approved", "low_factor", "topic_na")
+T = {
+    "title": {"zh": "{g} 披露核查（{p}年）", "en": "{g} disclosure check ({p})"},
+    "art": {"zh": "第{n}条", "en": "Art. {a}"},
+    "no_ind": {"zh": "报告未包含该条款的指标", "en": "no indicator of this article is in the report"},
+    "no_values": {"zh": "无数据：{names}", "en": "no data: {names}"},
+    "no_narr": {"zh": "无叙述", "en": "no narrative"},
+    "narr_in": {"zh": "叙述见：{s}", "en": "narrative in: {s}"},
+    "not_material": {"zh": "非重要议题（{src}），不要求披露", "en": "not material ({src}); not required"},
+    "src_materiality": {"zh": "双重重要性评估结果", "en": "double-materiality assessment"},
+    "src_definition": {"zh": "报告定义 material_topics", "en": "material_topics of the report definition"},
+    "topic": {"zh": "议题{n}：{name}", "en": "Topic {n}: {name}"},
+    "placeholder": {"zh": "占位符无数据：{ph}", "en": "placeholder without a value: {ph}"},
+    "chart": {"zh": "图表无数据：{t}", "en": "chart without data: {t}"},
+    "baseline": {"zh": "目标图表缺少{y}年基准值：{t}", "en": "target chart without its {y} baseline: {t}"},
+    "not_approved": {"zh": "{name}：{n} 条数据未审批（{st}）", "en": "{name}: {n} facts not approved ({st})"},
+    "low_factor": {"zh": "{name} 依赖低置信度因子（{set}，{conf}）：{key}",
+                   "en": "{name} rests on low-confidence factors of {set} ({conf}): {key}"},
+}
+
+
+@dataclass(frozen=True)
+class GapItem:
+    kind: str
+    status: str
+    text: str
+    ref: str = ""
+    detail: str = ""
+    article: int | None = None
+
+
+@dataclass
+class GapReport:
+    guideline: str
+    period: int
+    lang: str
+    required_from: str                    # materiality | definition | all
+    items: list[GapItem] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {s: sum(1 for i in self.items if i.status == s) for s in STATUS_ORDER}
+
+    def as_dicts(self) -> list[dict]:
+        return [{"kind": i.kind, "status": i.status, "text": i.text, "ref": i.ref,
+                 "detail": i.detail, "article": i.article} for i in self.items]
+
+
+def szse_topics() -> list[tuple[int, str, str, tuple[int, ...]]]:
+    """The 21 topics of the guideline's index: (number, zh, en, articles)."""
+    text = resources.files("esgledger.library").joinpath("data", "frameworks", "szse17_topics.csv") \
+        .read_text(encoding="utf-8")
+    out = []
+    for row in csv.DictReader(io.StringIO(text)):
+        m = re.search(r"\((\d+)(?:-(\d+))?\)", row["szse17_articles"])
+        a, b = int(m.group(1)), int(m.group(2) or m.group(1))
+        out.append((int(row["index_topic_no"]), row["topic_zh"], row["topic_en"], tuple(range(a, b + 1))))
+    return out
+
+
+def recorded_materiality(ws, period: int) -> list[str] | None:
+    """The material topics of a double-materiality assessment recorded in the ledger, if the
+    assessment module (``esgledger.assess.materiality``) is installed and has one."""
+    try:
+        from esgledger.assess import materiality  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    get = getattr(materiality, "material_topics", None)
+    return get(ws, period) if callable(get) else None
+
+
+def check_gaps(ctx, lang: str = "zh") -> GapReport:
+    """The gap check of a report context (see the module docstring)."""
+    lib, model = ctx.library, ctx.model
+    t = lambda k, **kw: T[k][lang].format(**kw)  # noqa: E731
+    recorded = recorded_materiality(ctx.ws, ctx.period)
+    if recorded is not None:
+        material, source = set(recorded), "materiality"
+    elif model.material_topics is not None:
+        material, source = set(model.material_topics), "definition"
+    else:
+        material, source = None, "all"
+    required = None if material is None else {lib.topics[c].szse17_topic for c in material
+                                             if c in lib.topics and lib.topics[c].szse17_topic}
+    report = GapReport(model.guideline, ctx.period, lang, source)
+    nodes = {n.id: n for n, _d, _p in model.walk()}
+    rows_by_article: dict[int, list] = {}
+    for row in ctx.index:
+        for a in row.articles():
+            rows_by_article.setdefault(a, []).append(row)
+    szse = lib.frameworks["szse17"]
+    for no, zh, en, articles in szse_topics():
+        if required is not None and no not in required:
+            report.items.append(GapItem("topic_na", "na", t("topic", n=no, name=zh if lang == "zh" else en),
+                                        "", t("not_material", src=t("src_" + source))))
+            continue
+        for a in articles:
+            report.items.append(_article_item(ctx, a, szse.get(str(a)), rows_by_article.get(a, []),
+                                              nodes, lang, t))
+    report.items += _placeholder_items(ctx, lang, t)
+    report.items += _chart_items(ctx, lang, t)
+    report.items += _approval_items(ctx, lang, t)
+    report.items += _factor_items(ctx, lang, t)
+    report.items.sort(key=lambda i: (KIND_ORDER.index(i.kind), i.article or 0))
+    return report
+
+
+def _name(lib, code: str, lang: str) -> str:
+    ind = lib.get(code)
+    return ind.name.get(lang) if ind else code
+
+
+def _names(lib, codes, lang: str, limit: int = 4) -> str:
+    names = [_name(lib, c, lang) for c in codes]
+    more = len(names) - limit
+    sep = "、" if lang == "zh" else ", "
+    return sep.join(names[:limit]) + (f"{sep}…(+{more})" if more > 0 else "")
+
+
+def _article_item(ctx, a: int, fc, rows, nodes, lang, t) -> GapItem:
+    lib = ctx.library
+    topic = (fc.row.get("topic_zh") if lang == "zh" else fc.row.get("topic_en")) if fc else ""
+    ref = t("art", n=cn_number(a), a=a)
+    in_library = [c for c, ind in lib.indicators.items() if a in ind.frameworks.szse17]
+    shown = [c for c in in_library if c in ctx.report_indicators]
+    with_value = [c for c in shown if ctx.has_value(c)]
+    details = []
+    if not in_library:
+        data = "na"
+    elif not shown:
+        data = "missing"
+        details.append(t("no_ind"))
+    elif len(with_value) == len(shown):
+        data = "ok"
+    else:
+        data = "partial" if with_value else "missing"
+        details.append(t("no_values", names=_names(lib, [c for c in shown if c not in with_value], lang)))
+    narrated = [r for r in rows if all(nodes[r.node_id].narrative.get(l).strip() or nodes[r.node_id].table
+                                       for l in ctx.model.languages)]
+    if narrated:
+        details.append(t("narr_in", s=("、" if lang == "zh" else ", ").join(r.title[lang] for r in narrated[:3])))
+    else:
+        details.append(t("no_narr"))
+    narrative = "ok" if narrated else "missing"
+    if data in ("ok", "na") and narrative == "ok":
+        status = "ok"
+    elif data in ("missing", "na") and narrative == "missing":
+        status = "missing"
+    else:
+        status = "partial"
+    text = f"{ref} {topic}" if lang == "zh" else f"{ref} {topic[:90]}"
+    return GapItem("article", status, text, f"{GUIDELINES[ctx.model.guideline]['short_' + lang]} {ref}",
+                   "；".join(details) if lang == "zh" else "; ".join(details), a)
+
+
+def _placeholder_items(ctx, lang, t) -> list[GapItem]:
+    out = []
+    for node, fld, tl, text in iter_texts(ctx.definition):
+        if tl not in ctx.model.languages:
+            continue
+        for offset, whole, inner in placeholders(text or ""):
+            try:
+                ph = parse_placeholder(inner)
+            except PlaceholderError:
+                continue
+            if ph.indicator is None:
+                continue
+            for y in ph.years:
+                if ctx.fact(ph.indicator, resolve_year(y, ctx.period), ph.entity, ph.dims) is None:
+                    where = ctx.definition.location(node, fld, tl, offset)
+                    out.append(GapItem("placeholder", "missing", t("placeholder", ph=whole), str(where),
+                                       f"{_name(ctx.library, ph.indicator, lang)} {resolve_year(y, ctx.period)}"))
+                    break
+    return out
+
+
+def _chart_items(ctx, lang, t) -> list[GapItem]:
+    from esgledger.report.charts_data import chart_from_definition
+
+    out = []
+    for node, _d, _p in ctx.model.walk():
+        for c in node.charts:
+            _chart, reason = chart_from_definition(ctx, c, lang)
+            title = c.title.get(lang)
+            if reason == "no_data":
+                out.append(GapItem("chart", "partial", t("chart", t=title), node.title.get(lang)))
+            elif reason == "no_baseline":
+                out.append(GapItem("chart", "partial", t("baseline", y=c.baseline_year, t=title),
+                                   node.title.get(lang)))
+    return out
+
+
+def _approval_items(ctx, lang, t) -> list[GapItem]:
+    pending: dict[str, dict[str, int]] = {}
+    for f in ctx.facts_of(ctx.report_indicators):
+        if f.basis == "own" and f.status not in ("approved", "calculated"):
+            pending.setdefault(f.indicator, {}).setdefault(f.status, 0)
+            pending[f.indicator][f.status] += 1
+    out = []
+    for code, by_status in sorted(pending.items()):
+        st = ", ".join(f"{s} {n}" for s, n in sorted(by_status.items()))
+        out.append(GapItem("not_approved", "partial",
+                           t("not_approved", name=_name(ctx.library, code, lang), n=sum(by_status.values()), st=st),
+                           code))
+    return out
+
+
+def _factor_items(ctx, lang, t) -> list[GapItem]:
+    """One item per (figure, factor set) with the factors below V/S confidence it rests on."""
+    lib = ctx.library
+    derived = sorted(c for c in ctx.report_indicators if lib.get(c) and lib[c].kind in ("method", "formula"))
+    out = []
+    for code in derived:
+        ids = ctx.breakdown_ids(code, ctx.period)
+        if not ids:
+            continue
+        by_set: dict[str, dict[str, str]] = {}
+        for fac in low_confidence_factors(ctx.ws, ids):
+            key = fac["factor_key"].split("/", 1)[-1]
+            by_set.setdefault(fac["factor_set"], {})[key] = fac.get("confidence") or ""
+        for fset, keys in sorted(by_set.items()):
+            shown = ", ".join(sorted(keys))
+            conf = "/".join(sorted(set(keys.values())))
+            out.append(GapItem("low_factor", "partial",
+                               t("low_factor", name=_name(lib, code, lang), key=shown, set=fset, conf=conf),
+                               code, fset))
+    return out
+
+
+def gap_checklist(report: GapReport, lang: str) -> Checklist:
+    """The gap check as a document checklist (the HTML report's appendix)."""
+    title = T["title"][lang].format(g=GUIDELINES[report.guideline]["short_" + lang], p=report.period)
+    return Checklist(tuple(CheckItem(i.text, i.status, i.detail, i.ref) for i in report.items), title)
