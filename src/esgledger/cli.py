@@ -1,0 +1,451 @@
+"""The ``esgledger`` command line (Typer + Rich): a thin layer over the Python API.
+
+Problems print as ``file:sheet!B12: CODE message`` (``--json`` gives the same list as data);
+the exit code is 1 when there is an error, 0 otherwise.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from rich.tree import Tree
+
+from esgledger.model.errors import CATALOGUE, EsgledgerError, ProblemList
+from esgledger.model.i18n import default_lang
+
+app = typer.Typer(help="esgledger: the energy–carbon–ESG ledger of an industrial group.",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+indicators_app = typer.Typer(help="The indicator library.", no_args_is_help=True)
+entities_app = typer.Typer(help="The entity tree (group → company → site → unit).", no_args_is_help=True)
+facts_app = typer.Typer(help="Facts in and out (the interchange format).", no_args_is_help=True)
+calc_app = typer.Typer(help="Derived indicators, consolidation and methodologies.", no_args_is_help=True)
+errors_app = typer.Typer(help="The catalogue of problem codes.", no_args_is_help=True)
+app.add_typer(indicators_app, name="indicators")
+app.add_typer(entities_app, name="entities")
+app.add_typer(facts_app, name="facts")
+app.add_typer(calc_app, name="calc")
+app.add_typer(errors_app, name="errors")
+
+console = Console(highlight=False, soft_wrap=True)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class State:
+    lang: str = default_lang()
+    workspace: Path | None = None
+
+
+STATE = State()
+
+T = {
+    "written": {"zh": "已写入 {n} 条数据（批次 {b}）", "en": "wrote {n} facts (batch {b})"},
+    "dry": {"zh": "试运行：检查了 {n} 行，未写入任何数据", "en": "dry run: checked {n} rows, wrote nothing"},
+    "rejected": {"zh": "存在 {e} 个错误，未写入任何数据", "en": "{e} errors: nothing was written"},
+    "calc": {"zh": "{p} 计算完成：{c} 个结果，新写入 {w} 个，未变 {u} 个",
+             "en": "{p}: computed {c} values, wrote {w}, unchanged {u}"},
+    "novalue": {"zh": "没有该数据", "en": "no such value"},
+    "ok": {"zh": "未发现问题", "en": "no problems found"},
+    "ws_created": {"zh": "已创建工作区 {p}", "en": "created workspace {p}"},
+    "entities_ok": {"zh": "已导入组织树（{n} 个主体）", "en": "imported the entity tree ({n} entities)"},
+}
+
+
+def tr(key: str, **kw) -> str:
+    return T[key][STATE.lang if STATE.lang in ("zh", "en") else "en"].format(**kw)
+
+
+@app.callback()
+def main_options(
+    lang: Optional[str] = typer.Option(None, "--lang", help="Language of messages: zh or en (default: from the locale)."),
+    workspace: Optional[Path] = typer.Option(None, "--workspace", "-w", envvar="ESGLEDGER_WORKSPACE",
+                                             help="Workspace folder (default: the current folder)."),
+) -> None:
+    """Global options."""
+    if lang is not None:
+        if lang not in ("zh", "en"):
+            raise typer.BadParameter("expected zh or en", param_hint="--lang")
+        STATE.lang = lang
+    STATE.workspace = workspace
+
+
+def _ws():
+    """The workspace, opened as ``ESGLEDGER_USER`` (password ``ESGLEDGER_PASSWORD``) when the
+    workspace has users."""
+    from esgledger.workspace import Workspace
+
+    return Workspace(STATE.workspace or Path.cwd(), lang=STATE.lang, user=os.environ.get("ESGLEDGER_USER"),
+                     password=os.environ.get("ESGLEDGER_PASSWORD"))
+
+
+def _print_problems(problems: ProblemList, as_json: bool) -> None:
+    if as_json:
+        return
+    for p in problems:
+        style = "red" if p.severity.value == "error" else "yellow"
+        err_console.print(f"[{style}]{escape(p.render(STATE.lang))}[/{style}]", markup=True)
+
+
+# -- workspace ---------------------------------------------------------------------------
+@app.command()
+def init(path: Path = typer.Argument(..., help="Folder to create the workspace in."),
+         db: Optional[str] = typer.Option(None, "--db", help="Store URL, e.g. postgresql://user@host/db (default: a SQLite file in the workspace)."),
+         name: Optional[str] = typer.Option(None, "--name", help="Workspace name.")) -> None:
+    """Create a workspace: a config file, a database and an evidence folder."""
+    from esgledger.workspace import init_workspace
+
+    ws = init_workspace(path, db=db, name=name, lang=STATE.lang)
+    ws.close()
+    console.print(tr("ws_created", p=path))
+
+
+# -- indicators --------------------------------------------------------------------------
+@indicators_app.command("list")
+def indicators_list(
+    framework: Optional[str] = typer.Option(None, "--framework", help="Only indicators citing this framework: szse17, gri, cass, issb_s2, sasb, sdg."),
+    topic: Optional[str] = typer.Option(None, "--topic", help="Only this topic code."),
+    fmt: str = typer.Option("table", "--format", help="table, json or csv."),
+) -> None:
+    """List the indicator library."""
+    from esgledger.library.loader import FRAMEWORK_FILES, load_library
+
+    lib = load_library()
+    if framework and framework not in FRAMEWORK_FILES:
+        raise typer.BadParameter(f"expected one of {', '.join(FRAMEWORK_FILES)}", param_hint="--framework")
+    rows = []
+    for ind in lib.indicators.values():
+        refs = lib.framework_refs(ind)
+        if framework and not refs[framework]:
+            continue
+        if topic and ind.topic != topic:
+            continue
+        rows.append({
+            "code": ind.code, "name_zh": ind.name.zh, "name_en": ind.name.en,
+            "dimension": ind.dimension, "topic": ind.topic, "unit": ind.unit or "",
+            "kind": ind.kind, "aggregation": ind.aggregation, "precision": ind.precision,
+            "dimensions": ",".join(ind.dimensions),
+            **{fw: ";".join(f"{c.code}" + ("" if c.confidence in ("V", "S") else f"[{c.confidence}]")
+                            for c in refs[fw]) for fw in FRAMEWORK_FILES},
+        })
+    if fmt == "json":
+        console.print_json(json.dumps(rows, ensure_ascii=False))
+    elif fmt == "csv":
+        import csv
+
+        w = csv.DictWriter(sys.stdout, fieldnames=list(rows[0].keys()) if rows else ["code"], lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+    elif fmt == "table":
+        t = Table("code", "名称" if STATE.lang == "zh" else "name", "unit", "kind", framework or "szse17")
+        for r in rows:
+            t.add_row(r["code"], r["name_zh"] if STATE.lang == "zh" else r["name_en"], r["unit"], r["kind"],
+                      r[framework or "szse17"])
+        console.print(t)
+    else:
+        raise typer.BadParameter("expected table, json or csv", param_hint="--format")
+
+
+@indicators_app.command("show")
+def indicators_show(code: str = typer.Argument(..., help="Indicator code.")) -> None:
+    """Show one indicator with its definition and framework references."""
+    from esgledger.library.loader import load_library
+
+    lib = load_library()
+    ind = lib.get(code)
+    if ind is None:
+        err_console.print(f"unknown indicator {code}")
+        raise typer.Exit(1)
+    data = ind.model_dump(exclude_none=True)
+    data["origin"] = lib.origin[code]
+    console.print_json(json.dumps(data, ensure_ascii=False, default=str))
+
+
+# -- entities ----------------------------------------------------------------------------
+@entities_app.command("import")
+def entities_import(path: Path = typer.Argument(..., exists=True, dir_okay=False, help="An entity file (.yaml or .csv)."),
+                    dry_run: bool = typer.Option(False, "--dry-run", help="Check only; write nothing."),
+                    as_json: bool = typer.Option(False, "--json", help="Print problems as JSON.")) -> None:
+    """Import (add or replace) entities and their dated memberships."""
+    with _ws() as ws:
+        problems = ws.import_entities(path, dry_run=dry_run)
+        _finish(problems, as_json, ok_msg=None if dry_run else tr("entities_ok", n=len(ws.tree.entities) if not problems.errors else 0))
+
+
+@entities_app.command("export")
+def entities_export(fmt: str = typer.Option("yaml", "--format", help="yaml or csv.")) -> None:
+    """Print the entity tree as YAML or CSV."""
+    with _ws() as ws:
+        sys.stdout.write(ws.export_entities(fmt))
+
+
+@entities_app.command("tree")
+def entities_tree(date: Optional[str] = typer.Option(None, "--date", help="Tree as on this date (YYYY-MM-DD; default today).")) -> None:
+    """Show the tree with equity shares."""
+    import datetime as dt
+
+    with _ws() as ws:
+        day = dt.date.fromisoformat(date) if date else dt.date.today()
+        nodes: dict[str, Tree] = {}
+        top = Tree(ws.config.get("workspace", {}).get("name", "group"))
+        for depth, code in ws.tree.depth_first(day):
+            e = ws.tree.entities[code]
+            m = ws.tree.membership_on(code, day)
+            share = f" {m.equity_share}%" if m and m.parent else ""
+            label = f"{code} {e.name(STATE.lang)} [{e.process_type}]{share}"
+            parent = nodes.get(m.parent) if m and m.parent else top
+            nodes[code] = (parent or top).add(label)
+        console.print(top)
+
+
+# -- facts -------------------------------------------------------------------------------
+@facts_app.command("import")
+def facts_import(path: Path = typer.Argument(..., help="A .csv or .xlsx file in the interchange format."),
+                 dry_run: bool = typer.Option(False, "--dry-run", help="Check everything, write nothing."),
+                 status: str = typer.Option("submitted", "--status", help="Status of the new facts: draft, submitted, approved."),
+                 author: Optional[str] = typer.Option(None, "--author", help="Who submits (default: $USER)."),
+                 as_json: bool = typer.Option(False, "--json", help="Print the report as JSON.")) -> None:
+    """Import facts, all or nothing: any error means nothing is written."""
+    with _ws() as ws:
+        rep = ws.import_facts(path, dry_run=dry_run, status=status, author=author or os.environ.get("USER"))
+        if as_json:
+            console.print_json(json.dumps(rep.as_dict(STATE.lang), ensure_ascii=False))
+        _print_problems(rep.problems, as_json)
+        if rep.problems.errors:
+            if not as_json:
+                err_console.print(tr("rejected", e=len(rep.problems.errors)))
+            raise typer.Exit(1)
+        if not as_json:
+            console.print(tr("dry", n=rep.rows) if dry_run else tr("written", n=len(rep.facts), b=rep.batch_id))
+
+
+@facts_app.command("export")
+def facts_export(fmt: str = typer.Option("csv", "--format", help="csv, xlsx or json."),
+                 out: Optional[Path] = typer.Option(None, "--output", "-o", help="Output file (needed for xlsx)."),
+                 entity: Optional[list[str]] = typer.Option(None, "--entity", help="Entity code (repeatable)."),
+                 indicator: Optional[list[str]] = typer.Option(None, "--indicator", help="Indicator code (repeatable)."),
+                 period: Optional[list[str]] = typer.Option(None, "--period", help="Period (repeatable)."),
+                 status: Optional[list[str]] = typer.Option(None, "--status", help="Status (repeatable)."),
+                 basis: str = typer.Option("own", "--basis", help="own (entered), control or equity (consolidated), or all.")) -> None:
+    """Export the current facts."""
+    with _ws() as ws:
+        text = ws.export_facts(fmt, out=out, entity=entity or None, indicator=indicator or None,
+                               period=period or None, status=status or None,
+                               basis=None if basis == "all" else basis)
+        if text is not None:
+            sys.stdout.write(text)
+
+
+@app.command()
+def history(indicator: str = typer.Argument(..., help="Indicator code."),
+            entity: str = typer.Option(..., "--entity", help="Entity code."),
+            period: str = typer.Option(..., "--period", help="Period, e.g. 2024."),
+            dims: str = typer.Option("", "--dims", help="Dimension key, e.g. gender=female."),
+            basis: str = typer.Option("own", "--basis", help="own, control or equity.")) -> None:
+    """Every revision of one fact, oldest first."""
+    with _ws() as ws:
+        t = Table("rev", "value", "unit", "entered", "status", "author", "time", "source")
+        for f in ws.history(entity, indicator, period, dims, basis):
+            b = ws.store.batch(f.batch) if f.batch else None
+            src = f"{b['kind']} {Path(b['source']).name if b and b['source'] else ''}:{f.location or ''}" if b else ""
+            t.add_row(str(f.revision), f.value, f.unit or "",
+                      f"{f.value_entered or ''} {f.unit_entered or ''}".strip(), f.status,
+                      f.author or "", f.created_at or "", src)
+        console.print(t)
+
+
+# -- calc, explain, validate -------------------------------------------------------------
+@calc_app.command("run")
+def calc_run(period: str = typer.Option(..., "--period", help="Period, e.g. 2024."),
+             approach: Optional[str] = typer.Option(None, "--approach", help="control or equity (default: the workspace's)."),
+             full: bool = typer.Option(False, "--full", help="Recompute everything, not only what changed since the last run.")) -> None:
+    """Compute derived indicators and consolidate up the tree (incrementally by default)."""
+    with _ws() as ws:
+        res = ws.calc(period, approach, full=full)
+        _print_problems(res.problems, False)
+        console.print(tr("calc", p=res.period, c=res.computed, w=res.written, u=res.unchanged))
+
+
+@calc_app.command("reconcile")
+def calc_reconcile(period: str = typer.Option(..., "--period", help="Period, e.g. 2024.")) -> None:
+    """What each accounting view (inventory, national ETS, product) includes, line by line."""
+    from esgledger.calc.reconcile import LABELS, reconcile
+    from esgledger.report.numbers import format_value
+
+    lang = STATE.lang
+    with _ws() as ws:
+        rec = reconcile(ws, period)
+        t = Table("entity", "source", LABELS["inventory"][lang], LABELS["ets"][lang], LABELS["product"][lang], "note",
+                  title=f"{period} t CO2e")
+        for ln in rec.lines:
+            t.add_row(ln.entity, ln.item, format_value(ln.inventory, 0),
+                      "—" if ln.ets is None else format_value(ln.ets, 0),
+                      "—" if ln.product is None else format_value(ln.product, 0), ln.note)
+        tot = rec.totals()
+        t.add_row("", "total" if lang == "en" else "合计", format_value(tot["inventory"], 0),
+                  format_value(tot["ets"], 0), format_value(tot["product"], 0), "")
+        console.print(t)
+
+
+@app.command()
+def explain(indicator: str = typer.Argument(..., help="Indicator code."),
+            entity: str = typer.Option(..., "--entity", help="Entity code."),
+            period: str = typer.Option(..., "--period", help="Period."),
+            dims: str = typer.Option("", "--dims", help="Dimension key, e.g. gender=female."),
+            basis: Optional[str] = typer.Option(None, "--basis", help="own, control or equity (default: consolidated at a parent).")) -> None:
+    """Print the lineage of a value down to the imported rows."""
+    with _ws() as ws:
+        node = ws.explain(indicator, entity, period, dims, basis)
+        if node is None:
+            err_console.print(tr("novalue"))
+            raise typer.Exit(1)
+        for line in render_explain(ws, node):
+            console.print(line, markup=False, highlight=False, crop=False, overflow="ignore")
+
+
+def render_explain(ws, node) -> list[str]:
+    """The lineage tree as text lines (never cropped: they are read and grepped)."""
+    def label(n) -> str:
+        f = n.fact
+        ind = ws.library.get(f.indicator)
+        name = ind.name.get(STATE.lang) if ind else f.indicator
+        dims = f"[{f.dims}]" if f.dims else ""
+        how = ""
+        if ind is not None and ind.kind == "formula" and f.status == "calculated":
+            how = f"  = {ind.formula}"
+        elif f.basis != "own":
+            how = f"  ({f.basis})"
+        w = f" × {n.weight}" if n.weight else ""
+        src = f"  ← {n.source}" if n.source and f.status != "calculated" else ""
+        method = f"  [{n.method}]" if n.method else ""
+        return f"{f.entity} {name} {f.indicator}{dims} {f.period}: {f.value} {f.unit or ''}{w}{how}{method}{src}"
+
+    lines = [label(node)]
+
+    def add(n, prefix: str) -> None:
+        items = [("factor", fk) for fk in n.factors] + [("fact", ch) for ch in n.children]
+        for i, (kind, item) in enumerate(items):
+            last = i == len(items) - 1
+            if kind == "factor":
+                key, value, unit, conf = item
+                lines.append(prefix + ("└── " if last else "├── ") + f"factor {key} = {value} {unit or ''} ({conf})")
+                continue
+            lines.append(prefix + ("└── " if last else "├── ") + label(item))
+            add(item, prefix + ("    " if last else "│   "))
+
+    add(node, "")
+    return lines
+
+
+@app.command()
+def validate(period: str = typer.Option(..., "--period", help="Period to check."),
+             rule: Optional[list[str]] = typer.Option(None, "--rule", help="Only these rule codes."),
+             skip: Optional[list[str]] = typer.Option(None, "--skip", help="Skip these rule codes."),
+             as_json: bool = typer.Option(False, "--json", help="Print findings as JSON.")) -> None:
+    """Run the validation rules over the ledger."""
+    from esgledger.calc.validate import run_rules
+
+    with _ws() as ws:
+        problems = run_rules(ws, period, select=rule or None, skip=skip or ())
+        _finish(problems, as_json, ok_msg=tr("ok") if not problems else None)
+
+
+# -- factors -----------------------------------------------------------------------------
+factors_app = typer.Typer(help="Emission and conversion factor sets.", no_args_is_help=True)
+app.add_typer(factors_app, name="factors")
+
+
+@factors_app.command("list")
+def factors_list(as_json: bool = typer.Option(False, "--json", help="As JSON.")) -> None:
+    """The factor sets in use: shipped ones and the workspace's own (``factors/``), by priority."""
+    with _ws() as ws:
+        sets = ws.factors.list_sets()
+        if as_json:
+            console.print_json(json.dumps([{"set": fs.name, "version": fs.version, "priority": fs.priority,
+                                            "user": fs.user, "values": len(fs.values), "file": fs.file}
+                                           for fs in sets], ensure_ascii=False))
+            return
+        t = Table("set", "version", "title", "priority", "values", "user")
+        for fs in sets:
+            t.add_row(fs.name, fs.version, getattr(fs.title, STATE.lang) if fs.title else "", str(fs.priority),
+                      str(len(fs.values)), "yes" if fs.user else "")
+        console.print(t)
+
+
+@factors_app.command("show")
+def factors_show(key: str = typer.Argument(..., help="Factor key, e.g. grid.ef or fuel.ncv."),
+                 set_name: Optional[str] = typer.Option(None, "--set", help="Only this set."),
+                 as_json: bool = typer.Option(False, "--json", help="As JSON.")) -> None:
+    """Every value of a factor key with its dimensions, validity, source and confidence."""
+    with _ws() as ws:
+        values = ws.factors.values(key, set_name)
+        rows = [{"ref": v.ref, "value": str(v.value), "unit": v.unit, "confidence": v.confidence,
+                 "edition": v.edition, "source": v.source} for v in values]
+        if as_json:
+            console.print_json(json.dumps(rows, ensure_ascii=False))
+            return
+        t = Table("factor", "value", "unit", "conf.", "source")
+        for r in rows:
+            t.add_row(r["ref"], r["value"], r["unit"], r["confidence"], r["source"])
+        console.print(t)
+
+
+# -- errors ------------------------------------------------------------------------------
+@errors_app.command("list")
+def errors_list(as_json: bool = typer.Option(False, "--json", help="As JSON.")) -> None:
+    """List every problem code with its severity and title."""
+    if as_json:
+        console.print_json(json.dumps([{"code": s.code, "severity": s.severity.value, "title_en": s.title_en,
+                                        "title_zh": s.title_zh} for s in CATALOGUE.values()], ensure_ascii=False))
+        return
+    t = Table("code", "severity", "title")
+    for s in CATALOGUE.values():
+        t.add_row(s.code, s.severity.value, s.title_zh if STATE.lang == "zh" else s.title_en)
+    console.print(t)
+
+
+# -- demo --------------------------------------------------------------------------------
+@app.command()
+def demo(path: Path = typer.Argument(Path("esgledger-demo"), help="Folder for the demo workspace."),
+         db: Optional[str] = typer.Option(None, "--db", help="Store URL (default: a SQLite file).")) -> None:
+    """Build the reference aluminium group, load 2022–2024, compute, validate, write the KPI table."""
+    from esgledger.demo.build import build_demo
+
+    outputs = build_demo(path, db=db, lang=STATE.lang, console=console)
+    for o in outputs:
+        console.print(str(o))
+
+
+def _finish(problems: ProblemList, as_json: bool, ok_msg: str | None = None) -> None:
+    if as_json:
+        console.print_json(json.dumps([p.as_dict(STATE.lang) for p in problems], ensure_ascii=False))
+    else:
+        _print_problems(problems, False)
+        if ok_msg and not problems.errors:
+            console.print(ok_msg)
+    if problems.errors:
+        raise typer.Exit(1)
+
+
+from esgledger.cli_report import report_app  # noqa: E402
+app.add_typer(report_app, name="report")
+
+
+import esgledger.cli_collect  # noqa: E402,F401 - registers the `users` and `collect` sub-apps
+
+
+def main() -> None:
+    try:
+        app()
+    except EsgledgerError as exc:
+        err_console.print(f"esgledger: {exc}", markup=False)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,373 @@
+"""A workspace: a config file, a database (SQLite file or PostgreSQL) and an evidence folder.
+
+This is the Python API; the command line is a thin layer over it.
+
+>>> ws = init_workspace(tmp_path / "ws")            # doctest: +SKIP
+>>> ws.import_entities("entities.yaml")              # doctest: +SKIP
+>>> ws.import_facts("facts-2024.csv").ok             # doctest: +SKIP
+True
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from esgledger.calc.consolidate import APPROACHES, Consolidation, RunResult, changes_since_last_run
+from esgledger.calc.ghg import GHG_INPUTS, GhgRun
+from esgledger.calc.ghg import run_source as ghg_source
+from esgledger.collect import entities_io
+from esgledger.collect.interchange import (EXPORT_COLUMNS, ImportReport, check_table, fact_rows,
+                                           read_table)
+from esgledger.library.loader import Library, load_library
+from esgledger.model.errors import EsgledgerError, Location, Problem, ProblemList
+from esgledger.model.i18n import default_lang
+from esgledger.model.period import Period
+from esgledger.model.tree import EntityTree
+from esgledger.model.types import FactRecord
+from esgledger.store import Store
+
+CONFIG_NAME = "esgledger.toml"
+
+
+class WorkspaceError(EsgledgerError, FileNotFoundError):
+    """No workspace at the path, or it cannot be created there."""
+
+
+def _toml_value(v) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, float)):
+        return str(v)
+    return json.dumps(str(v), ensure_ascii=False)
+
+
+def write_config(path: Path, config: dict) -> None:
+    lines = ["# esgledger workspace configuration"]
+    for section, values in config.items():
+        lines.append(f"\n[{section}]")
+        for k, v in values.items():
+            if v is not None:
+                lines.append(f"{k} = {_toml_value(v)}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def init_workspace(path: str | Path, *, db: str | None = None, name: str | None = None,
+                   lang: str | None = None) -> "Workspace":
+    """Create a workspace (refuses a folder that already holds one)."""
+    p = Path(path)
+    if (p / CONFIG_NAME).exists():
+        raise WorkspaceError(f"{p} already holds a workspace ({CONFIG_NAME})")
+    p.mkdir(parents=True, exist_ok=True)
+    (p / "evidence").mkdir(exist_ok=True)
+    config = {
+        "workspace": {"name": name or p.resolve().name, "lang": lang or default_lang()},
+        "store": {"url": db or "sqlite:///ledger.db"},
+        "report": {"consolidation": "control"},
+    }
+    write_config(p / CONFIG_NAME, config)
+    return Workspace(p)
+
+
+def open_workspace(path: str | Path, **kwargs) -> "Workspace":
+    return Workspace(Path(path), **kwargs)
+
+
+@dataclass
+class ExplainNode:
+    fact: FactRecord
+    role: str | None = None
+    weight: str | None = None
+    source: str | None = None
+    children: list["ExplainNode"] = field(default_factory=list)
+    method: str | None = None          # "aluminium:pfc_slope 1.0, AR5"
+    factors: list[tuple[str, str, str, str]] = field(default_factory=list)  # (factor, value, unit, confidence)
+
+
+class Workspace:
+    """A workspace opened by one user. Every public read and write goes through
+    ``self.access`` (a :class:`~esgledger.store.access.ScopedStore`): a submitter reads and
+    writes only its subtree, an auditor writes nothing, and each refusal is logged. A workspace
+    without any user is single-user: the local account acts as its administrator."""
+
+    def __init__(self, path: Path, *, lang: str | None = None, user: str | None = None,
+                 password: str | None = None, trusted: bool = False):
+        self.path = Path(path)
+        cfg = self.path / CONFIG_NAME
+        if not cfg.exists():
+            raise WorkspaceError(f"no workspace at {self.path} (missing {CONFIG_NAME}); "
+                                 f"create one with `esgledger init {self.path}`")
+        self.config = tomllib.loads(cfg.read_text(encoding="utf-8"))
+        self.lang = lang or self.config.get("workspace", {}).get("lang") or default_lang()
+        url = self.config["store"]["url"]
+        if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
+            rel = url[len("sqlite:///"):]
+            url = "sqlite:///" + str((self.path / rel).resolve())
+        self.store = Store(url)
+        extra = [self.path / "library"] if (self.path / "library").is_dir() else []
+        self.library: Library = load_library(extra)
+        self._tree: EntityTree | None = None
+        self._factors = None
+        self.access = _sign_in(self.store, user, password, trusted)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> "Workspace":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def approach(self) -> str:
+        return self.config.get("report", {}).get("consolidation", "control")
+
+    # -- entities ------------------------------------------------------------------------
+    @property
+    def tree(self) -> EntityTree:
+        if self._tree is None:
+            self._tree = self.store.load_tree()
+        return self._tree
+
+    def root(self) -> str:
+        root = self.config.get("report", {}).get("root")
+        if root:
+            return root
+        roots = sorted(c for c in self.tree.roots())
+        if not roots:
+            raise WorkspaceError("the workspace has no entities yet: import an entity tree first")
+        return roots[0]
+
+    def import_entities(self, path: str | Path, *, dry_run: bool = False) -> ProblemList:
+        """Read an entity file; merged with the stored tree it must still be a valid tree."""
+        incoming, problems = entities_io.read_entities(path)
+        if incoming is None:
+            return problems
+        ents, mems = self.store.load_entities()
+        merged_e = {e.code: e for e in ents}
+        merged_e.update(incoming.entities)
+        merged_m = [m for m in mems if m.entity not in incoming.entities]
+        merged_m += [m for ms in incoming.memberships.values() for m in ms]
+        tree, more = EntityTree.build(merged_e.values(), merged_m)
+        problems.extend(more)
+        if tree is None or dry_run:
+            return problems
+        self.access.save_tree(list(incoming.entities.values()),
+                              [m for ms in incoming.memberships.values() for m in ms])
+        self._tree = None
+        return problems
+
+    def export_entities(self, fmt: str = "yaml") -> str:
+        if fmt == "yaml":
+            return entities_io.write_entities_yaml(self.tree)
+        if fmt == "csv":
+            return entities_io.write_entities_csv(self.tree)
+        raise ValueError(f"unknown entity format {fmt!r}: expected yaml or csv")
+
+    def entity_index(self) -> dict[str, str]:
+        idx: dict[str, str] = {}
+        for code, e in self.tree.entities.items():
+            for key in (e.name_en, e.name_zh):
+                idx.setdefault(key, code)
+            idx[code] = code
+        return idx
+
+    # -- facts ---------------------------------------------------------------------------
+    def import_facts(self, path: str | Path, *, dry_run: bool = False, status: str = "submitted",
+                     author: str | None = None) -> ImportReport:
+        """Check a CSV/XLSX file of facts and, if it has no error, append it in one transaction."""
+        p = Path(path)
+        table, problems = read_table(p)
+        if table is None:
+            rep = ImportReport(p.name)
+            rep.problems.extend(problems)
+            return rep
+        rep = check_table(table, self.library, self.entity_index(), status=status)
+        if rep.ok and rep.facts:
+            self.access.check_append(rep.facts)  # refused (and logged) before anything is written
+        if rep.ok and not dry_run and rep.facts:
+            rep.batch_id, _ = self.store.append_facts(rep.facts, kind="import", source=str(p),
+                                                      author=author or self.access.username,
+                                                      return_ids=False)
+            rep.written = True
+        return rep
+
+    def export_facts(self, fmt: str = "csv", *, out: Path | None = None, **filters) -> str | None:
+        """Current facts as csv, json or xlsx (xlsx needs ``out``), within the user's scope."""
+        facts = self.access.iter_current(**filters)
+        if fmt == "csv":
+            buf = io.StringIO()
+            w = csv.writer(buf, lineterminator="\n")
+            w.writerow(EXPORT_COLUMNS)
+            w.writerows(fact_rows(facts))
+            text = buf.getvalue()
+        elif fmt == "json":
+            text = json.dumps([dict(zip(EXPORT_COLUMNS, r)) for r in fact_rows(facts)],
+                              ensure_ascii=False, indent=1)
+        elif fmt == "xlsx":
+            if out is None:
+                raise ValueError("xlsx export needs an output path")
+            import openpyxl
+
+            wb = openpyxl.Workbook(write_only=True)
+            ws = wb.create_sheet("facts")
+            ws.append(EXPORT_COLUMNS)
+            for r in fact_rows(facts):
+                ws.append(r)  # values stay exact text: Excel must not round them
+            wb.save(out)
+            return None
+        else:
+            raise ValueError(f"unknown format {fmt!r}: expected csv, json or xlsx")
+        if out is not None:
+            out.write_text(text, encoding="utf-8")
+            return None
+        return text
+
+    def history(self, entity: str, indicator: str, period: str, dims: str = "",
+                basis: str = "own") -> list[FactRecord]:
+        return self.access.history(entity, indicator, period, dims, basis)
+
+    # -- calculation ---------------------------------------------------------------------
+    def calc(self, period: str, approach: str | None = None, *, full: bool = False,
+             author: str | None = None) -> RunResult:
+        """Compute derived indicators and consolidate. Incremental by default: only what
+        depends on facts added since the last run of the period is recomputed; a changed
+        library or entity tree (or ``full``) recomputes everything. Either way the ledger ends
+        up as a full recalculation would leave it."""
+        approach = approach or self.approach
+        if approach not in APPROACHES:
+            raise ValueError(f"consolidation approach must be one of {APPROACHES}")
+        # a run writes calculated facts for the whole group: group-wide write rights only
+        self.access.require("write", target=f"calc run {period}")
+        period = str(Period.parse(period))
+        note = json.dumps({"library": self.library.fingerprint, "tree": tree_fingerprint(self.tree),
+                           "factors": self.factors_fingerprint, "gwp": self.gwp_set})
+        ghg_changed = None if full else changes_since_last_run(self.store, period, approach, note,
+                                                               source=ghg_source(period))
+        ghg = None
+        if ghg_changed is None or ghg_changed & GHG_INPUTS:
+            ghg = GhgRun(self.store, self.library, self.tree, self.factors, period, gwp_set=self.gwp_set,
+                         author=author, note=note).run()
+        only = None if full else changes_since_last_run(self.store, period, approach, note)
+        if only is not None:
+            only = self.library.closure(only)
+        run = Consolidation(self.store, self.library, self.tree, period, approach, author=author,
+                            only=only, note=note)
+        res = run.run()
+        res.incremental = only is not None
+        if ghg is not None:
+            res.problems[:0] = ghg.problems
+        res.ghg = ghg
+        return res
+
+    @property
+    def gwp_set(self) -> str:
+        return self.config.get("report", {}).get("gwp_set", "AR5")
+
+    @property
+    def factors(self):
+        """The factor library: shipped sets plus the workspace's own ``factors/`` folder."""
+        if self._factors is None:
+            from esgledger.library.factors import load_factor_sets
+
+            extra = [self.path / "factors"] if (self.path / "factors").is_dir() else []
+            self._factors = load_factor_sets(extra)
+        return self._factors
+
+    @property
+    def factors_fingerprint(self) -> str:
+        import hashlib
+
+        h = hashlib.sha256()
+        for fs in self.factors.list_sets():
+            h.update(f"{fs.name}@{fs.version}".encode())
+        return h.hexdigest()
+
+    def value(self, entity: str, indicator: str, period: str, dims: str = "",
+              basis: str | None = None) -> FactRecord | None:
+        """The reported value: consolidated at an entity with children, else its own."""
+        basis = basis or self._basis_for(entity)
+        facts = self.access.current_facts(entity=entity, indicator=indicator, period=period,
+                                          basis=basis, dims=dims)
+        return facts[0] if facts else None
+
+    def _basis_for(self, entity: str) -> str:
+        has_children = any(m.parent == entity for ms in self.tree.memberships.values() for m in ms)
+        return self.approach if has_children else "own"
+
+    def explain(self, indicator: str, entity: str, period: str, dims: str = "",
+                basis: str | None = None) -> ExplainNode | None:
+        """The lineage tree of a value, down to the imported rows."""
+        f = self.value(entity, indicator, period, dims, basis)
+        if f is None:
+            return None
+        return self._explain(f, None, None, depth=0)
+
+    def _explain(self, f: FactRecord, role, weight, depth: int) -> ExplainNode:
+        batch = self.access.batch(f.batch) if f.batch else None
+        source = None
+        if batch:
+            where = f"{Path(batch['source']).name}:{f.location}" if batch["kind"] == "import" and f.location \
+                else (batch["source"] or batch["kind"])
+            source = f"{batch['kind']} #{batch['id']} {where}"
+        node = ExplainNode(f, role, weight, source)
+        if f.status == "calculated":
+            node.method, node.factors = self._method_and_factors(f.id)
+        if depth < 40:
+            for inp, r, w in self.access.inputs_of(f.id):
+                node.children.append(self._explain(inp, r, w, depth + 1))
+        return node
+
+    def _method_and_factors(self, fact_id: int):
+        from sqlalchemy import select
+
+        from esgledger.store import schema as S
+
+        with self.store.engine.connect() as conn:
+            m = conn.execute(select(S.fact_method).where(S.fact_method.c.fact_id == fact_id)).first()
+            fs = conn.execute(select(S.fact_factor.c.factor_key, S.fact_factor.c.value, S.fact_factor.c.unit,
+                                     S.fact_factor.c.confidence).where(S.fact_factor.c.fact_id == fact_id)).all()
+        method = None if m is None else f"{m.method} {m.version}" + (f", {m.gwp_set}" if m.gwp_set else "")
+        return method, [tuple(r) for r in fs]
+
+    # -- validation ----------------------------------------------------------------------
+    def validate(self, period: str) -> ProblemList:
+        from esgledger.calc.validate import run_rules
+
+        return run_rules(self, period)
+
+
+def _sign_in(store: Store, user: str | None, password: str | None, trusted: bool):
+    from esgledger.store.access import ScopedStore, User, has_users
+
+    if user is None:
+        if has_users(store):
+            # nobody signed in to a workspace with users: no grants, so every read and write is
+            # refused (and logged) where it is attempted
+            return ScopedStore(store, User(None, "(anonymous)", grants=()))
+        return ScopedStore.system(store)
+    if trusted:
+        return ScopedStore.as_user(store, user)
+    return ScopedStore.login(store, user, password or "")
+
+
+def tree_fingerprint(tree: EntityTree) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    for code in sorted(tree.entities):
+        h.update(repr((tree.entities[code], tree.memberships.get(code))).encode())
+    return h.hexdigest()
+
+
+def problems_to_text(problems: Iterable[Problem], lang: str) -> str:
+    return "\n".join(p.render(lang) for p in problems)
+
+
+__all__ = ["Workspace", "WorkspaceError", "init_workspace", "open_workspace", "ExplainNode",
+           "Location"]
