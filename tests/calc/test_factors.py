@@ -1,0 +1,185 @@
+"""Factor sets: the shipped files load, lookups pick the right value, user files take priority,
+and every broken factor file is rejected with its file, line and code."""
+import datetime as dt
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from esgledger.library.factors import (CONFIDENCE, FactorLookupError, load_factor_sets,
+                                       load_factor_sets_from)
+from esgledger.model.period import Period
+
+DATA = Path(__file__).parents[1] / "data" / "factors"
+ROOT = resources.files("esgledger.library").joinpath("data").joinpath("factors")
+
+
+@pytest.fixture(scope="module")
+def lib():
+    return load_factor_sets()
+
+
+def _problems(name: str):
+    path = DATA / name
+    got, problems = load_factor_sets_from(ROOT, [path])
+    assert got is None
+    return str(path), problems.flat()
+
+
+# --- the shipped sets -------------------------------------------------------------------------
+def test_shipped_sets_load_and_every_value_is_cited(lib):
+    names = {s.name for s in lib.list_sets()}
+    assert {"gwp", "cn_grid", "cn_fuels_mee", "cn_fuels_ndrc2013", "gbt2589", "ipcc2006_aluminium",
+            "cn_aluminium_ndrc2013", "cn_aluminium_mee2024", "scope3_illustrative", "cn_heat"} <= names
+    for v in lib.values():
+        assert v.source.strip() and v.edition.strip(), v.ref
+        assert v.confidence in CONFIDENCE, v.ref
+        assert v.line and v.file.startswith("factors/"), v.ref
+
+
+def test_confidence_tags_are_those_of_the_reference(lib):
+    # domain reference §3.1, §4, §2.1, §2.3: the tags travel with the values
+    def tag(key, on=None, **dims):
+        v = lib.lookup(key, on, **dims)
+        return v.value, v.confidence
+
+    assert tag("grid.ef", 2021, basis="average", area="national") == (Decimal("0.5568"), "V")
+    assert tag("grid.ef", 2021, basis="residual", area="national") == (Decimal("0.5942"), "V")
+    assert tag("grid.ef", 2021, basis="average", area="south") == (Decimal("0.4326"), "V-calc")
+    assert tag("grid.ef", 2021, basis="average", area="north") == (Decimal("0.7120"), "R-low")
+    assert tag("grid.ef", 2023, basis="fossil", area="national") == (Decimal("0.8273"), "V")
+    assert tag("gwp", gwp_set="AR6", gas="CH4_fossil") == (Decimal("29.8"), "R")
+    assert tag("carbonate.limestone_ef") == (Decimal("0.405"), "R-low")
+    mee = lib.lookup("al.anode.nac", sets=["cn_aluminium_mee2024"], on=2024)
+    assert (mee.value, mee.confidence, mee.status) == (Decimal("0.411"), "S", "uncertain")
+    s3 = lib.lookup("scope3.cat1", material="alumina")
+    assert (s3.confidence, s3.status) == ("R-low", "illustrative")
+
+
+def test_gwp_sets(lib):
+    # reference §4: CF4 / C2F6 in SAR, AR4, AR5, AR6
+    got = [(s, lib.gwp("CF4", s).value, lib.gwp("C2F6", s).value) for s in ("SAR", "AR4", "AR5", "AR6")]
+    assert got == [("SAR", Decimal("6500"), Decimal("9200")), ("AR4", Decimal("7390"), Decimal("12200")),
+                   ("AR5", Decimal("6630"), Decimal("11100")), ("AR6", Decimal("7380"), Decimal("12400"))]
+
+
+def test_ndrc_2013_fuel_defaults_are_kept_beside_the_mee_ones(lib):
+    mee = lib.lookup("fuel.ncv", fuel="diesel")                              # priority 60: current MEE
+    ndrc = lib.lookup("fuel.ncv", fuel="diesel", prefer=["cn_fuels_ndrc2013"])
+    assert (mee.value, mee.set_name) == (Decimal("43.33"), "cn_fuels_mee")
+    assert (ndrc.value, ndrc.set_name, ndrc.confidence) == (Decimal("42.652"), "cn_fuels_ndrc2013", "R-low")
+    # published as 20.2 t C/TJ, used as 0.0202 t C/GJ
+    cc = lib.lookup("fuel.carbon_content", fuel="diesel", sets=["cn_fuels_ndrc2013"])
+    assert (cc.value, cc.unit, cc.to("tC/GJ")) == (Decimal("20.2"), "tC/TJ", Decimal("0.0202"))
+
+
+def test_validity_by_year_date_and_period(lib):
+    def national(on, **kw):
+        return lib.lookup("grid.ef", on, basis="average", area="national", **kw).value
+
+    assert national(2022) == Decimal("0.5366")
+    assert national(dt.date(2023, 6, 30)) == Decimal("0.5306")
+    assert national(Period.parse("2021-Q3")) == Decimal("0.5568")
+    # ETS practice: report 2023 with the latest factor published by then
+    assert national(2024, latest=True) == Decimal("0.5306")
+    assert lib.lookup("grid.ef", 2024, basis="ets", area="national").value == Decimal("0.5703")
+
+
+def test_a_default_without_a_dimension_applies_to_every_member(lib):
+    # the NDRC default 0.034 kg CF4/t names no technology; IPCC Tier 1 is per technology
+    ndrc = lib.lookup("al.pfc.tier1_cf4", technology="SWPB", prefer=["cn_aluminium_ndrc2013"])
+    ipcc = lib.lookup("al.pfc.tier1_cf4", technology="SWPB")
+    assert (ndrc.value, ndrc.set_name) == (Decimal("0.034"), "cn_aluminium_ndrc2013")
+    assert (ipcc.value, ipcc.set_name) == (Decimal("1.6"), "ipcc2006_aluminium")
+
+
+def test_user_factor_files_take_priority_where_they_apply():
+    user = load_factor_sets([DATA / "user"])
+    nac24 = user.lookup("al.anode.nac", 2024)
+    nac23 = user.lookup("al.anode.nac", 2023)
+    assert [(nac24.value, nac24.set_name, nac24.user), (nac23.value, nac23.set_name, nac23.user)] == [
+        (Decimal("0.395"), "tianlu_measured", True), (Decimal("0.4"), "ipcc2006_aluminium", False)]
+    # the supplier's own alumina factor for that supplier, the default for any other
+    own = user.lookup("scope3.cat1", material="alumina", supplier="靖西天桂")
+    other = user.lookup("scope3.cat1", material="alumina", supplier="another refinery")
+    assert [(own.value, own.set_name), (other.value, other.set_name)] == [
+        (Decimal("0.97"), "tianlu_measured"), (Decimal("1.2"), "scope3_illustrative")]
+    # an explicit preference still wins over the user's file
+    assert user.lookup("al.anode.nac", 2024, prefer=["cn_aluminium_ndrc2013"]).value == Decimal("0.42")
+
+
+def test_factor_value_ref_names_set_version_key_dims_and_validity(lib):
+    v = lib.lookup("grid.ef", 2022, basis="residual", area="national")
+    assert v.ref == "cn_grid@2026.1/grid.ef[area=national;basis=residual]@2022"
+
+
+# --- lookups that cannot answer (ESG-FACTOR-005, 008, 009, 010) ---------------------------------
+@pytest.mark.parametrize("call, expected", [
+    (lambda lib: lib.lookup("grid.factor", 2022), ("grid.factor", "ESG-FACTOR-005")),
+    (lambda lib: lib.lookup("heat.ef", province="新疆"), ("heat.ef", "ESG-FACTOR-008")),
+    (lambda lib: lib.lookup("grid.ef", 2019, basis="average", area="national"), ("grid.ef", "ESG-FACTOR-009")),
+    (lambda lib: lib.lookup("grid.ef", basis="average", area="national"), ("grid.ef", "ESG-FACTOR-010")),
+])
+def test_lookup_problems(lib, call, expected):
+    with pytest.raises(FactorLookupError) as exc:
+        call(lib)
+    assert (exc.value.problem.location.field, exc.value.problem.code) == expected
+
+
+def test_find_returns_none_where_nothing_applies(lib):
+    assert lib.find("grid.ef", 2019, basis="average", area="national") is None
+
+
+# --- broken factor files: exact (location, code) lists ------------------------------------------
+def test_missing_citation_is_rejected():
+    f, flat = _problems("missing_citation.yaml")
+    assert flat == [(f"{f}:6 (grid.ef)", "ESG-FACTOR-001"),     # no source
+                    (f"{f}:7 (grid.ef)", "ESG-FACTOR-001"),     # blank source
+                    (f"{f}:7 (grid.ef)", "ESG-FACTOR-001")]     # and no edition
+
+
+def test_unit_that_does_not_fit_is_rejected():
+    f, flat = _problems("unit_misfit.yaml")
+    assert flat == [(f"{f}:9 (grid.ef)", "ESG-FACTOR-002"), (f"{f}:11 (fuel.carbon_content)", "ESG-FACTOR-002")]
+
+
+def test_overlapping_validity_is_rejected():
+    f, flat = _problems("overlap.yaml")
+    assert flat == [(f"{f}:11 (grid.ef)", "ESG-FACTOR-003"), (f"{f}:14 (heat.ef)", "ESG-FACTOR-003")]
+
+
+def test_malformed_entries_are_rejected():
+    f, flat = _problems("malformed.yaml")
+    assert flat == [(f"{f}:{n} (heat.ef)", "ESG-FACTOR-004") for n in (9, 10, 11, 12, 13)]
+
+
+def test_a_file_that_is_not_yaml_is_rejected():
+    f, flat = _problems("not_yaml.yaml")
+    assert flat == [(f"{f}:5", "ESG-FACTOR-004")]
+
+
+def test_unknown_key_is_rejected():
+    f, flat = _problems("unknown_key.yaml")
+    assert flat == [(f"{f}:6 (grid.emission_factor)", "ESG-FACTOR-005")]
+
+
+def test_unknown_unit_is_rejected():
+    f, flat = _problems("unknown_unit.yaml")
+    assert flat == [(f"{f}:5 (heat.ef)", "ESG-FACTOR-006")]
+
+
+def test_a_set_defined_twice_is_rejected():
+    f, flat = _problems("duplicate_set.yaml")
+    assert flat == [(f"{f}:2", "ESG-FACTOR-007")]
+
+
+def test_a_dimension_the_key_does_not_take_is_rejected():
+    f, flat = _problems("bad_dims.yaml")
+    assert flat == [(f"{f}:9 (heat.ef)", "ESG-FACTOR-008"), (f"{f}:10 (al.pfc.slope_cf4)", "ESG-FACTOR-008")]
+
+
+def test_messages_exist_in_both_languages():
+    _, problems = load_factor_sets_from(ROOT, [DATA / "missing_citation.yaml"])
+    p = problems[0]
+    assert "source" in p.message("en") and "出处" in p.message("zh")

@@ -1,0 +1,155 @@
+"""The GHG engine over the ledger, on a four-entity group, with every number worked by hand.
+
+Hand arithmetic (AR5 GWPs; factors as the documented rules pick them for 2024: the latest grid
+factors by data year, 2023, northwest 0.5543 average and 0.6096 national residual mix; power
+coal oxidation 99 % from the 2022 power-generation guideline revision):
+
+* anode (IPCC 2006 Eq.4.21, Tier 3): NAC = 4000 / 10000 = 0.4 t C/t; 0.4 × 10000 × (100-2-0.4)/100
+  × 44/12 = 3904 × 44/12 = 14314.6667 t CO2
+* PFC by slope (Eq.4.26, CWPB 0.143, C2F6/CF4 0.121): CF4 = 0.143 × 0.05 × 10000 kg = 71.5 kg;
+  C2F6 = 8.6515 kg; CO2e = 0.0715 × 6630 + 0.0086515 × 11100 = 474.045 + 96.03165 = 570.07665 t
+* captive plant: 1000 t × 20 GJ/t × 0.025 t C/GJ × 0.99 × 44/12 = 1815 t CO2; per MWh supplied
+  1815 / 2000 = 0.9075 t/MWh
+* Scope 2 of the potline: location (500 + 100) × 0.5543 = 332.58; market 100 green at zero,
+  500 × 0.6096 = 304.8
+* product (electrolysis): 14314.6667 + 570.07665 + 1000 × 0.9075 + 500 × 0.6096
+  = 14884.7433 + 907.5 + 304.8 = 16097.0433 t, per tonne 1.609704; no cradle-to-gate figure,
+  as the potline's alumina consumption is not given
+* ETS: smelter enterprise S (with its unit P) = 14884.7433; power plant W = 1815
+"""
+from decimal import Decimal
+
+import pytest
+
+from esgledger.store import schema as S
+from esgledger.workspace import init_workspace, open_workspace
+from tests.conftest import DATA
+
+GHG = DATA / "ghg"
+
+
+@pytest.fixture(scope="module")
+def ws(tmp_path_factory):
+    root = tmp_path_factory.mktemp("ghg") / "ws"
+    init_workspace(root, lang="en").close()
+    w = open_workspace(root)
+    assert not w.import_entities(GHG / "tree.yaml").errors
+    rep = w.import_facts(GHG / "facts.csv")
+    assert rep.problems.flat() == []
+    res = w.calc("2024")
+    # emissions and energy but no revenue or output value in this small group: the two
+    # intensities cannot be computed, and the run says so
+    assert sorted((p.code, p.params["indicator"], p.params["found"]) for p in res.problems) == [
+        ("ESG-CALC-001", "energy_intensity_output_value", "industrial_output_value"),
+        ("ESG-CALC-001", "ghg_intensity_revenue", "operating_revenue")]
+    yield w
+    w.close()
+
+
+def v(ws, entity, indicator, dims="", basis="own"):
+    f = ws.value(entity, indicator, "2024", dims, basis=basis)
+    return None if f is None else Decimal(f.value)
+
+
+def close(a, b, places=4):
+    return round(a, places) == round(Decimal(b), places)
+
+
+def test_sources_by_hand(ws):
+    assert close(v(ws, "P", "emissions_by_source", "emission_source=anode"), "14314.6667")
+    assert close(v(ws, "P", "emissions_by_source", "emission_source=pfc"), "570.07665")
+    assert close(v(ws, "W", "emissions_by_source", "emission_source=power_generation"), "1815")
+    assert v(ws, "W", "captive_plant_ef") == Decimal("0.9075")
+
+
+def test_inventory_scope1_by_gas_and_scope2(ws):
+    # CF4 0.0715 t × 6630 = 474.045; C2F6 0.0086515 t × 11100 = 96.03165 (t CO2e)
+    assert close(v(ws, "P", "scope1_emissions", "gas=cf4"), "474.045")
+    assert close(v(ws, "P", "scope1_emissions", "gas=c2f6"), "96.03165")
+    assert close(v(ws, "G", "scope1_emissions", basis="control"), "16699.7433")  # 14314.6667 + 570.0767 + 1815
+    assert v(ws, "P", "scope2_location") == Decimal("332.58")
+    assert v(ws, "P", "scope2_market") == Decimal("304.8")
+    # electricity from the group's own plant is not Scope 2 of the group: its CO2 is W's Scope 1
+    assert v(ws, "G", "scope2_location", basis="control") == Decimal("332.58")
+
+
+def test_ets_view(ws):
+    assert close(v(ws, "S", "ets_emissions"), "14884.7433")
+    assert v(ws, "W", "ets_emissions") == Decimal("1815")
+    assert v(ws, "S", "ets_aux_electricity") == Decimal("500")     # net purchased, auxiliary only
+
+
+def test_product_view(ws):
+    assert close(v(ws, "G", "product_emissions", "product=aluminium_electrolysis"), "16097.0433")
+    assert close(v(ws, "G", "product_footprint", "product=aluminium_electrolysis"), "1.609704", 6)
+    assert v(ws, "G", "product_emissions", "product=liquid_aluminium") is None
+
+
+def test_reconcile_lines_add_up_to_each_view(ws):
+    from esgledger.calc.reconcile import reconcile
+
+    rec = reconcile(ws, "2024")
+    tot = rec.totals()
+    assert close(tot["inventory"], "16699.7433")
+    assert close(tot["ets"], "16699.7433")          # everything here is inside one ETS guideline or the other
+    assert close(tot["product"], "16097.0433")
+
+
+def test_lineage_names_activity_facts_method_and_cited_factors(ws):
+    from sqlalchemy import select
+
+    [f] = ws.store.current_facts(entity="P", indicator="emissions_by_source", dims="emission_source=pfc")
+    assert sorted(i.indicator for i, _r, _w in ws.store.inputs_of(f.id)) == ["aluminium_output", "anode_effect_minutes"]
+    with ws.store.engine.connect() as conn:
+        method = conn.execute(select(S.fact_method).where(S.fact_method.c.fact_id == f.id)).one()
+        factors = conn.execute(select(S.fact_factor.c.factor_key, S.fact_factor.c.value, S.fact_factor.c.confidence)
+                               .where(S.fact_factor.c.fact_id == f.id)).all()
+    assert (method.method, method.view, method.gwp_set) == ("aluminium:pfc_slope", "inventory", "AR5")
+    values = {k.split("/")[1].split("[")[0]: Decimal(val) for k, val, _c in factors}
+    assert values["al.pfc.slope_cf4"] == Decimal("0.143") and values["al.pfc.c2f6_cf4_ratio"] == Decimal("0.121")
+    assert {val for k, val, _c in factors if "gwp" in k} == {"6630", "11100"}
+    assert all(c for _k, _v, c in factors)  # every factor carries its confidence tag
+
+
+def test_every_calculated_fact_resolves_to_existing_facts_and_factors(ws):
+    from sqlalchemy import select
+
+    with ws.store.engine.connect() as conn:
+        ids = {r[0] for r in conn.execute(select(S.fact.c.id))}
+        calc = {r[0] for r in conn.execute(select(S.fact.c.id).where(S.fact.c.status == "calculated"))}
+        linked = {r[0] for r in conn.execute(select(S.fact_input.c.fact_id))}
+        inputs = {r[0] for r in conn.execute(select(S.fact_input.c.input_fact_id))}
+        bad_factors = conn.execute(select(S.fact_factor).where(
+            (S.fact_factor.c.source.is_(None)) | (S.fact_factor.c.factor_set.is_(None)))).all()
+    assert calc <= linked           # every calculated fact has inputs
+    assert inputs <= ids            # and they exist
+    assert bad_factors == []        # every factor used names its set and source
+
+
+def test_a_method_that_cannot_run_is_a_warning_naming_entity_and_input(tmp_path):
+    root = tmp_path / "ws"
+    init_workspace(root, lang="en").close()
+    w = open_workspace(root)
+    tree = (GHG / "tree.yaml").read_text(encoding="utf-8").replace("cell_technology: CWPB", "cell_technology: XYZ")
+    (tmp_path / "tree.yaml").write_text(tree, encoding="utf-8")
+    assert not w.import_entities(tmp_path / "tree.yaml").errors
+    assert w.import_facts(GHG / "facts.csv").ok
+    res = w.calc("2024")
+    # an unknown cell technology: the PFC method refuses it; the anode CO2 is still computed
+    assert [(p.code, str(p.location)) for p in res.problems if p.code == "ESG-CALC-005"] == [
+        ("ESG-CALC-005", "(P/anode_effect_minutes)")]
+    assert w.value("P", "emissions_by_source", "2024", "emission_source=anode") is not None
+    assert w.value("P", "emissions_by_source", "2024", "emission_source=pfc") is None
+    w.close()
+
+
+def test_energy_in_standard_coal_by_both_methods(ws):
+    # GB/T 2589-2020: the potline's bought electricity (500 grid + 100 green = 600 MWh)
+    #   calorific 600 000 kWh × 0.1229 kgce/kWh = 73 740 kgce = 73.74 tce
+    #   equivalent 600 000 kWh × 0.300 kgce/kWh = 180 tce (the illustrative coal rate, tagged R)
+    # captive electricity (1000 MWh) is not counted at the potline: its coal counts at the plant
+    assert v(ws, "P", "energy_consumption") == Decimal("73.74")
+    assert v(ws, "P", "energy_consumption_equivalent") == Decimal("180")
+    # the plant's coal at its measured NCV: 1 000 000 kg × 20 / 29.307 kgce/kg = 682.4308 tce
+    assert close(v(ws, "W", "energy_consumption", "fuel=raw_coal"), "682.4308")
+    assert close(v(ws, "G", "energy_consumption", basis="control"), "756.1708")  # 73.74 + 682.4308

@@ -1,0 +1,90 @@
+"""Energy in 吨标准煤 by the calorific and equivalent methods, intensities, targets."""
+from decimal import ROUND_HALF_UP, Decimal
+
+import pytest
+
+from esgledger.calc.methods import InvalidInput, MissingInput
+from esgledger.calc.methods.energy import (EnergyUse, energy_per_output_value, per_product, standard_coal,
+                                           target_progress, total_energy)
+
+D = Decimal
+
+
+def q(x: Decimal, places: str) -> Decimal:
+    return x.quantize(D(places), rounding=ROUND_HALF_UP)
+
+
+def test_standard_coal_per_carrier():
+    # GB/T 2589-2020 Annex A
+    assert standard_coal(1000, "吨", "1.4571") == D("1457.1000")                    # diesel 1 000 t
+    assert standard_coal(1000000, "立方米", "1.2143", coefficient_unit="kgce/m3") == D("1214.3000")
+    # heat 10 000 GJ = 10 000 000 MJ × 0.03412 kgce/MJ = 341 200 kgce = 341.2 tce
+    assert standard_coal(10000, "GJ", "0.03412", coefficient_unit="kgce/MJ") == D("341.20000")
+
+
+def test_calorific_and_equivalent_methods():
+    uses = [EnergyUse("electricity", 10000, "兆瓦时"), EnergyUse("diesel", 1000, "吨"),
+            EnergyUse("natural_gas", 1000000, "立方米")]
+    # calorific: 10 000 MWh × 0.1229 kgce/kWh = 1 229 tce; diesel 1 457.1; gas 1 214.3 -> 3 900.4
+    cal = total_energy(uses)
+    assert {k: q(v, "0.1") for k, v in cal.values.items()} == {
+        "electricity": D("1229.0"), "diesel": D("1457.1"), "natural_gas": D("1214.3")}
+    assert q(cal.total, "0.1") == D("3900.4") and cal.total_unit == "吨标准煤"
+    # equivalent: electricity at ≈0.300 kgce/kWh -> 3 000 tce; fuels unchanged -> 5 671.4
+    eq = total_energy(uses, method="equivalent")
+    assert q(eq.values["electricity"], "0.1") == D("3000.0") and q(eq.total, "0.1") == D("5671.4")
+    assert eq.param("electricity.coefficient").factor.confidence == "R"
+    # captive power at the plant's own generation coal rate, 0.305 kgce/kWh -> 3 050 tce
+    own = total_energy([EnergyUse("electricity", 10000, "兆瓦时", D("0.305"), "kgce/kWh")], method="equivalent")
+    assert q(own.total, "0.1") == D("3050.0")
+
+
+def test_litres_need_a_density():
+    # 1 000 000 L × 0.85 kg/L = 850 t × 1.4571 = 1 238.535 tce
+    r = total_energy([EnergyUse("diesel", 1000000, "升", density=D("0.85"))])
+    assert q(r.total, "0.001") == D("1238.535")
+    with pytest.raises(MissingInput):
+        total_energy([EnergyUse("diesel", 1000000, "升")])
+
+
+def test_intensities():
+    r = total_energy([EnergyUse("diesel", 1000, "吨")])          # 1 457.1 tce
+    # per 万元: 1 457.1 / 2 000 万元 = 0.72855; 2 000 万元 = 0.2 亿元
+    assert q(energy_per_output_value(r, D("0.2"), output_unit="亿元"), "0.00001") == D("0.72855")
+    assert q(per_product(r, 1000), "0.0001") == D("1.4571")
+    with pytest.raises(InvalidInput):
+        per_product(r, 0)
+
+
+def test_energy_intensity_target_against_2021():
+    # the seed's target: energy per output value −13.5 % by 2025 against 2021.
+    # baseline 2.000 tce/万元 (2021), 1.800 in 2024:
+    #   target 2.000 × 0.865 = 1.730; change to date 1.8/2 − 1 = −10 %; progress 10/13.5 = 74.07 %
+    #   even path: 0.865^(1/4) = 0.964393 -> −3.5607 %/yr; its 2024 value 2 × 0.865^(3/4) = 1.793875
+    #   1.800 > 1.793875: behind the path; needed in 2025: 1.730/1.800 − 1 = −3.8889 %
+    t = target_progress(D("2.000"), D("1.800"), D("-13.5"), baseline_year=2021, current_year=2024,
+                        target_year=2025)
+    assert (t.target_value, t.change_to_date_pct) == (D("1.730000"), D("-10.0"))
+    assert q(t.progress_pct, "0.01") == D("74.07")
+    assert q(t.planned_annual_pct, "0.0001") == D("-3.5607")
+    assert q(t.planned_value, "0.000001") == D("1.793875")
+    assert (t.on_track, t.achieved) == (False, False)
+    assert q(t.required_annual_pct, "0.0001") == D("-3.8889")
+    assert t.trajectory == ((2025, D("1.730000")),)
+
+
+def test_co2_intensity_target_trajectory():
+    # −18 % CO2 per tonne by 2025 against 2021; 100 -> 95 by 2023 (indexed):
+    #   target 82; needed per year (82/95)^(1/2) − 1 = 0.929063 − 1 = −7.0937 %;
+    #   path 2024: 95 × 0.929063 = 88.2610, 2025: 82
+    t = target_progress(100, 95, -18, baseline_year=2021, current_year=2023, target_year=2025)
+    assert q(t.required_annual_pct, "0.0001") == D("-7.0937")
+    assert [(y, q(v, "0.0001")) for y, v in t.trajectory] == [(2024, D("88.2610")), (2025, D("82.0000"))]
+    # already below the target: achieved and on track
+    done = target_progress(100, 80, -18, baseline_year=2021, current_year=2024, target_year=2025)
+    assert (done.achieved, done.on_track) == (True, True)
+    # an increase target (renewable share +30 points of a 10 % base = +300 %)
+    up = target_progress(10, 25, 300, baseline_year=2021, current_year=2025, target_year=2030)
+    assert (up.target_value, up.achieved) == (D("40"), False)
+    with pytest.raises(InvalidInput):
+        target_progress(100, 95, -18, baseline_year=2025, current_year=2023, target_year=2025)

@@ -1,0 +1,83 @@
+"""Validation rules and calculation warnings, each produced from a small ledger."""
+import shutil
+
+import pytest
+
+from esgledger.workspace import init_workspace, open_workspace
+from tests.conftest import DATA, DEMO_ENTITIES, write
+
+
+@pytest.fixture
+def ws(tmp_path):
+    root = tmp_path / "ws"
+    init_workspace(root, lang="en").close()
+    shutil.copytree(DATA / "validate", root / "library")
+    w = open_workspace(root)
+    assert not w.import_entities(DEMO_ENTITIES).errors
+    yield w
+    w.close()
+
+
+def load(ws, tmp_path, text):
+    rep = ws.import_facts(write(tmp_path / "f.csv", "entity,indicator,period,value,unit,gender\n" + text))
+    assert rep.problems.flat() == []
+
+
+def test_breakdown_that_does_not_add_up(ws, tmp_path):
+    load(ws, tmp_path, "TLYX,t_staff,2024,100,人,\nTLYX,t_staff,2024,30,人,female\nTLYX,t_staff,2024,60,人,male\n"
+                       "TRNY,t_staff,2024,10,人,\nTRNY,t_staff,2024,4,人,female\nTRNY,t_staff,2024,6,人,male\n")
+    # TLYX: 30 + 60 = 90 ≠ 100; TRNY adds up
+    assert ws.validate("2024").flat() == [("(TLYX/t_staff/2024)", "ESG-VAL-001")]
+    ws.calc("2024")
+    # consolidated at TLYX (TLYX + TRNY): 34 + 66 = 100 ≠ 110, and so at TSAL above it
+    assert ws.validate("2024").flat() == [("(TLYX/t_staff/2024/control)", "ESG-VAL-001"),
+                                          ("(TLYX/t_staff/2024)", "ESG-VAL-001"),
+                                          ("(TSAL/t_staff/2024/control)", "ESG-VAL-001")]
+
+
+def test_reported_average_that_disagrees_with_its_formula(ws, tmp_path):
+    # the seed's case: 518 184 h / 6 756 employees = 76.70 → 77 at precision 0, reported 72
+    load(ws, tmp_path, "TSAL,t_staff,2024,6756,人,\nTSAL,t_hours,2024,518184,小时,\nTSAL,t_avg_hours,2024,72,小时/人,\n")
+    [p] = ws.validate("2024")
+    assert (str(p.location), p.code, p.params["expected"]) == ("(TSAL/t_avg_hours/2024)", "ESG-VAL-002", "77")
+
+
+def test_target_marked_achieved_against_the_figure(ws, tmp_path):
+    # the seed's case: one work-related fatality, zero-fatality target marked achieved
+    load(ws, tmp_path, "TSAL,t_fatalities,2024,1,人,\nTSAL,t_zero_target,2024,yes,,\n")
+    assert ws.validate("2024").flat() == [("(TSAL/t_zero_target/2024)", "ESG-VAL-003")]
+
+
+def test_rules_can_be_chosen_and_skipped(ws, tmp_path):
+    from esgledger.calc.validate import run_rules
+
+    load(ws, tmp_path, "TSAL,t_fatalities,2024,1,人,\nTSAL,t_zero_target,2024,yes,,\n"
+                       "TLYX,t_staff,2024,100,人,\nTLYX,t_staff,2024,30,人,female\n")
+    assert [p.code for p in run_rules(ws, "2024")] == ["ESG-VAL-001", "ESG-VAL-003"]
+    assert [p.code for p in run_rules(ws, "2024", select=["ESG-VAL-003"])] == ["ESG-VAL-003"]
+    assert [p.code for p in run_rules(ws, "2024", skip=["ESG-VAL-003"])] == ["ESG-VAL-001"]
+
+
+def test_formula_input_missing_and_division_by_zero(ws, tmp_path):
+    load(ws, tmp_path, "TLYX,t_cost,2024,100,万元,\nTRNY,t_cost,2024,50,万元,\nTRNY,t_staff,2024,0,人,\n"
+                       "JXTG,t_cost,2024,10,万元,\nJXTG,t_staff,2024,4,人,\n")
+    res = ws.calc("2024")
+    # TRNY: 50 / 0 → not computed; TLYX consolidated: staff 0 (only TRNY's) → not computed;
+    # XRLY has no data at all → nothing said; TSAL: cost 100 + 50 + 10 = 160, staff 0 + 4 → 40 万元/人
+    flat = sorted((p.code, p.params["entity"]) for p in res.problems)
+    assert flat == [("ESG-CALC-002", "TLYX"), ("ESG-CALC-002", "TRNY")]
+    assert ws.value("TSAL", "t_cost_per_head", "2024").value == "40"
+    # XRLY has cost but no staff below it: no warning at an intermediate node
+    load(ws, tmp_path, "XRLB,t_cost,2024,5,万元,\n")
+    res = ws.calc("2024", full=True)
+    assert sorted((p.code, p.params["entity"]) for p in res.problems) == [
+        ("ESG-CALC-002", "TLYX"), ("ESG-CALC-002", "TRNY")]
+    assert ws.value("TSAL", "t_cost_per_head", "2024").value == "41.25"  # 165 / 4
+
+
+def test_a_formula_the_group_cannot_compute(ws, tmp_path):
+    load(ws, tmp_path, "XRLB,t_cost,2024,5,万元,\n")
+    res = ws.calc("2024")
+    # cost is reported, staff nowhere: the group's cost per head is missing, and says so
+    assert [(p.code, p.params["entity"], p.params["found"]) for p in res.problems] == [
+        ("ESG-CALC-001", "TSAL", "t_staff")]

@@ -1,0 +1,179 @@
+"""Users, roles and scoped access in the store, on SQLite and PostgreSQL.
+
+The demo group: TSAL (group) → TLYX (smelter company) → TLYX-P1, TLYX-P2 (potlines), TRNY, YDTS;
+TSAL → JXTG, NJTS, … A submitter of TLYX-P1 sees only TLYX-P1; a submitter of TLYX sees its
+subtree; an auditor sees everything and writes nothing. Every refusal is logged.
+"""
+import io
+
+import pytest
+
+from esgledger.model.errors import ProblemsError
+from esgledger.store import NewFact
+from esgledger.store.access import AccessDenied, Grant, ScopedStore, has_users
+
+PW = "correct horse battery"
+
+
+@pytest.fixture
+def admin(workspace):
+    return ScopedStore.system(workspace.store)
+
+
+@pytest.fixture
+def people(admin):
+    admin.add_user("boss", PW, "admin")
+    admin.add_user("esg", PW, "manager", display_name="Group ESG")
+    admin.add_user("p1", PW, "submitter", entity="TLYX-P1")
+    admin.add_user("tlyx", PW, "submitter", entity="TLYX")
+    admin.add_user("audit", PW, "auditor")
+    facts = [NewFact(e, "employees", "2024", "", v, "人") for e, v in
+             (("TLYX-P1", "100"), ("TLYX-P2", "200"), ("TRNY", "300"), ("JXTG", "400"))]
+    batch, ids = admin.append_facts(facts, kind="api", source="test")
+    p2_batch, _ = admin.append_facts([NewFact("TLYX-P2", "employees", "2024", "gender=female", "20", "人")],
+                                     kind="api")
+    return {"batch": batch, "ids": dict(zip(("TLYX-P1", "TLYX-P2", "TRNY", "JXTG"), ids)),
+            "p2_batch": p2_batch}
+
+
+def login(ws, name):
+    return ScopedStore.login(ws.store, name, PW)
+
+
+def refused(admin):
+    return [(r["username"], r["action"], r["reason"]) for r in reversed(admin.access_log())]
+
+
+def test_passwords_are_argon2id_and_sign_in_checks_them(workspace, admin, people):
+    from sqlalchemy import select
+
+    from esgledger.store import schema_collect as C
+
+    with workspace.store.engine.connect() as conn:
+        hashes = [r[0] for r in conn.execute(select(C.app_user.c.password_hash))]
+    assert all(h.startswith("$argon2id$") for h in hashes) and PW not in "".join(hashes)
+    assert login(workspace, "p1").user.grants == (Grant("submitter", "TLYX-P1"),)
+    with pytest.raises(AccessDenied) as exc:
+        ScopedStore.login(workspace.store, "p1", "wrong password")
+    assert exc.value.problem.code == "ESG-ACCESS-001"
+    with pytest.raises(AccessDenied) as exc:
+        ScopedStore.login(workspace.store, "nobody", PW)
+    assert exc.value.problem.code == "ESG-ACCESS-001"
+    admin.set_disabled("p1")
+    with pytest.raises(AccessDenied) as exc:
+        login(workspace, "p1")
+    assert exc.value.problem.code == "ESG-ACCESS-002"
+    assert refused(admin) == [("p1", "login", "ESG-ACCESS-001"), ("nobody", "login", "ESG-ACCESS-001"),
+                              ("p1", "login", "ESG-ACCESS-002")]
+
+
+def test_plant_submitter_reads_and_writes_only_its_own_plant(workspace, admin, people):
+    p1 = login(workspace, "p1")
+    own = [(f.entity, f.value) for f in p1.current_facts()]
+    assert own == [("TLYX-P1", "100")]
+    assert [f.entity for f in p1.iter_current(indicator="employees")] == ["TLYX-P1"]
+    assert p1.count_facts() == 1
+    out = io.StringIO()
+    assert p1.export_current_csv(out) == 1 and "TLYX-P2" not in out.getvalue()
+    assert p1.fact(people["ids"]["TLYX-P1"]).value == "100"
+    assert [f.value for f in p1.history("TLYX-P1", "employees", "2024")] == ["100"]
+
+    attempts = [
+        lambda: p1.current_facts(entity="TLYX-P2"),
+        lambda: list(p1.iter_current(entity=["TLYX-P1", "JXTG"])),
+        lambda: p1.history("TLYX-P2", "employees", "2024"),
+        lambda: p1.fact(people["ids"]["TLYX-P2"]),
+        lambda: p1.inputs_of(people["ids"]["TRNY"]),
+        lambda: p1.batch(people["p2_batch"]),
+        lambda: p1.batch(people["batch"]),  # a batch that spans other plants
+        lambda: p1.export_current_csv(io.StringIO(), entity="TLYX-P2"),
+        lambda: p1.append_facts([NewFact("TLYX-P2", "employees", "2024", "", "1", "人")], kind="api"),
+        lambda: p1.append_facts([NewFact("TLYX-P1", "employees", "2024", "", "1", "人"),
+                                 NewFact("TLYX", "employees", "2024", "", "1", "人")], kind="api"),
+        lambda: p1.append_facts([NewFact("TLYX-P1", "employees", "2024", "", "100", "人",
+                                         status="approved")], kind="api"),
+        lambda: p1.add_user("x", PW, "admin"),
+        lambda: p1.list_users(),
+        lambda: p1.access_log(),
+    ]
+    codes = []
+    for attempt in attempts:
+        with pytest.raises(AccessDenied) as exc:
+            attempt()
+        codes.append(exc.value.problem.code)
+    assert codes == ["ESG-ACCESS-004"] * 8 + ["ESG-ACCESS-004", "ESG-ACCESS-004", "ESG-ACCESS-003",
+                                               "ESG-ACCESS-003", "ESG-ACCESS-003", "ESG-ACCESS-003"]
+    log = admin.access_log()
+    assert len(log) == len(attempts)
+    assert [(r["action"], r["target"]) for r in reversed(log)][:4] == [
+        ("read", "TLYX-P2"), ("read", "JXTG"), ("read", "TLYX-P2"), ("read", f"fact #{people['ids']['TLYX-P2']} (TLYX-P2)")]
+    # the message says who, what and where
+    with pytest.raises(AccessDenied, match=r"p1 may read only TLYX-P1 \(subtree\); refused: TLYX-P2"):
+        p1.current_facts(entity="TLYX-P2")
+    # nothing was written by the refused writes
+    assert [f.value for f in admin.history("TLYX-P2", "employees", "2024")] == ["200"]
+    assert [f.value for f in admin.history("TLYX-P1", "employees", "2024")] == ["100"]
+    # its own plant it may write (as draft or submitted), and the author is the user
+    p1.append_facts([NewFact("TLYX-P1", "employees", "2024", "", "101", "人", status="draft")], kind="api")
+    [f] = p1.current_facts(entity="TLYX-P1", dims="")
+    assert (f.value, f.status, f.author, f.revision) == ("101", "draft", "p1", 2)
+
+
+def test_company_submitter_sees_its_subtree(workspace, people):
+    tlyx = login(workspace, "tlyx")
+    assert sorted(f.entity for f in tlyx.current_facts(dims="")) == ["TLYX-P1", "TLYX-P2", "TRNY"]
+    with pytest.raises(AccessDenied):
+        tlyx.current_facts(entity="JXTG")
+
+
+def test_auditor_reads_everything_and_writes_nothing(workspace, admin, people):
+    audit = login(workspace, "audit")
+    assert len(audit.current_facts()) == 5
+    assert audit.batch(people["batch"])["source"] == "test"
+    assert [u.username for u in audit.list_users()] == ["audit", "boss", "esg", "p1", "tlyx"]
+    for attempt in (lambda: audit.append_facts([NewFact("JXTG", "employees", "2024", "", "1", "人")], kind="api"),
+                    lambda: audit.add_user("x", PW, "admin"),
+                    lambda: audit.set_disabled("p1")):
+        with pytest.raises(AccessDenied) as exc:
+            attempt()
+        assert exc.value.problem.code == "ESG-ACCESS-003"
+    assert [r[:2] for r in refused(admin)] == [("audit", "write"), ("audit", "users"), ("audit", "users")]
+    assert admin.count_facts() == 5
+
+
+def test_manager_approves_but_does_not_manage_users(workspace, people):
+    esg = login(workspace, "esg")
+    esg.append_facts([NewFact("JXTG", "employees", "2024", "", "400", "人", status="approved")], kind="review")
+    assert esg.current_facts(entity="JXTG")[0].status == "approved"
+    with pytest.raises(AccessDenied):
+        esg.add_user("x", PW, "auditor")
+
+
+def test_user_management(workspace, admin):
+    assert not has_users(workspace.store)
+    u = admin.add_user("li", PW, "submitter", entity="JXTG", display_name="李工", lang="zh")
+    assert (u.username, u.display_name, u.grants, u.lang) == ("li", "李工", (Grant("submitter", "JXTG"),), "zh")
+    assert has_users(workspace.store)
+    admin.grant("li", "submitter", "NJTS")
+    li = ScopedStore.as_user(workspace.store, "li")
+    assert li.scope("write") == {"JXTG", "NJTS"}
+    admin.revoke("li", "submitter", "NJTS")
+    assert ScopedStore.as_user(workspace.store, "li").scope("write") == {"JXTG"}
+    bad = [lambda: admin.add_user("li", PW, "auditor"),
+           lambda: admin.add_user("wang", "short", "auditor"),
+           lambda: admin.add_user("wang", PW, "submitter"),
+           lambda: admin.add_user("wang", PW, "owner"),
+           lambda: admin.add_user("wang", PW, "submitter", entity="NOPE"),
+           lambda: admin.set_disabled("nobody")]
+    codes = []
+    for b in bad:
+        with pytest.raises(ProblemsError) as exc:
+            b()
+        codes.append(exc.value.problems[0].code)
+    assert codes == ["ESG-ACCESS-005", "ESG-ACCESS-007", "ESG-ACCESS-006", "ESG-ACCESS-006",
+                     "ESG-ACCESS-006", "ESG-ACCESS-008"]
+    li.set_password("li", "another long password")
+    assert ScopedStore.login(workspace.store, "li", "another long password").username == "li"
+    with pytest.raises(AccessDenied):
+        li.set_password("boss-not-there", "another long password")
+    assert [(x.username, x.disabled) for x in admin.list_users()] == [("li", False)]

@@ -1,0 +1,127 @@
+"""``esgledger users`` and ``esgledger collect``, driven as a user would, on the demo tree."""
+import json
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+import esgledger.cli_collect  # noqa: F401 - registers the sub-apps
+from esgledger.cli import STATE, app
+from tests.conftest import DEMO_ENTITIES
+
+runner = CliRunner()
+PW = "correct horse battery"
+
+
+@pytest.fixture
+def wsdir(tmp_path):
+    STATE.lang = "en"
+    d = tmp_path / "ws"
+    assert runner.invoke(app, ["--lang", "en", "init", str(d)]).exit_code == 0
+    r = runner.invoke(app, ["-w", str(d), "entities", "import", str(DEMO_ENTITIES)])
+    assert r.exit_code == 0, r.output
+    return d
+
+
+def cli(wsdir, *args, user=None, stdin=None, lang="en"):
+    env = {"ESGLEDGER_USER": user, "ESGLEDGER_PASSWORD": PW} if user else {}
+    return runner.invoke(app, ["--lang", lang, "-w", str(wsdir), *args], input=stdin, env=env)
+
+
+def test_users_and_a_campaign_from_the_command_line(wsdir, tmp_path, monkeypatch):
+    from argon2 import PasswordHasher, profiles
+
+    from esgledger.store import access
+
+    monkeypatch.setattr(access, "_hasher", lambda: PasswordHasher.from_parameters(profiles.CHEAPEST))
+    # the first user needs no sign-in; after that everyone signs in
+    r = cli(wsdir, "users", "add", "boss", "--role", "admin", "--password-stdin", stdin=PW + "\n")
+    assert r.exit_code == 0 and "added user boss (admin)" in r.output, r.output
+    r = cli(wsdir, "users", "list")
+    assert r.exit_code == 1 and "ESG-ACCESS-001" in r.output
+    for name, role, ent in (("esg", "manager", None), ("p1", "submitter", "TLYX-P1"), ("audit", "auditor", None)):
+        args = ["users", "add", name, "--role", role, "--password-stdin"] + (["--entity", ent] if ent else [])
+        assert cli(wsdir, *args, user="boss", stdin=PW + "\n").exit_code == 0
+    r = cli(wsdir, "users", "list", "--json", user="audit")
+    assert [u["username"] for u in json.loads(r.output)] == ["audit", "boss", "esg", "p1"]
+    r = cli(wsdir, "users", "add", "x", "--role", "auditor", "--password-stdin", user="esg", stdin=PW + "\n")
+    assert r.exit_code == 1 and "ESG-ACCESS-003" in r.output
+
+    r = cli(wsdir, "collect", "open", "--period", "2025", "--due", "2026-03-31", user="esg")
+    assert r.exit_code == 0 and "opened campaign #1 for 2025: 12 entities" in r.output, r.output
+    out = tmp_path / "out"
+    r = cli(wsdir, "collect", "templates", "--entity", "TLYX-P1", "-o", str(out), user="p1")
+    assert r.exit_code == 0 and (out / "2025_TLYX-P1_en.xlsx").exists(), r.output
+    r = cli(wsdir, "collect", "templates", "--entity", "JXTG", "-o", str(out), user="p1")
+    assert r.exit_code == 1 and "ESG-ACCESS-004" in r.output
+
+    # fill two values as a person would, one of them wrong
+    path = out / "2025_TLYX-P1_en.xlsx"
+    wb = openpyxl.load_workbook(path)
+    cells = {ws.title: {ws.cell(r, 1).value: r for r in range(3, ws.max_row + 1) if ws.cell(r, 3).value in (None, "Total")}
+             for ws in wb.worksheets[1:-1]}
+    sheet = next(t for t, rows in cells.items() if "employees" in rows)
+    row = cells[sheet]["employees"]
+    wb[sheet].cell(row, 6, "n/a")
+    wb.save(tmp_path / "bad.xlsx")
+    wb[sheet].cell(row, 6, 480)
+    wb.save(tmp_path / "good.xlsx")
+    r = cli(wsdir, "collect", "import", str(tmp_path / "bad.xlsx"), user="p1")
+    assert r.exit_code == 1 and f"bad.xlsx:{sheet}!F{row}: ESG-COLLECT-001" in r.output, r.output
+    r = cli(wsdir, "collect", "import", str(tmp_path / "good.xlsx"), "--dry-run", user="p1")
+    assert r.exit_code == 0 and "dry run, checked 1 values" in r.output, r.output
+    r = cli(wsdir, "collect", "import", str(tmp_path / "good.xlsx"), "--json", user="p1")
+    assert r.exit_code == 0 and json.loads(r.output)[0]["status"] == {"TLYX-P1": "in_progress"}, r.output
+    r = cli(wsdir, "collect", "status", user="esg")
+    assert r.exit_code == 0 and "in progress" in r.output and "12 entities" in r.output
+    r = cli(wsdir, "collect", "submit", "TLYX-P1", user="p1")
+    assert r.exit_code == 0 and "TLYX-P1 is submitted" in r.output, r.output
+    r = cli(wsdir, "collect", "approve", "TLYX-P1", user="p1")
+    assert r.exit_code == 1 and "ESG-ACCESS-003" in r.output
+    r = cli(wsdir, "collect", "review", "TLYX-P1", "--json", user="esg")
+    review = json.loads(r.output)
+    assert (review["status"], [(l["indicator"], l["value"]) for l in review["lines"]]) == (
+        "submitted", [("employees", "480")])
+    r = cli(wsdir, "collect", "return", "TLYX-P1", "--value", "employees=please add the breakdown",
+            "--version", str(review["version"]), user="esg")
+    assert r.exit_code == 0 and "TLYX-P1 is returned" in r.output, r.output
+    assert cli(wsdir, "collect", "submit", "TLYX-P1", user="p1").exit_code == 0
+    r = cli(wsdir, "collect", "approve", "TLYX-P1", "--comment", "ok", user="esg")
+    assert r.exit_code == 0 and "TLYX-P1 is approved" in r.output, r.output
+    pdf = tmp_path / "roster.pdf"
+    pdf.write_bytes(b"%PDF-1.4 roster")
+    r = cli(wsdir, "collect", "attach", str(pdf), "--entity", "TLYX-P1", "--indicator", "employees",
+            "--period", "2025", "--note", "HR roster", user="p1")
+    assert r.exit_code == 0 and "attached roster.pdf" in r.output, r.output
+    r = cli(wsdir, "collect", "audit", "--period", "2025", "--format", "json", "-o", str(tmp_path / "a.json"),
+            "--refusals", user="audit")
+    assert r.exit_code == 0, r.output
+    trail = json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))
+    assert [(t["new_status"], t["who"]) for t in trail if t["kind"] == "fact"] == [
+        ("draft", "p1"), ("submitted", "p1"), ("rejected", "esg"), ("submitted", "p1"), ("approved", "esg")]
+    assert {t["kind"] for t in trail} == {"fact", "status", "comment", "evidence", "refused"}
+    r = cli(wsdir, "collect", "log", "--limit", "2", user="audit")
+    assert r.exit_code == 0 and "ESG-ACCESS-003" in r.output
+    r = cli(wsdir, "history", "employees", "--entity", "TLYX-P1", "--period", "2025", user="esg")
+    assert r.exit_code == 0 and "approved" in r.output
+    assert cli(wsdir, "users", "disable", "p1", user="boss").exit_code == 0
+    r = cli(wsdir, "collect", "status", user="p1")
+    assert r.exit_code == 1 and "ESG-ACCESS-002" in r.output
+    assert cli(wsdir, "users", "enable", "p1", user="boss").exit_code == 0
+    assert cli(wsdir, "users", "grant", "p1", "--role", "submitter", "--entity", "TLYX-P2", user="boss").exit_code == 0
+    assert cli(wsdir, "users", "revoke", "p1", "--role", "submitter", "--entity", "TLYX-P2", user="boss").exit_code == 0
+    assert cli(wsdir, "users", "passwd", "p1", "--password-stdin", user="p1", stdin=PW + "\n").exit_code == 0
+    r = cli(wsdir, "collect", "reopen", "TLYX-P1", "--comment", "typo", user="esg")
+    assert r.exit_code == 0 and "returned" in r.output
+    assert cli(wsdir, "collect", "close", "--period", "2025", user="esg").exit_code == 0
+    r = cli(wsdir, "collect", "status", user="esg")
+    assert r.exit_code == 1 and "ESG-COLLECT-010" in r.output
+
+
+def test_messages_in_chinese(wsdir, tmp_path):
+    r = cli(wsdir, "collect", "open", "--period", "2025", lang="zh")
+    assert r.exit_code == 0 and "已开启 2025 年度收集任务 #1" in r.output, r.output
+    r = cli(wsdir, "collect", "status", lang="zh")
+    assert "未开始" in r.output
+    r = cli(wsdir, "collect", "open", "--period", "2025", lang="zh")
+    assert r.exit_code == 1 and "ESG-COLLECT-011 收集任务已存在" in r.output

@@ -1,0 +1,194 @@
+"""The interchange import: one test per error code, asserting the exact (location, code) list,
+and the encodings Chinese Excel writes. Nothing from a rejected file lands."""
+import json
+import shutil
+from decimal import Decimal
+
+import pytest
+
+from esgledger.workspace import init_workspace
+from tests.conftest import DATA, DEMO_ENTITIES, write
+
+IMPORT = DATA / "import"
+HEADER = "entity,indicator,period,value,unit,gender,comment\n"
+
+
+@pytest.fixture
+def ws(tmp_path):
+    root = tmp_path / "ws"
+    w = init_workspace(root, lang="en")
+    w.close()
+    (root / "library").mkdir()
+    shutil.copy(IMPORT / "test_indicators.yaml", root / "library")
+    from esgledger.workspace import open_workspace
+
+    w = open_workspace(root)
+    assert not w.import_entities(DEMO_ENTITIES).errors
+    yield w
+    w.close()
+
+
+def run(ws, tmp_path, text, name="facts.csv", encoding="utf-8", **kw):
+    rep = ws.import_facts(write(tmp_path / name, text, encoding), **kw)
+    return rep
+
+
+def assert_nothing_landed(ws):
+    assert ws.store.count_facts() == 0
+
+
+def test_good_csv_lands_exactly_as_entered(ws, tmp_path):
+    rep = run(ws, tmp_path, HEADER +
+              "TLYX,employees,2024,3000,人,,\n"
+              "TLYX,employees,2024,500,人,female,\n"
+              "TRNY,t_output,2024,15000,吨,,a value in t for an indicator in 万吨\n"
+              "TSAL,t_rating,2024,A,,,\n"
+              "天铝有限,t_output,2023,1.50,万吨,,entity by its Chinese name\n")
+    assert rep.problems.flat() == []
+    assert rep.written
+    got = {(f.entity, f.indicator, f.period, f.dims): (f.value, f.unit, f.value_entered, f.unit_entered)
+           for f in ws.store.current_facts()}
+    assert got == {
+        ("TLYX", "employees", "2024", ""): ("3000", "人", "3000", "人"),
+        ("TLYX", "employees", "2024", "gender=female"): ("500", "人", "500", "人"),
+        # 15 000 t × 0.0001 万吨/t = 1.5 万吨; the entered value and unit are kept
+        ("TRNY", "t_output", "2024", ""): ("1.5000", "万吨", "15000", "吨"),
+        ("TSAL", "t_rating", "2024", ""): ("A", None, "A", None),
+        ("TLYX", "t_output", "2023", ""): ("1.50", "万吨", "1.50", "万吨"),
+    }
+
+
+@pytest.mark.parametrize("encoding,header", [
+    ("utf-8-sig", "entity,indicator,period,value,unit,gender,comment\n"),
+    ("gbk", "主体,指标,期间,数值,单位,gender,备注\n"),
+    ("gb18030", "主体,指标,期间,数值,单位,gender,备注\n"),
+])
+def test_chinese_excel_encodings(ws, tmp_path, encoding, header):
+    rep = run(ws, tmp_path, header + "天铝有限,employees,2024年,3000,人,女性,中文备注\n", encoding=encoding)
+    assert rep.problems.flat() == []
+    [f] = ws.store.current_facts()
+    assert (f.entity, f.dims, f.period, f.comment) == ("TLYX", "gender=female", "2024", "中文备注")
+
+
+CASES = [
+    ("unknown entity", HEADER + "NOPE,employees,2024,1,人,,\n",
+     [("facts.csv:2 [entity]", "ESG-IMPORT-003")]),
+    ("unknown indicator", HEADER + "TLYX,headcount,2024,1,人,,\n",
+     [("facts.csv:2 [indicator]", "ESG-IMPORT-004")]),
+    ("bad period", HEADER + "TLYX,employees,FY24,1,人,,\n",
+     [("facts.csv:2 [period]", "ESG-IMPORT-005")]),
+    ("non-numeric value", HEADER + "TLYX,employees,2024,1 thousand,人,,\n",
+     [("facts.csv:2 [value]", "ESG-IMPORT-006")]),
+    ("incompatible unit", HEADER + "TLYX,employees,2024,1,%,,\n",
+     [("facts.csv:2 [unit]", "ESG-IMPORT-007")]),
+    ("unknown unit", HEADER + "TLYX,employees,2024,1,heads,,\n",
+     [("facts.csv:2 [unit]", "ESG-IMPORT-008")]),
+    ("duplicate row", HEADER + "TLYX,employees,2024,1,人,,\nTLYX,employees,2024,2,人,,\n",
+     [("facts.csv:3", "ESG-IMPORT-009")]),
+    ("missing column", "entity,indicator,period,value\nTLYX,employees,2024,1\n",
+     [("facts.csv:1", "ESG-IMPORT-001")]),
+    ("header only", HEADER, [("facts.csv", "ESG-IMPORT-002")]),
+    ("dimension not allowed", "entity,indicator,period,value,unit,fuel\nTLYX,employees,2024,1,人,diesel\n",
+     [("facts.csv:2 [fuel]", "ESG-IMPORT-011")]),
+    ("unknown member", HEADER + "TLYX,employees,2024,1,人,other,\n",
+     [("facts.csv:2 [gender]", "ESG-IMPORT-011")]),
+    ("category value", HEADER + "TSAL,t_rating,2024,AAA,,,\n",
+     [("facts.csv:2 [value]", "ESG-IMPORT-013")]),
+    ("negative count", HEADER + "TLYX,employees,2024,-5,人,,\n",
+     [("facts.csv:2 [value]", "ESG-IMPORT-014")]),
+    ("fractional person", HEADER + "TLYX,employees,2024,2.5,人,,\n",
+     [("facts.csv:2 [value]", "ESG-IMPORT-014")]),
+    ("formula indicator", HEADER + "TLYX,female_employee_share,2024,17,%,,\n",
+     [("facts.csv:2 [indicator]", "ESG-IMPORT-015")]),
+    ("missing value", HEADER + "TLYX,employees,2024,,人,,\n",
+     [("facts.csv:2 [value]", "ESG-IMPORT-016")]),
+    ("missing unit", HEADER + "TLYX,employees,2024,5,,,\n",
+     [("facts.csv:2 [unit]", "ESG-IMPORT-016")]),
+    ("several at once", HEADER + "TLYX,employees,2024,1,人,,\nNOPE,employees,2024,x,人,,\nTLYX,employees,2024,1,人,,\n",
+     [("facts.csv:3 [entity]", "ESG-IMPORT-003"), ("facts.csv:3 [value]", "ESG-IMPORT-006"),
+      ("facts.csv:4", "ESG-IMPORT-009")]),
+]
+
+
+@pytest.mark.parametrize("text,expected", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_import_errors(ws, tmp_path, text, expected):
+    rep = run(ws, tmp_path, text)
+    assert rep.problems.flat() == expected
+    assert not rep.written
+    assert_nothing_landed(ws)
+
+
+def test_empty_file(ws, tmp_path):
+    rep = run(ws, tmp_path, "")
+    assert rep.problems.flat() == [("facts.csv", "ESG-IMPORT-002")]
+
+
+def test_undecodable_bytes(ws, tmp_path):
+    p = tmp_path / "facts.csv"
+    p.write_bytes(HEADER.encode() + b"TLYX,employees,2024,1,\xff\xfe,,\n")
+    rep = ws.import_facts(p)
+    assert rep.problems.flat() == [("facts.csv", "ESG-IMPORT-012")]
+
+
+def test_bad_status(ws, tmp_path):
+    rep = run(ws, tmp_path, HEADER + "TLYX,employees,2024,1,人,,\n", status="final")
+    assert rep.problems.flat() == [("(status)", "ESG-IMPORT-017")]
+
+
+def test_xlsx_locations_are_cells(ws):
+    rep = ws.import_facts(IMPORT / "text_in_number.xlsx")
+    assert rep.problems.flat() == [("text_in_number.xlsx:facts!D3 [value]", "ESG-IMPORT-006")]
+    assert_nothing_landed(ws)
+
+
+def test_good_xlsx(ws):
+    rep = ws.import_facts(IMPORT / "good.xlsx")
+    assert rep.problems.flat() == []
+    got = sorted((f.entity, f.indicator, f.value) for f in ws.store.current_facts())
+    assert got == [("TLYX", "employees", "3000"), ("TRNY", "t_output", "1.5")]
+
+
+@pytest.mark.parametrize("name", ["truncated.xlsx", "old.xls"])
+def test_unreadable_workbooks(ws, name):
+    rep = ws.import_facts(IMPORT / name)
+    assert rep.problems.flat() == [(name, "ESG-IMPORT-010")]
+    assert_nothing_landed(ws)
+
+
+def test_dry_run_reports_without_writing(ws, tmp_path):
+    rep = run(ws, tmp_path, HEADER + "TLYX,employees,2024,3000,人,,\n", dry_run=True)
+    assert rep.ok and not rep.written and len(rep.facts) == 1
+    assert_nothing_landed(ws)
+
+
+def test_reimport_appends_a_revision(ws, tmp_path):
+    run(ws, tmp_path, HEADER + "TLYX,employees,2024,3000,人,,\n")
+    run(ws, tmp_path, HEADER + "TLYX,employees,2024,3010,人,,corrected\n", name="fix.csv")
+    hist = ws.history("TLYX", "employees", "2024")
+    assert [(h.revision, h.value, h.comment) for h in hist] == [(1, "3000", None), (2, "3010", "corrected")]
+    assert [f.value for f in ws.store.current_facts()] == ["3010"]
+
+
+def test_messages_in_both_languages(ws, tmp_path):
+    rep = run(ws, tmp_path, HEADER + "NOPE,employees,2024,1,人,,\n")
+    [p] = rep.problems
+    assert p.render("en") == "facts.csv:2 [entity]: ESG-IMPORT-003 unknown entity: entity NOPE is not in the entity tree"
+    assert p.render("zh") == "facts.csv:2 [entity]: ESG-IMPORT-003 未知主体：组织树中不存在主体 NOPE"
+    data = rep.as_dict("zh")
+    assert json.loads(json.dumps(data, ensure_ascii=False))["problems"][0]["code"] == "ESG-IMPORT-003"
+
+
+def test_export_round_trip(ws, tmp_path):
+    run(ws, tmp_path, HEADER + "TLYX,employees,2024,3000,人,,\nTLYX,employees,2024,500,人,female,\n")
+    text = ws.export_facts("csv")
+    lines = text.splitlines()
+    assert lines[0].startswith("entity,indicator,period,value,unit,dims,basis,status")
+    assert lines[1].split(",")[:7] == ["TLYX", "employees", "2024", "3000", "人", "", "own"]
+    out = tmp_path / "out.xlsx"
+    ws.export_facts("xlsx", out=out)
+    import openpyxl
+
+    rows = list(openpyxl.load_workbook(out).active.values)
+    assert rows[2][:6] == ("TLYX", "employees", "2024", "500", "人", "gender=female")
+    assert [r["value"] for r in json.loads(ws.export_facts("json"))] == ["3000", "500"]
+    assert Decimal(rows[1][3]) == Decimal(3000)

@@ -1,0 +1,252 @@
+"""The shipped indicator library and the KPI table layout, checked against the reference report.
+
+The seed (shared/seed/kpi-2024.csv, copied here as the expected rows) is the reference
+customer's published KPI table; every one of its rows must be a row of our layout, under the
+same zh and en label, backed by an indicator that can hold it.
+"""
+from __future__ import annotations
+
+import csv
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+
+import pytest
+import yaml
+
+from esgledger.library.loader import load_library
+from esgledger.model.types import PROCESS_TYPES
+from esgledger.model.units import UNITS
+
+ROOT = Path(__file__).parents[2]
+SEED = ROOT.parent / "shared" / "seed" / "kpi-2024.csv"
+DATA = resources.files("esgledger.library") / "data"
+ENTITIES = ROOT / "src" / "esgledger" / "demo" / "data" / "entities.yaml"
+
+
+@pytest.fixture(scope="module")
+def lib():
+    return load_library()
+
+
+@pytest.fixture(scope="module")
+def layout():
+    return yaml.safe_load((DATA / "kpi_layout.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def seed():
+    if not SEED.exists():
+        pytest.skip(f"reference seed not found at {SEED}")
+    with SEED.open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+# Ratios the seed publishes without an "= a / b" note that are still formulas of its figures.
+FORMULA_WITHOUT_NOTE = {"独立董事占比", "男性员工占比",
+                        # computed from activity data: formulas over the GHG engine's product view
+                        "电解铝生产二氧化碳排放总量", "氧化铝生产二氧化碳排放总量"}
+# Units the report prints loosely: 吨 for t CO2 per t of product, 万元 for 万元 per person.
+UNIT_READINGS = {"吨": "tCO2e/t", "万元": "万元/人"}
+
+
+def layout_rows(layout):
+    for sec in layout["sections"]:
+        for row in sec["rows"]:
+            yield sec, row
+
+
+def effective_label(lib, row) -> tuple[str, str]:
+    if "label" in row:
+        return row["label"]["zh"], row["label"]["en"]
+    name = lib[row["indicator"]].name
+    return name.zh, name.en
+
+
+# -- the library itself -------------------------------------------------------------------
+def test_library_loads_with_the_indicators_a_szse17_report_needs(lib):
+    for code in ("scope1_emissions", "scope2_location", "scope2_market", "scope3_emissions",
+                 "energy_consumption", "energy_intensity_output_value", "water_withdrawal",
+                 "waste_generated", "employees", "rd_intensity"):
+        assert code in lib, code
+    assert lib["scope3_emissions"].dimensions == ["scope3_category"]
+    assert lib["scope1_emissions"].dimensions == ["gas"]
+    assert lib["energy_consumption"].unit == "吨标准煤"
+    assert len(lib.indicators) >= 150
+
+
+def test_every_indicator_is_named_defined_and_placed(lib):
+    problems = []
+    for code, ind in lib.indicators.items():
+        if not (ind.name.zh.strip() and ind.name.en.strip()):
+            problems.append((code, "name"))
+        if ind.definition is None or not (ind.definition.zh.strip() and ind.definition.en.strip()):
+            problems.append((code, "definition"))
+        if ind.topic not in lib.topics:
+            problems.append((code, "topic"))
+        if lib.topics[ind.topic].dimension != ind.dimension and ind.topic != "business_performance":
+            problems.append((code, "dimension differs from its topic"))
+        if any(p not in PROCESS_TYPES for p in ind.process_types):
+            problems.append((code, "process_types"))
+    assert problems == []
+
+
+def test_framework_references_resolve(lib):
+    unresolved = []
+    for code, ind in lib.indicators.items():
+        for fw, refs in lib.framework_refs(ind).items():
+            wanted = [str(c) for c in getattr(ind.frameworks, fw)]
+            if [r.code for r in refs] != wanted:
+                unresolved.append((code, fw))
+    assert unresolved == []
+    # every E and S indicator answers at least one SZSE No.17 article or another framework
+    bare = [c for c, i in lib.indicators.items()
+            if not any(getattr(i.frameworks, fw) for fw in ("szse17", "gri", "cass", "issb_s2", "sasb"))]
+    assert bare == []
+
+
+def test_kinds_and_aggregations_fit_together(lib):
+    wrong = []
+    for code, ind in lib.indicators.items():
+        if ind.kind == "formula" and ind.aggregation != "recompute":
+            wrong.append((code, "formula must recompute"))
+        if ind.kind == "method" and (not ind.method or ind.aggregation not in ("sum", "not_additive") or not ind.unit):
+            wrong.append((code, "method needs a method, a unit and sum (or not_additive for per-entity views)"))
+        if ind.unit == "%" and ind.kind != "formula" and ind.aggregation not in ("not_additive", "weighted_mean"):
+            wrong.append((code, "an input percentage is not additive"))
+        if ind.unit == "%" and ind.validation.max != 100:
+            wrong.append((code, "a percentage is at most 100"))
+        if ind.unit in ("人", "人次") and ind.kind == "input" and not ind.validation.integer:
+            wrong.append((code, "people are counted in whole numbers"))
+        if ind.value_type == "number" and ind.kind == "input" and ind.validation.min is None \
+                and code not in ("net_profit_parent",):
+            wrong.append((code, "a quantity has min 0"))
+    assert wrong == []
+
+
+def test_as_reported_checks_are_inputs_with_a_formula(lib):
+    assert sorted(lib.checks) == ["avg_training_hours", "internal_transfer_share"]
+    assert lib["avg_training_hours"].kind == "input"
+    assert lib["avg_training_hours"].check.formula == "training_hours / employees"
+    assert lib["safety_target_zero_fatalities_achieved"].values == ["yes", "no"]
+
+
+# -- the KPI layout -----------------------------------------------------------------------
+def test_layout_rows_name_existing_indicators_dimensions_and_entities(lib, layout):
+    entities = {e["code"] for e in yaml.safe_load(ENTITIES.read_text(encoding="utf-8"))["entities"]}
+    bad = []
+    assert layout["years"] == [2022, 2023, 2024]
+    for sec, row in layout_rows(layout):
+        where = (sec["topic"], row["indicator"])
+        if sec["dimension"] not in ("E", "S", "G") or sec["topic"] not in lib.topics:
+            bad.append((where, "section"))
+        ind = lib.get(row["indicator"])
+        if ind is None:
+            bad.append((where, "indicator"))
+            continue
+        selections = dict(row.get("dims") or {})
+        for dim, members in (row.get("members") or {}).items():
+            for m in members:
+                selections.setdefault(dim, m)
+        for dim, member in selections.items():
+            if dim not in ind.dimensions:
+                bad.append((where, f"dimension {dim}"))
+            elif member not in {m.code for m in lib.dimensions[dim].members}:
+                bad.append((where, f"member {dim}={member}"))
+        if "entity" in row and row["entity"] not in entities:
+            bad.append((where, "entity"))
+        if "entity" in row and "label" not in row:
+            bad.append((where, "an entity row needs its own label"))
+    assert bad == []
+
+
+def test_seed_rows_and_layout_rows_match_one_to_one(lib, layout, seed):
+    layout_zh = [effective_label(lib, r)[0] for _s, r in layout_rows(layout)]
+    layout_en = [effective_label(lib, r)[1] for _s, r in layout_rows(layout)]
+    assert len(layout_zh) == len(set(layout_zh)), "duplicate zh labels in the layout"
+    assert sorted(layout_zh) == sorted(r["indicator_zh"] for r in seed)
+    by_zh = dict(zip(layout_zh, layout_en))
+    assert [(r["indicator_zh"], by_zh[r["indicator_zh"]]) for r in seed] == \
+           [(r["indicator_zh"], r["indicator_en"]) for r in seed]
+
+
+def test_layout_keeps_the_seed_order_and_sections(lib, layout, seed):
+    order = [(sec["dimension"], lib.topics[sec["topic"]].name.zh, effective_label(lib, r)[0])
+             for sec, r in layout_rows(layout)]
+    assert order == [(r["dimension"], r["topic"], r["indicator_zh"]) for r in seed]
+
+
+def test_seed_figures_fit_their_indicators(lib, layout, seed):
+    """'= a / b' figures are formulas; 'as reported' ones are inputs with a check; the unit is
+    the report's (or converts to it); the precision is the decimals the report publishes."""
+    by_zh = {effective_label(lib, r)[0]: r for _s, r in layout_rows(layout)}
+    decimals: dict[str, int] = {}
+    wrong = []
+    for s in seed:
+        ind = lib[by_zh[s["indicator_zh"]]["indicator"]]
+        note = s["note"]
+        if (note.startswith("= ") or s["indicator_zh"] in FORMULA_WITHOUT_NOTE) != (ind.kind == "formula"):
+            wrong.append((s["indicator_zh"], f"kind {ind.kind}"))
+        if note.startswith("as reported") and ind.check is None:
+            wrong.append((s["indicator_zh"], "as reported: needs a check formula"))
+        if ind.value_type == "category":
+            continue
+        if s["unit"] != ind.unit and not UNITS.compatible(s["unit"], ind.unit) \
+                and UNIT_READINGS.get(s["unit"]) != ind.unit:
+            wrong.append((s["indicator_zh"], f"unit {s['unit']} vs {ind.unit}"))
+        for y in ("2022", "2023", "2024"):
+            if s[y]:
+                d = max(0, -Decimal(s[y]).as_tuple().exponent)
+                decimals[ind.code] = max(decimals.get(ind.code, 0), d)
+    wrong += [(code, f"precision {lib[code].precision}, published {d}")
+              for code, d in decimals.items() if lib[code].precision != d]
+    assert wrong == []
+
+
+def test_breakdowns_are_dimensions_of_one_indicator(layout):
+    rows = [r for _s, r in layout_rows(layout)]
+
+    def selections(code):
+        return sorted(tuple(sorted((r.get("dims") or {}).items())) for r in rows if r["indicator"] == code)
+
+    assert selections("employees") == sorted([
+        (), (("gender", "female"),), (("gender", "male"),),
+        (("region", "mainland"),), (("region", "hk_macao_tw"),), (("region", "overseas"),),
+        (("age_band", "lt30"),), (("age_band", "30_39"),), (("age_band", "40_49"),), (("age_band", "ge50"),),
+        (("education", "master_plus"),), (("education", "bachelor"),), (("education", "college_or_below"),)])
+    assert selections("rd_staff") == sorted([
+        (), (("education", "college_or_below"),), (("education", "bachelor"),), (("education", "master_plus"),),
+        (("gender", "male"),), (("gender", "female"),)])
+    grade_rows = [r for r in rows if "members" in r]
+    assert [(r["indicator"], r["members"]) for r in grade_rows] == [
+        ("training_coverage", {"grade": ["senior", "middle", "junior"]}),
+        ("avg_training_hours", {"grade": ["senior", "middle", "junior"]})]
+
+
+def test_formula_units_are_dimensionally_sound(lib):
+    # the loader rejects a formula whose unit does not fit; spot-check the conversions a
+    # report depends on: 万元/亿元 → %, 亿元/人 → 万元/人, 万吨/万吨 → tCO2e/t
+    from esgledger.calc.consolidate import formula_factor
+
+    assert formula_factor(lib, "rd_intensity") == Decimal("0.01")       # 万元 / 亿元 = 1e-4 → %
+    assert formula_factor(lib, "revenue_per_employee") == Decimal("10000")  # 亿元/人 → 万元/人
+    assert formula_factor(lib, "co2_per_tonne_aluminium") == Decimal("1")
+    assert formula_factor(lib, "female_employee_share") == Decimal("100")
+
+
+def test_a_bad_indicator_file_is_reported_with_file_and_line(tmp_path):
+    from esgledger.library.loader import load_library_from
+
+    (tmp_path / "bad.yaml").write_text(
+        "indicators:\n"
+        "  - code: x_share\n"
+        "    name: {zh: 占比, en: Share}\n"
+        "    dimension: S\n"
+        "    topic: labour_rights\n"
+        "    unit: '%'\n"
+        "    kind: formula\n"
+        "    formula: employees[gender=female] / rd_expenditure\n"
+        "    aggregation: recompute\n", encoding="utf-8")
+    lib, problems = load_library_from(DATA, [tmp_path])
+    assert lib is None
+    assert [(p.code, p.location.line) for p in problems.errors] == [("ESG-LIB-007", 2)]

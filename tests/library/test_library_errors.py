@@ -1,0 +1,83 @@
+"""A malformed library file is reported with file and line, and nothing is half-loaded."""
+import shutil
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from esgledger.library.loader import LibraryError, load_library, load_library_from
+
+SHIPPED = Path(str(resources.files("esgledger.library").joinpath("data")))
+OK = """indicators:
+  - code: t_a
+    name: {zh: 甲, en: A}
+    dimension: E
+    topic: energy
+    unit: 吨
+"""
+
+
+@pytest.fixture
+def root(tmp_path):
+    dst = tmp_path / "data"
+    shutil.copytree(SHIPPED, dst)
+    for p in (dst / "indicators").glob("*.yaml"):
+        p.unlink()
+    (dst / "rules.yaml").write_text("rules: []\n", encoding="utf-8")
+    return dst
+
+
+def load(root, text, name="99_test.yaml"):
+    (root / "indicators" / name).write_text(text, encoding="utf-8")
+    lib, problems = load_library_from(root)
+    return lib, problems.flat()
+
+
+def test_a_good_file_loads(root):
+    lib, flat = load(root, OK)
+    assert flat == [] and list(lib.indicators) == ["t_a"]
+
+
+CASES = [
+    ("yaml syntax", "indicators:\n  - code: [unclosed\n", [("indicators/99_test.yaml:3", "ESG-LIB-001")]),
+    ("not a list", "indicators: 5\n", [("indicators/99_test.yaml:1", "ESG-LIB-001")]),
+    ("bad field", OK.replace("dimension: E", "dimension: X"),
+     [("indicators/99_test.yaml:2 (t_a)", "ESG-LIB-002")]),
+    ("unknown topic", OK.replace("topic: energy", "topic: nowhere"),
+     [("indicators/99_test.yaml:2 (t_a)", "ESG-LIB-002")]),
+    ("duplicate", OK + OK.replace("indicators:\n", ""), [("indicators/99_test.yaml:7", "ESG-LIB-003")]),
+    ("unknown GRI code", OK + "    frameworks: {gri: ['999-9']}\n", [("indicators/99_test.yaml:2 (t_a)", "ESG-LIB-004")]),
+    ("unknown SZSE article", OK + "    frameworks: {szse17: [99]}\n", [("indicators/99_test.yaml:2 (t_a)", "ESG-LIB-004")]),
+    ("formula syntax", OK + "  - {code: t_b, name: {zh: 乙, en: B}, dimension: E, topic: energy, unit: 吨, kind: formula, formula: 't_a *'}\n",
+     [("indicators/99_test.yaml:7 (t_b)", "ESG-LIB-005")]),
+    ("formula unknown ref", OK + "  - {code: t_b, name: {zh: 乙, en: B}, dimension: E, topic: energy, unit: 吨, kind: formula, formula: 't_a + t_z'}\n",
+     [("indicators/99_test.yaml:7 (t_b)", "ESG-LIB-006")]),
+    ("formula unit mismatch", OK + "  - {code: t_b, name: {zh: 乙, en: B}, dimension: E, topic: energy, unit: 人, kind: formula, formula: 't_a * 2'}\n",
+     [("indicators/99_test.yaml:7 (t_b)", "ESG-LIB-007")]),
+    ("unknown unit", OK.replace("unit: 吨", "unit: 斤斤"), [("indicators/99_test.yaml:2 (t_a)", "ESG-LIB-008")]),
+    ("formula cycle", OK
+     + "  - {code: t_b, name: {zh: 乙, en: B}, dimension: E, topic: energy, unit: 吨, kind: formula, formula: 't_c'}\n"
+     + "  - {code: t_c, name: {zh: 丙, en: C}, dimension: E, topic: energy, unit: 吨, kind: formula, formula: 't_b'}\n",
+     [("indicators/99_test.yaml:8 (t_c)", "ESG-LIB-009")]),
+]
+
+
+@pytest.mark.parametrize("text,expected", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_library_errors(root, text, expected):
+    lib, flat = load(root, text)
+    assert lib is None
+    assert flat == expected
+
+
+def test_a_rule_naming_an_unknown_indicator(root):
+    (root / "rules.yaml").write_text(
+        "rules:\n  - {code: ESG-VAL-003, target: t_a, indicator: t_nope, op: eq, expect: '0'}\n", encoding="utf-8")
+    lib, flat = load(root, OK)
+    assert flat == [("rules.yaml:2", "ESG-LIB-006")]
+
+
+def test_a_workspace_library_error_stops_loading(tmp_path):
+    (tmp_path / "x.yaml").write_text(OK.replace("unit: 吨", "unit: 斤斤"), encoding="utf-8")
+    with pytest.raises(LibraryError) as exc:
+        load_library([tmp_path])
+    assert exc.value.problems.flat() == [(f"{tmp_path / 'x.yaml'}:2 (t_a)", "ESG-LIB-008")]

@@ -1,0 +1,75 @@
+from decimal import Decimal, localcontext
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from esgledger.model.formula import FormulaError, parse
+from esgledger.model.period import Period, PeriodError
+from esgledger.model.units import UNITS
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("2024", "2024"), (" 2024 ", "2024"), ("2024-3", "2024-03"), ("2024-03", "2024-03"),
+    ("2024-Q1", "2024-Q1"), ("2024-q4", "2024-Q4"), ("2024年", "2024"), ("2024年3月", "2024-03"),
+    ("2024.0", "2024"),
+])
+def test_periods_parse(text, expected):
+    assert str(Period.parse(text)) == expected
+
+
+@pytest.mark.parametrize("text", ["24", "2024-13", "2024-Q5", "FY2024", "", "2024-00", "3000"])
+def test_bad_periods(text):
+    with pytest.raises(PeriodError):
+        Period.parse(text)
+
+
+def test_quarter_months():
+    assert Period.parse("2024-Q3").months() == (7, 8, 9)
+
+
+@pytest.mark.parametrize("value,src,dst,expected", [
+    ("1270.26", "万吨", "吨", "12702600.00"),        # 1 万吨 = 10 000 t
+    ("280.89", "亿元", "万元", "2808900.00"),         # 1 亿元 = 10 000 万元
+    ("135", "亿千瓦时", "兆瓦时", "13500000"),        # 1e8 kWh = 1e5 MWh
+    ("1000", "升", "立方米", "1.000"),
+    ("1", "吨标准煤", "GJ", "29.307"),                # GB/T 2589: 1 kgce = 29 307 kJ
+    ("17.27", "%", "1", "0.1727"),
+])
+def test_unit_conversions_are_exact(value, src, dst, expected):
+    assert UNITS.convert(Decimal(value), src, dst) == Decimal(expected)
+
+
+@pytest.mark.parametrize("a,b", [("人", "%"), ("人", "人次"), ("万元", "吨"), ("次", "人"), ("分", "%")])
+def test_incompatible_units(a, b):
+    assert not UNITS.compatible(a, b)
+
+
+UNIT_PAIRS = [("万吨", "吨"), ("亿元", "万元"), ("兆瓦时", "千瓦时"), ("吨标准煤", "吉焦"), ("升", "立方米"),
+              ("%", "1"), ("亿千瓦时", "万千瓦时"), ("千克", "万吨")]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.decimals(min_value=Decimal("-1e12"), max_value=Decimal("1e12"), places=6,
+                   allow_nan=False, allow_infinity=False), st.sampled_from(UNIT_PAIRS))
+def test_unit_conversion_round_trips(value, pair):
+    a, b = pair
+    there = UNITS.convert(value, a, b)
+    back = UNITS.convert(there, b, a)
+    with localcontext() as ctx:
+        ctx.prec = 60
+        assert abs(back - value) <= abs(value) * Decimal("1e-30")
+    if a in ("万吨", "亿元", "兆瓦时", "升", "%", "亿千瓦时"):  # decimal-scaled factors: exact
+        assert back == value
+
+
+def test_formula_precedence_and_parentheses():
+    f = parse("a - b * 2 / (c + 1)")
+    vals = {"a": Decimal(10), "b": Decimal(3), "c": Decimal(2)}
+    assert f.evaluate(lambda r: vals[r.indicator]) == Decimal(8)  # 10 - 6/3
+
+
+@pytest.mark.parametrize("text", ["a +", "a[gender]", "(a", "a b", "a % b", "__import__('os')", ""])
+def test_formula_errors(text):
+    with pytest.raises(FormulaError):
+        parse(text)

@@ -1,0 +1,251 @@
+"""The demo's 2024 report, built once for this module (both languages, every format).
+
+Acceptance of issue 5: the KPI table holds every figure of kpi-2024.csv; the framework index
+cites, for the same sections, every SZSE No.17 article the seed's own index (附录二) cites;
+the PDF shows Chinese text (chapter titles, 1,270.26 and 10.80); the DOCX opens and its
+tables match the ledger; the HTML parses without errors.
+"""
+from __future__ import annotations
+
+import csv
+import subprocess
+import zipfile
+from decimal import ROUND_HALF_UP, Decimal
+from html.parser import HTMLParser
+
+import docx
+import openpyxl
+import pytest
+from docx.oxml.ns import qn
+from rich.console import Console
+
+from esgledger.demo.build import build_demo
+from esgledger.report.build import build_document, load_workspace_definition
+from esgledger.report.context import ReportContext
+from esgledger.report.document import Chart, Checklist, Table, tables, walk
+from esgledger.report.numbers import format_value
+from esgledger.report.seed_index import load_seed_index
+from esgledger.workspace import open_workspace
+from tests.conftest import DATA
+from tests.report.conftest import require_cjk_font, require_tool
+
+SEED_KPI = list(csv.DictReader((DATA / "kpi-2024.csv").read_text(encoding="utf-8").splitlines()))
+CHAPTERS_ZH = ["可持续治理篇", "环境保护篇", "产业价值篇", "美好生活篇", "绩效表", "指标索引表"]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    require_cjk_font()
+    path = tmp_path_factory.mktemp("report") / "ws"
+    outputs = build_demo(path, lang="en", console=Console(quiet=True))
+    ws = open_workspace(path)
+    ctx = ReportContext(ws, load_workspace_definition(ws))
+    docs = {lang: build_document(ctx, lang, checklist=False) for lang in ("zh", "en")}
+    yield {"ws": ws, "ctx": ctx, "docs": docs, "out": {p.name: p for p in outputs}}
+    ws.close()
+
+
+def kpi_table(doc) -> Table:
+    return next(t for t in tables(doc) if t.sheet in ("绩效表", "KPI"))
+
+
+def index_table(doc) -> Table:
+    return next(t for t in tables(doc) if t.sheet in ("指标索引表", "Index"))
+
+
+def data_rows(table: Table) -> list[list[str]]:
+    return [[c.text + "".join(c.marks) for c in r.cells] for r in table.rows if r.kind == "data"]
+
+
+def decimals(text: str) -> int:
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def test_every_output_is_written(demo):
+    names = set(demo["out"])
+    assert {f"report-2024.{lang}.{fmt}" for lang in ("zh", "en") for fmt in ("html", "docx", "pdf", "xlsx")} <= names
+    assert "report.yaml" in names
+
+
+def test_the_kpi_table_holds_every_figure_of_the_seed(demo):
+    table = kpi_table(demo["docs"]["zh"])
+    years = [h.text for h in table.header_rows[0][2:]]
+    assert years == ["2022年", "2023年", "2024年"]
+    rows = {r.cells[0].text: r.cells for r in table.rows if r.kind == "data"}
+    wrong = []
+    for seed in SEED_KPI:
+        cells = rows.get(seed["indicator_zh"])
+        if cells is None:
+            wrong.append((seed["indicator_zh"], "row missing"))
+            continue
+        for i, year in enumerate(("2022", "2023", "2024")):
+            published, cell = seed[year], cells[2 + i]
+            if not published:
+                continue
+            if published.replace(".", "").isdigit():
+                got = None if cell.value is None else cell.value.quantize(
+                    Decimal(1).scaleb(-decimals(published)), rounding=ROUND_HALF_UP)
+                if got != Decimal(published):
+                    wrong.append((seed["indicator_zh"], year, published, cell.text))
+            elif cell.text != published:
+                wrong.append((seed["indicator_zh"], year, published, cell.text))
+    assert wrong == []
+    # the two key figures as printed, at the indicator's precision
+    assert rows["电解铝生产二氧化碳排放总量"][4].text == "1,270.26"
+    assert rows["吨电解铝二氧化碳排放量"][4].text == "10.80"
+
+
+def test_missing_values_are_dashes_with_the_missing_footnote(demo):
+    table = kpi_table(demo["docs"]["zh"])
+    total_assets = next(r for r in table.rows if r.kind == "data" and r.cells[0].text == "资产总额")
+    assert [(c.text, c.marks) for c in total_assets.cells[2:]] == [("—", ("1",)), ("—", ("1",)), ("567.80", ())]
+    assert table.footnotes[0].mark == "1" and table.footnotes[0].text == "未披露或不适用。"
+    assert not any(c.value == 0 and c.missing for r in table.rows for c in r.cells)
+
+
+def test_formula_figures_are_footnoted_with_their_formula(demo):
+    table = kpi_table(demo["docs"]["zh"])
+    row = next(r for r in table.rows if r.kind == "data" and r.cells[0].text == "吨电解铝二氧化碳排放量")
+    notes = [dict((f.mark, f.text) for f in table.footnotes)[m] for m in row.cells[0].marks]
+    assert notes[0] == "吨电解铝二氧化碳排放量 = 电解铝生产二氧化碳排放总量 ÷ 电解铝产量"
+    # the methodologies and factor sets below it, from the calculation lineage
+    assert notes[1].startswith("按方法 ") and "GWP 取 AR5" in notes[1]
+
+
+def test_the_index_cites_every_szse_article_of_the_seed_index_for_the_same_sections(demo):
+    ours = {row.title["zh"]: set(row.articles()) for row in demo["ctx"].index}
+    seed = load_seed_index()
+    missing = {title: sorted(set(r.szse17) - ours.get(title, set())) for title, r in seed.items()
+               if set(r.szse17) - ours.get(title, set())}
+    assert missing == {}
+    assert set(seed) <= set(ours)
+
+
+def test_the_index_table_prints_articles_as_the_seed_and_flags_low_confidence_codes(demo):
+    table = index_table(demo["docs"]["zh"])
+    rows = {r[0]: r[1:] for r in data_rows(table)}
+    assert rows["碳排放管理"][0].startswith("第二十四条至第二十八条")
+    assert rows["关于本报告"][:2] == ["第四条、第六条", "2-2、2-3"]
+    assert "E1.1.7‡" in rows["碳排放管理"][2] and "29(a)(iv)" in rows["碳排放管理"][3]
+    assert [f.mark for f in table.footnotes] == ["†", "‡"]
+    en = {r[0]: r[1:] for r in data_rows(index_table(demo["docs"]["en"]))}
+    assert en["Carbon emissions management"][0].startswith("24–28")
+
+
+def test_the_gri_content_index_has_the_statement_of_use_and_locations(demo):
+    doc = demo["docs"]["en"]
+    gri = next(t for t in tables(doc) if t.sheet == "GRI index")
+    rows = {r[1].split(" ")[0]: r for r in data_rows(gri)}
+    assert "Carbon emissions management" in rows["305-1"][2]
+    paragraphs = [b.text for b, _d in walk(doc) if type(b).__name__ == "Paragraph"]
+    assert any(p.startswith("Statement of use: Tianshan Aluminum Group Co., Ltd. has reported the information "
+                            "cited in this GRI content index for the period 1 January 2024 to 31 December 2024")
+               for p in paragraphs)
+
+
+def test_charts_come_from_the_ledger(demo):
+    charts = {c.title: c for c, _d in walk(demo["docs"]["zh"]) if isinstance(c, Chart)}
+    assert set(charts) >= {"单位产品二氧化碳排放", "生产过程二氧化碳排放", "用电量", "员工人数（按性别）"}
+    emissions = charts["生产过程二氧化碳排放"]
+    assert emissions.categories == ("2022", "2023", "2024")
+    assert [format_value(v, 2) for v in emissions.series[0].values] == ["1,268.40", "1,266.92", "1,270.26"]
+    workforce = charts["员工人数（按性别）"]
+    assert [s.name for s in workforce.series] == ["女性", "男性"]
+
+
+def test_pdf_shows_chinese_chapter_titles_and_key_figures(demo):
+    pdftotext = require_tool("pdftotext", "poppler-utils")
+    text = subprocess.run([pdftotext, "-layout", "-enc", "UTF-8", str(demo["out"]["report-2024.zh.pdf"]), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert [t for t in CHAPTERS_ZH if t not in text] == []
+    assert "1,270.26" in text and "10.80" in text
+    assert "第二十四条" in text and "指标索引" in text
+    assert "披露核查" not in text                          # the checklist is for the HTML only
+    en = subprocess.run([pdftotext, "-layout", str(demo["out"]["report-2024.en.pdf"]), "-"],
+                        capture_output=True, text=True, check=True).stdout
+    assert "Environmental protection" in en and "1,270.26" in en
+
+
+def _docx_rows(table_el) -> list[list[str]]:
+    return [["".join(t.text or "" for t in tc.iter(qn("w:t"))) for tc in tr.tc_lst] for tr in table_el.tr_lst]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_docx_opens_and_its_tables_match_the_ledger(demo, lang):
+    d = docx.Document(str(demo["out"][f"report-2024.{lang}.docx"]))
+    h1 = [p.text for p in d.paragraphs if p.style.name == "Heading 1"]
+    if lang == "zh":
+        assert [t for t in CHAPTERS_ZH[:4] if not any(h.endswith(t) for h in h1)] == []
+    ours = kpi_table(demo["docs"][lang])
+    found = next(t for t in d.tables if _docx_rows(t._tbl)[0][0] in ("指标", "Indicator"))
+    rows = [r for r in _docx_rows(found._tbl)[1:] if len(r) > 1]
+    assert rows == data_rows(ours)
+    ctx = demo["ctx"]
+    for label, code in (("电解铝生产二氧化碳排放总量", "co2_aluminium_production"), ("员工总人数", "employees")):
+        if lang == "zh":
+            row = next(r for r in rows if r[0].rstrip("0123456789") == label)
+            ind = ctx.library[code]
+            assert row[-1] == format_value(ctx.value(code, 2024), ind.precision)
+    assert len(d.inline_shapes) >= 4                     # the charts, as PNG
+
+
+class StrictHTML(HTMLParser):
+    """Fails on any unclosed or mismatched element (void elements excepted)."""
+
+    VOID = {"meta", "link", "img", "br", "hr", "col", "input", "source", "wbr"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.errors: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag):
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"</{tag}> closes <{self.stack[-1] if self.stack else None}>")
+        else:
+            self.stack.pop()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_html_parses_without_errors_and_carries_the_checklist(demo, lang):
+    html = demo["out"][f"report-2024.{lang}.html"].read_text(encoding="utf-8")
+    parser = StrictHTML()
+    parser.feed(html)
+    parser.close()
+    assert (parser.errors, parser.stack) == ([], [])
+    import lxml.html
+
+    tree = lxml.html.fromstring(html)
+    assert not tree.xpath("//link[@rel='stylesheet'] | //script[@src]")
+    checks = tree.xpath("//table[contains(@class,'checks')]//tr[starts-with(@class,'check-')]")
+    statuses = {tr.get("class") for tr in checks}
+    assert len(checks) >= 28 and {"check-ok", "check-partial", "check-missing"} <= statuses
+    text = tree.text_content()
+    assert ("第二十四条" if lang == "zh" else "Art. 24") in text
+
+
+def test_the_xlsx_has_every_table_with_numbers(demo):
+    wb = openpyxl.load_workbook(demo["out"]["report-2024.zh.xlsx"])
+    assert {"绩效表", "指标索引表", "GRI 内容索引"} <= set(wb.sheetnames)
+    ws = wb["绩效表"]
+    cells = {str(ws.cell(r, 1).value).rstrip("⁰¹²³⁴⁵⁶⁷⁸⁹"): ws.cell(r, 5) for r in range(1, ws.max_row + 1)}
+    co2 = cells["电解铝生产二氧化碳排放总量"]       # the unrounded number, shown at 2 decimals
+    assert round(co2.value, 2) == 1270.26 and co2.number_format.startswith("#,##0.00")
+    with zipfile.ZipFile(demo["out"]["report-2024.zh.xlsx"]) as z:
+        assert any(n.startswith("xl/worksheets/") for n in z.namelist())
+
+
+def test_the_html_gap_checklist_is_in_the_document_data(demo):
+    doc = build_document(demo["ctx"], "en", checklist=True)
+    checklist = next(b for b, _d in walk(doc) if isinstance(b, Checklist))
+    art24 = next(i for i in checklist.items if i.text.startswith("Art. 24 "))
+    assert art24.status == "ok" and "Carbon emissions management" in art24.detail
+    art55 = next(i for i in checklist.items if i.text.startswith("Art. 55 "))
+    assert art55.status == "partial" and "no data: Confirmed corruption cases" in art55.detail
+    art52 = next(i for i in checklist.items if i.text.startswith("Art. 52 "))
+    assert (art52.status, art52.detail) == ("missing", "no narrative")
+    assert "SZSE No.17 disclosure check (2024)" == checklist.title

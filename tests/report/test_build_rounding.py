@@ -1,0 +1,198 @@
+"""A small group's report: rounding half-up at the declared precision, restated values
+footnoted (also through consolidation), missing values as a dash with a footnote, placeholders,
+method and factor footnotes from the calculation lineage, and the gap check.
+
+The ledger (demo entity tree, a few facts written as the interchange CSV):
+
+    TSAL  taxes_paid         2023: 18.00, then restated to 18.10; 2024: 19.465  (亿元, 2 decimals)
+    XRLB  charitable_donations 2023: 5.00, restated 5.25 (consolidated up to TSAL); 2024: 10.125
+    XRLB  charitable_donations 2024 at XRLY: 1.00, submitted (not approved)
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import insert
+
+from esgledger.model.errors import ProblemList
+from esgledger.report.build import build_document, fill_placeholders
+from esgledger.report.context import ReportContext
+from esgledger.report.definition import load_definition
+from esgledger.report.document import Checklist, tables, walk
+from esgledger.report.figure_notes import method_notes
+from esgledger.report.gap import check_gaps
+from esgledger.store import schema as S
+from esgledger.store.ledger import NewFact
+from esgledger.workspace import init_workspace
+from tests.conftest import DEMO_ENTITIES, write
+
+FACTS_1 = """\
+entity,indicator,period,value,unit
+TSAL,taxes_paid,2023,18.00,亿元
+TSAL,taxes_paid,2024,19.465,亿元
+XRLB,charitable_donations,2023,5.00,万元
+XRLB,charitable_donations,2024,10.125,万元
+"""
+FACTS_2 = """\
+entity,indicator,period,value,unit
+TSAL,taxes_paid,2023,18.10,亿元
+XRLB,charitable_donations,2023,5.25,万元
+"""
+FACTS_SUBMITTED = """\
+entity,indicator,period,value,unit
+XRLY,charitable_donations,2024,1.00,万元
+"""
+
+DEFINITION = """\
+version: 1
+title: {zh: "{{ company }} {{ period }}年报告", en: "{{ company }} {{ period }} report"}
+organisation: {zh: 示范集团, en: Demo Group}
+period: 2024
+comparison_years: [2022, 2023]
+material_topics: [climate_change, community]
+chapters:
+  - id: gov
+    title: {zh: 治理, en: Governance}
+    narrative:
+      zh: |
+        纳税{{ fact taxes_paid P }}，即{{ fact taxes_paid P unit=no precision=1 }}；较上年{{ change taxes_paid P-1 P }}。
+
+        2021年纳税{{ fact taxes_paid 2021 }}。
+      en: |
+        Taxes paid: {{ fact taxes_paid P }}.
+    indicators: [taxes_paid]
+  - id: soc
+    title: {zh: 社会公益, en: Community}
+    narrative: {zh: "公益捐赠{{ fact charitable_donations P }}。", en: "Donations: {{ fact charitable_donations P }}."}
+    indicators: [charitable_donations, scope1_emissions]
+    charts:
+      - kind: bar
+        title: {zh: 公益捐赠, en: Donations}
+        series: [{indicator: charitable_donations}]
+      - kind: target
+        title: {zh: 纳税目标, en: Tax target}
+        indicator: taxes_paid
+        baseline_year: 2021
+        baseline_value: "17.5"
+        target_year: 2026
+        target_change: "0.2"
+  - id: app
+    title: {zh: 附录, en: Appendix}
+    sections:
+      - {id: app.kpi, title: {zh: 绩效表, en: KPI}, table: kpi_table}
+      - {id: app.check, title: {zh: 核查, en: Check}, table: gap_checklist, index: false}
+"""
+
+
+@pytest.fixture(scope="module")
+def group(tmp_path_factory):
+    root = tmp_path_factory.mktemp("small")
+    ws = init_workspace(root / "ws", lang="en")
+    assert not ws.import_entities(DEMO_ENTITIES).errors
+    for name, text, status in (("f1.csv", FACTS_1, "approved"), ("f2.csv", FACTS_2, "approved"),
+                               ("f3.csv", FACTS_SUBMITTED, "submitted")):
+        rep = ws.import_facts(write(root / name, text), status=status, author="test")
+        assert rep.problems.flat() == []
+    for year in ("2023", "2024"):
+        ws.calc(year)
+    # a methodology's result with its lineage, as the calculation engine records it
+    _batch, (own_id,) = ws.store.append_facts(
+        [NewFact("XRLB", "scope1_emissions", "2024", "", "1000", "tCO2e", status="calculated")], kind="calc")
+    _batch, (group_id,) = ws.store.append_facts(
+        [NewFact("TSAL", "scope1_emissions", "2024", "", "1000", "tCO2e", basis="control", status="calculated",
+                 inputs=((own_id, None, None),))], kind="calc")
+    with ws.store.engine.begin() as conn:
+        conn.execute(insert(S.fact_method).values(fact_id=own_id, method="combustion", version="1.0",
+                                                  view="inventory", gwp_set="AR5"))
+        conn.execute(insert(S.fact_factor), [
+            dict(fact_id=own_id, factor_set="cn_fuels_mee", factor_key="fuel.ncv", edition="2022",
+                 value="20.9", unit="GJ/t", source="MEE 2022", confidence="V"),
+            dict(fact_id=own_id, factor_set="gbt2589", factor_key="energy.sce", edition="2020",
+                 value="1.1", unit="kgce/kg", source="GB/T 2589-2020", confidence="R-low")])
+    defn, problems = load_definition(text=DEFINITION, library=ws.library, name="report.yaml")
+    assert problems.flat() == []
+    ctx = ReportContext(ws, defn)
+    yield {"ws": ws, "ctx": ctx, "group_fact": group_id}
+    ws.close()
+
+
+def kpi_row(doc, label: str):
+    table = next(t for t in tables(doc) if t.sheet in ("绩效表", "KPI"))
+    row = next(r for r in table.rows if r.kind == "data" and r.cells[0].text == label)
+    return [(c.text, c.marks) for c in row.cells[2:]], {f.mark: f.text for f in table.footnotes}
+
+
+def test_values_are_rounded_half_up_at_the_indicators_precision(group):
+    doc = build_document(group["ctx"], "zh", checklist=False)
+    cells, _notes = kpi_row(doc, "纳税总额")
+    assert cells[2] == ("19.47", ())                 # 19.465 → 19.47 (half-up; half-even gives 19.46)
+    cells, _notes = kpi_row(doc, "公益慈善捐赠总额")
+    assert cells[2] == ("11.13", ())                 # 10.125 + 1.00 submitted at XRLY → 11.125 → 11.13
+
+
+def test_restated_values_are_footnoted_also_through_consolidation(group):
+    doc = build_document(group["ctx"], "zh", checklist=False)
+    taxes, notes = kpi_row(doc, "纳税总额")
+    donations, _ = kpi_row(doc, "公益慈善捐赠总额")
+    assert taxes[1] == ("18.10", ("2",)) and donations[1] == ("5.25", ("2",))
+    assert notes["2"] == "该数据已重述，与此前披露值不同。"
+
+
+def test_missing_values_are_a_dash_with_a_footnote_never_a_zero(group):
+    doc = build_document(group["ctx"], "en", checklist=False)
+    taxes, notes = kpi_row(doc, "Total taxes paid")
+    assert taxes[0] == ("—", ("1",)) and notes["1"] == "Not disclosed or not applicable."
+
+
+def test_placeholders_are_filled_half_up_with_units_and_missing_ones_reported(group):
+    ctx = group["ctx"]
+    problems = ProblemList()
+    doc = build_document(ctx, "zh", checklist=False, problems=problems)
+    gov = next(b for b in doc.blocks if getattr(b, "title", None) == "治理")
+    texts = [b.text for b in gov.blocks]
+    assert texts == ["纳税19.47亿元，即19.5；较上年+7.5%。", "2021年纳税—。"]
+    assert problems.flat() == [("report.yaml:14 (gov)", "ESG-REPORT-007")]
+    assert doc.title == "示范集团 2024年报告"
+    assert fill_placeholders(ctx, "{{ fact taxes_paid P }}", "en") == "19.47 CNY 100m"
+
+
+def test_method_and_factor_sets_behind_a_figure_come_from_the_lineage(group):
+    notes = method_notes(group["ws"], [group["group_fact"]], "en")
+    assert notes == ["Calculated by combustion (version 1.0); GWP AR5; factor sets: cn_fuels_mee, gbt2589."]
+
+
+def test_charts_use_the_ledger_and_a_stated_baseline(group):
+    doc = build_document(group["ctx"], "zh", checklist=False)
+    charts = {c.title: c for c, _d in walk(doc) if type(c).__name__ == "Chart"}
+    assert [str(v) if v is not None else None for v in charts["公益捐赠"].series[0].values] == [None, "5.25", "11.125"]
+    target = charts["纳税目标"]
+    assert target.spec["baseline_value"] == Decimal("17.5") and target.spec["target_change"] == Decimal("0.2")
+    assert "2021年基准值 17.5 取自报告定义" in target.footnotes[0].text
+
+
+def test_the_gap_check_follows_the_material_topics_and_flags_approvals_and_factors(group):
+    gap = check_gaps(group["ctx"], "en")
+    assert gap.required_from == "definition"
+    articles = [i.article for i in gap.items if i.kind == "article"]
+    assert articles == [21, 22, 23, 24, 25, 26, 27, 28, 40]
+    assert sum(1 for i in gap.items if i.kind == "topic_na") == 19
+    by_kind = {}
+    for i in gap.items:
+        by_kind.setdefault(i.kind, []).append(i)
+    assert [(i.status, i.ref) for i in by_kind["not_approved"]] == [("partial", "charitable_donations")]
+    assert [(i.ref, i.detail, i.text) for i in by_kind["low_factor"]] == [
+        ("scope1_emissions", "gbt2589",
+         "Scope 1 GHG emissions rests on low-confidence factors of gbt2589 (R-low): energy.sce")]
+    assert [i.status for i in by_kind["placeholder"]] == ["missing"]
+    art40 = next(i for i in gap.items if i.article == 40)
+    # donations have data; the KPI table's socio-economic contribution has none
+    assert (art40.status, art40.detail) == ("partial", "no data: Total socio-economic contribution; "
+                                                       "narrative in: Community")
+
+
+def test_the_checklist_is_in_the_html_document_only(group):
+    with_list = build_document(group["ctx"], "zh", checklist=True)
+    without = build_document(group["ctx"], "zh", checklist=False)
+    assert any(isinstance(b, Checklist) for b, _d in walk(with_list))
+    assert not any(isinstance(b, Checklist) for b, _d in walk(without))

@@ -1,0 +1,88 @@
+"""The store on SQLite and PostgreSQL: exact decimals, revisions, lineage, migrations."""
+from decimal import Decimal
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from esgledger.store import NewFact, Store
+from esgledger.store.engine import head_revision, make_engine
+
+
+@pytest.fixture
+def store(store_url):
+    s = Store(store_url)
+    yield s
+    s.close()
+
+
+decimal_text = st.decimals(allow_nan=False, allow_infinity=False, min_value=Decimal("-1e15"),
+                           max_value=Decimal("1e15")).map(lambda d: format(d, "f"))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(values=st.lists(decimal_text, min_size=1, max_size=8))
+def test_decimal_values_come_back_exactly_as_entered(store, values):
+    facts = [NewFact("E", "employees", "2024", f"k={i}", v, "人") for i, v in enumerate(values)]
+    batch, ids = store.append_facts(facts, kind="api")
+    got = {f.id: f.value for f in store.current_facts(indicator="employees") if f.batch == batch}
+    assert [got[i] for i in ids] == values
+
+
+def test_trailing_zeros_and_long_decimals_survive(store):
+    vals = ["85.70", "0.000000000000000001", "123456789012345678901234567890.123456789", "-0.50", "1E+3"]
+    _, ids = store.append_facts([NewFact("E", "x", "2024", str(i), v, None) for i, v in enumerate(vals)],
+                                kind="api")
+    assert [store.fact(i).value for i in ids] == vals
+
+
+def test_revisions_are_appended_never_overwritten(store):
+    store.append_facts([NewFact("E", "x", "2024", "", "1", None)], kind="api")
+    store.append_facts([NewFact("E", "x", "2024", "", "2", None, comment="fix")], kind="api", author="li")
+    store.append_facts([NewFact("E", "x", "2024", "", "3", None)], kind="api")
+    assert [(f.revision, f.value) for f in store.history("E", "x", "2024")] == [(1, "1"), (2, "2"), (3, "3")]
+    [cur] = store.current_facts(indicator="x")
+    assert (cur.value, cur.revision) == ("3", 3)
+    assert store.count_facts() == 3
+
+
+def test_lineage_links(store):
+    _, (a, b) = store.append_facts([NewFact("E", "x", "2024", "", "1", None),
+                                    NewFact("F", "x", "2024", "", "2", None)], kind="api")
+    _, (c,) = store.append_facts([NewFact("G", "x", "2024", "", "3", None, basis="control",
+                                          inputs=((a, "child:E", None), (b, "child:F", "0.5")))], kind="calc")
+    assert [(f.entity, role, w) for f, role, w in store.inputs_of(c)] == [("E", "child:E", None), ("F", "child:F", "0.5")]
+
+
+def test_filters(store):
+    store.append_facts([NewFact("E", "x", "2023", "", "1", None, status="approved"),
+                        NewFact("E", "x", "2024", "", "2", None),
+                        NewFact("F", "y", "2024", "", "3", None)], kind="api")
+    assert [f.value for f in store.current_facts(period="2024")] == ["2", "3"]
+    assert [f.value for f in store.current_facts(status="approved")] == ["1"]
+    assert [f.value for f in store.current_facts(entity=["F"], indicator="y")] == ["3"]
+
+
+def test_a_store_made_by_an_earlier_version_opens_in_a_later_one(store_url):
+    """Create the schema at the first revision only, write a fact, then open with the current
+    code: migrations run on open and the fact is still there."""
+    from alembic import command
+    from alembic.config import Config
+    from importlib import resources
+
+    engine = make_engine(store_url)
+    cfg = Config()
+    cfg.set_main_option("script_location", str(resources.files("esgledger.store").joinpath("migrations")))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("INSERT INTO batch (kind, created_at, rows) VALUES ('api', '2024-01-01', 1)")
+        conn.exec_driver_sql(
+            "INSERT INTO fact (entity, indicator, period, dims, basis, revision, value, status, batch_id, created_at)"
+            " VALUES ('E', 'x', '2024', '', 'own', 1, '42.10', 'approved', 1, '2024-01-01')")
+    engine.dispose()
+    s = Store(store_url)
+    assert s.schema_revision == head_revision()
+    assert [f.value for f in s.current_facts()] == ["42.10"]
+    s.close()

@@ -1,0 +1,103 @@
+"""The command line, driven as a user would, on a small workspace."""
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from esgledger.cli import STATE, app
+from tests.conftest import DEMO_ENTITIES, write
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def wsdir(tmp_path):
+    STATE.lang = "en"
+    d = tmp_path / "ws"
+    r = runner.invoke(app, ["--lang", "en", "init", str(d)])
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(app, ["-w", str(d), "entities", "import", str(DEMO_ENTITIES)])
+    assert r.exit_code == 0, r.output
+    return d
+
+
+def cli(wsdir, *args, lang="en"):
+    return runner.invoke(app, ["--lang", lang, "-w", str(wsdir), *args])
+
+
+def test_import_calc_explain_export(wsdir, tmp_path):
+    f = write(tmp_path / "f.csv", "entity,indicator,period,value,unit,gender\n"
+              "TLYX,employees,2024,3000,人,\nTLYX,employees,2024,500,人,female\n"
+              "TRNY,employees,2024,1000,人,\nTRNY,employees,2024,100,人,female\n")
+    r = cli(wsdir, "facts", "import", str(f))
+    assert r.exit_code == 0 and "wrote 4 facts" in r.output
+    r = cli(wsdir, "calc", "run", "--period", "2024")
+    assert r.exit_code == 0, r.output
+    r = cli(wsdir, "explain", "female_employee_share", "--entity", "TSAL", "--period", "2024")
+    assert r.exit_code == 0, r.output
+    # (500 + 100) / (3000 + 1000) = 15 %; the dims selection is printed, not eaten as markup
+    assert "female_employee_share 2024: 15 %" in r.output
+    assert "employees[gender=female] 2024: 600 人" in r.output
+    assert "f.csv:3" in r.output
+    r = cli(wsdir, "facts", "export", "--basis", "control", "--indicator", "employees")
+    assert r.exit_code == 0
+    assert [line.split(",")[:7] for line in r.output.splitlines()[1:]] == [
+        ["TLYX", "employees", "2024", "4000", "人", "", "control"],
+        ["TLYX", "employees", "2024", "600", "人", "gender=female", "control"],
+        ["TSAL", "employees", "2024", "4000", "人", "", "control"],
+        ["TSAL", "employees", "2024", "600", "人", "gender=female", "control"],
+    ]
+
+
+def test_rejected_import_exits_1_and_writes_nothing(wsdir, tmp_path):
+    f = write(tmp_path / "bad.csv", "entity,indicator,period,value,unit\nTLYX,employees,2024,x,人\n")
+    r = cli(wsdir, "facts", "import", str(f))
+    assert r.exit_code == 1
+    assert "bad.csv:2 [value]: ESG-IMPORT-006" in r.output
+    r = cli(wsdir, "facts", "import", str(f), "--json")
+    data = json.loads(r.output)
+    assert (data["written"], [p["code"] for p in data["problems"]]) == (False, ["ESG-IMPORT-006"])
+    r = cli(wsdir, "facts", "import", str(f), lang="zh")
+    assert "数值不是数字" in r.output and "未写入任何数据" in r.output
+    r = cli(wsdir, "facts", "export")
+    assert r.output.splitlines()[1:] == []
+
+
+def test_history_lists_revisions(wsdir, tmp_path):
+    for i, v in enumerate(("3000", "3010")):
+        cli(wsdir, "facts", "import", str(write(tmp_path / f"f{i}.csv",
+                                                 f"entity,indicator,period,value,unit\nTLYX,employees,2024,{v},人\n")))
+    r = cli(wsdir, "history", "employees", "--entity", "TLYX", "--period", "2024")
+    assert r.exit_code == 0
+    assert "3000" in r.output and "3010" in r.output and "f1.csv" in r.output
+
+
+def test_indicators_list_formats(wsdir):
+    r = runner.invoke(app, ["indicators", "list", "--format", "json", "--framework", "szse17"])
+    rows = json.loads(r.output)
+    assert any(x["code"] == "employees" and "50" in x["szse17"].split(";") for x in rows)
+    r = runner.invoke(app, ["indicators", "list", "--format", "csv"])
+    assert r.output.startswith("code,name_zh,name_en,")
+    r = runner.invoke(app, ["indicators", "show", "employees"])
+    assert json.loads(r.output)["unit"] == "人"
+
+
+def test_entities_export_and_tree(wsdir):
+    r = cli(wsdir, "entities", "export", "--format", "csv")
+    assert r.output.splitlines()[0].startswith("code,name_zh,name_en,level")
+    r = cli(wsdir, "entities", "tree", "--date", "2024-12-31")
+    assert "TLYX-P1" in r.output
+
+
+def test_validate_and_errors_list(wsdir):
+    r = cli(wsdir, "validate", "--period", "2024")
+    assert r.exit_code == 0 and "no problems found" in r.output
+    r = runner.invoke(app, ["errors", "list", "--json"])
+    codes = [e["code"] for e in json.loads(r.output)]
+    assert "ESG-IMPORT-001" in codes and "ESG-ENT-004" in codes
+
+
+def test_missing_workspace_is_a_clear_error(tmp_path):
+    r = runner.invoke(app, ["-w", str(tmp_path / "nowhere"), "facts", "export"])
+    assert r.exit_code != 0
+    assert "no workspace" in str(r.exception) or "no workspace" in r.output
