@@ -40,6 +40,7 @@ err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 class State:
     lang: str = default_lang()
     workspace: Path | None = None
+    user: str | None = None  # who acts: ``--user`` of ``users``/``collect``, else ESGLEDGER_USER
 
 
 STATE = State()
@@ -68,6 +69,7 @@ def main_options(
                                              help="Workspace folder (default: the current folder)."),
 ) -> None:
     """Global options."""
+    STATE.user = None  # set again by the ``users`` / ``collect`` callbacks' --user
     if lang is not None:
         if lang not in ("zh", "en"):
             raise typer.BadParameter("expected zh or en", param_hint="--lang")
@@ -76,12 +78,27 @@ def main_options(
 
 
 def _ws():
-    """The workspace, opened as ``ESGLEDGER_USER`` (password ``ESGLEDGER_PASSWORD``) when the
-    workspace has users."""
+    """The workspace, signed in as the acting user (``--user`` or ``ESGLEDGER_USER``) with the
+    password from ``ESGLEDGER_PASSWORD`` or a prompt. With no user given, a workspace without
+    users opens as its local administrator; one with users refuses every read and write."""
     from esgledger.workspace import Workspace
 
-    return Workspace(STATE.workspace or Path.cwd(), lang=STATE.lang, user=os.environ.get("ESGLEDGER_USER"),
-                     password=os.environ.get("ESGLEDGER_PASSWORD"))
+    user = STATE.user or os.environ.get("ESGLEDGER_USER") or None
+
+    def password() -> str:
+        pw = os.environ.get("ESGLEDGER_PASSWORD")
+        if pw is None:
+            pw = typer.prompt(f"password for {user}", hide_input=True, err=True)
+        return pw
+
+    return Workspace(STATE.workspace or Path.cwd(), lang=STATE.lang, user=user,
+                     password=password if user else None)
+
+
+def _message(exc: EsgledgerError) -> str:
+    """An error in the user's language when it carries a catalogued problem."""
+    problem = getattr(exc, "problem", None)
+    return problem.render(STATE.lang) if problem is not None else str(exc)
 
 
 def _print_problems(problems: ProblemList, as_json: bool) -> None:
@@ -208,11 +225,11 @@ def entities_tree(date: Optional[str] = typer.Option(None, "--date", help="Tree 
 def facts_import(path: Path = typer.Argument(..., help="A .csv or .xlsx file in the interchange format."),
                  dry_run: bool = typer.Option(False, "--dry-run", help="Check everything, write nothing."),
                  status: str = typer.Option("submitted", "--status", help="Status of the new facts: draft, submitted, approved."),
-                 author: Optional[str] = typer.Option(None, "--author", help="Who submits (default: $USER)."),
+                 author: Optional[str] = typer.Option(None, "--author", help="Who typed the data, in a single-user workspace (default: the local account); a signed-in user is always the author."),
                  as_json: bool = typer.Option(False, "--json", help="Print the report as JSON.")) -> None:
     """Import facts, all or nothing: any error means nothing is written."""
     with _ws() as ws:
-        rep = ws.import_facts(path, dry_run=dry_run, status=status, author=author or os.environ.get("USER"))
+        rep = ws.import_facts(path, dry_run=dry_run, status=status, author=author)
         if as_json:
             console.print_json(json.dumps(rep.as_dict(STATE.lang), ensure_ascii=False))
         _print_problems(rep.problems, as_json)
@@ -443,8 +460,9 @@ def main() -> None:
     try:
         app()
     except EsgledgerError as exc:
-        err_console.print(f"esgledger: {exc}", markup=False)
+        err_console.print(f"esgledger: {_message(exc)}", markup=False)
         sys.exit(1)
+
 
 
 if __name__ == "__main__":

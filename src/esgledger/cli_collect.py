@@ -18,7 +18,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from esgledger.cli import STATE, _ws, app, console, err_console
+from esgledger.cli import STATE, _message, _ws, app, console, err_console
 from esgledger.model.errors import EsgledgerError, ProblemList, ProblemsError
 
 users_app = typer.Typer(help="Users and roles (admin, manager, submitter, auditor).", no_args_is_help=True)
@@ -28,11 +28,6 @@ app.add_typer(users_app, name="users")
 app.add_typer(collect_app, name="collect")
 
 
-class _Acting:
-    user: str | None = None
-
-
-ACTING = _Acting()
 
 T = {
     "opened": {"zh": "已开启 {p} 年度收集任务 #{c}：{n} 个主体，共分配 {a} 项指标",
@@ -84,13 +79,13 @@ def _guard(fn):
             _print(exc.problems)
             raise typer.Exit(1)
         except EsgledgerError as exc:
-            err_console.print(escape(f"esgledger: {exc}"))
+            err_console.print(escape(f"esgledger: {_message(exc)}"))
             raise typer.Exit(1)
     return wrapper
 
 
 def _user_option(user: Optional[str]) -> None:
-    ACTING.user = user
+    STATE.user = user
 
 
 @users_app.callback()
@@ -108,15 +103,12 @@ def collect_options(user: Optional[str] = typer.Option(None, "--user", envvar="E
 
 
 def _desk(ws):
+    """The collection desk of the user the workspace was opened as (see :func:`esgledger.cli._ws`)."""
     from esgledger.collect.campaign import open_desk
 
-    user = ACTING.user
-    password = None
-    if user is not None:
-        password = os.environ.get("ESGLEDGER_PASSWORD")
-        if password is None:
-            password = typer.prompt(f"password for {user}", hide_input=True, err=True)
-    return open_desk(ws, user, password)
+    if STATE.user is None and not os.environ.get("ESGLEDGER_USER"):
+        return open_desk(ws)  # single-user workspace, or ESG-ACCESS-001: sign in
+    return open_desk(ws, scoped=ws.access)
 
 
 def _campaign(desk, period: str | None):

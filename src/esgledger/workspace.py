@@ -15,7 +15,7 @@ import json
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from esgledger.calc.consolidate import APPROACHES, Consolidation, RunResult, changes_since_last_run
 from esgledger.calc.ghg import GHG_INPUTS, GhgRun
@@ -32,6 +32,7 @@ from esgledger.model.types import FactRecord
 from esgledger.store import Store
 
 CONFIG_NAME = "esgledger.toml"
+INPUTS = ("approved", "all")
 
 
 class WorkspaceError(EsgledgerError, FileNotFoundError):
@@ -95,7 +96,7 @@ class Workspace:
     without any user is single-user: the local account acts as its administrator."""
 
     def __init__(self, path: Path, *, lang: str | None = None, user: str | None = None,
-                 password: str | None = None, trusted: bool = False):
+                 password: "str | Callable[[], str] | None" = None, trusted: bool = False):
         self.path = Path(path)
         cfg = self.path / CONFIG_NAME
         if not cfg.exists():
@@ -112,7 +113,11 @@ class Workspace:
         self.library: Library = load_library(extra)
         self._tree: EntityTree | None = None
         self._factors = None
-        self.access = _sign_in(self.store, user, password, trusted)
+        try:
+            self.access = _sign_in(self.store, user, password, trusted)
+        except BaseException:
+            self.store.close()  # a refused sign-in leaves no connection behind
+            raise
 
     def close(self) -> None:
         self.store.close()
@@ -122,6 +127,27 @@ class Workspace:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+    @property
+    def inputs(self) -> str:
+        """What feeds calculations and reports: ``approved`` facts only, or ``all`` (each
+        fact's latest revision). Default: ``approved`` once the workspace has users (a review
+        workflow), ``all`` in a single-user workspace (whose one user is its approver)."""
+        value = self.config.get("report", {}).get("inputs")
+        if value is None:
+            from esgledger.store.access import has_users
+
+            return "approved" if has_users(self.store) else "all"
+        if value not in INPUTS:
+            raise WorkspaceError(f"{self.path / CONFIG_NAME}: report.inputs = {value!r}: expected one of "
+                                 f"{', '.join(INPUTS)}")
+        return value
+
+    @property
+    def calc_store(self):
+        """The store as calculations read it: with ``inputs = approved`` they see each fact's
+        latest approved revision only (see :meth:`Store.iter_current`)."""
+        return _ApprovedOnly(self.store) if self.inputs == "approved" else self.store
 
     @property
     def approach(self) -> str:
@@ -191,8 +217,11 @@ class Workspace:
         if rep.ok and rep.facts:
             self.access.check_append(rep.facts)  # refused (and logged) before anything is written
         if rep.ok and not dry_run and rep.facts:
+            # a signed-in user is always the author; ``author`` names who typed the data only
+            # in a single-user workspace
+            who = self.access.username if self.access.user.id is not None else (author or self.access.username)
             rep.batch_id, _ = self.store.append_facts(rep.facts, kind="import", source=str(p),
-                                                      author=author or self.access.username,
+                                                      author=who,
                                                       return_ids=False)
             rep.written = True
         return rep
@@ -245,18 +274,20 @@ class Workspace:
         # a run writes calculated facts for the whole group: group-wide write rights only
         self.access.require("write", target=f"calc run {period}")
         period = str(Period.parse(period))
+        store = self.calc_store  # approved inputs only, where the workspace says so
         note = json.dumps({"library": self.library.fingerprint, "tree": tree_fingerprint(self.tree),
-                           "factors": self.factors_fingerprint, "gwp": self.gwp_set})
+                           "factors": self.factors_fingerprint, "gwp": self.gwp_set,
+                           "inputs": self.inputs})
         ghg_changed = None if full else changes_since_last_run(self.store, period, approach, note,
                                                                source=ghg_source(period))
         ghg = None
         if ghg_changed is None or ghg_changed & GHG_INPUTS:
-            ghg = GhgRun(self.store, self.library, self.tree, self.factors, period, gwp_set=self.gwp_set,
+            ghg = GhgRun(store, self.library, self.tree, self.factors, period, gwp_set=self.gwp_set,
                          author=author, note=note).run()
         only = None if full else changes_since_last_run(self.store, period, approach, note)
         if only is not None:
             only = self.library.closure(only)
-        run = Consolidation(self.store, self.library, self.tree, period, approach, author=author,
+        run = Consolidation(store, self.library, self.tree, period, approach, author=author,
                             only=only, note=note)
         res = run.run()
         res.incremental = only is not None
@@ -342,18 +373,38 @@ class Workspace:
         return run_rules(self, period)
 
 
-def _sign_in(store: Store, user: str | None, password: str | None, trusted: bool):
-    from esgledger.store.access import ScopedStore, User, has_users
+def _sign_in(store: Store, user: str | None, password, trusted: bool):
+    """``password`` may be a callable, asked only when a password is needed (a prompt)."""
+    from esgledger.store.access import ANONYMOUS, ScopedStore, User, has_users, local_name
 
     if user is None:
         if has_users(store):
             # nobody signed in to a workspace with users: no grants, so every read and write is
             # refused (and logged) where it is attempted
-            return ScopedStore(store, User(None, "(anonymous)", grants=()))
-        return ScopedStore.system(store)
+            return ScopedStore(store, User(None, ANONYMOUS, grants=()))
+        return ScopedStore.system(store, local_name())
     if trusted:
         return ScopedStore.as_user(store, user)
+    if callable(password):
+        password = password()
     return ScopedStore.login(store, user, password or "")
+
+
+class _ApprovedOnly:
+    """A store whose ``iter_current`` returns approved (and calculated) revisions only; every
+    other attribute is the store's own."""
+
+    def __init__(self, store: Store):
+        self._store = store
+
+    def iter_current(self, **filters):
+        return self._store.iter_current(approved_only=True, **filters)
+
+    def current_facts(self, **filters):
+        return list(self.iter_current(**filters))
+
+    def __getattr__(self, name):
+        return getattr(self._store, name)
 
 
 def tree_fingerprint(tree: EntityTree) -> str:

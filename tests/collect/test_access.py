@@ -5,6 +5,7 @@ TSAL → JXTG, NJTS, … A submitter of TLYX-P1 sees only TLYX-P1; a submitter o
 subtree; an auditor sees everything and writes nothing. Every refusal is logged.
 """
 import io
+from pathlib import Path
 
 import pytest
 
@@ -177,3 +178,78 @@ def test_user_management(workspace, admin):
     with pytest.raises(AccessDenied):
         li.set_password("boss-not-there", "another long password")
     assert [(x.username, x.disabled) for x in admin.list_users()] == [("li", False)]
+
+
+# -- the same rules through the Workspace API (what the CLI and the report use) -------------
+def as_user(workspace, name, password=PW):
+    from esgledger.workspace import open_workspace
+
+    return open_workspace(workspace.path, user=name, password=password, lang="en")
+
+
+def test_workspace_functions_keep_a_submitter_inside_its_plant(workspace, admin, people, tmp_path):
+    from tests.conftest import write
+
+    with as_user(workspace, "p1") as ws:
+        # reads: export, value, history, explain see TLYX-P1 only
+        assert "TLYX-P2" not in ws.export_facts("csv") and "TLYX-P1,employees,2024" in ws.export_facts("csv")
+        assert ws.value("TLYX-P1", "employees", "2024", basis="own").value == "100"
+        assert [f.value for f in ws.history("TLYX-P1", "employees", "2024")] == ["100"]
+        refusals = [
+            lambda: ws.export_facts("csv", entity="TLYX-P2"),
+            lambda: ws.value("TLYX-P2", "employees", "2024", basis="own"),
+            lambda: ws.history("JXTG", "employees", "2024"),
+            lambda: ws.explain("employees", "TRNY", "2024", basis="own"),
+        ]
+        for attempt in refusals:
+            with pytest.raises(AccessDenied) as exc:
+                attempt()
+            assert exc.value.problem.code == "ESG-ACCESS-004"
+        # writes: an import touching another plant is refused whole, before anything lands
+        csv_file = write(tmp_path / "facts.csv", "entity,indicator,period,value,unit\n"
+                                                 "TLYX-P1,employees,2024,111,人\n"
+                                                 "TLYX-P2,employees,2024,222,人\n")
+        with pytest.raises(AccessDenied) as exc:
+            ws.import_facts(csv_file)
+        assert exc.value.problem.code == "ESG-ACCESS-004" and "TLYX-P2" in str(exc.value)
+        # a calculation run writes for the whole group: refused; so is changing the tree
+        with pytest.raises(AccessDenied) as exc:
+            ws.calc("2024")
+        assert exc.value.problem.code == "ESG-ACCESS-004"
+        with pytest.raises(AccessDenied):
+            ws.import_entities(Path(__file__).parents[2] / "src" / "esgledger" / "demo" / "data" / "entities.yaml")
+        # its own plant it may import, and the author is the signed-in user whatever is claimed
+        own = write(tmp_path / "own.csv", "entity,indicator,period,value,unit\nTLYX-P1,employees,2024,111,人\n")
+        rep = ws.import_facts(own, author="somebody-else")
+        assert rep.ok and rep.written
+    assert [f.value for f in admin.history("TLYX-P2", "employees", "2024")] == ["200"]
+    assert [(f.value, f.author) for f in admin.history("TLYX-P1", "employees", "2024")][-1] == ("111", "p1")
+    assert [(r["username"], r["action"]) for r in reversed(admin.access_log())] == \
+        [("p1", "read")] * 4 + [("p1", "write"), ("p1", "write"), ("p1", "users")]
+
+
+def test_workspace_functions_let_an_auditor_read_but_not_write(workspace, admin, people, tmp_path):
+    from tests.conftest import write
+
+    f = write(tmp_path / "facts.csv", "entity,indicator,period,value,unit\nJXTG,employees,2024,1,人\n")
+    with as_user(workspace, "audit") as ws:
+        assert ws.export_facts("csv").count("employees") == 5
+        for attempt in (lambda: ws.import_facts(f, dry_run=True),  # a dry run reports the refusal too
+                        lambda: ws.import_facts(f),
+                        lambda: ws.calc("2024")):
+            with pytest.raises(AccessDenied) as exc:
+                attempt()
+            assert exc.value.problem.code == "ESG-ACCESS-003"
+    assert admin.count_facts() == 5
+
+
+def test_a_workspace_with_users_needs_a_sign_in(workspace, people):
+    from esgledger.workspace import open_workspace
+
+    with open_workspace(workspace.path, lang="en") as ws:  # nobody signed in: nothing readable
+        with pytest.raises(AccessDenied) as exc:
+            ws.export_facts("csv")
+        assert exc.value.problem.code == "ESG-ACCESS-003"
+    with pytest.raises(AccessDenied) as exc:
+        as_user(workspace, "p1", password="wrong password")
+    assert exc.value.problem.code == "ESG-ACCESS-001"

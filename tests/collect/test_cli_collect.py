@@ -125,3 +125,34 @@ def test_messages_in_chinese(wsdir, tmp_path):
     assert "未开始" in r.output
     r = cli(wsdir, "collect", "open", "--period", "2025", lang="zh")
     assert r.exit_code == 1 and "ESG-COLLECT-011 收集任务已存在" in r.output
+
+
+def test_every_command_signs_in_as_esgledger_user(wsdir, tmp_path, monkeypatch):
+    """The workspace commands (facts, history, calc) apply the signed-in user's scope too."""
+    from argon2 import PasswordHasher, profiles
+
+    from esgledger.store import access
+    from esgledger.store.access import AccessDenied
+
+    monkeypatch.setattr(access, "_hasher", lambda: PasswordHasher.from_parameters(profiles.CHEAPEST))
+    data = tmp_path / "f.csv"
+    data.write_text("entity,indicator,period,value,unit\nTLYX-P1,employees,2024,100,人\n"
+                    "TLYX-P2,employees,2024,200,人\n", encoding="utf-8")
+    assert cli(wsdir, "facts", "import", str(data), "--status", "approved").exit_code == 0  # single-user
+    assert cli(wsdir, "users", "add", "boss", "--role", "admin", "--password-stdin", stdin=PW + "\n").exit_code == 0
+    assert cli(wsdir, "users", "add", "p1", "--role", "submitter", "--entity", "TLYX-P1", "--password-stdin",
+               user="boss", stdin=PW + "\n").exit_code == 0
+
+    r = cli(wsdir, "facts", "export", "--format", "csv", user="p1")
+    assert r.exit_code == 0 and "TLYX-P1,employees" in r.output and "TLYX-P2" not in r.output, r.output
+    for args in (["facts", "export", "--entity", "TLYX-P2"],
+                 ["history", "employees", "--entity", "TLYX-P2", "--period", "2024"],
+                 ["calc", "run", "--period", "2024"],
+                 ["facts", "import", str(data)]):
+        r = cli(wsdir, *args, user="p1")
+        assert r.exit_code == 1 and isinstance(r.exception, AccessDenied), (args, r.output)
+        assert r.exception.problem.code == "ESG-ACCESS-004"
+    r = cli(wsdir, "facts", "export")  # users exist, nobody signed in
+    assert isinstance(r.exception, AccessDenied) and r.exception.problem.code == "ESG-ACCESS-003"
+    r = cli(wsdir, "facts", "export", "--format", "csv", user="boss")
+    assert r.exit_code == 0 and "TLYX-P2,employees" in r.output

@@ -19,7 +19,6 @@ goes through a :class:`Desk`: one user's view of a workspace, whose store enforc
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -36,7 +35,7 @@ from esgledger.model.tree import EntityTree
 from esgledger.model.types import FactRecord
 from esgledger.store import schema as S
 from esgledger.store import schema_collect as C
-from esgledger.store.access import AccessDenied, ScopedStore, has_users
+from esgledger.store.access import ANONYMOUS, AccessDenied, ScopedStore, has_users, local_name
 from esgledger.store.ledger import now_iso
 
 ASKED_KINDS = ("input", "method")  # formula indicators are computed, never asked
@@ -66,30 +65,30 @@ class Desk:
 
 
 def open_desk(ws, user: str | None = None, password: str | None = None, *,
-              trusted: bool = False) -> Desk:
+              trusted: bool = False, scoped: ScopedStore | None = None) -> Desk:
     """A desk on workspace ``ws`` for ``user``.
 
     With a password the user signs in; ``trusted=True`` takes the user as already
-    authenticated (a web session). A workspace without any user is single-user: with no
-    ``user`` the local account works as its administrator."""
+    authenticated (a web session); ``scoped`` reuses a sign-in already made (the workspace's
+    own ``ws.access``). A workspace without any user is single-user: with no ``user`` the local
+    account works as its administrator."""
     store = ws.store
+    if scoped is not None:
+        if scoped.user.username == ANONYMOUS:
+            raise AccessDenied(Problem("ESG-ACCESS-001", Location(field="user"),
+                                       {"user": "(none given: use --user or ESGLEDGER_USER)"}))
+        return Desk(scoped, ws.library, ws.tree, Path(ws.path), getattr(ws, "lang", "en"))
     if user is None:
         if has_users(store):
             raise AccessDenied(Problem("ESG-ACCESS-001", Location(field="user"),
                                        {"user": "(none given: use --user or ESGLEDGER_USER)"}))
-        scoped = ScopedStore.system(store, _local_name())
+        scoped = ScopedStore.system(store, local_name())
     elif trusted:
         scoped = ScopedStore.as_user(store, user)
     else:
         scoped = ScopedStore.login(store, user, password or "")
     return Desk(scoped, ws.library, ws.tree, Path(ws.path), getattr(ws, "lang", "en"))
 
-
-def _local_name() -> str:
-    try:
-        return os.environ.get("USER") or getpass.getuser() or "local"
-    except (OSError, KeyError):  # no user database entry (containers)
-        return "local"
 
 
 @dataclass(frozen=True)

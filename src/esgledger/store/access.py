@@ -52,6 +52,18 @@ _FACT_COLUMNS = ("entity", "indicator", "period", "dims", "basis", "revision", "
 REVIEW_STATUSES = frozenset({"approved", "rejected"})  # fact statuses only a reviewer may write
 MIN_PASSWORD = 8
 SYSTEM_USER = "system"
+ANONYMOUS = "(anonymous)"  # a workspace with users, opened without signing in: no grants
+
+
+def local_name() -> str:
+    """The operating-system account: who acts in a single-user workspace."""
+    import getpass
+    import os
+
+    try:
+        return os.environ.get("USER") or getpass.getuser() or "local"
+    except (OSError, KeyError):  # no user database entry (containers)
+        return "local"
 
 
 class AccessDenied(EsgledgerError, PermissionError):
@@ -272,6 +284,8 @@ class ScopedStore:
         scope = self.scope("read")
         if scope is None:
             return entity
+        if not scope:  # no read grant at all (an auditor's is group-wide): refuse, don't return nothing
+            self.require("read", entity)
         if entity is None:
             return sorted(scope)
         self.require("read", entity)

@@ -37,6 +37,8 @@ _BASIS_STATUS = operator.itemgetter(6, 7)
 _KEY_FIELDS = operator.itemgetter(0, 1, 2, 3, 6)  # entity, indicator, period, dims, basis
 _IND_PERIOD = operator.itemgetter(1, 2)
 _INPUTS = operator.itemgetter(12)
+# what may feed a report when only approved data may (``report.inputs = "approved"``)
+REPORTABLE_STATUSES = ("approved", "calculated")
 
 
 class NewFact(NamedTuple):
@@ -269,14 +271,19 @@ class Store:
         return list(self.iter_current(entity=entity, indicator=indicator, period=period,
                                       status=status, basis=basis, dims=dims))
 
-    def iter_current(self, **filters) -> Iterator[FactRecord]:
+    def iter_current(self, *, approved_only: bool = False, **filters) -> Iterator[FactRecord]:
+        """The current revision of every fact matching ``filters``. With ``approved_only``, the
+        latest *approved* (or calculated) revision instead: a value submitted after an approval
+        does not replace the approved one until it is approved itself."""
         f = S.fact.alias("f")
         g = S.fact.alias("g")
-        latest = (select(func.max(g.c.revision)).where(
+        latest = select(func.max(g.c.revision)).where(
             g.c.entity == f.c.entity, g.c.indicator == f.c.indicator, g.c.period == f.c.period,
-            g.c.dims == f.c.dims, g.c.basis == f.c.basis).scalar_subquery())
+            g.c.dims == f.c.dims, g.c.basis == f.c.basis)
+        if approved_only:
+            latest = latest.where(g.c.status.in_(REPORTABLE_STATUSES))
         # the columns in FactRecord's field order, so each row is its positional arguments
-        q = select(*_record_columns(f)).where(f.c.revision == latest)
+        q = select(*_record_columns(f)).where(f.c.revision == latest.scalar_subquery())
         q = _filter(q, f, **filters).order_by(f.c.entity, f.c.indicator, f.c.period, f.c.dims)
         with self.engine.connect() as conn:
             yield from itertools.starmap(FactRecord, conn.execute(q))
