@@ -2,7 +2,7 @@
 
 Kinds (:class:`esgledger.report.document.Chart`): ``line`` (multi-year trends), ``bar`` and
 ``stacked_bar`` (Scope 1/2/3 by year), ``pie`` (Scope breakdown of one year) and ``target``
-(actual values against the baseline and the straight trajectory to the target).
+(actual values against the baseline and the even path, at a constant annual rate, to the target).
 
 Chinese text needs a CJK font: Noto Sans CJK SC from the Debian package ``fonts-noto-cjk``
 (``scripts/install.sh`` installs it). Without it :class:`ChartFontError` is raised: a chart
@@ -22,9 +22,10 @@ matplotlib.use("Agg")
 
 from matplotlib import font_manager  # noqa: E402  (after choosing the backend)
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from esgledger.model.errors import EsgledgerError  # noqa: E402
-from esgledger.report.document import Chart, target_value  # noqa: E402
+from esgledger.report.document import Chart, target_path, target_value  # noqa: E402
 from esgledger.report.numbers import format_value  # noqa: E402
 
 CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans CJK TC",
@@ -78,7 +79,18 @@ def _precision(chart: Chart) -> int:
     return int(chart.spec.get("precision", 2))
 
 
+def _axis_number(value: float, _pos=None) -> str:
+    """A y-axis tick as the report prints numbers: ``18,000,000``, never ``1.8`` under an
+    offset label ``1e7``."""
+    if value == 0:
+        return "0"
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    return f"{value:,.6g}"
+
+
 def _style_axes(ax, chart: Chart) -> None:
+    ax.yaxis.set_major_formatter(FuncFormatter(_axis_number))
     ax.spines[["top", "right"]].set_visible(False)
     ax.grid(axis="y", color="#dddddd", linewidth=0.6)
     ax.set_axisbelow(True)
@@ -109,12 +121,17 @@ def _bars(ax, chart: Chart, lang: str, stacked: bool) -> None:
     width = 0.6 if stacked else 0.8 / max(n, 1)
     bottoms = [0.0] * len(x)
     p = _precision(chart)
+    # a layer thinner than 4 % of the tallest stack gets no label inside it (it would not fit
+    # and would be printed over its neighbours); the total above the stack still counts it
+    tallest = max((sum(float(s.values[j] or 0) for s in chart.series) for j in x), default=0.0)
+    small = 0.04 * tallest
     for i, s in enumerate(chart.series):
         heights = [0.0 if v is None else float(v) for v in s.values]
         xs = x if stacked else [xi - 0.4 + width * (i + 0.5) for xi in x]
         bars = ax.bar(xs, heights, width, bottom=bottoms if stacked else None,
                       color=PALETTE[i % len(PALETTE)], label=s.name)
-        labels = [format_value(v, p, lang) if v is not None else "" for v in s.values]
+        labels = [format_value(v, p, lang) if v is not None and (not stacked or float(v) >= small) else ""
+                  for v in s.values]
         ax.bar_label(bars, labels=labels, label_type="center" if stacked else "edge",
                      fontsize=7, color="white" if stacked else "black")
         if stacked:
@@ -160,7 +177,8 @@ def _target(ax, chart: Chart, lang: str) -> None:
                         xytext=(0, 3), ha="center", fontsize=8)
     ax.axhline(float(b_val), color=PALETTE[4], linestyle=":", linewidth=1.2,
                label=spec.get("baseline_label", f"{b_year}"))
-    ax.plot([b_year, t_year], [float(b_val), float(t_val)], color=PALETTE[3], linestyle="--",
+    path = target_path(chart)  # constant annual rate from the baseline to the target
+    ax.plot([y for y, _ in path], [float(v) for _, v in path], color=PALETTE[3], linestyle="--",
             linewidth=1.5, label=spec.get("trajectory_label", f"{b_year}–{t_year}"))
     ax.plot([t_year], [float(t_val)], marker="*", markersize=12, color=PALETTE[3],
             linestyle="none", label=spec.get("target_label", f"{t_year}"))

@@ -3,15 +3,19 @@
 A chart definition names indicators (one series each) or one indicator split ``by`` a
 dimension; the values are the report entity's consolidated facts for the report's years. A
 ``pie`` shows the reporting year. A ``target`` chart needs the value of its baseline year: from
-the ledger, or ``baseline_value`` in the definition (then footnoted as such). A chart with no
-value at all is left out of the document and reported by the gap check.
+the ledger, or ``baseline_value`` in the definition (then footnoted as such); a footnote says
+where the latest year stands against the even path to the target
+(:mod:`esgledger.model.targets`). A chart with no value at all is left out of the document
+and reported by the gap check.
 """
 from __future__ import annotations
 
 from decimal import Decimal
 
+from esgledger.model.targets import target_from_change, target_progress
 from esgledger.report.definition import ChartDef
 from esgledger.report.document import Chart, Footnote, Series
+from esgledger.report.numbers import format_value
 
 TEXT = {
     "actual": {"zh": "实际值", "en": "Actual"},
@@ -20,6 +24,11 @@ TEXT = {
     "trajectory": {"zh": "目标路径", "en": "Trajectory"},
     "baseline_given": {"zh": "{y}年基准值 {v} 取自报告定义，账本中没有该年数据。",
                        "en": "The {y} baseline {v} is taken from the report definition; the ledger has no value for that year."},
+    "progress": {"zh": "{y}年为{v}，较{y0}年基准变化{c}%，已完成目标变化的{pr}%；按年均{a}%的均衡路径，{y}年应为{pv}，{state}。",
+                 "en": "{y}: {v}, {c}% against the {y0} baseline, {pr}% of the targeted change; on the even path of {a}% a year {y} would be {pv}: {state}."},
+    "on_track": {"zh": "进度达到或优于路径", "en": "on or ahead of the path"},
+    "behind": {"zh": "进度落后于路径", "en": "behind the path"},
+    "achieved": {"zh": "已达到目标", "en": "target achieved"},
     "missing": {"zh": "“—”或空缺表示账本中没有该年数据。", "en": "A gap means the ledger has no value for that year."},
 }
 
@@ -90,5 +99,30 @@ def _target(ctx, c: ChartDef, lang, title, notes) -> tuple[Chart | None, str | N
         spec["target_value"] = c.target_value
     else:
         spec["target_change"] = c.target_change
+    note = _progress_note(ind, baseline, c, years, actual, lang)
+    if note is not None:
+        notes.append(note)
     return Chart("target", title, [Series(TEXT["actual"][lang], actual)], [str(y) for y in years],
                  ctx.unit_label(c.indicator, lang), spec, notes), None
+
+
+def _progress_note(ind, baseline: Decimal, c: ChartDef, years, actual, lang: str) -> Footnote | None:
+    """Where the latest actual value stands against the even path (:func:`target_progress`),
+    or None when no year between the baseline and the target has a value."""
+    latest = [(y, v) for y, v in zip(years, actual)
+              if v is not None and v > 0 and c.baseline_year <= y <= c.target_year]
+    if not latest or baseline <= 0:
+        return None
+    year, value = latest[-1]
+    target = c.target_value if c.target_value is not None else target_from_change(baseline, c.target_change * 100)
+    if target <= 0:
+        return None
+    tp = target_progress(baseline, value, (target / baseline - 1) * 100, baseline_year=c.baseline_year,
+                         current_year=year, target_year=c.target_year)
+    p = ind.precision
+    state = "achieved" if tp.achieved else "on_track" if tp.on_track else "behind"
+    signed = lambda d: ("+" if d > 0 else "") + format_value(d, 1, lang)  # noqa: E731
+    return Footnote("*", TEXT["progress"][lang].format(
+        y=year, v=format_value(value, p, lang), y0=c.baseline_year, c=signed(tp.change_to_date_pct),
+        pr=format_value(tp.progress_pct, 1, lang), a=signed(tp.planned_annual_pct),
+        pv=format_value(tp.planned_value, p, lang), state=TEXT[state][lang]))

@@ -32,6 +32,7 @@ from decimal import Decimal
 from typing import Any, Iterator, Mapping, Sequence, Union
 
 from esgledger.model.errors import EsgledgerError
+from esgledger.model.targets import even_path, target_from_change
 from esgledger.report.numbers import DASH, format_value
 
 ALIGNS = ("left", "center", "right")
@@ -242,7 +243,17 @@ def target_value(chart: Chart) -> Decimal:
     spec = chart.spec
     if "target_value" in spec:
         return Decimal(str(spec["target_value"]))
-    return Decimal(str(spec["baseline_value"])) * (1 + Decimal(str(spec["target_change"])))
+    return target_from_change(Decimal(str(spec["baseline_value"])), Decimal(str(spec["target_change"])) * 100)
+
+
+def target_path(chart: Chart) -> list[tuple[int, Decimal]]:
+    """A target chart's trajectory: the even path (constant annual rate) from the baseline to
+    the target, one value a year (:func:`esgledger.model.targets.even_path`, the same path the
+    calculation engine's target progress measures against)."""
+    spec = chart.spec
+    baseline = Decimal(str(spec["baseline_value"]))
+    change_pct = (target_value(chart) / baseline - 1) * 100
+    return even_path(baseline, change_pct, int(spec["baseline_year"]), int(spec["target_year"]))
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,8 @@ from typing import Any, Sequence
 from esgledger.calc.methods import InvalidInput, MissingInput
 from esgledger.calc.methods.result import (Param, Recorder, Result, dec, exact, library, product_factor)
 from esgledger.library.factors import FactorLibrary, FactorValue
+from esgledger.model.targets import TargetError, TargetProgress
+from esgledger.model.targets import target_progress as _target_progress
 from esgledger.model.units import UNITS, UnitError
 
 METHOD_ID = "energy"
@@ -124,27 +126,8 @@ def per_product(value: Param | Result, production_t: Param) -> Decimal:
 
 
 # --- targets --------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class TargetProgress:
-    """A target against a baseline year, and where the current year stands."""
-
-    baseline_year: int
-    baseline_value: Decimal
-    current_year: int
-    current_value: Decimal
-    target_year: int
-    target_change_pct: Decimal          # e.g. −13.5
-    target_value: Decimal               # baseline × (1 + p/100)
-    change_to_date_pct: Decimal         # (current / baseline − 1) × 100
-    progress_pct: Decimal               # share of the targeted change achieved, %
-    planned_annual_pct: Decimal         # constant annual rate baseline → target, %
-    planned_value: Decimal              # the even path's value in the current year
-    on_track: bool                      # current at or beyond the even path
-    achieved: bool                      # current at or beyond the target
-    required_annual_pct: Decimal | None  # constant annual rate current → target, % (None in the target year)
-    trajectory: tuple[tuple[int, Decimal], ...]  # the required path, current year + 1 … target year
-
-
+# The arithmetic lives in esgledger.model.targets (the report draws the same path without
+# importing calc); here it takes the methods' parameters (Decimal, int or numeric string).
 @exact
 def target_progress(baseline_value: Param, current_value: Param, target_change_pct: Param, *,
                     baseline_year: int, current_year: int, target_year: int) -> TargetProgress:
@@ -152,41 +135,15 @@ def target_progress(baseline_value: Param, current_value: Param, target_change_p
 
     A reduction target has a negative ``target_change_pct`` (−13.5 for −13.5 %); "on track"
     and "achieved" then mean at or below the path, and at or above it for an increase target.
+    See :func:`esgledger.model.targets.target_progress`.
     """
     b, c, p = dec("baseline_value", baseline_value), dec("current_value", current_value), \
         dec("target_change_pct", target_change_pct)
-    if b <= 0 or c <= 0:
-        raise InvalidInput("baseline and current values must be positive")
-    if not baseline_year < target_year or not baseline_year <= current_year <= target_year:
-        raise InvalidInput(f"years must satisfy baseline ≤ current ≤ target, baseline < target "
-                           f"({baseline_year}, {current_year}, {target_year})")
-    if p <= -100:
-        raise InvalidInput(f"a change of {p} % leaves nothing")
-    target = b * (1 + p / 100)
-    ratio = target / b
-    span = Decimal(target_year - baseline_year)
-    planned_annual = (ratio ** (1 / span) - 1) * 100
-    planned_value = b * ratio ** (Decimal(current_year - baseline_year) / span)
-    change = (c / b - 1) * 100
-    progress = change / p * 100 if p != 0 else Decimal(100)
-    down = p < 0
-
-    def beyond(value: Decimal, mark: Decimal) -> bool:
-        return value <= mark if down else value >= mark
-
-    years_left = target_year - current_year
-    required = None
-    trajectory: list[tuple[int, Decimal]] = []
-    if years_left > 0:
-        step = (target / c) ** (Decimal(1) / years_left)
-        required = (step - 1) * 100
-        value = c
-        for y in range(current_year + 1, target_year + 1):
-            value = target if y == target_year else value * step
-            trajectory.append((y, value))
-    return TargetProgress(baseline_year, b, current_year, c, target_year, p, target, change, progress,
-                          planned_annual, planned_value, beyond(c, planned_value), beyond(c, target), required,
-                          tuple(trajectory))
+    try:
+        return _target_progress(b, c, p, baseline_year=baseline_year, current_year=current_year,
+                                target_year=target_year)
+    except TargetError as exc:
+        raise InvalidInput(str(exc)) from None
 
 
 __all__ = ["EnergyUse", "METHODS", "METHOD_ID", "METHOD_VERSION", "TargetProgress", "energy_per_output_value",

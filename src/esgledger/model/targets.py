@@ -1,0 +1,131 @@
+"""The arithmetic of a target set as a % change against a baseline year (目标与基准年).
+
+Pure Decimal arithmetic, shared by the calculation engine (``esgledger.calc.methods.energy``
+re-exports it) and the report's target charts, so both draw the same path. The seed's targets
+(its 2025 plan against 2021) are: −13.5 % energy per unit of output value, −18 % CO2 per unit
+of product.
+
+    target      = baseline × (1 + p/100)
+    even path   = baseline × (1 + p/100)^((y − y0)/(yT − y0))        (constant annual rate)
+    required    = (target / current)^(1/(yT − y)) − 1                 per year from now
+
+>>> t = target_progress(Decimal("100"), Decimal("95"), Decimal("-18"),
+...                     baseline_year=2021, current_year=2023, target_year=2025)
+>>> t.target_value, t.on_track
+(Decimal('82.00'), False)
+>>> [(y, round(v, 2)) for y, v in even_path(Decimal(100), Decimal(-18), 2021, 2025)]
+[(2021, Decimal('100.00')), (2022, Decimal('95.16')), (2023, Decimal('90.55')), (2024, Decimal('86.17')), (2025, Decimal('82.00'))]
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, localcontext
+
+from esgledger.model.errors import EsgledgerError
+
+PREC = 34  # decimal digits: results never depend on the caller's context
+
+
+class TargetError(EsgledgerError, ValueError):
+    """A target's inputs are inconsistent (years out of order, a non-positive value)."""
+
+
+@dataclass(frozen=True)
+class TargetProgress:
+    """A target against a baseline year, and where the current year stands."""
+
+    baseline_year: int
+    baseline_value: Decimal
+    current_year: int
+    current_value: Decimal
+    target_year: int
+    target_change_pct: Decimal          # e.g. −13.5
+    target_value: Decimal               # baseline × (1 + p/100)
+    change_to_date_pct: Decimal         # (current / baseline − 1) × 100
+    progress_pct: Decimal               # share of the targeted change achieved, %
+    planned_annual_pct: Decimal         # constant annual rate baseline → target, %
+    planned_value: Decimal              # the even path's value in the current year
+    on_track: bool                      # current at or beyond the even path
+    achieved: bool                      # current at or beyond the target
+    required_annual_pct: Decimal | None  # constant annual rate current → target, % (None in the target year)
+    trajectory: tuple[tuple[int, Decimal], ...]  # the required path, current year + 1 … target year
+
+
+def _check(baseline: Decimal, change_pct: Decimal, baseline_year: int, target_year: int) -> None:
+    for name, v in (("baseline value", baseline), ("target change", change_pct)):
+        if not isinstance(v, Decimal) or not v.is_finite():
+            raise TargetError(f"{name} must be a finite Decimal, found {v!r}")
+    if baseline <= 0:
+        raise TargetError(f"the baseline value must be positive, found {baseline}")
+    if change_pct <= -100:
+        raise TargetError(f"a change of {change_pct} % leaves nothing")
+    if not baseline_year < target_year:
+        raise TargetError(f"the baseline year {baseline_year} must come before the target year {target_year}")
+
+
+def target_from_change(baseline: Decimal, change_pct: Decimal) -> Decimal:
+    """The target value: ``baseline × (1 + p/100)``."""
+    return baseline * (1 + change_pct / 100)
+
+
+def even_path(baseline: Decimal, change_pct: Decimal, baseline_year: int,
+              target_year: int) -> list[tuple[int, Decimal]]:
+    """The path at a constant annual rate from the baseline to the target, one value a year,
+    baseline year and target year included."""
+    _check(baseline, change_pct, baseline_year, target_year)
+    with localcontext() as ctx:
+        ctx.prec = PREC
+        target = target_from_change(baseline, change_pct)
+        ratio = target / baseline
+        span = Decimal(target_year - baseline_year)
+        out = [(baseline_year, baseline)]
+        for y in range(baseline_year + 1, target_year):
+            out.append((y, baseline * ratio ** (Decimal(y - baseline_year) / span)))
+        out.append((target_year, target))
+    return out
+
+
+def target_progress(baseline_value: Decimal, current_value: Decimal, target_change_pct: Decimal, *,
+                    baseline_year: int, current_year: int, target_year: int) -> TargetProgress:
+    """Progress of an intensity or absolute target set as a % change against a baseline year.
+
+    A reduction target has a negative ``target_change_pct`` (−13.5 for −13.5 %); "on track"
+    and "achieved" then mean at or below the path, and at or above it for an increase target.
+    """
+    b, c, p = baseline_value, current_value, target_change_pct
+    _check(b, p, baseline_year, target_year)
+    if not isinstance(c, Decimal) or not c.is_finite() or c <= 0:
+        raise TargetError(f"the current value must be a positive Decimal, found {c!r}")
+    if not baseline_year <= current_year <= target_year:
+        raise TargetError(f"years must satisfy baseline ≤ current ≤ target, baseline < target "
+                          f"({baseline_year}, {current_year}, {target_year})")
+    with localcontext() as ctx:
+        ctx.prec = PREC
+        target = target_from_change(b, p)
+        ratio = target / b
+        span = Decimal(target_year - baseline_year)
+        planned_annual = (ratio ** (1 / span) - 1) * 100
+        planned_value = b * ratio ** (Decimal(current_year - baseline_year) / span)
+        change = (c / b - 1) * 100
+        progress = change / p * 100 if p != 0 else Decimal(100)
+        down = p < 0
+
+        def beyond(value: Decimal, mark: Decimal) -> bool:
+            return value <= mark if down else value >= mark
+
+        years_left = target_year - current_year
+        required = None
+        trajectory: list[tuple[int, Decimal]] = []
+        if years_left > 0:
+            step = (target / c) ** (Decimal(1) / years_left)
+            required = (step - 1) * 100
+            value = c
+            for y in range(current_year + 1, target_year + 1):
+                value = target if y == target_year else value * step
+                trajectory.append((y, value))
+    return TargetProgress(baseline_year, b, current_year, c, target_year, p, target, change, progress,
+                          planned_annual, planned_value, beyond(c, planned_value), beyond(c, target), required,
+                          tuple(trajectory))
+
+
+__all__ = ["TargetError", "TargetProgress", "even_path", "target_from_change", "target_progress"]
