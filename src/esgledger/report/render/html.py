@@ -18,6 +18,7 @@ from esgledger.report.document import (
     STATUS_SYMBOLS,
     Chart,
     Document,
+    Table,
     heading_text,
     inline_runs,
     outline,
@@ -75,6 +76,31 @@ def chart_data_uri(chart: Chart, lang: str) -> str:
     return uri
 
 
+def number_column_widths(table: Table) -> dict[int, float]:
+    """Width in em of each ``number`` column: its widest value (or header) plus the cell's
+    padding, at least 5.2em. With ``table-layout: fixed`` (print) a column must be wide
+    enough for ``17,900,256.38`` with its footnote mark, or the numbers run into each other."""
+    widths: dict[int, float] = {}
+    numbers = [i for i, k in enumerate(table.column_kinds) if k == "number"]
+    if not numbers:
+        return widths
+    for i in numbers:
+        widest = max((_text_em(h.text) for hr in table.header_rows if len(hr) == table.n_columns
+                      for h in hr[i:i + 1]), default=0.0)
+        for r in table.rows:
+            if r.kind == "data" and len(r.cells) == table.n_columns:
+                c = r.cells[i]
+                widest = max(widest, _text_em(c.text) + 0.45 * sum(len(m) for m in c.marks))
+        widths[i] = round(max(5.2, widest + 1.9), 1)  # padding .5em + 1.1em, and some air
+    return widths
+
+
+def _text_em(text: str) -> float:
+    """Rough width of ``text`` in em at the table's font: digits and Latin about 0.56em,
+    CJK characters 1em."""
+    return sum(1.0 if ord(ch) > 0x2e80 else 0.56 for ch in text or "")
+
+
 def render_html(doc: Document) -> str:
     """The document as one HTML page.
 
@@ -95,4 +121,5 @@ def render_html(doc: Document) -> str:
         heading=lambda b: heading_text(b, doc.lang),
         ui=lambda key: ui_text(key, doc.lang),
         chart_uri=lambda c: chart_data_uri(c, doc.lang),
+        number_widths=number_column_widths,
     )
