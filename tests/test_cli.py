@@ -64,12 +64,20 @@ def test_rejected_import_exits_1_and_writes_nothing(wsdir, tmp_path):
 
 
 def test_history_lists_revisions(wsdir, tmp_path):
-    for i, v in enumerate(("3000", "3010")):
+    for i, (v, why) in enumerate((("3000", ""), ("3010", "recount"))):
         cli(wsdir, "facts", "import", str(write(tmp_path / f"f{i}.csv",
-                                                 f"entity,indicator,period,value,unit\nTLYX,employees,2024,{v},人\n")))
+                                                 f"entity,indicator,period,value,unit,comment\nTLYX,employees,2024,{v},人,{why}\n")))
     r = cli(wsdir, "history", "employees", "--entity", "TLYX", "--period", "2024")
     assert r.exit_code == 0
-    assert "3000" in r.output and "3010" in r.output and "f1.csv" in r.output
+    assert "old" in r.output and "reason" in r.output
+    r = cli(wsdir, "history", "employees", "--entity", "TLYX", "--period", "2024", "--json")
+    first, second = json.loads(r.output)
+    assert (first["revision"], first["old_value"], first["value"], first["reason"]) == (1, None, "3000", None)
+    # revision 2 shows the value it replaced, who, the source file and line, and the reason
+    assert (second["revision"], second["old_value"], second["value"], second["reason"]) == (2, "3000", "3010", "recount")
+    assert second["source"] == "import f1.csv:2" and second["author"] and second["at"]
+    r = cli(wsdir, "history", "employees", "--entity", "TLYX", "--period", "2024", lang="zh")
+    assert "原值" in r.output and "原因" in r.output
 
 
 def test_indicators_list_formats(wsdir):

@@ -263,17 +263,33 @@ def history(indicator: str = typer.Argument(..., help="Indicator code."),
             entity: str = typer.Option(..., "--entity", help="Entity code."),
             period: str = typer.Option(..., "--period", help="Period, e.g. 2024."),
             dims: str = typer.Option("", "--dims", help="Dimension key, e.g. gender=female."),
-            basis: str = typer.Option("own", "--basis", help="own, control or equity.")) -> None:
-    """Every revision of one fact, oldest first."""
+            basis: str = typer.Option("own", "--basis", help="own, control or equity."),
+            as_json: bool = typer.Option(False, "--json", help="Print the revisions as JSON.")) -> None:
+    """Every revision of one fact, oldest first: who, when, old and new value, source and reason."""
     with _ws() as ws:
-        t = Table("rev", "value", "unit", "entered", "status", "author", "time", "source")
+        rows, old = [], None
         for f in ws.history(entity, indicator, period, dims, basis):
-            b = ws.store.batch(f.batch) if f.batch else None
+            b = ws.access.batch(f.batch) if f.batch else None
             src = f"{b['kind']} {Path(b['source']).name if b and b['source'] else ''}:{f.location or ''}" if b else ""
-            t.add_row(str(f.revision), f.value, f.unit or "",
-                      f"{f.value_entered or ''} {f.unit_entered or ''}".strip(), f.status,
-                      f.author or "", f.created_at or "", src)
-        console.print(t)
+            rows.append({"revision": f.revision, "old_value": old, "value": f.value, "unit": f.unit,
+                         "entered": f"{f.value_entered or ''} {f.unit_entered or ''}".strip() or None,
+                         "status": f.status, "author": f.author, "at": f.created_at, "source": src or None,
+                         "reason": f.comment})
+            old = f.value
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    t = Table(*HISTORY_HEADERS[STATE.lang if STATE.lang in ("zh", "en") else "en"])
+    for r in rows:
+        t.add_row(*("" if r[k] is None else str(r[k]) for k in
+                    ("revision", "old_value", "value", "unit", "entered", "status", "author", "at", "source", "reason")))
+    console.print(t)
+
+
+HISTORY_HEADERS = {
+    "zh": ("版本", "原值", "新值", "单位", "录入值", "状态", "操作人", "时间", "来源", "原因/说明"),
+    "en": ("rev", "old value", "new value", "unit", "entered", "status", "who", "when", "source", "reason"),
+}
 
 
 # -- calc, explain, validate -------------------------------------------------------------
