@@ -169,6 +169,11 @@ def test_charts_use_the_ledger_and_a_stated_baseline(group):
     target = charts["纳税目标"]
     assert target.spec["baseline_value"] == Decimal("17.5") and target.spec["target_change"] == Decimal("0.2")
     assert "2021年基准值 17.5 取自报告定义" in target.footnotes[0].text
+    # +20 % by 2026 against 17.5 (2021) → 21.0; 2024 at 19.465: 19.465 / 17.5 − 1 = +11.23 %,
+    # 11.23 / 20 = 56.1 % of the change; even path 1.2^(1/5) − 1 = +3.71 %/yr, in 2024
+    # 17.5 × 1.2^(3/5) = 19.523: an increase target below its path is behind
+    assert target.footnotes[1].text == ("2024年为19.47，较2021年基准变化+11.2%，已完成目标变化的56.1%；"
+                                        "按年均+3.7%的均衡路径，2024年应为19.52，进度落后于路径。")
 
 
 def test_the_gap_check_follows_the_material_topics_and_flags_approvals_and_factors(group):
@@ -196,3 +201,28 @@ def test_the_checklist_is_in_the_html_document_only(group):
     without = build_document(group["ctx"], "zh", checklist=False)
     assert any(isinstance(b, Checklist) for b, _d in walk(with_list))
     assert not any(isinstance(b, Checklist) for b, _d in walk(without))
+
+
+def test_a_recorded_double_materiality_result_overrides_the_definition(group, monkeypatch):
+    """The assessment module (``esgledger.assess.materiality.material_topics(ws, period)``)
+    decides the required topics when it has a result for the period."""
+    import sys
+    import types
+
+    calls = []
+
+    def material_topics(ws, period):
+        calls.append(period)
+        return ["community"] if period == 2024 else None
+
+    assess = types.ModuleType("esgledger.assess")
+    materiality = types.ModuleType("esgledger.assess.materiality")
+    materiality.material_topics = material_topics
+    assess.materiality = materiality
+    monkeypatch.setitem(sys.modules, "esgledger.assess", assess)
+    monkeypatch.setitem(sys.modules, "esgledger.assess.materiality", materiality)
+    gap = check_gaps(group["ctx"], "zh")
+    assert calls == [2024] and gap.required_from == "materiality"
+    assert [i.article for i in gap.items if i.kind == "article"] == [40]     # 公益慈善 (community)
+    na = [i for i in gap.items if i.kind == "topic_na"]
+    assert len(na) == 20 and na[0].detail == "非重要议题（双重重要性评估结果），不要求披露"

@@ -42,3 +42,47 @@ def test_without_a_cjk_font_chinese_charts_refuse_and_name_the_package(monkeypat
         charts.render_svg(KINDS[0], "zh")
     english = Chart("line", "Energy use", [Series("Energy", [D("1"), D("2"), D("3")])], YEARS, "tce")
     assert "<svg" in charts.render_svg(english, "en", width=3, height=2)
+
+
+def _drawn(chart):
+    """The chart's matplotlib figure, drawn as the renderers draw it."""
+    import matplotlib
+
+    require_cjk_font()
+    with matplotlib.rc_context(charts._rc(chart, "zh")):
+        fig = charts._figure(chart, "zh", 6.4, 3.6)
+        fig.canvas.draw()
+    return fig
+
+
+def test_the_target_trajectory_is_the_even_path_to_the_target():
+    # the seed's CO2-per-product target: −18 % by 2025 against 2021. Baseline 12.5:
+    #   target 12.5 × 0.82 = 10.25; even path 12.5 × 0.82^((y − 2021)/4):
+    #   0.82^(1/4) = 0.951598 → 11.895; 0.82^(1/2) = 0.905539 → 11.319; 0.82^(3/4) = 0.861716 → 10.771
+    from esgledger.report.document import target_path
+
+    path = target_path(KINDS[-1])
+    assert [(y, v.quantize(D("0.001"))) for y, v in path] == [
+        (2021, D("12.500")), (2022, D("11.895")), (2023, D("11.319")), (2024, D("10.771")), (2025, D("10.250"))]
+
+
+def test_axis_ticks_are_grouped_numbers_not_an_offset_exponent():
+    assert [charts._axis_number(v) for v in (0, 2.5, 12.5, 17500000.0, 2000000.0)] == [
+        "0", "2.5", "12.5", "17,500,000", "2,000,000"]
+    big = Chart("bar", "用电量", [Series("用电量", [D("17900256.38"), D("18030932.78"), D("18174128.78")])],
+                YEARS, "兆瓦时")
+    ax = _drawn(big).axes[0]
+    assert ax.yaxis.get_offset_text().get_text() == ""
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert "20,000,000" in labels or "17,500,000" in labels
+
+
+def test_a_thin_stacked_layer_gets_no_label_inside_it():
+    require_cjk_font()
+    # energy mix 2024 (吨标准煤): coal 4,022,905, diesel 2,735, gas 35,987 (< 4 % of the stack), power 571,694
+    mix = Chart("stacked_bar", "能源消费结构", [Series("原煤", [D("4022905")]), Series("柴油", [D("2735")]),
+                                           Series("天然气", [D("35987")]), Series("电力", [D("571694")])],
+                ("2024",), "吨标准煤", {"precision": 0})
+    texts = [t.get_text() for t in _drawn(mix).axes[0].texts]
+    assert "4,022,905" in texts and "571,694" in texts and "4,633,321" in texts
+    assert "2,735" not in texts and "35,987" not in texts
