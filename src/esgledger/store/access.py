@@ -24,7 +24,6 @@ AccessDenied: -: ESG-ACCESS-004 outside your part of the group: plant1 may read 
 """
 from __future__ import annotations
 
-import io
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Iterable, Iterator, Sequence
@@ -332,17 +331,6 @@ class ScopedStore:
             return conn.execute(select(func.count()).select_from(S.fact)
                                 .where(S.fact.c.entity.in_(sorted(scope)))).scalar_one()
 
-    def export_current_csv(self, out: io.TextIOBase, **filters) -> int:
-        import csv
-
-        w = csv.writer(out, lineterminator="\n")
-        w.writerow(["entity", "indicator", "period", "value", "unit", "dims", "status", "comment"])
-        n = 0
-        for r in self.iter_current(**filters):
-            w.writerow([r.entity, r.indicator, r.period, r.value, r.unit or "", r.dims, r.status,
-                        r.comment or ""])
-            n += 1
-        return n
 
     # facts: writes ---------------------------------------------------------------------
     def check_append(self, facts: Sequence[NewFact]) -> None:

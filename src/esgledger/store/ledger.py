@@ -6,11 +6,9 @@ Everything a call writes lands in one transaction or not at all. Facts are never
 from __future__ import annotations
 
 import contextlib
-import csv
 import dataclasses
 import datetime as dt
 import gc
-import io
 import itertools
 import json
 import operator
@@ -319,16 +317,6 @@ class Store:
         with self.engine.connect() as conn:
             return conn.execute(select(func.count()).select_from(S.fact)).scalar_one()
 
-    def export_current_csv(self, out: io.TextIOBase, **filters) -> int:
-        """Stream the current facts as interchange CSV; returns the number of rows."""
-        w = csv.writer(out, lineterminator="\n")
-        w.writerow(["entity", "indicator", "period", "value", "unit", "dims", "status", "comment"])
-        n = 0
-        for r in self.iter_current(**filters):
-            w.writerow([r.entity, r.indicator, r.period, r.value, r.unit or "", r.dims, r.status,
-                        r.comment or ""])
-            n += 1
-        return n
 
 
 _SQLITE_BULK_CACHE = -262144  # KiB: up to 256 MiB, allocated only as pages are used
