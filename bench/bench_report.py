@@ -55,12 +55,20 @@ def our_pdf(ws, definition) -> tuple[float, float]:
     return time.perf_counter() - wall, time.process_time() - cpu
 
 
+LO_MISSING = ("baseline not measured: LibreOffice (soffice) is not installed; "
+              "apt-get install -y libreoffice-writer-nogui (needed for the baseline only)")
+
+
+def libreoffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
 def libreoffice_pdf(docx_files: list[Path], outdir: Path) -> tuple[float, float]:
     """(wall, CPU) seconds for LibreOffice headless to convert each DOCX to PDF (one process
     per file, as a conversion service would run it; the profile is made by a warm-up run)."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    soffice = libreoffice()
     if soffice is None:
-        raise SystemExit("LibreOffice not found: apt-get install -y libreoffice-writer-nogui (baseline only)")
+        raise SystemExit(LO_MISSING)
     profile = Path(tempfile.mkdtemp(prefix="lo-profile-"))
     cmd = [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
            "--outdir", str(outdir)]
@@ -98,11 +106,13 @@ def main() -> None:
         ws.close()
         docx_files = [p for p in best["outputs"] if p.suffix == ".docx"]
         pages = {p.name: _pages(p) for p in best["outputs"] if p.suffix == ".pdf"}
-        lo = None if args.no_baseline else min(
+        lo = None if args.no_baseline or libreoffice() is None else min(
             (libreoffice_pdf(docx_files, Path(d) / "lo") for _ in range(args.repeat)), key=lambda r: r[0])
         lo_pages = {} if lo is None else {p.name: _pages(p) for p in (Path(d) / "lo").glob("*.pdf")}
     s = best["seconds"]
-    if lo is not None:
+    if lo is None:
+        print("baseline not measured: --no-baseline" if args.no_baseline else LO_MISSING)
+    else:
         print(f"LibreOffice DOCX→PDF / our PDF: {lo[0] / ours[0]:.2f}x wall, {lo[1] / ours[1]:.2f}x CPU   "
               f"(ours {ours[0]:.2f} s wall / {ours[1]:.2f} s CPU; LibreOffice {lo[0]:.2f} s / {lo[1]:.2f} s; "
               f"zh+en, best of {args.repeat})")
