@@ -81,3 +81,18 @@ def test_a_formula_the_group_cannot_compute(ws, tmp_path):
     # cost is reported, staff nowhere: the group's cost per head is missing, and says so
     assert [(p.code, p.params["entity"], p.params["found"]) for p in res.problems] == [
         ("ESG-CALC-001", "TSAL", "t_staff")]
+
+
+def test_a_share_outside_its_range(ws, tmp_path):
+    """ESG-VAL-004 over the ledger: 120 female of 100 staff gives a female share of 120.00 %
+    (range 0–100 %) at TLYX, and again wherever it is recomputed from consolidated parts."""
+    from esgledger.calc.validate import run_rules
+
+    load(ws, tmp_path, "TLYX,t_staff,2024,100,人,\nTLYX,t_staff,2024,120,人,female\n"
+                       "TRNY,t_staff,2024,50,人,\nTRNY,t_staff,2024,20,人,female\n")
+    ws.calc("2024")
+    found = run_rules(ws, "2024", select=["ESG-VAL-004"])
+    # TLYX own 120/100; TLYX consolidated (TLYX + TRNY) 140/150 = 93.33 %: inside; TRNY 40 %: inside
+    assert [(str(p.location), p.params["found"], p.params["expected"]) for p in found] == [
+        ("(TLYX/t_female_share/2024)", "120.00 %", "[0, 100] %")]
+    assert "超出允许范围" in found[0].render("zh")

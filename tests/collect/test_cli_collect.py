@@ -102,8 +102,8 @@ def test_users_and_a_campaign_from_the_command_line(wsdir, tmp_path, monkeypatch
     assert {t["kind"] for t in trail} == {"fact", "status", "comment", "evidence", "refused"}
     r = cli(wsdir, "collect", "log", "--limit", "2", user="audit")
     assert r.exit_code == 0 and "ESG-ACCESS-003" in r.output
-    r = cli(wsdir, "history", "employees", "--entity", "TLYX-P1", "--period", "2025", user="esg")
-    assert r.exit_code == 0 and "approved" in r.output
+    r = cli(wsdir, "history", "employees", "--entity", "TLYX-P1", "--period", "2025", "--json", user="esg")
+    assert r.exit_code == 0 and json.loads(r.output)[-1]["status"] == "approved", r.output
     assert cli(wsdir, "users", "disable", "p1", user="boss").exit_code == 0
     r = cli(wsdir, "collect", "status", user="p1")
     assert r.exit_code == 1 and "ESG-ACCESS-002" in r.output

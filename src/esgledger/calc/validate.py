@@ -121,6 +121,29 @@ def target_achieved(lib: Library, pkg: Package, period: str) -> Iterator[Problem
                     "found": fact.value, "expected": f"{r.get('op', 'eq')} {r['expect']}"})
 
 
+@rule("ESG-VAL-004")
+def out_of_range(lib: Library, pkg: Package, period: str) -> Iterator[Problem]:
+    """Every value, entered or calculated (a share recomputed from consolidated parts), within
+    its indicator's declared range (``validation: {min, max}``): a female share above 100 %
+    means a breakdown larger than its total somewhere below."""
+    for (entity, basis, code, dims), f in pkg.items():
+        ind = lib.get(code)
+        if ind is None or ind.value_type != "number" or (ind.validation.min is None and ind.validation.max is None):
+            continue
+        v = ind.validation
+        try:
+            value = Decimal(f.value)
+        except ArithmeticError:
+            continue
+        if (v.min is not None and value < Decimal(str(v.min))) or (v.max is not None and value > Decimal(str(v.max))):
+            lo = "" if v.min is None else _fmt(Decimal(str(v.min)))
+            hi = "" if v.max is None else _fmt(Decimal(str(v.max)))
+            unit = f" {ind.unit}" if ind.unit else ""
+            yield Problem("ESG-VAL-004", _loc(f), {
+                "indicator": code, "period": period, "entity": entity,
+                "found": format(round_half_up(value, ind.precision), "f") + unit, "expected": f"[{lo}, {hi}]{unit}"})
+
+
 def _fmt(d: Decimal) -> str:
     s = format(d, "f")
     return s.rstrip("0").rstrip(".") if "." in s else s

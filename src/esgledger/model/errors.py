@@ -142,6 +142,9 @@ CATALOGUE: dict[str, Spec] = dict([
           "目标标记为已达成但数据不符",
           "{indicator} {period} at {entity}: target {expected} is marked achieved, but the ledger has {found}",
           "{entity} {period} 的 {indicator}：目标 {expected} 标记为已达成，但台账数据为 {found}"),
+    _spec("ESG-VAL-004", "warning", "value outside its indicator's range", "数值超出指标允许范围",
+          "{indicator} {period} at {entity}: {found} is outside {expected}",
+          "{entity} {period} 的 {indicator}：{found} 超出允许范围 {expected}"),
     # --- calculation -------------------------------------------------------------------
     _spec("ESG-CALC-001", "warning", "formula input missing", "公式输入缺失",
           "{indicator} {period} at {entity} not computed: {found} has no value",
