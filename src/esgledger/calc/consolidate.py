@@ -19,11 +19,15 @@ formula values of a single entity's own data with ``basis`` = ``own``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from fractions import Fraction
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
+from typing import Iterable
 
+from esgledger.calc._rows import insert_rows
 from esgledger.library.loader import Library
+from esgledger.store import schema as S
 from esgledger.model.errors import Location, Problem, ProblemList
 from esgledger.model.formula import FormulaZeroDivision, Node, Ref
 from esgledger.model.period import Period
@@ -144,13 +148,21 @@ def changes_since_last_run(store: Store, period: str, approach: str, note: str, 
 
 
 class Consolidation:
-    """One calculation run over a period, from own facts to derived and consolidated facts."""
+    """One calculation run over a period, from own facts to derived and consolidated facts.
+
+    :meth:`run` computes everything (or, with ``only``, just those indicators). The run keeps
+    every value it computed, so that :meth:`update` can then take changed own facts and
+    recompute only what reads them: the entity's own formulas, and up its chain of parents
+    the consolidated values of the changed keys (and the weighted means they weight) and the
+    formulas reading those. Either way the values equal those of a full run."""
 
     def __init__(self, store: Store, library: Library, tree: EntityTree, period: str,
                  approach: str = "control", *, author: str | None = None,
-                 only: set[str] | None = None, note: str | None = None):
+                 only: set[str] | None = None, note: str | None = None,
+                 facts: Iterable[FactRecord] | None = None):
         """``only``: recompute just these indicators (an incremental run); ``note`` is kept on
-        the run's batch (the library and tree fingerprints)."""
+        the run's batch (the library and tree fingerprints); ``facts``: the period's current
+        facts (own and ``approach`` basis), when the caller has read them already."""
         if approach not in APPROACHES:
             raise ValueError(f"approach must be one of {APPROACHES}")
         self.store = store
@@ -173,38 +185,149 @@ class Consolidation:
             self.load = load
         self.start, self.end = period_bounds(self.p)
         self.roots = {c for c in tree.entities if not any(m.parent for m in tree.memberships.get(c, []))}
+        # the tree as this period sees it, worked out once
+        self.children_of: dict[str, list[tuple[str, Fraction]]] = {c: self._find_children(c) for c in tree.entities}
+        self.parents_of: dict[str, list[str]] = {}
+        for c, chs in self.children_of.items():
+            for ch, _w in chs:
+                self.parents_of.setdefault(ch, []).append(c)
+        self.order = self._post_order()
+        self.formula_order = library.formula_order()
         self.out: list[NewFact] = []
         self.result = RunResult(self.period, approach)
+        self.append = None  # how facts are appended (default: Store._append)
         # input package
         self.own: dict[tuple[str, str, str], Value] = {}
+        self.own_keys: dict[str, set[tuple[str, str]]] = {}
         self.existing: dict[tuple[str, str, str, str], FactRecord] = {}
-        filters = {} if load is None else {"indicator": sorted(load)}
-        for f in store.iter_current(period=self.period, basis=["own", approach], **filters):
-            if f.basis == "own" and self.lib.get(f.indicator) and self.lib[f.indicator].kind != "formula":
-                self.own[(f.entity, f.indicator, f.dims)] = Value(
-                    _num(f.value, self.lib[f.indicator]), f.id, text=f.value)
-            else:
-                self.existing[(f.entity, f.indicator, f.dims, f.basis)] = f
+        # every value the run computed: consolidated (and formula) values by (entity, indicator,
+        # dims), and all of them by (entity, indicator, dims, basis)
+        self.cons: dict[tuple[str, str, str], Value] = {}
+        self.cons_keys: dict[str, set[tuple[str, str]]] = {}
+        self.computed: dict[tuple[str, str, str, str], Value] = {}
+        self.computed_keys: dict[str, set[tuple[str, str, str, str]]] = {}
+        if facts is None:
+            filters = {} if load is None else {"indicator": sorted(load)}
+            facts = store.iter_current(period=self.period, basis=["own", approach], **filters)
+        for f in facts:
+            self.take(f)
+
+    def take(self, f: FactRecord) -> bool:
+        """Take one current fact into the run's inputs; True if it is an own input (one that
+        calculations read), False for a calculated fact of the run's own kind."""
+        if f.basis == "own" and self.lib.get(f.indicator) and self.lib[f.indicator].kind != "formula":
+            key = (f.entity, f.indicator, f.dims)
+            if key not in self.own:
+                self.own_keys.setdefault(f.entity, set()).add((f.indicator, f.dims))
+            self.own[key] = Value(_num(f.value, self.lib[f.indicator]), f.id, text=f.value)
+            return True
+        if f.basis in ("own", self.approach):
+            self.existing[(f.entity, f.indicator, f.dims, f.basis)] = f
+        return False
 
     # -- the run -------------------------------------------------------------------------
-    def run(self, *, write: bool = True) -> RunResult:
-        cons: dict[tuple[str, str, str], Value] = {}
+    def run(self, *, write: bool = True, conn=None) -> RunResult:
+        cons = self.cons
+        cons.clear()
+        self.cons_keys.clear()
+        self.computed.clear()
+        self.computed_keys.clear()
+        self.out = []
+        self.result = RunResult(self.period, self.approach)
         entities = [c for c in self.tree.entities if self._exists(c)]
         # own-basis formulas for every entity with own inputs
         for e in entities:
             self._formulas(e, "own", lambda ind, dims, e=e: self.own.get((e, ind, dims)),
-                           self._keys_own(e))
+                           self._keys_own(e), only=self.only)
         # consolidation, children before parents
-        for e in self._post_order():
+        for e in self.order:
             children = self._children(e)
             if not children:
                 continue
             self._consolidate_node(e, children, cons)
             self._formulas(e, self.approach, lambda ind, dims, e=e: cons.get((e, ind, dims)),
-                           {(i, d) for (ent, i, d) in cons if ent == e}, cons)
+                           self._keys_cons(e), cons, only=self.only)
         if write:
-            self._write()
+            self._write(conn)
         return self.result
+
+    def update(self, changed: Iterable[FactRecord], *, write: bool = True, conn=None) -> RunResult:
+        """Take changed own facts and recompute only what depends on them (after a full
+        :meth:`run` of this object)."""
+        self.out = []
+        self.result = RunResult(self.period, self.approach, incremental=True)
+        dirty: dict[str, set[tuple[str, str]]] = {}
+        for f in changed:
+            if self.take(f):
+                dirty.setdefault(f.entity, set()).add((f.indicator, f.dims))
+        deps = self._dependents()
+        for e in sorted(dirty):
+            if not self._exists(e):
+                continue
+            codes = self._formula_closure({i for i, _d in dirty[e]}, deps)
+            if codes:
+                self._forget(e, codes, "own")
+                self._formulas(e, "own", lambda ind, dims, e=e: self.own.get((e, ind, dims)),
+                               self._keys_own(e), only=codes)
+        # up the tree: a node's consolidated keys move with its own and its children's values
+        moved: dict[str, set[tuple[str, str]]] = {}
+        todo, stack = set(dirty), list(dirty)
+        while stack:
+            for parent in self.parents_of.get(stack.pop(), ()):
+                if parent not in todo:
+                    todo.add(parent)
+                    stack.append(parent)
+        weighted = [(code, ind.weight) for code, ind in self.lib.indicators.items()
+                    if ind.weight and ind.aggregation == "weighted_mean"]
+        for e in self.order:
+            if e not in todo:
+                continue
+            children = self._children(e)
+            if not children:
+                continue
+            keys = set(dirty.get(e, ()))
+            for ch, _w in children:
+                keys |= moved.get(ch, set()) if self.children_of.get(ch) else dirty.get(ch, set())
+            if not keys:
+                continue
+            # weighted means move with their weights
+            for code, weight in weighted:
+                keys |= {(code, d) for i, d in list(keys) if i == weight}
+            before = {k: self.cons.get((e, *k)) for k in keys}
+            self._consolidate_node(e, children, self.cons, keys=keys)
+            moved[e] = {k for k in keys if _text(self.cons.get((e, *k))) != _text(before[k])}
+            codes = self._formula_closure({i for i, _d in keys}, deps)
+            if codes:
+                self._forget(e, codes, self.approach)
+                self._formulas(e, self.approach, lambda ind, dims, e=e: self.cons.get((e, ind, dims)),
+                               self._keys_cons(e), self.cons, only=codes)
+        if write:
+            self._write(conn)
+        return self.result
+
+    def _dependents(self) -> dict[str, set[str]]:
+        if not hasattr(self, "_deps"):
+            self._deps = self.lib.dependents()
+        return self._deps
+
+    def _formula_closure(self, indicators: set[str], deps) -> set[str]:
+        out, todo = set(), list(indicators)
+        while todo:
+            for d in deps.get(todo.pop(), ()):
+                if d not in out:
+                    out.add(d)
+                    todo.append(d)
+        return out
+
+    def _forget(self, e: str, codes: set[str], basis: str) -> None:
+        """Drop the values of ``codes`` at ``e`` before they are recomputed (a formula that
+        cannot be computed any more must not be read from the last run)."""
+        for key in [k for k in self.computed_keys.get(e, ()) if k[1] in codes and k[3] == basis]:
+            del self.computed[key]
+            self.computed_keys[e].discard(key)
+            if basis != "own" and basis == self.approach:
+                self.cons.pop(key[:3], None)
+                self.cons_keys.get(e, set()).discard(key[1:3])
 
     def _exists(self, code: str) -> bool:
         ms = self.tree.memberships.get(code, [])
@@ -212,6 +335,9 @@ class Consolidation:
                              for m in ms)
 
     def _children(self, code: str) -> list[tuple[str, Fraction]]:
+        return self.children_of.get(code, [])
+
+    def _find_children(self, code: str) -> list[tuple[str, Fraction]]:
         out = []
         for child, ms in self.tree.memberships.items():
             if not any(m.parent == code for m in ms):
@@ -252,11 +378,19 @@ class Consolidation:
             return None
         return self.own.get((code, *key))
 
-    def _consolidate_node(self, e: str, children: list[tuple[str, Fraction]], cons) -> None:
-        keys: set[tuple[str, str]] = {(i, d) for (ent, i, d) in self.own if ent == e}
-        for ch, _w in children:
-            keys |= {(i, d) for (ent, i, d) in self.own if ent == ch}
-            keys |= {(i, d) for (ent, i, d) in cons if ent == ch}
+    def _consolidate_node(self, e: str, children: list[tuple[str, Fraction]], cons,
+                          keys: set[tuple[str, str]] | None = None) -> None:
+        if keys is None:
+            keys = set(self.own_keys.get(e, ()))
+            for ch, _w in children:
+                keys |= self.own_keys.get(ch, set())
+                keys |= self.cons_keys.get(ch, set())
+        else:
+            for k in keys:  # recomputed from scratch: what cannot be computed any more goes
+                if cons.pop((e, *k), None) is not None:
+                    self.cons_keys[e].discard(k)
+                    self.computed.pop((e, *k, self.approach), None)
+                    self.computed_keys.get(e, set()).discard((e, *k, self.approach))
         for ind_code, dims in sorted(keys):
             ind = self.lib.get(ind_code)
             if ind is None or ind.kind == "formula":
@@ -296,22 +430,29 @@ class Consolidation:
                        [(v, r, w) for v, r, w in parts], cons)
 
     def _keys_own(self, e: str) -> set[tuple[str, str]]:
-        return {(i, d) for (ent, i, d) in self.own if ent == e}
+        return set(self.own_keys.get(e, ()))
 
-    def _formulas(self, e: str, basis: str, get, available: set[tuple[str, str]], cons=None) -> None:
-        local: dict[tuple[str, str], Value] = {}
+    def _keys_cons(self, e: str) -> set[tuple[str, str]]:
+        """The consolidated keys of ``e`` (not its formula values)."""
+        return {(i, d) for i, d in self.cons_keys.get(e, ()) if i not in self.lib.formulas}
+
+    def _formulas(self, e: str, basis: str, get, available: set[tuple[str, str]], cons=None, *,
+                  only: set[str] | None = None) -> None:
+        computed = self.computed
 
         def lookup(ind: str, dims: str) -> Value | None:
-            return local.get((ind, dims)) or get(ind, dims)
+            # a formula's value at this entity and basis, computed earlier in this loop (or,
+            # in an update, kept from the last run as nothing it reads has changed)
+            return computed.get((e, ind, dims, basis)) or get(ind, dims)
 
         present = {i for i, _d in available}
-        for code in self.lib.formula_order():
-            if self.only is not None and code not in self.only:
+        for code in self.formula_order:
+            if only is not None and code not in only:
                 continue
             node = self.lib.formulas[code]
             ind = self.lib[code]
             refs = list(node.refs())
-            if not any(r.indicator in present or (r.indicator, "") in local for r in refs):
+            if not any(r.indicator in present or (e, r.indicator, "", basis) in computed for r in refs):
                 continue
             for dims in self._formula_dims(ind, refs, available):
                 vals: list[tuple[Ref, Value]] = []
@@ -348,8 +489,7 @@ class Consolidation:
                         continue
                     seen_ids.add(ident)
                     inputs.append((v, f"ref:{r}", None))
-                v = self._emit(e, code, dims, basis, number, inputs, cons)
-                local[(code, dims)] = v
+                self._emit(e, code, dims, basis, number, inputs, cons)
 
     def _formula_dims(self, ind, refs, available) -> list[str]:
         if not ind.dimensions:
@@ -373,45 +513,69 @@ class Consolidation:
                                 tuple((v.fact_id, v.pending, role, None if w is None else _weight_text(w))
                                       for v, role, w in inputs)))
         v = Value(number, None, idx, text=value_text)
+        self.computed[(e, code, dims, basis)] = v
+        self.computed_keys.setdefault(e, set()).add((e, code, dims, basis))
         if cons is not None and basis != "own":
             cons[(e, code, dims)] = v
+            self.cons_keys.setdefault(e, set()).add((code, dims))
         return v
 
     # -- writing -------------------------------------------------------------------------
-    def _write(self) -> None:
-        """Append only the calculated facts whose value changed; resolve pending lineage."""
+    def _write(self, conn=None) -> None:
+        """Append only the calculated facts whose value changed; resolve pending lineage (in
+        the caller's transaction ``conn`` when given)."""
         keep: list[int] = []
-        for i, f in enumerate(self.out):
-            old = self.existing.get((f.entity, f.indicator, f.dims, f.basis))
-            if old is not None and old.value == f.value and old.status == "calculated":
-                self.result.unchanged += 1
-            else:
-                keep.append(i)
         # a kept fact may read an unchanged one: its id is the existing fact's id
         resolved: dict[int, int] = {}
         for i, f in enumerate(self.out):
             old = self.existing.get((f.entity, f.indicator, f.dims, f.basis))
-            if old is not None and i not in set(keep):
+            if old is not None and old.value == f.value and old.status == "calculated":
+                self.result.unchanged += 1
                 resolved[i] = old.id
+            else:
+                if old is not None:
+                    resolved[i] = old.id
+                keep.append(i)
         rows = [self.out[i]._replace(inputs=()) for i in keep]
-        with self.store.writer.begin() as conn:
-            batch_id, ids = self.store._append(conn, rows, kind="calc",
-                                               source=run_source(self.period, self.approach),
-                                               author=self.author, note=self.note)
-            for i, fid in zip(keep, ids):
-                resolved[i] = fid
-            links = []
-            for i, fid in zip(keep, ids):
-                for fact_id, pending, role, weight in self.out[i].inputs:
-                    src = fact_id if fact_id is not None else resolved.get(pending)
-                    if src is not None:
-                        links.append(dict(fact_id=fid, input_fact_id=src, role=role, weight=weight))
-            if links:
-                from esgledger.store.schema import fact_input
-
-                conn.execute(fact_input.insert(), links)
+        if conn is None:
+            with self.store.writer.begin() as conn:
+                batch_id, ids = self._append(conn, rows, keep, resolved)
+        else:
+            batch_id, ids = self._append(conn, rows, keep, resolved)
         self.result.batch_id = batch_id
         self.result.written = len(keep)
+        for i, fid in zip(keep, ids):
+            f = self.out[i]
+            old = self.existing.get((f.entity, f.indicator, f.dims, f.basis))
+            self.existing[(f.entity, f.indicator, f.dims, f.basis)] = FactRecord(
+                f.entity, f.indicator, f.period, f.dims, f.value, f.unit, f.basis,
+                old.revision + 1 if old is not None else 1, "calculated", author=self.author, id=fid,
+                batch=batch_id)
+        # what this run computed now names its facts, for the lineage of the next update
+        for store in (self.computed, self.cons):
+            for key, v in store.items():
+                if v.pending is not None:
+                    store[key] = Value(v.number, resolved.get(v.pending), None, v.text)
+
+    def _append(self, conn, rows, keep, resolved) -> tuple[int, list[int]]:
+        append = self.append or self.store._append
+        batch_id, ids = append(conn, rows, kind="calc",
+                                           source=run_source(self.period, self.approach),
+                                           author=self.author, note=self.note)
+        for i, fid in zip(keep, ids):
+            resolved[i] = fid
+        links = []
+        for i, fid in zip(keep, ids):
+            for fact_id, pending, role, weight in self.out[i].inputs:
+                src = fact_id if fact_id is not None else resolved.get(pending)
+                if src is not None:
+                    links.append(dict(fact_id=fid, input_fact_id=src, role=role, weight=weight))
+        insert_rows(conn, S.fact_input, links)
+        return batch_id, ids
+
+
+def _text(v: "Value | None") -> str | None:
+    return None if v is None else v.text
 
 
 def _num(text: str, ind) -> Decimal:
@@ -420,6 +584,7 @@ def _num(text: str, ind) -> Decimal:
     return Decimal(text)
 
 
+@functools.lru_cache(maxsize=4096)
 def _weight_text(w: Fraction) -> str:
     d = to_decimal(w)
     return _plain(d) if to_decimal(Fraction(d)) == d and Fraction(d) == w else str(w)

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 from typing import Iterable
 
+from esgledger.calc._rows import insert_rows
 from esgledger.calc.methods import CalcError
 from esgledger.calc.methods import alumina as m_alumina
 from esgledger.calc.methods import aluminium as m_al
@@ -39,7 +40,7 @@ from esgledger.calc.methods import energy as m_energy
 from esgledger.calc.methods import power_plant as m_power
 from esgledger.calc.methods import scope3 as m_s3
 from esgledger.calc.methods.result import Result, combine
-from esgledger.library.factors import FactorLibrary
+from esgledger.library.factors import FactorLibrary, FactorLookupError
 from esgledger.library.loader import Library
 from esgledger.model.errors import Location, Problem, ProblemList
 from esgledger.model.period import Period
@@ -64,6 +65,9 @@ FACTOR_MODE = {"ship": "inland_water"}
 UPSTREAM_FUEL = {"diesel": "diesel", "natural_gas": "natural_gas", "bituminous": "coal", "anthracite": "coal",
                  "raw_coal": "coal", "lignite": "coal"}
 METHOD_VERSION = "1.0"
+# entities whose activity facts the product view reads (and the captive plant, via its factor)
+PRODUCT_READS = frozenset({"alumina_refinery", "anode_plant", "smelter", "foil_mill", "power_plant"})
+_PART_ORDER = {"plant": 0, "entity": 1, "ets": 2, "product": 3}
 # every indicator a GHG run reads: a change to anything else leaves its results as they are
 GHG_INPUTS = frozenset({
     "diesel_consumption", "natural_gas_consumption", "solid_fuel_consumption", "fuel_ncv_measured",
@@ -107,6 +111,7 @@ class GhgRunResult:
     written: int = 0
     unchanged: int = 0
     batch_id: int | None = None
+    records: list[FactRecord] = field(default_factory=list)  # the facts appended
 
     def value(self, entity: str, indicator: str, dims: str = "") -> Decimal | None:
         for o in self.outputs:
@@ -116,11 +121,23 @@ class GhgRunResult:
 
 
 class GhgRun:
-    """One period's methodology run for every entity of the tree."""
+    """One period's methodology run for every entity of the tree.
+
+    :meth:`run` computes everything (a full run). The run keeps what it computed, per entity
+    and per view, so that :meth:`update` can then recompute only what one changed activity
+    fact reaches: that entity's sources and its inventory, Scope 2/3 and energy figures; the
+    captive plant's factor per MWh when the change is in the plant; the ETS enterprise the
+    entity belongs to; and the product view. Consolidation above them is
+    :class:`~esgledger.calc.consolidate.Consolidation`'s work."""
 
     def __init__(self, store: Store, library: Library, tree: EntityTree, factors: FactorLibrary,
-                 period: str, *, gwp_set: str = "AR5", author: str | None = None, note: str | None = None):
-        self.store, self.lib, self.tree, self.factors = store, library, tree, factors
+                 period: str, *, gwp_set: str = "AR5", author: str | None = None, note: str | None = None,
+                 facts: Iterable[FactRecord] | None = None):
+        """``facts``: the period's current own facts, when the caller has read them already
+        (else they are read from ``store``)."""
+        self.store, self.lib, self.tree = store, library, tree
+        # every lookup of a run remembered (a run asks the same questions for every entity)
+        self.factors = factors if isinstance(factors, MemoFactors) else MemoFactors(factors)
         self.period = str(Period.parse(period))
         self.year = Period.parse(period).year
         self.gwp = gwp_set
@@ -129,12 +146,31 @@ class GhgRun:
         self.res = GhgRunResult(self.period)
         self.facts: dict[tuple[str, str, str], FactRecord] = {}
         self.existing: dict[tuple[str, str, str], FactRecord] = {}
-        for f in store.iter_current(period=self.period, basis="own"):
-            ind = library.get(f.indicator)
-            if ind is not None and ind.kind == "method":
-                self.existing[(f.entity, f.indicator, f.dims)] = f
-            else:
-                self.facts[(f.entity, f.indicator, f.dims)] = f
+        self.by_entity: dict[str, set[tuple[str, str, str]]] = {}
+        for f in (facts if facts is not None else store.iter_current(period=self.period, basis="own")):
+            if f.basis == "own":
+                self.take(f)
+        # what the last run computed: sources by entity, captive plants' factors, and the
+        # outputs of each part of the run (("entity", code), ("plant", code), ("ets", company),
+        # ("product", ""))
+        self.sources: dict[str, dict[str, Source]] = {}
+        self.plant_ef: dict[str, tuple[Decimal, Result]] = {}
+        self.produced: dict[tuple[str, str], list[Output]] = {}
+        self._sink: list[Output] | None = None
+        self.append = None  # how facts are appended (default: Store._append)
+        self._ets_of: dict[str, list[str]] | None = None
+
+    def take(self, f: FactRecord) -> bool:
+        """Take one current own fact into the run's inputs; True if it is an activity input."""
+        ind = self.lib.get(f.indicator)
+        key = (f.entity, f.indicator, f.dims)
+        if ind is not None and ind.kind == "method":
+            self.existing[key] = f
+            return False
+        if key not in self.facts:
+            self.by_entity.setdefault(f.entity, set()).add(key)
+        self.facts[key] = f
+        return f.indicator in GHG_INPUTS
 
     # -- helpers ---------------------------------------------------------------------------
     def fact(self, entity: str, indicator: str, dims: str = "") -> FactRecord | None:
@@ -150,8 +186,10 @@ class GhgRun:
         return None if v is None else UNITS.convert(v, self.lib[indicator].unit, "吨")
 
     def emit(self, entity, indicator, dims, value, inputs, result, method, view) -> None:
-        self.res.outputs.append(Output(entity, indicator, dims, value,
-                                       [f for f in inputs if f is not None], result, method, view))
+        o = Output(entity, indicator, dims, value, [f for f in inputs if f is not None], result, method, view)
+        self.res.outputs.append(o)
+        if self._sink is not None:
+            self._sink.append(o)
 
     def problem(self, entity: str, what: str, exc: Exception) -> None:
         self.res.problems.append(Problem("ESG-CALC-005", Location(field=f"{entity}/{what}"), {
@@ -171,20 +209,75 @@ class GhgRun:
         return None
 
     # -- the run ---------------------------------------------------------------------------
-    def run(self, *, write: bool = True) -> GhgRunResult:
-        sources: dict[str, dict[str, Source]] = {}
+    def run(self, *, write: bool = True, conn=None) -> GhgRunResult:
+        """Everything, for every entity (a full run)."""
+        self.res = GhgRunResult(self.period)
+        self.produced.clear()
         for code in sorted(self.tree.entities):
-            sources[code] = self._sources(code)
-        plant_ef = self._captive_plants(sources)
-        for code, srcs in sources.items():
-            self._inventory(code, srcs)
-            self._scope2_and_3(code, srcs)
-            self._energy(code)
-        self._ets(sources)
-        self._products(sources, plant_ef)
+            self.sources[code] = self._sources(code)
+        plants = [c for c in sorted(self.tree.entities) if self.process_type(c) == "power_plant"]
+        for code in plants:
+            self._produce(("plant", code))
+        for code in sorted(self.tree.entities):
+            self._produce(("entity", code))
+        for company in sorted(self.ets_of_company()):
+            self._produce(("ets", company))
+        self._produce(("product", ""))
         if write:
-            self._write()
+            self._write(conn)
         return self.res
+
+    def update(self, changed: Iterable[FactRecord], *, write: bool = True, conn=None) -> GhgRunResult:
+        """Take changed own facts and recompute only what reads them (see the class note).
+        The outputs equal those of a full run over the same facts."""
+        self.res = GhgRunResult(self.period)
+        dirty = {f.entity for f in changed if f.basis == "own" and self.take(f)}
+        dirty &= set(self.tree.entities)
+        if not dirty:
+            return self.res
+        for code in sorted(dirty):
+            self.sources[code] = self._sources(code)
+        parts: list[tuple[str, str]] = []
+        parts += [("plant", c) for c in sorted(dirty) if self.process_type(c) == "power_plant"]
+        parts += [("entity", c) for c in sorted(dirty)]
+        parts += [("ets", co) for co, members in sorted(self.ets_of_company().items()) if dirty & set(members)]
+        if any(self.process_type(c) in PRODUCT_READS for c in dirty):
+            parts.append(("product", ""))
+        for part in parts:
+            self._produce(part)
+        if write:
+            self._write(conn)
+        return self.res
+
+    def outputs(self) -> list[Output]:
+        """Every output of the last run and the updates since, as a full run would give them."""
+        return [o for part in sorted(self.produced, key=_part_order) for o in self.produced[part]]
+
+    def _produce(self, part: tuple[str, str]) -> None:
+        kind, code = part
+        self._sink = []
+        try:
+            if kind == "plant":
+                self._captive_plant(code)
+            elif kind == "entity":
+                srcs = self.sources.get(code, {})
+                self._inventory(code, srcs)
+                self._scope2_and_3(code, srcs)
+                self._energy(code)
+            elif kind == "ets":
+                self._ets_company(code)
+            else:
+                self._products(self.sources, self.plant_ef)
+            self.produced[part] = self._sink
+        finally:
+            self._sink = None
+
+    def ets_of_company(self) -> dict[str, list[str]]:
+        """ETS enterprises (a smelter or power-plant company) and their members."""
+        if self._ets_of is None:
+            self._ets_of = {code: self._enterprise(code) for code, e in sorted(self.tree.entities.items())
+                            if e.level == "company" and e.process_type in ("smelter", "power_plant")}
+        return self._ets_of
 
     def _sources(self, code: str) -> dict[str, Source]:
         """Direct emission sources of one entity, by methodology, each with the facts it read."""
@@ -210,9 +303,10 @@ class GhgRun:
                     density = self.factors.find("fuel.density", on, fuel=fuel)
                 add("combustion", m_comb.fuel_combustion_co2, amount.value, fuel=fuel, density=density,
                     amount_unit=amount.unit, factors=self.factors, on=on, what=ind_code, reads=[amount])
-        for (ent, ind_code, dims), f in self.facts.items():
-            if ent != code or ind_code != "solid_fuel_consumption":
+        for ent, ind_code, dims in sorted(self.by_entity.get(code, ())):
+            if ind_code != "solid_fuel_consumption":
                 continue
+            f = self.facts[(ent, ind_code, dims)]
             fuel = dict(Dims.parse(dims)).get("fuel")
             ncv = self.num(code, "fuel_ncv_measured", dims)
             cc = self.num(code, "fuel_carbon_content_measured", dims)
@@ -280,24 +374,25 @@ class GhgRun:
         return {src: Source(rs[0][0] if len(rs) == 1 else combine([r for r, _f in rs], label=src),
                             [f for _r, fs in rs for f in fs]) for src, rs in out.items()}
 
-    def _captive_plants(self, sources) -> dict[str, tuple[Decimal, Result]]:
-        plants = {}
-        for code, srcs in sources.items():
-            if self.process_type(code) != "power_plant":
-                continue
-            supplied = self.fact(code, "power_supplied")
-            parts = [srcs[s] for s in ("power_generation", "desulphurisation") if s in srcs]
-            if supplied is None or not parts:
-                continue
-            try:
-                pf = m_power.captive_plant_factor([p.result for p in parts], supplied.value)
-            except CalcError as exc:
-                self.problem(code, "power_supplied", exc)
-                continue
-            plants[code] = (pf.ef, pf.emissions)
-            self.emit(code, "captive_plant_ef", "", pf.ef, [supplied] + [f for p in parts for f in p.reads],
-                      pf.emissions, "captive_power_plant", "product")
-        return plants
+    def _captive_plant(self, code: str) -> None:
+        """The captive plant's emission factor per MWh supplied (passed on to the units it
+        supplies, in the product view)."""
+        self.plant_ef.pop(code, None)
+        srcs = self.sources.get(code, {})
+        supplied = self.fact(code, "power_supplied")
+        parts = [srcs[s] for s in ("power_generation", "desulphurisation") if s in srcs]
+        if supplied is None or not parts:
+            return
+        try:
+            pf = m_power.captive_plant_factor([p.result for p in parts], supplied.value)
+        except CalcError as exc:
+            self.problem(code, "power_supplied", exc)
+            return
+        self.plant_ef[code] = (pf.ef, pf.emissions)
+        # in entity order, as the first plant's factor is the one passed on
+        self.plant_ef = dict(sorted(self.plant_ef.items()))
+        self.emit(code, "captive_plant_ef", "", pf.ef, [supplied] + [f for p in parts for f in p.reads],
+                  pf.emissions, "captive_power_plant", "product")
 
     def _inventory(self, code: str, srcs: dict[str, Source]) -> None:
         total = Decimal(0)
@@ -351,9 +446,8 @@ class GhgRun:
             except CalcError as exc:
                 self.problem(code, what, exc)
 
-        for (ent, ind, dims), f in self.facts.items():
-            if ent != code:
-                continue
+        for ent, ind, dims in sorted(self.by_entity.get(code, ())):
+            f = self.facts[(ent, ind, dims)]
             d = dict(Dims.parse(dims))
             if ind == "purchased_material" and d.get("material") in MAT:
                 # Scope 3 Standard cat.1, average-data method: quantity × cradle-to-gate factor
@@ -399,9 +493,10 @@ class GhgRun:
                 density = self.factors.find("fuel.density", self.year, fuel=fuel) if f.unit in ("升",) else None
                 uses.append(m_energy.EnergyUse(fuel, f.value, f.unit, density=density))
                 reads.append(f)
-        for (ent, ind_code, dims), f in self.facts.items():
-            if ent != code or ind_code != "solid_fuel_consumption":
+        for ent, ind_code, dims in sorted(self.by_entity.get(code, ())):
+            if ind_code != "solid_fuel_consumption":
                 continue
+            f = self.facts[(ent, ind_code, dims)]
             fuel = dict(Dims.parse(dims)).get("fuel", "raw_coal")
             ncv = self.num(code, "fuel_ncv_measured", dims)
             coef = None if ncv is None else ncv / Decimal("29.307")   # GJ/t → kgce/kg
@@ -438,30 +533,26 @@ class GhgRun:
                     todo.append(ch)
         return sorted(out)
 
-    def _ets(self, sources) -> None:
-        for code, e in self.tree.entities.items():
-            if e.level != "company":
-                continue
-            members = self._enterprise(code)
-            wanted = ETS_POWER_SOURCES if e.process_type == "power_plant" else ETS_SOURCES
-            if e.process_type not in ("smelter", "power_plant"):
-                continue
-            total, ins = Decimal(0), []
-            for m in members:
-                for src in wanted:
-                    source = sources[m].get(src)
-                    if source is not None:
-                        r = source.result
-                        total += r.with_gwp(self.gwp, self.factors).total if r.gwp_set not in (None, self.gwp) else r.total
-                        ins += source.reads
-            if ins:
-                self.emit(code, "ets_emissions", "", total, ins, None, f"ets.{e.process_type}", "ets")
-            if e.process_type == "smelter":
-                grid = [self.fact(m, "electricity_received", "supplier=grid") for m in members]
-                grid = [g for g in grid if g is not None]
-                if grid:
-                    self.emit(code, "ets_aux_electricity", "", sum(Decimal(g.value) for g in grid), grid, None,
-                              "ets.auxiliary_electricity", "ets")
+    def _ets_company(self, code: str) -> None:
+        e = self.tree.entities[code]
+        members = self.ets_of_company()[code]
+        wanted = ETS_POWER_SOURCES if e.process_type == "power_plant" else ETS_SOURCES
+        total, ins = Decimal(0), []
+        for m in members:
+            for src in wanted:
+                source = self.sources.get(m, {}).get(src)
+                if source is not None:
+                    r = source.result
+                    total += r.with_gwp(self.gwp, self.factors).total if r.gwp_set not in (None, self.gwp) else r.total
+                    ins += source.reads
+        if ins:
+            self.emit(code, "ets_emissions", "", total, ins, None, f"ets.{e.process_type}", "ets")
+        if e.process_type == "smelter":
+            grid = [self.fact(m, "electricity_received", "supplier=grid") for m in members]
+            grid = [g for g in grid if g is not None]
+            if grid:
+                self.emit(code, "ets_aux_electricity", "", sum(Decimal(g.value) for g in grid), grid, None,
+                          "ets.auxiliary_electricity", "ets")
 
     def _electricity_co2(self, code: str, plant_ef) -> tuple[Decimal, list[FactRecord]]:
         """Electricity of one entity at product-view factors: captive at the plant's factor,
@@ -482,7 +573,7 @@ class GhgRun:
         def stage(codes: Iterable[str], include: tuple[str, ...] | None = None):
             total, ins = Decimal(0), []
             for c in codes:
-                for src, source in sources[c].items():
+                for src, source in sources.get(c, {}).items():
                     if src in ("power_generation", "desulphurisation"):
                         continue  # reaches the product through the electricity it supplies
                     if include is None or src in include:
@@ -546,7 +637,9 @@ class GhgRun:
             self.emit(root, "product_footprint", f"product={product}", em / qty, ins, None, "product", "product")
 
     # -- writing ---------------------------------------------------------------------------
-    def _write(self) -> None:
+    def _write(self, conn=None) -> None:
+        """Append the outputs whose value changed, with their lineage, in one transaction (the
+        caller's ``conn`` when it holds one)."""
         keep = []
         for o in self.res.outputs:
             old = self.existing.get((o.entity, o.indicator, o.dims))
@@ -555,29 +648,87 @@ class GhgRun:
                 self.res.unchanged += 1
             else:
                 keep.append((o, text))
+        if conn is None:
+            with self.store.writer.begin() as conn:
+                self._append(conn, keep)
+        else:
+            self._append(conn, keep)
+
+    def _append(self, conn, keep) -> None:
         facts = [NewFact(o.entity, o.indicator, self.period, o.dims, text, self.lib[o.indicator].unit, "own",
                          "calculated", None, None, None, None,
                          tuple((f.id, f"input:{f.indicator}", None) for f in _unique(o.inputs)))
                  for o, text in keep]
-        with self.store.writer.begin() as conn:
-            batch_id, ids = self.store._append(conn, facts, kind="calc", source=run_source(self.period),
-                                               author=self.author, note=self.note, return_ids=True)
-            methods, factor_rows = [], []
-            for fid, (o, _t) in zip(ids, keep):
-                detail = {"equation": o.result.equation} if o.result is not None else {}
-                methods.append(dict(fact_id=fid, method=o.method, version=METHOD_VERSION, view=o.view,
-                                    gwp_set=self.gwp, detail=json.dumps(detail, ensure_ascii=False)))
-                for fv in _factors(o.result):
-                    factor_rows.append(dict(fact_id=fid, factor_set=f"{fv.set_name}@{fv.set_version}",
-                                            factor_key=fv.ref, edition=fv.edition,
-                                            value=str(fv.value), unit=fv.unit, source=fv.source,
-                                            confidence=fv.confidence))
-            if methods:
-                conn.execute(S.fact_method.insert(), methods)
-            if factor_rows:
-                conn.execute(S.fact_factor.insert(), factor_rows)
+        append = self.append or self.store._append
+        batch_id, ids = append(conn, facts, kind="calc", source=run_source(self.period),
+                               author=self.author, note=self.note, return_ids=True)
+        methods, factor_rows = [], []
+        for fid, (o, _t) in zip(ids, keep):
+            detail = {"equation": o.result.equation} if o.result is not None else {}
+            methods.append(dict(fact_id=fid, method=o.method, version=METHOD_VERSION, view=o.view,
+                                gwp_set=self.gwp, detail=json.dumps(detail, ensure_ascii=False)))
+            for fv in _factors(o.result):
+                factor_rows.append(dict(fact_id=fid, factor_set=f"{fv.set_name}@{fv.set_version}",
+                                        factor_key=fv.ref, edition=fv.edition,
+                                        value=str(fv.value), unit=fv.unit, source=fv.source,
+                                        confidence=fv.confidence))
+        insert_rows(conn, S.fact_method, methods)
+        insert_rows(conn, S.fact_factor, factor_rows)
+        for fid, (o, text), nf in zip(ids, keep, facts):
+            old = self.existing.get((o.entity, o.indicator, o.dims))
+            rec = FactRecord(o.entity, o.indicator, self.period, o.dims, text, nf.unit, "own",
+                             old.revision + 1 if old is not None else 1, "calculated",
+                             author=self.author, id=fid, batch=batch_id)
+            self.existing[(o.entity, o.indicator, o.dims)] = rec
+            self.res.records.append(rec)
         self.res.batch_id = batch_id
         self.res.written = len(keep)
+
+
+def _part_order(part: tuple[str, str]) -> tuple[int, str]:
+    return _PART_ORDER[part[0]], part[1]
+
+
+class MemoFactors:
+    """A factor library that remembers every lookup's answer (or its refusal). One run asks
+    the same questions for many entities; a kept run asks them again for each update. The
+    answers cannot change while the library is the same object (a changed factor set is a new
+    library, and a full run)."""
+
+    def __init__(self, library: FactorLibrary):
+        self._lib = library
+        self._memo: dict[tuple, tuple[bool, object]] = {}
+
+    def lookup(self, key: str, on=None, *, prefer=(), sets=None, latest: bool = False, dims=None, **kw):
+        try:
+            memo_key = (key, on, tuple(prefer), None if sets is None else tuple(sets), latest,
+                        tuple(sorted((k, str(v)) for k, v in {**(dims or {}), **kw}.items())))
+            hit = self._memo.get(memo_key)
+        except TypeError:  # an unhashable argument: ask the library
+            return self._lib.lookup(key, on, prefer=prefer, sets=sets, latest=latest, dims=dims, **kw)
+        if hit is None:
+            try:
+                hit = (True, self._lib.lookup(key, on, prefer=prefer, sets=sets, latest=latest, dims=dims, **kw))
+            except FactorLookupError as exc:
+                hit = (False, exc.problem)
+            self._memo[memo_key] = hit
+        if hit[0]:
+            return hit[1]
+        raise FactorLookupError(hit[1])
+
+    def find(self, key: str, on=None, **kw):
+        try:
+            return self.lookup(key, on, **kw)
+        except FactorLookupError as exc:
+            if exc.problem.code == "ESG-FACTOR-009":
+                return None
+            raise
+
+    def gwp(self, gas: str, gwp_set: str, **kw):
+        return self.lookup("gwp", gas=gas, gwp_set=gwp_set, **kw)
+
+    def __getattr__(self, name: str):
+        return getattr(self._lib, name)
 
 
 def _fuel_of(result: Result) -> str | None:

@@ -66,9 +66,23 @@ def dec(name: str, value: Number) -> Decimal:
     raise InvalidInput(f"{name} must be a number or a FactorValue, not {type(value).__name__}")
 
 
-@functools.lru_cache(maxsize=1024)
 def product_factor(unit_a: str, unit_b: str, target: str) -> Decimal:
     """The exact multiplier k with (a [unit_a]) × (b [unit_b]) = a·b·k [target]."""
+    k = _product_factor(unit_a, unit_b, target)
+    if isinstance(k, UnitError):  # remembered too: methods probe unit pairs that do not fit
+        raise UnitError(k.kind, k.unit, k.other)
+    return k
+
+
+@functools.lru_cache(maxsize=1024)
+def _product_factor(unit_a: str, unit_b: str, target: str) -> "Decimal | UnitError":
+    try:
+        return _compute_product_factor(unit_a, unit_b, target)
+    except UnitError as exc:
+        return exc
+
+
+def _compute_product_factor(unit_a: str, unit_b: str, target: str) -> Decimal:
     with localcontext() as ctx:
         ctx.prec = 40
         q = UNITS.quantity(unit_a) * UNITS.quantity(unit_b) / UNITS.quantity(target)

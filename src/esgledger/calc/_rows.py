@@ -1,0 +1,58 @@
+"""Inserting a calculation run's rows through the driver (one prepared statement, executemany),
+not row by row through SQLAlchemy's parameter processing: a run writes hundreds of lineage
+rows, and an incremental run's few facts should not cost more to write than to compute."""
+from __future__ import annotations
+
+from sqlalchemy import Table
+
+from esgledger.store import schema as S
+
+
+def _sql(conn, table: Table, cols: list[str], returning: str | None = None) -> str | None:
+    mark = {"sqlite": "?", "postgresql": "%s"}.get(conn.dialect.name)
+    if mark is None:
+        return None
+    sql = (f'INSERT INTO {table.name} ({",".join(chr(34) + c + chr(34) for c in cols)}) '
+           f'VALUES ({",".join([mark] * len(cols))})')
+    return sql + (f" RETURNING {returning}" if returning else "")
+
+
+def insert_rows(conn, table: Table, rows: list[dict]) -> None:
+    """``INSERT`` every row (dicts with the same keys) in the connection's transaction."""
+    if not rows:
+        return
+    cols = list(rows[0])
+    sql = _sql(conn, table, cols)
+    if sql is None:  # pragma: no cover - other dialects go through SQLAlchemy
+        conn.execute(table.insert(), rows)
+        return
+    cur = conn.connection.driver_connection.cursor()
+    try:
+        cur.executemany(sql, [tuple(r[c] for c in cols) for r in rows])
+    finally:
+        cur.close()
+
+
+def insert_batch(conn, **values) -> int:
+    """A new batch row; its id."""
+    cols = list(values)
+    sql = _sql(conn, S.batch, cols, returning="id")
+    if sql is None:  # pragma: no cover
+        return conn.execute(S.batch.insert().values(**values)).inserted_primary_key[0]
+    cur = conn.connection.driver_connection.cursor()
+    try:
+        cur.execute(sql, tuple(values[c] for c in cols))
+        return cur.fetchone()[0]
+    finally:
+        cur.close()
+
+
+def batch_fact_ids(conn, batch_id: int) -> list[int]:
+    """The ids of a batch's facts, in insertion order."""
+    mark = {"sqlite": "?", "postgresql": "%s"}.get(conn.dialect.name, "?")
+    cur = conn.connection.driver_connection.cursor()
+    try:
+        cur.execute(f"SELECT id FROM fact WHERE batch_id = {mark} ORDER BY id", (batch_id,))
+        return [r[0] for r in cur.fetchall()]
+    finally:
+        cur.close()

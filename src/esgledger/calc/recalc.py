@@ -1,0 +1,219 @@
+"""Recalculating a period: the methodology run (GHG and energy), then derived indicators and
+consolidation, in one transaction — in full, or only what one changed input reaches.
+
+A full run reads the period's current facts, computes everything in memory and appends only
+the calculated facts whose value changed. It also leaves its working state behind (every
+entity's emission sources, the captive plant's factor, every consolidated and formula value,
+which fact each one is in the ledger) for the process that ran it. The next run of the same
+period and approach, with the same library, tree, factor sets and GWP set, reads only the facts
+appended since (the ledger is append-only, so fact ids say what is new) and recomputes only
+what those reach:
+
+* an activity fact of one entity: that entity's sources and its inventory, Scope 2/3 and
+  energy facts; if the entity is the captive plant, its factor per MWh and the product view
+  that passes it on to the potlines; the ETS enterprise it belongs to; the product view if it
+  reads the entity;
+* then, for every own value that moved (the input, or a methodology result), the entity's
+  formulas and, up its chain of parents, the consolidated values of those keys, the weighted
+  means they weight and the formulas that read them.
+
+The result equals a full recalculation (tests/calc/test_recalc.py compares them fact by fact on
+SQLite and PostgreSQL). Anything the kept state cannot vouch for — calculated facts appended by
+another run, a different library, tree, factor sets or GWP set, a new process — means a full
+run. The state is kept per store engine and lives as long as it.
+"""
+from __future__ import annotations
+
+import threading
+import weakref
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from esgledger.calc.consolidate import APPROACHES, Consolidation, RunResult
+from esgledger.calc._rows import batch_fact_ids, insert_batch, insert_rows
+from esgledger.calc.ghg import GhgRun
+from esgledger.model.period import Period
+from esgledger.model.types import FactRecord
+from esgledger.store import schema as S
+from esgledger.store.ledger import Store, _record_columns, now_iso
+
+
+@dataclass
+class PeriodState:
+    """What the last run of one (period, approach) computed, and how far into the ledger it
+    has read (``watermark``: the highest fact id it accounts for)."""
+
+    period: str
+    approach: str
+    note: str | None
+    gwp_set: str
+    library: object
+    tree: object
+    factors: object
+    ghg: GhgRun
+    cons: Consolidation
+    watermark: int
+    batches: set[int] = field(default_factory=set)
+    revisions: dict[tuple, int] = field(default_factory=dict)  # the latest revision of each key
+
+
+_STATES: "weakref.WeakKeyDictionary[object, dict[tuple[str, str], PeriodState]]" = weakref.WeakKeyDictionary()
+_LOCK = threading.Lock()
+
+
+def forget(store=None) -> None:
+    """Drop the kept state (of one store, or of all): the next run is a full one."""
+    with _LOCK:
+        if store is None:
+            _STATES.clear()
+        else:
+            _STATES.pop(store.engine, None)
+
+
+def recalculate(store, library, tree, factors, period: str, approach: str = "control", *,
+                gwp_set: str = "AR5", full: bool = False, author: str | None = None,
+                note: str | None = None) -> RunResult:
+    """Run the period: incremental where a kept state allows it, else (or with ``full``) a
+    full recalculation. ``note`` (the library, tree and factor fingerprints) is kept on the
+    run's batches; a different note also means a full run."""
+    if approach not in APPROACHES:
+        raise ValueError(f"approach must be one of {APPROACHES}")
+    period = str(Period.parse(period))
+    key = (period, approach)
+    with _LOCK:
+        states = _STATES.setdefault(store.engine, {})
+        state = states.pop(key, None)  # taken out while it runs: a failed run leaves none
+    if full or state is None or (state.note, state.gwp_set) != (note, gwp_set) \
+            or state.library is not library or state.tree is not tree or state.factors is not factors:
+        res, state = _full(store, library, tree, factors, period, approach, gwp_set, author, note)
+    else:
+        try:
+            res = _incremental(store, state, author)
+        except IntegrityError:  # a revision the state took for the latest was not: start afresh
+            res = None
+        if res is None:  # the ledger holds calculations this state did not make
+            res, state = _full(store, library, tree, factors, period, approach, gwp_set, author, note)
+    with _LOCK:
+        _STATES.setdefault(store.engine, {})[key] = state
+    return res
+
+
+def _max_id(conn) -> int:
+    return conn.execute(select(func.max(S.fact.c.id))).scalar() or 0
+
+
+class _Appender:
+    """Appends a kept run's few calculated facts. The store's own append looks up the latest
+    revision of every key of each indicator it writes (made for imports of many rows); the
+    kept state knows the latest revision of each key it writes already (from the facts it read
+    and every fact appended since), so a run of a few facts costs one insert. A revision that
+    is not the latest after all is refused by the ledger's unique key, and the run fails whole
+    (then :func:`recalculate` does a full run)."""
+
+    def __init__(self, store, revisions: dict[tuple, int]):
+        self.store = store
+        self.revisions = revisions
+        self.last_id = 0
+
+    def __call__(self, conn, facts, *, kind, source, author, note, return_ids=True):
+        created = now_iso()
+        batch_id = insert_batch(conn, kind=kind, source=source, author=author, created_at=created,
+                                rows=len(facts), note=note)
+        if not facts:
+            return batch_id, []
+        rows = []
+        for nf in facts:
+            key = nf.key
+            rev = self.revisions.get(key, 0) + 1
+            self.revisions[key] = rev
+            rows.append(dict(entity=nf.entity, indicator=nf.indicator, period=nf.period, dims=nf.dims,
+                             basis=nf.basis, value=nf.value, unit=nf.unit, value_entered=nf.value_entered,
+                             unit_entered=nf.unit_entered, status=nf.status, location=nf.location,
+                             comment=nf.comment, revision=rev, batch_id=batch_id, author=author,
+                             created_at=created))
+        insert_rows(conn, S.fact, rows)
+        ids = batch_fact_ids(conn, batch_id)
+        self.last_id = max(self.last_id, *ids)
+        insert_rows(conn, S.fact_input, [dict(fact_id=fid, input_fact_id=inp, role=role, weight=weight)
+                                         for fid, nf in zip(ids, facts) for inp, role, weight in nf.inputs])
+        return batch_id, ids
+
+
+def _full(store, library, tree, factors, period, approach, gwp_set, author, note):
+    with store.writer.begin() as conn:
+        store._lock_facts(conn)  # nothing lands between what the run reads and what it writes
+        facts = list(store.iter_current(period=period, basis=["own", approach]))
+        ghg = GhgRun(store, library, tree, factors, period, gwp_set=gwp_set, author=author, note=note,
+                     facts=[f for f in facts if f.basis == "own"])
+        g = ghg.run(conn=conn)
+        cons = Consolidation(store, library, tree, period, approach, author=author, note=note, facts=facts)
+        for rec in g.records:
+            cons.take(rec)
+        res = cons.run(conn=conn)
+        watermark = _max_id(conn)
+    res.problems[:0] = g.problems
+    res.ghg = g
+    revisions = {f.key: f.revision for f in facts}
+    revisions.update({f.key: f.revision for f in g.records})
+    revisions.update({f.key: f.revision for f in cons.existing.values()})
+    state = PeriodState(period, approach, note, gwp_set, library, tree, factors, ghg, cons, watermark,
+                        {b for b in (g.batch_id, res.batch_id) if b is not None}, revisions)
+    return res, state
+
+
+def _incremental(store, state: PeriodState, author) -> RunResult | None:
+    f = S.fact.c
+    ghg, cons = state.ghg, state.cons
+    ghg.author = cons.author = author
+    plain = isinstance(store, Store)  # "current" = the latest revision (not: the latest approved)
+    append = _Appender(store, state.revisions)
+    with store.writer.begin() as conn:
+        store._lock_facts(conn)
+        rows = conn.execute(select(*_record_columns(S.fact))
+                            .where(f.id > state.watermark, f.period == state.period).order_by(f.id)).all()
+        latest: dict[tuple[str, str, str], FactRecord] = {}
+        for row in rows:
+            fr = FactRecord(*row)
+            if fr.revision > state.revisions.get(fr.key, 0):
+                state.revisions[fr.key] = fr.revision
+            if fr.basis not in ("own", state.approach):
+                continue
+            if fr.basis != "own" or fr.status == "calculated":
+                if fr.batch not in state.batches:
+                    return None  # another run's calculations: this state cannot vouch for them
+                continue
+            latest[(fr.entity, fr.indicator, fr.dims)] = fr
+        if latest and not plain:
+            # the current facts of those keys as this store defines "current" (approved only)
+            keys, latest = set(latest), {}
+            for fr in store.iter_current(period=state.period, basis="own",
+                                         entity=sorted({k[0] for k in keys}),
+                                         indicator=sorted({k[1] for k in keys})):
+                if (fr.entity, fr.indicator, fr.dims) in keys:
+                    latest[(fr.entity, fr.indicator, fr.dims)] = fr
+        changed: list[FactRecord] = []
+        for k, fr in sorted(latest.items()):
+            known = ghg.facts.get(k) or ghg.existing.get(k)
+            own = cons.own.get(k)
+            if (known.id if known is not None else None) != fr.id or (own is not None and own.fact_id != fr.id):
+                changed.append(fr)
+        ghg.append = cons.append = append
+        try:
+            g = ghg.update(changed, conn=conn)
+            res = cons.update(changed + g.records, write=bool(changed), conn=conn)
+        finally:
+            ghg.append = cons.append = None
+        state.watermark = max(state.watermark, append.last_id, *(r[-2] for r in rows)) if rows else \
+            max(state.watermark, append.last_id)
+    for b in (g.batch_id, res.batch_id):
+        if b is not None:
+            state.batches.add(b)
+    res.incremental = True
+    res.problems[:0] = g.problems
+    res.ghg = g if g.outputs or g.batch_id is not None else None
+    return res
+
+
+__all__ = ["PeriodState", "forget", "recalculate"]
