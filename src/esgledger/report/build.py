@@ -186,7 +186,7 @@ class _Assembly:
             return [gap_checklist(check_gaps(ctx, lang), lang)]
         if n.table == "indicators":
             return [self.indicator_table(n)]
-        return []
+        raise ValueError(f"section {n.id}: no generator for table {n.table!r}")  # the schema lists the kinds
 
     def kpi_row_notes(self, row, lang: str) -> list[str]:
         notes = []
