@@ -41,3 +41,4 @@ def test_bench_report_smoke(tmp_path):
     wb = openpyxl.load_workbook(res["outputs"][1])
     assert {"KPI", "Index", "GRI index"} <= set(wb.sheetnames)
     assert "machine:" in bench.machine()
+    assert "libreoffice-writer-nogui" in bench.LO_MISSING and "not installed" in bench.LO_MISSING
