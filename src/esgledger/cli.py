@@ -304,6 +304,67 @@ def calc_run(period: str = typer.Option(..., "--period", help="Period, e.g. 2024
         console.print(tr("calc", p=res.period, c=res.computed, w=res.written, u=res.unchanged))
 
 
+@calc_app.command("targets")
+def calc_targets(period: str = typer.Option(..., "--period", help="Period, e.g. 2024."),
+                 entity: Optional[str] = typer.Option(None, "--entity", help="Entity (default: the reporting root, or each target's own)."),
+                 as_json: bool = typer.Option(False, "--json", help="Print the assessment as JSON.")) -> None:
+    """Progress of the targets against their baseline year (the shipped ones and the workspace's targets.yaml)."""
+    from decimal import Decimal
+
+    from esgledger.calc.targets import TargetsFileError, assess, load_targets
+
+    lang = STATE.lang
+    with _ws() as ws:
+        try:
+            targets = load_targets(ws.path)
+        except TargetsFileError as exc:
+            err_console.print(f"esgledger: {exc.problem.render(lang)}", markup=False)
+            raise typer.Exit(1)
+
+        def value(ent: str, ind: str, year: str):
+            f = ws.value(entity or ent, ind, year)
+            return None if f is None else Decimal(f.value)
+
+        rows = assess(targets, period, ws.root(), value)
+        if as_json:
+            console.print_json(json.dumps([{
+                "target": a.target.code, "entity": entity or a.entity, "indicator": a.target.indicator,
+                "baseline_year": a.target.baseline_year, "baseline": None if a.baseline is None else str(a.baseline),
+                "baseline_from": a.baseline_from, "current": None if a.current is None else str(a.current),
+                "target_year": a.target.target_year, "target_change_pct": str(a.target.change_pct),
+                "target_value": str(a.progress.target_value) if a.progress else None,
+                "progress_pct": str(a.progress.progress_pct) if a.progress else None,
+                "required_annual_pct": str(a.progress.required_annual_pct)
+                if a.progress and a.progress.required_annual_pct is not None else None,
+                "problem": a.problem.render(lang) if a.problem else None} for a in rows], ensure_ascii=False))
+        else:
+            t = Table(*TARGET_COLUMNS[lang], title=f"{period}")
+            for a in rows:
+                p, tg = a.progress, a.target
+                t.add_row(tg.name(lang), entity or a.entity,
+                          "—" if a.baseline is None else f"{tg.baseline_year}: {_num(a.baseline)}",
+                          "—" if a.current is None else f"{period}: {_num(a.current)}",
+                          f"{tg.target_year}: " + ("—" if p is None else _num(p.target_value)),
+                          "—" if p is None else f"{_num(p.progress_pct, 1)} %",
+                          "—" if p is None or p.required_annual_pct is None else f"{_num(p.required_annual_pct, 2)} %")
+            console.print(t)
+        _print_problems(ProblemList([a.problem for a in rows if a.problem is not None]), as_json)
+        if any(a.problem is not None for a in rows):
+            raise typer.Exit(1)
+
+
+TARGET_COLUMNS = {
+    "en": ("target", "entity", "baseline", "current", "target value", "progress", "required change / year"),
+    "zh": ("目标", "主体", "基准值", "当前值", "目标值", "完成进度", "每年需变化"),
+}
+
+
+def _num(d, places: int = 4) -> str:
+    from esgledger.report.numbers import format_value
+
+    return format_value(d, places)
+
+
 @calc_app.command("reconcile")
 def calc_reconcile(period: str = typer.Option(..., "--period", help="Period, e.g. 2024.")) -> None:
     """What each accounting view (inventory, national ETS, product) includes, line by line."""

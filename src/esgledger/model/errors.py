@@ -161,6 +161,10 @@ CATALOGUE: dict[str, Spec] = dict([
     _spec("ESG-CALC-005", "warning", "a methodology could not run", "核算方法无法执行",
           "{indicator} {period} at {entity}: {found}",
           "{entity} {period} 的 {indicator}：{found}"),
+    _spec("ESG-CALC-006", "warning", "target cannot be assessed", "目标无法评估",
+          "target {field} ({indicator} at {entity}): no value for {found} in the ledger, and no "
+          "baseline_value in {expected}",
+          "目标 {field}（{entity} 的 {indicator}）：台账中没有 {found} 的数据，{expected} 中也未给出 baseline_value"),
     # --- users and access (store/access.py) ---------------------------------------------
     _spec("ESG-ACCESS-001", "error", "sign-in failed", "登录失败",
           "unknown user or wrong password for {user}", "用户 {user} 不存在或密码错误"),
