@@ -478,14 +478,17 @@ def factors_show(key: str = typer.Argument(..., help="Factor key, e.g. grid.ef o
     """Every value of a factor key with its dimensions, validity, source and confidence."""
     with _ws() as ws:
         values = ws.factors.values(key, set_name)
-        rows = [{"ref": v.ref, "value": str(v.value), "unit": v.unit, "confidence": v.confidence,
-                 "edition": v.edition, "source": v.source} for v in values]
+        rows = [{"ref": v.ref, "dims": dict(v.dims), "value": str(v.value), "unit": v.unit,
+                 "confidence": v.confidence, "edition": v.edition, "source": v.source,
+                 "valid_from": v.valid_from and v.valid_from.isoformat(),
+                 "valid_to": v.valid_to and v.valid_to.isoformat()} for v in values]
         if as_json:
             console.print_json(json.dumps(rows, ensure_ascii=False))
             return
-        t = Table("factor", "value", "unit", "conf.", "source")
+        t = Table("factor", "for", "value", "unit", "conf.", "source")
         for r in rows:
-            t.add_row(r["ref"], r["value"], r["unit"], r["confidence"], r["source"])
+            t.add_row(r["ref"], " ".join(f"{k}={v}" for k, v in r["dims"].items()), r["value"], r["unit"],
+                      r["confidence"], r["source"])
         console.print(t)
 
 
