@@ -17,9 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from esgledger.calc.consolidate import APPROACHES, Consolidation, RunResult, changes_since_last_run
-from esgledger.calc.ghg import GHG_INPUTS, GhgRun
-from esgledger.calc.ghg import run_source as ghg_source
+from esgledger.calc.consolidate import APPROACHES, RunResult
+from esgledger.calc.recalc import recalculate
 from esgledger.collect import entities_io
 from esgledger.collect.interchange import (EXPORT_COLUMNS, ImportReport, check_table, fact_rows,
                                            read_table)
@@ -264,10 +263,12 @@ class Workspace:
     # -- calculation ---------------------------------------------------------------------
     def calc(self, period: str, approach: str | None = None, *, full: bool = False,
              author: str | None = None) -> RunResult:
-        """Compute derived indicators and consolidate. Incremental by default: only what
-        depends on facts added since the last run of the period is recomputed; a changed
-        library or entity tree (or ``full``) recomputes everything. Either way the ledger ends
-        up as a full recalculation would leave it."""
+        """Run the GHG and energy methods, compute derived indicators and consolidate
+        (:func:`esgledger.calc.recalc.recalculate`). Incremental by default: after an earlier
+        run of the period in this process, only what the facts appended since reach is
+        recomputed; the first run in a process, a changed library, tree, factor sets or GWP set
+        (or ``full``) recomputes everything in memory. Either way only values that changed are
+        written, and the ledger ends up as a full recalculation would leave it."""
         approach = approach or self.approach
         if approach not in APPROACHES:
             raise ValueError(f"consolidation approach must be one of {APPROACHES}")
@@ -278,23 +279,8 @@ class Workspace:
         note = json.dumps({"library": self.library.fingerprint, "tree": tree_fingerprint(self.tree),
                            "factors": self.factors_fingerprint, "gwp": self.gwp_set,
                            "inputs": self.inputs})
-        ghg_changed = None if full else changes_since_last_run(self.store, period, approach, note,
-                                                               source=ghg_source(period))
-        ghg = None
-        if ghg_changed is None or ghg_changed & GHG_INPUTS:
-            ghg = GhgRun(store, self.library, self.tree, self.factors, period, gwp_set=self.gwp_set,
-                         author=author, note=note).run()
-        only = None if full else changes_since_last_run(self.store, period, approach, note)
-        if only is not None:
-            only = self.library.closure(only)
-        run = Consolidation(store, self.library, self.tree, period, approach, author=author,
-                            only=only, note=note)
-        res = run.run()
-        res.incremental = only is not None
-        if ghg is not None:
-            res.problems[:0] = ghg.problems
-        res.ghg = ghg
-        return res
+        return recalculate(store, self.library, self.tree, self.factors, period, approach,
+                           gwp_set=self.gwp_set, full=full, author=author, note=note)
 
     @property
     def gwp_set(self) -> str:

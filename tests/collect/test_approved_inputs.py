@@ -43,6 +43,14 @@ def test_only_approved_facts_feed_the_consolidation(workspace, tmp_path):
         assert ws.import_facts(facts(tmp_path, "ok.csv", [("TLYX-P1", "100")]), status="approved").written
         ws.calc("2024")
         assert employees_of(ws) == "300"
+        # in the same session (an incremental run): a value submitted, not approved, changes nothing
+        assert ws.import_facts(facts(tmp_path, "sub.csv", [("TLYX-P2", "260")]), status="submitted").written
+        res = ws.calc("2024")
+        assert res.incremental and employees_of(ws) == "300"
+        assert ws.import_facts(facts(tmp_path, "ok2.csv", [("TLYX-P2", "260")]), status="approved").written
+        assert ws.calc("2024").incremental and employees_of(ws) == "360"  # approved: now it counts
+        assert ws.import_facts(facts(tmp_path, "ok3.csv", [("TLYX-P2", "200")]), status="approved").written
+        assert ws.calc("2024").incremental and employees_of(ws) == "300"
     # P1 resubmits a correction: the approved 100 still feeds until the 150 is approved
     with open_workspace(workspace.path, user="p1", password=PW) as ws:
         assert ws.import_facts(facts(tmp_path, "fix.csv", [("TLYX-P1", "150")])).written
