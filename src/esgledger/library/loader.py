@@ -45,6 +45,12 @@ class LibraryError(EsgledgerError, ValueError):
         super().__init__("\n".join(p.render("en") for p in self.problems[:30]))
 
 
+# Columns a framework table must fill on every row (checked at load, reported with file:line).
+REQUIRED_COLUMNS = {
+    "gri": ("title_zh",),  # the Chinese disclosure title printed by the zh GRI content index
+}
+
+
 @dataclass(frozen=True)
 class FrameworkCode:
     framework: str
@@ -52,6 +58,11 @@ class FrameworkCode:
     title: str
     confidence: str
     row: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    title_zh: str = ""  # the Chinese title, where the table has one (gri: required)
+
+    def title_in(self, lang: str) -> str:
+        """The title in ``lang``: the Chinese title for zh where there is one, else the English."""
+        return self.title_zh if lang == "zh" and self.title_zh else self.title
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -169,16 +180,28 @@ class Library:
 
 
 # --------------------------------------------------------------------------------------
-def _read_frameworks(root) -> dict[str, dict[str, FrameworkCode]]:
+def _read_frameworks(root, problems: ProblemList) -> dict[str, dict[str, FrameworkCode]]:
     out: dict[str, dict[str, FrameworkCode]] = {}
     for fw, (fname, key) in FRAMEWORK_FILES.items():
         text = root.joinpath("frameworks", fname).read_text(encoding="utf-8")
+        where = f"frameworks/{fname}"
+        reader = csv.DictReader(io.StringIO(text))
+        required = REQUIRED_COLUMNS.get(fw, ())
+        absent = [c for c in required if c not in (reader.fieldnames or [])]
+        for c in absent:
+            problems.append(Problem("ESG-LIB-001", Location(file=where, line=1), {
+                "expected": f"a CSV table with a {c} column", "found": ",".join(reader.fieldnames or [])}))
         table: dict[str, FrameworkCode] = {}
-        for row in csv.DictReader(io.StringIO(text)):
+        for row in reader:
             code = row[key].strip()
+            for c in required:
+                if c not in absent and not (row.get(c) or "").strip():
+                    problems.append(Problem("ESG-LIB-002", Location(file=where, line=reader.line_num, field=code),
+                                            {"field": c, "expected": "a non-empty value", "found": repr(row.get(c))}))
             title = (row.get("title") or row.get("topic_en") or row.get("name_en")
                      or row.get("title_en") or row.get("metric") or "")
-            table[code] = FrameworkCode(fw, code, title, (row.get("confidence") or "R").strip(), row)
+            title_zh = (row.get("title_zh") or row.get("topic_zh") or row.get("name_zh") or "").strip()
+            table[code] = FrameworkCode(fw, code, title, (row.get("confidence") or "R").strip(), row, title_zh)
         out[fw] = table
     return out
 
@@ -219,7 +242,7 @@ def load_library_from(root, extra_dirs: Iterable[Path] = ()) -> tuple[Library | 
     """Load the library from ``root`` (a Traversable with ``indicators/*.yaml``,
     ``topics.yaml``, ``dimensions.yaml`` and ``frameworks/``) plus user folders."""
     problems = ProblemList()
-    frameworks = _read_frameworks(root)
+    frameworks = _read_frameworks(root, problems)
 
     dimensions: dict[str, Dimension] = {}
     for item in _yaml_items(root.joinpath("dimensions.yaml").read_text(encoding="utf-8"),

@@ -316,7 +316,7 @@ def gri_content_index(rows: list[IndexRow], library, lang: str, *, organisation:
         std_title = fc.row.get("standard_title_zh" if lang == "zh" else "standard_title") or std
         if lang == "zh" and std_title and not std_title.startswith("GRI"):
             std_title = f"{std} {std_title} {fc.row.get('standard_year', '')}".strip()
-        cells = [Cell.label(std_title if std != last_std else ""), Cell.label(f"{code} {fc.title}"),
+        cells = [Cell.label(std_title if std != last_std else ""), Cell.label(f"{code} {fc.title_in(lang)}"),
                  Cell.label(sep.join(dict.fromkeys(where.get(code, []))) or "—")]
         last_std = std
         if full:
