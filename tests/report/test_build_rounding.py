@@ -226,3 +226,45 @@ def test_a_recorded_double_materiality_result_overrides_the_definition(group, mo
     assert [i.article for i in gap.items if i.kind == "article"] == [40]     # 公益慈善 (community)
     na = [i for i in gap.items if i.kind == "topic_na"]
     assert len(na) == 20 and na[0].detail == "非重要议题（双重重要性评估结果），不要求披露"
+
+
+def test_a_target_chart_may_name_a_target_of_the_targets_file(group):
+    """The same tax target as above, kept once in the workspace's targets.yaml and named by code:
+    the same chart numbers, and the footnote says where the published baseline comes from."""
+    ws = group["ws"]
+    write(ws.path / "targets.yaml", """targets:
+  - code: tax_2026
+    name: {zh: 纳税较2021年增长20%, en: Taxes +20 % vs 2021}
+    indicator: taxes_paid
+    baseline_year: 2021
+    baseline_value: "17.5"
+    target_year: 2026
+    change_pct: "20"
+    source: test
+""")
+    text = DEFINITION.replace("""        indicator: taxes_paid
+        baseline_year: 2021
+        baseline_value: "17.5"
+        target_year: 2026
+        target_change: "0.2"
+""", "        target: tax_2026\n")
+    assert "target: tax_2026" in text
+    defn, problems = load_definition(text=text, library=ws.library, name="report.yaml")
+    assert problems.flat() == []
+    doc = build_document(ReportContext(ws, defn), "zh", checklist=False)
+    target = {c.title: c for c, _d in walk(doc) if type(c).__name__ == "Chart"}["纳税目标"]
+    assert target.spec["baseline_value"] == Decimal("17.5") and target.spec["target_change"] == Decimal("0.2")
+    assert target.footnotes[0].text == "2021年基准值 17.5 为目标文件（targets.yaml）中的公布值，账本中没有该年数据。"
+    assert target.footnotes[1].text.endswith("2024年应为19.52，进度落后于路径。")
+
+    # a code the targets files do not have: the build stops with the codes it knows
+    from esgledger.report.definition import DefinitionError
+
+    defn, _ = load_definition(text=text.replace("tax_2026", "tax_2030"), library=ws.library, name="report.yaml")
+    with pytest.raises(DefinitionError, match=r"ESG-REPORT-003.*tax_2030") as exc:
+        build_document(ReportContext(ws, defn), "en", checklist=False)
+    assert "co2_per_product_2025" in str(exc.value) and "tax_2026" in str(exc.value)
+    # a target and its numbers both: one source of truth
+    both = text.replace("        target: tax_2026\n", "        target: tax_2026\n        target_year: 2030\n")
+    _defn, problems = load_definition(text=both, library=ws.library, name="report.yaml")
+    assert [(p.code, p.params["field"]) for p in problems] == [("ESG-REPORT-003", "charts.target_year")]

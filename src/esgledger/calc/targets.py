@@ -1,6 +1,6 @@
 """Targets against a baseline year, assessed from the ledger (issue 3 §4).
 
-Targets are data: the shipped ``calc/data/targets.yaml`` (the seed's 2025 targets against
+Targets are library data (:mod:`esgledger.library.targets`): the shipped ``library/data/targets.yaml`` (the seed's 2025 targets against
 2021) and, where present, the workspace's own ``targets.yaml`` (a target with the same code
 replaces the shipped one). Each is assessed with :func:`esgledger.calc.methods.energy.target_progress`
 from the indicator's reported value in the baseline year and in the period. A target whose
@@ -10,48 +10,17 @@ is reported as unavailable (ESG-CALC-006), never estimated.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
-from importlib import resources
+from decimal import Decimal
 from pathlib import Path
 from typing import Callable
 
-import yaml
 
 from esgledger.calc.methods import CalcError
 from esgledger.calc.methods.energy import target_progress
-from esgledger.model.errors import EsgledgerError, Location, Problem
+from esgledger.library.targets import (FILE_NAME, Target, TargetsFileError, load_targets,  # noqa: F401
+                                       read_targets, shipped_file)
+from esgledger.model.errors import Location, Problem
 from esgledger.model.targets import TargetProgress
-
-FILE_NAME = "targets.yaml"
-FIELDS = ("code", "name", "indicator", "entity", "baseline_year", "target_year", "change_pct",
-          "baseline_value", "source")
-
-
-class TargetsFileError(EsgledgerError, ValueError):
-    """A targets file cannot be read or has an invalid entry."""
-
-    def __init__(self, problem: Problem):
-        self.problem = problem
-        super().__init__(problem.render("en"))
-
-
-@dataclass(frozen=True)
-class Target:
-    code: str
-    name_zh: str
-    name_en: str
-    indicator: str
-    entity: str | None
-    baseline_year: int
-    target_year: int
-    change_pct: Decimal
-    baseline_value: Decimal | None
-    source: str
-    file: str
-
-    def name(self, lang: str) -> str:
-        return self.name_zh if lang == "zh" else self.name_en
-
 
 @dataclass
 class Assessment:
@@ -62,74 +31,6 @@ class Assessment:
     current: Decimal | None
     progress: TargetProgress | None
     problem: Problem | None
-
-
-def shipped_file() -> Path:
-    return Path(str(resources.files("esgledger.calc").joinpath("data", FILE_NAME)))
-
-
-def _bad(path: Path, field: str, expected: str, found) -> TargetsFileError:
-    return TargetsFileError(Problem("ESG-LIB-002", Location(file=str(path), field=field),
-                                    {"field": field, "expected": expected, "found": repr(found)}))
-
-
-def read_targets(path: Path) -> list[Target]:
-    """The targets of one file; :class:`TargetsFileError` names the file and the field."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise TargetsFileError(Problem("ESG-LIB-001", Location(file=str(path)),
-                                       {"expected": "YAML with a list `targets`", "found": str(exc).splitlines()[0]}))
-    items = data.get("targets") if isinstance(data, dict) else None
-    if not isinstance(items, list):
-        raise _bad(path, "targets", "a list of targets", items)
-    out = []
-    for i, t in enumerate(items):
-        where = f"targets[{i}]"
-        if not isinstance(t, dict):
-            raise _bad(path, where, "a mapping", t)
-        unknown = set(t) - set(FIELDS)
-        if unknown:
-            raise _bad(path, f"{where}.{sorted(unknown)[0]}", "one of " + ", ".join(FIELDS), sorted(unknown)[0])
-        for req in ("code", "name", "indicator", "baseline_year", "target_year", "change_pct", "source"):
-            if t.get(req) in (None, ""):
-                raise _bad(path, f"{where}.{req}", "a value", t.get(req))
-        name = t["name"]
-        if not isinstance(name, dict) or not name.get("zh") or not name.get("en"):
-            raise _bad(path, f"{where}.name", "{zh: ..., en: ...}", name)
-        years = []
-        for y in ("baseline_year", "target_year"):
-            if not isinstance(t[y], int) or isinstance(t[y], bool):
-                raise _bad(path, f"{where}.{y}", "a year", t[y])
-            years.append(t[y])
-        if years[0] >= years[1]:
-            raise _bad(path, f"{where}.target_year", f"a year after {years[0]}", years[1])
-        nums = {}
-        for n in ("change_pct", "baseline_value"):
-            v = t.get(n)
-            if v is None:
-                nums[n] = None
-                continue
-            try:
-                d = Decimal(str(v)) if not isinstance(v, float) else None
-            except InvalidOperation:
-                d = None
-            if d is None or not d.is_finite():
-                raise _bad(path, f"{where}.{n}", "a decimal number in quotes (e.g. \"-13.5\")", v)
-            nums[n] = d
-        out.append(Target(str(t["code"]), str(name["zh"]), str(name["en"]), str(t["indicator"]),
-                          t.get("entity"), years[0], years[1], nums["change_pct"], nums["baseline_value"],
-                          str(t["source"]), str(path)))
-    return out
-
-
-def load_targets(workspace_dir: Path | None = None) -> list[Target]:
-    """The shipped targets, with the workspace's ``targets.yaml`` added (same code replaces)."""
-    by_code = {t.code: t for t in read_targets(shipped_file())}
-    if workspace_dir is not None and (workspace_dir / FILE_NAME).is_file():
-        for t in read_targets(workspace_dir / FILE_NAME):
-            by_code[t.code] = t
-    return list(by_code.values())
 
 
 def assess(targets: list[Target], period: str, root: str,

@@ -24,6 +24,8 @@ TEXT = {
     "trajectory": {"zh": "目标路径", "en": "Trajectory"},
     "baseline_given": {"zh": "{y}年基准值 {v} 取自报告定义，账本中没有该年数据。",
                        "en": "The {y} baseline {v} is taken from the report definition; the ledger has no value for that year."},
+    "baseline_target": {"zh": "{y}年基准值 {v} 为目标文件（targets.yaml）中的公布值，账本中没有该年数据。",
+                        "en": "The {y} baseline {v} is the published value of the targets file (targets.yaml); the ledger has no value for that year."},
     "progress": {"zh": "{y}年为{v}，较{y0}年基准变化{c}%，已完成目标变化的{pr}%；按年均{a}%的均衡路径，{y}年应为{pv}，{state}。",
                  "en": "{y}: {v}, {c}% against the {y0} baseline, {pr}% of the targeted change; on the even path of {a}% a year {y} would be {pv}: {state}."},
     "on_track": {"zh": "进度达到或优于路径", "en": "on or ahead of the path"},
@@ -78,7 +80,31 @@ def chart_from_definition(ctx, c: ChartDef, lang: str) -> tuple[Chart | None, st
     return Chart(c.kind, title, series, [str(y) for y in years], unit, spec, notes), None
 
 
+def resolve_target(ctx, c: ChartDef) -> ChartDef:
+    """A chart naming a target by code, filled from the targets files (library + workspace);
+    an unknown code is a definition error (ESG-REPORT-003)."""
+    if c.target is None:
+        return c
+    from esgledger.library.targets import targets_by_code
+    from esgledger.report.definition import DefinitionError
+    from esgledger.model.errors import Location, Problem
+
+    known = getattr(ctx, "_targets", None)
+    if known is None:
+        known = ctx._targets = targets_by_code(getattr(ctx.ws, "path", None))
+    t = known.get(c.target)
+    if t is None:
+        raise DefinitionError([Problem("ESG-REPORT-003", Location(field="charts.target"), {
+            "field": "charts.target", "expected": "a target code of targets.yaml: " + ", ".join(sorted(known)),
+            "found": c.target})])
+    return c.model_copy(update={"indicator": t.indicator, "entity": t.entity, "baseline_year": t.baseline_year,
+                                "baseline_value": t.baseline_value, "target_year": t.target_year,
+                                "target_change": t.change_pct / 100})
+
+
 def _target(ctx, c: ChartDef, lang, title, notes) -> tuple[Chart | None, str | None]:
+    given = "baseline_target" if c.target is not None else "baseline_given"
+    c = resolve_target(ctx, c)
     ind = ctx.library[c.indicator]
     years = [y for y in (c.years or ctx.years)]
     actual = [ctx.value(c.indicator, y, c.entity) for y in years]
@@ -87,7 +113,7 @@ def _target(ctx, c: ChartDef, lang, title, notes) -> tuple[Chart | None, str | N
         if c.baseline_value is None:
             return None, "no_baseline"
         baseline = Decimal(c.baseline_value)
-        notes.append(Footnote("*", TEXT["baseline_given"][lang].format(y=c.baseline_year, v=baseline)))
+        notes.append(Footnote("*", TEXT[given][lang].format(y=c.baseline_year, v=baseline)))
     if all(v is None for v in actual):
         return None, "no_data"
     spec = {"precision": ind.precision, "baseline_year": c.baseline_year, "baseline_value": baseline,

@@ -107,11 +107,14 @@ class SeriesDef(_Frozen):
 class ChartDef(_Frozen):
     """A chart drawn from the ledger. ``series`` are indicators (one line, bar layer or pie
     slice each); ``by`` splits one indicator by the members of a dimension instead. A
-    ``target`` chart shows ``indicator`` against its baseline and the straight trajectory to
-    ``target_value`` or baseline × (1 + ``target_change``) in ``target_year``."""
+    ``target`` chart shows ``indicator`` against its baseline and the trajectory to
+    ``target_value`` or baseline × (1 + ``target_change``) in ``target_year``; or it names a
+    target of the library's and the workspace's ``targets.yaml`` by its code (``target``), which
+    then gives the indicator, entity, years, change and published baseline."""
 
     kind: Literal["line", "bar", "stacked_bar", "pie", "target"]
     title: Text
+    target: str | None = None               # a target code of targets.yaml (kind target)
     series: list[SeriesDef] = []
     by: str | None = None
     years: list[int] | None = None
@@ -446,6 +449,14 @@ def _check_chart(chart: ChartDef, library, fname, raw, loc, node_id, problems) -
                                         {"found": f"{code}[{k}={v}]",
                                          "expected": f"a dimension of {code}: {', '.join(ind.dimensions) or 'none'}"}))
 
+    if chart.kind == "target" and chart.target is not None:
+        given = [f for f in ("indicator", "entity", "baseline_year", "baseline_value", "target_year",
+                             "target_change", "target_value") if getattr(chart, f) is not None]
+        if given:  # one source of truth: the targets file
+            bad(given[0], f"nothing besides target: {chart.target} (the targets file gives it)", given[0])
+        return
+    if chart.target is not None:
+        bad("target", "a target only on a chart of kind target", chart.target)
     if chart.kind == "target":
         if chart.indicator is None or chart.baseline_year is None or chart.target_year is None:
             bad("indicator", "indicator, baseline_year and target_year for a target chart", None)

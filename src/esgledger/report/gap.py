@@ -206,7 +206,7 @@ def _placeholder_items(ctx, lang, t) -> list[GapItem]:
 
 
 def _chart_items(ctx, lang, t) -> list[GapItem]:
-    from esgledger.report.charts_data import chart_from_definition
+    from esgledger.report.charts_data import chart_from_definition, resolve_target
 
     out = []
     for node, _d, _p in ctx.model.walk():
@@ -216,7 +216,7 @@ def _chart_items(ctx, lang, t) -> list[GapItem]:
             if reason == "no_data":
                 out.append(GapItem("chart", "partial", t("chart", t=title), node.title.get(lang)))
             elif reason == "no_baseline":
-                out.append(GapItem("chart", "partial", t("baseline", y=c.baseline_year, t=title),
+                out.append(GapItem("chart", "partial", t("baseline", y=resolve_target(ctx, c).baseline_year, t=title),
                                    node.title.get(lang)))
     return out
 
