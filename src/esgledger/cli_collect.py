@@ -28,7 +28,6 @@ app.add_typer(users_app, name="users")
 app.add_typer(collect_app, name="collect")
 
 
-
 T = {
     "opened": {"zh": "已开启 {p} 年度收集任务 #{c}：{n} 个主体，共分配 {a} 项指标",
                "en": "opened campaign #{c} for {p}: {n} entities, {a} indicator assignments"},

@@ -386,8 +386,8 @@ class _ApprovedOnly:
     def iter_current(self, **filters):
         return self._store.iter_current(approved_only=True, **filters)
 
-    def current_facts(self, **filters):
-        return list(self.iter_current(**filters))
+    def current_facts(self, *, basis="own", **filters):  # the store's default basis too
+        return list(self.iter_current(basis=basis, **filters))
 
     def __getattr__(self, name):
         return getattr(self._store, name)

@@ -90,7 +90,6 @@ def open_desk(ws, user: str | None = None, password: str | None = None, *,
     return Desk(scoped, ws.library, ws.tree, Path(ws.path), getattr(ws, "lang", "en"))
 
 
-
 @dataclass(frozen=True)
 class Campaign:
     id: int
