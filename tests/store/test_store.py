@@ -86,3 +86,31 @@ def test_a_store_made_by_an_earlier_version_opens_in_a_later_one(store_url):
     assert s.schema_revision == head_revision()
     assert [f.value for f in s.current_facts()] == ["42.10"]
     s.close()
+
+
+def test_a_new_sqlite_store_gets_large_pages_and_an_existing_one_keeps_its_own(tmp_path):
+    """New SQLite ledgers are made with SQLITE_PAGE_SIZE pages (bulk imports are faster); a
+    ledger made with another page size keeps it and opens as before."""
+    import sqlite3
+
+    from esgledger.store.engine import SQLITE_PAGE_SIZE
+
+    s = Store(f"sqlite:///{tmp_path / 'new.db'}")
+    s.append_facts([NewFact("E", "x", "2024", "", "1", None)], kind="api")
+    with s.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA page_size").scalar() == SQLITE_PAGE_SIZE
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    s.close()
+
+    old = tmp_path / "old.db"
+    raw = sqlite3.connect(old)
+    raw.execute("PRAGMA page_size=4096")
+    raw.execute("PRAGMA journal_mode=WAL")
+    raw.execute("CREATE TABLE t (x)")
+    raw.close()
+    s = Store(f"sqlite:///{old}")
+    s.append_facts([NewFact("E", "x", "2024", "", "2", None)], kind="api")
+    with s.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA page_size").scalar() == 4096
+    assert [f.value for f in s.current_facts()] == ["2"]
+    s.close()
