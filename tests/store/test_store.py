@@ -46,6 +46,34 @@ def test_revisions_are_appended_never_overwritten(store):
     assert store.count_facts() == 3
 
 
+def test_each_key_gets_its_next_revision_across_many_entities_periods_and_dims(store, monkeypatch):
+    """The append looks up the latest revisions by entity, indicator and period on the unique
+    key, some entities at a time; keys of other periods, dims and bases are not confused."""
+    from esgledger.store import ledger
+
+    monkeypatch.setattr(ledger, "_PROBE_ENTITIES", 2)
+    ents = ["A", "B", "C", "D", "E"]
+    first = [NewFact(e, ind, per, dims, "1", None) for e in ents for ind in ("x", "y")
+             for per in ("2023", "2024") for dims in ("", "gender=male")]
+    store.append_facts(first, kind="api", return_ids=False)
+    again = [NewFact(e, "x", "2024", "", "2", None) for e in ents[1:]]
+    again += [NewFact("A", "y", "2023", "gender=male", "2", None),
+              NewFact("A", "y", "2023", "gender=male", "3", None),   # twice in one append
+              NewFact("A", "y", "2025", "", "9", None),              # a new period
+              NewFact("B", "x", "2024", "", "5", None, basis="control")]
+    store.append_facts(again, kind="api", return_ids=False)
+    cur = {(f.entity, f.indicator, f.period, f.dims, f.basis): (f.revision, f.value)
+           for f in store.current_facts(basis=None)}
+    assert len(cur) == len(first) + 2
+    for e in ents[1:]:
+        assert cur[(e, "x", "2024", "", "own")] == (2, "2")
+    assert cur[("A", "x", "2024", "", "own")] == (1, "1")
+    assert cur[("A", "y", "2023", "gender=male", "own")] == (3, "3")
+    assert cur[("A", "y", "2023", "", "own")] == (1, "1")
+    assert cur[("A", "y", "2025", "", "own")] == (1, "9")
+    assert cur[("B", "x", "2024", "", "control")] == (1, "5")
+
+
 def test_lineage_links(store):
     _, (a, b) = store.append_facts([NewFact("E", "x", "2024", "", "1", None),
                                     NewFact("F", "x", "2024", "", "2", None)], kind="api")
@@ -85,6 +113,12 @@ def test_a_store_made_by_an_earlier_version_opens_in_a_later_one(store_url):
     s = Store(store_url)
     assert s.schema_revision == head_revision()
     assert [f.value for f in s.current_facts()] == ["42.10"]
+    # 0004 dropped the (indicator, period) index; the unique key is still there
+    from sqlalchemy import inspect
+
+    assert "ix_fact_indicator_period" not in {ix["name"] for ix in inspect(s.engine).get_indexes("fact")}
+    s.append_facts([NewFact("E", "x", "2024", "", "43", None)], kind="api")
+    assert [(f.revision, f.value) for f in s.history("E", "x", "2024")] == [(1, "42.10"), (2, "43")]
     s.close()
 
 

@@ -33,7 +33,9 @@ _OWN_COLUMNS_BUT_BASIS_STATUS = tuple(c for c in _OWN_COLUMNS if c not in ("basi
 _OWN_FIELDS_BUT_BASIS_STATUS = operator.itemgetter(0, 1, 2, 3, 4, 5, 8, 9, 10, 11)
 _BASIS_STATUS = operator.itemgetter(6, 7)
 _KEY_FIELDS = operator.itemgetter(0, 1, 2, 3, 6)  # entity, indicator, period, dims, basis
+_IND_ENTITY = operator.itemgetter(1, 0)
 _IND_PERIOD = operator.itemgetter(1, 2)
+_PROBE_ENTITIES = 500  # entities per look-up query (SQLite allows 32,766 bound values)
 _INPUTS = operator.itemgetter(12)
 # what may feed a report when only approved data may (``report.inputs = "approved"``)
 REPORTABLE_STATUSES = ("approved", "calculated")
@@ -142,7 +144,8 @@ class Store:
             kind=kind, source=source, author=author, created_at=created, rows=len(facts), note=note)
         ).inserted_primary_key[0]
         with gc_paused():
-            latest = self._latest_revisions(conn, set(map(_IND_PERIOD, facts)))
+            latest = self._latest_revisions(conn, set(map(_IND_ENTITY, facts)),
+                                            set(map(_IND_PERIOD, facts)))
             # Every key new to the ledger gets revision 1, unless it comes twice in this append:
             # the unique key (entity, indicator, period, dims, basis, revision) refuses that, the
             # insert is undone and the repeats are numbered below. An import never repeats a key
@@ -173,20 +176,32 @@ class Store:
         if self.dialect == "postgresql":
             conn.exec_driver_sql("LOCK TABLE fact IN SHARE ROW EXCLUSIVE MODE")
 
-    def _latest_revisions(self, conn: Connection, ind_periods: set[tuple[str, str]]):
+    def _latest_revisions(self, conn: Connection, ind_entities: set[tuple[str, str]],
+                          ind_periods: set[tuple[str, str]]) -> dict[tuple, int]:
+        """The latest revision of every stored key that has one of the given (indicator,
+        entity) and (indicator, period) pairs (and maybe of a few more keys)."""
         latest: dict[tuple, int] = {}
         if not ind_periods:
             return latest
-        by_ind: dict[str, set[str]] = {}
+        ents: dict[str, set[str]] = {}
+        pers: dict[str, set[str]] = {}
+        for ind, ent in ind_entities:
+            ents.setdefault(ind, set()).add(ent)
         for ind, per in ind_periods:
-            by_ind.setdefault(ind, set()).add(per)
+            pers.setdefault(ind, set()).add(per)
         f = S.fact.c
-        for ind, pers in by_ind.items():
-            q = (select(f.entity, f.indicator, f.period, f.dims, f.basis, func.max(f.revision))
-                 .where(f.indicator == ind, f.period.in_(sorted(pers)))
-                 .group_by(f.entity, f.indicator, f.period, f.dims, f.basis))
-            for e, i, p, d, b, r in conn.execute(q):
-                latest[(e, i, p, d, b)] = r
+        # Looked up on the unique key (entity, indicator, period, …): one probe per (entity,
+        # period) of each indicator, i.e. in time with what the append writes, not with the size
+        # of the ledger (there is no index on (indicator, period) to save inserts; see 0004).
+        for ind in sorted(pers):
+            es = sorted(ents[ind])
+            for i in range(0, len(es), _PROBE_ENTITIES):
+                q = (select(f.entity, f.indicator, f.period, f.dims, f.basis, func.max(f.revision))
+                     .where(f.entity.in_(es[i:i + _PROBE_ENTITIES]), f.indicator == ind,
+                            f.period.in_(sorted(pers[ind])))
+                     .group_by(f.entity, f.indicator, f.period, f.dims, f.basis))
+                for e, i_, p, d, b, r in conn.execute(q):
+                    latest[(e, i_, p, d, b)] = r
         return latest
 
     def _insert_first_revisions(self, conn: Connection, facts: Sequence[NewFact], batch_id: int,
