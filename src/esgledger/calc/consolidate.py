@@ -26,7 +26,7 @@ from decimal import Decimal, localcontext
 from typing import Iterable
 
 from esgledger.calc._rows import insert_rows
-from esgledger.library.loader import Library
+from esgledger.library.loader import Library, reachable
 from esgledger.store import schema as S
 from esgledger.model.errors import Location, Problem, ProblemList
 from esgledger.model.formula import FormulaZeroDivision, Node, Ref
@@ -311,13 +311,7 @@ class Consolidation:
         return self._deps
 
     def _formula_closure(self, indicators: set[str], deps) -> set[str]:
-        out, todo = set(), list(indicators)
-        while todo:
-            for d in deps.get(todo.pop(), ()):
-                if d not in out:
-                    out.add(d)
-                    todo.append(d)
-        return out
+        return reachable(indicators, deps)
 
     def _forget(self, e: str, codes: set[str], basis: str) -> None:
         """Drop the values of ``codes`` at ``e`` before they are recomputed (a formula that

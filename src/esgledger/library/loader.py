@@ -86,6 +86,19 @@ def _strip_lines(obj: Any) -> Any:
     return obj
 
 
+def reachable(start: Iterable[str], deps: dict[str, set[str]]) -> set[str]:
+    """Every code reachable from ``start`` along ``deps`` (code → codes that depend on it),
+    transitively; ``start`` itself only where another start code leads to it."""
+    out: set[str] = set()
+    todo = list(start)
+    while todo:
+        for d in deps.get(todo.pop(), ()):
+            if d not in out:
+                out.add(d)
+                todo.append(d)
+    return out
+
+
 @dataclass
 class Library:
     """The loaded indicator library: indicators, topics, dimensions and framework tables."""
@@ -107,14 +120,7 @@ class Library:
         for code, ind in self.indicators.items():
             if ind.weight:
                 deps.setdefault(ind.weight, set()).add(code)
-        out = set(changed)
-        todo = list(changed)
-        while todo:
-            for d in deps.get(todo.pop(), ()):
-                if d not in out:
-                    out.add(d)
-                    todo.append(d)
-        return out
+        return set(changed) | reachable(changed, deps)
 
     def __contains__(self, code: str) -> bool:
         return code in self.indicators
