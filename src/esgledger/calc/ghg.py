@@ -716,16 +716,9 @@ class MemoFactors:
             return hit[1]
         raise FactorLookupError(hit[1])
 
-    def find(self, key: str, on=None, **kw):
-        try:
-            return self.lookup(key, on, **kw)
-        except FactorLookupError as exc:
-            if exc.problem.code == "ESG-FACTOR-009":
-                return None
-            raise
-
-    def gwp(self, gas: str, gwp_set: str, **kw):
-        return self.lookup("gwp", gas=gas, gwp_set=gwp_set, **kw)
+    # the library's own find and gwp, going through the remembering lookup above
+    find = FactorLibrary.find
+    gwp = FactorLibrary.gwp
 
     def __getattr__(self, name: str):
         return getattr(self._lib, name)
