@@ -338,7 +338,7 @@ def calc_targets(period: str = typer.Option(..., "--period", help="Period, e.g. 
                 if a.progress and a.progress.required_annual_pct is not None else None,
                 "problem": a.problem.render(lang) if a.problem else None} for a in rows], ensure_ascii=False))
         else:
-            t = Table(*TARGET_COLUMNS[lang], title=f"{period}")
+            t = Table(*TARGET_COLUMNS[lang], title=TARGET_TITLE[lang].format(p=period))
             for a in rows:
                 p, tg = a.progress, a.target
                 t.add_row(tg.name(lang), entity or a.entity,
@@ -353,6 +353,7 @@ def calc_targets(period: str = typer.Option(..., "--period", help="Period, e.g. 
             raise typer.Exit(1)
 
 
+TARGET_TITLE = {"en": "Targets against their baseline, as of {p}", "zh": "目标进展（截至{p}年）"}
 TARGET_COLUMNS = {
     "en": ("target", "entity", "baseline", "current", "target value", "progress", "required change / year"),
     "zh": ("目标", "主体", "基准值", "当前值", "目标值", "完成进度", "每年需变化"),
