@@ -35,7 +35,12 @@ INPUTS = ("approved", "all")
 
 
 class WorkspaceError(EsgledgerError, FileNotFoundError):
-    """No workspace at the path, or it cannot be created there."""
+    """No workspace at the path, it cannot be created there, or a setting is invalid. Carries
+    its problem (``ESG-WS-0xx``), rendered in the user's language by the CLI."""
+
+    def __init__(self, code: str, location: Location | None = None, **params):
+        self.problem = Problem(code, location or Location(), params)
+        super().__init__(self.problem.render("en"))
 
 
 def _toml_value(v) -> str:
@@ -61,7 +66,7 @@ def init_workspace(path: str | Path, *, db: str | None = None, name: str | None 
     """Create a workspace (refuses a folder that already holds one)."""
     p = Path(path)
     if (p / CONFIG_NAME).exists():
-        raise WorkspaceError(f"{p} already holds a workspace ({CONFIG_NAME})")
+        raise WorkspaceError("ESG-WS-002", Location(file=str(p)))
     p.mkdir(parents=True, exist_ok=True)
     (p / "evidence").mkdir(exist_ok=True)
     config = {
@@ -99,8 +104,7 @@ class Workspace:
         self.path = Path(path)
         cfg = self.path / CONFIG_NAME
         if not cfg.exists():
-            raise WorkspaceError(f"no workspace at {self.path} (missing {CONFIG_NAME}); "
-                                 f"create one with `esgledger init {self.path}`")
+            raise WorkspaceError("ESG-WS-001", Location(file=str(self.path)), found=str(self.path))
         self.config = tomllib.loads(cfg.read_text(encoding="utf-8"))
         self.lang = lang or self.config.get("workspace", {}).get("lang") or default_lang()
         url = self.config["store"]["url"]
@@ -138,8 +142,8 @@ class Workspace:
 
             return "approved" if has_users(self.store) else "all"
         if value not in INPUTS:
-            raise WorkspaceError(f"{self.path / CONFIG_NAME}: report.inputs = {value!r}: expected one of "
-                                 f"{', '.join(INPUTS)}")
+            raise WorkspaceError("ESG-WS-003", Location(file=str(self.path / CONFIG_NAME), field="report.inputs"),
+                                 field="report.inputs", found=repr(value), expected=", ".join(INPUTS))
         return value
 
     @property
@@ -165,7 +169,7 @@ class Workspace:
             return root
         roots = sorted(c for c in self.tree.roots())
         if not roots:
-            raise WorkspaceError("the workspace has no entities yet: import an entity tree first")
+            raise WorkspaceError("ESG-WS-004", Location(field="entities"))
         return roots[0]
 
     def import_entities(self, path: str | Path, *, dry_run: bool = False) -> ProblemList:

@@ -77,5 +77,10 @@ def test_a_bad_inputs_setting_names_the_file_and_the_choices(sqlite_workspace):
     cfg.write_text(cfg.read_text(encoding="utf-8").replace("[report]", '[report]\ninputs = "some"'),
                    encoding="utf-8")
     with open_workspace(sqlite_workspace.path) as ws:
-        with pytest.raises(WorkspaceError, match=r"esgledger.toml: report.inputs = 'some': expected one of approved, all"):
+        with pytest.raises(WorkspaceError) as exc:
             ws.calc("2024")
+    p = exc.value.problem
+    assert (p.code, p.location.field, p.params["found"], p.params["expected"]) == \
+        ("ESG-WS-003", "report.inputs", "'some'", "approved, all")
+    assert str(p.location.file).endswith("esgledger.toml")
+    assert "应为 approved, all 之一" in p.render("zh")

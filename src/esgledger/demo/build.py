@@ -17,7 +17,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from esgledger.model.errors import ProblemsError
+from esgledger.model.errors import Location, ProblemsError
 from esgledger.workspace import CONFIG_NAME, WorkspaceError, init_workspace, write_config
 
 YEARS = (2022, 2023, 2024)
@@ -46,9 +46,9 @@ def _prepare(path: Path, db: str | None) -> None:
     if cfg.exists():
         config = tomllib.loads(cfg.read_text(encoding="utf-8"))
         if not config.get("workspace", {}).get("demo"):
-            raise WorkspaceError(f"{path} holds a workspace that is not a demo; refusing to overwrite it")
+            raise WorkspaceError("ESG-WS-005", Location(file=str(path)))
         if not config["store"]["url"].startswith("sqlite") or db:
-            raise WorkspaceError(f"{path} is a demo on a server database; use a new folder")
+            raise WorkspaceError("ESG-WS-006", Location(file=str(path)))
         shutil.rmtree(path)
 
 
