@@ -109,3 +109,27 @@ def test_missing_workspace_is_a_clear_error(tmp_path):
     r = runner.invoke(app, ["-w", str(tmp_path / "nowhere"), "facts", "export"])
     assert r.exit_code != 0
     assert "no workspace" in str(r.exception) or "no workspace" in r.output
+
+
+def test_option_values_are_checked_with_a_clear_error(wsdir):
+    """ESG-CLI-001 in the user's language, before anything is read or written."""
+    from esgledger.cli import OptionError, _message
+
+    cases = [(["calc", "run", "--period", "2024", "--approach", "share"], "--approach", "control, equity"),
+             (["calc", "run", "--period", "20x4"], "--period", "2024, 2024-03 or 2024-Q1"),
+             (["calc", "reconcile", "--period", "2024-13"], "--period", "2024, 2024-03 or 2024-Q1"),
+             (["validate", "--period", "24"], "--period", "2024, 2024-03 or 2024-Q1"),
+             (["facts", "export", "--format", "pdf"], "--format", "csv, xlsx, json"),
+             (["history", "employees", "--entity", "TLYX", "--period", "2024", "--basis", "sum"], "--basis",
+              "own, control, equity"),
+             (["entities", "export", "--format", "toml"], "--format", "yaml, csv")]
+    for args, option, expected in cases:
+        r = cli(wsdir, *args)
+        assert r.exit_code == 1 and isinstance(r.exception, OptionError), (args, r.output)
+        p = r.exception.problem
+        assert (p.code, p.params["field"], p.params["expected"]) == ("ESG-CLI-001", option, expected)
+    STATE.lang = "zh"
+    try:
+        assert _message(r.exception) == "(--format): ESG-CLI-001 选项取值无效：--format toml：应为 yaml, csv"
+    finally:
+        STATE.lang = "en"

@@ -17,8 +17,9 @@ from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
-from esgledger.model.errors import CATALOGUE, EsgledgerError, ProblemList
+from esgledger.model.errors import CATALOGUE, EsgledgerError, Location, Problem, ProblemList
 from esgledger.model.i18n import default_lang
+from esgledger.model.period import Period, PeriodError
 
 app = typer.Typer(help="esgledger: the energy–carbon–ESG ledger of an industrial group.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
@@ -93,6 +94,32 @@ def _ws():
 
     return Workspace(STATE.workspace or Path.cwd(), lang=STATE.lang, user=user,
                      password=password if user else None)
+
+
+class OptionError(EsgledgerError, ValueError):
+    """A command-line option with a value it does not take (ESG-CLI-001)."""
+
+    def __init__(self, option: str, found, expected: str):
+        self.problem = Problem("ESG-CLI-001", Location(field=option),
+                               {"field": option, "found": str(found), "expected": expected})
+        super().__init__(self.problem.render("en"))
+
+
+PERIOD_FORMS = "2024, 2024-03 or 2024-Q1"
+
+
+def _choice(value, options: tuple[str, ...], option: str):
+    """``value`` if it is one of ``options`` (None passes), else ESG-CLI-001."""
+    if value is not None and value not in options:
+        raise OptionError(option, value, ", ".join(options))
+    return value
+
+
+def _period(value: str, option: str = "--period") -> str:
+    try:
+        return str(Period.parse(value))
+    except PeriodError:
+        raise OptionError(option, value, PERIOD_FORMS) from None
 
 
 def _message(exc: EsgledgerError) -> str:
@@ -197,6 +224,7 @@ def entities_import(path: Path = typer.Argument(..., exists=True, dir_okay=False
 @entities_app.command("export")
 def entities_export(fmt: str = typer.Option("yaml", "--format", help="yaml or csv.")) -> None:
     """Print the entity tree as YAML or CSV."""
+    _choice(fmt, ("yaml", "csv"), "--format")
     with _ws() as ws:
         sys.stdout.write(ws.export_entities(fmt))
 
@@ -250,6 +278,10 @@ def facts_export(fmt: str = typer.Option("csv", "--format", help="csv, xlsx or j
                  status: Optional[list[str]] = typer.Option(None, "--status", help="Status (repeatable)."),
                  basis: str = typer.Option("own", "--basis", help="own (entered), control or equity (consolidated), or all.")) -> None:
     """Export the current facts."""
+    _choice(fmt, ("csv", "xlsx", "json"), "--format")
+    _choice(basis, ("own", "control", "equity", "all"), "--basis")
+    for p in period or ():
+        _period(p)
     with _ws() as ws:
         text = ws.export_facts(fmt, out=out, entity=entity or None, indicator=indicator or None,
                                period=period or None, status=status or None,
@@ -266,6 +298,8 @@ def history(indicator: str = typer.Argument(..., help="Indicator code."),
             basis: str = typer.Option("own", "--basis", help="own, control or equity."),
             as_json: bool = typer.Option(False, "--json", help="Print the revisions as JSON.")) -> None:
     """Every revision of one fact, oldest first: who, when, old and new value, source and reason."""
+    _choice(basis, ("own", "control", "equity"), "--basis")
+    _period(period)
     with _ws() as ws:
         rows, old = [], None
         for f in ws.history(entity, indicator, period, dims, basis):
@@ -298,6 +332,8 @@ def calc_run(period: str = typer.Option(..., "--period", help="Period, e.g. 2024
              approach: Optional[str] = typer.Option(None, "--approach", help="control or equity (default: the workspace's)."),
              full: bool = typer.Option(False, "--full", help="Recompute everything, not only what changed since the last run.")) -> None:
     """Compute derived indicators and consolidate up the tree (incrementally by default)."""
+    _choice(approach, ("control", "equity"), "--approach")
+    _period(period)
     with _ws() as ws:
         res = ws.calc(period, approach, full=full)
         _print_problems(res.problems, False)
@@ -309,6 +345,7 @@ def calc_targets(period: str = typer.Option(..., "--period", help="Period, e.g. 
                  entity: Optional[str] = typer.Option(None, "--entity", help="Entity (default: the reporting root, or each target's own)."),
                  as_json: bool = typer.Option(False, "--json", help="Print the assessment as JSON.")) -> None:
     """Progress of the targets against their baseline year (the shipped ones and the workspace's targets.yaml)."""
+    period = _period(period)
     from decimal import Decimal
 
     from esgledger.calc.targets import TargetsFileError, assess, load_targets
@@ -372,17 +409,18 @@ def calc_reconcile(period: str = typer.Option(..., "--period", help="Period, e.g
     from esgledger.calc.reconcile import LABELS, reconcile
     from esgledger.report.numbers import format_value
 
-    lang = STATE.lang
+    lang = STATE.lang if STATE.lang in ("zh", "en") else "en"
+    period = _period(period)
     with _ws() as ws:
-        rec = reconcile(ws, period)
-        t = Table("entity", "source", LABELS["inventory"][lang], LABELS["ets"][lang], LABELS["product"][lang], "note",
-                  title=f"{period} t CO2e")
+        rec = reconcile(ws, period, lang)
+        t = Table(LABELS["entity"][lang], LABELS["source"][lang], LABELS["inventory"][lang], LABELS["ets"][lang],
+                  LABELS["product"][lang], LABELS["note"][lang], title=f"{period} t CO2e")
         for ln in rec.lines:
             t.add_row(ln.entity, ln.item, format_value(ln.inventory, 0),
                       "—" if ln.ets is None else format_value(ln.ets, 0),
                       "—" if ln.product is None else format_value(ln.product, 0), ln.note)
         tot = rec.totals()
-        t.add_row("", "total" if lang == "en" else "合计", format_value(tot["inventory"], 0),
+        t.add_row("", LABELS["total"][lang], format_value(tot["inventory"], 0),
                   format_value(tot["ets"], 0), format_value(tot["product"], 0), "")
         console.print(t)
 
@@ -394,6 +432,8 @@ def explain(indicator: str = typer.Argument(..., help="Indicator code."),
             dims: str = typer.Option("", "--dims", help="Dimension key, e.g. gender=female."),
             basis: Optional[str] = typer.Option(None, "--basis", help="own, control or equity (default: consolidated at a parent).")) -> None:
     """Print the lineage of a value down to the imported rows."""
+    _choice(basis, ("own", "control", "equity"), "--basis")
+    _period(period)
     with _ws() as ws:
         node = ws.explain(indicator, entity, period, dims, basis)
         if node is None:
@@ -443,6 +483,7 @@ def validate(period: str = typer.Option(..., "--period", help="Period to check."
              skip: Optional[list[str]] = typer.Option(None, "--skip", help="Skip these rule codes."),
              as_json: bool = typer.Option(False, "--json", help="Print findings as JSON.")) -> None:
     """Run the validation rules over the ledger."""
+    period = _period(period)
     from esgledger.calc.validate import run_rules
 
     with _ws() as ws:
@@ -542,6 +583,9 @@ def main() -> None:
         app()
     except EsgledgerError as exc:
         err_console.print(f"esgledger: {_message(exc)}", markup=False)
+        sys.exit(1)
+    except PeriodError as exc:  # a --period of a command that did not check it itself
+        err_console.print(f"esgledger: {_message(OptionError('--period', exc, PERIOD_FORMS))}", markup=False)
         sys.exit(1)
 
 

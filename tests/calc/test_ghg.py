@@ -93,6 +93,11 @@ def test_reconcile_lines_add_up_to_each_view(ws):
     assert close(tot["inventory"], "16699.7433")
     assert close(tot["ets"], "16699.7433")          # everything here is inside one ETS guideline or the other
     assert close(tot["product"], "16097.0433")
+    # the notes in the reader's language; the same numbers
+    zh = reconcile(ws, "2024", "zh")
+    assert zh.totals() == tot
+    assert {ln.note for ln in zh.lines if ln.item == "scope2"} <= {"辅助报告项，不计入"}
+    assert not any("auxiliary" in ln.note or "outside" in ln.note for ln in zh.lines)
 
 
 def test_lineage_names_activity_facts_method_and_cited_factors(ws):

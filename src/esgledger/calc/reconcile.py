@@ -23,6 +23,11 @@ LABELS = {
     "ets_aux": {"zh": "辅助报告项，不计入", "en": "auxiliary item, not counted"},
     "outside": {"zh": "不在边界内", "en": "outside the boundary"},
     "via_power": {"zh": "经自备电厂供电传递", "en": "via the captive plant's electricity"},
+    "ets_power": {"zh": "发电设施（发电行业指南）", "en": "power generation (power sector guideline)"},
+    "entity": {"zh": "主体", "en": "entity"},
+    "source": {"zh": "排放源", "en": "source"},
+    "note": {"zh": "说明", "en": "note"},
+    "total": {"zh": "合计", "en": "total"},
 }
 
 
@@ -49,10 +54,12 @@ class Reconciliation:
         }
 
 
-def reconcile(ws, period: str) -> Reconciliation:
-    """The lines of the three views for ``period`` from the ledger's calculated facts."""
+def reconcile(ws, period: str, lang: str = "en") -> Reconciliation:
+    """The lines of the three views for ``period`` from the ledger's calculated facts (as far as
+    the signed-in user may read them), notes in ``lang``."""
     tree = ws.tree
-    facts = {(f.entity, f.indicator, f.dims): f for f in ws.store.iter_current(period=period, basis="own")}
+    lang = lang if lang in ("zh", "en") else "en"
+    facts = {(f.entity, f.indicator, f.dims): f for f in ws.access.iter_current(period=period, basis="own")}
     out = Reconciliation(period)
 
     def num(entity, indicator, dims=""):
@@ -74,9 +81,9 @@ def reconcile(ws, period: str) -> Reconciliation:
         if cpt == "smelter" and src in ETS_SOURCES:
             ets, note = value, "CETS-AG-04.01"
         elif cpt == "power_plant" and src in ETS_POWER_SOURCES:
-            ets, note = value, "发电设施 / power generation"
+            ets, note = value, LABELS["ets_power"][lang]
         else:
-            ets, note = None, LABELS["outside"]["en"]
+            ets, note = None, LABELS["outside"][lang]
         product = None
         if e.process_type == "smelter" and src not in ("power_generation", "desulphurisation"):
             product = value
@@ -84,7 +91,7 @@ def reconcile(ws, period: str) -> Reconciliation:
             supplied = num(entity, "power_supplied")
             if supplied:
                 product = value * captive_to_smelter / supplied
-                note += f"; {LABELS['via_power']['en']}"
+                note += f"; {LABELS['via_power'][lang]}"
         out.lines.append(Line(entity, src, value, ets, product, note))
     for c in sorted(tree.entities):
         market = num(c, "scope2_market")
@@ -95,7 +102,7 @@ def reconcile(ws, period: str) -> Reconciliation:
             # the product view takes grid electricity at the residual mix, green contracts at zero:
             # the market-based Scope 2 of the smelter's own electricity
             product = market
-        out.lines.append(Line(c, "scope2", market, None, product, LABELS["ets_aux"]["en"]))
+        out.lines.append(Line(c, "scope2", market, None, product, LABELS["ets_aux"][lang]))
     return out
 
 

@@ -65,6 +65,9 @@ CATALOGUE: dict[str, Spec] = dict([
           "单位 {found} 无法识别"),
     _spec("ESG-LIB-009", "error", "formulas depend on each other in a cycle", "公式循环依赖",
           "cycle: {found}", "循环依赖：{found}"),
+    # --- command line (cli.py) --------------------------------------------------------
+    _spec("ESG-CLI-001", "error", "invalid option value", "选项取值无效",
+          "{field} {found}: expected {expected}", "{field} {found}：应为 {expected}"),
     # --- workspaces (workspace.py, demo/build.py) --------------------------------------
     _spec("ESG-WS-001", "error", "no workspace", "不是工作区",
           "no workspace here (missing esgledger.toml); create one with `esgledger init {found}`",
