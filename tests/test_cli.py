@@ -122,14 +122,27 @@ def test_option_values_are_checked_with_a_clear_error(wsdir):
              (["facts", "export", "--format", "pdf"], "--format", "csv, xlsx, json"),
              (["history", "employees", "--entity", "TLYX", "--period", "2024", "--basis", "sum"], "--basis",
               "own, control, equity"),
+             (["entities", "tree", "--date", "2024-13-01"], "--date", "a date YYYY-MM-DD"),
+             (["indicators", "show", "no_such"], "INDICATOR", "an indicator code of the library (esgledger indicators list)"),
+             (["factors", "show", "no.such"], "KEY", "a factor key of the factor sets in use (esgledger factors list)"),
              (["entities", "export", "--format", "toml"], "--format", "yaml, csv")]
     for args, option, expected in cases:
         r = cli(wsdir, *args)
         assert r.exit_code == 1 and isinstance(r.exception, OptionError), (args, r.output)
         p = r.exception.problem
-        assert (p.code, p.params["field"], p.params["expected"]) == ("ESG-CLI-001", option, expected)
+        assert (p.code, p.params["field"], str(p.params["expected"])) == ("ESG-CLI-001", option, expected)
     STATE.lang = "zh"
     try:
         assert _message(r.exception) == "(--format): ESG-CLI-001 选项取值无效：--format toml：应为 yaml, csv"
+        r = cli(wsdir, "calc", "run", "--period", "2x", lang="zh")
+        assert _message(r.exception) == "(--period): ESG-CLI-001 选项取值无效：--period 2x：应为 2024、2024-03 或 2024-Q1 形式的期间"
     finally:
         STATE.lang = "en"
+
+
+def test_importing_a_file_that_is_not_there(wsdir, tmp_path):
+    r = cli(wsdir, "facts", "import", str(tmp_path / "missing.csv"), "--json")
+    rep = json.loads(r.output)
+    [p] = rep["problems"]
+    assert r.exit_code == 1 and not rep["written"]
+    assert (p["code"], p["where"], p["params"]["found"]) == ("ESG-IMPORT-010", str(tmp_path / "missing.csv"), "no such file")

@@ -17,7 +17,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
-from esgledger.model.errors import CATALOGUE, EsgledgerError, Location, Problem, ProblemList
+from esgledger.model.errors import CATALOGUE, Bilingual, EsgledgerError, Location, Problem, ProblemList
 from esgledger.model.i18n import default_lang
 from esgledger.model.period import Period, PeriodError
 
@@ -99,13 +99,13 @@ def _ws():
 class OptionError(EsgledgerError, ValueError):
     """A command-line option with a value it does not take (ESG-CLI-001)."""
 
-    def __init__(self, option: str, found, expected: str):
+    def __init__(self, option: str, found, expected: "str | Bilingual"):
         self.problem = Problem("ESG-CLI-001", Location(field=option),
                                {"field": option, "found": str(found), "expected": expected})
         super().__init__(self.problem.render("en"))
 
 
-PERIOD_FORMS = "2024, 2024-03 or 2024-Q1"
+PERIOD_FORMS = Bilingual("2024、2024-03 或 2024-Q1 形式的期间", "2024, 2024-03 or 2024-Q1")
 
 
 def _choice(value, options: tuple[str, ...], option: str):
@@ -203,8 +203,8 @@ def indicators_show(code: str = typer.Argument(..., help="Indicator code.")) -> 
     lib = load_library()
     ind = lib.get(code)
     if ind is None:
-        err_console.print(f"unknown indicator {code}")
-        raise typer.Exit(1)
+        raise OptionError("INDICATOR", code, Bilingual("指标库中的指标代码（见 esgledger indicators list）",
+                                                       "an indicator code of the library (esgledger indicators list)"))
     data = ind.model_dump(exclude_none=True)
     data["origin"] = lib.origin[code]
     console.print_json(json.dumps(data, ensure_ascii=False, default=str))
@@ -234,8 +234,11 @@ def entities_tree(date: Optional[str] = typer.Option(None, "--date", help="Tree 
     """Show the tree with equity shares."""
     import datetime as dt
 
-    with _ws() as ws:
+    try:
         day = dt.date.fromisoformat(date) if date else dt.date.today()
+    except ValueError:
+        raise OptionError("--date", date, Bilingual("YYYY-MM-DD 格式的日期", "a date YYYY-MM-DD")) from None
+    with _ws() as ws:
         nodes: dict[str, Tree] = {}
         top = Tree(ws.config.get("workspace", {}).get("name", "group"))
         for depth, code in ws.tree.depth_first(day):
@@ -520,6 +523,10 @@ def factors_show(key: str = typer.Argument(..., help="Factor key, e.g. grid.ef o
     """Every value of a factor key with its dimensions, validity, source and confidence."""
     with _ws() as ws:
         values = ws.factors.values(key, set_name)
+        if not values:
+            raise OptionError("KEY", key if set_name is None else f"{key} --set {set_name}",
+                              Bilingual("所用因子集中的因子键（见 esgledger factors list）",
+                                        "a factor key of the factor sets in use (esgledger factors list)"))
         rows = [{"ref": v.ref, "dims": dict(v.dims), "value": str(v.value), "unit": v.unit,
                  "confidence": v.confidence, "edition": v.edition, "source": v.source,
                  "valid_from": v.valid_from and v.valid_from.isoformat(),

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from esgledger.library.loader import Library
-from esgledger.model.errors import Location, Problem, ProblemList
+from esgledger.model.errors import Bilingual, Location, Problem, ProblemList
 from esgledger.model.period import Period, PeriodError
 from esgledger.model.types import STATUSES
 from esgledger.model.units import UNITS, UnitError
@@ -133,6 +133,9 @@ def read_csv_table(path: Path, data: bytes | None = None) -> tuple[_Table | None
     return _Table(path.name, header, rows(), header_row=header_line), problems
 
 
+XLSX = Bilingual(".xlsx 工作簿", "an .xlsx workbook")
+
+
 def read_xlsx_table(path: Path) -> tuple[_Table | None, ProblemList]:
     import openpyxl
 
@@ -141,7 +144,7 @@ def read_xlsx_table(path: Path) -> tuple[_Table | None, ProblemList]:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         problems.append(Problem("ESG-IMPORT-010", Location(file=path.name), {
-            "expected": "an .xlsx workbook", "found": f"{type(exc).__name__}: {exc}"[:120]}))
+            "expected": XLSX, "found": f"{type(exc).__name__}: {exc}"[:120]}))
         return None, problems
     ws = wb["facts"] if "facts" in wb.sheetnames else wb.worksheets[0]
     it = ws.iter_rows(values_only=True)
@@ -155,7 +158,7 @@ def read_xlsx_table(path: Path) -> tuple[_Table | None, ProblemList]:
                 break
     except (zipfile.BadZipFile, KeyError, OSError, EOFError) as exc:
         problems.append(Problem("ESG-IMPORT-010", Location(file=path.name), {
-            "expected": "an .xlsx workbook", "found": f"{type(exc).__name__}: {exc}"[:120]}))
+            "expected": XLSX, "found": f"{type(exc).__name__}: {exc}"[:120]}))
         return None, problems
     if header is None:
         problems.append(Problem("ESG-IMPORT-002", Location(file=path.name, sheet=ws.title, cell="A1")))
@@ -192,9 +195,14 @@ def read_table(path: Path) -> tuple[_Table | None, ProblemList]:
         return read_xlsx_table(path)
     if suffix == ".xls":
         return None, ProblemList([Problem("ESG-IMPORT-010", Location(file=path.name), {
-            "expected": "an .xlsx workbook or a .csv file",
-            "found": "an old Excel 97-2003 .xls file; save it as .xlsx"})])
-    if not path.exists() or path.stat().st_size == 0:
+            "expected": Bilingual(".xlsx 工作簿或 .csv 文件", "an .xlsx workbook or a .csv file"),
+            "found": Bilingual("旧版 Excel 97-2003 .xls 文件，请另存为 .xlsx",
+                               "an old Excel 97-2003 .xls file; save it as .xlsx")})])
+    if not path.is_file():
+        return None, ProblemList([Problem("ESG-IMPORT-010", Location(file=str(path)), {
+            "expected": Bilingual("一个存在的 .csv 或 .xlsx 文件", "an existing .csv or .xlsx file"),
+            "found": Bilingual("文件不存在", "no such file")})])
+    if path.stat().st_size == 0:
         return None, ProblemList([Problem("ESG-IMPORT-002", Location(file=path.name))])
     return read_csv_table(path)
 

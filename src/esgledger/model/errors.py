@@ -361,6 +361,20 @@ class Location:
 
 
 @dataclass(frozen=True)
+class Bilingual:
+    """A parameter value that reads differently in each language (an "expected …" phrase)."""
+
+    zh: str
+    en: str
+
+    def in_lang(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+    def __str__(self) -> str:
+        return self.en
+
+
+@dataclass(frozen=True)
 class Problem:
     code: str
     location: Location = field(default_factory=Location)
@@ -381,7 +395,8 @@ class Problem:
     def message(self, lang: str = "en") -> str:
         tmpl = self.spec.template_zh if lang == "zh" else self.spec.template_en
         title = self.spec.title_zh if lang == "zh" else self.spec.title_en
-        params = _Defaulting({k: ("" if v is None else v) for k, v in self.params.items()})
+        params = _Defaulting({k: ("" if v is None else v.in_lang(lang) if isinstance(v, Bilingual) else v)
+                              for k, v in self.params.items()})
         sep = "：" if lang == "zh" else ": "
         return title + sep + tmpl.format_map(params)
 
