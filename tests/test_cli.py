@@ -36,7 +36,7 @@ def test_import_calc_explain_export(wsdir, tmp_path):
     r = cli(wsdir, "explain", "female_employee_share", "--entity", "TSAL", "--period", "2024")
     assert r.exit_code == 0, r.output
     # (500 + 100) / (3000 + 1000) = 15 %; the dims selection is printed, not eaten as markup
-    assert "female_employee_share 2024: 15 %" in r.output
+    assert "female_employee_share 2024: 15.00 %  = " in r.output  # at the indicator's precision, exact
     assert "employees[gender=female] 2024: 600 人" in r.output
     assert "f.csv:3" in r.output
     r = cli(wsdir, "facts", "export", "--basis", "control", "--indicator", "employees")
@@ -146,3 +146,16 @@ def test_importing_a_file_that_is_not_there(wsdir, tmp_path):
     [p] = rep["problems"]
     assert r.exit_code == 1 and not rep["written"]
     assert (p["code"], p["where"], p["params"]["found"]) == ("ESG-IMPORT-010", str(tmp_path / "missing.csv"), "no such file")
+
+
+def test_explain_prints_a_calculated_value_as_reported_and_keeps_the_exact_one(wsdir, tmp_path):
+    # (501 + 100) / (3000 + 1000) = 15.025 % → 15.03 half-up (half-even would print 15.02)
+    f = write(tmp_path / "f.csv", "entity,indicator,period,value,unit,gender\n"
+              "TLYX,employees,2024,3000,人,\nTLYX,employees,2024,501,人,female\n"
+              "TRNY,employees,2024,1000,人,\nTRNY,employees,2024,100,人,female\n")
+    assert cli(wsdir, "facts", "import", str(f)).exit_code == 0
+    assert cli(wsdir, "calc", "run", "--period", "2024").exit_code == 0
+    r = cli(wsdir, "explain", "female_employee_share", "--entity", "TSAL", "--period", "2024")
+    assert "female_employee_share 2024: 15.03 %  [exact 15.025" in r.output
+    r = cli(wsdir, "explain", "female_employee_share", "--entity", "TSAL", "--period", "2024", lang="zh")
+    assert "15.03 %  [精确值 15.025" in r.output

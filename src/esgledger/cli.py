@@ -446,6 +446,25 @@ def explain(indicator: str = typer.Argument(..., help="Indicator code."),
             console.print(line, markup=False, highlight=False, crop=False, overflow="ignore")
 
 
+def _shown(f, ind) -> tuple[str, str]:
+    """A calculated value as a report prints it (half-up at the indicator's precision) and,
+    when that is not the whole of it, the exact value the ledger keeps; an entered value
+    exactly as entered."""
+    if f.status != "calculated" or ind is None or ind.value_type != "number":
+        return f.value, ""
+    from decimal import Decimal, InvalidOperation
+
+    from esgledger.calc.validate import round_half_up
+
+    try:
+        rounded = format(round_half_up(Decimal(f.value), ind.precision), "f")
+    except InvalidOperation:
+        return f.value, ""
+    if Decimal(rounded) == Decimal(f.value):
+        return rounded, ""
+    return rounded, f"  [{'精确值' if STATE.lang == 'zh' else 'exact'} {f.value}]"
+
+
 def render_explain(ws, node) -> list[str]:
     """The lineage tree as text lines (never cropped: they are read and grepped)."""
     def label(n) -> str:
@@ -461,7 +480,8 @@ def render_explain(ws, node) -> list[str]:
         w = f" × {n.weight}" if n.weight else ""
         src = f"  ← {n.source}" if n.source and f.status != "calculated" else ""
         method = f"  [{n.method}]" if n.method else ""
-        return f"{f.entity} {name} {f.indicator}{dims} {f.period}: {f.value} {f.unit or ''}{w}{how}{method}{src}"
+        shown, exact = _shown(f, ind)
+        return f"{f.entity} {name} {f.indicator}{dims} {f.period}: {shown} {f.unit or ''}{exact}{w}{how}{method}{src}"
 
     lines = [label(node)]
 
