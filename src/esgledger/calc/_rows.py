@@ -17,18 +17,21 @@ def _sql(conn, table: Table, cols: list[str], returning: str | None = None) -> s
     return sql + (f" RETURNING {returning}" if returning else "")
 
 
-def insert_rows(conn, table: Table, rows: list[dict]) -> None:
-    """``INSERT`` every row (dicts with the same keys) in the connection's transaction."""
+def insert_rows(conn, table: Table, rows: list, cols: list[str] | tuple[str, ...] | None = None) -> None:
+    """``INSERT`` every row in the connection's transaction: dicts with the same keys, or
+    (with ``cols``) tuples of those columns' values."""
     if not rows:
         return
-    cols = list(rows[0])
-    sql = _sql(conn, table, cols)
+    if cols is None:
+        cols = list(rows[0])
+        rows = [tuple(r[c] for c in cols) for r in rows]
+    sql = _sql(conn, table, list(cols))
     if sql is None:  # pragma: no cover - other dialects go through SQLAlchemy
-        conn.execute(table.insert(), rows)
+        conn.execute(table.insert(), [dict(zip(cols, r)) for r in rows])
         return
     cur = conn.connection.driver_connection.cursor()
     try:
-        cur.executemany(sql, [tuple(r[c] for c in cols) for r in rows])
+        cur.executemany(sql, rows)
     finally:
         cur.close()
 

@@ -22,7 +22,7 @@ import datetime as dt
 import functools
 from fractions import Fraction
 from dataclasses import dataclass, field
-from decimal import Decimal, localcontext
+from decimal import Decimal, Inexact, localcontext
 from typing import Iterable
 
 from esgledger.calc._rows import insert_rows
@@ -194,6 +194,7 @@ class Consolidation:
         self.order = self._post_order()
         self.formula_order = library.formula_order()
         self.out: list[NewFact] = []
+        self._pending: list[tuple] = []  # the keys of computed (and cons) values still pending
         self.result = RunResult(self.period, approach)
         self.append = None  # how facts are appended (default: Store._append)
         # input package
@@ -233,6 +234,7 @@ class Consolidation:
         self.computed.clear()
         self.computed_keys.clear()
         self.out = []
+        self._pending = []
         self.result = RunResult(self.period, self.approach)
         entities = [c for c in self.tree.entities if self._exists(c)]
         # own-basis formulas for every entity with own inputs
@@ -255,6 +257,7 @@ class Consolidation:
         """Take changed own facts and recompute only what depends on them (after a full
         :meth:`run` of this object)."""
         self.out = []
+        self._pending = []
         self.result = RunResult(self.period, self.approach, incremental=True)
         dirty: dict[str, set[tuple[str, str]]] = {}
         for f in changed:
@@ -277,8 +280,7 @@ class Consolidation:
                 if parent not in todo:
                     todo.add(parent)
                     stack.append(parent)
-        weighted = [(code, ind.weight) for code, ind in self.lib.indicators.items()
-                    if ind.weight and ind.aggregation == "weighted_mean"]
+        weighted = self._weighted()
         for e in self.order:
             if e not in todo:
                 continue
@@ -304,6 +306,13 @@ class Consolidation:
         if write:
             self._write(conn)
         return self.result
+
+    def _weighted(self) -> list[tuple[str, str]]:
+        """The weighted-mean indicators and their weights (the library does not change)."""
+        if not hasattr(self, "_weighted_of"):
+            self._weighted_of = [(code, ind.weight) for code, ind in self.lib.indicators.items()
+                                 if ind.weight and ind.aggregation == "weighted_mean"]
+        return self._weighted_of
 
     def _dependents(self) -> dict[str, set[str]]:
         if not hasattr(self, "_deps"):
@@ -385,6 +394,7 @@ class Consolidation:
                     self.cons_keys[e].discard(k)
                     self.computed.pop((e, *k, self.approach), None)
                     self.computed_keys.get(e, set()).discard((e, *k, self.approach))
+        unit = all(w == 1 for _c, w in children)  # every child weighs 1 (whole period, control)
         for ind_code, dims in sorted(keys):
             ind = self.lib.get(ind_code)
             if ind is None or ind.kind == "formula":
@@ -418,8 +428,7 @@ class Consolidation:
                     continue
                 total = to_decimal(num / den)
             else:
-                total = to_decimal(sum((Fraction(v.number) * (w if w is not None else 1)
-                                        for v, _r, w in parts), Fraction(0)))
+                total = _exact_sum(parts, unit)
             self._emit(e, ind_code, dims, self.approach, total,
                        [(v, r, w) for v, r, w in parts], cons)
 
@@ -512,6 +521,8 @@ class Consolidation:
         if cons is not None and basis != "own":
             cons[(e, code, dims)] = v
             self.cons_keys.setdefault(e, set()).add((code, dims))
+            self._pending.append((cons, (e, code, dims)))
+        self._pending.append((self.computed, (e, code, dims, basis)))
         return v
 
     # -- writing -------------------------------------------------------------------------
@@ -545,11 +556,13 @@ class Consolidation:
                 f.entity, f.indicator, f.period, f.dims, f.value, f.unit, f.basis,
                 old.revision + 1 if old is not None else 1, "calculated", author=self.author, id=fid,
                 batch=batch_id)
-        # what this run computed now names its facts, for the lineage of the next update
-        for store in (self.computed, self.cons):
-            for key, v in store.items():
-                if v.pending is not None:
-                    store[key] = Value(v.number, resolved.get(v.pending), None, v.text)
+        # what this run computed now names its facts, for the lineage of the next update (only
+        # values emitted by this run can be pending)
+        for store, key in self._pending:
+            v = store.get(key)
+            if v is not None and v.pending is not None:
+                store[key] = Value(v.number, resolved.get(v.pending), None, v.text)
+        self._pending = []
 
     def _append(self, conn, rows, keep, resolved) -> tuple[int, list[int]]:
         append = self.append or self.store._append
@@ -559,13 +572,37 @@ class Consolidation:
         for i, fid in zip(keep, ids):
             resolved[i] = fid
         links = []
+        add = links.append
         for i, fid in zip(keep, ids):
             for fact_id, pending, role, weight in self.out[i].inputs:
                 src = fact_id if fact_id is not None else resolved.get(pending)
                 if src is not None:
-                    links.append(dict(fact_id=fid, input_fact_id=src, role=role, weight=weight))
-        insert_rows(conn, S.fact_input, links)
+                    add((fid, src, role, weight))
+        insert_rows(conn, S.fact_input, links, ("fact_id", "input_fact_id", "role", "weight"))
         return batch_id, ids
+
+
+_ONE = Fraction(1)
+
+
+def _exact_sum(parts, unit: bool = False) -> Decimal:
+    """``to_decimal`` of Σ w·x over ``parts`` (value, role, weight). Where every weight is 1
+    (``unit``: the node's children all weigh 1, i.e. operational control over the whole
+    period) and the decimal sum is exact within the 40 digits ``to_decimal`` keeps, it is that
+    sum (the same number); else the exact rational."""
+    if unit or all(w is None or w == _ONE for _v, _r, w in parts):
+        with localcontext() as ctx:
+            ctx.prec = 40
+            ctx.traps[Inexact] = True
+            try:
+                total = Decimal(0)
+                for v, _r, _w in parts:
+                    total += v.number
+                if total.is_finite():
+                    return total
+            except Inexact:
+                pass
+    return to_decimal(sum((Fraction(v.number) * (w if w is not None else 1) for v, _r, w in parts), Fraction(0)))
 
 
 def _text(v: "Value | None") -> str | None:

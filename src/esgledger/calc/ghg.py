@@ -68,6 +68,7 @@ METHOD_VERSION = "1.0"
 # entities whose activity facts the product view reads (and the captive plant, via its factor)
 PRODUCT_READS = frozenset({"alumina_refinery", "anode_plant", "smelter", "foil_mill", "power_plant"})
 _PART_ORDER = {"plant": 0, "entity": 1, "ets": 2, "product": 3}
+_SCOPE3_READS = frozenset({"purchased_material", "freight_transport", "electricity_received"})
 # every indicator a GHG run reads: a change to anything else leaves its results as they are
 GHG_INPUTS = frozenset({
     "diesel_consumption", "natural_gas_consumption", "solid_fuel_consumption", "fuel_ncv_measured",
@@ -447,6 +448,8 @@ class GhgRun:
                 self.problem(code, what, exc)
 
         for ent, ind, dims in sorted(self.by_entity.get(code, ())):
+            if ind not in _SCOPE3_READS:
+                continue
             f = self.facts[(ent, ind, dims)]
             d = dict(Dims.parse(dims))
             if ind == "purchased_material" and d.get("material") in MAT:
@@ -665,15 +668,13 @@ class GhgRun:
         methods, factor_rows = [], []
         for fid, (o, _t) in zip(ids, keep):
             detail = {"equation": o.result.equation} if o.result is not None else {}
-            methods.append(dict(fact_id=fid, method=o.method, version=METHOD_VERSION, view=o.view,
-                                gwp_set=self.gwp, detail=json.dumps(detail, ensure_ascii=False)))
+            methods.append((fid, o.method, METHOD_VERSION, o.view, self.gwp, json.dumps(detail, ensure_ascii=False)))
             for fv in _factors(o.result):
-                factor_rows.append(dict(fact_id=fid, factor_set=f"{fv.set_name}@{fv.set_version}",
-                                        factor_key=fv.ref, edition=fv.edition,
-                                        value=str(fv.value), unit=fv.unit, source=fv.source,
-                                        confidence=fv.confidence))
-        insert_rows(conn, S.fact_method, methods)
-        insert_rows(conn, S.fact_factor, factor_rows)
+                factor_rows.append((fid, f"{fv.set_name}@{fv.set_version}", fv.ref, fv.edition, str(fv.value),
+                                    fv.unit, fv.source, fv.confidence))
+        insert_rows(conn, S.fact_method, methods, ("fact_id", "method", "version", "view", "gwp_set", "detail"))
+        insert_rows(conn, S.fact_factor, factor_rows, ("fact_id", "factor_set", "factor_key", "edition", "value",
+                                                       "unit", "source", "confidence"))
         for fid, (o, text), nf in zip(ids, keep, facts):
             old = self.existing.get((o.entity, o.indicator, o.dims))
             rec = FactRecord(o.entity, o.indicator, self.period, o.dims, text, nf.unit, "own",

@@ -124,21 +124,25 @@ class _Appender:
         if not facts:
             return batch_id, []
         rows = []
+        revisions = self.revisions
         for nf in facts:
             key = nf.key
-            rev = self.revisions.get(key, 0) + 1
-            self.revisions[key] = rev
-            rows.append(dict(entity=nf.entity, indicator=nf.indicator, period=nf.period, dims=nf.dims,
-                             basis=nf.basis, value=nf.value, unit=nf.unit, value_entered=nf.value_entered,
-                             unit_entered=nf.unit_entered, status=nf.status, location=nf.location,
-                             comment=nf.comment, revision=rev, batch_id=batch_id, author=author,
-                             created_at=created))
-        insert_rows(conn, S.fact, rows)
+            rev = revisions.get(key, 0) + 1
+            revisions[key] = rev
+            rows.append(nf[:12] + (rev, batch_id, author, created))
+        insert_rows(conn, S.fact, rows, _FACT_COLS)
         ids = batch_fact_ids(conn, batch_id)
         self.last_id = max(self.last_id, *ids)
-        insert_rows(conn, S.fact_input, [dict(fact_id=fid, input_fact_id=inp, role=role, weight=weight)
-                                         for fid, nf in zip(ids, facts) for inp, role, weight in nf.inputs])
+        insert_rows(conn, S.fact_input, [(fid, inp, role, weight)
+                                         for fid, nf in zip(ids, facts) for inp, role, weight in nf.inputs],
+                    _INPUT_COLS)
         return batch_id, ids
+
+
+# NewFact's first twelve fields, then what the append adds
+_FACT_COLS = ("entity", "indicator", "period", "dims", "value", "unit", "basis", "status", "value_entered",
+              "unit_entered", "location", "comment", "revision", "batch_id", "author", "created_at")
+_INPUT_COLS = ("fact_id", "input_fact_id", "role", "weight")
 
 
 def _full(store, library, tree, factors, period, approach, gwp_set, author, note):
