@@ -59,3 +59,34 @@ def batch_fact_ids(conn, batch_id: int) -> list[int]:
         return [r[0] for r in cur.fetchall()]
     finally:
         cur.close()
+
+
+def _record_sql(mark: str) -> str:
+    import dataclasses
+
+    from esgledger.model.types import FactRecord
+
+    rename = {"batch": "batch_id"}
+    cols = ",".join("NULL" if f.name == "source" else f'"{rename.get(f.name, f.name)}"'
+                    for f in dataclasses.fields(FactRecord))
+    return f"SELECT {cols} FROM fact WHERE id > {mark} AND period = {mark} ORDER BY id"
+
+
+_RECORD_SQL: dict[str, str] = {}
+
+
+def facts_after(conn, fact_id: int, period: str) -> list[tuple] | None:
+    """The facts of ``period`` with an id above ``fact_id``, in id order, each a tuple in the
+    order of FactRecord's fields (source: NULL); None for a dialect this does not serve."""
+    mark = {"sqlite": "?", "postgresql": "%s"}.get(conn.dialect.name)
+    if mark is None:  # pragma: no cover
+        return None
+    sql = _RECORD_SQL.get(mark)
+    if sql is None:
+        sql = _RECORD_SQL[mark] = _record_sql(mark)
+    cur = conn.connection.driver_connection.cursor()
+    try:
+        cur.execute(sql, (fact_id, period))
+        return cur.fetchall()
+    finally:
+        cur.close()

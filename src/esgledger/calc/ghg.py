@@ -160,6 +160,7 @@ class GhgRun:
         self._sink: list[Output] | None = None
         self.append = None  # how facts are appended (default: Store._append)
         self._ets_of: dict[str, list[str]] | None = None
+        self._grids: dict[tuple[str, str], object] = {}  # grid factors by (entity, basis)
 
     def take(self, f: FactRecord) -> bool:
         """Take one current own fact into the run's inputs; True if it is an activity input."""
@@ -417,9 +418,13 @@ class GhgRun:
                 self.emit(code, "scope1_emissions", f"gas={g}", v, inputs, None, "inventory.scope1", "inventory")
 
     def _grid(self, code: str, basis: str):
-        e = self.tree.entities[code]
-        return m_elec.grid_factor(self.factors, self.year, basis=basis, province=e.province,
-                                  region=e.grid_region, latest=True)
+        # the same answer every time for a kept run (same tree, year and factor library)
+        hit = self._grids.get((code, basis))
+        if hit is None:
+            e = self.tree.entities[code]
+            hit = self._grids[(code, basis)] = m_elec.grid_factor(
+                self.factors, self.year, basis=basis, province=e.province, region=e.grid_region, latest=True)
+        return hit
 
     def _scope2_and_3(self, code: str, srcs: dict[str, Source] | None = None) -> None:
         grid = self.fact(code, "electricity_received", "supplier=grid")

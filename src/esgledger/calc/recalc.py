@@ -32,7 +32,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from esgledger.calc.consolidate import APPROACHES, Consolidation, RunResult
-from esgledger.calc._rows import batch_fact_ids, insert_batch, insert_rows
+from esgledger.calc._rows import batch_fact_ids, facts_after, insert_batch, insert_rows
 from esgledger.calc.ghg import GhgRun
 from esgledger.model.period import Period
 from esgledger.model.types import FactRecord
@@ -175,8 +175,10 @@ def _incremental(store, state: PeriodState, author) -> RunResult | None:
     append = _Appender(store, state.revisions)
     with store.writer.begin() as conn:
         store._lock_facts(conn)
-        rows = conn.execute(select(*_record_columns(S.fact))
-                            .where(f.id > state.watermark, f.period == state.period).order_by(f.id)).all()
+        rows = facts_after(conn, state.watermark, state.period)
+        if rows is None:  # pragma: no cover - other dialects go through SQLAlchemy
+            rows = conn.execute(select(*_record_columns(S.fact))
+                                .where(f.id > state.watermark, f.period == state.period).order_by(f.id)).all()
         latest: dict[tuple[str, str, str], FactRecord] = {}
         for row in rows:
             fr = FactRecord(*row)
