@@ -193,6 +193,9 @@ class Consolidation:
                 self.parents_of.setdefault(ch, []).append(c)
         self.order = self._post_order()
         self.formula_order = library.formula_order()
+        self._formula_pos = {code: i for i, code in enumerate(self.formula_order)}
+        # the lineage text of each child's weight (the weights are these very objects)
+        self._weight_texts = {id(w): _weight_text(w) for chs in self.children_of.values() for _c, w in chs}
         self.out: list[NewFact] = []
         self._pending: list[tuple] = []  # the keys of computed (and cons) values still pending
         self.result = RunResult(self.period, approach)
@@ -449,9 +452,12 @@ class Consolidation:
             return computed.get((e, ind, dims, basis)) or get(ind, dims)
 
         present = {i for i, _d in available}
-        for code in self.formula_order:
-            if only is not None and code not in only:
-                continue
+        if only is None:
+            order = self.formula_order
+        else:  # the same order, without a pass over every formula
+            pos = self._formula_pos
+            order = sorted((c for c in only if c in pos), key=pos.__getitem__)
+        for code in order:
             node = self.lib.formulas[code]
             ind = self.lib[code]
             refs = list(node.refs())
@@ -510,10 +516,12 @@ class Consolidation:
         self.result.computed += 1
         value_text = text if text is not None else _plain(number)
         idx = len(self.out)
+        wt = self._weight_texts
         ind = self.lib[code]
         self.out.append(NewFact(e, code, self.period, dims, value_text, ind.unit, basis, "calculated",
                                 None, None, None, None,
-                                tuple((v.fact_id, v.pending, role, None if w is None else _weight_text(w))
+                                tuple((v.fact_id, v.pending, role,
+                                       None if w is None else (wt.get(id(w)) or _weight_text(w)))
                                       for v, role, w in inputs)))
         v = Value(number, None, idx, text=value_text)
         self.computed[(e, code, dims, basis)] = v
