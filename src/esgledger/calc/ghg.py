@@ -161,6 +161,10 @@ class GhgRun:
         self.append = None  # how facts are appended (default: Store._append)
         self._ets_of: dict[str, list[str]] | None = None
         self._grids: dict[tuple[str, str], object] = {}  # grid factors by (entity, basis)
+        # the product view's stages (emissions and inputs, output and its facts) by product, as
+        # the last run computed them; a stage goes when one of its entities or a captive plant
+        # changes
+        self._stages: dict[str, tuple] = {}
 
     def take(self, f: FactRecord) -> bool:
         """Take one current own fact into the run's inputs; True if it is an activity input."""
@@ -215,6 +219,7 @@ class GhgRun:
         """Everything, for every entity (a full run)."""
         self.res = GhgRunResult(self.period)
         self.produced.clear()
+        self._stages.clear()
         for code in sorted(self.tree.entities):
             self.sources[code] = self._sources(code)
         plants = [c for c in sorted(self.tree.entities) if self.process_type(c) == "power_plant"]
@@ -239,6 +244,11 @@ class GhgRun:
             return self.res
         for code in sorted(dirty):
             self.sources[code] = self._sources(code)
+        if any(self.process_type(c) == "power_plant" for c in dirty):
+            self._stages.clear()  # the plant's factor reaches every stage's electricity
+        else:
+            for product in [p for p, st in self._stages.items() if dirty.intersection(st[0])]:
+                del self._stages[product]
         parts: list[tuple[str, str]] = []
         parts += [("plant", c) for c in sorted(dirty) if self.process_type(c) == "power_plant"]
         parts += [("entity", c) for c in sorted(dirty)]
@@ -610,8 +620,13 @@ class GhgRun:
             codes = sorted(by_type.get(ptype, []))
             if not codes:
                 continue
-            em, ins = stage(codes)
-            qty, qins = out_t(codes, out_ind)
+            kept = self._stages.get(product)
+            if kept is not None and kept[0] == codes:
+                _codes, em, ins, qty, qins = kept
+            else:
+                em, ins = stage(codes)
+                qty, qins = out_t(codes, out_ind)
+                self._stages[product] = (codes, em, ins, qty, qins)
             if qty is None or qty == 0 or not ins:
                 continue
             results[product] = (em, qty, ins + qins)
