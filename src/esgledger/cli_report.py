@@ -105,7 +105,7 @@ def report_build(
 ) -> None:
     """Build the report from the ledger in each language and format, with a progress bar."""
     from esgledger.cli import _print_problems, console
-    from esgledger.report.build import build_outputs
+    from esgledger.report.build import build_outputs, progress_steps
     from esgledger.report.render import renderer_for
 
     langs = _langs(lang)
@@ -120,18 +120,8 @@ def report_build(
         with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
                       console=console, transient=True) as progress:
             task = progress.add_task(_t("setup"), total=1 + len(langs) * len(formats))
-            first = [True]
-
-            def step(label: str) -> None:
-                if not first[0]:
-                    progress.advance(task)
-                first[0] = False
-                if label == "setup":
-                    progress.update(task, description=_t("setup"))
-                else:
-                    lg, f = label.split(":")
-                    progress.update(task, description=_t("render", lang=lg, fmt=f))
-
+            step = progress_steps(progress, task, lambda lg, f: _t("setup") if lg is None
+                                  else _t("render", lang=lg, fmt=f))
             res = build_outputs(ws, defn, output or ws.path / "outputs", period=period, langs=langs,
                                 formats=formats, step=step)
             progress.advance(task)

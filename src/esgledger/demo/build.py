@@ -57,7 +57,7 @@ def build_demo(path: str | Path, *, db: str | None = None, lang: str = "en",
                report_formats: tuple[str, ...] = REPORT_FORMATS) -> list[Path]:
     """Build the demo workspace at ``path``; returns the output files. ``report_formats``
     are the formats of the 2024 report (both languages); empty skips the report."""
-    from esgledger.report.build import build_outputs, load_workspace_definition
+    from esgledger.report.build import build_outputs, load_workspace_definition, progress_steps
     from esgledger.report.definition import DEFINITION_NAME, write_starting_definition
     from esgledger.report.kpi import build_kpi_table
     from esgledger.report.kpi_render import write_kpi_outputs
@@ -105,18 +105,8 @@ def build_demo(path: str | Path, *, db: str | None = None, lang: str = "en",
         progress.advance(task)
         if report_formats:
             write_starting_definition(path / DEFINITION_NAME, REPORT_YEAR)
-            first = [True]
-
-            def step(label: str) -> None:
-                if not first[0]:
-                    progress.advance(task)
-                first[0] = False
-                if label == "setup":
-                    progress.update(task, description=t("report_setup"))
-                else:
-                    lg, fmt = label.split(":")
-                    progress.update(task, description=t("report", lang=lg, fmt=fmt))
-
+            step = progress_steps(progress, task, lambda lg, fmt: t("report_setup") if lg is None
+                                  else t("report", lang=lg, fmt=fmt))
             res = build_outputs(ws, load_workspace_definition(ws), path / "outputs", period=REPORT_YEAR,
                                 langs=("zh", "en"), formats=report_formats, step=step)
             progress.advance(task)

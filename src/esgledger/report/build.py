@@ -244,6 +244,22 @@ class BuildResult:
     problems: ProblemList
 
 
+def progress_steps(progress, task, describe: Callable[[str | None, str | None], str]) -> Callable[[str], None]:
+    """A ``step`` for :func:`build_outputs` that drives a progress bar (``rich.progress``):
+    each step after the first advances ``task``; ``describe(lang, fmt)`` names the step
+    (``None, None`` for the setup). The caller advances once more when the build returns."""
+    first = [True]
+
+    def step(label: str) -> None:
+        if not first[0]:
+            progress.advance(task)
+        first[0] = False
+        lang, fmt = label.split(":") if label != "setup" else (None, None)
+        progress.update(task, description=describe(lang, fmt))
+
+    return step
+
+
 def build_outputs(ws, definition: Definition, outdir: str | Path, *, period: int | None = None,
                   langs: Iterable[str] = LANGS, formats: Iterable[str] = FORMATS,
                   basename: str | None = None,
