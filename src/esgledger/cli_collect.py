@@ -41,6 +41,9 @@ T = {
     "moved": {"zh": "{e} 状态：{s}（版本 {v}）", "en": "{e} is {s} (version {v})"},
     "user_added": {"zh": "已添加用户 {u}（{r}）", "en": "added user {u} ({r})"},
     "user_changed": {"zh": "用户 {u}：{r}", "en": "user {u}: {r}"},
+    "disabled": {"zh": "已停用", "en": "disabled"},
+    "enabled": {"zh": "已启用", "en": "enabled"},
+    "password_set": {"zh": "已设置密码", "en": "password set"},
     "attached": {"zh": "已附加 {f}（sha256 {h}）", "en": "attached {f} (sha256 {h})"},
     "audit": {"zh": "已写出 {n} 条审计记录", "en": "wrote {n} audit rows"},
     "summary": {"zh": "共 {n} 个主体：{parts}", "en": "{n} entities: {parts}"},
@@ -162,7 +165,7 @@ def users_disable(username: str = typer.Argument(..., help="Sign-in name.")) -> 
     """Disable a user (kept for the audit trail; cannot sign in)."""
     with _ws() as ws:
         u = _desk(ws).store.set_disabled(username, True)
-        console.print(tr("user_changed", u=u.username, r="disabled"))
+        console.print(tr("user_changed", u=u.username, r=tr("disabled")))
 
 
 @users_app.command("enable")
@@ -171,7 +174,7 @@ def users_enable(username: str = typer.Argument(..., help="Sign-in name.")) -> N
     """Enable a disabled user again."""
     with _ws() as ws:
         u = _desk(ws).store.set_disabled(username, False)
-        console.print(tr("user_changed", u=u.username, r="enabled"))
+        console.print(tr("user_changed", u=u.username, r=tr("enabled")))
 
 
 @users_app.command("grant")
@@ -203,7 +206,7 @@ def users_passwd(username: str = typer.Argument(..., help="Sign-in name."),
     """Set a password (your own, or anyone's as an admin)."""
     with _ws() as ws:
         _desk(ws).store.set_password(username, _password(password_stdin))
-        console.print(tr("user_changed", u=username, r="password set"))
+        console.print(tr("user_changed", u=username, r=tr("password_set")))
 
 
 # -- campaigns ------------------------------------------------------------------------------
