@@ -279,10 +279,11 @@ class Workspace:
         # a run writes calculated facts for the whole group: group-wide write rights only
         self.access.require("write", target=f"calc run {period}")
         period = str(Period.parse(period))
-        store = self.calc_store  # approved inputs only, where the workspace says so
+        inputs = self.inputs  # one look at the settings (and the users table) per run
+        store = _ApprovedOnly(self.store) if inputs == "approved" else self.store
         note = json.dumps({"library": self.library.fingerprint, "tree": tree_fingerprint(self.tree),
                            "factors": self.factors_fingerprint, "gwp": self.gwp_set,
-                           "inputs": self.inputs})
+                           "inputs": inputs})
         return recalculate(store, self.library, self.tree, self.factors, period, approach,
                            gwp_set=self.gwp_set, full=full, author=author, note=note)
 
