@@ -533,24 +533,15 @@ def submit_values(desk: Desk, campaign: Campaign, entity: str, values: Iterable[
             continue
         unit_in = v.get("unit")
         text, problem = check_value(ind, raw, loc("value"), rep.lang)
+        entered, entered_unit = number_text(raw) or text, str(unit_in) if unit_in else ind.unit
         if problem is None and text is not None and unit_in and ind.unit and unit_in != ind.unit:
             conv = _conversion(str(unit_in), ind.unit)
             if isinstance(conv, str):
                 problem = Problem("ESG-IMPORT-008" if conv == "unknown" else "ESG-IMPORT-007", loc("unit"),
                                   {"indicator": code, "found": unit_in, "expected": ind.unit})
-            else:
+            else:  # converted to the indicator's unit; the value as entered is kept beside it
                 entered = text
                 text, problem = check_value(ind, format(Decimal(text) * conv[1], "f"), loc("value"), rep.lang)
-                if problem is None:
-                    key = (code, dims, period)
-                    if key in seen:
-                        rep.problems.append(Problem("ESG-IMPORT-009", loc("indicator"), {
-                            "found": f"{code} {period} {dims}".strip(), "first": f"values[{seen[key]}]"}))
-                        continue
-                    seen[key] = i
-                    rep.entries.append(Entry(entity, code, dims, period, text, ind.unit, loc("value"),
-                                             f"values[{i}]", v.get("comment"), entered, str(unit_in)))
-                    continue
         if problem is not None:
             rep.problems.append(problem)
             continue
@@ -561,8 +552,7 @@ def submit_values(desk: Desk, campaign: Campaign, entity: str, values: Iterable[
             continue
         seen[key] = i
         rep.entries.append(Entry(entity, code, dims, period, text, ind.unit, loc("value"),
-                                 f"values[{i}]", v.get("comment"), number_text(raw) or text,
-                                 str(unit_in) if unit_in else ind.unit))
+                                 f"values[{i}]", v.get("comment"), entered, entered_unit))
     return _apply(desk, rep, kind="api", source=source, dry_run=dry_run, submit=submit)
 
 
