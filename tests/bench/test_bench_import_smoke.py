@@ -74,8 +74,25 @@ def test_the_baseline_loads_every_row(bench, work, tmp_path):
 
 
 def test_the_script_reports_ratios_times_and_machine(bench, tmp_path, capsys):
-    assert bench.main(["--rows", "300", "--skip-pg", "--phases", "--data", str(tmp_path)]) == 0
+    assert bench.main(["--rows", "300", "--skip-pg", "--phases", "--floor", "--data", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    for part in ("ratio ours / baseline", "sqlite      import", "absolute", "machine", "nproc"):
+    for part in ("ratio ours / baseline", "sqlite      import", "absolute", "floor:", "machine", "nproc"):
         assert part in out
     assert out.index("ratio") < out.index("absolute") < out.index("machine")
+
+
+def test_the_floor_stores_every_checked_row_in_both_tables(bench, work, tmp_path):
+    import sqlite3
+
+    times = bench.run_floor(work, tmp_path / "ws_floor")
+    assert len(times) == 3 and all(t > 0 for t in times)
+    con = sqlite3.connect(next((tmp_path / "ws_floor").rglob("*.db")))
+    try:
+        cols = "entity, indicator, period, dims, value, unit, value_entered, unit_entered, location, comment"
+        stored = con.execute(f"SELECT {cols} FROM fact ORDER BY entity, indicator, period, dims").fetchall()
+        bare = con.execute(f"SELECT {cols} FROM fact_bare ORDER BY entity, indicator, period, dims").fetchall()
+        indexes = {r[1] for r in con.execute("PRAGMA index_list(fact_bare)")}
+    finally:
+        con.close()
+    assert len(stored) == ROWS and stored == bare
+    assert {"uq_bare", "ix_bare_batch"} <= indexes  # (3): the keys built after the load
