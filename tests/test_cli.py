@@ -159,3 +159,33 @@ def test_explain_prints_a_calculated_value_as_reported_and_keeps_the_exact_one(w
     assert "female_employee_share 2024: 15.03 %  [exact 15.025" in r.output
     r = cli(wsdir, "explain", "female_employee_share", "--entity", "TSAL", "--period", "2024", lang="zh")
     assert "15.03 %  [精确值 15.025" in r.output
+
+
+def test_explain_and_history_say_why_there_is_no_value(wsdir, tmp_path):
+    """A mistyped indicator or entity is ESG-CLI-001 with the closest codes; a fact the ledger
+    does not have names the dimension keys and bases that do have a value."""
+    from esgledger.cli import OptionError
+
+    f = write(tmp_path / "f.csv", "entity,indicator,period,value,unit,gender\n"
+              "TLYX,employees,2024,3000,人,\nTLYX,employees,2024,500,人,female\n")
+    assert cli(wsdir, "facts", "import", str(f)).exit_code == 0
+    for cmd in ("explain", "history"):
+        r = cli(wsdir, cmd, "employes", "--entity", "TLYX", "--period", "2024")
+        assert r.exit_code == 1 and isinstance(r.exception, OptionError), r.output
+        p = r.exception.problem
+        assert (p.code, p.params["field"], p.params["found"]) == ("ESG-CLI-001", "INDICATOR", "employes")
+        assert str(p.params["expected"]).startswith(
+            "an indicator code of the library (esgledger indicators list), e.g. employees")
+        r = cli(wsdir, cmd, "employees", "--entity", "TLYXX", "--period", "2024")
+        p = r.exception.problem
+        assert (p.params["field"], str(p.params["expected"])) == (
+            "--entity", "an entity code of the tree (esgledger entities tree), e.g. TLYX, TLYX-P2, TLYX-P1")
+        # no such dimension key: the two that exist (no dims, and gender=female), own basis
+        r = cli(wsdir, cmd, "employees", "--entity", "TLYX", "--period", "2024", "--dims", "gender=male")
+        assert r.exit_code == 1
+        assert ("no such value. employees has values at TLYX 2024 for these --dims (and --basis): "
+                "(none) (own), gender=female (own)") in " ".join(r.output.split())
+        r = cli(wsdir, cmd, "employees", "--entity", "TLYX", "--period", "2023")
+        assert r.exit_code == 1 and "no such value: employees has no value at TLYX 2023" in r.output
+        r = cli(wsdir, cmd, "employees", "--entity", "TLYX", "--period", "2023", lang="zh")
+        assert "没有该数据：employees 在 TLYX 2023 没有任何数据" in r.output

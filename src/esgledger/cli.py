@@ -52,7 +52,10 @@ T = {
     "rejected": {"zh": "存在 {e} 个错误，未写入任何数据", "en": "{e} errors: nothing was written"},
     "calc": {"zh": "{p} 计算完成：{c} 个结果，新写入 {w} 个，未变 {u} 个",
              "en": "{p}: computed {c} values, wrote {w}, unchanged {u}"},
-    "novalue": {"zh": "没有该数据", "en": "no such value"},
+    "novalue_have": {"zh": "没有该数据。{i} 在 {e} {p} 有数据的维度（--dims）及口径（--basis）：{keys}",
+                     "en": "no such value. {i} has values at {e} {p} for these --dims (and --basis): {keys}"},
+    "nodims": {"zh": "（无维度）", "en": "(none)"},
+    "novalue_none": {"zh": "没有该数据：{i} 在 {e} {p} 没有任何数据", "en": "no such value: {i} has no value at {e} {p}"},
     "ok": {"zh": "未发现问题", "en": "no problems found"},
     "ws_created": {"zh": "已创建工作区 {p}", "en": "created workspace {p}"},
     "entities_ok": {"zh": "已导入组织树（{n} 个主体）", "en": "imported the entity tree ({n} entities)"},
@@ -120,6 +123,47 @@ def _period(value: str, option: str = "--period") -> str:
         return str(Period.parse(value))
     except PeriodError:
         raise OptionError(option, value, PERIOD_FORMS) from None
+
+
+def _near(found: str, codes) -> tuple[str, str]:
+    """The closest codes to a mistyped one, as a (zh, en) tail for an expected text."""
+    import difflib
+
+    near = difflib.get_close_matches(found, list(codes), n=3)
+    return (f"，如 {'、'.join(near)}", f", e.g. {', '.join(near)}") if near else ("", "")
+
+
+def _check_indicator(library, code: str, option: str = "INDICATOR") -> None:
+    """ESG-CLI-001 unless the library has the indicator ``code``."""
+    if library.get(code) is None:
+        zh, en = _near(code, library.indicators)
+        raise OptionError(option, code, Bilingual("指标库中的指标代码（见 esgledger indicators list）" + zh,
+                                                  "an indicator code of the library (esgledger indicators list)" + en))
+
+
+def _known(ws, indicator: str, entity: str) -> None:
+    """An indicator the library has and an entity the tree has, else ESG-CLI-001 naming what
+    was expected (with the closest codes, for a typo)."""
+    _check_indicator(ws.library, indicator)
+    if entity not in ws.tree.entities:
+        zh, en = _near(entity, ws.tree.entities)
+        raise OptionError("--entity", entity, Bilingual("组织树中的主体代码（见 esgledger entities tree）" + zh,
+                                                        "an entity code of the tree (esgledger entities tree)" + en))
+
+
+def _no_value(ws, indicator: str, entity: str, period: str) -> str:
+    """"No such value", and where the same indicator, entity and period do have one (the
+    dimension keys and bases to ask for instead)."""
+    have = sorted({(f.dims, f.basis) for f in ws.access.iter_current(entity=entity, indicator=indicator,
+                                                                         period=period, basis=None)})
+    if not have:
+        return tr("novalue_none", i=indicator, e=entity, p=period)
+    bases: dict[str, list[str]] = {}
+    for d, b in have:
+        bases.setdefault(d, []).append(b)
+    keys = ", ".join(f"{d or tr('nodims')} ({'/'.join(sorted(bs, key=('own', 'control', 'equity').index))})"
+                     for d, bs in bases.items())
+    return tr("novalue_have", i=indicator, e=entity, p=period, keys=keys)
 
 
 def _message(exc: EsgledgerError) -> str:
@@ -201,10 +245,8 @@ def indicators_show(code: str = typer.Argument(..., help="Indicator code.")) -> 
     from esgledger.library.loader import load_library
 
     lib = load_library()
-    ind = lib.get(code)
-    if ind is None:
-        raise OptionError("INDICATOR", code, Bilingual("指标库中的指标代码（见 esgledger indicators list）",
-                                                       "an indicator code of the library (esgledger indicators list)"))
+    _check_indicator(lib, code)
+    ind = lib[code]
     data = ind.model_dump(exclude_none=True)
     data["origin"] = lib.origin[code]
     console.print_json(json.dumps(data, ensure_ascii=False, default=str))
@@ -304,6 +346,7 @@ def history(indicator: str = typer.Argument(..., help="Indicator code."),
     _choice(basis, ("own", "control", "equity"), "--basis")
     _period(period)
     with _ws() as ws:
+        _known(ws, indicator, entity)
         rows, old = [], None
         for f in ws.history(entity, indicator, period, dims, basis):
             b = ws.access.batch(f.batch) if f.batch else None
@@ -313,6 +356,9 @@ def history(indicator: str = typer.Argument(..., help="Indicator code."),
                          "status": f.status, "author": f.author, "at": f.created_at, "source": src or None,
                          "reason": f.comment})
             old = f.value
+        if not rows:
+            err_console.print(_no_value(ws, indicator, entity, period), markup=False)
+            raise typer.Exit(1)
     if as_json:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
         return
@@ -438,9 +484,10 @@ def explain(indicator: str = typer.Argument(..., help="Indicator code."),
     _choice(basis, ("own", "control", "equity"), "--basis")
     _period(period)
     with _ws() as ws:
+        _known(ws, indicator, entity)
         node = ws.explain(indicator, entity, period, dims, basis)
         if node is None:
-            err_console.print(tr("novalue"))
+            err_console.print(_no_value(ws, indicator, entity, period), markup=False)
             raise typer.Exit(1)
         for line in render_explain(ws, node):
             console.print(line, markup=False, highlight=False, crop=False, overflow="ignore")
