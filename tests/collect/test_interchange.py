@@ -81,6 +81,9 @@ CASES = [
      [("facts.csv:2 [value]", "ESG-IMPORT-006")]),
     ("incompatible unit", HEADER + "TLYX,employees,2024,1,%,,\n",
      [("facts.csv:2 [unit]", "ESG-IMPORT-007")]),
+    ("anode-effect minutes as a percentage", "entity,indicator,period,value,unit\n"
+     "TLYX-P1,anode_effect_minutes,2024,0.03,%\n",
+     [("facts.csv:2 [unit]", "ESG-IMPORT-007")]),
     ("unknown unit", HEADER + "TLYX,employees,2024,1,heads,,\n",
      [("facts.csv:2 [unit]", "ESG-IMPORT-008")]),
     ("duplicate row", HEADER + "TLYX,employees,2024,1,人,,\nTLYX,employees,2024,2,人,,\n",

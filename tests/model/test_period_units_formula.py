@@ -40,9 +40,18 @@ def test_unit_conversions_are_exact(value, src, dst, expected):
     assert UNITS.convert(Decimal(value), src, dst) == Decimal(expected)
 
 
-@pytest.mark.parametrize("a,b", [("人", "%"), ("人", "人次"), ("万元", "吨"), ("次", "人"), ("分", "%")])
+@pytest.mark.parametrize("a,b", [("人", "%"), ("人", "人次"), ("万元", "吨"), ("次", "人"), ("分", "%"),
+                                 # anode-effect minutes per cell-day are not a plain ratio: as pint's
+                                 # minute/day, 1 % would have become 14.4 (0.01 × 1440 min/day)
+                                 ("%", "AE-min/cell-day"), ("1", "AE-min/cell-day"),
+                                 ("小时", "AE-min/cell-day")])
 def test_incompatible_units(a, b):
     assert not UNITS.compatible(a, b)
+
+
+@pytest.mark.parametrize("spelling", ["minute/day", "min/cell-day", "分钟/槽·日", "分钟/(槽·日)"])
+def test_anode_effect_minutes_spelled_as_people_type_them(spelling):
+    assert UNITS.convert(Decimal("0.03"), spelling, "AE-min/cell-day") == Decimal("0.03")
 
 
 UNIT_PAIRS = [("万吨", "吨"), ("亿元", "万元"), ("兆瓦时", "千瓦时"), ("吨标准煤", "吉焦"), ("升", "立方米"),
