@@ -379,14 +379,50 @@ HISTORY_HEADERS = {
 @calc_app.command("run")
 def calc_run(period: str = typer.Option(..., "--period", help="Period, e.g. 2024."),
              approach: Optional[str] = typer.Option(None, "--approach", help="control or equity (default: the workspace's)."),
-             full: bool = typer.Option(False, "--full", help="Recompute everything, not only what changed since the last run.")) -> None:
+             full: bool = typer.Option(False, "--full", help="Recompute everything, not only what changed since the last run."),
+             view: Optional[str] = typer.Option(None, "--view", help="inventory, ets or product: then print that accounting view's results.")) -> None:
     """Compute derived indicators and consolidate up the tree (incrementally by default)."""
+    from esgledger.calc.views import VIEWS
+
     _choice(approach, ("control", "equity"), "--approach")
+    _choice(view, VIEWS, "--view")
     _period(period)
     with _ws() as ws:
         res = ws.calc(period, approach, full=full)
         _print_problems(res.problems, False)
         console.print(tr("calc", p=res.period, c=res.computed, w=res.written, u=res.unchanged))
+        if view is not None:
+            _print_view(ws, res.period, view, approach)
+
+
+VIEW_TITLE = {
+    "inventory": {"zh": "{p} 温室气体清单（{b}）", "en": "{p} GHG inventory ({b})"},
+    "ets": {"zh": "{p} 全国碳市场口径（各重点排放单位）", "en": "{p} national ETS view (by covered enterprise)"},
+    "product": {"zh": "{p} 产品碳足迹（集团内摇篮到大门）", "en": "{p} product footprint (cradle-to-gate inside the group)"},
+}
+BASIS_NAME = {"control": {"zh": "运营控制权法", "en": "operational control"},
+              "equity": {"zh": "股权比例法", "en": "equity share"}}
+
+
+def _print_view(ws, period: str, view: str, approach: str | None) -> None:
+    """One accounting view's results after a run (esgledger.calc.views)."""
+    from esgledger.calc.views import view_table
+    from esgledger.model.units import UNITS
+
+    lang = STATE.lang if STATE.lang in ("zh", "en") else "en"
+    vt = view_table(ws, period, view, approach, lang)
+    first = {"inventory": {"zh": "主体", "en": "entity"}, "ets": {"zh": "重点排放单位", "en": "enterprise"},
+             "product": {"zh": "产品", "en": "product"}}[view][lang]
+    heads = [first]
+    for code in vt.columns:
+        ind = ws.library[code]
+        heads.append(f"{ind.name.get(lang) or code} ({UNITS.display(ind.unit, lang)})")
+    basis = BASIS_NAME.get(vt.basis, {}).get(lang, vt.basis)
+    t = Table(*heads, title=VIEW_TITLE[view][lang].format(p=period, b=basis))
+    for row in vt.rows:
+        t.add_row(row.label, *("—" if row.values[c] is None else
+                               _num(row.values[c], ws.library[c].precision) for c in vt.columns))
+    console.print(t)
 
 
 @calc_app.command("targets")

@@ -158,3 +158,41 @@ def test_energy_in_standard_coal_by_both_methods(ws):
     # the plant's coal at its measured NCV: 1 000 000 kg × 20 / 29.307 kgce/kg = 682.4308 tce
     assert close(v(ws, "W", "energy_consumption", "fuel=raw_coal"), "682.4308")
     assert close(v(ws, "G", "energy_consumption", basis="control"), "756.1708")  # 73.74 + 682.4308
+
+
+def test_each_view_read_from_the_ledger(ws):
+    """``calc run --view``: the inventory by entity, the ETS enterprises, the product footprints,
+    each the hand-worked figure of the module note."""
+    from esgledger.calc.views import view_table
+
+    inv = {r.key: r.values for r in view_table(ws, "2024", "inventory").rows}
+    assert list(inv) == ["G", "S", "P", "W"]                       # from the root down
+    assert close(inv["G"]["scope1_emissions"], "16699.7433")       # consolidated (control)
+    assert close(inv["S"]["scope1_emissions"], "14884.7433")       # the potline's anode + PFC
+    assert (inv["P"]["scope2_location"], inv["P"]["scope2_market"]) == (Decimal("332.58"), Decimal("304.8"))
+    assert inv["W"]["scope1_emissions"] == Decimal("1815") and inv["W"]["scope2_location"] is None
+    ets = view_table(ws, "2024", "ets")
+    assert [(r.key, r.label) for r in ets.rows] == [("S", "Smelter company (aluminium smelting guideline)"),
+                                                   ("W", "Captive plant (power generation guideline)")]
+    s, w = (r.values for r in ets.rows)
+    assert close(s["ets_emissions"], "14884.7433") and s["ets_aux_electricity"] == Decimal("500")
+    assert w["ets_emissions"] == Decimal("1815") and w["ets_aux_electricity"] is None
+    [prod] = view_table(ws, "2024", "product", lang="zh").rows   # no alumina given: no cradle-to-gate line
+    assert (prod.key, prod.label) == ("aluminium_electrolysis", "电解工序")
+    assert close(prod.values["product_emissions"], "16097.0433")
+    assert close(prod.values["product_footprint"], "1.609704", 6)
+
+
+def test_calc_run_prints_the_view_asked_for(ws):
+    from typer.testing import CliRunner
+
+    from esgledger.cli import STATE, app
+
+    try:
+        r = CliRunner().invoke(app, ["--lang", "zh", "-w", str(ws.path), "calc", "run", "--period", "2024",
+                                     "--view", "ets"])
+    finally:
+        STATE.lang = "en"
+    assert r.exit_code == 0, r.output
+    assert "全国碳市场口径" in r.output and "铝冶炼行业核算指南" in r.output
+    assert "14,884.74" in r.output and "1,815.00" in r.output and "500.00" in r.output

@@ -1,0 +1,124 @@
+"""The results of one accounting view, as ``esgledger calc run --view`` prints them.
+
+Every calculation run computes the three views together over the same activity data (they
+share every input, and a ledger holding one view recomputed and another not would no longer
+reconcile line by line, see :mod:`esgledger.calc.reconcile`). A view is a way of reading the
+run's results:
+
+* ``inventory`` (GHG Protocol / ISO 14064-1): Scope 1, Scope 2 location- and market-based and
+  Scope 3 of every entity, consolidated at an entity with children by the run's approach;
+* ``ets`` (the national ETS guidelines): each ETS enterprise's covered emissions and, for a
+  smelter, its purchased electricity, an auxiliary item that is not counted;
+* ``product`` (cradle-to-gate inside the group): each product's emissions and footprint per
+  tonne, at the reporting root.
+
+Values are read from the ledger (as far as the signed-in user may read them), never recomputed
+here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from esgledger.model.types import Dims
+
+VIEWS = ("inventory", "ets", "product")
+
+INVENTORY_COLUMNS = (("scope1_emissions", ""), ("scope2_location", ""), ("scope2_market", ""),
+                     ("scope3_emissions", ""))
+ETS_COLUMNS = (("ets_emissions", ""), ("ets_aux_electricity", ""))
+PRODUCT_COLUMNS = (("product_emissions", None), ("product_footprint", None))  # dims: the row's product
+
+GUIDELINE = {
+    "smelter": {"zh": "铝冶炼行业核算指南", "en": "aluminium smelting guideline"},
+    "power_plant": {"zh": "发电行业核算指南", "en": "power generation guideline"},
+}
+
+
+@dataclass
+class ViewRow:
+    """One line of a view: who (an entity or a product), what kind of line, and its values by
+    indicator (None where the ledger has none)."""
+
+    key: str
+    label: str
+    values: dict[str, Decimal | None] = field(default_factory=dict)
+
+
+@dataclass
+class ViewTable:
+    view: str
+    period: str
+    basis: str
+    columns: tuple[str, ...]
+    rows: list[ViewRow] = field(default_factory=list)
+
+
+def view_table(ws, period: str, view: str, approach: str | None = None, lang: str = "en") -> ViewTable:
+    """The lines of ``view`` for ``period`` from the ledger's current calculated facts."""
+    if view not in VIEWS:
+        raise ValueError(f"view must be one of {VIEWS}")
+    lang = lang if lang in ("zh", "en") else "en"
+    approach = approach or ws.approach
+    tree = ws.tree
+
+    def name(code: str) -> str:
+        return tree.entities[code].name(lang) or code
+
+    def value(entity: str, indicator: str, dims: str, basis: str) -> Decimal | None:
+        f = ws.value(entity, indicator, period, dims, basis=basis)
+        return None if f is None else Decimal(f.value)
+
+    if view == "inventory":
+        table = ViewTable(view, period, approach, tuple(i for i, _d in INVENTORY_COLUMNS))
+        parents = {m.parent for ms in tree.memberships.values() for m in ms if m.parent}
+        for code in _preorder(tree):
+            basis = approach if code in parents else "own"
+            vals = {i: value(code, i, d, basis) for i, d in INVENTORY_COLUMNS}
+            if any(v is not None for v in vals.values()):
+                table.rows.append(ViewRow(code, name(code), vals))
+        return table
+    if view == "ets":
+        table = ViewTable(view, period, "own", tuple(i for i, _d in ETS_COLUMNS))
+        for code in sorted(tree.entities):
+            vals = {i: value(code, i, d, "own") for i, d in ETS_COLUMNS}
+            if vals["ets_emissions"] is None:
+                continue
+            guideline = GUIDELINE.get(tree.entities[code].process_type, {}).get(lang, "")
+            table.rows.append(ViewRow(code, f"{name(code)} ({guideline})" if guideline else name(code), vals))
+        return table
+    root = ws.root()
+    table = ViewTable(view, period, "own", tuple(i for i, _d in PRODUCT_COLUMNS))
+    products = sorted({dict(Dims.parse(f.dims)).get("product", "")
+                       for f in ws.access.iter_current(entity=root, indicator="product_footprint", period=period)})
+    for product in products:
+        dims = f"product={product}"
+        table.rows.append(ViewRow(product, ws.library.dimension_member_label("product", product, lang),
+                                  {i: value(root, i, dims, "own") for i, _d in PRODUCT_COLUMNS}))
+    return table
+
+
+def _preorder(tree) -> list[str]:
+    """Entities from the roots down, children in code order."""
+    children: dict[str | None, set[str]] = {}
+    for code in tree.entities:
+        parents = {m.parent for m in tree.memberships.get(code, [])} or {None}
+        for p in parents:
+            children.setdefault(p, set()).add(code)
+    out: list[str] = []
+    seen: set[str] = set()
+
+    def visit(code: str) -> None:
+        if code in seen:
+            return
+        seen.add(code)
+        out.append(code)
+        for ch in sorted(children.get(code, ())):
+            visit(ch)
+
+    for root in sorted(children.get(None, ())):
+        visit(root)
+    return out
+
+
+__all__ = ["VIEWS", "ViewRow", "ViewTable", "view_table"]
