@@ -62,6 +62,10 @@ def test_gwp_sets(lib):
     got = [(s, lib.gwp("CF4", s).value, lib.gwp("C2F6", s).value) for s in ("SAR", "AR4", "AR5", "AR6")]
     assert got == [("SAR", Decimal("6500"), Decimal("9200")), ("AR4", Decimal("7390"), Decimal("12200")),
                    ("AR5", Decimal("6630"), Decimal("11100")), ("AR6", Decimal("7380"), Decimal("12400"))]
+    # AR6 WG I Table 7.15 (as the GHG Protocol's GWP table v2.0, 2024, gives it): methane from
+    # fossil sources 29.8, non-fossil 27.0; 27.9 is the single CH4 value of Table 7.SM.7
+    assert [lib.gwp(g, "AR6").value for g in ("CH4", "CH4_fossil", "CH4_nonfossil")] == [
+        Decimal("27.9"), Decimal("29.8"), Decimal("27.0")]
 
 
 def test_ndrc_2013_fuel_defaults_are_kept_beside_the_mee_ones(lib):
