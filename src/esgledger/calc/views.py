@@ -17,9 +17,12 @@ here.
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from esgledger.calc.consolidate import period_bounds
+from esgledger.model.period import Period
 from esgledger.model.types import Dims
 
 VIEWS = ("inventory", "ets", "product")
@@ -72,7 +75,7 @@ def view_table(ws, period: str, view: str, approach: str | None = None, lang: st
     if view == "inventory":
         table = ViewTable(view, period, approach, tuple(i for i, _d in INVENTORY_COLUMNS))
         parents = {m.parent for ms in tree.memberships.values() for m in ms if m.parent}
-        for code in _preorder(tree):
+        for code in _entity_order(tree, period):
             basis = approach if code in parents else "own"
             vals = {i: value(code, i, d, basis) for i, d in INVENTORY_COLUMNS}
             if any(v is not None for v in vals.values()):
@@ -98,27 +101,12 @@ def view_table(ws, period: str, view: str, approach: str | None = None, lang: st
     return table
 
 
-def _preorder(tree) -> list[str]:
-    """Entities from the roots down, children in code order."""
-    children: dict[str | None, set[str]] = {}
-    for code in tree.entities:
-        parents = {m.parent for m in tree.memberships.get(code, [])} or {None}
-        for p in parents:
-            children.setdefault(p, set()).add(code)
-    out: list[str] = []
-    seen: set[str] = set()
-
-    def visit(code: str) -> None:
-        if code in seen:
-            return
-        seen.add(code)
-        out.append(code)
-        for ch in sorted(children.get(code, ())):
-            visit(ch)
-
-    for root in sorted(children.get(None, ())):
-        visit(root)
-    return out
+def _entity_order(tree, period: str) -> list[str]:
+    """The tree from its roots down as it stands on the period's last day, then any entity that
+    left it during the period (in code order)."""
+    last = period_bounds(Period.parse(period))[1] - dt.timedelta(days=1)
+    order = [code for _depth, code in tree.depth_first(last)]
+    return order + sorted(set(tree.entities) - set(order))
 
 
 __all__ = ["VIEWS", "ViewRow", "ViewTable", "view_table"]
