@@ -73,6 +73,13 @@ def test_inventory_scope1_by_gas_and_scope2(ws):
     assert v(ws, "G", "scope2_location", basis="control") == Decimal("332.58")
 
 
+def test_scope_1_and_2_is_their_sum_not_twice_it(ws):
+    # formula scope1_emissions + scope2_location, both in tCO2e: P 14884.7433 + 332.58,
+    # G (control) 16699.7433 + 332.58
+    assert close(v(ws, "P", "ghg_emissions_scope12"), "15217.3233")
+    assert close(v(ws, "G", "ghg_emissions_scope12", basis="control"), "17032.3233")
+
+
 def test_ets_view(ws):
     assert close(v(ws, "S", "ets_emissions"), "14884.7433")
     assert v(ws, "W", "ets_emissions") == Decimal("1815")

@@ -54,6 +54,12 @@ CASES = [
      [("indicators/99_test.yaml:7 (t_b)", "ESG-LIB-006")]),
     ("formula unit mismatch", OK + "  - {code: t_b, name: {zh: 乙, en: B}, dimension: E, topic: energy, unit: 人, kind: formula, formula: 't_a * 2'}\n",
      [("indicators/99_test.yaml:7 (t_b)", "ESG-LIB-007")]),
+    # the raw numbers of a sum are added as they are: 万吨 + 吨 would be a wrong number, not a
+    # conversion, so a formula must add terms in one unit
+    ("sum of terms in different units", OK
+     + "  - {code: t_b, name: {zh: 乙, en: B}, dimension: E, topic: energy, unit: 万吨}\n"
+     + "  - {code: t_c, name: {zh: 丙, en: C}, dimension: E, topic: energy, unit: 吨, kind: formula, formula: 't_a + t_b'}\n",
+     [("indicators/99_test.yaml:8 (t_c)", "ESG-LIB-007")]),
     ("unknown unit", OK.replace("unit: 吨", "unit: 斤斤"), [("indicators/99_test.yaml:2 (t_a)", "ESG-LIB-008")]),
     ("formula cycle", OK
      + "  - {code: t_b, name: {zh: 乙, en: B}, dimension: E, topic: energy, unit: 吨, kind: formula, formula: 't_c'}\n"

@@ -82,3 +82,31 @@ def test_formula_precedence_and_parentheses():
 def test_formula_errors(text):
     with pytest.raises(FormulaError):
         parse(text)
+
+
+@pytest.mark.parametrize("formula,units,unit,expected", [
+    # a sum has the unit of its terms: 1 t + 1 t is a number in t, not 2 t
+    ("a + b", {"a": "tCO2e", "b": "tCO2e"}, "tCO2e", "1"),
+    # (t + t) / 亿元 in t per 万元: 1 亿元 = 10 000 万元, so per 亿元 × 1/10 000
+    ("(a + b) / c", {"a": "tCO2e", "b": "tCO2e", "c": "亿元"}, "tCO2e/万元", "0.0001"),
+    # a number in the formula is in the evaluated value already, not applied a second time:
+    # a / b * 2 in a plain ratio is ×1 (evaluating on quantities would have made it ×2)
+    ("a / b * 2", {"a": "人", "b": "人"}, "1", "1"),
+    ("a / b", {"a": "人", "b": "人"}, "%", "100"),
+    ("-a - b", {"a": "万元", "b": "万元"}, "元", "10000"),
+])
+def test_formula_unit_factor(formula, units, unit, expected):
+    from types import SimpleNamespace
+
+    from esgledger.calc.consolidate import formula_factor_for
+
+    lib = SimpleNamespace(indicators={k: SimpleNamespace(unit=u) for k, u in units.items()})
+    assert formula_factor_for(lib, parse(formula), unit) == Decimal(expected)
+
+
+def test_a_sum_of_terms_in_different_units_is_refused():
+    from esgledger.model.formula import FormulaUnitMismatch, unit_of
+
+    units = {"a": "万元", "b": "亿元"}
+    with pytest.raises(FormulaUnitMismatch):
+        unit_of(parse("a + b"), lambda r: UNITS.quantity(units[r.indicator]), UNITS.ureg.Quantity(Decimal(1)))

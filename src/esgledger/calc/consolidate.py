@@ -29,7 +29,7 @@ from esgledger.calc._rows import insert_rows
 from esgledger.library.loader import Library, reachable
 from esgledger.store import schema as S
 from esgledger.model.errors import Location, Problem, ProblemList
-from esgledger.model.formula import FormulaZeroDivision, Node, Ref
+from esgledger.model.formula import FormulaZeroDivision, Node, Ref, unit_of
 from esgledger.model.period import Period
 from esgledger.model.tree import EntityTree
 from esgledger.model.types import Dims, FactRecord
@@ -108,8 +108,8 @@ def formula_factor_for(lib: Library, node: Node, unit: str) -> Decimal:
     """Multiplier from a formula's natural unit to ``unit`` (e.g. a ratio → 100 for %)."""
     key = (id(lib), str(node), unit)
     if key not in _FACTORS:
-        q = node.apply(lambda r: UNITS.quantity(lib.indicators[r.indicator].unit),
-                       lambda n: UNITS.ureg.Quantity(n))
+        q = unit_of(node, lambda r: UNITS.quantity(lib.indicators[r.indicator].unit),
+                    UNITS.ureg.Quantity(Decimal(1)))
         target = UNITS.quantity(unit)
         with localcontext() as ctx:
             ctx.prec = 40

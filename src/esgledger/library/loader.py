@@ -9,6 +9,7 @@ import csv
 import hashlib
 import io
 from dataclasses import dataclass, field
+from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable
@@ -17,7 +18,7 @@ import yaml
 from pydantic import ValidationError
 
 from esgledger.model.errors import EsgledgerError, Location, Problem, ProblemList
-from esgledger.model.formula import FormulaError, Node, Ref, parse
+from esgledger.model.formula import FormulaError, FormulaUnitMismatch, Node, Ref, parse, unit_of
 from esgledger.model.units import UNITS, UnitError
 from esgledger.library.schema import Dimension, Indicator, Topic
 
@@ -389,11 +390,13 @@ def _check_formula(ind, node, loc, indicators, problems) -> None:
     if not ok or ind.unit is None or not UNITS.is_known(ind.unit):
         return
     try:
-        q = node.apply(lambda r: UNITS.quantity(indicators[r.indicator].unit),
-                       lambda n: UNITS.ureg.Quantity(n))
+        q = unit_of(node, lambda r: UNITS.quantity(indicators[r.indicator].unit), UNITS.ureg.Quantity(Decimal(1)))
         target = UNITS.quantity(ind.unit)
         if getattr(q, "dimensionality", {}) != target.dimensionality:
             raise UnitError("incompatible", str(getattr(q, "units", q)), ind.unit)
+    except FormulaUnitMismatch as exc:  # terms of a sum in different units
+        problems.append(Problem("ESG-LIB-007", loc, {"formula": text, "found": f"{exc.left} ± {exc.right}",
+                                                     "expected": ind.unit}))
     except Exception as exc:  # pint DimensionalityError or UnitError
         found = str(getattr(exc, "unit", "")) or type(exc).__name__
         problems.append(Problem("ESG-LIB-007", loc, {"formula": text, "found": found, "expected": ind.unit}))

@@ -239,3 +239,50 @@ class _Parser:
 def parse(text: str) -> Node:
     """Parse a formula; raises :class:`FormulaError` with the position of the problem."""
     return _Parser(text).parse()
+
+
+class FormulaUnitMismatch(ValueError):
+    """A sum or difference of terms in different units: :meth:`Node.evaluate` adds the numbers
+    as they are, so the terms must be in one unit."""
+
+    def __init__(self, left: str, right: str):
+        super().__init__(f"{left} ± {right}")
+        self.left, self.right = left, right
+
+
+class _UnitTerm:
+    """A magnitude-1 quantity in the unit of a formula's value, for :func:`unit_of`."""
+
+    __slots__ = ("q",)
+
+    def __init__(self, q):
+        self.q = q
+
+    def _same(self, other: "_UnitTerm") -> "_UnitTerm":
+        # a sum has the unit of its terms (not twice it); the terms' raw numbers are added as
+        # they are, so the terms must be in the very same unit (万元 + 亿元 would be wrong)
+        if self.q.units != other.q.units or self.q.magnitude != other.q.magnitude:
+            raise FormulaUnitMismatch(f"{self.q:~}", f"{other.q:~}")
+        return self
+
+    __add__ = __sub__ = _same
+
+    def __mul__(self, other: "_UnitTerm") -> "_UnitTerm":
+        return _UnitTerm(self.q * other.q)
+
+    def __truediv__(self, other: "_UnitTerm") -> "_UnitTerm":
+        return _UnitTerm(self.q / other.q)
+
+    def __neg__(self) -> "_UnitTerm":
+        return self
+
+
+def unit_of(node: Node, leaf: Callable[[Ref], object], one: object):
+    """The unit of the number ``node.evaluate`` computes, as a quantity: ``leaf(ref)`` is a
+    magnitude-1 quantity in the ref's unit (``UNITS.quantity``), ``one`` the dimensionless 1.
+
+    Unlike evaluating the formula on those quantities, a sum keeps the unit of its terms (1 t +
+    1 t is a number in t, not 2 t) and a number in the formula counts as 1 (its value is in the
+    evaluated number already). Raises :class:`FormulaUnitMismatch` for a sum of terms in
+    different units."""
+    return node.apply(lambda r: _UnitTerm(leaf(r)), lambda _n: _UnitTerm(one)).q
