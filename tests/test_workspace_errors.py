@@ -57,3 +57,26 @@ def test_the_command_line_says_it_in_the_users_language(tmp_path):
                                          f"esgledger.toml）；请先用 `esgledger init {tmp_path / 'nowhere'}` 创建")
     finally:
         STATE.lang = "en"
+
+
+@pytest.mark.parametrize("setting,found,expected", [
+    # GWP sets are named as the factor library names them (gwp.yaml): "ar6" is not "AR6"
+    ('gwp_set = "ar6"', "'ar6'", "AR4, AR5, AR6, SAR, TAR"),
+    ('gwp_set = "AR7"', "'AR7'", "AR4, AR5, AR6, SAR, TAR"),
+    ('consolidation = "share"', "'share'", "control, equity"),
+])
+def test_a_bad_calculation_setting_is_refused_before_a_run(tmp_path, setting, found, expected):
+    init_workspace(tmp_path / "ws").close()
+    import re
+
+    cfg = tmp_path / "ws" / "esgledger.toml"
+    key = setting.split(" ")[0]
+    text = cfg.read_text(encoding="utf-8")
+    text = re.sub(rf"(?m)^{key} = .*$", setting, text) if re.search(rf"(?m)^{key} = ", text) \
+        else text.replace("[report]", f"[report]\n{setting}")
+    cfg.write_text(text, encoding="utf-8")
+    field = "report." + key
+    with open_workspace(tmp_path / "ws") as ws:
+        p = code_of(lambda: ws.calc("2024"))
+    assert (p.code, p.location.field, p.params["found"], p.params["expected"]) == ("ESG-WS-003", field, found, expected)
+    assert f"{field} = {found}：应为 {expected} 之一" in p.render("zh")

@@ -154,7 +154,14 @@ class Workspace:
 
     @property
     def approach(self) -> str:
-        return self.config.get("report", {}).get("consolidation", "control")
+        """``report.consolidation``: control (default) or equity."""
+        from esgledger.calc.consolidate import APPROACHES
+
+        value = self.config.get("report", {}).get("consolidation", "control")
+        if value not in APPROACHES:
+            raise WorkspaceError("ESG-WS-003", Location(file=str(self.path / CONFIG_NAME), field="report.consolidation"),
+                                 field="report.consolidation", found=repr(value), expected=", ".join(APPROACHES))
+        return value
 
     # -- entities ------------------------------------------------------------------------
     @property
@@ -289,7 +296,15 @@ class Workspace:
 
     @property
     def gwp_set(self) -> str:
-        return self.config.get("report", {}).get("gwp_set", "AR5")
+        """``report.gwp_set``: one of the GWP sets the factor library holds (default AR5). An
+        unknown name is refused here, before a run: each method would otherwise fail on its
+        own and leave its last value in the ledger."""
+        value = self.config.get("report", {}).get("gwp_set", "AR5")
+        known = sorted({v.dim.get("gwp_set") for v in self.factors.values("gwp")} - {None})
+        if value not in known:
+            raise WorkspaceError("ESG-WS-003", Location(file=str(self.path / CONFIG_NAME), field="report.gwp_set"),
+                                 field="report.gwp_set", found=repr(value), expected=", ".join(known))
+        return value
 
     @property
     def factors(self):
