@@ -189,3 +189,25 @@ def test_explain_and_history_say_why_there_is_no_value(wsdir, tmp_path):
         assert r.exit_code == 1 and "no such value: employees has no value at TLYX 2023" in r.output
         r = cli(wsdir, cmd, "employees", "--entity", "TLYX", "--period", "2023", lang="zh")
         assert "没有该数据：employees 在 TLYX 2023 没有任何数据" in r.output
+
+
+def test_calc_run_counts_the_methodology_results_it_wrote(wsdir, tmp_path):
+    """"wrote N" is every calculated revision the run appended: methodology results (here the
+    diesel's CO2, Scope 1, energy) as well as consolidated and formula values."""
+    import re
+
+    from esgledger.workspace import open_workspace
+
+    def calculated_revisions() -> int:
+        with open_workspace(wsdir) as ws:
+            return sum(1 for f in ws.store.iter_current(period="2024", basis=None) if f.status == "calculated") + \
+                sum(f.revision - 1 for f in ws.store.iter_current(period="2024", basis=None) if f.status == "calculated")
+
+    for i, litres in enumerate(("100000", "120000")):
+        f = write(tmp_path / f"d{i}.csv", f"entity,indicator,period,value,unit\nTLYX,diesel_consumption,2024,{litres},升\n")
+        assert cli(wsdir, "facts", "import", str(f)).exit_code == 0
+        before = calculated_revisions()
+        r = cli(wsdir, "calc", "run", "--period", "2024")
+        assert r.exit_code == 0, r.output
+        wrote = int(re.search(r"wrote (\d+)", r.output).group(1))
+        assert wrote == calculated_revisions() - before > 0

@@ -390,7 +390,9 @@ def calc_run(period: str = typer.Option(..., "--period", help="Period, e.g. 2024
     with _ws() as ws:
         res = ws.calc(period, approach, full=full)
         _print_problems(res.problems, False)
-        console.print(tr("calc", p=res.period, c=res.computed, w=res.written, u=res.unchanged))
+        g = res.ghg  # the methodology results (None: no activity input changed since the last run)
+        console.print(tr("calc", p=res.period, c=res.computed + (len(g.outputs) if g else 0),
+                         w=res.written + (g.written if g else 0), u=res.unchanged + (g.unchanged if g else 0)))
         if view is not None:
             _print_view(ws, res.period, view, approach)
 
