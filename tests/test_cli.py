@@ -211,3 +211,23 @@ def test_calc_run_counts_the_methodology_results_it_wrote(wsdir, tmp_path):
         assert r.exit_code == 0, r.output
         wrote = int(re.search(r"wrote (\d+)", r.output).group(1))
         assert wrote == calculated_revisions() - before > 0
+
+
+def test_factor_tables_history_and_errors_read_in_chinese(wsdir, tmp_path):
+    from esgledger.cli import OptionError
+
+    r = cli(wsdir, "factors", "list", lang="zh")
+    assert r.exit_code == 0 and "因子集" in r.output and "优先级" in r.output
+    r = cli(wsdir, "factors", "show", "gwp", "--set", "gwp", lang="zh")
+    assert r.exit_code == 0 and "有效期" in r.output and "置信度" in r.output and "来源" in r.output
+    r = cli(wsdir, "factors", "show", "grid.ef", "--set", "cn_gird")  # a typo names the set, not the key
+    p = r.exception.problem
+    assert isinstance(r.exception, OptionError) and (p.params["field"], p.params["found"]) == ("--set", "cn_gird")
+    assert str(p.params["expected"]) == "a factor set in use (esgledger factors list), e.g. cn_grid"
+    f = write(tmp_path / "f.csv", "entity,indicator,period,value,unit\nTLYX,employees,2024,3000,人\n")
+    assert cli(wsdir, "facts", "import", str(f)).exit_code == 0
+    r = runner.invoke(app, ["--lang", "zh", "-w", str(wsdir), "history", "employees", "--entity", "TLYX",
+                            "--period", "2024"], env={"COLUMNS": "300"})  # a wide terminal: no cell cut short
+    assert "已提交" in r.output and "导入 f.csv:2" in r.output
+    r = cli(wsdir, "errors", "list", lang="zh")
+    assert "错误" in r.output and "警告" in r.output

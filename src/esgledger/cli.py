@@ -125,6 +125,11 @@ def _period(value: str, option: str = "--period") -> str:
         raise OptionError(option, value, PERIOD_FORMS) from None
 
 
+def _heads(*pairs: tuple[str, str]) -> list[str]:
+    """Table headers in the user's language, from (zh, en) pairs."""
+    return [zh if STATE.lang == "zh" else en for zh, en in pairs]
+
+
 def _near(found: str, codes) -> tuple[str, str]:
     """The closest codes to a mistyped one, as a (zh, en) tail for an expected text."""
     import difflib
@@ -347,14 +352,23 @@ def history(indicator: str = typer.Argument(..., help="Indicator code."),
     _period(period)
     with _ws() as ws:
         _known(ws, indicator, entity)
-        rows, old = [], None
+        rows, shown, old = [], [], None
         for f in ws.history(entity, indicator, period, dims, basis):
             b = ws.access.batch(f.batch) if f.batch else None
-            src = f"{b['kind']} {Path(b['source']).name if b and b['source'] else ''}:{f.location or ''}" if b else ""
+            # where the revision came from: a file with its line ("import f.csv:2"), or the
+            # calculation run itself ("calc run 2024 control"); for the table, the kind in the
+            # user's language
+            src = shown_src = None
+            if b:
+                where = b["source"] if b["kind"] == "calc" else (Path(b["source"]).name if b["source"] else "")
+                line = f":{f.location}" if f.location else ""
+                src = (where if b["kind"] == "calc" else f"{b['kind']} {where}".strip()) + line
+                shown_src = (where if b["kind"] == "calc" else f"{_named(BATCH_KIND_NAMES, b['kind'])} {where}".strip()) + line
             rows.append({"revision": f.revision, "old_value": old, "value": f.value, "unit": f.unit,
                          "entered": f"{f.value_entered or ''} {f.unit_entered or ''}".strip() or None,
-                         "status": f.status, "author": f.author, "at": f.created_at, "source": src or None,
+                         "status": f.status, "author": f.author, "at": f.created_at, "source": src,
                          "reason": f.comment})
+            shown.append({**rows[-1], "status": _named(FACT_STATUS_NAMES, f.status), "source": shown_src})
             old = f.value
         if not rows:
             err_console.print(_no_value(ws, indicator, entity, period), markup=False)
@@ -363,10 +377,29 @@ def history(indicator: str = typer.Argument(..., help="Indicator code."),
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
         return
     t = Table(*HISTORY_HEADERS[STATE.lang if STATE.lang in ("zh", "en") else "en"])
-    for r in rows:
+    for r in shown:
         t.add_row(*("" if r[k] is None else str(r[k]) for k in
                     ("revision", "old_value", "value", "unit", "entered", "status", "author", "at", "source", "reason")))
     console.print(t)
+
+
+FACT_STATUS_NAMES = {
+    "draft": {"zh": "草稿", "en": "draft"}, "submitted": {"zh": "已提交", "en": "submitted"},
+    "approved": {"zh": "已批准", "en": "approved"}, "rejected": {"zh": "已驳回", "en": "rejected"},
+    "calculated": {"zh": "计算值", "en": "calculated"},
+}
+BATCH_KIND_NAMES = {"import": {"zh": "导入", "en": "import"}, "calc": {"zh": "计算", "en": "calc"},
+                    "api": {"zh": "接口", "en": "api"}, "demo": {"zh": "演示", "en": "demo"},
+                    "collect": {"zh": "填报", "en": "collect"}}
+SEVERITY_NAMES = {"error": {"zh": "错误", "en": "error"}, "warning": {"zh": "警告", "en": "warning"},
+                  "info": {"zh": "提示", "en": "info"}}
+
+
+def _named(names: dict, value: str | None) -> str:
+    """A stored code (status, batch kind, severity) in the user's language (as is if unknown)."""
+    if value is None:
+        return ""
+    return names.get(value, {}).get("zh" if STATE.lang == "zh" else "en", value)
 
 
 HISTORY_HEADERS = {
@@ -614,10 +647,11 @@ def factors_list(as_json: bool = typer.Option(False, "--json", help="As JSON."))
                                             "user": fs.user, "values": len(fs.values), "file": fs.file}
                                            for fs in sets], ensure_ascii=False))
             return
-        t = Table("set", "version", "title", "priority", "values", "user")
+        t = Table(*_heads(("因子集", "set"), ("版本", "version"), ("名称", "title"), ("优先级", "priority"),
+                          ("数值个数", "values"), ("用户自定义", "user")))
         for fs in sets:
             t.add_row(fs.name, fs.version, getattr(fs.title, STATE.lang) if fs.title else "", str(fs.priority),
-                      str(len(fs.values)), "yes" if fs.user else "")
+                      str(len(fs.values)), ("是" if STATE.lang == "zh" else "yes") if fs.user else "")
         console.print(t)
 
 
@@ -627,6 +661,11 @@ def factors_show(key: str = typer.Argument(..., help="Factor key, e.g. grid.ef o
                  as_json: bool = typer.Option(False, "--json", help="As JSON.")) -> None:
     """Every value of a factor key with its dimensions, validity, source and confidence."""
     with _ws() as ws:
+        names = [fs.name for fs in ws.factors.list_sets()]
+        if set_name is not None and set_name not in names:
+            zh, en = _near(set_name, names)
+            raise OptionError("--set", set_name, Bilingual("所用的因子集（见 esgledger factors list）" + zh,
+                                                           "a factor set in use (esgledger factors list)" + en))
         values = ws.factors.values(key, set_name)
         if not values:
             raise OptionError("KEY", key if set_name is None else f"{key} --set {set_name}",
@@ -639,10 +678,13 @@ def factors_show(key: str = typer.Argument(..., help="Factor key, e.g. grid.ef o
         if as_json:
             console.print_json(json.dumps(rows, ensure_ascii=False))
             return
-        t = Table("factor", "for", "value", "unit", "conf.", "source")
-        for r in rows:
+        from esgledger.library.factors import _validity
+
+        t = Table(*_heads(("因子", "factor"), ("适用于", "for"), ("数值", "value"), ("单位", "unit"),
+                          ("有效期", "valid"), ("版本", "edition"), ("置信度", "conf."), ("来源", "source")))
+        for v, r in zip(values, rows):
             t.add_row(r["ref"], " ".join(f"{k}={v}" for k, v in r["dims"].items()), r["value"], r["unit"],
-                      r["confidence"], r["source"])
+                      _validity(v.valid_from, v.valid_to), r["edition"] or "", r["confidence"], r["source"])
         console.print(t)
 
 
@@ -654,9 +696,9 @@ def errors_list(as_json: bool = typer.Option(False, "--json", help="As JSON.")) 
         console.print_json(json.dumps([{"code": s.code, "severity": s.severity.value, "title_en": s.title_en,
                                         "title_zh": s.title_zh} for s in CATALOGUE.values()], ensure_ascii=False))
         return
-    t = Table("code", "severity", "title")
+    t = Table(*_heads(("代码", "code"), ("级别", "severity"), ("标题", "title")))
     for s in CATALOGUE.values():
-        t.add_row(s.code, s.severity.value, s.title_zh if STATE.lang == "zh" else s.title_en)
+        t.add_row(s.code, _named(SEVERITY_NAMES, s.severity.value), s.title_zh if STATE.lang == "zh" else s.title_en)
     console.print(t)
 
 
