@@ -231,3 +231,23 @@ def test_factor_tables_history_and_errors_read_in_chinese(wsdir, tmp_path):
     assert "已提交" in r.output and "导入 f.csv:2" in r.output
     r = cli(wsdir, "errors", "list", lang="zh")
     assert "错误" in r.output and "警告" in r.output
+
+
+def test_a_bad_factor_file_is_reported_in_the_users_language(wsdir):
+    (wsdir / "factors").mkdir(exist_ok=True)
+    (wsdir / "factors" / "plant.yaml").write_text(
+        'set: plant\nversion: "1"\ntitle: {zh: 自测, en: Measured}\npriority: 90\nfactors:\n'
+        '  - {key: grid.ef, dims: {basis: average, area: national}, value: "0.5", unit: GJ/t, '
+        'valid_from: 2024, valid_to: 2024, source: "plant meter", confidence: R}\n', encoding="utf-8")
+    from esgledger.cli import _message
+    from esgledger.library.factors import FactorError
+
+    r = cli(wsdir, "factors", "list", lang="zh")
+    assert isinstance(r.exception, FactorError)  # main() prints _message and exits with 1
+    STATE.lang = "zh"
+    try:
+        assert "plant.yaml:6 (grid.ef): ESG-FACTOR-002 因子单位与键不匹配：grid.ef 的单位 GJ/t 无法换算为 tCO2/MWh" \
+            in _message(r.exception)
+    finally:
+        STATE.lang = "en"
+    assert "plant.yaml:6 (grid.ef): ESG-FACTOR-002 factor unit does not fit its key" in _message(r.exception)

@@ -174,7 +174,12 @@ def _no_value(ws, indicator: str, entity: str, period: str) -> str:
 def _message(exc: EsgledgerError) -> str:
     """An error in the user's language when it carries a catalogued problem."""
     problem = getattr(exc, "problem", None)
-    return problem.render(STATE.lang) if problem is not None else str(exc)
+    if problem is not None:
+        return problem.render(STATE.lang)
+    problems = getattr(exc, "problems", None)  # a file with several problems (factor sets, library)
+    if problems:
+        return "\n".join(p.render(STATE.lang) for p in list(problems)[:30])
+    return str(exc)
 
 
 def _print_problems(problems: ProblemList, as_json: bool) -> None:
