@@ -251,3 +251,12 @@ def test_a_bad_factor_file_is_reported_in_the_users_language(wsdir):
     finally:
         STATE.lang = "en"
     assert "plant.yaml:6 (grid.ef): ESG-FACTOR-002 factor unit does not fit its key" in _message(r.exception)
+
+
+def test_calc_targets_names_an_unknown_entity(wsdir):
+    from esgledger.cli import OptionError
+
+    r = cli(wsdir, "calc", "targets", "--period", "2024", "--entity", "TSALL")
+    assert isinstance(r.exception, OptionError)
+    assert (r.exception.problem.params["field"], str(r.exception.problem.params["expected"])) == (
+        "--entity", "an entity code of the tree (esgledger entities tree), e.g. TSAL")

@@ -150,8 +150,13 @@ def _known(ws, indicator: str, entity: str) -> None:
     """An indicator the library has and an entity the tree has, else ESG-CLI-001 naming what
     was expected (with the closest codes, for a typo)."""
     _check_indicator(ws.library, indicator)
-    if entity not in ws.tree.entities:
-        zh, en = _near(entity, ws.tree.entities)
+    _check_entity(ws.tree, entity)
+
+
+def _check_entity(tree, entity: str) -> None:
+    """ESG-CLI-001 unless the tree has the entity (with the closest codes, for a typo)."""
+    if entity not in tree.entities:
+        zh, en = _near(entity, tree.entities)
         raise OptionError("--entity", entity, Bilingual("组织树中的主体代码（见 esgledger entities tree）" + zh,
                                                         "an entity code of the tree (esgledger entities tree)" + en))
 
@@ -477,6 +482,8 @@ def calc_targets(period: str = typer.Option(..., "--period", help="Period, e.g. 
 
     lang = STATE.lang
     with _ws() as ws:
+        if entity is not None:
+            _check_entity(ws.tree, entity)
         try:
             targets = load_targets(ws.path)
         except TargetsFileError as exc:
