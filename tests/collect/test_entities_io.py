@@ -56,3 +56,18 @@ def test_effective_share_through_two_levels():
         [Membership("C", "G", Decimal(50)), Membership("P", "C", Decimal(60), False)])
     assert tree.effective_share("G", "P", dt.date(2024, 1, 1)) == Decimal(30)
     assert not tree.controlled("G", "P", dt.date(2024, 1, 1))
+
+
+def test_an_unknown_cell_technology_is_refused_on_import(tmp_path):
+    p = tmp_path / "tech.yaml"
+    p.write_text("entities:\n"
+                 "  - {code: G, name: {zh: 集团, en: Group}, level: group, process_type: holding}\n"
+                 "  - {code: P, name: {zh: 电解系列, en: Potline}, level: unit, process_type: smelter, parent: G,\n"
+                 "     attrs: {cell_technology: XYZ}}\n"
+                 "  - {code: Q, name: {zh: 电解二系列, en: Potline 2}, level: unit, process_type: smelter, parent: G,\n"
+                 "     attrs: {cell_technology: PFPB}}\n", encoding="utf-8")
+    tree, problems = read_entities(p)
+    assert tree is None and problems.flat() == [("tech.yaml:3", "ESG-ENT-005")]
+    [pr] = problems
+    assert (pr.params["field"], pr.params["found"], pr.params["expected"]) == (
+        "attrs.cell_technology", "XYZ", "CWPB | PFPB | SWPB | VSS | HSS")

@@ -18,7 +18,7 @@ import yaml
 
 from esgledger.model.errors import Location, Problem, ProblemList
 from esgledger.model.tree import EntityTree
-from esgledger.model.types import GRID_REGIONS, LEVELS, PROCESS_TYPES, EntityRecord, Membership
+from esgledger.model.types import CELL_TECHNOLOGIES, GRID_REGIONS, LEVELS, PROCESS_TYPES, EntityRecord, Membership
 from esgledger.library.loader import _LineLoader
 
 CSV_COLUMNS = ["code", "name_zh", "name_en", "level", "process_type", "province", "grid_region",
@@ -125,6 +125,12 @@ def _build(rows, problems: ProblemList) -> tuple[EntityTree | None, ProblemList]
                 rec_ok = False
         if r.get("grid_region") not in (None, "") and r.get("grid_region") not in GRID_REGIONS:
             bad("grid_region", " | ".join(GRID_REGIONS), r.get("grid_region"))
+            rec_ok = False
+        tech = (r.get("attrs") or {}).get("cell_technology")
+        if tech not in (None, "") and tech not in CELL_TECHNOLOGIES:
+            # the PFC and anode methods take their coefficients by cell technology (IPCC 2006
+            # Table 4.14/4.15): an unknown one would only show up as a skipped method later
+            bad("attrs.cell_technology", " | ".join(CELL_TECHNOLOGIES), tech)
             rec_ok = False
         if not r.get("name_zh") or not r.get("name_en"):
             bad("name", "zh and en names", f"{r.get('name_zh')!r}/{r.get('name_en')!r}")
