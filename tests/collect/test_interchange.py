@@ -107,6 +107,17 @@ CASES = [
      [("facts.csv:2 [value]", "ESG-IMPORT-016")]),
     ("missing unit", HEADER + "TLYX,employees,2024,5,,,\n",
      [("facts.csv:2 [unit]", "ESG-IMPORT-016")]),
+    # a misspelt dimension column would land every row on its total: refused at the header
+    ("unknown column", "entity,indicator,period,value,unit,gendr\nTLYX,employees,2024,999,人,female\n",
+     [("facts.csv:1 [gendr]", "ESG-IMPORT-018")]),
+    # rows of an export (`facts export --basis all`) that are consolidated or calculated values
+    ("consolidated row", "entity,indicator,period,value,unit,dims,basis,status\n"
+     "TSAL,employees,2024,4000,人,,control,calculated\n",
+     [("facts.csv:2 [basis]", "ESG-IMPORT-019"), ("facts.csv:2 [status]", "ESG-IMPORT-019")]),
+    ("dims cell naming a dimension the indicator does not take", "entity,indicator,period,value,unit,dims\n"
+     "TLYX,employees,2024,5,人,fuel=diesel\n", [("facts.csv:2 [fuel]", "ESG-IMPORT-011")]),
+    ("malformed dims cell", "entity,indicator,period,value,unit,dims\nTLYX,employees,2024,5,人,female\n",
+     [("facts.csv:2 [dims]", "ESG-IMPORT-011")]),
     ("several at once", HEADER + "TLYX,employees,2024,1,人,,\nNOPE,employees,2024,x,人,,\nTLYX,employees,2024,1,人,,\n",
      [("facts.csv:3 [entity]", "ESG-IMPORT-003"), ("facts.csv:3 [value]", "ESG-IMPORT-006"),
       ("facts.csv:4", "ESG-IMPORT-009")]),
@@ -195,3 +206,25 @@ def test_export_round_trip(ws, tmp_path):
     assert rows[2][:6] == ("TLYX", "employees", "2024", "500", "人", "gender=female")
     assert [r["value"] for r in json.loads(ws.export_facts("json"))] == ["3000", "500"]
     assert Decimal(rows[1][3]) == Decimal(3000)
+
+
+def test_an_export_imports_back_onto_the_same_facts(ws, tmp_path):
+    """facts export → facts import: each row lands on its own key (the dims column is read),
+    so the round trip appends one identical revision per fact and changes no value."""
+    rep = run(ws, tmp_path, HEADER + "TLYX,employees,2024,3000,人,,\nTLYX,employees,2024,500,人,female,\n"
+              "TLYX,employees,2024,2500,人,male,\n")
+    assert rep.ok and rep.written
+    before = {(f.entity, f.indicator, f.dims): f.value for f in ws.store.current_facts()}
+    out = tmp_path / "export.csv"
+    ws.export_facts("csv", out=out)
+    rep = ws.import_facts(out)
+    assert rep.problems.flat() == [] and len(rep.facts) == 3
+    after = {(f.entity, f.indicator, f.dims): (f.value, f.revision) for f in ws.store.current_facts()}
+    assert after == {k: (v, 2) for k, v in before.items()}
+    # only the female row, exported and imported back, stays the female count
+    female = tmp_path / "female.csv"
+    female.write_text("\n".join(line for i, line in enumerate(out.read_text(encoding="utf-8").splitlines())
+                                if i == 0 or "gender=female" in line) + "\n", encoding="utf-8")
+    assert ws.import_facts(female).ok
+    now = {(f.entity, f.indicator, f.dims): f.value for f in ws.store.current_facts()}
+    assert now == before

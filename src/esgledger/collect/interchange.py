@@ -39,6 +39,10 @@ HEADER_ALIASES = {
     "dims": "dims", "维度": "dims",
 }
 REQUIRED = ("entity", "indicator", "period", "value", "unit")
+# columns an export writes that an import takes as they are meant: basis and status only to
+# refuse calculated or consolidated rows, the rest (the ledger's own bookkeeping) not at all,
+# since an import makes new revisions with its own author and time
+EXPORT_ONLY = ("basis", "status", "revision", "value_entered", "unit_entered", "author", "created_at")
 MAX_PROBLEMS = 10_000
 
 
@@ -225,16 +229,30 @@ def check_table(table: _Table, library: Library, entity_index: dict[str, str], *
     hdr = table.header_row
     cols: dict[str, int] = {}
     dim_cols: list[tuple[str, int]] = []
+    export_cols: dict[str, int] = {}
+    unknown: list[tuple[int, str]] = []
     for i, h in enumerate(table.header):
         key = HEADER_ALIASES.get(h.strip(), HEADER_ALIASES.get(h.strip().lower()))
         if key:
             cols.setdefault(key, i)
         elif h.strip() in library.dimensions:
             dim_cols.append((h.strip(), i))
+        elif h.strip().lower() in EXPORT_ONLY:
+            export_cols.setdefault(h.strip().lower(), i)
+        elif h.strip():
+            unknown.append((i, h.strip()))
     missing = [c for c in REQUIRED if c not in cols]
     if missing:
         problems.append(Problem("ESG-IMPORT-001", table.location(hdr, None), {
             "expected": ", ".join(missing), "found": ", ".join(h for h in table.header if h)}))
+        return rep
+    for i, h in unknown:  # a misspelt dimension would otherwise land every row on its total
+        problems.append(Problem("ESG-IMPORT-018", table.location(hdr, i, h), {
+            "found": h, "expected": Bilingual(
+                "entity, indicator, period, value, unit, comment, dims、维度代码（如 gender）或导出文件的列",
+                "entity, indicator, period, value, unit, comment, dims, a dimension code (e.g. gender) "
+                "or a column of an export")}))
+    if unknown:
         return rep
     if status not in STATUSES:
         problems.append(Problem("ESG-IMPORT-017", Location(field="status"),
@@ -242,7 +260,9 @@ def check_table(table: _Table, library: Library, entity_index: dict[str, str], *
         return rep
     ce, ci, cp, cv, cu = (cols[c] for c in REQUIRED)
     cc = cols.get("comment")
-    width = max([ce, ci, cp, cv, cu, cc or 0] + [i for _, i in dim_cols]) + 1
+    cd = cols.get("dims")  # an export's dims column: gender=female;age_band=lt30
+    cb, cs = export_cols.get("basis"), export_cols.get("status")
+    width = max([ce, ci, cp, cv, cu, cc or 0, cd or 0, cb or 0, cs or 0] + [i for _, i in dim_cols]) + 1
 
     indicators = library.indicators
     ind_cache: dict[str, object] = {}
@@ -260,7 +280,9 @@ def check_table(table: _Table, library: Library, entity_index: dict[str, str], *
     fast_entity: dict[str, str] = {}
     fast_period: dict[str, str] = {}
     fast_plan: dict[tuple, tuple] = {}  # (indicator, unit, dimension cells) → see accept()
-    plan_key = operator.itemgetter(ci, cu, *(i for _, i in dim_cols))
+    # what decides a row's plan: its indicator, unit and dimension texts (and, from an export,
+    # its dims, basis and status cells)
+    plan_key = operator.itemgetter(ci, cu, *(i for _, i in dim_cols), *(i for i in (cd, cb, cs) if i is not None))
 
     def problem(code, rownum, col, colname, **params):
         if len(problems) < MAX_PROBLEMS:
@@ -322,14 +344,35 @@ def check_table(table: _Table, library: Library, entity_index: dict[str, str], *
         if ind.kind == "formula":
             problem("ESG-IMPORT-015", rownum, ci, "indicator", indicator=ind.code, found=ind.formula)
             return
-        # dimensions
+        # a row of an export that is not an entered value
+        for col, name, allowed in ((cb, "basis", ("", "own")), (cs, "status", ("", *STATUSES))):
+            if col is not None and row[col].strip() not in allowed:
+                problem("ESG-IMPORT-019", rownum, col, name, field=name, found=row[col].strip())
+                ok = False
+        # dimensions: one column per dimension, and/or an export's dims column (k=v;k=v)
         dims = ""
-        if dim_cols:
+        cells = [(dname, di, row[di].strip() if di < len(row) else "") for dname, di in dim_cols]
+        if cd is not None and row[cd].strip():
+            for part in row[cd].split(";"):
+                dname, eq, dv = part.partition("=")
+                if not eq or not dname.strip() or not dv.strip():
+                    problem("ESG-IMPORT-011", rownum, cd, "dims", indicator=ind.code, found=part.strip(),
+                            expected=", ".join(f"{d}=…" for d in ind.dimensions) or "-")
+                    ok = False
+                    continue
+                cells.append((dname.strip(), cd, dv.strip()))
+        if cells:
             parts = []
-            for dname, di in dim_cols:
-                dv = row[di].strip() if di < len(row) else ""
+            given: set[str] = set()
+            for dname, di, dv in cells:
                 if not dv:
                     continue
+                if dname in given:  # the same dimension twice (a column and the dims cell)
+                    problem("ESG-IMPORT-011", rownum, di, dname, indicator=ind.code, found=f"{dname}={dv}",
+                            expected=", ".join(ind.dimensions) or "-")
+                    ok = False
+                    continue
+                given.add(dname)
                 if dname not in ind.dimensions:
                     problem("ESG-IMPORT-011", rownum, di, dname, indicator=ind.code, found=f"{dname}={dv}",
                             expected=", ".join(ind.dimensions) or "-")
@@ -396,7 +439,7 @@ def check_table(table: _Table, library: Library, entity_index: dict[str, str], *
                 return
             if integer and num != num.to_integral_value():
                 problem("ESG-IMPORT-014", rownum, cv, "value", indicator=ind.code, found=value,
-                        expected="a whole number")
+                        expected=Bilingual("整数", "a whole number"))
                 return
         if not ok:
             return

@@ -153,6 +153,13 @@ CATALOGUE: dict[str, Spec] = dict([
           "column {field} is empty", "列 {field} 为空"),
     _spec("ESG-IMPORT-017", "error", "bad status", "状态无效",
           "status {found}: expected one of {expected}", "状态 {found} 无效：应为 {expected} 之一"),
+    _spec("ESG-IMPORT-018", "error", "unknown column", "未知列",
+          "column {found} is not part of the interchange format (a misspelt dimension?): expected {expected}",
+          "列 {found} 不属于交换格式（维度名称拼写有误？）：应为 {expected}"),
+    _spec("ESG-IMPORT-019", "error", "not an entered value", "不是填报值",
+          "{field} {found}: only entered (own) values can be imported; calculated and consolidated values "
+          "are computed by `esgledger calc run`",
+          "{field} 为 {found}：只能导入填报值（本级数据）；计算值和合并值由 `esgledger calc run` 计算"),
     # --- validation rules over the ledger (warnings) -----------------------------------
     _spec("ESG-VAL-001", "warning", "breakdown does not add up to its total", "分项之和与合计不符",
           "{indicator} {period} at {entity}: the {field} breakdown sums to {found}, total is {expected}",
