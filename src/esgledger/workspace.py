@@ -181,10 +181,11 @@ class Workspace:
 
     def import_entities(self, path: str | Path, *, dry_run: bool = False) -> ProblemList:
         """Read an entity file; merged with the stored tree it must still be a valid tree."""
-        incoming, problems = entities_io.read_entities(path)
+        ents, mems = self.store.load_entities()
+        # the file may add to the stored tree: its parents may be stored entities
+        incoming, problems = entities_io.read_entities(path, known=(ents, mems))
         if incoming is None:
             return problems
-        ents, mems = self.store.load_entities()
         merged_e = {e.code: e for e in ents}
         merged_e.update(incoming.entities)
         merged_m = [m for m in mems if m.entity not in incoming.entities]

@@ -71,3 +71,24 @@ def test_an_unknown_cell_technology_is_refused_on_import(tmp_path):
     [pr] = problems
     assert (pr.params["field"], pr.params["found"], pr.params["expected"]) == (
         "attrs.cell_technology", "XYZ", "CWPB | PFPB | SWPB | VSS | HSS")
+
+
+def test_a_file_adds_to_the_stored_tree(tmp_path):
+    """One new entity under a stored parent is enough; a file that closes a loop with the
+    stored tree is a cycle, not an unknown parent."""
+    from esgledger.workspace import init_workspace
+
+    head = "code,name_zh,name_en,level,process_type,province,grid_region,parent,equity_share,operational_control,valid_from,valid_to,attrs\n"
+    with init_workspace(tmp_path / "ws") as ws:
+        assert not ws.import_entities(DEMO_ENTITIES).errors
+        add = tmp_path / "add.csv"
+        add.write_text(head + "Z,新公司,New Co,company,office,北京,north,TSAL,100,true,,,\n", encoding="utf-8")
+        assert ws.import_entities(add).flat() == []
+        assert ws.tree.parent_on("Z", dt.date(2024, 12, 31)) == "TSAL"
+        assert "TLYX" in ws.tree.entities  # the rest of the tree is still there
+        loop = tmp_path / "loop.csv"
+        loop.write_text(head + "TSAL,天山铝业,Tianshan Aluminum Group Co. Ltd.,group,holding,新疆,northwest,Z,100,true,,,\n",
+                        encoding="utf-8")
+        problems = ws.import_entities(loop)
+        assert [c for _loc, c in problems.flat()] == ["ESG-ENT-001"]
+        assert ws.tree.parent_on("TSAL", dt.date(2024, 12, 31)) is None  # nothing landed

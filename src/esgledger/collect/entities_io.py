@@ -12,7 +12,7 @@ import datetime as dt
 import io
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 import yaml
 
@@ -27,8 +27,14 @@ _TRUE = {"true", "yes", "1", "y", "是", "t"}
 _FALSE = {"false", "no", "0", "n", "否", "f"}
 
 
-def read_entities(path: str | Path) -> tuple[EntityTree | None, ProblemList]:
-    """Read and check an entity file (.yaml/.yml or .csv)."""
+def read_entities(path: str | Path, known: tuple[Iterable[EntityRecord], Iterable[Membership]] | None = None
+                  ) -> tuple[EntityTree | None, ProblemList]:
+    """Read and check an entity file (.yaml/.yml or .csv).
+
+    ``known``: the entities and memberships already stored, when the file adds to a tree. A
+    parent may then be a stored entity, and the tree checks (parents, cycles, overlapping
+    validity) run on the file merged with them; the tree returned holds the file's entities
+    only."""
     p = Path(path)
     problems = ProblemList()
     if p.suffix.lower() in (".yaml", ".yml"):
@@ -37,7 +43,7 @@ def read_entities(path: str | Path) -> tuple[EntityTree | None, ProblemList]:
         rows = _rows_from_csv(p, problems)
     if problems.errors:
         return None, problems
-    return _build(rows, problems)
+    return _build(rows, problems, known)
 
 
 def _rows_from_yaml(p: Path, problems: ProblemList) -> list[tuple[Location, dict[str, Any]]]:
@@ -104,7 +110,7 @@ def _date(v) -> dt.date | None:
     return dt.date.fromisoformat(str(v).strip())
 
 
-def _build(rows, problems: ProblemList) -> tuple[EntityTree | None, ProblemList]:
+def _build(rows, problems: ProblemList, known=None) -> tuple[EntityTree | None, ProblemList]:
     entities: dict[str, EntityRecord] = {}
     memberships: list[Membership] = []
     locations: dict[tuple[str, int], Location] = {}
@@ -175,7 +181,17 @@ def _build(rows, problems: ProblemList) -> tuple[EntityTree | None, ProblemList]
             memberships.append(Membership(code, parent, share, control, vf, vt))
     if problems.errors:
         return None, problems
-    return EntityTree.build(entities.values(), memberships, locations)
+    if known is None:
+        return EntityTree.build(entities.values(), memberships, locations)
+    stored_e, stored_m = known
+    merged_e = {e.code: e for e in stored_e}
+    merged_e.update(entities)  # the file's version of an entity replaces the stored one
+    merged_m = [m for m in stored_m if m.entity not in entities] + memberships
+    tree, more = EntityTree.build(merged_e.values(), merged_m, locations)
+    problems.extend(more)
+    if tree is None:
+        return None, problems
+    return EntityTree(dict(entities), {code: list(ms) for code, ms in tree.memberships.items() if code in entities}), problems
 
 
 def write_entities_yaml(tree: EntityTree) -> str:
