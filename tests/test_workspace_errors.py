@@ -80,3 +80,21 @@ def test_a_bad_calculation_setting_is_refused_before_a_run(tmp_path, setting, fo
         p = code_of(lambda: ws.calc("2024"))
     assert (p.code, p.location.field, p.params["found"], p.params["expected"]) == ("ESG-WS-003", field, found, expected)
     assert f"{field} = {found}：应为 {expected} 之一" in p.render("zh")
+
+
+def test_a_folder_that_cannot_be_made_is_a_clear_error(tmp_path):
+    (tmp_path / "afile").write_text("not a folder")
+    p = code_of(lambda: init_workspace(tmp_path / "afile"))
+    assert p.code == "ESG-WS-007" and "File exists" in p.render("en") and "无法创建工作区目录" in p.render("zh")
+
+
+@pytest.mark.parametrize("url,said", [
+    ("postgresql://postgres:secret@127.0.0.1:5999/test", "Connection refused"),  # no server on that port
+    ("mysql://x@y/z", "No module named"),                                         # a driver we do not ship
+])
+def test_a_store_that_cannot_be_opened_leaves_nothing_behind(tmp_path, url, said):
+    p = code_of(lambda: init_workspace(tmp_path / "ws", db=url))
+    assert p.code == "ESG-WS-008" and said in p.params["found"]
+    assert "secret" not in p.render("en") and "无法打开数据存储" in p.render("zh")
+    assert not (tmp_path / "ws").exists()  # a retry with a good URL finds no half-made workspace
+    init_workspace(tmp_path / "ws").close()

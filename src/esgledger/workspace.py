@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,15 +68,48 @@ def init_workspace(path: str | Path, *, db: str | None = None, name: str | None 
     p = Path(path)
     if (p / CONFIG_NAME).exists():
         raise WorkspaceError("ESG-WS-002", Location(file=str(p)))
-    p.mkdir(parents=True, exist_ok=True)
-    (p / "evidence").mkdir(exist_ok=True)
+    made_dir = not p.exists()
+    try:
+        p.mkdir(parents=True, exist_ok=True)
+        made_evidence = not (p / "evidence").exists()
+        (p / "evidence").mkdir(exist_ok=True)
+    except OSError as exc:  # a file in the way, no permission, a read-only place
+        raise WorkspaceError("ESG-WS-007", Location(file=str(p)), found=f"{exc.strerror or exc}: {p}") from None
     config = {
         "workspace": {"name": name or p.resolve().name, "lang": lang or default_lang()},
         "store": {"url": db or "sqlite:///ledger.db"},
         "report": {"consolidation": "control"},
     }
     write_config(p / CONFIG_NAME, config)
-    return Workspace(p)
+    try:
+        return Workspace(p)
+    except BaseException:
+        # nothing half-made stays behind: a retry with a good --db must find no workspace here
+        (p / CONFIG_NAME).unlink(missing_ok=True)
+        if made_evidence:
+            shutil.rmtree(p / "evidence", ignore_errors=True)
+        if made_dir:
+            shutil.rmtree(p, ignore_errors=True)
+        raise
+
+
+def _open_store(url: str, shown: str) -> Store:
+    """The workspace's store, or ESG-WS-008 naming the URL as configured (``shown``, without a
+    password) and what the driver said."""
+    from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+
+    try:
+        return Store(url)
+    except (DBAPIError, ArgumentError, NoSuchModuleError, ModuleNotFoundError) as exc:
+        said = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+        raise WorkspaceError("ESG-WS-008", Location(field="store.url"), field=_without_password(shown),
+                             found=said[0] if said else type(exc).__name__) from None
+
+
+def _without_password(url: str) -> str:
+    import re
+
+    return re.sub(r"(://[^:/@]+):[^@/]*@", r"\1:***@", url)
 
 
 def open_workspace(path: str | Path, **kwargs) -> "Workspace":
@@ -111,7 +145,7 @@ class Workspace:
         if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
             rel = url[len("sqlite:///"):]
             url = "sqlite:///" + str((self.path / rel).resolve())
-        self.store = Store(url)
+        self.store = _open_store(url, self.config["store"]["url"])
         extra = [self.path / "library"] if (self.path / "library").is_dir() else []
         self.library: Library = load_library(extra)
         self._tree: EntityTree | None = None

@@ -88,6 +88,11 @@ CATALOGUE: dict[str, Spec] = dict([
           "this demo keeps its store on a database server: build the demo in a new folder",
           "该演示工作区的数据存储在数据库服务器上：请在新目录中重新生成演示"),
     # --- entity tree ------------------------------------------------------------------
+    _spec("ESG-WS-007", "error", "cannot create the workspace folder", "无法创建工作区目录",
+          "{found}", "{found}"),
+    _spec("ESG-WS-008", "error", "the store cannot be opened", "无法打开数据存储",
+          "store {field}: {found}; check the URL, that the server runs and that the database exists",
+          "数据存储 {field}：{found}；请检查地址、服务器是否运行以及数据库是否存在"),
     _spec("ESG-ENT-001", "error", "entity tree has a cycle", "组织树存在循环",
           "entity {entity} is its own ancestor: {found}",
           "主体 {entity} 成为了自己的上级：{found}"),
