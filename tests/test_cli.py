@@ -125,6 +125,17 @@ def test_option_values_are_checked_with_a_clear_error(wsdir):
              (["entities", "tree", "--date", "2024-13-01"], "--date", "a date YYYY-MM-DD"),
              (["indicators", "show", "no_such"], "INDICATOR", "an indicator code of the library (esgledger indicators list)"),
              (["factors", "show", "no.such"], "KEY", "a factor key of the factor sets in use (esgledger factors list)"),
+             (["entities", "export", "--format", "toml"], "--format", "yaml, csv"),
+             # filters that would silently match nothing
+             (["facts", "export", "--entity", "TLYXX"], "--entity",
+              "an entity code of the tree (esgledger entities tree), e.g. TLYX, TLYX-P2, TLYX-P1"),
+             (["facts", "export", "--indicator", "employes"], "--indicator",
+              "an indicator code of the library (esgledger indicators list), e.g. employees, minority_employees, disabled_employees"),
+             (["facts", "export", "--status", "bogus"], "--status", "draft, submitted, approved, rejected, calculated"),
+             (["facts", "export", "--format", "xlsx"], "--output", "a file path (xlsx cannot go to the terminal)"),
+             (["facts", "export", "-o", "/nonexistent/x.csv"], "--output", "a path in an existing folder"),
+             (["indicators", "list", "--framework", "gri4"], "--framework", "szse17, gri, cass, issb_s2, sasb, sdg"),
+             (["indicators", "list", "--format", "yaml"], "--format", "table, json, csv"),
              (["entities", "export", "--format", "toml"], "--format", "yaml, csv")]
     for args, option, expected in cases:
         r = cli(wsdir, *args)
@@ -260,3 +271,17 @@ def test_calc_targets_names_an_unknown_entity(wsdir):
     assert isinstance(r.exception, OptionError)
     assert (r.exception.problem.params["field"], str(r.exception.problem.params["expected"])) == (
         "--entity", "an entity code of the tree (esgledger entities tree), e.g. TSAL")
+
+
+def test_indicators_list_takes_short_framework_names_and_checks_the_topic(wsdir):
+    from esgledger.cli import OptionError
+
+    r = cli(wsdir, "indicators", "list", "--framework", "issb", "--format", "csv")
+    assert r.exit_code == 0 and "scope1_emissions" in r.output  # issb = issb_s2
+    r = cli(wsdir, "indicators", "list", "--topic", "climate_chang")
+    assert isinstance(r.exception, OptionError)
+    assert str(r.exception.problem.params["expected"]).endswith("e.g. climate_change")
+    r = runner.invoke(app, ["--lang", "zh", "-w", str(wsdir), "indicators", "list"], env={"COLUMNS": "300"})
+    assert "代码" in r.output and "填报" in r.output
+    r = runner.invoke(app, ["--lang", "en", "-w", str(wsdir), "indicators", "list"], env={"COLUMNS": "300"})
+    assert "CNY 100m" in r.output and "亿元" not in r.output  # units in the reader's language

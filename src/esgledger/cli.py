@@ -219,8 +219,12 @@ def indicators_list(
     from esgledger.library.loader import FRAMEWORK_FILES, load_library
 
     lib = load_library()
-    if framework and framework not in FRAMEWORK_FILES:
-        raise typer.BadParameter(f"expected one of {', '.join(FRAMEWORK_FILES)}", param_hint="--framework")
+    framework = {"issb": "issb_s2", "sdgs": "sdg"}.get(framework, framework)  # the short names people type
+    _choice(framework, tuple(FRAMEWORK_FILES), "--framework")
+    _choice(fmt, ("table", "json", "csv"), "--format")
+    if topic is not None and topic not in lib.topics:
+        zh, en = _near(topic, lib.topics)
+        raise OptionError("--topic", topic, Bilingual("指标库中的议题代码" + zh, "a topic code of the library" + en))
     rows = []
     for ind in lib.indicators.values():
         refs = lib.framework_refs(ind)
@@ -245,13 +249,14 @@ def indicators_list(
         w.writeheader()
         w.writerows(rows)
     elif fmt == "table":
-        t = Table("code", "名称" if STATE.lang == "zh" else "name", "unit", "kind", framework or "szse17")
+        from esgledger.model.units import UNITS
+
+        t = Table(*_heads(("代码", "code"), ("名称", "name"), ("单位", "unit"), ("类型", "kind")), framework or "szse17")
         for r in rows:
-            t.add_row(r["code"], r["name_zh"] if STATE.lang == "zh" else r["name_en"], r["unit"], r["kind"],
+            t.add_row(r["code"], r["name_zh"] if STATE.lang == "zh" else r["name_en"],
+                      UNITS.display(r["unit"], STATE.lang) if r["unit"] else "", _named(KIND_NAMES, r["kind"]),
                       r[framework or "szse17"])
         console.print(t)
-    else:
-        raise typer.BadParameter("expected table, json or csv", param_hint="--format")
 
 
 @indicators_app.command("show")
@@ -338,11 +343,24 @@ def facts_export(fmt: str = typer.Option("csv", "--format", help="csv, xlsx or j
                  status: Optional[list[str]] = typer.Option(None, "--status", help="Status (repeatable)."),
                  basis: str = typer.Option("own", "--basis", help="own (entered), control or equity (consolidated), or all.")) -> None:
     """Export the current facts."""
+    from esgledger.model.types import STATUSES
+
     _choice(fmt, ("csv", "xlsx", "json"), "--format")
     _choice(basis, ("own", "control", "equity", "all"), "--basis")
     for p in period or ():
         _period(p)
+    for st in status or ():
+        _choice(st, (*STATUSES, "calculated"), "--status")
+    if fmt == "xlsx" and out is None:
+        raise OptionError("--output", "", Bilingual("xlsx 文件的路径（xlsx 不能输出到终端）",
+                                                    "a file path (xlsx cannot go to the terminal)"))
+    if out is not None and not out.parent.is_dir():
+        raise OptionError("--output", str(out), Bilingual("已存在目录中的文件路径", "a path in an existing folder"))
     with _ws() as ws:
+        for e in entity or ():
+            _check_entity(ws.tree, e)
+        for i in indicator or ():
+            _check_indicator(ws.library, i, "--indicator")
         text = ws.export_facts(fmt, out=out, entity=entity or None, indicator=indicator or None,
                                period=period or None, status=status or None,
                                basis=None if basis == "all" else basis)
@@ -401,6 +419,8 @@ FACT_STATUS_NAMES = {
 BATCH_KIND_NAMES = {"import": {"zh": "导入", "en": "import"}, "calc": {"zh": "计算", "en": "calc"},
                     "api": {"zh": "接口", "en": "api"}, "demo": {"zh": "演示", "en": "demo"},
                     "collect": {"zh": "填报", "en": "collect"}}
+KIND_NAMES = {"input": {"zh": "填报", "en": "input"}, "formula": {"zh": "公式", "en": "formula"},
+              "method": {"zh": "核算方法", "en": "method"}}
 SEVERITY_NAMES = {"error": {"zh": "错误", "en": "error"}, "warning": {"zh": "警告", "en": "warning"},
                   "info": {"zh": "提示", "en": "info"}}
 
