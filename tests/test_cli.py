@@ -37,7 +37,11 @@ def test_import_calc_explain_export(wsdir, tmp_path):
     assert r.exit_code == 0, r.output
     # (500 + 100) / (3000 + 1000) = 15 %; the dims selection is printed, not eaten as markup
     assert "female_employee_share 2024: 15.00 %  = " in r.output  # at the indicator's precision, exact
-    assert "employees[gender=female] 2024: 600 人" in r.output
+    assert "employees[gender=female] 2024: 600 persons" in r.output  # units and bases in the reader's language
+    assert "(operational control)" in r.output
+    r = cli(wsdir, "explain", "female_employee_share", "--entity", "TSAL", "--period", "2024", lang="zh")
+    assert "employees[gender=female] 2024: 600 人" in r.output and "（运营控制权法）" not in r.output \
+        and "(运营控制权法)" in r.output
     assert "f.csv:3" in r.output
     r = cli(wsdir, "facts", "export", "--basis", "control", "--indicator", "employees")
     assert r.exit_code == 0

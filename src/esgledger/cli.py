@@ -79,6 +79,10 @@ def main_options(
             raise typer.BadParameter("expected zh or en", param_hint="--lang")
         STATE.lang = lang
     STATE.workspace = workspace
+    # output that goes to a file or a pipe is read and grepped: tables as wide as their content
+    # needs (up to 200 columns), not cut to the 80 columns Rich assumes without a terminal
+    for c in (console, err_console):
+        c.width = c.size.width if c.is_terminal or os.environ.get("COLUMNS") else 200
 
 
 def _ws():
@@ -617,21 +621,28 @@ def _shown(f, ind) -> tuple[str, str]:
 
 def render_explain(ws, node) -> list[str]:
     """The lineage tree as text lines (never cropped: they are read and grepped)."""
+    from esgledger.model.units import UNITS
+
+    lang = STATE.lang if STATE.lang in ("zh", "en") else "en"
+
+    def unit(u: str | None) -> str:
+        return "" if u in (None, "1") else UNITS.display(u, lang)
+
     def label(n) -> str:
         f = n.fact
         ind = ws.library.get(f.indicator)
-        name = ind.name.get(STATE.lang) if ind else f.indicator
+        name = ind.name.get(lang) if ind else f.indicator
         dims = f"[{f.dims}]" if f.dims else ""
         how = ""
         if ind is not None and ind.kind == "formula" and f.status == "calculated":
             how = f"  = {ind.formula}"
         elif f.basis != "own":
-            how = f"  ({f.basis})"
+            how = f"  ({BASIS_NAME.get(f.basis, {}).get(lang, f.basis)})"
         w = f" × {n.weight}" if n.weight else ""
         src = f"  ← {n.source}" if n.source and f.status != "calculated" else ""
         method = f"  [{n.method}]" if n.method else ""
         shown, exact = _shown(f, ind)
-        return f"{f.entity} {name} {f.indicator}{dims} {f.period}: {shown} {f.unit or ''}{exact}{w}{how}{method}{src}"
+        return f"{f.entity} {name} {f.indicator}{dims} {f.period}: {shown} {unit(f.unit)}{exact}{w}{how}{method}{src}"
 
     lines = [label(node)]
 
@@ -640,8 +651,9 @@ def render_explain(ws, node) -> list[str]:
         for i, (kind, item) in enumerate(items):
             last = i == len(items) - 1
             if kind == "factor":
-                key, value, unit, conf = item
-                lines.append(prefix + ("└── " if last else "├── ") + f"factor {key} = {value} {unit or ''} ({conf})")
+                key, value, conf_unit, conf = item
+                lines.append(prefix + ("└── " if last else "├── ")
+                             + f"{'因子' if lang == 'zh' else 'factor'} {key} = {value} {unit(conf_unit)} ({conf})".replace("  (", " ("))
                 continue
             lines.append(prefix + ("└── " if last else "├── ") + label(item))
             add(item, prefix + ("    " if last else "│   "))

@@ -84,6 +84,11 @@ class UnitTable:
         if unit is None:
             return ""
         spec = self.symbols.get(unit)
+        if spec is None:  # an alias (minute/day) reads as its unit does
+            try:
+                spec = self.symbols.get(self.canonical(unit))
+            except UnitError:
+                spec = None
         if spec is None:
             return unit
         return spec.get(lang) or unit
