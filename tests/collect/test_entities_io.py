@@ -92,3 +92,13 @@ def test_a_file_adds_to_the_stored_tree(tmp_path):
         problems = ws.import_entities(loop)
         assert [c for _loc, c in problems.flat()] == ["ESG-ENT-001"]
         assert ws.tree.parent_on("TSAL", dt.date(2024, 12, 31)) is None  # nothing landed
+
+
+def test_entity_field_errors_read_in_chinese(tmp_path):
+    p = tmp_path / "share.csv"
+    p.write_text("code,name_zh,name_en,level,process_type,province,grid_region,parent,equity_share,operational_control,valid_from,valid_to,attrs\n"
+                 "G,集团,Group,group,holding,,,,abc,true,,,\n", encoding="utf-8")
+    tree, problems = read_entities(p)
+    [pr] = problems
+    assert pr.code == "ESG-ENT-005" and "应为 百分比数值，实际为 abc" in pr.render("zh")
+    assert "expected a number of percent, found abc" in pr.render("en")

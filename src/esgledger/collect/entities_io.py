@@ -16,7 +16,7 @@ from typing import Any, Iterable
 
 import yaml
 
-from esgledger.model.errors import Location, Problem, ProblemList
+from esgledger.model.errors import Bilingual, Location, Problem, ProblemList
 from esgledger.model.tree import EntityTree
 from esgledger.model.types import CELL_TECHNOLOGIES, GRID_REGIONS, LEVELS, PROCESS_TYPES, EntityRecord, Membership
 from esgledger.library.loader import _LineLoader
@@ -122,7 +122,7 @@ def _build(rows, problems: ProblemList, known=None) -> tuple[EntityTree | None, 
             problems.append(Problem("ESG-ENT-005", loc, {"entity": code or "?", "field": fld,
                                                           "expected": expected, "found": found}))
         if not code:
-            bad("code", "a code", "empty")
+            bad("code", Bilingual("主体代码", "a code"), Bilingual("空", "empty"))
             continue
         rec_ok = True
         for fld, allowed in (("level", LEVELS), ("process_type", PROCESS_TYPES)):
@@ -139,12 +139,12 @@ def _build(rows, problems: ProblemList, known=None) -> tuple[EntityTree | None, 
             bad("attrs.cell_technology", " | ".join(CELL_TECHNOLOGIES), tech)
             rec_ok = False
         if not r.get("name_zh") or not r.get("name_en"):
-            bad("name", "zh and en names", f"{r.get('name_zh')!r}/{r.get('name_en')!r}")
+            bad("name", Bilingual("中英文名称", "zh and en names"), f"{r.get('name_zh')!r}/{r.get('name_en')!r}")
             rec_ok = False
         try:
             share = Decimal(str(r.get("equity_share"))) if r.get("equity_share") not in (None, "") else Decimal(100)
         except InvalidOperation:
-            bad("equity_share", "a number of percent", r.get("equity_share"))
+            bad("equity_share", Bilingual("百分比数值", "a number of percent"), r.get("equity_share"))
             continue
         oc = r.get("operational_control")
         if oc in (None, ""):
@@ -156,12 +156,12 @@ def _build(rows, problems: ProblemList, known=None) -> tuple[EntityTree | None, 
         elif str(oc).strip().lower() in _FALSE:
             control = False
         else:
-            bad("operational_control", "true/false", oc)
+            bad("operational_control", Bilingual("true/false（是/否）", "true/false"), oc)
             continue
         try:
             vf, vt = _date(r.get("valid_from")), _date(r.get("valid_to"))
         except ValueError:
-            bad("valid_from/valid_to", "a date YYYY-MM-DD", f"{r.get('valid_from')}/{r.get('valid_to')}")
+            bad("valid_from/valid_to", Bilingual("YYYY-MM-DD 格式的日期", "a date YYYY-MM-DD"), f"{r.get('valid_from')}/{r.get('valid_to')}")
             continue
         if not rec_ok:
             continue
