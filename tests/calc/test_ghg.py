@@ -142,14 +142,17 @@ def test_a_method_that_cannot_run_is_a_warning_naming_entity_and_input(tmp_path)
     root = tmp_path / "ws"
     init_workspace(root, lang="en").close()
     w = open_workspace(root)
-    tree = (GHG / "tree.yaml").read_text(encoding="utf-8").replace("cell_technology: CWPB", "cell_technology: XYZ")
-    (tmp_path / "tree.yaml").write_text(tree, encoding="utf-8")
-    assert not w.import_entities(tmp_path / "tree.yaml").errors
-    assert w.import_facts(GHG / "facts.csv").ok
+    assert not w.import_entities(GHG / "tree.yaml").errors
+    # an unknown cell technology is refused at import now (ESG-ENT-005); a current efficiency
+    # typed as a fraction (0.95, in range for a %) is what the overvoltage method refuses
+    facts = (GHG / "facts.csv").read_text(encoding="utf-8")
+    facts += "P,anode_effect_overvoltage,2024,9,mV,,\nP,current_efficiency,2024,0.95,%,,\n"
+    (tmp_path / "facts.csv").write_text(facts, encoding="utf-8")
+    assert w.import_facts(tmp_path / "facts.csv").ok
     res = w.calc("2024")
-    # an unknown cell technology: the PFC method refuses it; the anode CO2 is still computed
+    # the PFC method refuses it; the anode CO2 is still computed
     assert [(p.code, str(p.location)) for p in res.problems if p.code == "ESG-CALC-005"] == [
-        ("ESG-CALC-005", "(P/anode_effect_minutes)")]
+        ("ESG-CALC-005", "(P/anode_effect_overvoltage)")]
     assert w.value("P", "emissions_by_source", "2024", "emission_source=anode") is not None
     assert w.value("P", "emissions_by_source", "2024", "emission_source=pfc") is None
     w.close()
@@ -203,3 +206,4 @@ def test_calc_run_prints_the_view_asked_for(ws):
     assert r.exit_code == 0, r.output
     assert "全国碳市场口径" in r.output and "铝冶炼行业核算指南" in r.output
     assert "14,884.74" in r.output and "1,815.00" in r.output and "500.00" in r.output
+

@@ -16,7 +16,8 @@ Views over the same activity data (ARCHITECTURE.md "Accounting view"):
 * **ets** (MEE CETS-AG-04.01-V01-2024): per enterprise (a company and its own sites and
   units, not its subsidiaries): electrolysis anode + PFC + enterprise-level combustion and
   carbonates; purchased electricity as an auxiliary item only; the captive plant under the
-  power-generation guideline (its own ``ets_emissions``).
+  power-generation guideline (its own ``ets_emissions``), also when it is a site or unit of
+  the smelter company (:func:`ets_enterprises`).
 * **product** (cradle-to-gate inside the group): t CO2e per tonne of alumina, baked anode,
   liquid aluminium (electrolysis stage, and with its alumina and anodes) and foil; electricity
   from the captive plant at the plant's factor per MWh supplied, grid electricity at the
@@ -62,8 +63,13 @@ GAS_DIMS = {"CO2": "co2", "CF4": "cf4", "C2F6": "c2f6", "CH4": "ch4", "N2O": "n2
 MAT = {"alumina", "petroleum_coke", "pitch", "caustic_soda", "aluminium_fluoride", "primary_aluminium"}
 FACTOR_MATERIAL = {"pitch": "coal_tar_pitch"}          # library member -> factor-set member
 FACTOR_MODE = {"ship": "inland_water"}
+# fuel (a combustion result's label or its factors' fuel member) -> member of scope3.cat3.fuel_upstream;
+# "coal" is the captive plant's coal when its facts name no fuel
 UPSTREAM_FUEL = {"diesel": "diesel", "natural_gas": "natural_gas", "bituminous": "coal", "anthracite": "coal",
-                 "raw_coal": "coal", "lignite": "coal"}
+                 "raw_coal": "coal", "lignite": "coal", "coal": "coal"}
+# Søderberg paste consumed by a line (t): not a shipped indicator yet; a workspace's own library
+# may define it (unit a mass), and the Søderberg lines then take IPCC 2006 Vol.3 Eq.4.24
+PASTE_INDICATOR = "paste_consumption"
 METHOD_VERSION = "1.0"
 # entities whose activity facts the product view reads (and the captive plant, via its factor)
 PRODUCT_READS = frozenset({"alumina_refinery", "anode_plant", "smelter", "foil_mill", "power_plant"})
@@ -76,7 +82,7 @@ GHG_INPUTS = frozenset({
     "net_anode_consumption", "anode_sulphur_content", "anode_ash_content", "anode_effect_minutes",
     "anode_effect_overvoltage", "current_efficiency", "green_anode_input", "anode_output",
     "packing_coke_consumption", "power_supplied", "electricity_received", "purchased_material",
-    "freight_transport", "alumina_output", "alumina_consumption", "aluminium_foil_output"})
+    "freight_transport", "alumina_output", "alumina_consumption", "aluminium_foil_output", PASTE_INDICATOR})
 # energy_consumption (kind method) is computed here too, from the same fuel and electricity facts
 
 
@@ -285,10 +291,9 @@ class GhgRun:
             self._sink = None
 
     def ets_of_company(self) -> dict[str, list[str]]:
-        """ETS enterprises (a smelter or power-plant company) and their members."""
+        """ETS enterprises and their members (see :func:`ets_enterprises`)."""
         if self._ets_of is None:
-            self._ets_of = {code: self._enterprise(code) for code, e in sorted(self.tree.entities.items())
-                            if e.level == "company" and e.process_type in ("smelter", "power_plant")}
+            self._ets_of = ets_enterprises(self.tree)
         return self._ets_of
 
     def _sources(self, code: str) -> dict[str, Source]:
@@ -324,8 +329,9 @@ class GhgRun:
             cc = self.num(code, "fuel_carbon_content_measured", dims)
             reads = [f, self.fact(code, "fuel_ncv_measured", dims), self.fact(code, "fuel_carbon_content_measured", dims)]
             if pt == "power_plant":
+                # labelled with the fuel its facts name, which Scope 3 cat.3a reads
                 add("power_generation", m_power.coal_combustion_co2, f.value, ncv=ncv, carbon_content=cc,
-                    factors=self.factors, on=on, what=f"{ind_code}[{dims}]", reads=reads)
+                    factors=self.factors, on=on, label=fuel or "coal", what=f"{ind_code}[{dims}]", reads=reads)
             else:
                 add("combustion", m_comb.fuel_combustion_co2, f.value, fuel=fuel, amount_unit=f.unit, ncv=ncv,
                     carbon_content=cc, factors=self.factors, on=on, what=f"{ind_code}[{dims}]", reads=reads)
@@ -347,7 +353,14 @@ class GhgRun:
             production = self.fact(code, "aluminium_output")
             nac_total = self.tonnes(code, "net_anode_consumption")
             s, a = self.num(code, "anode_sulphur_content"), self.num(code, "anode_ash_content")
-            if nac_total is not None:
+            tech = self.attr(code, "cell_technology") or "CWPB"
+            try:
+                soderberg = m_al.cell_technology(tech) in m_al.SODERBERG
+            except CalcError:
+                soderberg = False  # the PFC method names the unknown technology, below
+            if soderberg:
+                self._soderberg_anode(code, prod_t, production, add)
+            elif nac_total is not None:
                 with localcontext() as ctx:
                     ctx.prec = 34
                     nac = nac_total / prod_t
@@ -359,7 +372,6 @@ class GhgRun:
             else:
                 add("anode", m_al.anode_co2_prebake, prod_t, tier=2, factors=self.factors, on=on,
                     prefer=("cn_aluminium_ndrc2013",), what="aluminium_output", reads=[production])
-            tech = self.attr(code, "cell_technology") or "CWPB"
             aem = self.num(code, "anode_effect_minutes")
             aeo, ce = self.num(code, "anode_effect_overvoltage"), self.num(code, "current_efficiency")
             if aeo is not None and ce is not None:
@@ -385,6 +397,28 @@ class GhgRun:
                 what="anode_output", reads=[baked_f, self.fact(code, "packing_coke_consumption")])
         return {src: Source(rs[0][0] if len(rs) == 1 else combine([r for r, _f in rs], label=src),
                             [f for _r, fs in rs for f in fs]) for src, rs in out.items()}
+
+    def _soderberg_anode(self, code: str, prod_t: Decimal, production: FactRecord, add) -> None:
+        """Process CO2 of Søderberg cells (VSS, HSS): the paste-consumption balance (IPCC 2006
+        Vol.3 Eq.4.24; 40 CFR 98 Eq.F-8) when the line's paste consumption is given, else the
+        Tier 1 default for Søderberg, 1.7 t CO2/t Al (Eq.4.19, Table 4.10). Never the prebake
+        anode equation: prebaked anodes' NAC, S and ash do not describe paste."""
+        tech = m_al.cell_technology(self.attr(code, "cell_technology"))
+        paste = self.fact(code, PASTE_INDICATOR)
+        if self.fact(code, "net_anode_consumption") is not None:
+            self.problem(code, "net_anode_consumption", CalcError(
+                f"{tech} cells consume paste, not prebaked anodes: net anode consumption is not used "
+                f"(give {PASTE_INDICATOR} for IPCC Eq.4.24)"))
+        if paste is not None:
+            with localcontext() as ctx:
+                ctx.prec = 34
+                pc = self.tonnes(code, PASTE_INDICATOR) / prod_t if prod_t else Decimal(0)
+            add("anode", m_al.paste_co2_soderberg, prod_t, pc, technology=tech,
+                paste=self.attr(code, "paste_type") or "dry", factors=self.factors, on=self.year,
+                what=PASTE_INDICATOR, reads=[production, paste])
+        else:
+            add("anode", m_al.anode_co2_tier1, prod_t, "soderberg", factors=self.factors, on=self.year,
+                what="aluminium_output", reads=[production])
 
     def _captive_plant(self, code: str) -> None:
         """The captive plant's emission factor per MWh supplied (passed on to the units it
@@ -493,8 +527,10 @@ class GhgRun:
         for cat, items in sorted(cats.items()):
             v = sum((r.total for r, _f in items), Decimal(0))
             total += v
+            # several items: their sum keeps each as a part, so every factor used is in the lineage
+            r = items[0][0] if len(items) == 1 else combine([r for r, _f in items], method=f"scope3:{cat}", label=cat)
             self.emit(code, "scope3_emissions", f"scope3_category={cat}", v, [f for _r, fs in items for f in fs],
-                      items[0][0] if len(items) == 1 else None, f"inventory.scope3.{cat}", "inventory")
+                      r, f"inventory.scope3.{cat}", "inventory")
         if cats:
             self.emit(code, "scope3_emissions", "", total, [f for it in cats.values() for _r, fs in it for f in fs],
                       None, "inventory.scope3", "inventory")
@@ -539,17 +575,6 @@ class GhgRun:
             for carrier, tce in sorted(r.values.items()):
                 member = {"raw_coal": "raw_coal"}.get(carrier, carrier)
                 self.emit(code, indicator, f"fuel={member}", tce, reads, None, r.method, "energy")
-
-    def _enterprise(self, company: str) -> list[str]:
-        """A company with its own sites and units (not its subsidiary companies)."""
-        out, todo = [company], [company]
-        while todo:
-            cur = todo.pop()
-            for ch, ms in self.tree.memberships.items():
-                if any(m.parent == cur for m in ms) and self.tree.entities[ch].level in ("site", "unit"):
-                    out.append(ch)
-                    todo.append(ch)
-        return sorted(out)
 
     def _ets_company(self, code: str) -> None:
         e = self.tree.entities[code]
@@ -704,6 +729,51 @@ class GhgRun:
             self.res.records.append(rec)
         self.res.batch_id = batch_id
         self.res.written = len(keep)
+
+
+def ets_enterprises(tree: EntityTree) -> dict[str, list[str]]:
+    """The national ETS entries and their members, by the entity that reports.
+
+    * a smelter or power-plant company with its own sites and units (not its subsidiary
+      companies);
+    * a captive power plant that is a site or unit of another company (or of the group), with
+      its own sites and units: it reports under the power-generation guideline on its own
+      (MEE CETS-AG-04.01-V01-2024: an aluminium enterprise's power-generation facilities are
+      accounted under their own sector's guideline), so it is not a member of the company's
+      entry."""
+    kids: dict[str, set[str]] = {}
+    for ch, ms in tree.memberships.items():
+        for m in ms:
+            if m.parent is not None:
+                kids.setdefault(m.parent, set()).add(ch)
+
+    def plant(code: str) -> bool:
+        e = tree.entities[code]
+        return e.level in ("site", "unit") and e.process_type == "power_plant"
+
+    def members(top: str, power: bool) -> list[str]:
+        out, todo = {top}, [top]
+        while todo:
+            for ch in sorted(kids.get(todo.pop(), ())):
+                if ch in out or tree.entities[ch].level not in ("site", "unit"):
+                    continue
+                if plant(ch) and not power:
+                    continue  # a captive plant: an entry of its own
+                out.add(ch)
+                todo.append(ch)
+        return sorted(out)
+
+    out = {code: members(code, e.process_type == "power_plant") for code, e in sorted(tree.entities.items())
+           if e.level == "company" and e.process_type in ("smelter", "power_plant")}
+    in_power = {m for top, ms in out.items() if tree.entities[top].process_type == "power_plant" for m in ms}
+    for code in sorted(tree.entities):
+        if not plant(code) or code in in_power:
+            continue
+        if any(m.parent is not None and plant(m.parent) for m in tree.memberships.get(code, [])):
+            continue  # a unit of a captive plant site: a member of the plant's entry
+        out[code] = members(code, True)
+        in_power.update(out[code])
+    return dict(sorted(out.items()))
 
 
 def _part_order(part: tuple[str, str]) -> tuple[int, str]:

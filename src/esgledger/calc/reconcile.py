@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from esgledger.calc.ghg import ETS_POWER_SOURCES, ETS_SOURCES
+from esgledger.calc.ghg import ETS_POWER_SOURCES, ETS_SOURCES, ets_enterprises
 from esgledger.model.types import Dims
 
 LABELS = {
@@ -68,6 +68,9 @@ def reconcile(ws, period: str, lang: str = "en") -> Reconciliation:
 
     smelters = {c for c, e in tree.entities.items() if e.process_type == "smelter"}
     plant_ef = {c: num(c, "captive_plant_ef") for c in tree.entities if num(c, "captive_plant_ef") is not None}
+    # the ETS entry each entity reports in, as the run computed them (a captive plant that is a
+    # site or unit of the smelter company is an entry of its own, under the power guideline)
+    entry_of = {m: top for top, members in ets_enterprises(tree).items() for m in members}
     captive_to_smelter = sum((num(c, "electricity_received", "supplier=captive") or Decimal(0) for c in smelters),
                              Decimal(0))
     for (entity, ind, dims), f in sorted(facts.items()):
@@ -76,8 +79,8 @@ def reconcile(ws, period: str, lang: str = "en") -> Reconciliation:
         src = dict(Dims.parse(dims))["emission_source"]
         e = tree.entities[entity]
         value = Decimal(f.value)
-        company = _company(tree, entity)
-        cpt = tree.entities[company].process_type if company else None
+        entry = entry_of.get(entity)
+        cpt = tree.entities[entry].process_type if entry else None
         if cpt == "smelter" and src in ETS_SOURCES:
             ets, note = value, "CETS-AG-04.01"
         elif cpt == "power_plant" and src in ETS_POWER_SOURCES:
@@ -105,14 +108,3 @@ def reconcile(ws, period: str, lang: str = "en") -> Reconciliation:
         out.lines.append(Line(c, "scope2", market, None, product, LABELS["ets_aux"][lang]))
     return out
 
-
-def _company(tree, entity: str) -> str | None:
-    """The legal entity (company, or the group) an entity belongs to: itself or its nearest
-    ancestor of level company."""
-    cur: str | None = entity
-    while cur is not None:
-        if tree.entities[cur].level in ("company", "group"):
-            return cur
-        ms = tree.memberships.get(cur) or []
-        cur = ms[-1].parent if ms else None
-    return None
