@@ -14,7 +14,6 @@ S/ash/H 0.6/0.2/3.3 %, coke S/ash 1.9/0.2 %, dust carbon 0.01 t C/t Al).
 """
 from __future__ import annotations
 
-import shutil
 from decimal import Decimal
 from importlib import resources
 
@@ -40,10 +39,8 @@ def close(a, b, places=4):
     return a is not None and round(a, places) == round(Decimal(b), places)
 
 
-def workspace(root, tree, facts, library=None):
+def workspace(root, tree, facts):
     init_workspace(root, lang="en").close()
-    if library is not None:
-        shutil.copytree(library, root / "library")
     w = open_workspace(root)
     assert not w.import_entities(tree).errors
     rep = w.import_facts(facts)
@@ -167,7 +164,7 @@ def test_demo_captive_plant_scope3_cat3_includes_its_coal(tmp_path):
 @pytest.fixture(scope="module")
 def soderberg(tmp_path_factory):
     w = workspace(tmp_path_factory.mktemp("soderberg") / "ws", GHG / "soderberg_tree.yaml",
-                  GHG / "soderberg_facts.csv", library=GHG / "soderberg_library")
+                  GHG / "soderberg_facts.csv")
     res = w.calc("2024")
     yield w, res
     w.close()
