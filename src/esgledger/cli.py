@@ -560,23 +560,33 @@ def _num(d, places: int = 4) -> str:
 
 
 @calc_app.command("reconcile")
-def calc_reconcile(period: str = typer.Option(..., "--period", help="Period, e.g. 2024.")) -> None:
+def calc_reconcile(period: str = typer.Option(..., "--period", help="Period, e.g. 2024."),
+                   approach: Optional[str] = typer.Option(None, "--approach", help="control or equity: how the inventory counts each entity (default: the workspace's).")) -> None:
     """What each accounting view (inventory, national ETS, product) includes, line by line."""
+    from decimal import Decimal
+
     from esgledger.calc.reconcile import LABELS, reconcile
+    from esgledger.model.units import UNITS
     from esgledger.report.numbers import format_value
 
     lang = STATE.lang if STATE.lang in ("zh", "en") else "en"
+    _choice(approach, ("control", "equity"), "--approach")
     period = _period(period)
     with _ws() as ws:
-        rec = reconcile(ws, period, lang)
-        t = Table(LABELS["entity"][lang], LABELS["source"][lang], LABELS["inventory"][lang], LABELS["ets"][lang],
-                  LABELS["product"][lang], LABELS["note"][lang], title=f"{period} t CO2e")
+        approach = approach or ws.approach
+        rec = reconcile(ws, period, lang, approach)
+        t = Table(LABELS["entity"][lang], LABELS["source"][lang], LABELS["share"][lang], LABELS["inventory"][lang],
+                  LABELS["ets"][lang], LABELS["product"][lang], LABELS["note"][lang],
+                  title=f"{period} {UNITS.display('tCO2e', lang)} ({BASIS_NAME[approach][lang]})")
         for ln in rec.lines:
-            t.add_row(ln.entity, ln.item, format_value(ln.inventory, 0),
+            source = ws.library.dimension_member_label("emission_source", ln.item, lang) if ln.item != "scope2" \
+                else LABELS["scope2"][lang]
+            share = "100 %" if ln.share == 1 else f"{format_value(Decimal(ln.share.numerator) / Decimal(ln.share.denominator) * 100, 2)} %"
+            t.add_row(ln.entity, source, share, format_value(ln.inventory, 0),
                       "—" if ln.ets is None else format_value(ln.ets, 0),
                       "—" if ln.product is None else format_value(ln.product, 0), ln.note)
         tot = rec.totals()
-        t.add_row("", LABELS["total"][lang], format_value(tot["inventory"], 0),
+        t.add_row("", LABELS["total"][lang], "", format_value(tot["inventory"], 0),
                   format_value(tot["ets"], 0), format_value(tot["product"], 0), "")
         console.print(t)
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 
+from esgledger.calc.consolidate import Consolidation, to_decimal
 from esgledger.calc.ghg import ETS_POWER_SOURCES, ETS_SOURCES, ets_enterprises
 from esgledger.model.types import Dims
 
@@ -28,6 +30,7 @@ LABELS = {
     "source": {"zh": "排放源", "en": "source"},
     "note": {"zh": "说明", "en": "note"},
     "total": {"zh": "合计", "en": "total"},
+    "share": {"zh": "计入清单比例", "en": "share in the inventory"},
 }
 
 
@@ -35,10 +38,11 @@ LABELS = {
 class Line:
     entity: str
     item: str
-    inventory: Decimal
+    inventory: Decimal           # the entity's own figure × its share in the inventory
     ets: Decimal | None
     product: Decimal | None
     note: str = ""
+    share: Fraction = Fraction(1)  # how much of the entity the inventory counts (approach, dates)
 
 
 @dataclass
@@ -54,11 +58,36 @@ class Reconciliation:
         }
 
 
-def reconcile(ws, period: str, lang: str = "en") -> Reconciliation:
+def inventory_shares(ws, period: str, approach: str) -> dict[str, Fraction]:
+    """How much of each entity the corporate inventory of the reporting root counts: along every
+    path from the root, the product of each membership's weight for the period (operational
+    control: the part of the period under control; equity: that × the equity share), summed
+    over the paths an entity took during the period. The consolidation uses the same weights."""
+    cons = Consolidation(ws.store, ws.library, ws.tree, period, approach, facts=[])
+    shares: dict[str, Fraction] = {ws.root(): Fraction(1)}
+    for e in reversed(cons.order):  # parents before their children
+        w = shares.get(e)
+        if not w:
+            continue
+        for child, cw in cons.children_of.get(e, ()):
+            shares[child] = shares.get(child, Fraction(0)) + w * cw
+    return shares
+
+
+def reconcile(ws, period: str, lang: str = "en", approach: str | None = None) -> Reconciliation:
     """The lines of the three views for ``period`` from the ledger's calculated facts (as far as
-    the signed-in user may read them), notes in ``lang``."""
+    the signed-in user may read them), notes in ``lang``. The inventory column counts each line
+    at the entity's share in the root's inventory by ``approach`` (default: the workspace's), so
+    it adds up to the consolidated Scope 1; the national ETS and product views count facilities
+    whole."""
     tree = ws.tree
     lang = lang if lang in ("zh", "en") else "en"
+    shares = inventory_shares(ws, period, approach or ws.approach)
+
+    def counted(entity: str, value: Decimal) -> tuple[Decimal, Fraction]:
+        share = shares.get(entity, Fraction(0))
+        return (value if share == 1 else to_decimal(Fraction(value) * share)), share
+
     facts = {(f.entity, f.indicator, f.dims): f for f in ws.access.iter_current(period=period, basis="own")}
     out = Reconciliation(period)
 
@@ -95,7 +124,8 @@ def reconcile(ws, period: str, lang: str = "en") -> Reconciliation:
             if supplied:
                 product = value * captive_to_smelter / supplied
                 note += f"; {LABELS['via_power'][lang]}"
-        out.lines.append(Line(entity, src, value, ets, product, note))
+        inv, share = counted(entity, value)
+        out.lines.append(Line(entity, src, inv, ets, product, note, share))
     for c in sorted(tree.entities):
         market = num(c, "scope2_market")
         if market is None:
@@ -105,6 +135,7 @@ def reconcile(ws, period: str, lang: str = "en") -> Reconciliation:
             # the product view takes grid electricity at the residual mix, green contracts at zero:
             # the market-based Scope 2 of the smelter's own electricity
             product = market
-        out.lines.append(Line(c, "scope2", market, None, product, LABELS["ets_aux"][lang]))
+        inv, share = counted(c, market)
+        out.lines.append(Line(c, "scope2", inv, None, product, LABELS["ets_aux"][lang], share))
     return out
 
