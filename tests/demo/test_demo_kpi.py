@@ -92,3 +92,6 @@ def test_outputs_are_written(demo):
     assert wb.sheetnames == ["绩效表", "KPI"]
     values = [c.value for row in wb["KPI"].iter_rows() for c in row]
     assert 6756 in values or Decimal(6756) in values
+    # each sheet in its own language, its notes heading included
+    assert "Notes:" in values and "注：" not in values
+    assert "注：" in [c.value for row in wb["绩效表"].iter_rows() for c in row]

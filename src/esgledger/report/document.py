@@ -136,6 +136,7 @@ class Table:
     footnotes: tuple[Footnote, ...] = ()
     column_kinds: tuple[str, ...] = ()
     sheet: str | None = None
+    lang: str | None = None  # a table in another language than its document (a bilingual workbook)
 
     def __post_init__(self):
         _tuple(self, "header_rows", (tuple(r) for r in self.header_rows))

@@ -55,7 +55,7 @@ def kpi_document_table(kpi: KpiTable, lang: str,
     notes += [Footnote(mark, text) for text, mark in extra.items()]
     return Table(CAPTION[lang], [header], rows, notes,
                  ("text", "unit") + ("number",) * len(kpi.years),
-                 sheet="绩效表" if lang == "zh" else "KPI")
+                 sheet="绩效表" if lang == "zh" else "KPI", lang=lang)
 
 
 def kpi_document(kpi: KpiTable, lang: str) -> Document:

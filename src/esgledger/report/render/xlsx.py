@@ -118,7 +118,7 @@ def render_xlsx(doc: Document) -> bytes:
     used: set[str] = set()
     found = tables(doc)
     for i, t in enumerate(found, start=1):
-        _write_table(wb.create_sheet(sheet_title(t, i, used)), t, doc.lang)
+        _write_table(wb.create_sheet(sheet_title(t, i, used)), t, t.lang or doc.lang)
     if not found:
         wb.create_sheet("—").append([doc.title])
     wb.properties.title = doc.title
