@@ -289,3 +289,13 @@ def test_indicators_list_takes_short_framework_names_and_checks_the_topic(wsdir)
     assert "代码" in r.output and "填报" in r.output
     r = runner.invoke(app, ["--lang", "en", "-w", str(wsdir), "indicators", "list"], env={"COLUMNS": "300"})
     assert "CNY 100m" in r.output and "亿元" not in r.output  # units in the reader's language
+
+
+def test_version_and_a_single_error_said_in_the_singular(wsdir, tmp_path):
+    from esgledger import __version__
+
+    r = runner.invoke(app, ["--version"])
+    assert r.exit_code == 0 and r.output.strip() == f"esgledger {__version__}"
+    f = write(tmp_path / "bad.csv", "entity,indicator,period,value,unit\nTLYX,employees,2024,x,人\n")
+    r = cli(wsdir, "facts", "import", str(f))
+    assert "1 error: nothing was written" in r.output

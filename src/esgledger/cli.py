@@ -50,6 +50,7 @@ T = {
     "written": {"zh": "已写入 {n} 条数据（批次 {b}）", "en": "wrote {n} facts (batch {b})"},
     "dry": {"zh": "试运行：检查了 {n} 行，未写入任何数据", "en": "dry run: checked {n} rows, wrote nothing"},
     "rejected": {"zh": "存在 {e} 个错误，未写入任何数据", "en": "{e} errors: nothing was written"},
+    "rejected1": {"zh": "存在 1 个错误，未写入任何数据", "en": "1 error: nothing was written"},
     "calc": {"zh": "{p} 计算完成：{c} 个结果，新写入 {w} 个，未变 {u} 个",
              "en": "{p}: computed {c} values, wrote {w}, unchanged {u}"},
     "novalue_have": {"zh": "没有该数据。{i} 在 {e} {p} 有数据的维度（--dims）及口径（--basis）：{keys}",
@@ -66,11 +67,21 @@ def tr(key: str, **kw) -> str:
     return T[key][STATE.lang if STATE.lang in ("zh", "en") else "en"].format(**kw)
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from esgledger import __version__
+
+        typer.echo(f"esgledger {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
 def main_options(
     lang: Optional[str] = typer.Option(None, "--lang", help="Language of messages: zh or en (default: from the locale)."),
     workspace: Optional[Path] = typer.Option(None, "--workspace", "-w", envvar="ESGLEDGER_WORKSPACE",
                                              help="Workspace folder (default: the current folder)."),
+    version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
+                                 help="Print the version and exit."),
 ) -> None:
     """Global options."""
     STATE.user = None  # set again by the ``users`` / ``collect`` callbacks' --user
@@ -332,7 +343,8 @@ def facts_import(path: Path = typer.Argument(..., help="A .csv or .xlsx file in 
         _print_problems(rep.problems, as_json)
         if rep.problems.errors:
             if not as_json:
-                err_console.print(tr("rejected", e=len(rep.problems.errors)))
+                n = len(rep.problems.errors)
+                err_console.print(tr("rejected1") if n == 1 else tr("rejected", e=n))
             raise typer.Exit(1)
         if not as_json:
             console.print(tr("dry", n=rep.rows) if dry_run else tr("written", n=len(rep.facts), b=rep.batch_id))
