@@ -228,3 +228,12 @@ def test_an_export_imports_back_onto_the_same_facts(ws, tmp_path):
     assert ws.import_facts(female).ok
     now = {(f.entity, f.indicator, f.dims): f.value for f in ws.store.current_facts()}
     assert now == before
+
+
+def test_full_width_digits_and_a_plus_sign_are_kept_as_entered_and_stored_plainly(ws, tmp_path):
+    # Chinese input methods type full-width digits; the entered text stays, the value is 123
+    rep = run(ws, tmp_path, HEADER + "TLYX,employees,2024,１２３,人,,\nTRNY,employees,2024,+5,人,,\n"
+              "TLYX,employees,2023,１２３,人,,\n")  # the third row takes the fast path of the first
+    assert rep.problems.flat() == []
+    got = {(f.entity, f.period): (f.value, f.value_entered) for f in ws.store.current_facts()}
+    assert got == {("TLYX", "2024"): ("123", "１２３"), ("TRNY", "2024"): ("5", "+5"), ("TLYX", "2023"): ("123", "１２３")}

@@ -431,6 +431,8 @@ def check_table(table: _Table, library: Library, entity_index: dict[str, str], *
             if factor != 1:
                 num = num * factor
                 raw = format(num, "f")
+            elif not raw.isascii() or raw[0] == "+":
+                raw = format(num, "f")  # full-width digits (１２３) or a plus sign: the ledger keeps 123
             lo, hi, integer = bounds(ind)
             v = ind.validation
             if lo is not None and num < lo or hi is not None and num > hi:
@@ -486,7 +488,7 @@ def check_table(table: _Table, library: Library, entity_index: dict[str, str], *
                     check_row(rownum, row)
                     continue
                 if factor is None:
-                    stored = raw
+                    stored = raw if raw.isascii() and raw[0] != "+" else format(num, "f")
                 else:
                     num = num * factor
                     stored = format(num, "f")
