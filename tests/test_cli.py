@@ -299,3 +299,20 @@ def test_version_and_a_single_error_said_in_the_singular(wsdir, tmp_path):
     f = write(tmp_path / "bad.csv", "entity,indicator,period,value,unit\nTLYX,employees,2024,x,人\n")
     r = cli(wsdir, "facts", "import", str(f))
     assert "1 error: nothing was written" in r.output
+
+
+def test_explain_says_when_an_input_changed_after_the_calculation(wsdir, tmp_path):
+    f = write(tmp_path / "f.csv", "entity,indicator,period,value,unit,gender\n"
+              "TLYX,employees,2024,3000,人,\nTLYX,employees,2024,500,人,female\n")
+    assert cli(wsdir, "facts", "import", str(f)).exit_code == 0
+    assert cli(wsdir, "calc", "run", "--period", "2024").exit_code == 0
+    r = cli(wsdir, "explain", "female_employee_share", "--entity", "TSAL", "--period", "2024")
+    assert "newer revision" not in r.output
+    g = write(tmp_path / "g.csv", "entity,indicator,period,value,unit,gender\nTLYX,employees,2024,510,人,female\n")
+    assert cli(wsdir, "facts", "import", str(g)).exit_code == 0
+    r = cli(wsdir, "explain", "female_employee_share", "--entity", "TSAL", "--period", "2024")
+    assert "note: 1 input(s) have a newer revision since this value was calculated " \
+           "(e.g. TLYX employees[gender=female] 2024)" in " ".join(r.output.split())
+    assert cli(wsdir, "calc", "run", "--period", "2024").exit_code == 0
+    r = cli(wsdir, "explain", "female_employee_share", "--entity", "TSAL", "--period", "2024")
+    assert "newer revision" not in r.output and "510" in r.output

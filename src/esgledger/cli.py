@@ -58,6 +58,9 @@ T = {
     "nodims": {"zh": "（无维度）", "en": "(none)"},
     "novalue_none": {"zh": "没有该数据：{i} 在 {e} {p} 没有任何数据", "en": "no such value: {i} has no value at {e} {p}"},
     "ok": {"zh": "未发现问题", "en": "no problems found"},
+    "stale": {"zh": "注意：此值计算后，{n} 项输入数据已有新的版本（如 {first}）；请运行 `esgledger calc run --period {p}` 重新计算",
+              "en": "note: {n} input(s) have a newer revision since this value was calculated (e.g. {first}); "
+                    "run `esgledger calc run --period {p}` to recompute"},
     "ws_created": {"zh": "已创建工作区 {p}", "en": "created workspace {p}"},
     "entities_ok": {"zh": "已导入组织树（{n} 个主体）", "en": "imported the entity tree ({n} entities)"},
 }
@@ -620,6 +623,29 @@ def explain(indicator: str = typer.Argument(..., help="Indicator code."),
             raise typer.Exit(1)
         for line in render_explain(ws, node):
             console.print(line, markup=False, highlight=False, crop=False, overflow="ignore")
+        stale = _stale_inputs(ws, node)
+        if stale:
+            err_console.print(tr("stale", n=len(stale), first=stale[0], p=period), markup=False)
+
+
+def _stale_inputs(ws, node, limit: int = 500) -> list[str]:
+    """Entered facts in a calculated value's lineage that have a newer revision since: the value
+    was calculated before a correction and a run is due (at most ``limit`` facts looked at)."""
+    out: list[str] = []
+    seen: set[int] = set()
+    stack = [node] if node.fact.status == "calculated" else []
+    while stack and len(seen) < limit:
+        n = stack.pop()
+        for ch in n.children:
+            f = ch.fact
+            if f.status == "calculated":
+                stack.append(ch)
+            elif f.id not in seen:
+                seen.add(f.id)
+                revs = ws.history(f.entity, f.indicator, f.period, f.dims, f.basis)
+                if revs and revs[-1].revision > f.revision:
+                    out.append(f"{f.entity} {f.indicator}{f'[{f.dims}]' if f.dims else ''} {f.period}")
+    return out
 
 
 def _shown(f, ind) -> tuple[str, str]:
