@@ -102,3 +102,12 @@ def test_entity_field_errors_read_in_chinese(tmp_path):
     [pr] = problems
     assert pr.code == "ESG-ENT-005" and "应为 百分比数值，实际为 abc" in pr.render("zh")
     assert "expected a number of percent, found abc" in pr.render("en")
+
+
+def test_a_malformed_attribute_is_reported_not_dropped(tmp_path):
+    p = tmp_path / "attrs.csv"
+    p.write_text("code,name_zh,name_en,level,process_type,province,grid_region,parent,equity_share,operational_control,valid_from,valid_to,attrs\n"
+                 "G,集团,Group,group,holding,,,,100,true,,,cell_technology\n", encoding="utf-8")
+    tree, problems = read_entities(p)
+    assert tree is None and problems.flat() == [("attrs.csv:2", "ESG-ENT-005")]
+    assert "应为 键=值;键=值，实际为 cell_technology" in problems[0].render("zh")

@@ -237,3 +237,20 @@ def test_full_width_digits_and_a_plus_sign_are_kept_as_entered_and_stored_plainl
     assert rep.problems.flat() == []
     got = {(f.entity, f.period): (f.value, f.value_entered) for f in ws.store.current_facts()}
     assert got == {("TLYX", "2024"): ("123", "１２３"), ("TRNY", "2024"): ("5", "+5"), ("TLYX", "2023"): ("123", "１２３")}
+
+
+def test_a_month_excel_turned_into_a_date_is_read_as_the_month(ws, tmp_path):
+    import datetime as dt
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    sh = wb.active
+    sh.append(["entity", "indicator", "period", "value", "unit"])
+    sh.append(["TLYX", "employees", dt.datetime(2021, 3, 1), 3000, "人"])  # typed 2021-03, kept as a date
+    sh["C2"].number_format = "yyyy-mm"
+    wb.save(tmp_path / "m.xlsx")
+    rep = ws.import_facts(tmp_path / "m.xlsx")
+    assert rep.problems.flat() == []
+    [f] = ws.store.current_facts()
+    assert (f.period, f.value) == ("2021-03", "3000")

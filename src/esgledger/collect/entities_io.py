@@ -94,11 +94,18 @@ def _rows_from_csv(p: Path, problems: ProblemList) -> list[tuple[Location, dict[
     rows = []
     for row in reader:
         attrs = {}
+        loc = Location(file=p.name, line=reader.line_num)
         for part in (row.get("attrs") or "").split(";"):
-            if "=" in part:
-                k, v = part.split("=", 1)
-                attrs[k.strip()] = v.strip()
-        rows.append((Location(file=p.name, line=reader.line_num), {**row, "attrs": attrs}))
+            if not part.strip():
+                continue
+            k, eq, v = part.partition("=")
+            if not eq or not k.strip():  # "k" alone would be dropped without a word
+                problems.append(Problem("ESG-ENT-005", loc, {
+                    "entity": (row.get("code") or "?").strip(), "field": "attrs",
+                    "expected": Bilingual("键=值;键=值", "key=value;key=value"), "found": part.strip()}))
+                continue
+            attrs[k.strip()] = v.strip()
+        rows.append((loc, {**row, "attrs": attrs}))
     return rows
 
 

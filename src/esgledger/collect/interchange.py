@@ -14,6 +14,7 @@ problem names the file and the line (CSV) or sheet!cell (XLSX) and the column.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import operator
 import zipfile
@@ -188,6 +189,9 @@ def _cell_text(v) -> str:
     if isinstance(v, float):
         r = repr(v)  # the shortest text that round-trips: what the user typed
         return r[:-2] if r.endswith(".0") else r
+    if isinstance(v, dt.datetime) and v.time() == dt.time(0):
+        # Excel turns a typed 2021-03 into the date 2021-03-01: give the month back
+        return f"{v.year:04d}-{v.month:02d}" if v.day == 1 else v.date().isoformat()
     if hasattr(v, "isoformat"):
         return v.isoformat()
     return str(v)
