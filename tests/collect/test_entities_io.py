@@ -111,3 +111,16 @@ def test_a_malformed_attribute_is_reported_not_dropped(tmp_path):
     tree, problems = read_entities(p)
     assert tree is None and problems.flat() == [("attrs.csv:2", "ESG-ENT-005")]
     assert "应为 键=值;键=值，实际为 cell_technology" in problems[0].render("zh")
+
+
+@pytest.mark.parametrize("text,line", [
+    ("entities:\n  - {code: G, name: {zh: 集团\n", 3),     # not YAML (an unclosed mapping)
+    ("entity:\n  - {code: G}\n", 1),                     # no list under entities:
+])
+def test_a_malformed_entity_file_is_an_entity_file_error(tmp_path, text, line):
+    p = tmp_path / "tree.yaml"
+    p.write_text(text, encoding="utf-8")
+    tree, problems = read_entities(p)
+    assert tree is None and [c for _l, c in problems.flat()] == ["ESG-ENT-007"]
+    assert problems[0].location.line == line
+    assert "主体文件格式错误" in problems[0].render("zh")

@@ -50,15 +50,24 @@ def _rows_from_yaml(p: Path, problems: ProblemList) -> list[tuple[Location, dict
     try:
         doc = yaml.load(p.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        problems.append(Problem("ESG-LIB-001", Location(file=p.name), {"expected": "YAML", "found": str(exc)[:80]}))
+        mark = getattr(exc, "problem_mark", None)
+        problems.append(Problem("ESG-ENT-007", Location(file=p.name, line=mark.line + 1 if mark else None), {
+            "expected": Bilingual("UTF-8 编码的 YAML", "YAML in UTF-8"),
+            "found": getattr(exc, "problem", None) or type(exc).__name__}))
         return []
     items = doc.get("entities") if isinstance(doc, dict) else None
     if not isinstance(items, list):
-        problems.append(Problem("ESG-LIB-001", Location(file=p.name, line=1),
-                                {"expected": "a mapping with a list 'entities'", "found": type(doc).__name__}))
+        problems.append(Problem("ESG-ENT-007", Location(file=p.name, line=1), {
+            "expected": Bilingual("含 entities 列表的 YAML", "YAML with a list under 'entities:'"),
+            "found": Bilingual("没有 entities 列表", "no list 'entities'")}))
         return []
     rows = []
     for item in items:
+        if not isinstance(item, dict):
+            problems.append(Problem("ESG-ENT-007", Location(file=p.name), {
+                "expected": Bilingual("每个主体为一个映射（code、name…）", "each entity a mapping (code, name, …)"),
+                "found": str(item)[:40]}))
+            continue
         loc = Location(file=p.name, line=item.get("__line__"))
         name = item.get("name") or {}
         base = {"code": item.get("code"), "name_zh": name.get("zh"), "name_en": name.get("en"),

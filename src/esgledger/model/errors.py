@@ -112,6 +112,8 @@ CATALOGUE: dict[str, Spec] = dict([
           "主体重复定义且属性不一致",
           "entity {entity} is defined again with different {field}",
           "主体 {entity} 被重复定义，且 {field} 不一致"),
+    _spec("ESG-ENT-007", "error", "malformed entity file", "主体文件格式错误",
+          "expected {expected}, found {found}", "应为 {expected}，实际为 {found}"),
     # --- fact import (interchange format) ---------------------------------------------
     _spec("ESG-IMPORT-001", "error", "missing column", "缺少列",
           "required column {expected} is missing (found: {found})",
