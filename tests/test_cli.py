@@ -316,3 +316,14 @@ def test_explain_says_when_an_input_changed_after_the_calculation(wsdir, tmp_pat
     assert cli(wsdir, "calc", "run", "--period", "2024").exit_code == 0
     r = cli(wsdir, "explain", "female_employee_share", "--entity", "TSAL", "--period", "2024")
     assert "newer revision" not in r.output and "510" in r.output
+
+
+def test_dims_by_chinese_names_and_a_bad_one(wsdir, tmp_path):
+    from esgledger.cli import OptionError
+
+    f = write(tmp_path / "f.csv", "entity,indicator,period,value,unit,gender\nTLYX,employees,2024,500,人,female\n")
+    assert cli(wsdir, "facts", "import", str(f)).exit_code == 0
+    r = cli(wsdir, "history", "employees", "--entity", "TLYX", "--period", "2024", "--dims", "性别=女性", "--json")
+    assert r.exit_code == 0 and json.loads(r.output)[0]["value"] == "500"
+    r = cli(wsdir, "explain", "employees", "--entity", "TLYX", "--period", "2024", "--dims", "gender=x")
+    assert isinstance(r.exception, OptionError) and r.exception.problem.params["field"] == "--dims"

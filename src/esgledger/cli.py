@@ -171,6 +171,26 @@ def _known(ws, indicator: str, entity: str) -> None:
     _check_entity(ws.tree, entity)
 
 
+def _dims_key(library, text: str) -> str:
+    """A --dims selection as the ledger keys it: dimensions and members by code or by their
+    Chinese or English names (性别=女性 → gender=female), sorted; ESG-CLI-001 for one the
+    library does not have."""
+    if not text:
+        return ""
+    parts = []
+    for part in text.split(";"):
+        k, eq, v = part.partition("=")
+        k, v = k.strip(), v.strip()
+        dim = k if k in library.dimensions else next(
+            (d.code for d in library.dimensions.values() if k in (d.name.zh, d.name.en)), None)
+        member = library.resolve_member(dim, v) if dim and eq else None
+        if member is None:
+            raise OptionError("--dims", text, Bilingual("维度=成员;…，如 gender=female 或 性别=女性",
+                                                        "dimension=member;…, e.g. gender=female or 性别=女性"))
+        parts.append(f"{dim}={member}")
+    return ";".join(sorted(parts))
+
+
 def _check_entity(tree, entity: str) -> None:
     """ESG-CLI-001 unless the tree has the entity (with the closest codes, for a typo)."""
     if entity not in tree.entities:
@@ -399,6 +419,7 @@ def history(indicator: str = typer.Argument(..., help="Indicator code."),
     _period(period)
     with _ws() as ws:
         _known(ws, indicator, entity)
+        dims = _dims_key(ws.library, dims)
         rows, shown, old = [], [], None
         for f in ws.history(entity, indicator, period, dims, basis):
             b = ws.access.batch(f.batch) if f.batch else None
@@ -617,6 +638,7 @@ def explain(indicator: str = typer.Argument(..., help="Indicator code."),
     _period(period)
     with _ws() as ws:
         _known(ws, indicator, entity)
+        dims = _dims_key(ws.library, dims)
         node = ws.explain(indicator, entity, period, dims, basis)
         if node is None:
             err_console.print(_no_value(ws, indicator, entity, period), markup=False)
