@@ -10,7 +10,8 @@ Views over the same activity data (ARCHITECTURE.md "Accounting view"):
 
 * **inventory** (GHG Protocol / ISO 14064-1): ``emissions_by_source`` and ``scope1_emissions``
   (by gas, CO2e) per entity; ``scope2_location`` / ``scope2_market`` for electricity bought
-  from outside the group (grid, green-power contracts, certificates); ``scope3_emissions`` by
+  from outside the group (grid, green-power contracts, certificates) and for heat bought from
+  outside it (``purchased_heat`` × 0.11 t CO2/GJ, in both); ``scope3_emissions`` by
   category. Electricity a unit takes from the group's captive plant is not Scope 2 of the
   group: its CO2 is the plant's Scope 1. Consolidated up the tree by control or equity.
 * **ets** (MEE CETS-AG-04.01-V01-2024): per enterprise (a company and its own sites and
@@ -21,7 +22,8 @@ Views over the same activity data (ARCHITECTURE.md "Accounting view"):
 * **product** (cradle-to-gate inside the group): t CO2e per tonne of alumina, baked anode,
   liquid aluminium (electrolysis stage, and with its alumina and anodes) and foil; electricity
   from the captive plant at the plant's factor per MWh supplied, grid electricity at the
-  market-based factors (green-power contracts at zero, the rest at the residual mix).
+  market-based factors (green-power contracts at zero, the rest at the residual mix); heat
+  bought from outside the group (``purchased_heat``) at the heat factor.
 """
 from __future__ import annotations
 
@@ -70,6 +72,9 @@ UPSTREAM_FUEL = {"diesel": "diesel", "natural_gas": "natural_gas", "bituminous":
 # Søderberg paste consumed by a line (t): not a shipped indicator yet; a workspace's own library
 # may define it (unit a mass), and the Søderberg lines then take IPCC 2006 Vol.3 Eq.4.24
 PASTE_INDICATOR = "paste_consumption"
+# heat (steam, hot water) bought from outside the group, GJ: Scope 2 at the heat factor (cn_heat
+# heat.ef, 0.11 t CO2/GJ), energy at GB/T 2589's 0.03412 kgce/MJ, and the product view's stages
+HEAT_INDICATOR = "purchased_heat"
 METHOD_VERSION = "1.0"
 # entities whose activity facts the product view reads (and the captive plant, via its factor)
 PRODUCT_READS = frozenset({"alumina_refinery", "anode_plant", "smelter", "foil_mill", "power_plant"})
@@ -82,8 +87,9 @@ GHG_INPUTS = frozenset({
     "net_anode_consumption", "anode_sulphur_content", "anode_ash_content", "anode_effect_minutes",
     "anode_effect_overvoltage", "current_efficiency", "green_anode_input", "anode_output",
     "packing_coke_consumption", "power_supplied", "electricity_received", "purchased_material",
-    "freight_transport", "alumina_output", "alumina_consumption", "aluminium_foil_output", PASTE_INDICATOR})
-# energy_consumption (kind method) is computed here too, from the same fuel and electricity facts
+    "freight_transport", "alumina_output", "alumina_consumption", "aluminium_foil_output", PASTE_INDICATOR,
+    HEAT_INDICATOR})
+# energy_consumption (kind method) is computed here too, from the same fuel, electricity and heat facts
 
 
 def run_source(period: str) -> str:
@@ -470,10 +476,29 @@ class GhgRun:
                 self.factors, self.year, basis=basis, province=e.province, region=e.grid_region, latest=True)
         return hit
 
+    def _heat_co2(self, code: str, *, report: bool = True) -> tuple[Result | None, FactRecord | None]:
+        """CO2 of the heat an entity bought from outside the group (``purchased_heat``, GJ, at
+        the heat factor), or (None, None) without the fact; (None, fact) when it fails (the
+        problem is reported once, by the inventory: ``report``)."""
+        heat = self.fact(code, HEAT_INDICATOR)
+        if heat is None:
+            return None, None
+        try:
+            return m_elec.purchased_heat_co2(heat.value, unit=heat.unit, factors=self.factors, on=self.year), heat
+        except CalcError as exc:
+            if report:
+                self.problem(code, HEAT_INDICATOR, exc)
+            return None, heat
+
     def _scope2_and_3(self, code: str, srcs: dict[str, Source] | None = None) -> None:
+        """Scope 2 (electricity bought from outside the group, and purchased heat) and Scope 3.
+        Either part failing leaves no Scope 2 figure (a part of it would understate it)."""
         grid = self.fact(code, "electricity_received", "supplier=grid")
         green = self.fact(code, "electricity_received", "supplier=green_contract")
         certs = self.fact(code, "electricity_received", "supplier=green_certificate")
+        heat_r, heat = self._heat_co2(code)
+        r: m_elec.Scope2Result | None = None
+        ok = heat is None or heat_r is not None
         if grid is not None or green is not None:
             mwh = sum((Decimal(f.value) for f in (grid, green, certs) if f is not None), Decimal(0))
             try:
@@ -483,11 +508,14 @@ class GhgRun:
                                   residual_factor=self._grid(code, "residual"))
             except (CalcError, LookupError) as exc:
                 self.problem(code, "electricity_received", exc)
-            else:
-                ins = [grid, green, certs]
-                self.emit(code, "scope2_location", "", r.location.total, ins, r.location, r.location.method, "inventory")
-                if r.market is not None:
-                    self.emit(code, "scope2_market", "", r.market.total, ins, r.market, r.market.method, "inventory")
+                ok = False
+        if ok and heat_r is not None:
+            r = m_elec.with_heat(r, heat_r)
+        if ok and r is not None:
+            ins = [grid, green, certs, heat]
+            self.emit(code, "scope2_location", "", r.location.total, ins, r.location, r.location.method, "inventory")
+            if r.market is not None:
+                self.emit(code, "scope2_market", "", r.market.total, ins, r.market, r.market.method, "inventory")
         cats: dict[str, list[tuple[Result, list[FactRecord]]]] = {}
 
         def add(cat: str, what: str, fn, *args, inputs: list[FactRecord], **kw) -> None:
@@ -536,10 +564,10 @@ class GhgRun:
                       None, "inventory.scope3", "inventory")
 
     def _energy(self, code: str) -> None:
-        """综合能耗 by GB/T 2589-2020: fuels burnt, and electricity bought from outside the group
-        (the captive plant's coal already counts where it burns), by the calorific (当量值) and
-        the equivalent (等价值) methods. A measured NCV gives the fuel's own coefficient
-        (NCV / 29.307 GJ per tce)."""
+        """综合能耗 by GB/T 2589-2020: fuels burnt, and electricity and heat bought from outside
+        the group (the captive plant's coal already counts where it burns), by the calorific
+        (当量值) and the equivalent (等价值) methods. A measured NCV gives the fuel's own
+        coefficient (NCV / 29.307 GJ per tce); heat is 0.03412 kgce/MJ in both methods."""
         uses, reads = [], []
         for ind_code, fuel in FUEL_INDICATORS.items():
             f = self.fact(code, ind_code)
@@ -563,6 +591,10 @@ class GhgRun:
         if bought:
             uses.append(m_energy.EnergyUse("electricity", sum(Decimal(f.value) for f in bought), "兆瓦时"))
             reads += bought
+        heat = self.fact(code, HEAT_INDICATOR)
+        if heat is not None:
+            uses.append(m_energy.EnergyUse("heat", heat.value, heat.unit))
+            reads.append(heat)
         if not uses:
             return
         for method, indicator in (("calorific", "energy_consumption"), ("equivalent", "energy_consumption_equivalent")):
@@ -625,6 +657,10 @@ class GhgRun:
                 e, ei = self._electricity_co2(c, plant_ef)
                 total += e
                 ins += ei
+                h, hf = self._heat_co2(c, report=False)  # purchased heat at the heat factor
+                if h is not None:
+                    total += h.total
+                    ins.append(hf)
             return total, ins
 
         def out_t(codes, ind):

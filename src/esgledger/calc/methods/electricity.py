@@ -8,6 +8,8 @@
                                                                factor (zero for renewables), the remainder at the
                                                                residual mix (MEE/NBS 不含市场化交易非化石电量的因子)
     purchased heat  E = AD_heat × EF_heat (0.11 t CO2/GJ)      NDRC 2013; MEE 补充数据表填报说明
+    Scope 2         E_elec + E_heat, location- and market-based (heat bought from outside the
+                    group has no contractual instrument: the same figure in both)
 
 AD_net = purchased − exported (净购入电量). In the national ETS the aluminium guideline
 reports purchased electricity and heat as auxiliary items only; the accounting view decides.
@@ -15,15 +17,18 @@ reports purchased electricity and heat as auxiliary items only; the accounting v
 >>> s = scope2(1000, Decimal("0.5568"), green_mwh=400, residual_factor=Decimal("0.5942"))
 >>> (s.location.total, s.market.total)
 (Decimal('556.8000'), Decimal('356.5200'))
+>>> h = with_heat(s, purchased_heat_co2(1000, Decimal("0.11")))
+>>> (h.location.total, h.market.total)
+(Decimal('666.8000'), Decimal('466.5200'))
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any, Sequence
 
 from esgledger.calc.methods import InvalidInput, MissingInput
-from esgledger.calc.methods.result import Param, Recorder, Result, exact, ghg_result, library
+from esgledger.calc.methods.result import Param, Recorder, Result, combine, exact, ghg_result, library
 from esgledger.library.factors import FactorLibrary, FactorValue
 from esgledger.model.units import UNITS
 
@@ -117,5 +122,23 @@ def purchased_heat_co2(heat_gj: Param, heat_factor: Param | None = None, *, unit
     return ghg_result(HEAT_METHOD_ID, HEAT_METHOD_VERSION, EQ_HEAT, {"CO2": net * ef}, rec, label="heat")
 
 
+def with_heat(electricity: Scope2Result | None, heat: Result) -> Scope2Result:
+    """Scope 2 of electricity and purchased heat together: each figure of ``electricity`` plus
+    ``heat`` (a :func:`purchased_heat_co2` result), both kept as parts for lineage. Heat has no
+    contractual instruments, so it adds the same tonnes to the location- and the market-based
+    figure; without electricity both figures are the heat's. A market-based figure that
+    electricity could not give (no residual factor) stays None."""
+    if electricity is None:
+        return Scope2Result(heat, heat)
+
+    def add(elec: Result | None, eq: str) -> Result | None:
+        if elec is None:
+            return None
+        both = combine([elec, heat], method=f"{METHOD_ID}+{HEAT_METHOD_ID}", label=elec.label)
+        return replace(both, version=METHOD_VERSION, equation=f"{eq}; + {EQ_HEAT}")
+
+    return Scope2Result(add(electricity.location, EQ_LOCATION), add(electricity.market, EQ_MARKET))
+
+
 __all__ = ["HEAT_METHOD_ID", "HEAT_METHOD_VERSION", "METHOD_ID", "METHOD_VERSION", "Scope2Result", "grid_factor",
-           "purchased_heat_co2", "scope2"]
+           "purchased_heat_co2", "scope2", "with_heat"]
