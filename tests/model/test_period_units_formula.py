@@ -34,6 +34,7 @@ def test_quarter_months():
     ("135", "亿千瓦时", "兆瓦时", "13500000"),        # 1e8 kWh = 1e5 MWh
     ("1000", "升", "立方米", "1.000"),
     ("1", "吨标准煤", "GJ", "29.307"),                # GB/T 2589: 1 kgce = 29 307 kJ
+    ("2500", "百万千焦", "吉焦", "2500"),              # heat bills: 1 百万千焦 = 10^6 kJ = 1 GJ
     ("17.27", "%", "1", "0.1727"),
 ])
 def test_unit_conversions_are_exact(value, src, dst, expected):

@@ -21,7 +21,7 @@ LABELS = {
     "inventory": {"zh": "温室气体清单（范围一）", "en": "Inventory (Scope 1)"},
     "ets": {"zh": "全国碳市场", "en": "National ETS"},
     "product": {"zh": "产品（电解工序）", "en": "Product (electrolysis)"},
-    "scope2": {"zh": "外购电力（范围二，市场法）", "en": "Purchased electricity (Scope 2, market-based)"},
+    "scope2": {"zh": "外购电力和热力（范围二，市场法）", "en": "Purchased electricity and heat (Scope 2, market-based)"},
     "ets_aux": {"zh": "辅助报告项，不计入", "en": "auxiliary item, not counted"},
     "outside": {"zh": "不在边界内", "en": "outside the boundary"},
     "via_power": {"zh": "经自备电厂供电传递", "en": "via the captive plant's electricity"},
