@@ -80,3 +80,18 @@ def sqlite_workspace(tmp_path):
 def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
     path.write_bytes(text.encode(encoding))
     return path
+
+
+def v(ws, entity, indicator, dims="", basis="own", period="2024"):
+    """A ledger value as a Decimal (None where the ledger has none): the GHG tests' reader."""
+    from decimal import Decimal
+
+    f = ws.value(entity, indicator, period, dims, basis=basis)
+    return None if f is None else Decimal(f.value)
+
+
+def close(a, b, places=4) -> bool:
+    """``a`` (None: no value) equals the hand-worked ``b`` at ``places`` decimals."""
+    from decimal import Decimal
+
+    return a is not None and round(a, places) == round(Decimal(b), places)

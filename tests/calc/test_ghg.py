@@ -23,7 +23,7 @@ import pytest
 
 from esgledger.store import schema as S
 from esgledger.workspace import init_workspace, open_workspace
-from tests.conftest import DATA
+from tests.conftest import DATA, close, v
 
 GHG = DATA / "ghg"
 
@@ -46,13 +46,6 @@ def ws(tmp_path_factory):
     w.close()
 
 
-def v(ws, entity, indicator, dims="", basis="own"):
-    f = ws.value(entity, indicator, "2024", dims, basis=basis)
-    return None if f is None else Decimal(f.value)
-
-
-def close(a, b, places=4):
-    return round(a, places) == round(Decimal(b), places)
 
 
 def test_sources_by_hand(ws):

@@ -25,18 +25,11 @@ from esgledger.calc.recalc import forget
 from esgledger.store import schema as S
 from esgledger.workspace import init_workspace, open_workspace
 from tests.calc.test_recalc import check_incremental
-from tests.conftest import DATA, DEMO_ENTITIES
+from tests.conftest import DATA, DEMO_ENTITIES, close, v
 
 GHG = DATA / "ghg"
 
 
-def v(ws, entity, indicator, dims="", basis="own"):
-    f = ws.value(entity, indicator, "2024", dims, basis=basis)
-    return None if f is None else Decimal(f.value)
-
-
-def close(a, b, places=4):
-    return a is not None and round(a, places) == round(Decimal(b), places)
 
 
 def workspace(root, tree, facts):

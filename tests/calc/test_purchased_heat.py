@@ -32,7 +32,7 @@ import pytest
 from esgledger.workspace import init_workspace, open_workspace
 from tests.calc.test_recalc import (change, check_incremental, demo, fresh_full, ledger,  # noqa: F401 (demo)
                                     run)
-from tests.conftest import DATA, write
+from tests.conftest import DATA, close, v, write
 
 GHG = DATA / "ghg"
 D = Decimal
@@ -60,13 +60,6 @@ def ws(tmp_path_factory):
     w.close()
 
 
-def v(ws, entity, indicator, dims="", basis="own"):
-    f = ws.value(entity, indicator, "2024", dims, basis=basis)
-    return None if f is None else Decimal(f.value)
-
-
-def close(a, b, places=4):
-    return a is not None and round(a, places) == round(Decimal(b), places)
 
 
 def test_scope2_adds_heat_to_electricity_in_both_bases(ws):
