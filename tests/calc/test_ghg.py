@@ -46,8 +46,6 @@ def ws(tmp_path_factory):
     w.close()
 
 
-
-
 def test_sources_by_hand(ws):
     assert close(v(ws, "P", "emissions_by_source", "emission_source=anode"), "14314.6667")
     assert close(v(ws, "P", "emissions_by_source", "emission_source=pfc"), "570.07665")

@@ -30,8 +30,6 @@ from tests.conftest import DATA, DEMO_ENTITIES, close, v
 GHG = DATA / "ghg"
 
 
-
-
 def workspace(root, tree, facts):
     init_workspace(root, lang="en").close()
     w = open_workspace(root)

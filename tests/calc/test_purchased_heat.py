@@ -60,8 +60,6 @@ def ws(tmp_path_factory):
     w.close()
 
 
-
-
 def test_scope2_adds_heat_to_electricity_in_both_bases(ws):
     # 332.58 + 10 000 × 0.11 = 1 432.58; 304.8 + 1 100 = 1 404.8
     assert v(ws, "P", "scope2_location") == D("1432.58")
