@@ -215,18 +215,10 @@ class Workspace:
 
     def import_entities(self, path: str | Path, *, dry_run: bool = False) -> ProblemList:
         """Read an entity file; merged with the stored tree it must still be a valid tree."""
-        ents, mems = self.store.load_entities()
-        # the file may add to the stored tree: its parents may be stored entities
-        incoming, problems = entities_io.read_entities(path, known=(ents, mems))
-        if incoming is None:
-            return problems
-        merged_e = {e.code: e for e in ents}
-        merged_e.update(incoming.entities)
-        merged_m = [m for m in mems if m.entity not in incoming.entities]
-        merged_m += [m for ms in incoming.memberships.values() for m in ms]
-        tree, more = EntityTree.build(merged_e.values(), merged_m)
-        problems.extend(more)
-        if tree is None or dry_run:
+        # the file may add to the stored tree: its parents may be stored entities, and the
+        # tree checks run on the file merged with what is stored
+        incoming, problems = entities_io.read_entities(path, known=self.store.load_entities())
+        if incoming is None or dry_run:
             return problems
         self.access.save_tree(list(incoming.entities.values()),
                               [m for ms in incoming.memberships.values() for m in ms])
