@@ -327,3 +327,15 @@ def test_dims_by_chinese_names_and_a_bad_one(wsdir, tmp_path):
     assert r.exit_code == 0 and json.loads(r.output)[0]["value"] == "500"
     r = cli(wsdir, "explain", "employees", "--entity", "TLYX", "--period", "2024", "--dims", "gender=x")
     assert isinstance(r.exception, OptionError) and r.exception.problem.params["field"] == "--dims"
+
+
+def test_a_calculated_revision_names_who_ran_the_calculation(wsdir, tmp_path):
+    from esgledger.store.access import local_name
+
+    f = write(tmp_path / "f.csv", "entity,indicator,period,value,unit,gender\n"
+              "TLYX,employees,2024,3000,人,\nTLYX,employees,2024,500,人,female\n")
+    assert cli(wsdir, "facts", "import", str(f)).exit_code == 0
+    assert cli(wsdir, "calc", "run", "--period", "2024").exit_code == 0
+    r = cli(wsdir, "history", "employees", "--entity", "TSAL", "--period", "2024", "--basis", "control", "--json")
+    [rev] = json.loads(r.output)
+    assert rev["status"] == "calculated" and rev["author"] == local_name()  # a single-user workspace

@@ -318,8 +318,10 @@ class Workspace:
         note = json.dumps({"library": self.library.fingerprint, "tree": tree_fingerprint(self.tree),
                            "factors": self.factors_fingerprint, "gwp": self.gwp_set,
                            "inputs": inputs})
+        # who ran it is recorded on every calculated revision (history's "who"): the signed-in
+        # user, or the local account in a single-user workspace
         return recalculate(store, self.library, self.tree, self.factors, period, approach,
-                           gwp_set=self.gwp_set, full=full, author=author, note=note)
+                           gwp_set=self.gwp_set, full=full, author=author or self.access.username, note=note)
 
     @property
     def gwp_set(self) -> str:
