@@ -96,3 +96,19 @@ def test_a_share_outside_its_range(ws, tmp_path):
     assert [(str(p.location), p.params["found"], p.params["expected"]) for p in found] == [
         ("(TLYX/t_female_share/2024)", "120.00 %", "[0, 100] %")]
     assert "超出允许范围" in found[0].render("zh")
+
+
+def test_a_value_the_run_cannot_compute_any_more_is_named(ws, tmp_path):
+    """TRNY's cost per head, 50 万元 / 5 = 10 (and the same 10 consolidated at TLYX and TSAL
+    above it, where TRNY's are the only figures), then its staff corrected to 0: the run cannot
+    compute any of the three any more, and says the ledger still holds 10 (ESG-CALC-007)."""
+    load(ws, tmp_path, "TRNY,t_cost,2024,50,万元,\nTRNY,t_staff,2024,5,人,\n")
+    ws.calc("2024")
+    assert ws.value("TRNY", "t_cost_per_head", "2024").value == "10"
+    load(ws, tmp_path, "TRNY,t_staff,2024,0,人,\n")
+    res = ws.calc("2024", full=True)
+    stale = [p for p in res.problems if p.code == "ESG-CALC-007"]
+    assert [(p.params["entity"], p.params["indicator"], p.params["found"]) for p in stale] == [
+        ("TLYX", "t_cost_per_head", "control: 10"), ("TRNY", "t_cost_per_head", "own: 10"),
+        ("TSAL", "t_cost_per_head", "control: 10")]
+    assert "台账中仍是此前运行的计算值" in stale[0].render("zh")

@@ -252,9 +252,21 @@ class Consolidation:
             self._consolidate_node(e, children, cons)
             self._formulas(e, self.approach, lambda ind, dims, e=e: cons.get((e, ind, dims)),
                            self._keys_cons(e), cons, only=self.only)
+        self._no_longer_produced()
         if write:
             self._write(conn)
         return self.result
+
+    def _no_longer_produced(self) -> None:
+        """Calculated values of an earlier run that this full run does not produce (a formula
+        that now divides by zero, a breakdown no longer given): the append-only ledger keeps
+        them as they were, so the run says which (ESG-CALC-007)."""
+        for (e, code, dims, basis), f in sorted(self.existing.items()):
+            if f.status == "calculated" and (e, code, dims, basis) not in self.computed \
+                    and (self.only is None or code in self.only):
+                self.result.problems.append(Problem("ESG-CALC-007", Location(field=code), {
+                    "indicator": code, "period": self.period, "entity": e,
+                    "found": f"{basis}{'; ' + dims if dims else ''}: {f.value}"}))
 
     def update(self, changed: Iterable[FactRecord], *, write: bool = True, conn=None) -> RunResult:
         """Take changed own facts and recompute only what depends on them (after a full

@@ -201,6 +201,10 @@ CATALOGUE: dict[str, Spec] = dict([
           "target {field} ({indicator} at {entity}): no value for {found} in the ledger, and no "
           "baseline_value in {expected}",
           "目标 {field}（{entity} 的 {indicator}）：台账中没有 {found} 的数据，{expected} 中也未给出 baseline_value"),
+    _spec("ESG-CALC-007", "warning", "a calculated value is no longer produced", "计算值不再产生",
+          "{indicator} {period} at {entity} ({found}): this run cannot compute it any more (see the "
+          "warnings above); the ledger still holds the value of an earlier run",
+          "{entity} {period} 的 {indicator}（{found}）：本次运行已无法计算该值（见上文警告）；台账中仍是此前运行的计算值"),
     # --- users and access (store/access.py) ---------------------------------------------
     _spec("ESG-ACCESS-001", "error", "sign-in failed", "登录失败",
           "unknown user or wrong password for {user}", "用户 {user} 不存在或密码错误"),
