@@ -112,3 +112,27 @@ def test_a_value_the_run_cannot_compute_any_more_is_named(ws, tmp_path):
         ("TLYX", "t_cost_per_head", "control: 10"), ("TRNY", "t_cost_per_head", "own: 10"),
         ("TSAL", "t_cost_per_head", "control: 10")]
     assert "台账中仍是此前运行的计算值" in stale[0].render("zh")
+
+
+def test_a_methodology_result_the_run_cannot_produce_any_more_is_named(tmp_path):
+    """The potline's PFC by the slope method (tests/calc/test_ghg.py: 570.07665 t CO2e), then
+    overvoltage data whose current efficiency is typed as a fraction (0.95 %): the overvoltage
+    method, which takes precedence, refuses it (ESG-CALC-005), and the PFC results of the first
+    run stay in the ledger, which the full run says (ESG-CALC-007)."""
+    from esgledger.workspace import init_workspace
+    from tests.conftest import DATA
+
+    with init_workspace(tmp_path / "ws", lang="en") as w:
+        assert not w.import_entities(DATA / "ghg" / "tree.yaml").errors
+        assert w.import_facts(DATA / "ghg" / "facts.csv").ok
+        w.calc("2024")
+        bad = tmp_path / "ce.csv"
+        bad.write_text("entity,indicator,period,value,unit\nP,anode_effect_overvoltage,2024,9,mV\n"
+                       "P,current_efficiency,2024,0.95,%\n", encoding="utf-8")
+        assert w.import_facts(bad).ok
+        res = w.calc("2024", full=True)
+    assert [p.params["indicator"] for p in res.problems if p.code == "ESG-CALC-005"] == ["anode_effect_overvoltage"]
+    stale = sorted((p.params["entity"], p.params["indicator"], p.params["found"].split(":")[0])
+                   for p in res.problems if p.code == "ESG-CALC-007")
+    assert ("P", "emissions_by_source", "own; emission_source=pfc") in stale
+    assert ("P", "scope1_emissions", "own; gas=cf4") in stale and ("P", "scope1_emissions", "own; gas=c2f6") in stale

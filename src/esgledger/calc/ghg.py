@@ -242,6 +242,14 @@ class GhgRun:
         for company in sorted(self.ets_of_company()):
             self._produce(("ets", company))
         self._produce(("product", ""))
+        # a result of an earlier run that this full run does not produce (its method cannot run
+        # any more, see ESG-CALC-005): the append-only ledger keeps it, so say which
+        produced = {(o.entity, o.indicator, o.dims) for o in self.res.outputs}
+        for (e, ind, dims), f in sorted(self.existing.items()):
+            if f.status == "calculated" and (e, ind, dims) not in produced:
+                self.res.problems.append(Problem("ESG-CALC-007", Location(field=ind), {
+                    "indicator": ind, "period": self.period, "entity": e,
+                    "found": f"own{'; ' + dims if dims else ''}: {f.value}"}))
         if write:
             self._write(conn)
         return self.res
