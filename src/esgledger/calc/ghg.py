@@ -211,7 +211,7 @@ class GhgRun:
 
     def problem(self, entity: str, what: str, exc: Exception) -> None:
         self.res.problems.append(Problem("ESG-CALC-005", Location(field=f"{entity}/{what}"), {
-            "entity": entity, "indicator": what, "period": self.period, "found": str(exc)}))
+            "entity": entity, "indicator": what, "period": self.period, "found": CalcError.message_of(exc)}))
 
     def process_type(self, code: str) -> str:
         return self.tree.entities[code].process_type

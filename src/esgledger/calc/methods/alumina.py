@@ -35,7 +35,8 @@ def carbonate_co2(mass_t: Param, carbonate: str = "CaCO3", *, purity_pct: Param 
     dolomite, soda ash). ``purity_pct``: carbonate content (GB/T 3286.9 for limestone);
     ``calcination_pct``: share decomposed."""
     if carbonate not in CARBONATES:
-        raise UnknownTechnology(f"carbonate is one of {', '.join(CARBONATES)}, found {carbonate!r}")
+        raise UnknownTechnology(f"carbonate is one of {', '.join(CARBONATES)}, found {carbonate!r}",
+                                zh=f"碳酸盐应为 {'、'.join(CARBONATES)} 之一，实际为 {carbonate!r}")
     rec = Recorder()
     m = rec.nonnegative("mass", rec.take("mass", mass_t, "吨"))
     p = rec.percent("purity_pct", rec.take("purity_pct", purity_pct, "%"))

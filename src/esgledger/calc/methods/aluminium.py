@@ -52,13 +52,16 @@ def cell_technology(text: str) -> str:
     t = str(text).strip()
     code = _ALIASES.get(t) or _ALIASES.get(t.upper())
     if code is None:
-        raise UnknownTechnology(f"unknown cell technology {text!r}; expected one of {', '.join(TECHNOLOGIES)}")
+        raise UnknownTechnology(f"unknown cell technology {text!r}; expected one of {', '.join(TECHNOLOGIES)}",
+                                zh=f"电解槽型 {text!r} 无法识别；应为 {'、'.join(TECHNOLOGIES)} 之一")
     return code
 
 
 def _gwp(gwp_set: str | None) -> str:
     if not gwp_set:
-        raise MissingInput("PFC results need a GWP set: gwp_set='AR5' (ETS, UNFCCC), 'AR4' (IAI), 'SAR' (NDRC 2013) …")
+        raise MissingInput("PFC results need a GWP set: gwp_set='AR5' (ETS, UNFCCC), 'AR4' (IAI), 'SAR' (NDRC 2013) …",
+                           zh="全氟化碳（PFC）结果需指定全球增温潜势（GWP）版本：gwp_set='AR5'（全国碳市场、UNFCCC）、"
+                              "'AR4'（IAI）、'SAR'（NDRC 2013）…")
     return gwp_set
 
 
@@ -72,7 +75,8 @@ def anode_co2_tier1(production_t: Param, cell_type: str = "prebake", ef: Param |
                     factors: FactorLibrary | None = None, on: Any = None, prefer: Sequence[str] = ()) -> Result:
     """Tier 1 process CO2: 1.6 t CO2/t Al for prebake, 1.7 for Søderberg (IPCC Table 4.10)."""
     if cell_type not in ("prebake", "soderberg"):
-        raise UnknownTechnology(f"cell_type is prebake or soderberg, found {cell_type!r}")
+        raise UnknownTechnology(f"cell_type is prebake or soderberg, found {cell_type!r}",
+                                zh=f"cell_type 应为 prebake（预焙槽）或 soderberg（自焙槽），实际为 {cell_type!r}")
     rec = Recorder()
     mp = _production(rec, production_t)
     f = rec.take_or_lookup("ef", ef, "tCO2/t", factors, "al.anode.ef_tier1", on, prefer, cell_type=cell_type)
@@ -93,9 +97,10 @@ def anode_co2_prebake(production_t: Param, nac: Param | None = None, sulphur_pct
     if tier == 1:
         return anode_co2_tier1(production_t, "prebake", ef, factors=factors, on=on, prefer=prefer)
     if tier not in (2, 3):
-        raise InvalidInput(f"tier is 1, 2 or 3, found {tier!r}")
+        raise InvalidInput(f"tier is 1, 2 or 3, found {tier!r}", zh=f"层级（tier）应为 1、2 或 3，实际为 {tier!r}")
     if tier == 3 and None in (nac, sulphur_pct, ash_pct):
-        raise MissingInput("Tier 3 needs the plant's measured nac, sulphur_pct and ash_pct")
+        raise MissingInput("Tier 3 needs the plant's measured nac, sulphur_pct and ash_pct",
+                           zh="Tier 3 需要本厂实测的阳极净耗量（nac）、阳极含硫量（sulphur_pct）和阳极灰分（ash_pct）")
     rec = Recorder()
     mp = _production(rec, production_t)
     n = rec.nonnegative("nac", rec.take_or_lookup("nac", nac, "tC/t", factors, "al.anode.nac", on, prefer))
@@ -103,7 +108,8 @@ def anode_co2_prebake(production_t: Param, nac: Param | None = None, sulphur_pct
                                                       "al.anode.sulphur", on, prefer))
     a = rec.percent("ash_pct", rec.take_or_lookup("ash_pct", ash_pct, "%", factors, "al.anode.ash", on, prefer))
     if s + a > 100:
-        raise InvalidInput(f"sulphur + ash exceed 100 % ({s} + {a})")
+        raise InvalidInput(f"sulphur + ash exceed 100 % ({s} + {a})",
+                           zh=f"阳极含硫量与灰分之和超过 100 %（{s} + {a}）")
     rec.step("ef", co2_from_carbon(n * (100 - s - a) / 100), "tCO2/t")
     co2 = co2_from_carbon(n * mp * (100 - s - a) / 100)
     return ghg_result(f"{METHOD_ID}:anode_prebake_tier{tier}", METHOD_VERSION, EQ_PREBAKE, {"CO2": co2}, rec,
@@ -122,7 +128,8 @@ def paste_co2_soderberg(production_t: Param, paste_consumption: Param | None = N
     ``paste_consumption`` in t paste per t Al should be plant data (the default is R-low)."""
     tech = cell_technology(technology)
     if tech not in SODERBERG:
-        raise UnknownTechnology(f"paste consumption applies to Søderberg cells (VSS, HSS), not {tech}")
+        raise UnknownTechnology(f"paste consumption applies to Søderberg cells (VSS, HSS), not {tech}",
+                                zh=f"阳极糊消耗量只适用于自焙槽（VSS、HSS），不适用于 {tech}")
     rec = Recorder()
     mp = _production(rec, production_t)
 
@@ -143,7 +150,8 @@ def paste_co2_soderberg(production_t: Param, paste_consumption: Param | None = N
               - (100 - bc) / 100 * paste_t * (sc + ac) / 100 - mp * cd)
     rec.step("carbon", carbon, "吨")
     if carbon < 0:
-        raise InvalidInput(f"the paste balance gives negative carbon ({carbon} t): check the inputs")
+        raise InvalidInput(f"the paste balance gives negative carbon ({carbon} t): check the inputs",
+                           zh=f"阳极糊碳平衡得出的碳量为负数（{carbon} 吨）：请检查输入")
     return ghg_result(f"{METHOD_ID}:paste_soderberg", METHOD_VERSION, EQ_PASTE, {"CO2": co2_from_carbon(carbon)},
                       rec, label=tech)
 
@@ -219,7 +227,8 @@ def pfc_overvoltage(production_t: Param, aeo_mv: Param, current_efficiency_pct: 
     aeo = rec.nonnegative("aeo", rec.take("aeo", aeo_mv, "mV"))
     ce = rec.take("current_efficiency_pct", current_efficiency_pct, "%")
     if ce <= 1:
-        raise InvalidInput(f"current efficiency is in percent (e.g. 95), found {ce}")
+        raise InvalidInput(f"current efficiency is in percent (e.g. 95), found {ce}",
+                           zh=f"电流效率以百分数表示（如 95），实际为 {ce}")
     rec.percent("current_efficiency_pct", ce)
     o = rec.take_or_lookup("ovc", ovc, "(kgCF4/t)/mV", factors, "al.pfc.ovc_cf4", on, prefer, technology=tech)
     f = rec.take_or_lookup("c2f6_ratio", c2f6_ratio, "kgC2F6/kgCF4", factors, "al.pfc.c2f6_cf4_ratio", on,

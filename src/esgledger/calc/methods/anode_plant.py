@@ -35,7 +35,8 @@ def pitch_volatiles_co2(green_anodes_t: Param, baked_anodes_t: Param, *, hydroge
     """CO2 from burning the pitch volatiles released while baking. Hydrogen and waste tar not
     measured default to 0.5 % of the green anodes (waste tar only for Riedhammer furnaces)."""
     if furnace not in FURNACES:
-        raise UnknownTechnology(f"furnace is riedhammer or other, found {furnace!r}")
+        raise UnknownTechnology(f"furnace is riedhammer or other, found {furnace!r}",
+                                zh=f"焙烧炉型应为 riedhammer 或 other，实际为 {furnace!r}")
     rec = Recorder()
     ga = rec.nonnegative("green_anodes", rec.take("green_anodes", green_anodes_t, "吨"))
     ba = rec.nonnegative("baked_anodes", rec.take("baked_anodes", baked_anodes_t, "吨"))
@@ -52,7 +53,8 @@ def pitch_volatiles_co2(green_anodes_t: Param, baked_anodes_t: Param, *, hydroge
         wt = rec.nonnegative("waste_tar", rec.take("waste_tar", waste_tar_t, "吨"))
     volatiles = rec.step("volatiles", ga - hw - ba - wt, "吨")
     if volatiles < 0:
-        raise InvalidInput(f"green anodes − hydrogen − baked anodes − waste tar is negative ({volatiles} t)")
+        raise InvalidInput(f"green anodes − hydrogen − baked anodes − waste tar is negative ({volatiles} t)",
+                           zh=f"入炉生阳极量 − 含氢量 − 焙烧阳极量 − 回收焦油量为负数（{volatiles} 吨）")
     return ghg_result(f"{METHOD_ID}:pitch_volatiles", METHOD_VERSION, EQ_PITCH,
                       {"CO2": co2_from_carbon(volatiles)}, rec, label=furnace)
 
@@ -71,7 +73,8 @@ def packing_coke_co2(baked_anodes_t: Param, *, pcc: Param | None = None, sulphur
     a = rec.percent("ash_pct", rec.take_or_lookup("ash_pct", ash_pct, "%", factors, "anode.packing_coke.ash",
                                                   on, prefer))
     if s + a > 100:
-        raise InvalidInput(f"sulphur + ash exceed 100 % ({s} + {a})")
+        raise InvalidInput(f"sulphur + ash exceed 100 % ({s} + {a})",
+                           zh=f"填充焦含硫量与灰分之和超过 100 %（{s} + {a}）")
     carbon = rec.step("carbon", p * ba * (100 - s - a) / 100, "吨")
     return ghg_result(f"{METHOD_ID}:packing_coke", METHOD_VERSION, EQ_PACKING, {"CO2": co2_from_carbon(carbon)},
                       rec, label="packing coke")

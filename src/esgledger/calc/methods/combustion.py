@@ -40,7 +40,8 @@ def _to_energy_basis(rec: Recorder, amount: Decimal, amount_unit: str, ncv_unit:
     except UnitError:
         pass
     if density is None:
-        raise MissingInput(f"fuel amount is in {amount_unit} but its NCV is in {ncv_unit}: give the density")
+        raise MissingInput(f"fuel amount is in {amount_unit} but its NCV is in {ncv_unit}: give the density",
+                           zh=f"燃料用量的单位为 {amount_unit}，而其低位发热量的单位为 {ncv_unit}：请给出密度")
     mass_t = amount * rec.take("density", density, "kg/L") * product_factor(amount_unit, "kg/L", "吨")
     rec.step("fuel_mass", mass_t, "吨")
     return mass_t, "吨"
@@ -53,7 +54,7 @@ def combustion(rec: Recorder, amount: Param, *, fuel: str, amount_unit: str, ncv
                of_key: str = "fuel.oxidation") -> tuple[Decimal, Decimal, str]:
     """The shared combustion arithmetic: records into ``rec``; returns (amount, t CO2, equation)."""
     if not UNITS.is_known(amount_unit):
-        raise InvalidInput(f"unknown unit {amount_unit}")
+        raise InvalidInput(f"unknown unit {amount_unit}", zh=f"单位 {amount_unit} 无法识别")
     fc = rec.nonnegative("amount", rec.take("amount", amount, amount_unit))
     dims = {"fuel": fuel} if fuel and of_key.startswith("fuel.") else {}
     of = rec.percent("oxidation_pct",
@@ -66,15 +67,17 @@ def combustion(rec: Recorder, amount: Param, *, fuel: str, amount_unit: str, ncv
         return fc, co2_from_carbon(carbon_t), EQUATION_CAR
     if ncv is None:
         if not fuel:
-            raise MissingInput("give the NCV or name the fuel so that its default NCV can be looked up")
+            raise MissingInput("give the NCV or name the fuel so that its default NCV can be looked up",
+                               zh="请给出低位发热量，或注明燃料品种以便查找其缺省低位发热量")
     dims_ncv = {"fuel": fuel} if fuel else {}
     if ncv is None:
         ncv = library(factors).find("fuel.ncv", on, prefer=prefer, **dims_ncv)
         if ncv is None:
-            raise MissingInput(f"no NCV given and no default NCV applies for fuel {fuel}")
+            raise MissingInput(f"no NCV given and no default NCV applies for fuel {fuel}",
+                               zh=f"未给出低位发热量，燃料 {fuel} 也没有适用的缺省低位发热量")
     unit = ncv.unit if isinstance(ncv, FactorValue) else ncv_unit
     if not UNITS.is_known(unit):
-        raise InvalidInput(f"unknown NCV unit {unit}")
+        raise InvalidInput(f"unknown NCV unit {unit}", zh=f"低位发热量的单位 {unit} 无法识别")
     n = rec.take("ncv", ncv, unit)
     qty, qty_unit = _to_energy_basis(rec, fc, amount_unit, unit, density)
     energy = rec.step("energy", qty * n * product_factor(qty_unit, unit, "GJ"), "GJ")

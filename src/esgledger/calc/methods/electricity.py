@@ -71,7 +71,8 @@ def scope2(consumption_mwh: Param, grid_factor: Param, *, green_mwh: Param = 0, 
     exported = _mwh(rec, "exported", exported_mwh, unit)
     net = rec.step("net_purchased", used - exported, "兆瓦时")
     if net < 0:
-        raise InvalidInput(f"exported electricity {exported} MWh exceeds purchased {used} MWh")
+        raise InvalidInput(f"exported electricity {exported} MWh exceeds purchased {used} MWh",
+                           zh=f"外供电量 {exported} MWh 超过购入电量 {used} MWh")
     ef = rec.take("grid_factor", grid_factor, "tCO2/MWh")
     base = list(rec.params), list(rec.steps)
     location = ghg_result(METHOD_ID, METHOD_VERSION, EQ_LOCATION, {"CO2": net * ef}, rec,
@@ -85,11 +86,16 @@ def scope2(consumption_mwh: Param, grid_factor: Param, *, green_mwh: Param = 0, 
     rest = mrec.step("residual_consumption", net - green - certs, "兆瓦时")
     if rest < 0:
         raise InvalidInput(f"green contracts and certificates ({green + certs} MWh) exceed "
-                           f"the net purchased electricity ({net} MWh)")
+                           f"the net purchased electricity ({net} MWh)",
+                           zh=f"绿电交易与绿证电量（{green + certs} MWh）超过净购入电量（{net} MWh）")
     ref = mrec.take("residual_factor", residual_factor, "tCO2/MWh")
     market = ghg_result(METHOD_ID, METHOD_VERSION, EQ_MARKET, {"CO2": rest * ref}, mrec,
                         label=label or "market-based")
     return Scope2Result(location, market)
+
+
+_BASIS_ZH = {"average": "平均", "residual": "不含市场化交易非化石电力的", "fossil": "化石能源",
+             "ets": "全国碳市场管理值"}
 
 
 def grid_factor(factors: FactorLibrary | None, year: Any, *, basis: str = "average", province: str | None = None,
@@ -104,7 +110,9 @@ def grid_factor(factors: FactorLibrary | None, year: Any, *, basis: str = "avera
         v = lib.find("grid.ef", year, basis=basis, area=area, latest=latest, prefer=prefer)
         if v is not None:
             return v
-    raise MissingInput(f"no {basis} grid factor for {province or region or 'national'} in {year}")
+    raise MissingInput(f"no {basis} grid factor for {province or region or 'national'} in {year}",
+                       zh=f"没有适用于 {province or region or '全国'} {year} 年的{_BASIS_ZH.get(basis, basis)}电网排放因子"
+                          f"（{basis}）")
 
 
 @exact
@@ -117,7 +125,8 @@ def purchased_heat_co2(heat_gj: Param, heat_factor: Param | None = None, *, unit
     out = rec.nonnegative("exported", rec.take("exported", exported_gj, unit))
     net = rec.step("net_purchased", UNITS.convert(heat - out, unit, "GJ"), "GJ")
     if net < 0:
-        raise InvalidInput(f"exported heat exceeds purchased heat ({out} > {heat} {unit})")
+        raise InvalidInput(f"exported heat exceeds purchased heat ({out} > {heat} {unit})",
+                           zh=f"外供热力超过外购热力（{out} > {heat} {unit}）")
     ef = rec.take_or_lookup("heat_factor", heat_factor, "tCO2/GJ", factors, "heat.ef", on, prefer)
     return ghg_result(HEAT_METHOD_ID, HEAT_METHOD_VERSION, EQ_HEAT, {"CO2": net * ef}, rec, label="heat")
 

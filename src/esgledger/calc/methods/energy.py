@@ -37,6 +37,11 @@ TCE = "吨标准煤"
 EQUATION = "E = Σ e_i × k_i (GB/T 2589-2020 §4, Annex A)"
 
 
+_METHOD_ZH = {"calorific": "当量值", "equivalent": "等价值"}
+_INTENSITY_ZH = {"intensity": "强度", "energy per output value": "单位产值综合能耗",
+                 "per tonne of product": "单位产品强度"}
+
+
 @dataclass(frozen=True)
 class EnergyUse:
     """One energy carrier consumed: ``amount`` in ``unit``; ``coefficient`` (kgce per unit,
@@ -58,7 +63,8 @@ def _tce(rec: Recorder, use: EnergyUse, k: Decimal, k_unit: str, prefix: str) ->
         return amount * k * product_factor(unit, k_unit, TCE)
     except UnitError:
         if use.density is None:
-            raise MissingInput(f"{use.carrier}: {use.unit} × {k_unit} is not energy; give the density") from None
+            raise MissingInput(f"{use.carrier}: {use.unit} × {k_unit} is not energy; give the density",
+                               zh=f"{use.carrier}：{use.unit} × {k_unit} 不是能量；请给出密度") from None
     mass_t = amount * rec.take(f"{prefix}density", use.density, "kg/L") * product_factor(unit, "kg/L", "吨")
     return mass_t * k * product_factor("吨", k_unit, TCE)
 
@@ -81,7 +87,8 @@ def total_energy(uses: Sequence[EnergyUse], *, method: str = "calorific", factor
     ``equivalent`` (等价值) method. Coefficients not given come from GB/T 2589 (``energy.sce``
     with ``carrier`` and ``basis``)."""
     if method not in METHODS:
-        raise InvalidInput(f"method is calorific or equivalent, found {method!r}")
+        raise InvalidInput(f"method is calorific or equivalent, found {method!r}",
+                           zh=f"折算方法应为 calorific（当量值）或 equivalent（等价值），实际为 {method!r}")
     rec = Recorder()
     by: dict[str, Decimal] = {}
     for use in uses:
@@ -90,10 +97,11 @@ def total_energy(uses: Sequence[EnergyUse], *, method: str = "calorific", factor
         if coef is None:
             coef = library(factors).find("energy.sce", on, prefer=prefer, carrier=use.carrier, basis=method)
             if coef is None:
-                raise MissingInput(f"no {method} standard-coal coefficient for {use.carrier}; give one")
+                raise MissingInput(f"no {method} standard-coal coefficient for {use.carrier}; give one",
+                                   zh=f"{use.carrier} 没有{_METHOD_ZH[method]}折标准煤系数（{method}）；请给出")
         k_unit = coef.unit if isinstance(coef, FactorValue) else use.coefficient_unit
         if not UNITS.is_known(k_unit):
-            raise InvalidInput(f"unknown coefficient unit {k_unit}")
+            raise InvalidInput(f"unknown coefficient unit {k_unit}", zh=f"折标准煤系数的单位 {k_unit} 无法识别")
         k = rec.take(f"{prefix}coefficient", coef, k_unit)
         by[use.carrier] = by.get(use.carrier, Decimal(0)) + _tce(rec, use, k, k_unit, prefix)
     for carrier, v in by.items():
@@ -108,7 +116,7 @@ def intensity(value: Param, per: Param, *, name: str = "intensity") -> Decimal:
     """value / per, refusing a zero denominator (energy per 万元, CO2 per tonne …)."""
     v, p = dec("value", value if not isinstance(value, Result) else value.total), dec("per", per)
     if p == 0:
-        raise InvalidInput(f"{name}: the denominator is zero")
+        raise InvalidInput(f"{name}: the denominator is zero", zh=f"{_INTENSITY_ZH.get(name, name)}：分母为零")
     return v / p
 
 
@@ -143,7 +151,26 @@ def target_progress(baseline_value: Param, current_value: Param, target_change_p
         return _target_progress(b, c, p, baseline_year=baseline_year, current_year=current_year,
                                 target_year=target_year)
     except TargetError as exc:
-        raise InvalidInput(str(exc)) from None
+        raise InvalidInput(str(exc), zh=_target_error_zh(exc, b, c, p, baseline_year, current_year,
+                                                          target_year)) from None
+
+
+def _target_error_zh(exc: TargetError, b: Decimal, c: Decimal, p: Decimal, baseline_year: int,
+                     current_year: int, target_year: int) -> str:
+    """The Chinese text of the TargetError that esgledger.model.targets raised for these
+    (finite) inputs: its checks, in its order."""
+    if b <= 0:
+        return f"基准值必须为正数，实际为 {b}"
+    if p <= -100:
+        return f"变化 {p} % 后目标值不大于零"
+    if not baseline_year < target_year:
+        return f"基准年 {baseline_year} 必须早于目标年 {target_year}"
+    if c <= 0:
+        return f"当前值必须为正数，实际为 {c}"
+    if not baseline_year <= current_year <= target_year:
+        return (f"年份须满足 基准年 ≤ 当前年 ≤ 目标年，且基准年 < 目标年（{baseline_year}、{current_year}、"
+                f"{target_year}）")
+    return f"目标数据不一致：{exc}"
 
 
 __all__ = ["EnergyUse", "METHODS", "METHOD_ID", "METHOD_VERSION", "TargetProgress", "energy_per_output_value",

@@ -56,7 +56,8 @@ def coal_combustion_co2(coal_t: Param, *, carbon_pct: Param | None = None, ncv: 
     guideline's default when not measured). Oxidation defaults to the guideline's 99 %."""
     rec = Recorder()
     if carbon_pct is None and ncv is None:
-        raise InvalidInput("coal needs its measured elemental carbon (carbon_pct) or its measured NCV")
+        raise InvalidInput("coal needs its measured elemental carbon (carbon_pct) or its measured NCV",
+                           zh="燃煤需要实测元素碳含量（carbon_pct）或实测低位发热量")
     _, co2, _ = combustion(rec, coal_t, fuel="", amount_unit="吨", ncv=ncv, ncv_unit="GJ/t",
                            carbon_content=carbon_content, oxidation_pct=oxidation_pct, carbon_pct=carbon_pct,
                            density=None, factors=factors, on=on, prefer=prefer,
@@ -85,7 +86,8 @@ def captive_plant_factor(sources: Sequence[Result], supplied_mwh: Param, *, heat
     rec = Recorder()
     supplied = rec.take("supplied", supplied_mwh, "兆瓦时")
     if supplied <= 0:
-        raise InvalidInput(f"electricity supplied must be positive, found {supplied}")
+        raise InvalidInput(f"electricity supplied must be positive, found {supplied}",
+                           zh=f"供电量必须为正数，实际为 {supplied}")
     share = rec.percent("heat_share_pct", rec.take("heat_share_pct", heat_share_pct, "%"))
     total = combine(sources, method=METHOD_ID, label=label)
     ef = total.co2e * (100 - share) / 100 / supplied

@@ -46,24 +46,67 @@ def co2_from_carbon(carbon_t: Decimal) -> Decimal:
     return carbon_t * CO2_PER_C[0] / CO2_PER_C[1]
 
 
+# The Chinese names of the parameters the methods record (the terms of the indicator library
+# and of the factor keys), for the Chinese text of a CalcError; the code stays beside it.
+_ZH_NAMES = {
+    "aeo": "阳极效应过电压", "aem": "阳极效应持续时间", "amount": "用量", "ash_pct": "灰分",
+    "baked_anodes": "焙烧阳极量", "baseline_value": "基准值", "binder_pct": "阳极糊粘结剂含量",
+    "c2f6_ratio": "C2F6/CF4 质量比", "calcination_pct": "分解率", "carbon_content": "单位热值含碳量",
+    "carbon_pct": "元素碳含量", "certificates": "绿证电量", "coefficient": "折标准煤系数",
+    "coke_ash_pct": "煅后焦灰分", "coke_sulphur_pct": "煅后焦含硫量", "consumption": "消耗量",
+    "csm": "环己烷可溶物排放", "current_efficiency_pct": "电流效率", "current_value": "当前值",
+    "density": "密度", "distance": "运输距离", "duration_min": "阳极效应持续时间（分钟）",
+    "dust_carbon": "撇渣粉尘含碳量", "ef": "排放因子", "ef_c2f6": "C2F6 排放因子", "ef_cf4": "CF4 排放因子",
+    "electricity": "电量", "energy": "能量", "exported": "外供量", "frequency": "阳极效应频率",
+    "green_anodes": "入炉生阳极量", "green_contracts": "绿电交易电量", "grid_factor": "电网排放因子",
+    "heat": "外购热力", "heat_factor": "外购热力排放因子", "heat_share_pct": "供热比", "hydrogen": "含氢量",
+    "hydrogen_fraction": "生阳极含氢比例", "limestone": "石灰石消耗量", "loss_rate_pct": "输配电线损率",
+    "mass": "质量", "nac": "阳极净耗量", "ncv": "低位发热量", "output_value": "产值",
+    "ovc": "CF4 过电压系数", "oxidation_pct": "碳氧化率", "paste_consumption": "阳极糊消耗量",
+    "pcc": "填充焦消耗量", "per": "分母", "pitch_ash_pct": "沥青灰分", "pitch_hydrogen_pct": "沥青含氢量",
+    "pitch_sulphur_pct": "沥青含硫量", "plant_ef": "自备电厂供电排放因子", "production": "产量",
+    "purity_pct": "纯度", "quantity": "数量", "residual_factor": "剩余电力排放因子", "slope": "CF4 斜率系数",
+    "sorbent": "脱硫剂用量", "sulphur_pct": "含硫量", "supplied": "供电量", "target_change_pct": "目标变化率",
+    "tonne_km": "货物运输周转量", "value": "数值", "waste_tar": "回收焦油量",
+    "waste_tar_fraction": "回收焦油比例",
+}
+
+
+def zh_name(name: str) -> str:
+    """A parameter's Chinese name with its code, for the Chinese text of an error:
+    ``zh_name("ncv")`` is ``"低位发热量（ncv）"``; an unknown name stays as it is."""
+    last = name.rsplit(".", 1)[-1]
+    if last.startswith("gwp_"):
+        zh = f"{last[4:]} 的全球增温潜势"
+    else:
+        zh = _ZH_NAMES.get(last)
+    return f"{zh}（{name}）" if zh else name
+
+
 def dec(name: str, value: Number) -> Decimal:
     """A Decimal from a Decimal, int or numeric string; floats and booleans are refused."""
     if isinstance(value, Decimal):
         if not value.is_finite():
-            raise InvalidInput(f"{name} must be a finite number, found {value}")
+            raise InvalidInput(f"{name} must be a finite number, found {value}",
+                               zh=f"{zh_name(name)}必须是有限数值，实际为 {value}")
         return value
     if isinstance(value, bool) or isinstance(value, float):
         raise InvalidInput(f"{name} must be a Decimal, int or numeric string, not {type(value).__name__} "
-                           f"({value!r}): binary floats lose digits")
+                           f"({value!r}): binary floats lose digits",
+                           zh=f"{zh_name(name)}必须是 Decimal、整数或数字字符串，不能是 {type(value).__name__}"
+                              f"（{value!r}）：二进制浮点数会丢失精度")
     if isinstance(value, (int, str)):
         try:
             d = Decimal(str(value).strip())
         except InvalidOperation:
-            raise InvalidInput(f"{name} is not a number: {value!r}") from None
+            raise InvalidInput(f"{name} is not a number: {value!r}",
+                               zh=f"{zh_name(name)}不是数值：{value!r}") from None
         if not d.is_finite():
-            raise InvalidInput(f"{name} must be a finite number, found {value!r}")
+            raise InvalidInput(f"{name} must be a finite number, found {value!r}",
+                               zh=f"{zh_name(name)}必须是有限数值，实际为 {value!r}")
         return d
-    raise InvalidInput(f"{name} must be a number or a FactorValue, not {type(value).__name__}")
+    raise InvalidInput(f"{name} must be a number or a FactorValue, not {type(value).__name__}",
+                       zh=f"{zh_name(name)}必须是数值或 FactorValue，不能是 {type(value).__name__}")
 
 
 def product_factor(unit_a: str, unit_b: str, target: str) -> Decimal:
@@ -142,7 +185,8 @@ class Result:
     @property
     def co2e(self) -> Decimal:
         if self.total_unit != CO2E:
-            raise InvalidInput(f"{self.method} is not a greenhouse-gas result")
+            raise InvalidInput(f"{self.method} is not a greenhouse-gas result",
+                               zh=f"{self.method} 不是温室气体核算结果")
         return self.total
 
     def gas(self, name: str) -> Decimal:
@@ -181,7 +225,8 @@ class Result:
     def with_gwp(self, gwp_set: str, factors: FactorLibrary | None = None) -> "Result":
         """The same gas amounts weighted with another GWP set (AR4 → AR5 …)."""
         if self.total_unit != CO2E:
-            raise InvalidInput(f"{self.method} is not a greenhouse-gas result")
+            raise InvalidInput(f"{self.method} is not a greenhouse-gas result",
+                               zh=f"{self.method} 不是温室气体核算结果")
         rec = Recorder()
         kept = tuple(p for p in self.parameters if not p.name.startswith("gwp_"))
         total = co2e_total(self.values, gwp_set, factors, rec)
@@ -203,11 +248,13 @@ def co2e_total(values: Mapping[str, Decimal], gwp_set: str | None, factors: Fact
             total += amount
             continue
         if gwp_set is None:
-            raise MissingInput(f"{gas} needs a GWP set (SAR, AR4, AR5, AR6) to be expressed in CO2e")
+            raise MissingInput(f"{gas} needs a GWP set (SAR, AR4, AR5, AR6) to be expressed in CO2e",
+                               zh=f"{gas} 需指定全球增温潜势（GWP）版本（SAR、AR4、AR5、AR6）才能折算为 CO2e")
         try:
             fv = library(factors).lookup("gwp", gas=gas, gwp_set=gwp_set)
         except FactorLookupError as exc:
-            raise MissingInput(f"no GWP of {gas} in set {gwp_set}: {exc}") from exc
+            raise MissingInput(f"no GWP of {gas} in set {gwp_set}: {exc}",
+                               zh=f"{gwp_set} 中没有 {gas} 的全球增温潜势：{exc.problem.render('zh')}") from exc
         total += amount * rec.take(f"gwp_{gas}", fv, "1")
     return total
 
@@ -231,7 +278,9 @@ class Recorder:
                 v = value.to(unit)
             except UnitError as exc:
                 raise FactorUnitMismatch(f"{name}: factor {value.ref} is in {value.unit}, "
-                                         f"the equation needs {unit}") from exc
+                                         f"the equation needs {unit}",
+                                         zh=f"{zh_name(name)}：因子 {value.ref} 的单位为 {value.unit}，"
+                                            f"而公式需要 {unit}") from exc
             self.params.append(Parameter(name, v, unit, value))
             return v
         v = dec(name, value)
@@ -245,7 +294,8 @@ class Recorder:
             try:
                 value = library(factors).lookup(key, on, prefer=prefer, **dims)
             except FactorLookupError as exc:
-                raise MissingInput(f"{name} was not given and no factor applies: {exc}") from exc
+                raise MissingInput(f"{name} was not given and no factor applies: {exc}",
+                                   zh=f"未给出{zh_name(name)}，也没有适用的因子：{exc.problem.render('zh')}") from exc
         return self.take(name, value, unit)
 
     def step(self, name: str, value: Decimal, unit: str) -> Decimal:
@@ -254,13 +304,15 @@ class Recorder:
 
     def nonnegative(self, name: str, value: Decimal) -> Decimal:
         if value < 0:
-            raise InvalidInput(f"{name} must not be negative, found {value}")
+            raise InvalidInput(f"{name} must not be negative, found {value}",
+                               zh=f"{zh_name(name)}不能为负数，实际为 {value}")
         return value
 
     def percent(self, name: str, value: Decimal, *, low: Decimal = Decimal(0),
                 high: Decimal = Decimal(100)) -> Decimal:
         if not low <= value <= high:
-            raise InvalidInput(f"{name} is a percentage between {low} and {high}, found {value}")
+            raise InvalidInput(f"{name} is a percentage between {low} and {high}, found {value}",
+                               zh=f"{zh_name(name)}是百分数，应在 {low} 到 {high} 之间，实际为 {value}")
         return value
 
 
@@ -280,13 +332,15 @@ def combine(results: Iterable[Result], *, method: str = "sum", label: str = "") 
     as a part for lineage. GHG results weighted with different GWP sets are refused."""
     items = list(results)
     if not items:
-        raise InvalidInput("nothing to combine")
+        raise InvalidInput("nothing to combine", zh="没有可合计的结果")
     units = {(r.unit, r.total_unit) for r in items}
     if len(units) > 1:
-        raise InvalidInput(f"cannot add results in different units: {sorted(units)}")
+        raise InvalidInput(f"cannot add results in different units: {sorted(units)}",
+                           zh=f"单位不同的结果不能相加：{sorted(units)}")
     gwp_sets = {r.gwp_set for r in items if r.gwp_set is not None}
     if len(gwp_sets) > 1:
-        raise MixedGwpSets(f"results use different GWP sets: {sorted(gwp_sets)}")
+        raise MixedGwpSets(f"results use different GWP sets: {sorted(gwp_sets)}",
+                           zh=f"结果采用了不同的全球增温潜势（GWP）版本：{sorted(gwp_sets)}")
     values: dict[str, Decimal] = {}
     for r in items:
         for k, v in r.values.items():

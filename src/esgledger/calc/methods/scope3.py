@@ -91,7 +91,8 @@ def transport(tonnes: Param, km: Param, mode: str, factor: Param | None = None, 
     """Category 4: upstream transport of ``tonnes`` over ``km`` by ``mode`` (road, rail,
     inland_water, sea, air); ``factor`` in kg CO2e per t·km."""
     if mode not in MODES:
-        raise UnknownTechnology(f"transport mode is one of {', '.join(MODES)}, found {mode!r}")
+        raise UnknownTechnology(f"transport mode is one of {', '.join(MODES)}, found {mode!r}",
+                                zh=f"运输方式应为 {'、'.join(MODES)} 之一，实际为 {mode!r}")
     rec = Recorder()
     t = rec.nonnegative("mass", rec.take("mass", tonnes, "吨"))
     d = rec.nonnegative("distance", rec.take("distance", km, "km"))
@@ -105,7 +106,8 @@ def transport_tkm(tonne_km: Param, mode: str, factor: Param | None = None, *, un
                   factors: FactorLibrary | None = None, on: Any = None, prefer: Sequence[str] = ()) -> Result:
     """Category 4 from transport work already in t·km (or 万t·km)."""
     if mode not in MODES:
-        raise UnknownTechnology(f"transport mode is one of {', '.join(MODES)}, found {mode!r}")
+        raise UnknownTechnology(f"transport mode is one of {', '.join(MODES)}, found {mode!r}",
+                                zh=f"运输方式应为 {'、'.join(MODES)} 之一，实际为 {mode!r}")
     rec = Recorder()
     w = rec.nonnegative("tonne_km", rec.take("tonne_km", tonne_km, unit))
     tkm = UNITS.convert(w, unit, "t·km")
