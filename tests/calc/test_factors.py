@@ -131,6 +131,13 @@ def test_lookup_problems(lib, call, expected):
     assert (exc.value.problem.location.field, exc.value.problem.code) == expected
 
 
+def test_no_value_in_any_set_reads_in_chinese(lib):
+    with pytest.raises(FactorLookupError) as exc:
+        lib.lookup("grid.ef", 2019, basis="average", area="national")
+    assert "在 任何因子集 中没有适用于" in exc.value.problem.render("zh")
+    assert "in any set" in exc.value.problem.render("en")
+
+
 def test_find_returns_none_where_nothing_applies(lib):
     assert lib.find("grid.ef", 2019, basis="average", area="national") is None
 

@@ -88,3 +88,17 @@ def test_a_bad_targets_file_names_the_field(sqlite_workspace):
     r = cli(ws, "calc", "targets", "--period", "2024")
     assert r.exit_code == 1 and "ESG-LIB-002" in r.output and "targets[0].change_pct" in r.output
     assert len(load_targets(None)) == 2
+
+
+def test_a_target_whose_arithmetic_cannot_run_says_why_in_both_languages():
+    """A zero baseline has no percentage change: ESG-CALC-005, its reason in zh and en."""
+    from decimal import Decimal
+
+    from esgledger.calc.targets import assess
+
+    [t] = [t for t in load_targets(None) if t.code == "co2_per_product_2025"]
+    [a] = assess([t], "2024", "TSAL", lambda e, i, y: Decimal(0) if y == str(t.baseline_year) else Decimal(10))
+    assert a.problem is not None and a.problem.code == "ESG-CALC-005"
+    found = a.problem.params["found"]  # the reason itself, in both languages
+    assert found.zh != found.en and any("\u4e00" <= ch <= "\u9fff" for ch in found.zh)
+    assert found.zh in a.problem.render("zh") and found.en in a.problem.render("en")

@@ -422,7 +422,9 @@ class GhgRun:
         if self.fact(code, "net_anode_consumption") is not None:
             self.problem(code, "net_anode_consumption", CalcError(
                 f"{tech} cells consume paste, not prebaked anodes: net anode consumption is not used "
-                f"(give {PASTE_INDICATOR} for IPCC Eq.4.24)"))
+                f"(give {PASTE_INDICATOR} for IPCC Eq.4.24)",
+                zh=f"{tech} 自焙槽消耗阳极糊而非预焙阳极：阳极净耗量不参与计算（请填报阳极糊消耗量 "
+                   f"{PASTE_INDICATOR}，按 IPCC 式 4.24 核算）"))
         if paste is not None:
             with localcontext() as ctx:
                 ctx.prec = 34

@@ -58,7 +58,7 @@ def assess(targets: list[Target], period: str, root: str,
                                            current_year=year, target_year=t.target_year)
             except CalcError as exc:
                 problem = Problem("ESG-CALC-005", Location(field=t.code), {
-                    "indicator": t.indicator, "period": str(period), "entity": entity, "found": str(exc)})
+                    "indicator": t.indicator, "period": str(period), "entity": entity, "found": CalcError.message_of(exc)})
         out.append(Assessment(t, entity, baseline, baseline_from, current, progress, problem))
     return out
 

@@ -36,7 +36,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError
 
 from esgledger.library.loader import _LineLoader, _strip_lines
-from esgledger.model.errors import EsgledgerError, Location, Problem, ProblemList
+from esgledger.model.errors import Bilingual, EsgledgerError, Location, Problem, ProblemList
 from esgledger.model.units import UNITS
 
 CONFIDENCE = ("V", "V-calc", "S", "R", "R-low")
@@ -537,7 +537,8 @@ class FactorLibrary:
             raise FactorLookupError(Problem("ESG-FACTOR-010", Location(field=key), {
                 "field": key, "found": where, "expected": ", ".join(f"{v.ref} ({v.file}:{v.line})" for v in found)}))
         raise FactorLookupError(Problem("ESG-FACTOR-009", Location(field=key), {
-            "field": key, "found": where, "expected": ", ".join(names if sets is not None else ["any set"])}))
+            "field": key, "found": where,
+            "expected": ", ".join(names) if sets is not None else Bilingual("任何因子集", "any set")}))
 
     def find(self, key: str, on=None, **kw: Any) -> FactorValue | None:
         """Like :meth:`lookup`, but None where no value applies (other problems still raise)."""
