@@ -27,7 +27,12 @@ PREC = 34  # decimal digits: results never depend on the caller's context
 
 
 class TargetError(EsgledgerError, ValueError):
-    """A target's inputs are inconsistent (years out of order, a non-positive value)."""
+    """A target's inputs are inconsistent (years out of order, a non-positive value).
+    ``str(exc)`` is the English text, ``exc.zh`` the Chinese."""
+
+    def __init__(self, en: str, zh: str):
+        super().__init__(en)
+        self.zh = zh
 
 
 @dataclass(frozen=True)
@@ -54,13 +59,14 @@ class TargetProgress:
 def _check(baseline: Decimal, change_pct: Decimal, baseline_year: int, target_year: int) -> None:
     for name, v in (("baseline value", baseline), ("target change", change_pct)):
         if not isinstance(v, Decimal) or not v.is_finite():
-            raise TargetError(f"{name} must be a finite Decimal, found {v!r}")
+            raise TargetError(f"{name} must be a finite Decimal, found {v!r}", f"{name} 必须为有限的十进制数，实际为 {v!r}")
     if baseline <= 0:
-        raise TargetError(f"the baseline value must be positive, found {baseline}")
+        raise TargetError(f"the baseline value must be positive, found {baseline}", f"基准值必须为正数，实际为 {baseline}")
     if change_pct <= -100:
-        raise TargetError(f"a change of {change_pct} % leaves nothing")
+        raise TargetError(f"a change of {change_pct} % leaves nothing", f"变化 {change_pct} % 后目标值不大于零")
     if not baseline_year < target_year:
-        raise TargetError(f"the baseline year {baseline_year} must come before the target year {target_year}")
+        raise TargetError(f"the baseline year {baseline_year} must come before the target year {target_year}",
+                          f"基准年 {baseline_year} 必须早于目标年 {target_year}")
 
 
 def target_from_change(baseline: Decimal, change_pct: Decimal) -> Decimal:
@@ -95,10 +101,12 @@ def target_progress(baseline_value: Decimal, current_value: Decimal, target_chan
     b, c, p = baseline_value, current_value, target_change_pct
     _check(b, p, baseline_year, target_year)
     if not isinstance(c, Decimal) or not c.is_finite() or c <= 0:
-        raise TargetError(f"the current value must be a positive Decimal, found {c!r}")
+        raise TargetError(f"the current value must be a positive Decimal, found {c!r}", f"当前值必须为正数，实际为 {c!r}")
     if not baseline_year <= current_year <= target_year:
         raise TargetError(f"years must satisfy baseline ≤ current ≤ target, baseline < target "
-                          f"({baseline_year}, {current_year}, {target_year})")
+                          f"({baseline_year}, {current_year}, {target_year})",
+                          f"年份须满足 基准年 ≤ 当前年 ≤ 目标年，且基准年 < 目标年（{baseline_year}、{current_year}、"
+                          f"{target_year}）")
     with localcontext() as ctx:
         ctx.prec = PREC
         target = target_from_change(b, p)

@@ -151,26 +151,7 @@ def target_progress(baseline_value: Param, current_value: Param, target_change_p
         return _target_progress(b, c, p, baseline_year=baseline_year, current_year=current_year,
                                 target_year=target_year)
     except TargetError as exc:
-        raise InvalidInput(str(exc), zh=_target_error_zh(exc, b, c, p, baseline_year, current_year,
-                                                          target_year)) from None
-
-
-def _target_error_zh(exc: TargetError, b: Decimal, c: Decimal, p: Decimal, baseline_year: int,
-                     current_year: int, target_year: int) -> str:
-    """The Chinese text of the TargetError that esgledger.model.targets raised for these
-    (finite) inputs: its checks, in its order."""
-    if b <= 0:
-        return f"基准值必须为正数，实际为 {b}"
-    if p <= -100:
-        return f"变化 {p} % 后目标值不大于零"
-    if not baseline_year < target_year:
-        return f"基准年 {baseline_year} 必须早于目标年 {target_year}"
-    if c <= 0:
-        return f"当前值必须为正数，实际为 {c}"
-    if not baseline_year <= current_year <= target_year:
-        return (f"年份须满足 基准年 ≤ 当前年 ≤ 目标年，且基准年 < 目标年（{baseline_year}、{current_year}、"
-                f"{target_year}）")
-    return f"目标数据不一致：{exc}"
+        raise InvalidInput(str(exc), zh=exc.zh) from None
 
 
 __all__ = ["EnergyUse", "METHODS", "METHOD_ID", "METHOD_VERSION", "TargetProgress", "energy_per_output_value",
