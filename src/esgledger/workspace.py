@@ -165,20 +165,25 @@ class Workspace:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    def _report_setting(self, key: str, default, allowed) -> str:
+        """``report.<key>`` of the config (``default`` when absent), one of ``allowed``, else
+        ESG-WS-003 naming the file, the setting and the choices."""
+        value = self.config.get("report", {}).get(key, default)
+        if value not in allowed:
+            raise WorkspaceError("ESG-WS-003", Location(file=str(self.path / CONFIG_NAME), field=f"report.{key}"),
+                                 field=f"report.{key}", found=repr(value), expected=", ".join(allowed))
+        return value
+
     @property
     def inputs(self) -> str:
         """What feeds calculations and reports: ``approved`` facts only, or ``all`` (each
         fact's latest revision). Default: ``approved`` once the workspace has users (a review
         workflow), ``all`` in a single-user workspace (whose one user is its approver)."""
-        value = self.config.get("report", {}).get("inputs")
-        if value is None:
+        if self.config.get("report", {}).get("inputs") is None:
             from esgledger.store.access import has_users
 
             return "approved" if has_users(self.store) else "all"
-        if value not in INPUTS:
-            raise WorkspaceError("ESG-WS-003", Location(file=str(self.path / CONFIG_NAME), field="report.inputs"),
-                                 field="report.inputs", found=repr(value), expected=", ".join(INPUTS))
-        return value
+        return self._report_setting("inputs", None, INPUTS)
 
     @property
     def calc_store(self):
@@ -191,11 +196,7 @@ class Workspace:
         """``report.consolidation``: control (default) or equity."""
         from esgledger.calc.consolidate import APPROACHES
 
-        value = self.config.get("report", {}).get("consolidation", "control")
-        if value not in APPROACHES:
-            raise WorkspaceError("ESG-WS-003", Location(file=str(self.path / CONFIG_NAME), field="report.consolidation"),
-                                 field="report.consolidation", found=repr(value), expected=", ".join(APPROACHES))
-        return value
+        return self._report_setting("consolidation", "control", APPROACHES)
 
     # -- entities ------------------------------------------------------------------------
     @property
@@ -315,25 +316,22 @@ class Workspace:
         period = str(Period.parse(period))
         inputs = self.inputs  # one look at the settings (and the users table) per run
         store = _ApprovedOnly(self.store) if inputs == "approved" else self.store
+        gwp_set = self.gwp_set  # checked once per run
         note = json.dumps({"library": self.library.fingerprint, "tree": tree_fingerprint(self.tree),
-                           "factors": self.factors_fingerprint, "gwp": self.gwp_set,
+                           "factors": self.factors_fingerprint, "gwp": gwp_set,
                            "inputs": inputs})
         # who ran it is recorded on every calculated revision (history's "who"): the signed-in
         # user, or the local account in a single-user workspace
         return recalculate(store, self.library, self.tree, self.factors, period, approach,
-                           gwp_set=self.gwp_set, full=full, author=author or self.access.username, note=note)
+                           gwp_set=gwp_set, full=full, author=author or self.access.username, note=note)
 
     @property
     def gwp_set(self) -> str:
         """``report.gwp_set``: one of the GWP sets the factor library holds (default AR5). An
         unknown name is refused here, before a run: each method would otherwise fail on its
         own and leave its last value in the ledger."""
-        value = self.config.get("report", {}).get("gwp_set", "AR5")
         known = sorted({v.dim.get("gwp_set") for v in self.factors.values("gwp")} - {None})
-        if value not in known:
-            raise WorkspaceError("ESG-WS-003", Location(file=str(self.path / CONFIG_NAME), field="report.gwp_set"),
-                                 field="report.gwp_set", found=repr(value), expected=", ".join(known))
-        return value
+        return self._report_setting("gwp_set", "AR5", known)
 
     @property
     def factors(self):
