@@ -20,6 +20,7 @@ from rich.tree import Tree
 from esgledger.model.errors import CATALOGUE, Bilingual, EsgledgerError, Location, Problem, ProblemList
 from esgledger.model.i18n import default_lang
 from esgledger.model.period import Period, PeriodError
+from esgledger.model.types import Dims
 
 app = typer.Typer(help="esgledger: the energy–carbon–ESG ledger of an industrial group.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
@@ -177,7 +178,7 @@ def _dims_key(library, text: str) -> str:
     library does not have."""
     if not text:
         return ""
-    parts = []
+    parts: list[tuple[str, str]] = []
     for part in text.split(";"):
         k, eq, v = part.partition("=")
         k, v = k.strip(), v.strip()
@@ -187,8 +188,8 @@ def _dims_key(library, text: str) -> str:
         if member is None:
             raise OptionError("--dims", text, Bilingual("维度=成员;…，如 gender=female 或 性别=女性",
                                                         "dimension=member;…, e.g. gender=female or 性别=女性"))
-        parts.append(f"{dim}={member}")
-    return ";".join(sorted(parts))
+        parts.append((dim, member))
+    return Dims(dict(parts)).key
 
 
 def _check_entity(tree, entity: str) -> None:
@@ -522,7 +523,7 @@ def _print_view(ws, period: str, view: str, approach: str | None) -> None:
     for code in vt.columns:
         ind = ws.library[code]
         heads.append(f"{ind.name.get(lang) or code} ({UNITS.display(ind.unit, lang)})")
-    basis = BASIS_NAME.get(vt.basis, {}).get(lang, vt.basis)
+    basis = _named(BASIS_NAME, vt.basis)
     t = Table(*heads, title=VIEW_TITLE[view][lang].format(p=period, b=basis))
     for row in vt.rows:
         t.add_row(row.label, *("—" if row.values[c] is None else

@@ -18,7 +18,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from esgledger.cli import STATE, _message, _ws, app, console, err_console
+from esgledger.cli import STATE, _message, _named, _ws, app, console, err_console
 from esgledger.model.errors import EsgledgerError, ProblemList, ProblemsError
 
 users_app = typer.Typer(help="Users and roles (admin, manager, submitter, auditor).", no_args_is_help=True)
@@ -62,7 +62,7 @@ def tr(key: str, **kw) -> str:
 
 
 def status_name(s: str) -> str:
-    return STATUS_NAMES.get(s, {}).get("zh" if STATE.lang == "zh" else "en", s)
+    return _named(STATUS_NAMES, s)
 
 
 def _print(problems: ProblemList, lang: str | None = None) -> None:
