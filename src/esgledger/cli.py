@@ -651,24 +651,27 @@ def explain(indicator: str = typer.Argument(..., help="Indicator code."),
             err_console.print(tr("stale", n=len(stale), first=stale[0], p=period), markup=False)
 
 
-def _stale_inputs(ws, node, limit: int = 500) -> list[str]:
+def _stale_inputs(ws, node) -> list[str]:
     """Entered facts in a calculated value's lineage that have a newer revision since: the value
-    was calculated before a correction and a run is due (at most ``limit`` facts looked at)."""
-    out: list[str] = []
-    seen: set[int] = set()
+    was calculated before a correction and a run is due. One read of the current facts of the
+    entities, indicators and periods the lineage names."""
+    leaves: dict[tuple, object] = {}
     stack = [node] if node.fact.status == "calculated" else []
-    while stack and len(seen) < limit:
-        n = stack.pop()
-        for ch in n.children:
+    while stack:
+        for ch in stack.pop().children:
             f = ch.fact
             if f.status == "calculated":
                 stack.append(ch)
-            elif f.id not in seen:
-                seen.add(f.id)
-                revs = ws.history(f.entity, f.indicator, f.period, f.dims, f.basis)
-                if revs and revs[-1].revision > f.revision:
-                    out.append(f"{f.entity} {f.indicator}{f'[{f.dims}]' if f.dims else ''} {f.period}")
-    return out
+            else:
+                leaves[(f.entity, f.indicator, f.period, f.dims, f.basis)] = f
+    if not leaves:
+        return []
+    current = {(f.entity, f.indicator, f.period, f.dims, f.basis): f.revision
+               for f in ws.access.iter_current(entity=sorted({k[0] for k in leaves}),
+                                               indicator=sorted({k[1] for k in leaves}),
+                                               period=sorted({k[2] for k in leaves}), basis=None)}
+    return [f"{f.entity} {f.indicator}{f'[{f.dims}]' if f.dims else ''} {f.period}"
+            for key, f in leaves.items() if current.get(key, f.revision) > f.revision]
 
 
 def _shown(f, ind) -> tuple[str, str]:
@@ -708,7 +711,7 @@ def render_explain(ws, node) -> list[str]:
         if ind is not None and ind.kind == "formula" and f.status == "calculated":
             how = f"  = {ind.formula}"
         elif f.basis != "own":
-            how = f"  ({BASIS_NAME.get(f.basis, {}).get(lang, f.basis)})"
+            how = f"  ({_named(BASIS_NAME, f.basis)})"
         w = f" × {n.weight}" if n.weight else ""
         src = f"  ← {n.source}" if n.source and f.status != "calculated" else ""
         method = f"  [{n.method}]" if n.method else ""
@@ -722,9 +725,9 @@ def render_explain(ws, node) -> list[str]:
         for i, (kind, item) in enumerate(items):
             last = i == len(items) - 1
             if kind == "factor":
-                key, value, conf_unit, conf = item
-                lines.append(prefix + ("└── " if last else "├── ")
-                             + f"{'因子' if lang == 'zh' else 'factor'} {key} = {value} {unit(conf_unit)} ({conf})".replace("  (", " ("))
+                key, value, factor_unit, conf = item
+                words = ["因子" if lang == "zh" else "factor", key, "=", value, unit(factor_unit), f"({conf})"]
+                lines.append(prefix + ("└── " if last else "├── ") + " ".join(w for w in words if w))
                 continue
             lines.append(prefix + ("└── " if last else "├── ") + label(item))
             add(item, prefix + ("    " if last else "│   "))
@@ -797,9 +800,9 @@ def factors_show(key: str = typer.Argument(..., help="Factor key, e.g. grid.ef o
 
         t = Table(*_heads(("因子", "factor"), ("适用于", "for"), ("数值", "value"), ("单位", "unit"),
                           ("有效期", "valid"), ("版本", "edition"), ("置信度", "conf."), ("来源", "source")))
-        for v, r in zip(values, rows):
-            t.add_row(r["ref"], " ".join(f"{k}={v}" for k, v in r["dims"].items()), r["value"], r["unit"],
-                      _validity(v.valid_from, v.valid_to), r["edition"] or "", r["confidence"], r["source"])
+        for fv, r in zip(values, rows):
+            t.add_row(r["ref"], " ".join(f"{k}={m}" for k, m in r["dims"].items()), r["value"], r["unit"],
+                      _validity(fv.valid_from, fv.valid_to), r["edition"] or "", r["confidence"], r["source"])
         console.print(t)
 
 
