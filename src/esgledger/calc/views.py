@@ -68,9 +68,13 @@ def view_table(ws, period: str, view: str, approach: str | None = None, lang: st
     def name(code: str) -> str:
         return tree.entities[code].name(lang) or code
 
+    wanted = {i for cols in (INVENTORY_COLUMNS, ETS_COLUMNS, PRODUCT_COLUMNS) for i, _d in cols}
+    ledger = {(f.entity, f.indicator, f.dims, f.basis): f.value  # one read of the period
+              for f in ws.access.iter_current(period=period, indicator=sorted(wanted), basis=None)}
+
     def value(entity: str, indicator: str, dims: str, basis: str) -> Decimal | None:
-        f = ws.value(entity, indicator, period, dims, basis=basis)
-        return None if f is None else Decimal(f.value)
+        v = ledger.get((entity, indicator, dims, basis))
+        return None if v is None else Decimal(v)
 
     if view == "inventory":
         table = ViewTable(view, period, approach, tuple(i for i, _d in INVENTORY_COLUMNS))
@@ -92,8 +96,8 @@ def view_table(ws, period: str, view: str, approach: str | None = None, lang: st
         return table
     root = ws.root()
     table = ViewTable(view, period, "own", tuple(i for i, _d in PRODUCT_COLUMNS))
-    products = sorted({dict(Dims.parse(f.dims)).get("product", "")
-                       for f in ws.access.iter_current(entity=root, indicator="product_footprint", period=period)})
+    products = sorted({dict(Dims.parse(d)).get("product", "")
+                       for e, i, d, b in ledger if (e, i, b) == (root, "product_footprint", "own")})
     for product in products:
         dims = f"product={product}"
         table.rows.append(ViewRow(product, ws.library.dimension_member_label("product", product, lang),
