@@ -126,27 +126,6 @@ def run_source(period: str, approach: str) -> str:
     return f"calc run {period} {approach}"
 
 
-def changes_since_last_run(store: Store, period: str, approach: str, note: str, *,
-                           source: str | None = None) -> set[str] | None:
-    """Indicators with own facts appended since the last run of (period, approach) — or of the
-    run named ``source`` — that had the same library and tree (``note``); ``None`` when there
-    is no such run (do a full run)."""
-    from sqlalchemy import func, select
-
-    from esgledger.store import schema as S
-
-    b, f = S.batch.c, S.fact.c
-    with store.engine.connect() as conn:
-        last = conn.execute(select(func.max(b.id), b.note).where(
-            b.kind == "calc", b.source == (source or run_source(period, approach))).group_by(b.note)
-            .order_by(func.max(b.id).desc()).limit(1)).first()
-        if last is None or last[1] != note:
-            return None
-        rows = conn.execute(select(f.indicator).distinct().where(
-            f.period == period, f.basis == "own", f.batch_id > last[0])).all()
-    return {r[0] for r in rows}
-
-
 class Consolidation:
     """One calculation run over a period, from own facts to derived and consolidated facts.
 
