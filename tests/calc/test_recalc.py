@@ -96,6 +96,9 @@ def test_fuel_at_one_plant(demo, tmp_path):
     assert ("JXTG", "energy_consumption", "", "own") in moved
     assert ("TSAL", "scope1_emissions", "", "control") in moved
     assert ("TSAL", "product_footprint", "product=alumina", "own") in moved
+    # and the refinery's energy per tonne of alumina, at the plant and for the stage
+    assert ("JXTG", "energy_intensity_product", "product=alumina", "own") in moved
+    assert ("TSAL", "energy_intensity_product", "product=alumina", "own") in moved
     assert not {k for k in moved if k[0] in ("TLYX-P1", "TLYX-P2", "TRNY")}
 
 
@@ -115,8 +118,10 @@ def test_electricity_fact(demo, tmp_path):
     assert ("TLYX-P1", "scope2_location", "", "own") in moved
     assert ("TLYX", "ets_aux_electricity", "", "own") in moved
     assert ("TSAL", "scope2_location", "", "control") in moved
-    # the potline's direct emissions do not read its electricity
+    # the potline's direct emissions do not read its electricity; its energy per tonne does
     assert ("TLYX-P1", "scope1_emissions", "", "own") not in moved
+    assert ("TLYX-P1", "energy_intensity_product", "product=aluminium_electrolysis", "own") in moved
+    assert ("TLYX-P2", "energy_intensity_product", "product=aluminium_electrolysis", "own") not in moved
 
 
 def test_a_non_ghg_input_and_no_change(demo, tmp_path):

@@ -75,6 +75,10 @@ PASTE_INDICATOR = "paste_consumption"
 # heat (steam, hot water) bought from outside the group, GJ: Scope 2 at the heat factor (cn_heat
 # heat.ef, 0.11 t CO2/GJ), energy at GB/T 2589's 0.03412 kgce/MJ, and the product view's stages
 HEAT_INDICATOR = "purchased_heat"
+# electricity from outside the group (the group's energy total: the captive plant's coal counts
+# where it burns), and all the electricity a process stage uses (its energy per tonne of product)
+BOUGHT_ELECTRICITY = ("grid", "green_contract", "green_certificate")
+STAGE_ELECTRICITY = ("grid", "captive", "green_contract", "green_certificate")
 METHOD_VERSION = "1.0"
 # entities whose activity facts the product view reads (and the captive plant, via its factor)
 PRODUCT_READS = frozenset({"alumina_refinery", "anode_plant", "smelter", "foil_mill", "power_plant"})
@@ -573,11 +577,11 @@ class GhgRun:
             self.emit(code, "scope3_emissions", "", total, [f for it in cats.values() for _r, fs in it for f in fs],
                       None, "inventory.scope3", "inventory")
 
-    def _energy(self, code: str) -> None:
-        """综合能耗 by GB/T 2589-2020: fuels burnt, and electricity and heat bought from outside
-        the group (the captive plant's coal already counts where it burns), by the calorific
-        (当量值) and the equivalent (等价值) methods. A measured NCV gives the fuel's own
-        coefficient (NCV / 29.307 GJ per tce); heat is 0.03412 kgce/MJ in both methods."""
+    def _energy_uses(self, code: str, electricity: tuple[str, ...] = BOUGHT_ELECTRICITY
+                     ) -> tuple[list[m_energy.EnergyUse], list[FactRecord]]:
+        """What one entity consumes, carrier by carrier, for GB/T 2589: its fuels (a measured
+        NCV gives the fuel its own coefficient, NCV / 29.307 GJ per tce), the electricity it
+        receives from the sources ``electricity`` names, and bought heat; and the facts read."""
         uses, reads = [], []
         for ind_code, fuel in FUEL_INDICATORS.items():
             f = self.fact(code, ind_code)
@@ -595,16 +599,22 @@ class GhgRun:
             uses.append(m_energy.EnergyUse(fuel if fuel in ("coke", "petroleum_coke") else "raw_coal", f.value, f.unit,
                                            coefficient=coef, coefficient_unit="kgce/kg"))
             reads += [f, self.fact(code, "fuel_ncv_measured", dims)]
-        bought = [self.fact(code, "electricity_received", f"supplier={s}")
-                  for s in ("grid", "green_contract", "green_certificate")]
-        bought = [f for f in bought if f is not None]
-        if bought:
-            uses.append(m_energy.EnergyUse("electricity", sum(Decimal(f.value) for f in bought), "兆瓦时"))
-            reads += bought
+        received = [self.fact(code, "electricity_received", f"supplier={s}") for s in electricity]
+        received = [f for f in received if f is not None]
+        if received:
+            uses.append(m_energy.EnergyUse("electricity", sum(Decimal(f.value) for f in received), "兆瓦时"))
+            reads += received
         heat = self.fact(code, HEAT_INDICATOR)
         if heat is not None:
             uses.append(m_energy.EnergyUse("heat", heat.value, heat.unit))
             reads.append(heat)
+        return uses, reads
+
+    def _energy(self, code: str) -> None:
+        """综合能耗 by GB/T 2589-2020: fuels burnt, and electricity and heat bought from outside
+        the group (the captive plant's coal already counts where it burns), by the calorific
+        (当量值) and the equivalent (等价值) methods; heat is 0.03412 kgce/MJ in both."""
+        uses, reads = self._energy_uses(code)
         if not uses:
             return
         for method, indicator in (("calorific", "energy_consumption"), ("equivalent", "energy_consumption_equivalent")):
@@ -693,11 +703,14 @@ class GhgRun:
                 continue
             kept = self._stages.get(product)
             if kept is not None and kept[0] == codes:
-                _codes, em, ins, qty, qins = kept
+                _codes, em, ins, qty, qins, energy = kept
             else:
                 em, ins = stage(codes)
                 qty, qins = out_t(codes, out_ind)
-                self._stages[product] = (codes, em, ins, qty, qins)
+                energy = self._stage_energy(product, codes, out_ind)
+                self._stages[product] = (codes, em, ins, qty, qins, energy)
+            for o in energy:
+                self.emit(*o)
             if qty is None or qty == 0 or not ins:
                 continue
             results[product] = (em, qty, ins + qins)
@@ -722,6 +735,50 @@ class GhgRun:
                 extra += sum(self.tonnes(f.entity, "net_anode_consumption") for f in anode_used) * b_em / b_qty
                 ins += anode_used
             self._emit_product("liquid_aluminium", em + extra, qty, ins)
+
+    def _stage_energy(self, product: str, codes: list[str], out_ind: str) -> list[tuple]:
+        """单位产品综合能耗 of one process stage, in kgce per tonne of product: every plant of
+        the stage with an output, and the stage as a whole at the reporting root (Σ energy of
+        the stage's entities / Σ their output, as the stage's emissions are summed). Gate to
+        gate: the fuels burnt at the stage, all the electricity it uses whatever its source,
+        and bought heat, by GB/T 2589-2020's calorific-value (当量值) coefficients. The
+        emit() arguments, computed once per stage and kept with it."""
+        root = sorted(self.tree.roots())[0]
+        dims = f"product={product}"
+        out: list[tuple] = []
+        all_uses: list[m_energy.EnergyUse] = []
+        all_reads: list[FactRecord] = []
+        total_t, out_facts = Decimal(0), []
+        for c in codes:
+            uses, reads = self._energy_uses(c, STAGE_ELECTRICITY)
+            all_uses += uses
+            all_reads += reads
+            qf = self.fact(c, out_ind)
+            if qf is not None:
+                total_t += self.tonnes(c, out_ind)
+                out_facts.append(qf)
+            if c == root or qf is None or not uses:
+                continue
+            try:
+                r = m_energy.total_energy(uses, method="calorific", factors=self.factors, on=self.year,
+                                          label=product)
+                v = m_energy.per_product(r.total * 1000, self.tonnes(c, out_ind))
+            except CalcError as exc:
+                self.problem(c, "energy_intensity_product", exc)
+                continue
+            out.append((c, "energy_intensity_product", dims, v, reads + [qf], r, "energy.product:calorific",
+                        "energy"))
+        if all_uses and out_facts:
+            try:
+                r = m_energy.total_energy(all_uses, method="calorific", factors=self.factors, on=self.year,
+                                          label=product)
+                v = m_energy.per_product(r.total * 1000, total_t)
+            except CalcError as exc:
+                self.problem(root, "energy_intensity_product", exc)
+            else:
+                out.append((root, "energy_intensity_product", dims, v, all_reads + out_facts, r,
+                             "energy.product:calorific", "energy"))
+        return out
 
     def _emit_product(self, product: str, em: Decimal, qty: Decimal, ins) -> None:
         root = sorted(self.tree.roots())[0]
