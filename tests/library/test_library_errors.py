@@ -87,3 +87,52 @@ def test_a_workspace_library_error_stops_loading(tmp_path):
     with pytest.raises(LibraryError) as exc:
         load_library([tmp_path])
     assert exc.value.problems.flat() == [(f"{tmp_path / 'x.yaml'}:2 (t_a)", "ESG-LIB-008")]
+
+
+# a workspace's own dimensions.yaml: members added to a shipped dimension, or a new dimension
+def _with_dims(root, tmp_path, dims_text):
+    user = tmp_path / "user"
+    user.mkdir()
+    (user / "dimensions.yaml").write_text(dims_text, encoding="utf-8")
+    (root / "indicators" / "99_test.yaml").write_text(OK + "    dimensions: [vendor, shift]\n", encoding="utf-8")
+    lib, problems = load_library_from(root, [user])
+    return lib, problems.flat(), user / "dimensions.yaml"
+
+
+def test_workspace_dimensions_add_members_and_new_dimensions(root, tmp_path):
+    lib, flat, _f = _with_dims(root, tmp_path, """dimensions:
+  - code: vendor
+    members:
+      - {code: jxtg, name: {zh: 靖西天桂, en: Jingxi Tiangui}}
+  - code: shift
+    name: {zh: 班次, en: Shift}
+    members:
+      - {code: day, name: {zh: 白班, en: Day}}
+""")
+    assert flat == []
+    assert [m.code for m in lib.dimensions["vendor"].members] == ["jxtg"]
+    assert lib.dimensions["vendor"].name.zh == "材料供应商"  # the shipped name stays
+    assert lib.resolve_member("vendor", "靖西天桂") == "jxtg"
+    assert lib.resolve_member("shift", "Day") == "day"
+
+
+def test_workspace_dimension_member_twice(root, tmp_path):
+    lib, flat, f = _with_dims(root, tmp_path, """dimensions:
+  - code: vendor
+    members:
+      - {code: jxtg, name: {zh: 靖西天桂, en: Jingxi Tiangui}}
+      - {code: jxtg, name: {zh: 又一个, en: Again}}
+  - code: shift
+    name: {zh: 班次, en: Shift}
+    members: []
+""")
+    assert lib is None and flat == [(f"{f}:2 (vendor)", "ESG-LIB-003")]
+
+
+def test_workspace_new_dimension_needs_a_name(root, tmp_path):
+    lib, flat, f = _with_dims(root, tmp_path, """dimensions:
+  - code: shift
+    members: []
+""")
+    # and so the indicator that names it names an unknown dimension
+    assert lib is None and flat == [(f"{f}:2 (shift)", "ESG-LIB-002"), ("indicators/99_test.yaml:2 (t_a)", "ESG-LIB-002")]

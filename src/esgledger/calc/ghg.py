@@ -33,7 +33,7 @@ from decimal import Decimal, localcontext
 from typing import Iterable
 
 from esgledger.calc._rows import insert_rows
-from esgledger.calc.methods import CalcError
+from esgledger.calc.methods import CalcError, InvalidInput
 from esgledger.calc.methods import alumina as m_alumina
 from esgledger.calc.methods import aluminium as m_al
 from esgledger.calc.methods import anode_plant as m_anode
@@ -538,15 +538,19 @@ class GhgRun:
             except CalcError as exc:
                 self.problem(code, what, exc)
 
+        purchases: dict[str, list] = {}  # material -> [its total fact, [(vendor, fact) …]]
         for ent, ind, dims in sorted(self.by_entity.get(code, ())):
             if ind not in _SCOPE3_READS:
                 continue
             f = self.facts[(ent, ind, dims)]
             d = dict(Dims.parse(dims))
-            if ind == "purchased_material" and d.get("material") in MAT:
-                # Scope 3 Standard cat.1, average-data method: quantity × cradle-to-gate factor
-                add("c1", f"{ind}[{dims}]", m_s3.purchased_goods, f.value, unit=f.unit, inputs=[f],
-                    material=FACTOR_MATERIAL.get(d["material"], d["material"]))
+            if ind == "purchased_material":
+                if d.get("material") in MAT:
+                    entry = purchases.setdefault(d["material"], [None, []])
+                    if "vendor" in d:
+                        entry[1].append((d["vendor"], f))
+                    else:
+                        entry[0] = f
             elif ind == "freight_transport":
                 # cat.4: t·km × mode factor (GLEC-style defaults)
                 add("c4", f"{ind}[{dims}]", m_s3.transport_tkm, f.value,
@@ -555,6 +559,8 @@ class GhgRun:
                 # cat.3b/3c: upstream of purchased electricity, and its T&D losses
                 add("c3", f"{ind}[{dims}]", m_s3.electricity_upstream, f.value, inputs=[f])
                 add("c3", f"{ind}[{dims}]", m_s3.td_losses, f.value, self._grid(code, "average"), inputs=[f])
+        for material, (whole, by_vendor) in sorted(purchases.items()):
+            self._purchased_goods(code, material, whole, by_vendor, add)
         for src in ("combustion", "power_generation"):  # cat.3a: well-to-tank of the fuels burnt
             source = (srcs or {}).get(src)
             if source is None:
@@ -576,6 +582,31 @@ class GhgRun:
         if cats:
             self.emit(code, "scope3_emissions", "", total, [f for it in cats.values() for _r, fs in it for f in fs],
                       None, "inventory.scope3", "inventory")
+
+    def _purchased_goods(self, code: str, material: str, whole: FactRecord | None,
+                         by_vendor: list[tuple[str, FactRecord]], add) -> None:
+        """Scope 3 Standard cat.1 for one material (quantity × cradle-to-gate factor): what is
+        reported by supplier at that supplier's factor (a user factor set's scope3.cat1 with
+        ``supplier``; the material's default where the supplier has none), the rest of the
+        material's total at the default (the Scope 3 Standard's hybrid method)."""
+        fm = FACTOR_MATERIAL.get(material, material)
+        what = f"purchased_material[material={material}]"
+        if not by_vendor:
+            add("c1", what, m_s3.purchased_goods, whole.value, unit=whole.unit, inputs=[whole], material=fm)
+            return
+        parts = sum((Decimal(f.value) for _v, f in by_vendor), Decimal(0))
+        rest = None if whole is None else Decimal(whole.value) - parts
+        if rest is not None and rest < 0:
+            self.problem(code, what, InvalidInput(
+                f"the quantities by supplier ({_plain(parts)} t) exceed the material's total ({whole.value} t)",
+                zh=f"按供应商填报的数量（{_plain(parts)} 吨）大于该材料的合计（{whole.value} 吨）"))
+            return
+        for vendor, f in by_vendor:
+            add("c1", f"purchased_material[{f.dims}]", m_s3.purchased_goods, f.value, unit=f.unit, inputs=[f],
+                material=fm, supplier=vendor)
+        if rest:
+            add("c1", what, m_s3.purchased_goods, rest, unit=whole.unit,
+                inputs=[whole] + [f for _v, f in by_vendor], material=fm)
 
     def _energy_uses(self, code: str, electricity: tuple[str, ...] = BOUGHT_ELECTRICITY
                      ) -> tuple[list[m_energy.EnergyUse], list[FactRecord]]:

@@ -17,10 +17,10 @@ from typing import Any, Iterable
 import yaml
 from pydantic import ValidationError
 
-from esgledger.model.errors import EsgledgerError, Location, Problem, ProblemList
+from esgledger.model.errors import Bilingual, EsgledgerError, Location, Problem, ProblemList
 from esgledger.model.formula import FormulaError, FormulaUnitMismatch, Node, Ref, parse, unit_of
 from esgledger.model.units import UNITS, UnitError
-from esgledger.library.schema import Dimension, Indicator, Topic
+from esgledger.library.schema import Dimension, Indicator, Topic, UserDimension
 
 FRAMEWORK_FILES = {
     "szse17": ("szse17.csv", "article_no"),
@@ -245,6 +245,35 @@ def _validate(model, item: Any, fname: str, problems: ProblemList):
         return None
 
 
+def _merge_dimensions(dimensions: dict[str, Dimension], text: str, fname: str, problems: ProblemList) -> None:
+    """Add a workspace's ``dimensions.yaml`` to the shipped dimensions: members of a known
+    dimension are appended to it (a member code it has already is ESG-LIB-003), an unknown
+    code is a new dimension and needs a name (ESG-LIB-002)."""
+    for item in _yaml_items(text, fname, "dimensions", problems):
+        got = _validate(UserDimension, item, fname, problems)
+        if not got:
+            continue
+        ud, line = got
+        known = dimensions.get(ud.code)
+        if known is None:
+            if ud.name is None:
+                problems.append(Problem("ESG-LIB-002", Location(file=fname, line=line, field=ud.code), {
+                    "field": "name", "expected": Bilingual("新维度的中英文名称", "the zh/en name of a new dimension"),
+                    "found": Bilingual("无", "none")}))
+                continue
+            known = Dimension(code=ud.code, name=ud.name, members=[])
+        members = list(known.members)
+        codes = {m.code for m in members}
+        for m in ud.members:
+            if m.code in codes:
+                problems.append(Problem("ESG-LIB-003", Location(file=fname, line=line, field=ud.code),
+                                        {"found": f"{ud.code}={m.code}", "first": "dimensions.yaml"}))
+                continue
+            codes.add(m.code)
+            members.append(m)
+        dimensions[ud.code] = known.model_copy(update={"members": members})
+
+
 def load_library_from(root, extra_dirs: Iterable[Path] = ()) -> tuple[Library | None, ProblemList]:
     """Load the library from ``root`` (a Traversable with ``indicators/*.yaml``,
     ``topics.yaml``, ``dimensions.yaml`` and ``frameworks/``) plus user folders."""
@@ -277,6 +306,10 @@ def load_library_from(root, extra_dirs: Iterable[Path] = ()) -> tuple[Library | 
         for p in sorted(Path(d).glob("*.yaml")):
             if p.name == "rules.yaml":  # a workspace's own rule pack
                 rules += _yaml_items(p.read_text(encoding="utf-8"), str(p), "rules", problems)
+            elif p.name == "dimensions.yaml":  # a workspace's own members and dimensions
+                text = p.read_text(encoding="utf-8")
+                digest.update(str(p).encode() + b"\0" + text.encode())
+                _merge_dimensions(dimensions, text, str(p), problems)
             else:
                 files.append((str(p), p.read_text(encoding="utf-8")))
 

@@ -87,6 +87,15 @@ class Dimension(_Frozen):
     members: list[Member]
 
 
+class UserDimension(_Frozen):
+    """An entry of a workspace's own ``dimensions.yaml``: members added to a shipped dimension
+    (e.g. the group's suppliers under ``vendor``), or a new dimension (then ``name`` is needed)."""
+
+    code: str = Field(pattern=_CODE)
+    name: Text | None = None
+    members: list[Member]
+
+
 class Topic(_Frozen):
     code: str = Field(pattern=_CODE)
     name: Text
