@@ -50,10 +50,14 @@ STATE = State()
 T = {
     "written": {"zh": "已写入 {n} 条数据（批次 {b}）", "en": "wrote {n} facts (batch {b})"},
     "dry": {"zh": "试运行：检查了 {n} 行，未写入任何数据", "en": "dry run: checked {n} rows, wrote nothing"},
+    "withdrawn": {"zh": "已撤回 {n} 条数据（批次 {b}）；请重新运行 calc run 以撤回或重算依赖它们的计算值",
+                  "en": "withdrew {n} facts (batch {b}); run calc run again to withdraw or recompute what was calculated from them"},
     "rejected": {"zh": "存在 {e} 个错误，未写入任何数据", "en": "{e} errors: nothing was written"},
     "rejected1": {"zh": "存在 1 个错误，未写入任何数据", "en": "1 error: nothing was written"},
     "calc": {"zh": "{p} 计算完成：{c} 个结果，新写入 {w} 个，未变 {u} 个",
              "en": "{p}: computed {c} values, wrote {w}, unchanged {u}"},
+    "calc_withdrew": {"zh": "撤回了 {n} 个不再能计算的计算值（历史记录保留原值）",
+                      "en": "withdrew {n} calculated values it can no longer compute (history keeps them)"},
     "novalue_have": {"zh": "没有该数据。{i} 在 {e} {p} 有数据的维度（--dims）及口径（--basis）：{keys}",
                      "en": "no such value. {i} has values at {e} {p} for these --dims (and --basis): {keys}"},
     "nodims": {"zh": "（无维度）", "en": "(none)"},
@@ -408,6 +412,24 @@ def facts_export(fmt: str = typer.Option("csv", "--format", help="csv, xlsx or j
             sys.stdout.write(text)
 
 
+@facts_app.command("withdraw")
+def facts_withdraw(indicator: str = typer.Argument(..., help="Indicator code."),
+                   entity: list[str] = typer.Option(..., "--entity", help="Entity code (repeatable)."),
+                   period: str = typer.Option(..., "--period", help="Period, e.g. 2024."),
+                   dims: str = typer.Option("", "--dims", help="Dimension key, e.g. gender=female."),
+                   reason: str = typer.Option(..., "--reason", help="Why the value goes (kept in its history).")) -> None:
+    """Withdraw an entered value: its key has no current value after it; history keeps it."""
+    _period(period)
+    if not reason.strip():
+        raise OptionError("--reason", reason, Bilingual("撤回原因（写入历史记录）", "the reason (kept in the history)"))
+    with _ws() as ws:
+        for e in entity:
+            _known(ws, indicator, e)
+        key = _dims_key(ws.library, dims)
+        batch = ws.withdraw_facts([(e, indicator, period, key) for e in entity], reason=reason.strip())
+        console.print(tr("withdrawn", n=len(set(entity)), b=batch))
+
+
 @app.command()
 def history(indicator: str = typer.Argument(..., help="Indicator code."),
             entity: str = typer.Option(..., "--entity", help="Entity code."),
@@ -455,11 +477,11 @@ def history(indicator: str = typer.Argument(..., help="Indicator code."),
 FACT_STATUS_NAMES = {
     "draft": {"zh": "草稿", "en": "draft"}, "submitted": {"zh": "已提交", "en": "submitted"},
     "approved": {"zh": "已批准", "en": "approved"}, "rejected": {"zh": "已驳回", "en": "rejected"},
-    "calculated": {"zh": "计算值", "en": "calculated"},
+    "calculated": {"zh": "计算值", "en": "calculated"}, "withdrawn": {"zh": "已撤回", "en": "withdrawn"},
 }
 BATCH_KIND_NAMES = {"import": {"zh": "导入", "en": "import"}, "calc": {"zh": "计算", "en": "calc"},
                     "api": {"zh": "接口", "en": "api"}, "demo": {"zh": "演示", "en": "demo"},
-                    "collect": {"zh": "填报", "en": "collect"}}
+                    "collect": {"zh": "填报", "en": "collect"}, "withdraw": {"zh": "撤回", "en": "withdraw"}}
 KIND_NAMES = {"input": {"zh": "填报", "en": "input"}, "formula": {"zh": "公式", "en": "formula"},
               "method": {"zh": "核算方法", "en": "method"}}
 SEVERITY_NAMES = {"error": {"zh": "错误", "en": "error"}, "warning": {"zh": "警告", "en": "warning"},
@@ -497,6 +519,9 @@ def calc_run(period: str = typer.Option(..., "--period", help="Period, e.g. 2024
         g = res.ghg  # the methodology results (None: no activity input changed since the last run)
         console.print(tr("calc", p=res.period, c=res.computed + (len(g.outputs) if g else 0),
                          w=res.written + (g.written if g else 0), u=res.unchanged + (g.unchanged if g else 0)))
+        gone = len(res.withdrawn) + (len(g.withdrawn) if g else 0)
+        if gone:  # values this run can no longer compute (each named by ESG-CALC-007 above)
+            console.print(tr("calc_withdrew", n=gone))
         if view is not None:
             _print_view(ws, res.period, view, approach)
 

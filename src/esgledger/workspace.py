@@ -24,12 +24,13 @@ from esgledger.collect import entities_io
 from esgledger.collect.interchange import (EXPORT_COLUMNS, ImportReport, check_table, fact_rows,
                                            read_table)
 from esgledger.library.loader import Library, load_library
-from esgledger.model.errors import EsgledgerError, Location, Problem, ProblemList
+from esgledger.model.errors import Bilingual, EsgledgerError, Location, Problem, ProblemList, ProblemsError
 from esgledger.model.i18n import default_lang
 from esgledger.model.period import Period
 from esgledger.model.tree import EntityTree
-from esgledger.model.types import FactRecord
+from esgledger.model.types import WITHDRAWN, FactRecord
 from esgledger.store import Store
+from esgledger.store.ledger import NewFact
 
 CONFIG_NAME = "esgledger.toml"
 INPUTS = ("approved", "all")
@@ -263,6 +264,38 @@ class Workspace:
                                                       return_ids=False)
             rep.written = True
         return rep
+
+    def withdraw_facts(self, keys: Iterable[tuple[str, str, str, str]], *, reason: str) -> int:
+        """Withdraw the current value of each (entity, indicator, period, dims) own key, in one
+        transaction: a revision with the status ``withdrawn`` (keeping the value it withdraws)
+        after which the key has no current value. Only entered values: the next calculation
+        run withdraws what it can no longer compute from them. An approved value needs the
+        review right. Returns the batch id."""
+        keys = list(dict.fromkeys(keys))
+        problems, facts, approved = ProblemList(), [], set()
+        for entity, indicator, period, dims in keys:
+            where = {"entity": entity, "indicator": indicator, "period": period, "dims": dims or "-"}
+            cur = self.access.current_facts(entity=entity, indicator=indicator, period=period,
+                                            basis="own", dims=dims)
+            if not cur:
+                problems.append(Problem("ESG-FACT-001", Location(field=indicator), where))
+                continue
+            f = cur[0]
+            if f.status == "calculated":
+                problems.append(Problem("ESG-FACT-002", Location(field=indicator), {
+                    **where, "found": Bilingual("计算值", "a calculated value")}))
+                continue
+            if f.status == "approved":
+                approved.add(entity)
+            facts.append(NewFact(f.entity, f.indicator, f.period, f.dims, f.value, f.unit, "own", WITHDRAWN,
+                                 f.value_entered, f.unit_entered, None, reason))
+        if problems:
+            raise ProblemsError(problems, self.lang)
+        if approved:
+            self.access.require("review", approved, target="withdraw approved values")
+        batch_id, _ = self.access.append_facts(facts, kind="withdraw", source="facts withdraw",
+                                               note=reason, return_ids=False)
+        return batch_id
 
     def export_facts(self, fmt: str = "csv", *, out: Path | None = None, **filters) -> str | None:
         """Current facts as csv, json or xlsx (xlsx needs ``out``), within the user's scope."""

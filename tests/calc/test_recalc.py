@@ -228,3 +228,27 @@ def test_lineage_factor_and_method_rows_equal_a_full_run(demo, tmp_path, row, di
         ref.close()
     assert set(want) == moved
     assert got == want
+
+
+def test_a_withdrawn_input_takes_its_results_with_it(demo, tmp_path):
+    """The anode plant YDTS's output withdrawn: its anode-plant results and the baked-anode
+    product figures cannot be computed any more. The next run (a full one: the kept state
+    cannot vouch for a withdrawal) withdraws them, recomputes the rest, and the ledger then
+    equals a fresh full calculation from the inputs alone."""
+    first = run(demo, full=True)
+    assert first.written > 0
+    before = ledger(demo)
+    assert ("YDTS", "energy_intensity_product", "product=baked_anode", "own") in before
+    demo.withdraw_facts([("YDTS", "anode_output", PERIOD, "")], reason="test")
+    res = run(demo)
+    assert not res.incremental
+    after = ledger(demo)
+    assert {k: f.value for k, f in after.items()} == fresh_full(demo)
+    gone = set(before) - set(after)
+    assert ("YDTS", "energy_intensity_product", "product=baked_anode", "own") in gone
+    withdrawn = {(f.entity, f.indicator, f.dims, f.basis) for f in res.withdrawn + res.ghg.withdrawn}
+    assert withdrawn == gone
+    # the following runs find nothing to do, incrementally and in full
+    assert run(demo).written == 0
+    again = run(demo, full=True)
+    assert again.written == 0 and again.ghg.written == 0 and not again.withdrawn and not again.ghg.withdrawn

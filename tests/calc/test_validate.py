@@ -1,5 +1,6 @@
 """Validation rules and calculation warnings, each produced from a small ledger."""
 import shutil
+from decimal import Decimal
 
 import pytest
 
@@ -101,7 +102,7 @@ def test_a_share_outside_its_range(ws, tmp_path):
 def test_a_value_the_run_cannot_compute_any_more_is_named(ws, tmp_path):
     """TRNY's cost per head, 50 万元 / 5 = 10 (and the same 10 consolidated at TLYX and TSAL
     above it, where TRNY's are the only figures), then its staff corrected to 0: the run cannot
-    compute any of the three any more, and says the ledger still holds 10 (ESG-CALC-007)."""
+    compute any of the three any more, withdraws them and says so (ESG-CALC-007)."""
     load(ws, tmp_path, "TRNY,t_cost,2024,50,万元,\nTRNY,t_staff,2024,5,人,\n")
     ws.calc("2024")
     assert ws.value("TRNY", "t_cost_per_head", "2024").value == "10"
@@ -111,14 +112,22 @@ def test_a_value_the_run_cannot_compute_any_more_is_named(ws, tmp_path):
     assert [(p.params["entity"], p.params["indicator"], p.params["found"]) for p in stale] == [
         ("TLYX", "t_cost_per_head", "control: 10"), ("TRNY", "t_cost_per_head", "own: 10"),
         ("TSAL", "t_cost_per_head", "control: 10")]
-    assert "台账中仍是此前运行的计算值" in stale[0].render("zh")
+    assert "已撤回" in stale[0].render("zh")
+    # no current value any more; the history keeps the 10 and the withdrawal
+    assert ws.value("TRNY", "t_cost_per_head", "2024") is None
+    assert ws.value("TSAL", "t_cost_per_head", "2024", basis="control") is None
+    assert [(h.revision, h.value, h.status) for h in ws.history("TRNY", "t_cost_per_head", "2024")] == [
+        (1, "10", "calculated"), (2, "10", "withdrawn")]
+    # and the next full run finds nothing more to withdraw or write
+    again = ws.calc("2024", full=True)
+    assert again.written == 0 and not [p for p in again.problems if p.code == "ESG-CALC-007"]
 
 
 def test_a_methodology_result_the_run_cannot_produce_any_more_is_named(tmp_path):
     """The potline's PFC by the slope method (tests/calc/test_ghg.py: 570.07665 t CO2e), then
     overvoltage data whose current efficiency is typed as a fraction (0.95 %): the overvoltage
     method, which takes precedence, refuses it (ESG-CALC-005), and the PFC results of the first
-    run stay in the ledger, which the full run says (ESG-CALC-007)."""
+    run are withdrawn, which the full run says (ESG-CALC-007)."""
     from esgledger.workspace import init_workspace
     from tests.conftest import DATA
 
@@ -136,3 +145,8 @@ def test_a_methodology_result_the_run_cannot_produce_any_more_is_named(tmp_path)
                    for p in res.problems if p.code == "ESG-CALC-007")
     assert ("P", "emissions_by_source", "own; emission_source=pfc") in stale
     assert ("P", "scope1_emissions", "own; gas=cf4") in stale and ("P", "scope1_emissions", "own; gas=c2f6") in stale
+    with open_workspace(tmp_path / "ws") as w:
+        assert w.value("P", "emissions_by_source", "2024", "emission_source=pfc") is None
+        # the group's Scope 1 no longer counts the PFC: anode 14 314.6667 + captive coal 1 815
+        assert round(Decimal(w.value("G", "scope1_emissions", "2024", basis="control").value), 4) == \
+            Decimal("16129.6667")

@@ -18,6 +18,7 @@ formula values of a single entity's own data with ``basis`` = ``own``.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 from fractions import Fraction
@@ -32,7 +33,7 @@ from esgledger.model.errors import Location, Problem, ProblemList
 from esgledger.model.formula import FormulaZeroDivision, Node, Ref, unit_of
 from esgledger.model.period import Period
 from esgledger.model.tree import EntityTree
-from esgledger.model.types import Dims, FactRecord
+from esgledger.model.types import WITHDRAWN, Dims, FactRecord
 from esgledger.model.units import UNITS
 from esgledger.store.ledger import NewFact, Store
 
@@ -61,6 +62,7 @@ class RunResult:
     batch_id: int | None = None
     incremental: bool = False
     ghg: object = None  # the methodology run that preceded the consolidation, if any
+    withdrawn: list = field(default_factory=list)  # revisions withdrawing values no longer produced
 
 
 def period_bounds(p: Period) -> tuple[dt.date, dt.date]:
@@ -177,6 +179,7 @@ class Consolidation:
         self._weight_texts = {id(w): _weight_text(w) for chs in self.children_of.values() for _c, w in chs}
         self.out: list[NewFact] = []
         self._pending: list[tuple] = []  # the keys of computed (and cons) values still pending
+        self._stale: list[FactRecord] = []  # calculated values a full run no longer produced
         self.result = RunResult(self.period, approach)
         self.append = None  # how facts are appended (default: Store._append)
         # input package
@@ -197,7 +200,14 @@ class Consolidation:
 
     def take(self, f: FactRecord) -> bool:
         """Take one current fact into the run's inputs; True if it is an own input (one that
-        calculations read), False for a calculated fact of the run's own kind."""
+        calculations read), False for a calculated fact of the run's own kind. A withdrawing
+        revision (a methodology result the run before this one no longer produced) takes the
+        key's value out."""
+        if f.status == WITHDRAWN:
+            if f.basis == "own" and self.own.pop((f.entity, f.indicator, f.dims), None) is not None:
+                self.own_keys.get(f.entity, set()).discard((f.indicator, f.dims))
+            self.existing.pop((f.entity, f.indicator, f.dims, f.basis), None)
+            return f.basis == "own"
         if f.basis == "own" and self.lib.get(f.indicator) and self.lib[f.indicator].kind != "formula":
             key = (f.entity, f.indicator, f.dims)
             if key not in self.own:
@@ -238,11 +248,13 @@ class Consolidation:
 
     def _no_longer_produced(self) -> None:
         """Calculated values of an earlier run that this full run does not produce (a formula
-        that now divides by zero, a breakdown no longer given): the append-only ledger keeps
-        them as they were, so the run says which (ESG-CALC-007)."""
+        that now divides by zero, a breakdown no longer given, an input withdrawn): the run
+        withdraws them when it writes, and says which (ESG-CALC-007)."""
+        self._stale = []
         for (e, code, dims, basis), f in sorted(self.existing.items()):
             if f.status == "calculated" and (e, code, dims, basis) not in self.computed \
                     and (self.only is None or code in self.only):
+                self._stale.append(f)
                 self.result.problems.append(Problem("ESG-CALC-007", Location(field=code), {
                     "indicator": code, "period": self.period, "entity": e,
                     "found": f"{basis}{'; ' + dims if dims else ''}: {f.value}"}))
@@ -541,6 +553,9 @@ class Consolidation:
                     resolved[i] = old.id
                 keep.append(i)
         rows = [self.out[i]._replace(inputs=()) for i in keep]
+        stale, self._stale = self._stale, []
+        rows += [NewFact(f.entity, f.indicator, f.period, f.dims, f.value, f.unit, f.basis, WITHDRAWN)
+                 for f in stale]
         if conn is None:
             with self.store.writer.begin() as conn:
                 batch_id, ids = self._append(conn, rows, keep, resolved)
@@ -548,6 +563,10 @@ class Consolidation:
             batch_id, ids = self._append(conn, rows, keep, resolved)
         self.result.batch_id = batch_id
         self.result.written = len(keep)
+        for f, fid in zip(stale, ids[len(keep):]):
+            del self.existing[(f.entity, f.indicator, f.dims, f.basis)]
+            self.result.withdrawn.append(dataclasses.replace(
+                f, revision=f.revision + 1, status=WITHDRAWN, author=self.author, id=fid, batch=batch_id))
         for i, fid in zip(keep, ids):
             f = self.out[i]
             old = self.existing.get((f.entity, f.indicator, f.dims, f.basis))

@@ -27,6 +27,7 @@ Views over the same activity data (ARCHITECTURE.md "Accounting view"):
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
@@ -48,7 +49,7 @@ from esgledger.library.loader import Library
 from esgledger.model.errors import Location, Problem, ProblemList
 from esgledger.model.period import Period
 from esgledger.model.tree import EntityTree
-from esgledger.model.types import Dims, FactRecord
+from esgledger.model.types import WITHDRAWN, Dims, FactRecord
 from esgledger.model.units import UNITS
 from esgledger.store import schema as S
 from esgledger.store.ledger import NewFact, Store
@@ -129,6 +130,7 @@ class GhgRunResult:
     unchanged: int = 0
     batch_id: int | None = None
     records: list[FactRecord] = field(default_factory=list)  # the facts appended
+    withdrawn: list[FactRecord] = field(default_factory=list)  # revisions withdrawing stale results
 
     def value(self, entity: str, indicator: str, dims: str = "") -> Decimal | None:
         for o in self.outputs:
@@ -181,6 +183,7 @@ class GhgRun:
         # the last run computed them; a stage goes when one of its entities or a captive plant
         # changes
         self._stages: dict[str, tuple] = {}
+        self._stale: list[FactRecord] = []  # earlier results a full run no longer produced
 
     def take(self, f: FactRecord) -> bool:
         """Take one current own fact into the run's inputs; True if it is an activity input."""
@@ -234,6 +237,7 @@ class GhgRun:
     def run(self, *, write: bool = True, conn=None) -> GhgRunResult:
         """Everything, for every entity (a full run)."""
         self.res = GhgRunResult(self.period)
+        self._stale = []
         self.produced.clear()
         self._stages.clear()
         for code in sorted(self.tree.entities):
@@ -247,10 +251,11 @@ class GhgRun:
             self._produce(("ets", company))
         self._produce(("product", ""))
         # a result of an earlier run that this full run does not produce (its method cannot run
-        # any more, see ESG-CALC-005): the append-only ledger keeps it, so say which
+        # any more, see ESG-CALC-005, or an input was withdrawn): withdrawn when the run writes
         produced = {(o.entity, o.indicator, o.dims) for o in self.res.outputs}
         for (e, ind, dims), f in sorted(self.existing.items()):
             if f.status == "calculated" and (e, ind, dims) not in produced:
+                self._stale.append(f)
                 self.res.problems.append(Problem("ESG-CALC-007", Location(field=ind), {
                     "indicator": ind, "period": self.period, "entity": e,
                     "found": f"own{'; ' + dims if dims else ''}: {f.value}"}))
@@ -262,6 +267,7 @@ class GhgRun:
         """Take changed own facts and recompute only what reads them (see the class note).
         The outputs equal those of a full run over the same facts."""
         self.res = GhgRunResult(self.period)
+        self._stale = []
         dirty = {f.entity for f in changed if f.basis == "own" and self.take(f)}
         dirty &= set(self.tree.entities)
         if not dirty:
@@ -841,9 +847,17 @@ class GhgRun:
                          "calculated", None, None, None, None,
                          tuple((f.id, f"input:{f.indicator}", None) for f in _unique(o.inputs)))
                  for o, text in keep]
+        stale, self._stale = self._stale, []
+        tombstones = [NewFact(f.entity, f.indicator, self.period, f.dims, f.value, f.unit, "own", WITHDRAWN)
+                      for f in stale]
         append = self.append or self.store._append
-        batch_id, ids = append(conn, facts, kind="calc", source=run_source(self.period),
+        batch_id, ids = append(conn, facts + tombstones, kind="calc", source=run_source(self.period),
                                author=self.author, note=self.note, return_ids=True)
+        ids, withdrawn_ids = ids[:len(facts)], ids[len(facts):]
+        for f, fid in zip(stale, withdrawn_ids):
+            del self.existing[(f.entity, f.indicator, f.dims)]
+            self.res.withdrawn.append(dataclasses.replace(f, revision=f.revision + 1, status=WITHDRAWN,
+                                                          author=self.author, id=fid, batch=batch_id))
         methods, factor_rows = [], []
         for fid, (o, _t) in zip(ids, keep):
             detail = {"equation": o.result.equation} if o.result is not None else {}

@@ -19,8 +19,8 @@ what those reach:
 
 The result equals a full recalculation (tests/calc/test_recalc.py compares them fact by fact on
 SQLite and PostgreSQL). Anything the kept state cannot vouch for — calculated facts appended by
-another run, a different library, tree, factor sets or GWP set, a new process — means a full
-run. The state is kept per store engine and lives as long as it.
+another run, a withdrawn fact, a different library, tree, factor sets or GWP set, a new process —
+means a full run (which withdraws the calculated values it no longer produces). The state is kept per store engine and lives as long as it.
 """
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ from esgledger.calc.consolidate import APPROACHES, Consolidation, RunResult
 from esgledger.calc._rows import batch_fact_ids, facts_after, insert_batch, insert_rows
 from esgledger.calc.ghg import GhgRun
 from esgledger.model.period import Period
-from esgledger.model.types import FactRecord
+from esgledger.model.types import WITHDRAWN, FactRecord
 from esgledger.store import schema as S
 from esgledger.store.ledger import Store, _record_columns, now_iso
 
@@ -153,7 +153,7 @@ def _full(store, library, tree, factors, period, approach, gwp_set, author, note
                      facts=[f for f in facts if f.basis == "own"])
         g = ghg.run(conn=conn)
         cons = Consolidation(store, library, tree, period, approach, author=author, note=note, facts=facts)
-        for rec in g.records:
+        for rec in g.records + g.withdrawn:  # results withdrawn take their value out
             cons.take(rec)
         res = cons.run(conn=conn)
         watermark = _max_id(conn)
@@ -162,6 +162,7 @@ def _full(store, library, tree, factors, period, approach, gwp_set, author, note
     revisions = {f.key: f.revision for f in facts}
     revisions.update({f.key: f.revision for f in g.records})
     revisions.update({f.key: f.revision for f in cons.existing.values()})
+    revisions.update({f.key: f.revision for f in g.withdrawn + res.withdrawn})
     state = PeriodState(period, approach, note, gwp_set, library, tree, factors, ghg, cons, watermark,
                         {b for b in (g.batch_id, res.batch_id) if b is not None}, revisions)
     return res, state
@@ -186,6 +187,8 @@ def _incremental(store, state: PeriodState, author) -> RunResult | None:
                 state.revisions[fr.key] = fr.revision
             if fr.basis not in ("own", state.approach):
                 continue
+            if fr.status == WITHDRAWN:
+                return None  # a value withdrawn: what was calculated from it goes too, in a full run
             if fr.basis != "own" or fr.status == "calculated":
                 if fr.batch not in state.batches:
                     return None  # another run's calculations: this state cannot vouch for them

@@ -32,7 +32,7 @@ from esgledger.library.loader import Library
 from esgledger.model.errors import Location, Problem, ProblemList, ProblemsError
 from esgledger.model.period import Period
 from esgledger.model.tree import EntityTree
-from esgledger.model.types import FactRecord
+from esgledger.model.types import WITHDRAWN, FactRecord
 from esgledger.store import schema as S
 from esgledger.store import schema_collect as C
 from esgledger.store.access import ANONYMOUS, AccessDenied, ScopedStore, has_users, local_name
@@ -340,7 +340,8 @@ def current_facts(conn: Connection, entity: str, periods: list[str],
         g.c.entity == fa.c.entity, g.c.indicator == fa.c.indicator, g.c.period == fa.c.period,
         g.c.dims == fa.c.dims, g.c.basis == fa.c.basis).scalar_subquery())
     q = select(*_fact_columns(fa)).where(fa.c.entity == entity, fa.c.basis == "own",
-                                         fa.c.period.in_(periods), fa.c.revision == latest)
+                                         fa.c.period.in_(periods), fa.c.revision == latest,
+                                         fa.c.status != WITHDRAWN)
     if indicators is not None:
         q = q.where(fa.c.indicator.in_(sorted(set(indicators))))
     return {(r[1], r[3], r[2]): FactRecord(*r) for r in conn.execute(q)}
@@ -356,7 +357,8 @@ def reference_values(desk: Desk, campaign: Campaign, entity: str, conn: Connecti
     g = S.fact.alias("g")
     latest = (select(func.max(g.c.revision)).where(
         g.c.entity == fa.c.entity, g.c.indicator == fa.c.indicator, g.c.period == fa.c.period,
-        g.c.dims == fa.c.dims, g.c.basis == fa.c.basis, g.c.status == "approved").scalar_subquery())
+        g.c.dims == fa.c.dims, g.c.basis == fa.c.basis,
+        g.c.status.in_(("approved", WITHDRAWN))).scalar_subquery())  # withdrawn after approval: none
     q = select(*_fact_columns(fa)).where(fa.c.entity == entity, fa.c.basis == "own",
                                          fa.c.period.in_(list(prev)), fa.c.status == "approved",
                                          fa.c.revision == latest)

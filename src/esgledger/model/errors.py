@@ -65,6 +65,14 @@ CATALOGUE: dict[str, Spec] = dict([
           "单位 {found} 无法识别"),
     _spec("ESG-LIB-009", "error", "formulas depend on each other in a cycle", "公式循环依赖",
           "cycle: {found}", "循环依赖：{found}"),
+    # --- withdrawing facts (workspace.py) ----------------------------------------------
+    _spec("ESG-FACT-001", "error", "no current value to withdraw", "没有可撤回的当前值",
+          "{entity} {indicator} {period} {dims}: the ledger has no current value for this key",
+          "{entity} {indicator} {period} {dims}：台账中该键没有当前值"),
+    _spec("ESG-FACT-002", "error", "a calculated value cannot be withdrawn by hand", "计算值不能手工撤回",
+          "{entity} {indicator} {period} {dims} is {found}: a calculation run withdraws the values it no "
+          "longer produces; withdraw its inputs instead",
+          "{entity} {indicator} {period} {dims} 为{found}：计算运行会撤回其不再产生的值；请撤回其输入数据"),
     # --- command line (cli.py) --------------------------------------------------------
     _spec("ESG-CLI-001", "error", "invalid option value", "选项取值无效",
           "{field} {found}: expected {expected}", "{field} {found}：应为 {expected}"),
@@ -203,8 +211,8 @@ CATALOGUE: dict[str, Spec] = dict([
           "目标 {field}（{entity} 的 {indicator}）：台账中没有 {found} 的数据，{expected} 中也未给出 baseline_value"),
     _spec("ESG-CALC-007", "warning", "a calculated value is no longer produced", "计算值不再产生",
           "{indicator} {period} at {entity} ({found}): this run cannot compute it any more (see the "
-          "warnings above); the ledger still holds the value of an earlier run",
-          "{entity} {period} 的 {indicator}（{found}）：本次运行已无法计算该值（见上文警告）；台账中仍是此前运行的计算值"),
+          "warnings above), so the run withdraws it; history keeps the earlier value",
+          "{entity} {period} 的 {indicator}（{found}）：本次运行已无法计算该值（见上文警告），已撤回；历史记录保留此前的值"),
     # --- users and access (store/access.py) ---------------------------------------------
     _spec("ESG-ACCESS-001", "error", "sign-in failed", "登录失败",
           "unknown user or wrong password for {user}", "用户 {user} 不存在或密码错误"),

@@ -13,6 +13,9 @@ PROCESS_TYPES = (
 )
 GRID_REGIONS = ("north", "northeast", "east", "central", "northwest", "south", "southwest", "overseas")
 STATUSES = ("draft", "submitted", "approved", "rejected")
+# the status of a revision that withdraws a fact: the key has no current value after it (the
+# revision keeps the value it withdraws, so history shows what went); never imported
+WITHDRAWN = "withdrawn"
 # a potline's ``cell_technology`` attribute, as IPCC 2006 Vol.3 Ch.4.4 names them (PFPB: point-fed
 # prebake, counted as CWPB; calc/methods/aluminium.py maps it)
 CELL_TECHNOLOGIES = ("CWPB", "PFPB", "SWPB", "VSS", "HSS")

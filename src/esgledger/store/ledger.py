@@ -20,7 +20,7 @@ from sqlalchemy import and_, func, null, select, text
 from sqlalchemy.engine import Connection, Engine
 
 from esgledger.model.tree import EntityTree
-from esgledger.model.types import EntityRecord, FactRecord, Membership
+from esgledger.model.types import WITHDRAWN, EntityRecord, FactRecord, Membership
 from esgledger.store import schema as S
 from esgledger.store.engine import make_engine, migrate
 
@@ -293,10 +293,11 @@ class Store:
         latest = select(func.max(g.c.revision)).where(
             g.c.entity == f.c.entity, g.c.indicator == f.c.indicator, g.c.period == f.c.period,
             g.c.dims == f.c.dims, g.c.basis == f.c.basis)
-        if approved_only:
-            latest = latest.where(g.c.status.in_(REPORTABLE_STATUSES))
-        # the columns in FactRecord's field order, so each row is its positional arguments
-        q = select(*_record_columns(f)).where(f.c.revision == latest.scalar_subquery())
+        if approved_only:  # a withdrawal withdraws an approved value at once
+            latest = latest.where(g.c.status.in_(REPORTABLE_STATUSES + (WITHDRAWN,)))
+        # the columns in FactRecord's field order, so each row is its positional arguments; a
+        # key whose latest revision withdraws it has no current value
+        q = select(*_record_columns(f)).where(f.c.revision == latest.scalar_subquery(), f.c.status != WITHDRAWN)
         q = _filter(q, f, **filters).order_by(f.c.entity, f.c.indicator, f.c.period, f.c.dims)
         with self.engine.connect() as conn:
             yield from itertools.starmap(FactRecord, conn.execute(q))
