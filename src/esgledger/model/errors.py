@@ -210,9 +210,11 @@ CATALOGUE: dict[str, Spec] = dict([
           "baseline_value in {expected}",
           "目标 {field}（{entity} 的 {indicator}）：台账中没有 {found} 的数据，{expected} 中也未给出 baseline_value"),
     _spec("ESG-CALC-007", "warning", "a calculated value is no longer produced", "计算值不再产生",
-          "{indicator} {period} at {entity} ({found}): this run cannot compute it any more (see the "
-          "warnings above), so the run withdraws it; history keeps the earlier value",
-          "{entity} {period} 的 {indicator}（{found}）：本次运行已无法计算该值（见上文警告），已撤回；历史记录保留此前的值"),
+          "{indicator} {period} at {entity} ({found}): this run no longer computes it (an input "
+          "withdrawn or changed, or a method that cannot run: see any warnings above), so the run "
+          "withdraws it; history keeps the earlier value",
+          "{entity} {period} 的 {indicator}（{found}）：本次运行已不再计算该值（输入被撤回或更改，或核算方法无法运行，"
+          "见上文警告），已撤回；历史记录保留此前的值"),
     # --- users and access (store/access.py) ---------------------------------------------
     _spec("ESG-ACCESS-001", "error", "sign-in failed", "登录失败",
           "unknown user or wrong password for {user}", "用户 {user} 不存在或密码错误"),
