@@ -82,6 +82,28 @@ def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
     return path
 
 
+def ghg_workspace(root: Path, tree: Path | str, *facts: Path | str, files: dict[str, str] | None = None):
+    """A workspace at ``root`` with an entity tree and facts imported without a problem (each a
+    file, or its text), after the workspace's own ``files`` ({relative path: text}, e.g.
+    ``library/dimensions.yaml``); the GHG tests' builder. The caller closes it."""
+    from esgledger.workspace import init_workspace, open_workspace
+
+    init_workspace(root, lang="en").close()
+    for rel, text in (files or {}).items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        write(root / rel, text)
+    w = open_workspace(root)
+
+    def as_file(x, name):
+        return x if isinstance(x, Path) else write(root.parent / name, x)
+
+    assert not w.import_entities(as_file(tree, "tree.yaml")).errors
+    for i, f in enumerate(facts):
+        rep = w.import_facts(as_file(f, f"facts{i}.csv"))
+        assert rep.problems.flat() == [], rep.problems.flat()
+    return w
+
+
 def v(ws, entity, indicator, dims="", basis="own", period="2024"):
     """A ledger value as a Decimal (None where the ledger has none): the GHG tests' reader."""
     from decimal import Decimal

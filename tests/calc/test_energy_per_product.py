@@ -22,8 +22,7 @@ from decimal import Decimal
 
 import pytest
 
-from esgledger.workspace import init_workspace, open_workspace
-from tests.conftest import DATA, close, v, write
+from tests.conftest import DATA, close, ghg_workspace, v
 
 GHG = DATA / "ghg"
 D = Decimal
@@ -44,12 +43,8 @@ FACTS = ("P2,aluminium_output,2024,4000,吨,,\n"
 
 @pytest.fixture(scope="module")
 def ws(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("energy_product")
-    init_workspace(tmp / "ws", lang="en").close()
-    w = open_workspace(tmp / "ws")
-    assert not w.import_entities(write(tmp / "tree.yaml", TREE)).errors
-    rep = w.import_facts(write(tmp / "facts.csv", (GHG / "facts.csv").read_text(encoding="utf-8") + FACTS))
-    assert rep.problems.flat() == []
+    w = ghg_workspace(tmp_path_factory.mktemp("energy_product") / "ws", TREE, GHG / "facts.csv",
+                      "entity,indicator,period,value,unit,fuel,supplier\n" + FACTS)
     res = w.calc("2024")
     assert not [p for p in res.problems if p.params.get("indicator") == "energy_intensity_product"]
     yield w

@@ -23,20 +23,14 @@ from sqlalchemy import select
 from esgledger.calc.ghg import GhgRun, ets_enterprises
 from esgledger.calc.recalc import forget
 from esgledger.store import schema as S
-from esgledger.workspace import init_workspace, open_workspace
+from esgledger.workspace import init_workspace
 from tests.calc.test_recalc import check_incremental
-from tests.conftest import DATA, DEMO_ENTITIES, close, v
+from tests.conftest import DATA, DEMO_ENTITIES, close, ghg_workspace, v
 
 GHG = DATA / "ghg"
 
 
-def workspace(root, tree, facts):
-    init_workspace(root, lang="en").close()
-    w = open_workspace(root)
-    assert not w.import_entities(tree).errors
-    rep = w.import_facts(facts)
-    assert rep.ok, rep.problems.flat()
-    return w
+workspace = ghg_workspace
 
 
 # -- 3 (and 1): a captive plant site under the smelter company --------------------------------

@@ -29,10 +29,9 @@ from decimal import Decimal
 
 import pytest
 
-from esgledger.workspace import init_workspace, open_workspace
 from tests.calc.test_recalc import (change, check_incremental, demo, fresh_full, ledger,  # noqa: F401 (demo)
                                     run)
-from tests.conftest import DATA, close, v, write
+from tests.conftest import DATA, close, ghg_workspace, v
 
 GHG = DATA / "ghg"
 D = Decimal
@@ -47,13 +46,8 @@ HEAT_FACTS = ("P,purchased_heat,2024,10000,吉焦,,\n"
 
 @pytest.fixture(scope="module")
 def ws(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("heat")
-    init_workspace(tmp / "ws", lang="en").close()
-    w = open_workspace(tmp / "ws")
-    assert not w.import_entities(write(tmp / "tree.yaml", TREE)).errors
-    facts = (GHG / "facts.csv").read_text(encoding="utf-8") + HEAT_FACTS
-    rep = w.import_facts(write(tmp / "facts.csv", facts))
-    assert rep.problems.flat() == []
+    w = ghg_workspace(tmp_path_factory.mktemp("heat") / "ws", TREE, GHG / "facts.csv",
+                      "entity,indicator,period,value,unit,fuel,supplier\n" + HEAT_FACTS)
     res = w.calc("2024")
     assert not [p for p in res.problems if p.code == "ESG-CALC-005"]  # every method ran
     yield w

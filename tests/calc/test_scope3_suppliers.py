@@ -23,8 +23,7 @@ from decimal import Decimal
 
 import pytest
 
-from esgledger.workspace import init_workspace, open_workspace
-from tests.conftest import DATA, close, v, write
+from tests.conftest import DATA, close, ghg_workspace, v, write
 
 GHG = DATA / "ghg"
 D = Decimal
@@ -57,18 +56,8 @@ S,purchased_material,2024,150,吨,alumina,jxtg
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("suppliers")
-    root = tmp / "ws"
-    init_workspace(root, lang="en").close()
-    (root / "library").mkdir(exist_ok=True)
-    write(root / "library" / "dimensions.yaml", VENDORS)
-    (root / "factors").mkdir(exist_ok=True)
-    write(root / "factors" / "suppliers.yaml", SUPPLIER_FACTORS)
-    w = open_workspace(root)
-    assert not w.import_entities(GHG / "tree.yaml").errors
-    assert w.import_facts(GHG / "facts.csv").problems.flat() == []
-    rep = w.import_facts(write(tmp / "purchases.csv", FACTS))
-    assert rep.problems.flat() == [], rep.problems.flat()
+    w = ghg_workspace(tmp_path_factory.mktemp("suppliers") / "ws", GHG / "tree.yaml", GHG / "facts.csv", FACTS,
+                      files={"library/dimensions.yaml": VENDORS, "factors/suppliers.yaml": SUPPLIER_FACTORS})
     res = w.calc("2024")
     yield w, res
     w.close()
@@ -119,15 +108,10 @@ def test_an_unlisted_supplier_is_an_import_error(run, tmp_path):
 
 def test_no_supplier_listed_means_the_material_total_as_before(tmp_path):
     # without a dimensions file the vendor dimension has no members; the total takes the default
-    root = tmp_path / "ws"
-    init_workspace(root, lang="en").close()
-    w = open_workspace(root)
+    w = ghg_workspace(tmp_path / "ws", GHG / "tree.yaml", GHG / "facts.csv",
+                      "entity,indicator,period,value,unit,material\nP,purchased_material,2024,20000,吨,alumina\n")
     try:
         assert w.library.dimensions["vendor"].members == []
-        assert not w.import_entities(GHG / "tree.yaml").errors
-        w.import_facts(GHG / "facts.csv")
-        w.import_facts(write(tmp_path / "p.csv", "entity,indicator,period,value,unit,material\n"
-                                                 "P,purchased_material,2024,20000,吨,alumina\n"))
         w.calc("2024")
         assert close(v(w, "P", "scope3_emissions", "scope3_category=c1"), "24000")  # 20 000 × 1.2
     finally:
