@@ -198,3 +198,35 @@ def test_calc_run_prints_the_view_asked_for(ws):
     assert "全国碳市场口径" in r.output and "铝冶炼行业核算指南" in r.output
     assert "14,884.74" in r.output and "1,815.00" in r.output and "500.00" in r.output
 
+
+
+def _factor_values(ws, entity, indicator, dims=""):
+    """(factor key without its set, value) of every factor row of a current fact."""
+    [f] = ws.store.current_facts(entity=entity, indicator=indicator, period="2024", dims=dims)
+    with ws.store.engine.connect() as conn:
+        return {(r.factor_key.split("/")[1], r.value) for r in
+                conn.execute(S.fact_factor.select().where(S.fact_factor.c.fact_id == f.id))}
+
+
+def test_aggregates_name_the_factors_of_what_they_add_up(ws):
+    """A Scope 1 total, a gas line, an ETS total and a product footprint record the factor values
+    of the results they sum (issue 3 item 5: every calculated fact records the factors used), so
+    explain can show them. The hand-worked figures above used exactly these."""
+    keys = {k for k, _v in _factor_values(ws, "P", "scope1_emissions", "gas=cf4")}
+    assert "gwp[gas=CF4;gwp_set=AR5]" in keys                          # 6630
+    assert any(k.startswith("al.pfc.slope") for k in keys)            # 0.143 for CWPB
+    assert ("gwp[gas=CF4;gwp_set=AR5]", "6630") in _factor_values(ws, "P", "scope1_emissions", "gas=cf4")
+    # the CO2 line (the anode's, all measured: Tier 3) uses no factor value at all; the total
+    # has the PFC's and both GWPs
+    assert _factor_values(ws, "P", "scope1_emissions", "gas=co2") == set()
+    total = {k for k, _v in _factor_values(ws, "P", "scope1_emissions")}
+    assert any(k.startswith("al.pfc.slope") for k in total)
+    assert {"gwp[gas=CF4;gwp_set=AR5]", "gwp[gas=C2F6;gwp_set=AR5]"} <= total
+    # the ETS total of the power plant: the coal's oxidation (99 %) and default-free measured data
+    assert any(k.startswith("power.coal.oxidation") for k, _v in _factor_values(ws, "W", "ets_emissions"))
+    # the electrolysis footprint: the potline's factors, the grid's residual mix 0.6096 for its
+    # grid power, and the captive plant's coal factors through the electricity it supplies
+    prod = _factor_values(ws, "G", "product_footprint", "product=aluminium_electrolysis")
+    assert any(k.startswith("grid.ef") and v == "0.6096" for k, v in prod)
+    assert any(k.startswith("power.coal.oxidation") for k, _v in prod)
+    assert any(k.startswith("al.pfc.slope") for k, _v in prod)

@@ -119,6 +119,9 @@ class Output:
     result: Result | None
     method: str
     view: str
+    # factor values an aggregate used beyond its ``result``'s (a Scope 1 total, an ETS total, a
+    # product's emissions: the factors of the results they add up), for its lineage
+    factors: tuple = ()
 
 
 @dataclass
@@ -210,8 +213,9 @@ class GhgRun:
         v = self.num(entity, indicator, dims)
         return None if v is None else UNITS.convert(v, self.lib[indicator].unit, "吨")
 
-    def emit(self, entity, indicator, dims, value, inputs, result, method, view) -> None:
-        o = Output(entity, indicator, dims, value, [f for f in inputs if f is not None], result, method, view)
+    def emit(self, entity, indicator, dims, value, inputs, result, method, view, factors=()) -> None:
+        o = Output(entity, indicator, dims, value, [f for f in inputs if f is not None], result, method, view,
+                   tuple(factors))
         self.res.outputs.append(o)
         if self._sink is not None:
             self._sink.append(o)
@@ -469,23 +473,36 @@ class GhgRun:
     def _inventory(self, code: str, srcs: dict[str, Source]) -> None:
         total = Decimal(0)
         by_gas: dict[str, Decimal] = {}
+        used: list = []  # the factors of every source, for the total's lineage
+        gas_used: dict[str, list] = {}  # and of the sources of each gas, with its GWP
         for src, source in srcs.items():
             r = source.result
-            co2e = r.with_gwp(self.gwp, self.factors).total if r.gwp_set not in (None, self.gwp) else r.total
-            self.emit(code, "emissions_by_source", f"emission_source={src}", co2e, source.reads, r,
-                      r.method, "inventory")
+            if r.gwp_set not in (None, self.gwp):
+                r = r.with_gwp(self.gwp, self.factors)
+            co2e = r.total
+            self.emit(code, "emissions_by_source", f"emission_source={src}", co2e, source.reads, source.result,
+                      source.result.method, "inventory", factors=_factors(r) if r is not source.result else ())
             total += co2e
+            used += _factors(r)
             for gas, mass in r.values.items():
                 g = GAS_DIMS.get(gas)
                 if g is None:
                     continue
-                w = Decimal(1) if gas == "CO2" else self.factors.gwp(gas, self.gwp).value
+                gas_used.setdefault(g, []).extend(_factors(r))
+                if gas == "CO2":
+                    w = Decimal(1)
+                else:
+                    gwp = self.factors.gwp(gas, self.gwp)
+                    w = gwp.value
+                    gas_used[g].append(gwp)
                 by_gas[g] = by_gas.get(g, Decimal(0)) + mass * w
         if srcs:
             inputs = [f for source in srcs.values() for f in source.reads]
-            self.emit(code, "scope1_emissions", "", total, inputs, None, "inventory.scope1", "inventory")
+            self.emit(code, "scope1_emissions", "", total, inputs, None, "inventory.scope1", "inventory",
+                      factors=used)
             for g, v in sorted(by_gas.items()):
-                self.emit(code, "scope1_emissions", f"gas={g}", v, inputs, None, "inventory.scope1", "inventory")
+                self.emit(code, "scope1_emissions", f"gas={g}", v, inputs, None, "inventory.scope1", "inventory",
+                          factors=gas_used[g])
 
     def _grid(self, code: str, basis: str):
         # the same answer every time for a kept run (same tree, year and factor library)
@@ -663,22 +680,27 @@ class GhgRun:
             self.emit(code, indicator, "", r.total, reads, r, r.method, "energy")
             for carrier, tce in sorted(r.values.items()):
                 member = {"raw_coal": "raw_coal"}.get(carrier, carrier)
-                self.emit(code, indicator, f"fuel={member}", tce, reads, None, r.method, "energy")
+                # the carrier's own coefficients (and density): its parameters are named "<carrier>.…"
+                own = [p.factor for p in r.parameters if p.factor is not None and p.name.startswith(f"{carrier}.")]
+                self.emit(code, indicator, f"fuel={member}", tce, reads, None, r.method, "energy", factors=own)
 
     def _ets_company(self, code: str) -> None:
         e = self.tree.entities[code]
         members = self.ets_of_company()[code]
         wanted = ETS_POWER_SOURCES if e.process_type == "power_plant" else ETS_SOURCES
-        total, ins = Decimal(0), []
+        total, ins, used = Decimal(0), [], []
         for m in members:
             for src in wanted:
                 source = self.sources.get(m, {}).get(src)
                 if source is not None:
                     r = source.result
-                    total += r.with_gwp(self.gwp, self.factors).total if r.gwp_set not in (None, self.gwp) else r.total
+                    if r.gwp_set not in (None, self.gwp):
+                        r = r.with_gwp(self.gwp, self.factors)
+                    total += r.total
                     ins += source.reads
+                    used += _factors(r)
         if ins:
-            self.emit(code, "ets_emissions", "", total, ins, None, f"ets.{e.process_type}", "ets")
+            self.emit(code, "ets_emissions", "", total, ins, None, f"ets.{e.process_type}", "ets", factors=used)
         if e.process_type == "smelter":
             grid = [self.fact(m, "electricity_received", "supplier=grid") for m in members]
             grid = [g for g in grid if g is not None]
@@ -686,24 +708,28 @@ class GhgRun:
                 self.emit(code, "ets_aux_electricity", "", sum(Decimal(g.value) for g in grid), grid, None,
                           "ets.auxiliary_electricity", "ets")
 
-    def _electricity_co2(self, code: str, plant_ef) -> tuple[Decimal, list[FactRecord]]:
+    def _electricity_co2(self, code: str, plant_ef) -> tuple[Decimal, list[FactRecord], list]:
         """Electricity of one entity at product-view factors: captive at the plant's factor,
-        grid market-based (green contracts at zero, the rest at the residual mix)."""
-        total, ins = Decimal(0), []
+        grid market-based (green contracts at zero, the rest at the residual mix); with the
+        facts read and the factor values used (the plant's, through its emissions result)."""
+        total, ins, used = Decimal(0), [], []
         captive = self.fact(code, "electricity_received", "supplier=captive")
         if captive is not None and plant_ef:
-            ef = next(iter(plant_ef.values()))[0]
+            ef, emissions = next(iter(plant_ef.values()))
             total += Decimal(captive.value) * ef
             ins.append(captive)
+            used += _factors(emissions)
         grid = self.fact(code, "electricity_received", "supplier=grid")
         if grid is not None:
-            total += Decimal(grid.value) * self._grid(code, "residual").value
+            residual = self._grid(code, "residual")
+            total += Decimal(grid.value) * residual.value
             ins.append(grid)
-        return total, ins
+            used.append(residual)
+        return total, ins, used
 
     def _products(self, sources, plant_ef) -> None:
         def stage(codes: Iterable[str], include: tuple[str, ...] | None = None):
-            total, ins = Decimal(0), []
+            total, ins, used = Decimal(0), [], []
             for c in codes:
                 for src, source in sources.get(c, {}).items():
                     if src in ("power_generation", "desulphurisation"):
@@ -711,14 +737,17 @@ class GhgRun:
                     if include is None or src in include:
                         total += source.result.total
                         ins += source.reads
-                e, ei = self._electricity_co2(c, plant_ef)
+                        used += _factors(source.result)
+                e, ei, ef = self._electricity_co2(c, plant_ef)
                 total += e
                 ins += ei
+                used += ef
                 h, hf = self._heat_co2(c, report=False)  # purchased heat at the heat factor
                 if h is not None:
                     total += h.total
                     ins.append(hf)
-            return total, ins
+                    used += _factors(h)
+            return total, ins, used
 
         def out_t(codes, ind):
             vals = [self.tonnes(c, ind) for c in codes if self.fact(c, ind) is not None]
@@ -740,38 +769,41 @@ class GhgRun:
                 continue
             kept = self._stages.get(product)
             if kept is not None and kept[0] == codes:
-                _codes, em, ins, qty, qins, energy = kept
+                _codes, em, ins, used, qty, qins, energy = kept
             else:
-                em, ins = stage(codes)
+                em, ins, used = stage(codes)
                 qty, qins = out_t(codes, out_ind)
                 energy = self._stage_energy(product, codes, out_ind)
-                self._stages[product] = (codes, em, ins, qty, qins, energy)
+                self._stages[product] = (codes, em, ins, used, qty, qins, energy)
             for o in energy:
                 self.emit(*o)
             if qty is None or qty == 0 or not ins:
                 continue
-            results[product] = (em, qty, ins + qins)
-            self._emit_product(product, em, qty, ins + qins)
-        # liquid aluminium cradle-to-gate: electrolysis + the alumina and anodes it consumed
+            results[product] = (em, qty, ins + qins, used)
+            self._emit_product(product, em, qty, ins + qins, used)
+        # liquid aluminium cradle-to-gate: electrolysis + the alumina and anodes it consumed (at
+        # those stages' emissions per tonne: their inputs and factors are in its lineage too)
         if "aluminium_electrolysis" in results:
-            em, qty, stage_ins = results["aluminium_electrolysis"]
-            extra, ins = Decimal(0), list(stage_ins)
+            em, qty, stage_ins, stage_used = results["aluminium_electrolysis"]
+            extra, ins, used = Decimal(0), list(stage_ins), list(stage_used)
             smelters = sorted(by_type.get("smelter", []))
             alumina_used = [self.fact(c, "alumina_consumption") for c in smelters]
             alumina_used = [f for f in alumina_used if f is not None]
             if not alumina_used or "alumina" not in results:
                 return  # without the alumina it consumed, there is no cradle-to-gate figure
             if alumina_used and "alumina" in results:
-                a_em, a_qty, _a_ins = results["alumina"]
+                a_em, a_qty, a_ins, a_used = results["alumina"]
                 extra += sum(self.tonnes(f.entity, "alumina_consumption") for f in alumina_used) * a_em / a_qty
-                ins += alumina_used
+                ins += alumina_used + a_ins
+                used += a_used
             anode_used = [self.fact(c, "net_anode_consumption") for c in smelters]
             anode_used = [f for f in anode_used if f is not None]
             if anode_used and "baked_anode" in results:
-                b_em, b_qty, _b_ins = results["baked_anode"]
+                b_em, b_qty, b_ins, b_used = results["baked_anode"]
                 extra += sum(self.tonnes(f.entity, "net_anode_consumption") for f in anode_used) * b_em / b_qty
-                ins += anode_used
-            self._emit_product("liquid_aluminium", em + extra, qty, ins)
+                ins += anode_used + b_ins
+                used += b_used
+            self._emit_product("liquid_aluminium", em + extra, qty, ins, used)
 
     def _stage_energy(self, product: str, codes: list[str], out_ind: str) -> list[tuple]:
         """单位产品综合能耗 of one process stage, in kgce per tonne of product: every plant of
@@ -817,12 +849,14 @@ class GhgRun:
                              "energy.product:calorific", "energy"))
         return out
 
-    def _emit_product(self, product: str, em: Decimal, qty: Decimal, ins) -> None:
+    def _emit_product(self, product: str, em: Decimal, qty: Decimal, ins, used) -> None:
         root = sorted(self.tree.roots())[0]
         with localcontext() as ctx:
             ctx.prec = 34
-            self.emit(root, "product_emissions", f"product={product}", em, ins, None, "product", "product")
-            self.emit(root, "product_footprint", f"product={product}", em / qty, ins, None, "product", "product")
+            self.emit(root, "product_emissions", f"product={product}", em, ins, None, "product", "product",
+                      factors=used)
+            self.emit(root, "product_footprint", f"product={product}", em / qty, ins, None, "product", "product",
+                      factors=used)
 
     # -- writing ---------------------------------------------------------------------------
     def _write(self, conn=None) -> None:
@@ -862,7 +896,7 @@ class GhgRun:
         for fid, (o, _t) in zip(ids, keep):
             detail = {"equation": o.result.equation} if o.result is not None else {}
             methods.append((fid, o.method, METHOD_VERSION, o.view, self.gwp, json.dumps(detail, ensure_ascii=False)))
-            for fv in _factors(o.result):
+            for fv in _dedup_factors(_factors(o.result) + list(o.factors)):
                 factor_rows.append((fid, f"{fv.set_name}@{fv.set_version}", fv.ref, fv.edition, str(fv.value),
                                     fv.unit, fv.source, fv.confidence))
         insert_rows(conn, S.fact_method, methods, ("fact_id", "method", "version", "view", "gwp_set", "detail"))
@@ -973,8 +1007,13 @@ def _fuel_of(result: Result) -> str | None:
 def _factors(result: Result | None) -> list:
     if result is None:
         return []
+    return _dedup_factors(list(result.factors) + [f for p in result.parts for f in _factors(p)])
+
+
+def _dedup_factors(values) -> list:
+    """Factor values once each (by reference: set, version, key and dimensions), in order."""
     seen, out = set(), []
-    for fv in list(result.factors) + [f for p in result.parts for f in _factors(p)]:
+    for fv in values:
         if fv.ref not in seen:
             seen.add(fv.ref)
             out.append(fv)
