@@ -109,16 +109,35 @@ def test_a_store_made_by_an_earlier_version_opens_in_a_later_one(store_url):
         conn.exec_driver_sql(
             "INSERT INTO fact (entity, indicator, period, dims, basis, revision, value, status, batch_id, created_at)"
             " VALUES ('E', 'x', '2024', '', 'own', 1, '42.10', 'approved', 1, '2024-01-01')")
+        conn.exec_driver_sql(
+            "INSERT INTO fact (entity, indicator, period, dims, basis, revision, value, status, batch_id, created_at)"
+            " VALUES ('G', 'x', '2024', '', 'control', 1, '42.10', 'calculated', 1, '2024-01-01')")
+        conn.exec_driver_sql("INSERT INTO fact_input (fact_id, input_fact_id, role) VALUES (2, 1, 'child:E')")
     engine.dispose()
     s = Store(store_url)
     assert s.schema_revision == head_revision()
-    assert [f.value for f in s.current_facts()] == ["42.10"]
-    # 0004 dropped the (indicator, period) index; the unique key is still there
+    assert [f.value for f in s.current_facts(basis="own")] == ["42.10"]
+    # 0004 dropped the (indicator, period) index; 0005 made the key a unique index (SQLite
+    # rebuilt the table for it), and the lineage pointing into the rebuilt table still resolves
     from sqlalchemy import inspect
 
-    assert "ix_fact_indicator_period" not in {ix["name"] for ix in inspect(s.engine).get_indexes("fact")}
+    indexes = {ix["name"]: ix for ix in inspect(s.engine).get_indexes("fact")}
+    assert "ix_fact_indicator_period" not in indexes
+    assert indexes["uq_fact_key_rev"]["unique"]
+    assert indexes["uq_fact_key_rev"]["column_names"] == ["entity", "indicator", "period", "dims", "basis", "revision"]
+    assert [(f.entity, role) for f, role, _ in s.inputs_of(2)] == [("E", "child:E")]
     s.append_facts([NewFact("E", "x", "2024", "", "43", None)], kind="api")
     assert [(f.revision, f.value) for f in s.history("E", "x", "2024")] == [(1, "42.10"), (2, "43")]
+    with pytest.raises(Exception):  # the key still refuses a second revision 2
+        with s.engine.begin() as conn:
+            conn.exec_driver_sql(
+                "INSERT INTO fact (entity, indicator, period, dims, basis, revision, value, status, created_at)"
+                " VALUES ('E', 'x', '2024', '', 'own', 2, '44', 'approved', '2024-01-02')")
+    if s.dialect == "sqlite":  # migrations ran with foreign keys off; the store's connections have them on
+        with s.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            with pytest.raises(Exception):
+                conn.exec_driver_sql("INSERT INTO fact_input (fact_id, input_fact_id) VALUES (999, 998)")
     s.close()
 
 

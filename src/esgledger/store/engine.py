@@ -69,10 +69,27 @@ def migrate(engine: Engine) -> str:
 
     cfg = Config()
     cfg.set_main_option("script_location", str(resources.files("esgledger.store").joinpath("migrations")))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+    sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as conn:
+        raw = conn.connection.driver_connection
+        if sqlite:
+            # A migration may rebuild a table (SQLite cannot drop a table constraint: 0005).
+            # Dropping the old table would delete the rows other tables' foreign keys point at,
+            # so SQLite's own recipe applies: foreign keys off (outside the transaction, where
+            # the pragma takes effect), rebuild, check every reference before the commit.
+            raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with conn.begin():
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+                if sqlite:
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise StoreError(f"schema migration left {len(broken)} broken references, "
+                                         f"first: {tuple(broken[0])}; nothing was changed")
+        finally:
+            if sqlite:
+                raw.execute("PRAGMA foreign_keys=ON")
         return MigrationContext.configure(conn).get_current_revision()
 
 

@@ -5,8 +5,7 @@ of a fact is its highest revision. Values are exact decimal text, never binary f
 """
 from __future__ import annotations
 
-from sqlalchemy import (Boolean, Column, ForeignKey, Index, Integer, MetaData, String, Table, Text,
-                        UniqueConstraint)
+from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, MetaData, String, Table, Text
 
 metadata = MetaData()
 
@@ -63,8 +62,12 @@ fact = Table(
     Column("comment", Text),
     Column("author", Text),
     Column("created_at", String(32), nullable=False),
-    UniqueConstraint("entity", "indicator", "period", "dims", "basis", "revision", name="uq_fact_key_rev"),
 )
+# The fact key: one row per (entity, indicator, period, dims, basis, revision). A unique index,
+# not a table constraint, since migration 0005: a large import into a small SQLite ledger drops
+# it and builds it once after the load (Store.append_stream).
+Index("uq_fact_key_rev", fact.c.entity, fact.c.indicator, fact.c.period, fact.c.dims, fact.c.basis,
+      fact.c.revision, unique=True)
 # No index on (indicator, period) since migration 0004: the unique key serves lookups by
 # entity, indicator and period, and every extra index slows each insert of a bulk import.
 Index("ix_fact_batch", fact.c.batch_id)
