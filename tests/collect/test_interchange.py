@@ -254,3 +254,19 @@ def test_a_month_excel_turned_into_a_date_is_read_as_the_month(ws, tmp_path):
     assert rep.problems.flat() == []
     [f] = ws.store.current_facts()
     assert (f.period, f.value) == ("2021-03", "3000")
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+@pytest.mark.parametrize("extra", ["", "quoted", "comment", "blank"])
+def test_problems_name_the_physical_line(ws, tmp_path, newline, extra):
+    """A problem names the line of the file it is on, whether or not a quoted comment spans two
+    lines, a comment line or a blank line comes before it (the reader counts lines itself
+    only when none of these can occur), with LF or CRLF line ends."""
+    before = {"": [],
+              "quoted": ['TLYX,employees,2023,5,人,,"two-line', 'comment, with a comma"'],
+              "comment": ["# a note the reader skips"],
+              "blank": [""]}[extra]
+    lines = [HEADER.strip(), "TLYX,employees,2024,5,人,,", *before, "TLYX,employees,2024,x,人,female,"]
+    rep = run(ws, tmp_path, newline.join(lines) + newline)
+    bad = len(lines)  # the last line, counted from 1 with the header
+    assert rep.problems.flat() == [(f"facts.csv:{bad} [value]", "ESG-IMPORT-006")]

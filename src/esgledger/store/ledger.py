@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import functools
 import gc
 import itertools
 import json
@@ -171,6 +172,68 @@ class Store:
             conn.execute(S.fact_input.insert(), links)
         return batch_id, ids
 
+    def bulk_load_pays(self, rows: int) -> bool:
+        """Whether a streamed append of about ``rows`` new facts should drop the fact key and
+        build it once after the load (:meth:`append_stream`): on SQLite, for a large import
+        into a ledger that holds no more facts than it brings (building the key sorts the whole
+        table, so into a large ledger row-by-row upkeep is cheaper)."""
+        if self.dialect != "sqlite" or rows < BULK_LOAD_MIN_ROWS:
+            return False
+        with self.engine.connect() as conn:  # the highest id: at least the number of facts
+            top = conn.execute(select(func.max(S.fact.c.id))).scalar() or 0
+        return top <= rows
+
+    def append_stream(self, chunks: Iterable[Sequence[tuple]], *, kind: str, source: str | None = None,
+                      author: str | None = None, note: str | None = None) -> tuple[int, list[NewFact]]:
+        """Append facts of keys new to the ledger, arriving in chunks (plain tuples in
+        :class:`NewFact` order, no lineage), in one transaction, as revision 1; returns the
+        batch id and the facts as :class:`NewFact`, in the order given (ids follow it).
+
+        SQLite only (see :meth:`bulk_load_pays`). The fact key and the batch index are dropped
+        while the chunks arrive and built once, sorted, after the last one: a large import
+        checked in another process meanwhile (``esgledger.collect.pipeline``) costs little
+        more than the check. If a key is already in the ledger or comes twice, building the
+        key fails and :class:`KeyTaken` is raised; an exception from ``chunks`` ends the append
+        too. Either way nothing is written."""
+        if self.dialect != "sqlite":
+            raise NotImplementedError("append_stream is for SQLite ledgers (bulk_load_pays)")
+        facts: list[NewFact] = []
+        as_fact = functools.partial(_new_tuple, NewFact)
+        with self.writer.connect() as conn:
+            raw = conn.connection.driver_connection
+            (cache,) = raw.execute("PRAGMA cache_size").fetchone()
+            try:
+                with conn.begin():
+                    created = now_iso()
+                    batch_id = conn.execute(S.batch.insert().values(
+                        kind=kind, source=source, author=author, created_at=created, rows=0, note=note)
+                    ).inserted_primary_key[0]
+                    indexes = raw.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                                          "AND tbl_name = 'fact' AND sql IS NOT NULL").fetchall()
+                    for name, _ in indexes:
+                        raw.execute(f'DROP INDEX "{name}"')
+                    # A modest cache while the rows arrive: with no index left, the table's pages
+                    # are only appended to, and those that spill are written to the WAL while
+                    # this process waits for the next chunk anyway, not all at the commit. Then
+                    # the bulk cache for building the keys and for the commit (shrinking it
+                    # before the commit would spill what the build wrote).
+                    raw.execute(f"PRAGMA cache_size = {_SQLITE_STREAM_CACHE}")
+                    with gc_paused():
+                        for chunk in chunks:
+                            part = list(map(as_fact, chunk))
+                            self._bulk_insert(conn, part, None, batch_id, author, created, own_cache=False)
+                            facts += part
+                        raw.execute(f"PRAGMA cache_size = {_SQLITE_BULK_CACHE}")
+                        try:
+                            for _, sql in indexes:
+                                raw.execute(sql)
+                        except self.engine.dialect.loaded_dbapi.IntegrityError as exc:
+                            raise KeyTaken(str(exc)) from None
+                    conn.execute(S.batch.update().where(S.batch.c.id == batch_id).values(rows=len(facts)))
+            finally:
+                raw.execute(f"PRAGMA cache_size = {int(cache)}")
+        return batch_id, facts
+
     def _lock_facts(self, conn: Connection) -> None:
         # SQLite: BEGIN IMMEDIATE (engine.py) already serialises writers.
         if self.dialect == "postgresql":
@@ -223,7 +286,7 @@ class Store:
             cur.close()
 
     def _bulk_insert(self, conn: Connection, facts: Sequence[NewFact], revisions: list[int] | None,
-                     batch_id: int, author: str | None, created: str) -> None:
+                     batch_id: int, author: str | None, created: str, *, own_cache: bool = True) -> None:
         """Insert ``facts`` in their order (ids follow it) with their ``revisions`` (``None``:
         all 1): on SQLite by one executemany, on PostgreSQL by COPY."""
         if not facts:
@@ -255,6 +318,9 @@ class Store:
             values = ",".join(("?",) * len(columns) + tuple(inline.values()))
             cur = raw.cursor()
             try:
+                if not own_cache:  # the caller set the cache for a series of inserts
+                    cur.executemany(f"INSERT INTO fact ({names}) VALUES ({values})", rows)
+                    return
                 # a page cache big enough for the indexes a large append touches, for this
                 # statement only (the default 2 MiB makes SQLite spill and re-read pages)
                 (cache,) = cur.execute("PRAGMA cache_size").fetchone()
@@ -336,6 +402,15 @@ class Store:
 
 
 _SQLITE_BULK_CACHE = -262144  # KiB: up to 256 MiB, allocated only as pages are used
+_SQLITE_STREAM_CACHE = -16384  # KiB: 16 MiB while a streamed append's chunks arrive
+# Below this many facts a streamed import is not worth a second process and a key rebuild.
+BULK_LOAD_MIN_ROWS = 100_000
+_new_tuple = tuple.__new__
+
+
+class KeyTaken(Exception):
+    """:meth:`Store.append_stream` met a key already in the ledger or given twice (nothing was
+    written); the ordinary append numbers revisions, and an import reports repeats."""
 
 
 def _sqlite_literal(v) -> str | None:

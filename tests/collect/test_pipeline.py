@@ -1,0 +1,210 @@
+"""A large CSV import checked in a second process while this one writes (collect/pipeline.py,
+Store.append_stream): the ledger and the report come out exactly as from the ordinary import,
+and whenever the fast path cannot finish, nothing of it lands and the ordinary import runs.
+
+The thresholds are lowered so a few hundred rows take the pipelined path, in chunks of 50."""
+from __future__ import annotations
+
+import shutil
+import sqlite3
+
+import pytest
+
+from esgledger.collect import pipeline
+from esgledger.store import ledger
+from esgledger.store.ledger import KeyTaken, NewFact, Store
+from esgledger.workspace import init_workspace, open_workspace
+from tests.collect.test_interchange import CASES, HEADER, IMPORT
+from tests.conftest import DEMO_ENTITIES, write
+
+ENTITIES = ["TLYX", "TRNY", "TSAL"]
+MONTHS = [f"{y}-{m:02d}" for y in range(2020, 2025) for m in range(1, 13)]
+
+
+def facts_csv(value_shift: int = 0) -> str:
+    """720 rows: 3 entities × 60 months × (employees in total and by gender, output in 万吨 or
+    in 吨 on alternate months), one comment in Chinese."""
+    lines = [HEADER]
+    for e in ENTITIES:
+        for i, p in enumerate(MONTHS):
+            lines.append(f"{e},employees,{p},{3000 + i + value_shift},人,,\n")
+            lines.append(f"{e},employees,{p},{1000 + i},人,female,\n")
+            lines.append(f"{e},employees,{p},{2000 + value_shift},人,male,按月度台账汇总\n")
+            lines.append(f"{e},t_output,{p},{12500 + i},吨,,\n" if i % 2 else f"{e},t_output,{p},1.{i:02d},万吨,,\n")
+    return "".join(lines)
+
+
+def make_ws(root):
+    w = init_workspace(root, lang="en")
+    w.close()
+    (root / "library").mkdir()
+    shutil.copy(IMPORT / "test_indicators.yaml", root / "library")
+    w = open_workspace(root)
+    assert not w.import_entities(DEMO_ENTITIES).errors
+    return w
+
+
+@pytest.fixture
+def streamed(monkeypatch):
+    """Lower the thresholds so small files take the pipelined path; count its appends."""
+    monkeypatch.setattr(ledger, "BULK_LOAD_MIN_ROWS", 1)
+    monkeypatch.setattr(pipeline, "CHUNK", 50)
+    calls = []
+    real = Store.append_stream
+
+    def spy(self, chunks, **kw):
+        calls.append("start")
+        out = real(self, chunks, **kw)
+        calls.append("done")
+        return out
+
+    monkeypatch.setattr(Store, "append_stream", spy)
+    return calls
+
+
+@pytest.fixture
+def ws(tmp_path):
+    w = make_ws(tmp_path / "ws")
+    yield w
+    w.close()
+
+
+def ledger_rows(ws):
+    """Every stored fact as the user sees it, without ids and times."""
+    return sorted((f.entity, f.indicator, f.period, f.dims, f.basis, f.revision, f.value, f.unit,
+                   f.value_entered, f.unit_entered, f.status, f.location, f.comment)
+                  for f in ws.store.current_facts())
+
+
+def indexes(ws):
+    con = sqlite3.connect(ws.store.engine.url.database)
+    try:
+        return sorted(con.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                                  "AND tbl_name = 'fact'").fetchall())
+    finally:
+        con.close()
+
+
+def test_a_pipelined_import_stores_what_the_ordinary_one_stores(tmp_path, streamed):
+    text = facts_csv()
+    fast = make_ws(tmp_path / "fast")
+    keys_before = indexes(fast)
+    rep = fast.import_facts(write(tmp_path / "facts.csv", text))
+    assert streamed == ["start", "done"]  # it took the pipelined path
+    assert rep.ok and rep.written and rep.rows == 720 and len(rep.facts) == 720
+    assert [f.location for f in rep.facts[:3]] == ["2", "3", "4"]  # in file order, by line
+    ledger.BULK_LOAD_MIN_ROWS = 10 ** 9  # (monkeypatched: restored after the test)
+    slow = make_ws(tmp_path / "slow")
+    rep2 = slow.import_facts(write(tmp_path / "facts2.csv", text))
+    assert streamed == ["start", "done"]  # the ordinary path this time
+    assert rep2.ok and rep2.written
+    assert len(ledger_rows(fast)) == 720
+    assert ledger_rows(fast) == ledger_rows(slow)
+    # 12,500 t entered for a 万吨 indicator: 1.25 万吨, the entered value kept
+    f = fast.store.current_facts(entity="TRNY", indicator="t_output", period="2020-02")[0]
+    assert (f.value, f.unit, f.value_entered, f.unit_entered) == ("1.2501", "万吨", "12501", "吨")
+    # the batch counts its rows; the key and the batch index are back, as they were
+    assert fast.store.batch(rep.batch_id)["rows"] == 720
+    assert indexes(fast) == keys_before
+    assert ("uq_fact_key_rev", "CREATE UNIQUE INDEX uq_fact_key_rev ON fact "
+            "(entity, indicator, period, dims, basis, revision)") in keys_before
+    with pytest.raises(Exception, match="UNIQUE"):  # and the key refuses a duplicate again
+        fast.store.append_stream([[tuple(NewFact("TLYX", "employees", "2020-01", "", "1", "人"))]],
+                                 kind="api")
+    fast.close()
+    slow.close()
+
+
+@pytest.mark.parametrize("text,expected", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_a_file_with_problems_reports_the_same_and_lands_nothing(ws, tmp_path, streamed, text, expected):
+    rep = ws.import_facts(write(tmp_path / "facts.csv", text))
+    assert rep.problems.flat() == expected
+    assert not rep.written
+    assert ws.store.count_facts() == 0
+    assert ws.store.batch(1) is None  # not even the batch of the attempt
+
+
+def test_a_problem_late_in_a_large_file_undoes_every_chunk_already_stored(ws, tmp_path, streamed):
+    text = facts_csv() + "TLYX,employees,2024-12,abc,人,,\n"
+    rep = ws.import_facts(write(tmp_path / "facts.csv", text))
+    assert streamed == ["start"]  # the pipelined append began, stored chunks, and was undone
+    assert rep.problems.flat() == [("facts.csv:722 [value]", "ESG-IMPORT-006")]
+    assert not rep.written and ws.store.count_facts() == 0
+    assert len(indexes(ws)) == 2
+
+
+def test_a_key_given_twice_is_reported_where_it_came_first(ws, tmp_path, streamed):
+    # the child leaves repeats to the fact key; building it fails and the ordinary check reports
+    text = facts_csv() + "TSAL,employees,2021-03,3014,人,,\n"
+    rep = ws.import_facts(write(tmp_path / "facts.csv", text))
+    assert streamed == ["start"]
+    assert rep.problems.flat() == [("facts.csv:722", "ESG-IMPORT-009")]
+    assert "facts.csv:538" in rep.problems[0].render("en")  # TSAL, the third entity: line 2 + 2×240 + 4×14
+    assert ws.store.count_facts() == 0
+
+
+def test_keys_already_in_the_ledger_get_their_next_revision(ws, tmp_path, streamed):
+    first = ws.import_facts(write(tmp_path / "a.csv", facts_csv()))
+    assert first.written and streamed == ["start", "done"]
+    # the same keys again, some values changed: the ledger holds no more facts than the file
+    # brings, so the pipelined path is tried, the key refuses revision 1, the ordinary append
+    # numbers revision 2
+    second = ws.import_facts(write(tmp_path / "b.csv", facts_csv(value_shift=7)))
+    assert streamed == ["start", "done", "start"]
+    assert second.written and second.batch_id == 2
+    assert [(f.revision, f.value) for f in ws.store.history("TLYX", "employees", "2020-01")] == [
+        (1, "3000"), (2, "3007")]
+    assert ws.store.count_facts() == 1440
+    assert len(indexes(ws)) == 2
+
+
+def test_the_checking_process_stopping_early_falls_back_to_the_ordinary_import(ws, tmp_path, streamed, monkeypatch):
+    real = pipeline.check_table
+
+    def dies(table, *args, sink, **kw):  # runs in the child: one chunk, then it fails
+        def once(facts):
+            sink(facts)
+            raise MemoryError("the child ran out of memory")
+        return real(table, *args, sink=once, **kw)
+
+    monkeypatch.setattr(pipeline, "check_table", dies)
+    rep = ws.import_facts(write(tmp_path / "facts.csv", facts_csv()))
+    assert streamed == ["start"]
+    assert rep.written and ws.store.count_facts() == 720
+    assert ws.store.batch(rep.batch_id)["rows"] == 720
+
+
+def test_a_dry_run_and_a_small_file_take_the_ordinary_path(ws, tmp_path, monkeypatch):
+    calls = []
+    monkeypatch.setattr(Store, "append_stream", lambda *a, **k: calls.append(1))
+    rep = ws.import_facts(write(tmp_path / "facts.csv", facts_csv()), dry_run=True)
+    assert rep.ok and not rep.written
+    rep = ws.import_facts(write(tmp_path / "facts.csv", facts_csv()))  # 720 < 100,000 rows
+    assert rep.written and calls == []
+
+
+def test_append_stream_is_for_sqlite(store_url):
+    s = Store(store_url)
+    try:
+        if s.dialect == "sqlite":
+            assert not s.bulk_load_pays(ledger.BULK_LOAD_MIN_ROWS - 1)
+            assert s.bulk_load_pays(ledger.BULK_LOAD_MIN_ROWS)
+        else:
+            assert not s.bulk_load_pays(10 ** 7)
+            with pytest.raises(NotImplementedError):
+                s.append_stream([], kind="api")
+    finally:
+        s.close()
+
+
+def test_a_key_taken_leaves_the_ledger_as_it_was(tmp_path):
+    s = Store(f"sqlite:///{tmp_path / 'l.db'}")
+    s.append_facts([NewFact("E", "x", "2024", "", "1", None)], kind="api")
+    with pytest.raises(KeyTaken):
+        s.append_stream([[tuple(NewFact("F", "x", "2024", "", "2", None))],
+                         [tuple(NewFact("E", "x", "2024", "", "3", None))]], kind="api")
+    assert [(f.entity, f.value) for f in s.current_facts()] == [("E", "1")]
+    assert s.batch(2) is None
+    bid, facts = s.append_stream([[tuple(NewFact("F", "x", "2024", "", "2", None))]], kind="api")
+    assert bid == 2 and facts == [NewFact("F", "x", "2024", "", "2", None)]
+    s.close()
