@@ -252,3 +252,53 @@ def test_a_withdrawn_input_takes_its_results_with_it(demo, tmp_path):
     assert run(demo).written == 0
     again = run(demo, full=True)
     assert again.written == 0 and again.ghg.written == 0 and not again.withdrawn and not again.ghg.withdrawn
+
+
+def test_an_input_changed_so_a_result_cannot_be_computed_withdraws_it_incrementally(demo, tmp_path):
+    """The anode plant YDTS's output set to 0 (not withdrawn): its energy per tonne of baked
+    anode (kgce/t = energy ÷ output) and the group's baked-anode figures per tonne cannot be
+    computed any more. The incremental run withdraws exactly what a full run from the inputs
+    no longer has, says so (ESG-CALC-007), and a full run afterwards changes nothing."""
+    first = run(demo, full=True)
+    before = ledger(demo)
+    key = ("YDTS", "energy_intensity_product", "product=baked_anode", "own")
+    assert key in before
+    change(demo, tmp_path, f"YDTS,anode_output,{PERIOD},0,万吨")
+    inc = run(demo)
+    assert inc.incremental
+    after = ledger(demo)
+    expected = fresh_full(demo)
+    assert key not in expected
+    assert {k: f.value for k, f in after.items()} == expected
+    gone = set(before) - set(after)
+    assert key in gone
+    withdrawn = {(f.entity, f.indicator, f.dims, f.basis) for f in inc.withdrawn + inc.ghg.withdrawn}
+    assert withdrawn == gone
+    said = {(p.params["entity"], p.params["indicator"]) for p in inc.problems if p.code == "ESG-CALC-007"}
+    assert {(e, i) for e, i, _d, _b in gone} <= said
+    # why: the packing coke it reports consumed has no rate per tonne of anode baked, and the
+    # energy per tonne has a zero denominator
+    why = {p.params["indicator"]: p for p in inc.problems if p.code == "ESG-CALC-005" and p.params["entity"] == "YDTS"}
+    assert set(why) == {"packing_coke_consumption", "energy_intensity_product"}
+    assert "0 t" in why["packing_coke_consumption"].render("en")
+    assert "0 吨" in why["packing_coke_consumption"].render("zh")
+    again = run(demo, full=True)
+    assert again.written == 0 and again.ghg.written == 0 and not again.withdrawn and not again.ghg.withdrawn
+
+
+def test_a_potline_at_a_standstill_with_anodes_consumed_is_a_warning_not_a_crash(demo, tmp_path):
+    """Aluminium output 0 at the smelter TSAL-P1 while it reports net anode consumption (a
+    month at a standstill, a correction): the prebake equation (per tonne of aluminium) cannot
+    run; the run says so (ESG-CALC-005) and computes everything else."""
+    smelter = next(e for e, i, *_ in _facts_of(demo, "net_anode_consumption"))
+    change(demo, tmp_path, f"{smelter},aluminium_output,{PERIOD},0,万吨")
+    res = run(demo, full=True)
+    why = [p for p in res.problems if p.code == "ESG-CALC-005" and p.params["indicator"] == "net_anode_consumption"]
+    assert [p.params["entity"] for p in why] == [smelter]
+    assert "per tonne of aluminium" in why[0].render("en") and "吨铝阳极净耗" in why[0].render("zh")
+    assert res.written > 0
+    assert {k: f.value for k, f in ledger(demo).items()} == fresh_full(demo)
+
+
+def _facts_of(ws, indicator):
+    return sorted((f.entity, f.indicator, f.value) for f in ws.store.current_facts(period=PERIOD, indicator=indicator))

@@ -179,6 +179,8 @@ class Consolidation:
         self._weight_texts = {id(w): _weight_text(w) for chs in self.children_of.values() for _c, w in chs}
         self.out: list[NewFact] = []
         self._pending: list[tuple] = []  # the keys of computed (and cons) values still pending
+        self._dropped: set | None = None  # during update(): keys recomputed from scratch
+        self._stale: list = []
         self._stale: list[FactRecord] = []  # calculated values a full run no longer produced
         self.result = RunResult(self.period, approach)
         self.append = None  # how facts are appended (default: Store._append)
@@ -251,9 +253,15 @@ class Consolidation:
         that now divides by zero, a breakdown no longer given, an input withdrawn): the run
         withdraws them when it writes, and says which (ESG-CALC-007)."""
         self._stale = []
-        for (e, code, dims, basis), f in sorted(self.existing.items()):
-            if f.status == "calculated" and (e, code, dims, basis) not in self.computed \
-                    and (self.only is None or code in self.only):
+        self._withdraw(k for k in self.existing
+                       if k not in self.computed and (self.only is None or k[1] in self.only))
+
+    def _withdraw(self, keys: Iterable[tuple[str, str, str, str]]) -> None:
+        """Withdraw (when the run writes) the calculated values of these keys, saying which."""
+        for key in sorted(keys):
+            f = self.existing.get(key)
+            if f is not None and f.status == "calculated":
+                e, code, dims, basis = key
                 self._stale.append(f)
                 self.result.problems.append(Problem("ESG-CALC-007", Location(field=code), {
                     "indicator": code, "period": self.period, "entity": e,
@@ -264,6 +272,7 @@ class Consolidation:
         :meth:`run` of this object)."""
         self.out = []
         self._pending = []
+        self._dropped = set()  # keys recomputed from scratch below; those not computed again go
         self.result = RunResult(self.period, self.approach, incremental=True)
         dirty: dict[str, set[tuple[str, str]]] = {}
         for f in changed:
@@ -309,6 +318,11 @@ class Consolidation:
                 self._forget(e, codes, self.approach)
                 self._formulas(e, self.approach, lambda ind, dims, e=e: self.cons.get((e, ind, dims)),
                                self._keys_cons(e), self.cons, only=codes)
+        # a value recomputed from scratch that could not be computed again (its inputs gone, a
+        # divisor now zero) is withdrawn, as a full run would
+        self._stale = []
+        self._withdraw(k for k in self._dropped if k not in self.computed)
+        self._dropped = None
         if write:
             self._write(conn)
         return self.result
@@ -332,6 +346,8 @@ class Consolidation:
         """Drop the values of ``codes`` at ``e`` before they are recomputed (a formula that
         cannot be computed any more must not be read from the last run)."""
         for key in [k for k in self.computed_keys.get(e, ()) if k[1] in codes and k[3] == basis]:
+            if self._dropped is not None:
+                self._dropped.add(key)
             del self.computed[key]
             self.computed_keys[e].discard(key)
             if basis != "own" and basis == self.approach:
@@ -397,6 +413,8 @@ class Consolidation:
         else:
             for k in keys:  # recomputed from scratch: what cannot be computed any more goes
                 if cons.pop((e, *k), None) is not None:
+                    if self._dropped is not None:
+                        self._dropped.add((e, *k, self.approach))
                     self.cons_keys[e].discard(k)
                     self.computed.pop((e, *k, self.approach), None)
                     self.computed_keys.get(e, set()).discard((e, *k, self.approach))

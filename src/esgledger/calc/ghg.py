@@ -254,15 +254,8 @@ class GhgRun:
         for company in sorted(self.ets_of_company()):
             self._produce(("ets", company))
         self._produce(("product", ""))
-        # a result of an earlier run that this full run does not produce (its method cannot run
-        # any more, see ESG-CALC-005, or an input was withdrawn): withdrawn when the run writes
         produced = {(o.entity, o.indicator, o.dims) for o in self.res.outputs}
-        for (e, ind, dims), f in sorted(self.existing.items()):
-            if f.status == "calculated" and (e, ind, dims) not in produced:
-                self._stale.append(f)
-                self.res.problems.append(Problem("ESG-CALC-007", Location(field=ind), {
-                    "indicator": ind, "period": self.period, "entity": e,
-                    "found": f"own{'; ' + dims if dims else ''}: {f.value}"}))
+        self._withdraw(set(self.existing) - produced)
         if write:
             self._write(conn)
         return self.res
@@ -289,11 +282,30 @@ class GhgRun:
         parts += [("ets", co) for co, members in sorted(self.ets_of_company().items()) if dirty & set(members)]
         if any(self.process_type(c) in PRODUCT_READS for c in dirty):
             parts.append(("product", ""))
+        before: set[tuple[str, str, str]] = set()
         for part in parts:
+            before |= {(o.entity, o.indicator, o.dims) for o in self.produced.get(part, ())}
             self._produce(part)
+        # what a recomputed part gave before and no part gives now (an input changed so that a
+        # method cannot run: see ESG-CALC-005) is withdrawn, as a full run would
+        gone = before - {(o.entity, o.indicator, o.dims) for o in self.res.outputs}
+        if gone:
+            self._withdraw(gone - {(o.entity, o.indicator, o.dims) for o in self.outputs()})
         if write:
             self._write(conn)
         return self.res
+
+    def _withdraw(self, keys: set[tuple[str, str, str]]) -> None:
+        """Results in the ledger that this run no longer produces: withdrawn when it writes
+        (its method cannot run any more, see ESG-CALC-005, or an input was withdrawn)."""
+        for key in sorted(keys):
+            f = self.existing.get(key)
+            if f is not None and f.status == "calculated":
+                e, ind, dims = key
+                self._stale.append(f)
+                self.res.problems.append(Problem("ESG-CALC-007", Location(field=ind), {
+                    "indicator": ind, "period": self.period, "entity": e,
+                    "found": f"own{'; ' + dims if dims else ''}: {f.value}"}))
 
     def outputs(self) -> list[Output]:
         """Every output of the last run and the updates since, as a full run would give them."""
@@ -388,6 +400,13 @@ class GhgRun:
                 soderberg = False  # the PFC method names the unknown technology, below
             if soderberg:
                 self._soderberg_anode(code, prod_t, production, add)
+            elif nac_total is not None and prod_t == 0:
+                # a potline at a standstill that still reports anodes consumed (start-up, a
+                # correction): Eq.4.21 works per tonne of aluminium, so it cannot say what they emitted
+                self.problem(code, "net_anode_consumption", InvalidInput(
+                    f"aluminium output is 0 t but {nac_total} t of anodes were consumed: the prebake "
+                    "anode equation needs the net anode consumption per tonne of aluminium",
+                    zh=f"原铝产量为 0 吨，但消耗阳极 {nac_total} 吨：预焙阳极排放公式需要吨铝阳极净耗"))
             elif nac_total is not None:
                 with localcontext() as ctx:
                     ctx.prec = 34
@@ -420,9 +439,16 @@ class GhgRun:
                 add("pitch_volatiles", m_anode.pitch_volatiles_co2, green, baked, factors=self.factors, on=on,
                     what="green_anode_input", reads=[self.fact(code, "green_anode_input"), baked_f])
             pcc_t = self.num(code, "packing_coke_consumption")
-            pcc = None if pcc_t is None else pcc_t / baked
-            add("packing_coke", m_anode.packing_coke_co2, baked, pcc=pcc, factors=self.factors, on=on,
-                what="anode_output", reads=[baked_f, self.fact(code, "packing_coke_consumption")])
+            if pcc_t is not None and baked == 0:
+                # Eq.4.23 works per tonne of baked anode: coke burnt with no anode baked has no rate
+                self.problem(code, "packing_coke_consumption", InvalidInput(
+                    f"no anode baked (0 t) but {pcc_t} t of packing coke consumed: the packing coke "
+                    "equation needs the consumption per tonne of baked anode",
+                    zh=f"焙烧阳极产量为 0 吨，但消耗填充焦 {pcc_t} 吨：填充焦排放公式需要吨焙烧阳极的填充焦消耗"))
+            else:
+                pcc = None if pcc_t is None else pcc_t / baked
+                add("packing_coke", m_anode.packing_coke_co2, baked, pcc=pcc, factors=self.factors, on=on,
+                    what="anode_output", reads=[baked_f, self.fact(code, "packing_coke_consumption")])
         return {src: Source(rs[0][0] if len(rs) == 1 else combine([r for r, _f in rs], label=src),
                             [f for _r, fs in rs for f in fs]) for src, rs in out.items()}
 

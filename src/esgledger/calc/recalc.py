@@ -17,6 +17,11 @@ what those reach:
   formulas and, up its chain of parents, the consolidated values of those keys, the weighted
   means they weight and the formulas that read them.
 
+What a recomputed part produced before and cannot produce now (an input changed so that its
+method cannot run, e.g. an output of 0 under a per-tonne equation) is withdrawn, with
+ESG-CALC-007, and so are the consolidated and formula values that then have nothing left to
+add up or divide.
+
 The result equals a full recalculation (tests/calc/test_recalc.py compares them fact by fact on
 SQLite and PostgreSQL). Anything the kept state cannot vouch for — calculated facts appended by
 another run, a withdrawn fact, a different library, tree, factor sets or GWP set, a new process —
@@ -211,7 +216,7 @@ def _incremental(store, state: PeriodState, author) -> RunResult | None:
         ghg.append = cons.append = append
         try:
             g = ghg.update(changed, conn=conn)
-            res = cons.update(changed + g.records, write=bool(changed), conn=conn)
+            res = cons.update(changed + g.records + g.withdrawn, write=bool(changed), conn=conn)
         finally:
             ghg.append = cons.append = None
         state.watermark = max(state.watermark, append.last_id, *(r[-2] for r in rows)) if rows else \
