@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from importlib import resources
@@ -110,9 +111,10 @@ class FactorValue(_Frozen):
     def dim(self) -> dict[str, str]:
         return dict(self.dims)
 
-    @property
+    @functools.cached_property
     def ref(self) -> str:
-        """A stable text id for lineage: ``set@version/key[dims]@validity``."""
+        """A stable text id for lineage: ``set@version/key[dims]@validity`` (made once per
+        value: a calculation run asks for it hundreds of times)."""
         out = f"{self.set_name}@{self.set_version}/{self.key}"
         if self.dims:
             out += "[" + ";".join(f"{k}={v}" for k, v in self.dims) + "]"
