@@ -13,17 +13,22 @@ IMPORT = DATA / "import"
 HEADER = "entity,indicator,period,value,unit,gender,comment\n"
 
 
-@pytest.fixture
-def ws(tmp_path):
-    root = tmp_path / "ws"
+def make_ws(root):
+    """A workspace with the demo group's entities and the import tests' own indicators."""
+    from esgledger.workspace import open_workspace
+
     w = init_workspace(root, lang="en")
     w.close()
     (root / "library").mkdir()
     shutil.copy(IMPORT / "test_indicators.yaml", root / "library")
-    from esgledger.workspace import open_workspace
-
     w = open_workspace(root)
     assert not w.import_entities(DEMO_ENTITIES).errors
+    return w
+
+
+@pytest.fixture
+def ws(tmp_path):
+    w = make_ws(tmp_path / "ws")
     yield w
     w.close()
 

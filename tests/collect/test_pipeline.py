@@ -5,7 +5,6 @@ and whenever the fast path cannot finish, nothing of it lands and the ordinary i
 The thresholds are lowered so a few hundred rows take the pipelined path, in chunks of 50."""
 from __future__ import annotations
 
-import shutil
 import sqlite3
 
 import pytest
@@ -13,9 +12,8 @@ import pytest
 from esgledger.collect import pipeline
 from esgledger.store import ledger
 from esgledger.store.ledger import KeyTaken, NewFact, Store
-from esgledger.workspace import init_workspace, open_workspace
-from tests.collect.test_interchange import CASES, HEADER, IMPORT
-from tests.conftest import DEMO_ENTITIES, write
+from tests.collect.test_interchange import CASES, HEADER, make_ws
+from tests.conftest import write
 
 ENTITIES = ["TLYX", "TRNY", "TSAL"]
 MONTHS = [f"{y}-{m:02d}" for y in range(2020, 2025) for m in range(1, 13)]
@@ -32,16 +30,6 @@ def facts_csv(value_shift: int = 0) -> str:
             lines.append(f"{e},employees,{p},{2000 + value_shift},人,male,按月度台账汇总\n")
             lines.append(f"{e},t_output,{p},{12500 + i},吨,,\n" if i % 2 else f"{e},t_output,{p},1.{i:02d},万吨,,\n")
     return "".join(lines)
-
-
-def make_ws(root):
-    w = init_workspace(root, lang="en")
-    w.close()
-    (root / "library").mkdir()
-    shutil.copy(IMPORT / "test_indicators.yaml", root / "library")
-    w = open_workspace(root)
-    assert not w.import_entities(DEMO_ENTITIES).errors
-    return w
 
 
 @pytest.fixture
