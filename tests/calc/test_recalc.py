@@ -302,3 +302,20 @@ def test_a_potline_at_a_standstill_with_anodes_consumed_is_a_warning_not_a_crash
 
 def _facts_of(ws, indicator):
     return sorted((f.entity, f.indicator, f.value) for f in ws.store.current_facts(period=PERIOD, indicator=indicator))
+
+
+def test_a_full_standstill_emits_nothing_and_warns_of_nothing(demo, tmp_path):
+    """No metal and no anode consumed at a smelter, no anode baked and no packing coke at the
+    anode plant: the anode and packing-coke emissions are 0 t (0 × anything), not a warning
+    about a rate per tonne that nothing needs."""
+    smelter = next(e for e, _i, _v in _facts_of(demo, "net_anode_consumption"))
+    for row in (f"{smelter},aluminium_output,{PERIOD},0,万吨", f"{smelter},net_anode_consumption,{PERIOD},0,吨",
+                f"YDTS,anode_output,{PERIOD},0,万吨", f"YDTS,packing_coke_consumption,{PERIOD},0,吨"):
+        change(demo, tmp_path, row)
+    res = run(demo, full=True)
+    assert not [p for p in res.problems if p.code == "ESG-CALC-005"
+                and p.params["indicator"] in ("net_anode_consumption", "packing_coke_consumption")]
+    got = ledger(demo)
+    assert got[(smelter, "emissions_by_source", "emission_source=anode", "own")].value == "0"
+    assert got[("YDTS", "emissions_by_source", "emission_source=packing_coke", "own")].value == "0"
+    assert {k: f.value for k, f in got.items()} == fresh_full(demo)

@@ -275,3 +275,32 @@ def test_problems_name_the_physical_line(ws, tmp_path, newline, extra):
     rep = run(ws, tmp_path, newline.join(lines) + newline)
     bad = len(lines)  # the last line, counted from 1 with the header
     assert rep.problems.flat() == [(f"facts.csv:{bad} [value]", "ESG-IMPORT-006")]
+
+
+def test_a_lone_cr_ends_a_line(ws, tmp_path):
+    """Excel for Mac's "CSV (Macintosh)" ends lines with a lone CR: read as line ends, and a
+    problem names the line it is on."""
+    text = HEADER.strip() + "\rTLYX,employees,2024,5,人,,\rTLYX,employees,2024,x,人,female,\r"
+    rep = run(ws, tmp_path, text)
+    assert rep.problems.flat() == [("facts.csv:3 [value]", "ESG-IMPORT-006")]
+    rep = run(ws, tmp_path, text.replace(",x,", ",7,"))
+    assert rep.ok and rep.written and ws.store.count_facts() == 2
+
+
+@pytest.mark.parametrize("where", ["header", "row"])
+def test_a_row_the_csv_reader_cannot_read_is_reported_with_its_line(ws, tmp_path, where):
+    """A field over the CSV reader's size limit (131,072 characters) stops the reader: the
+    problem names the file and line (ESG-IMPORT-010), and nothing lands."""
+    huge = "x" * 140_000
+    if where == "header":
+        text = f"entity,indicator,period,value,unit,{huge}\n"
+        expected = [("facts.csv:1", "ESG-IMPORT-010")]
+    else:
+        text = HEADER + "TLYX,employees,2024,5,人,,\n" + f"TLYX,employees,2023,5,人,,{huge}\n"
+        expected = [("facts.csv:3", "ESG-IMPORT-010")]
+    rep = run(ws, tmp_path, text)
+    assert rep.problems.flat() == expected
+    assert "field larger than field limit" in rep.problems[0].render("en")
+    assert "CSV 格式的一行" in rep.problems[0].render("zh")
+    assert not rep.written
+    assert_nothing_landed(ws)

@@ -180,8 +180,7 @@ class Consolidation:
         self.out: list[NewFact] = []
         self._pending: list[tuple] = []  # the keys of computed (and cons) values still pending
         self._dropped: set | None = None  # during update(): keys recomputed from scratch
-        self._stale: list = []
-        self._stale: list[FactRecord] = []  # calculated values a full run no longer produced
+        self._stale: list[FactRecord] = []  # calculated values a run no longer produces
         self.result = RunResult(self.period, approach)
         self.append = None  # how facts are appended (default: Store._append)
         # input package

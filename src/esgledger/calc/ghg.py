@@ -400,7 +400,7 @@ class GhgRun:
                 soderberg = False  # the PFC method names the unknown technology, below
             if soderberg:
                 self._soderberg_anode(code, prod_t, production, add)
-            elif nac_total is not None and prod_t == 0:
+            elif nac_total is not None and prod_t == 0 and nac_total != 0:
                 # a potline at a standstill that still reports anodes consumed (start-up, a
                 # correction): Eq.4.21 works per tonne of aluminium, so it cannot say what they emitted
                 self.problem(code, "net_anode_consumption", InvalidInput(
@@ -410,7 +410,7 @@ class GhgRun:
             elif nac_total is not None:
                 with localcontext() as ctx:
                     ctx.prec = 34
-                    nac = nac_total / prod_t
+                    nac = nac_total / prod_t if prod_t else Decimal(0)  # no metal, no anode: 0 t
                 tier = 3 if s is not None and a is not None else 2
                 add("anode", m_al.anode_co2_prebake, prod_t, nac, s, a, tier=tier, factors=self.factors,
                     on=on, what="net_anode_consumption",
@@ -439,14 +439,14 @@ class GhgRun:
                 add("pitch_volatiles", m_anode.pitch_volatiles_co2, green, baked, factors=self.factors, on=on,
                     what="green_anode_input", reads=[self.fact(code, "green_anode_input"), baked_f])
             pcc_t = self.num(code, "packing_coke_consumption")
-            if pcc_t is not None and baked == 0:
+            if pcc_t is not None and baked == 0 and pcc_t != 0:
                 # Eq.4.23 works per tonne of baked anode: coke burnt with no anode baked has no rate
                 self.problem(code, "packing_coke_consumption", InvalidInput(
                     f"no anode baked (0 t) but {pcc_t} t of packing coke consumed: the packing coke "
                     "equation needs the consumption per tonne of baked anode",
                     zh=f"焙烧阳极产量为 0 吨，但消耗填充焦 {pcc_t} 吨：填充焦排放公式需要吨焙烧阳极的填充焦消耗"))
             else:
-                pcc = None if pcc_t is None else pcc_t / baked
+                pcc = None if pcc_t is None else pcc_t / baked if baked else Decimal(0)  # 0 t of both
                 add("packing_coke", m_anode.packing_coke_co2, baked, pcc=pcc, factors=self.factors, on=on,
                     what="anode_output", reads=[baked_f, self.fact(code, "packing_coke_consumption")])
         return {src: Source(rs[0][0] if len(rs) == 1 else combine([r for r, _f in rs], label=src),

@@ -85,6 +85,7 @@ class _Table:
                  sheet: str | None = None, header_row: int = 1, lines: int | None = None):
         self.name = name
         self.lines = lines  # lines of a CSV file (an upper bound of its rows); None for a sheet
+        self.line_now: Callable[[], int] | None = None  # a CSV reader's line, where it stopped
         self.header = header
         self.rows = rows
         self.sheet = sheet
@@ -117,14 +118,20 @@ def read_csv_table(path: Path, data: bytes | None = None) -> tuple[_Table | None
     if err:
         problems.append(Problem("ESG-IMPORT-012", Location(file=path.name), {"found": err}))
         return None, problems
-    lines = io.StringIO(text)
+    # universal newlines: a lone CR ends a line too (Excel for Mac's "CSV (Macintosh)")
+    lines = io.StringIO(text, newline=None)
     reader = csv.reader(lines)
     header = None
-    for row in reader:
-        if not row or (row[0].startswith("#")) or not any(c.strip() for c in row):
-            continue
-        header = row
-        break
+    try:
+        for row in reader:
+            if not row or (row[0].startswith("#")) or not any(c.strip() for c in row):
+                continue
+            header = row
+            break
+    except csv.Error as exc:
+        problems.append(Problem("ESG-IMPORT-010", Location(file=path.name, line=reader.line_num), {
+            "expected": Bilingual("CSV 格式的一行", "a row in CSV form"), "found": str(exc)}))
+        return None, problems
     if header is None:
         problems.append(Problem("ESG-IMPORT-002", Location(file=path.name)))
         return None, problems
@@ -141,9 +148,12 @@ def read_csv_table(path: Path, data: bytes | None = None) -> tuple[_Table | None
         # No quoted field (so none spans lines), no comment or blank line, no lone CR: every
         # line after the header is one row, and counting them gives the line numbers without
         # a Python generator step per row (~0.2 s per million rows)
-        return _Table(path.name, header, enumerate(reader, header_line + 1), header_row=header_line,
-                      lines=text.count("\n") + 1), problems
-    return _Table(path.name, header, rows(), header_row=header_line, lines=text.count("\n") + 1), problems
+        table = _Table(path.name, header, enumerate(reader, header_line + 1), header_row=header_line,
+                       lines=text.count("\n") + 1)
+    else:
+        table = _Table(path.name, header, rows(), header_row=header_line, lines=text.count("\n") + 1)
+    table.line_now = lambda: reader.line_num
+    return table, problems
 
 
 XLSX = Bilingual(".xlsx 工作簿", "an .xlsx workbook")
@@ -484,59 +494,64 @@ def check_table(table: _Table, library: Library, entity_index: dict[str, str], *
     n = 0
     flush_at = chunk if sink is not None else -1
     made = NewFact if sink is None else tuple  # a sink gets plain tuples (no copy to send them)
-    with gc_paused():  # a million rows kept as tuples: see gc_paused
-        for rownum, row in table.rows:
-            n += 1
-            if n == flush_at:
-                sink(facts)
-                facts = []
-                add = facts.append
-                flush_at += chunk
-            # -- fast path: a row like one already accepted; anything else goes to check_row --
-            if len(row) < width:
-                check_row(rownum, row)
-                continue
-            entity = fast_entity.get(row[ce])
-            period = fast_period.get(row[cp])
-            plan = fast_plan.get(plan_key(row))
-            if entity is None or period is None or plan is None:
-                check_row(rownum, row)
-                continue
-            code, unit, unit_entered, dims, number, factor, lo, hi, integer, values = plan
-            raw = row[cv].strip()
-            if number:
-                if "," in raw:
+    try:
+        with gc_paused():  # a million rows kept as tuples: see gc_paused
+            for rownum, row in table.rows:
+                n += 1
+                if n == flush_at:
+                    sink(facts)
+                    facts = []
+                    add = facts.append
+                    flush_at += chunk
+                # -- fast path: a row like one already accepted; anything else goes to check_row --
+                if len(row) < width:
                     check_row(rownum, row)
                     continue
-                try:
-                    num = Decimal(raw)
-                except InvalidOperation:
+                entity = fast_entity.get(row[ce])
+                period = fast_period.get(row[cp])
+                plan = fast_plan.get(plan_key(row))
+                if entity is None or period is None or plan is None:
                     check_row(rownum, row)
                     continue
-                if not num.is_finite():
-                    check_row(rownum, row)
-                    continue
-                if factor is None:
-                    stored = raw if raw.isascii() and raw[0] != "+" else format(num, "f")
+                code, unit, unit_entered, dims, number, factor, lo, hi, integer, values = plan
+                raw = row[cv].strip()
+                if number:
+                    if "," in raw:
+                        check_row(rownum, row)
+                        continue
+                    try:
+                        num = Decimal(raw)
+                    except InvalidOperation:
+                        check_row(rownum, row)
+                        continue
+                    if not num.is_finite():
+                        check_row(rownum, row)
+                        continue
+                    if factor is None:
+                        stored = raw if raw.isascii() and raw[0] != "+" else format(num, "f")
+                    else:
+                        num = num * factor
+                        stored = format(num, "f")
+                    if (lo is not None and num < lo or hi is not None and num > hi
+                            or integer and num != num.to_integral_value()):
+                        check_row(rownum, row)
+                        continue
+                elif raw and raw in values:
+                    stored = raw
                 else:
-                    num = num * factor
-                    stored = format(num, "f")
-                if (lo is not None and num < lo or hi is not None and num > hi
-                        or integer and num != num.to_integral_value()):
                     check_row(rownum, row)
                     continue
-            elif raw and raw in values:
-                stored = raw
-            else:
-                check_row(rownum, row)
-                continue
-            if repeats and seen.setdefault((entity, code, period, dims), rownum) != rownum:
-                check_row(rownum, row)  # a repeat: check_row reports where it came first
-                continue
-            add(_new_tuple(made, (
-                entity, code, period, dims, stored, unit, "own", status, raw, unit_entered,
-                str(rownum) if sheet is None else f"{sheet}!A{rownum}",
-                (row[cc].strip() or None) if cc is not None else None, ())))
+                if repeats and seen.setdefault((entity, code, period, dims), rownum) != rownum:
+                    check_row(rownum, row)  # a repeat: check_row reports where it came first
+                    continue
+                add(_new_tuple(made, (
+                    entity, code, period, dims, stored, unit, "own", status, raw, unit_entered,
+                    str(rownum) if sheet is None else f"{sheet}!A{rownum}",
+                    (row[cc].strip() or None) if cc is not None else None, ())))
+    except csv.Error as exc:  # the CSV reader itself stops (a field over its size limit …)
+        problems.append(Problem("ESG-IMPORT-010", Location(
+            file=table.name, line=table.line_now() if table.line_now else None), {
+                "expected": Bilingual("CSV 格式的一行", "a row in CSV form"), "found": str(exc)}))
     if sink is not None:
         if facts:
             sink(facts)
