@@ -125,6 +125,8 @@ def test_a_store_made_by_an_earlier_version_opens_in_a_later_one(store_url):
     assert "ix_fact_indicator_period" not in indexes
     assert indexes["uq_fact_key_rev"]["unique"]
     assert indexes["uq_fact_key_rev"]["column_names"] == ["entity", "indicator", "period", "dims", "basis", "revision"]
+    # 0006: the batch index only on PostgreSQL
+    assert ("ix_fact_batch" in indexes) == (s.dialect == "postgresql")
     assert [(f.entity, role) for f, role, _ in s.inputs_of(2)] == [("E", "child:E")]
     s.append_facts([NewFact("E", "x", "2024", "", "43", None)], kind="api")
     assert [(f.revision, f.value) for f in s.history("E", "x", "2024")] == [(1, "42.10"), (2, "43")]

@@ -50,17 +50,6 @@ def insert_batch(conn, **values) -> int:
         cur.close()
 
 
-def batch_fact_ids(conn, batch_id: int) -> list[int]:
-    """The ids of a batch's facts, in insertion order."""
-    mark = {"sqlite": "?", "postgresql": "%s"}.get(conn.dialect.name, "?")
-    cur = conn.connection.driver_connection.cursor()
-    try:
-        cur.execute(f"SELECT id FROM fact WHERE batch_id = {mark} ORDER BY id", (batch_id,))
-        return [r[0] for r in cur.fetchall()]
-    finally:
-        cur.close()
-
-
 def _record_sql(mark: str) -> str:
     import dataclasses
 

@@ -33,16 +33,16 @@ import threading
 import weakref
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from esgledger.calc.consolidate import APPROACHES, Consolidation, RunResult
-from esgledger.calc._rows import batch_fact_ids, facts_after, insert_batch, insert_rows
+from esgledger.calc._rows import facts_after, insert_batch, insert_rows
 from esgledger.calc.ghg import GhgRun
 from esgledger.model.period import Period
 from esgledger.model.types import WITHDRAWN, FactRecord
 from esgledger.store import schema as S
-from esgledger.store.ledger import Store, _record_columns, now_iso
+from esgledger.store.ledger import Store, _record_columns, batch_fact_ids, max_fact_id, now_iso
 
 
 @dataclass
@@ -105,10 +105,6 @@ def recalculate(store, library, tree, factors, period: str, approach: str = "con
     return res
 
 
-def _max_id(conn) -> int:
-    return conn.execute(select(func.max(S.fact.c.id))).scalar() or 0
-
-
 class _Appender:
     """Appends a kept run's few calculated facts. The store's own append looks up the latest
     revision of every key of each indicator it writes (made for imports of many rows); the
@@ -128,6 +124,7 @@ class _Appender:
                                 rows=len(facts), note=note)
         if not facts:
             return batch_id, []
+        before = max_fact_id(conn)
         rows = []
         revisions = self.revisions
         for nf in facts:
@@ -136,7 +133,7 @@ class _Appender:
             revisions[key] = rev
             rows.append(nf[:12] + (rev, batch_id, author, created))
         insert_rows(conn, S.fact, rows, _FACT_COLS)
-        ids = batch_fact_ids(conn, batch_id)
+        ids = batch_fact_ids(conn, batch_id, before)
         self.last_id = max(self.last_id, *ids)
         insert_rows(conn, S.fact_input, [(fid, inp, role, weight)
                                          for fid, nf in zip(ids, facts) for inp, role, weight in nf.inputs],
@@ -161,7 +158,7 @@ def _full(store, library, tree, factors, period, approach, gwp_set, author, note
         for rec in g.records + g.withdrawn:  # results withdrawn take their value out
             cons.take(rec)
         res = cons.run(conn=conn)
-        watermark = _max_id(conn)
+        watermark = max_fact_id(conn)
     res.problems[:0] = g.problems
     res.ghg = g
     revisions = {f.key: f.revision for f in facts}

@@ -35,7 +35,7 @@ from esgledger.model.errors import EsgledgerError, Location, Problem, ProblemsEr
 from esgledger.model.types import EntityRecord, FactRecord, Membership
 from esgledger.store import schema as S
 from esgledger.store import schema_collect as C
-from esgledger.store.ledger import NewFact, Store, now_iso
+from esgledger.store.ledger import NewFact, Store, batch_fact_ids, max_fact_id, now_iso
 
 ROLES = ("admin", "manager", "submitter", "auditor")
 ACTIONS = ("read", "write", "submit", "review", "campaign", "audit", "evidence", "users")
@@ -315,7 +315,7 @@ class ScopedStore:
     def batch(self, batch_id: int) -> dict | None:
         scope = self.scope("read")
         if scope is not None:
-            with self._store.engine.connect() as conn:
+            with self._store.engine.connect() as conn:  # (a scan on SQLite: see migration 0006)
                 ents = [r[0] for r in conn.execute(
                     select(S.fact.c.entity).where(S.fact.c.batch_id == batch_id).distinct())]
             if not ents:
@@ -463,6 +463,7 @@ class Transaction:
         batch_id = conn.execute(S.batch.insert().values(
             kind=kind, source=source, author=author, created_at=created, rows=len(facts), note=note)
         ).inserted_primary_key[0]
+        before = max_fact_id(conn)
         latest = dict(latest)
         rows = []
         for f in facts:
@@ -478,9 +479,7 @@ class Transaction:
                                  f"({', '.join([mark] * len(_FACT_COLUMNS))})", rows)
         if not return_ids:
             return batch_id, []
-        ids = [r[0] for r in conn.execute(
-            select(S.fact.c.id).where(S.fact.c.batch_id == batch_id).order_by(S.fact.c.id))]
-        return batch_id, ids
+        return batch_id, batch_fact_ids(conn, batch_id, before)
 
 
 # -- helpers ------------------------------------------------------------------------------

@@ -144,6 +144,7 @@ class Store:
         batch_id = conn.execute(S.batch.insert().values(
             kind=kind, source=source, author=author, created_at=created, rows=len(facts), note=note)
         ).inserted_primary_key[0]
+        before = max_fact_id(conn)  # the facts written below get higher ids (writers take turns)
         with gc_paused():
             latest = self._latest_revisions(conn, set(map(_IND_ENTITY, facts)),
                                             set(map(_IND_PERIOD, facts)))
@@ -164,8 +165,7 @@ class Store:
             del latest
         if not return_ids and not any(map(_INPUTS, facts)):
             return batch_id, []
-        ids = [r[0] for r in conn.execute(
-            select(S.fact.c.id).where(S.fact.c.batch_id == batch_id).order_by(S.fact.c.id))]
+        ids = batch_fact_ids(conn, batch_id, before)
         links = [dict(fact_id=fid, input_fact_id=inp, role=role, weight=weight)
                  for fid, f in zip(ids, facts) if f[12] for inp, role, weight in f[12]]
         if links:
@@ -180,8 +180,7 @@ class Store:
         if self.dialect != "sqlite" or rows < BULK_LOAD_MIN_ROWS:
             return False
         with self.engine.connect() as conn:  # the highest id: at least the number of facts
-            top = conn.execute(select(func.max(S.fact.c.id))).scalar() or 0
-        return top <= rows
+            return max_fact_id(conn) <= rows
 
     def append_stream(self, chunks: Iterable[Sequence[tuple]], *, kind: str, source: str | None = None,
                       author: str | None = None, note: str | None = None) -> tuple[int, list[NewFact]]:
@@ -189,8 +188,8 @@ class Store:
         :class:`NewFact` order, no lineage), in one transaction, as revision 1; returns the
         batch id and the facts as :class:`NewFact`, in the order given (ids follow it).
 
-        SQLite only (see :meth:`bulk_load_pays`). The fact key and the batch index are dropped
-        while the chunks arrive and built once, sorted, after the last one: a large import
+        SQLite only (see :meth:`bulk_load_pays`). The fact key is dropped while the chunks
+        arrive and built once, sorted, after the last one: a large import
         checked in another process meanwhile (``esgledger.collect.pipeline``) costs little
         more than the check. If a key is already in the ledger or comes twice, building the
         key fails and :class:`KeyTaken` is raised; an exception from ``chunks`` ends the append
@@ -411,6 +410,32 @@ _new_tuple = tuple.__new__
 class KeyTaken(Exception):
     """:meth:`Store.append_stream` met a key already in the ledger or given twice (nothing was
     written); the ordinary append numbers revisions, and an import reports repeats."""
+
+
+def _driver_rows(conn: Connection, sql: str, params: tuple) -> list[tuple]:
+    """``sql`` (``?`` placeholders) through the driver: these run in every append, where
+    SQLAlchemy's statement handling would cost more than the query."""
+    if conn.dialect.name != "sqlite":
+        sql = sql.replace("?", "%s")
+    cur = conn.connection.driver_connection.cursor()
+    try:
+        cur.execute(sql, params)
+        return cur.fetchall()
+    finally:
+        cur.close()
+
+
+def max_fact_id(conn: Connection) -> int:
+    """The highest fact id (0 for an empty ledger): one step down the table's key."""
+    return _driver_rows(conn, "SELECT max(id) FROM fact", ())[0][0] or 0
+
+
+def batch_fact_ids(conn: Connection, batch_id: int, after: int) -> list[int]:
+    """The ids of the facts of ``batch_id`` written in this transaction after ``after`` was
+    the highest id, in order: a range of the table's key, not a look-up by batch (SQLite
+    keeps no index on it, see migration 0006)."""
+    return [r[0] for r in _driver_rows(conn, "SELECT id FROM fact WHERE id > ? AND batch_id = ? ORDER BY id",
+                                       (after, batch_id))]
 
 
 def _sqlite_literal(v) -> str | None:

@@ -70,7 +70,9 @@ Index("uq_fact_key_rev", fact.c.entity, fact.c.indicator, fact.c.period, fact.c.
       fact.c.revision, unique=True)
 # No index on (indicator, period) since migration 0004: the unique key serves lookups by
 # entity, indicator and period, and every extra index slows each insert of a bulk import.
-Index("ix_fact_batch", fact.c.batch_id)
+# The facts of a batch, on PostgreSQL only since migration 0006: on SQLite the appends find the
+# ids they wrote above the highest id before them, and every insert is cheaper without it.
+Index("ix_fact_batch", fact.c.batch_id).ddl_if(dialect="postgresql")
 
 fact_input = Table(
     "fact_input", metadata,
