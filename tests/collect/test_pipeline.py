@@ -12,7 +12,7 @@ import pytest
 from esgledger.collect import pipeline
 from esgledger.store import ledger
 from esgledger.store.ledger import KeyTaken, NewFact, Store
-from tests.collect.test_interchange import CASES, HEADER, make_ws
+from tests.collect.test_interchange import CASES, HEADER, make_ws, ws  # noqa: F401 (ws: the fixture)
 from tests.conftest import write
 
 ENTITIES = ["TLYX", "TRNY", "TSAL"]
@@ -48,13 +48,6 @@ def streamed(monkeypatch):
 
     monkeypatch.setattr(Store, "append_stream", spy)
     return calls
-
-
-@pytest.fixture
-def ws(tmp_path):
-    w = make_ws(tmp_path / "ws")
-    yield w
-    w.close()
 
 
 def ledger_rows(ws):
