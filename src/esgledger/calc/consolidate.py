@@ -65,6 +65,13 @@ class RunResult:
     withdrawn: list = field(default_factory=list)  # revisions withdrawing values no longer produced
 
 
+def no_longer_produced(f: FactRecord) -> Problem:
+    """ESG-CALC-007 for a calculated value a run no longer produces (and withdraws)."""
+    return Problem("ESG-CALC-007", Location(field=f.indicator), {
+        "indicator": f.indicator, "period": f.period, "entity": f.entity,
+        "found": f"{f.basis}{'; ' + f.dims if f.dims else ''}: {f.value}"})
+
+
 def period_bounds(p: Period) -> tuple[dt.date, dt.date]:
     if p.kind == "year":
         return dt.date(p.year, 1, 1), dt.date(p.year + 1, 1, 1)
@@ -260,11 +267,8 @@ class Consolidation:
         for key in sorted(keys):
             f = self.existing.get(key)
             if f is not None and f.status == "calculated":
-                e, code, dims, basis = key
                 self._stale.append(f)
-                self.result.problems.append(Problem("ESG-CALC-007", Location(field=code), {
-                    "indicator": code, "period": self.period, "entity": e,
-                    "found": f"{basis}{'; ' + dims if dims else ''}: {f.value}"}))
+                self.result.problems.append(no_longer_produced(f))
 
     def update(self, changed: Iterable[FactRecord], *, write: bool = True, conn=None) -> RunResult:
         """Take changed own facts and recompute only what depends on them (after a full

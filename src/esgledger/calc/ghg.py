@@ -34,6 +34,7 @@ from decimal import Decimal, localcontext
 from typing import Iterable
 
 from esgledger.calc._rows import insert_rows
+from esgledger.calc.consolidate import no_longer_produced
 from esgledger.calc.methods import CalcError, InvalidInput
 from esgledger.calc.methods import alumina as m_alumina
 from esgledger.calc.methods import aluminium as m_al
@@ -301,11 +302,8 @@ class GhgRun:
         for key in sorted(keys):
             f = self.existing.get(key)
             if f is not None and f.status == "calculated":
-                e, ind, dims = key
                 self._stale.append(f)
-                self.res.problems.append(Problem("ESG-CALC-007", Location(field=ind), {
-                    "indicator": ind, "period": self.period, "entity": e,
-                    "found": f"own{'; ' + dims if dims else ''}: {f.value}"}))
+                self.res.problems.append(no_longer_produced(f))
 
     def outputs(self) -> list[Output]:
         """Every output of the last run and the updates since, as a full run would give them."""
@@ -505,16 +503,16 @@ class GhgRun:
             r = source.result
             if r.gwp_set not in (None, self.gwp):
                 r = r.with_gwp(self.gwp, self.factors)
-            co2e = r.total
+            co2e, r_used = r.total, _factors(r)
             self.emit(code, "emissions_by_source", f"emission_source={src}", co2e, source.reads, source.result,
-                      source.result.method, "inventory", factors=_factors(r) if r is not source.result else ())
+                      source.result.method, "inventory", factors=r_used if r is not source.result else ())
             total += co2e
-            used += _factors(r)
+            used += r_used
             for gas, mass in r.values.items():
                 g = GAS_DIMS.get(gas)
                 if g is None:
                     continue
-                gas_used.setdefault(g, []).extend(_factors(r))
+                gas_used.setdefault(g, []).extend(r_used)
                 if gas == "CO2":
                     w = Decimal(1)
                 else:

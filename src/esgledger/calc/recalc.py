@@ -25,7 +25,8 @@ add up or divide.
 The result equals a full recalculation (tests/calc/test_recalc.py compares them fact by fact on
 SQLite and PostgreSQL). Anything the kept state cannot vouch for — calculated facts appended by
 another run, a withdrawn fact, a different library, tree, factor sets or GWP set, a new process —
-means a full run (which withdraws the calculated values it no longer produces). The state is kept per store engine and lives as long as it.
+means a full run (which withdraws the calculated values it no longer produces). The state is
+kept per store engine and lives as long as it.
 """
 from __future__ import annotations
 
