@@ -133,13 +133,62 @@ def test_a_store_made_by_an_earlier_version_opens_in_a_later_one(store_url):
     with pytest.raises(Exception):  # the key still refuses a second revision 2
         with s.engine.begin() as conn:
             conn.exec_driver_sql(
-                "INSERT INTO fact (entity, indicator, period, dims, basis, revision, value, status, created_at)"
-                " VALUES ('E', 'x', '2024', '', 'own', 2, '44', 'approved', '2024-01-02')")
+                "INSERT INTO fact (entity, indicator, period, dims, basis, revision, value, status, batch_id)"
+                " VALUES ('E', 'x', '2024', '', 'own', 2, '44', 'approved', 1)")
     if s.dialect == "sqlite":  # migrations ran with foreign keys off; the store's connections have them on
         with s.engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
             with pytest.raises(Exception):
                 conn.exec_driver_sql("INSERT INTO fact_input (fact_id, input_fact_id) VALUES (999, 998)")
+    s.close()
+
+
+def test_migration_0007_keeps_who_and_when_of_every_fact_in_its_batch(store_url):
+    """0007 drops fact.author and fact.created_at: a fact's author and time are its batch's.
+    Facts written by other means with no batch, or with an author or time unlike their
+    batch's, get a batch of their own first, so history shows what it showed before."""
+    from alembic import command
+    from alembic.config import Config
+    from importlib import resources
+    from sqlalchemy import inspect
+
+    engine = make_engine(store_url)
+    cfg = Config()
+    cfg.set_main_option("script_location", str(resources.files("esgledger.store").joinpath("migrations")))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0006")
+    cols = "(entity, indicator, period, dims, basis, revision, value, status, batch_id, author, created_at)"
+    with engine.begin() as conn:
+        conn.exec_driver_sql("INSERT INTO batch (kind, source, author, created_at, rows) "
+                             "VALUES ('import', 'a.csv', 'li', '2024-01-01T08:00', 2)")
+        for values in ("('E', 'x', '2024', '', 'own', 1, '1', 'submitted', 1, 'li', '2024-01-01T08:00')",
+                       # same batch, another author and time (a hand-written row)
+                       "('E', 'x', '2024', '', 'own', 2, '2', 'approved', 1, 'wang', '2024-02-01T09:00')",
+                       # no batch, no author
+                       "('E', 'x', '2024', '', 'own', 3, '3', 'approved', NULL, NULL, '2024-03-01T10:00')",
+                       "('F', 'x', '2024', '', 'own', 1, '4', 'submitted', 1, 'li', '2024-01-01T08:00')"):
+            conn.exec_driver_sql(f"INSERT INTO fact {cols} VALUES {values}")
+    engine.dispose()
+    s = Store(store_url)
+    assert s.schema_revision == head_revision()
+    columns = {c["name"]: c for c in inspect(s.engine).get_columns("fact")}
+    assert "author" not in columns and "created_at" not in columns
+    assert not columns["batch_id"]["nullable"]
+    hist = s.history("E", "x", "2024")
+    assert [(f.revision, f.value, f.author, f.created_at) for f in hist] == [
+        (1, "1", "li", "2024-01-01T08:00"), (2, "2", "wang", "2024-02-01T09:00"),
+        (3, "3", None, "2024-03-01T10:00")]
+    assert hist[0].batch == 1 and len({f.batch for f in hist}) == 3
+    assert (hist[0].source, hist[1].source, hist[2].source) == ("a.csv", "a.csv", None)
+    split = s.batch(hist[1].batch)
+    assert (split["kind"], split["rows"]) == ("import", 1) and "0007" in split["note"]
+    assert (s.batch(hist[2].batch)["kind"], s.batch(hist[2].batch)["rows"]) == ("api", 1)
+    assert [(f.value, f.author) for f in s.current_facts(entity="F")] == [("4", "li")]
+    # a new append: author and time are the batch's
+    s.append_facts([NewFact("F", "x", "2024", "", "5", None)], kind="api", author="zhao")
+    (new,) = s.current_facts(entity="F")
+    assert (new.value, new.author, new.created_at) == ("5", "zhao", s.batch(new.batch)["created_at"])
     s.close()
 
 

@@ -55,10 +55,13 @@ def _record_sql(mark: str) -> str:
 
     from esgledger.model.types import FactRecord
 
-    rename = {"batch": "batch_id"}
-    cols = ",".join("NULL" if f.name == "source" else f'"{rename.get(f.name, f.name)}"'
+    # FactRecord's fields: author and time are the batch's (migration 0007), source NULL
+    cols = ",".join("NULL" if f.name == "source" else
+                    f'b."{f.name}"' if f.name in ("author", "created_at") else
+                    f'f."{"batch_id" if f.name == "batch" else f.name}"'
                     for f in dataclasses.fields(FactRecord))
-    return f"SELECT {cols} FROM fact WHERE id > {mark} AND period = {mark} ORDER BY id"
+    return (f"SELECT {cols} FROM fact f JOIN batch b ON b.id = f.batch_id "
+            f"WHERE f.id > {mark} AND f.period = {mark} ORDER BY f.id")
 
 
 _RECORD_SQL: dict[str, str] = {}

@@ -34,7 +34,6 @@ import threading
 import weakref
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from esgledger.calc.consolidate import APPROACHES, Consolidation, RunResult
@@ -43,7 +42,7 @@ from esgledger.calc.ghg import GhgRun
 from esgledger.model.period import Period
 from esgledger.model.types import WITHDRAWN, FactRecord
 from esgledger.store import schema as S
-from esgledger.store.ledger import Store, _record_columns, batch_fact_ids, max_fact_id, now_iso
+from esgledger.store.ledger import Store, batch_fact_ids, max_fact_id, now_iso, record_select
 
 
 @dataclass
@@ -120,8 +119,7 @@ class _Appender:
         self.last_id = 0
 
     def __call__(self, conn, facts, *, kind, source, author, note, return_ids=True):
-        created = now_iso()
-        batch_id = insert_batch(conn, kind=kind, source=source, author=author, created_at=created,
+        batch_id = insert_batch(conn, kind=kind, source=source, author=author, created_at=now_iso(),
                                 rows=len(facts), note=note)
         if not facts:
             return batch_id, []
@@ -132,7 +130,7 @@ class _Appender:
             key = nf.key
             rev = revisions.get(key, 0) + 1
             revisions[key] = rev
-            rows.append(nf[:12] + (rev, batch_id, author, created))
+            rows.append(nf[:12] + (rev, batch_id))
         insert_rows(conn, S.fact, rows, _FACT_COLS)
         ids = batch_fact_ids(conn, batch_id, before)
         self.last_id = max(self.last_id, *ids)
@@ -144,7 +142,7 @@ class _Appender:
 
 # NewFact's first twelve fields, then what the append adds
 _FACT_COLS = ("entity", "indicator", "period", "dims", "value", "unit", "basis", "status", "value_entered",
-              "unit_entered", "location", "comment", "revision", "batch_id", "author", "created_at")
+              "unit_entered", "location", "comment", "revision", "batch_id")
 _INPUT_COLS = ("fact_id", "input_fact_id", "role", "weight")
 
 
@@ -181,7 +179,7 @@ def _incremental(store, state: PeriodState, author) -> RunResult | None:
         store._lock_facts(conn)
         rows = facts_after(conn, state.watermark, state.period)
         if rows is None:  # pragma: no cover - other dialects go through SQLAlchemy
-            rows = conn.execute(select(*_record_columns(S.fact))
+            rows = conn.execute(record_select()
                                 .where(f.id > state.watermark, f.period == state.period).order_by(f.id)).all()
         latest: dict[tuple[str, str, str], FactRecord] = {}
         for row in rows:

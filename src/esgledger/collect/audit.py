@@ -55,8 +55,10 @@ def audit_trail(desk: Desk, *, period: str | None = None, entity: str | None = N
     periods = _periods(period)
     rows: list[dict] = []
     f, b = S.fact.c, S.batch.c
-    q = (select(S.fact, b.kind.label("batch_kind"), b.source.label("batch_source"), b.note.label("batch_note"))
-         .select_from(S.fact.outerjoin(S.batch, b.id == f.batch_id)).order_by(f.id))
+    # who wrote a fact and when are its batch's (migration 0007)
+    q = (select(S.fact, b.kind.label("batch_kind"), b.source.label("batch_source"), b.note.label("batch_note"),
+                b.author, b.created_at)
+         .select_from(S.fact.join(S.batch, b.id == f.batch_id)).order_by(f.id))
     if entities is not None:
         q = q.where(f.entity.in_(entities))
     if periods is not None:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from sqlalchemy import and_, func, null, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.engine import Connection
 
 from esgledger.library.loader import Library
@@ -36,7 +36,7 @@ from esgledger.model.types import WITHDRAWN, FactRecord
 from esgledger.store import schema as S
 from esgledger.store import schema_collect as C
 from esgledger.store.access import ANONYMOUS, AccessDenied, ScopedStore, has_users, local_name
-from esgledger.store.ledger import now_iso
+from esgledger.store.ledger import now_iso, record_select
 
 ASKED_KINDS = ("input", "method")  # formula indicators are computed, never asked
 OPEN_STATUSES = ("not_started", "in_progress", "returned")  # late when past due in these
@@ -322,14 +322,6 @@ def status_table(desk: Desk, campaign: Campaign, *, today: dt.date | None = None
 
 
 # -- facts of an entity in a campaign ----------------------------------------------------------
-def _fact_columns(fa):
-    """The fact columns in :class:`FactRecord` field order (``source`` lives in the batch)."""
-    c = fa.c
-    return (c.entity, c.indicator, c.period, c.dims, c.value, c.unit, c.basis, c.revision, c.status,
-            c.value_entered, c.unit_entered, null().label("source"), c.location, c.comment, c.author,
-            c.created_at, c.id, c.batch_id)
-
-
 def current_facts(conn: Connection, entity: str, periods: list[str],
                   indicators: Iterable[str] | None = None) -> dict[tuple[str, str, str], FactRecord]:
     """(indicator, dims, period) → current revision of the entity's own facts (the caller
@@ -339,9 +331,8 @@ def current_facts(conn: Connection, entity: str, periods: list[str],
     latest = (select(func.max(g.c.revision)).where(
         g.c.entity == fa.c.entity, g.c.indicator == fa.c.indicator, g.c.period == fa.c.period,
         g.c.dims == fa.c.dims, g.c.basis == fa.c.basis).scalar_subquery())
-    q = select(*_fact_columns(fa)).where(fa.c.entity == entity, fa.c.basis == "own",
-                                         fa.c.period.in_(periods), fa.c.revision == latest,
-                                         fa.c.status != WITHDRAWN)
+    q = record_select(fa).where(fa.c.entity == entity, fa.c.basis == "own", fa.c.period.in_(periods),
+                                 fa.c.revision == latest, fa.c.status != WITHDRAWN)
     if indicators is not None:
         q = q.where(fa.c.indicator.in_(sorted(set(indicators))))
     return {(r[1], r[3], r[2]): FactRecord(*r) for r in conn.execute(q)}
@@ -359,9 +350,8 @@ def reference_values(desk: Desk, campaign: Campaign, entity: str, conn: Connecti
         g.c.entity == fa.c.entity, g.c.indicator == fa.c.indicator, g.c.period == fa.c.period,
         g.c.dims == fa.c.dims, g.c.basis == fa.c.basis,
         g.c.status.in_(("approved", WITHDRAWN))).scalar_subquery())  # withdrawn after approval: none
-    q = select(*_fact_columns(fa)).where(fa.c.entity == entity, fa.c.basis == "own",
-                                         fa.c.period.in_(list(prev)), fa.c.status == "approved",
-                                         fa.c.revision == latest)
+    q = record_select(fa).where(fa.c.entity == entity, fa.c.basis == "own", fa.c.period.in_(list(prev)),
+                                 fa.c.status == "approved", fa.c.revision == latest)
     if conn is not None:  # inside the caller's transaction
         return {(r[1], r[3], prev[r[2]]): FactRecord(*r) for r in conn.execute(q)}
     with desk.store.reading() as conn:

@@ -46,8 +46,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "auditor": frozenset({"read", "audit"}),
 }
 _FACT_COLUMNS = ("entity", "indicator", "period", "dims", "basis", "revision", "value", "unit",
-                 "value_entered", "unit_entered", "status", "batch_id", "location", "comment", "author",
-                 "created_at")
+                 "value_entered", "unit_entered", "status", "batch_id", "location", "comment")
 REVIEW_STATUSES = frozenset({"approved", "rejected"})  # fact statuses only a reviewer may write
 MIN_PASSWORD = 8
 SYSTEM_USER = "system"
@@ -471,8 +470,7 @@ class Transaction:
             rev = latest.get(key, 0) + 1
             latest[key] = rev
             rows.append((f.entity, f.indicator, f.period, f.dims, f.basis, rev, f.value, f.unit,
-                         f.value_entered, f.unit_entered, f.status, batch_id, f.location, f.comment,
-                         author, created))
+                         f.value_entered, f.unit_entered, f.status, batch_id, f.location, f.comment))
         if rows:  # straight to the driver: one executemany of plain tuples
             mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
             conn.exec_driver_sql(f"INSERT INTO fact ({', '.join(_FACT_COLUMNS)}) VALUES "

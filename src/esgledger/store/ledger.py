@@ -26,7 +26,8 @@ from esgledger.store import schema as S
 from esgledger.store.engine import make_engine, migrate
 
 # A bulk insert sends each fact's own columns (taken from the NewFact by position, in C) and
-# then the columns one append shares (revision 1 when every key is new, batch, author, time).
+# then the columns one append shares (revision 1 when every key is new, batch). Who wrote the
+# facts and when is their batch's (migration 0007).
 _OWN_COLUMNS = ("entity", "indicator", "period", "dims", "basis", "value", "unit", "value_entered",
                 "unit_entered", "status", "location", "comment")
 _OWN_FIELDS = operator.itemgetter(0, 1, 2, 3, 6, 4, 5, 8, 9, 7, 10, 11)
@@ -152,7 +153,7 @@ class Store:
             # the unique key (entity, indicator, period, dims, basis, revision) refuses that, the
             # insert is undone and the repeats are numbered below. An import never repeats a key
             # (check_table refuses it), and looking for repeats first cost 0.5 s per million.
-            if latest or not self._insert_first_revisions(conn, facts, batch_id, author, created):
+            if latest or not self._insert_first_revisions(conn, facts, batch_id):
                 revisions = []
                 add = revisions.append
                 get = latest.get
@@ -160,7 +161,7 @@ class Store:
                     rev = get(key, 0) + 1
                     latest[key] = rev
                     add(rev)
-                self._bulk_insert(conn, facts, revisions, batch_id, author, created)
+                self._bulk_insert(conn, facts, revisions, batch_id)
                 del revisions
             del latest
         if not return_ids and not any(map(_INPUTS, facts)):
@@ -220,7 +221,7 @@ class Store:
                     with gc_paused():
                         for chunk in chunks:
                             part = list(map(as_fact, chunk))
-                            self._bulk_insert(conn, part, None, batch_id, author, created, own_cache=False)
+                            self._bulk_insert(conn, part, None, batch_id, own_cache=False)
                             facts += part
                         raw.execute(f"PRAGMA cache_size = {_SQLITE_BULK_CACHE}")
                         try:
@@ -266,15 +267,14 @@ class Store:
                     latest[(e, i_, p, d, b)] = r
         return latest
 
-    def _insert_first_revisions(self, conn: Connection, facts: Sequence[NewFact], batch_id: int,
-                                author: str | None, created: str) -> bool:
+    def _insert_first_revisions(self, conn: Connection, facts: Sequence[NewFact], batch_id: int) -> bool:
         """Insert every fact as revision 1; False (and nothing inserted) if the key refuses."""
         raw = conn.connection.driver_connection
         cur = raw.cursor()
         try:
             cur.execute("SAVEPOINT esgledger_append")
             try:
-                self._bulk_insert(conn, facts, None, batch_id, author, created)
+                self._bulk_insert(conn, facts, None, batch_id)
             except self.engine.dialect.loaded_dbapi.IntegrityError:
                 cur.execute("ROLLBACK TO SAVEPOINT esgledger_append")
                 cur.execute("RELEASE SAVEPOINT esgledger_append")
@@ -285,12 +285,12 @@ class Store:
             cur.close()
 
     def _bulk_insert(self, conn: Connection, facts: Sequence[NewFact], revisions: list[int] | None,
-                     batch_id: int, author: str | None, created: str, *, own_cache: bool = True) -> None:
+                     batch_id: int, *, own_cache: bool = True) -> None:
         """Insert ``facts`` in their order (ids follow it) with their ``revisions`` (``None``:
         all 1): on SQLite by one executemany, on PostgreSQL by COPY."""
         if not facts:
             return
-        shared = {"batch_id": batch_id, "author": author, "created_at": created}
+        shared: dict = {"batch_id": batch_id}
         if revisions is None:
             shared = {"revision": 1, **shared}
         own_columns, own_fields = _OWN_COLUMNS, _OWN_FIELDS
@@ -362,7 +362,7 @@ class Store:
             latest = latest.where(g.c.status.in_(REPORTABLE_STATUSES + (WITHDRAWN,)))
         # the columns in FactRecord's field order, so each row is its positional arguments; a
         # key whose latest revision withdraws it has no current value
-        q = select(*_record_columns(f)).where(f.c.revision == latest.scalar_subquery(), f.c.status != WITHDRAWN)
+        q = record_select(f).where(f.c.revision == latest.scalar_subquery(), f.c.status != WITHDRAWN)
         q = _filter(q, f, **filters).order_by(f.c.entity, f.c.indicator, f.c.period, f.c.dims)
         with self.engine.connect() as conn:
             yield from itertools.starmap(FactRecord, conn.execute(q))
@@ -371,20 +371,20 @@ class Store:
                 basis: str = "own") -> list[FactRecord]:
         f = S.fact.c
         with self.engine.connect() as conn:
-            rows = conn.execute(select(S.fact.join(S.batch, S.batch.c.id == f.batch_id, isouter=True))
+            rows = conn.execute(record_select(source=True)
                                 .where(f.entity == entity, f.indicator == indicator, f.period == period,
                                        f.dims == dims, f.basis == basis).order_by(f.revision))
             return [_record(r) for r in rows]
 
     def fact(self, fact_id: int) -> FactRecord | None:
         with self.engine.connect() as conn:
-            r = conn.execute(select(S.fact).where(S.fact.c.id == fact_id)).first()
+            r = conn.execute(record_select().where(S.fact.c.id == fact_id)).first()
         return _record(r) if r else None
 
     def inputs_of(self, fact_id: int) -> list[tuple[FactRecord, str | None, str | None]]:
         fi = S.fact_input.c
         with self.engine.connect() as conn:
-            rows = conn.execute(select(S.fact, fi.role, fi.weight)
+            rows = conn.execute(record_select().add_columns(fi.role, fi.weight)
                                 .join(S.fact_input, fi.input_fact_id == S.fact.c.id)
                                 .where(fi.fact_id == fact_id).order_by(S.fact.c.id)).all()
         return [(_record(r), r.role, r.weight) for r in rows]
@@ -504,21 +504,31 @@ def _filter(q, f, *, entity=None, indicator=None, period=None, status=None, basi
     return q.where(and_(*conds)) if conds else q
 
 
-def _record_columns(f) -> list:
-    """The columns of fact table ``f`` in the order of FactRecord's fields (no source: NULL)."""
-    rename = {"batch": "batch_id"}
-    return [null().label("source") if fld.name == "source" else f.c[rename.get(fld.name, fld.name)]
-            for fld in dataclasses.fields(FactRecord)]
+def record_select(f=None, *, source: bool = False):
+    """A ``select`` of fact table ``f`` (``S.fact`` or an alias of it) joined to its batch,
+    with the columns in :class:`FactRecord`'s field order, so each row is its positional
+    arguments: who wrote a fact and when are its batch's (migration 0007); ``source`` is the
+    batch's with ``source=True``, else NULL."""
+    f = S.fact if f is None else f
+    b = S.batch
+    cols = []
+    for fld in dataclasses.fields(FactRecord):
+        name = fld.name
+        if name == "source":
+            cols.append(b.c.source if source else null().label("source"))
+        elif name in ("author", "created_at"):
+            cols.append(b.c[name])
+        else:
+            cols.append(f.c["batch_id" if name == "batch" else name])
+    return select(*cols).select_from(f.join(b, b.c.id == f.c.batch_id))
+
+
+_RECORD_FIELDS = len(dataclasses.fields(FactRecord))
 
 
 def _record(r) -> FactRecord:
-    m = r._mapping
-    return FactRecord(
-        entity=m["entity"], indicator=m["indicator"], period=m["period"], dims=m["dims"],
-        value=m["value"], unit=m["unit"], basis=m["basis"], revision=m["revision"],
-        status=m["status"], value_entered=m["value_entered"], unit_entered=m["unit_entered"],
-        source=m.get("source"), location=m["location"], comment=m["comment"], author=m["author"],
-        created_at=m["created_at"], id=m["id"], batch=m["batch_id"])
+    """A row of :func:`record_select` (maybe with more columns after) as a FactRecord."""
+    return FactRecord(*r[:_RECORD_FIELDS])
 
 
 def sql_ping(engine: Engine) -> None:

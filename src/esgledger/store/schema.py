@@ -57,11 +57,10 @@ fact = Table(
     Column("value_entered", Text),
     Column("unit_entered", String(40)),
     Column("status", String(12), nullable=False),
-    Column("batch_id", Integer, ForeignKey("batch.id")),
+    # who wrote it and when: the batch's (author, created_at), since migration 0007
+    Column("batch_id", Integer, ForeignKey("batch.id"), nullable=False),
     Column("location", Text),
     Column("comment", Text),
-    Column("author", Text),
-    Column("created_at", String(32), nullable=False),
 )
 # The fact key: one row per (entity, indicator, period, dims, basis, revision). A unique index,
 # not a table constraint, since migration 0005: a large import into a small SQLite ledger drops
