@@ -36,6 +36,23 @@ def test_trailing_zeros_and_long_decimals_survive(store):
     assert [store.fact(i).value for i in ids] == vals
 
 
+@pytest.mark.parametrize("n", [49, 50, 51, 107])
+def test_a_bulk_append_keeps_the_order_and_every_value(store, n):
+    """SQLite appends many rows per INSERT statement (50 at a time, the rest one by one):
+    every fact lands once, with its own values, and the ids follow the order given, for
+    counts below, at and around a multiple of the group (first revisions, and repeats)."""
+    facts = [NewFact(f"E{i % 7}", "x", "2024", f"k={i}", str(i * 3), "t", location=str(i + 2),
+                     comment=None if i % 2 else f"c{i}") for i in range(n)]
+    _, ids = store.append_facts(facts, kind="api")
+    assert ids == sorted(ids) and len(set(ids)) == n
+    got = [store.fact(i) for i in ids]
+    assert [(g.entity, g.dims, g.value, g.location, g.comment, g.revision) for g in got] == [
+        (f"E{i % 7}", f"k={i}", str(i * 3), str(i + 2), None if i % 2 else f"c{i}", 1) for i in range(n)]
+    _, ids2 = store.append_facts(facts[::-1], kind="api")  # the same keys again: revision 2
+    assert [(store.fact(i).dims, store.fact(i).revision) for i in ids2] == [(f"k={i}", 2) for i in reversed(range(n))]
+    assert store.count_facts() == 2 * n
+
+
 def test_revisions_are_appended_never_overwritten(store):
     store.append_facts([NewFact("E", "x", "2024", "", "1", None)], kind="api")
     store.append_facts([NewFact("E", "x", "2024", "", "2", None, comment="fix")], kind="api", author="li")

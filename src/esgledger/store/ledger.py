@@ -287,7 +287,7 @@ class Store:
     def _bulk_insert(self, conn: Connection, facts: Sequence[NewFact], revisions: list[int] | None,
                      batch_id: int, *, own_cache: bool = True) -> None:
         """Insert ``facts`` in their order (ids follow it) with their ``revisions`` (``None``:
-        all 1): on SQLite by one executemany, on PostgreSQL by COPY."""
+        all 1): on SQLite by INSERTs of many rows each, on PostgreSQL by COPY."""
         if not facts:
             return
         shared: dict = {"batch_id": batch_id}
@@ -314,20 +314,19 @@ class Store:
         raw = conn.connection.driver_connection
         if self.dialect == "sqlite":
             names = ",".join(columns + tuple(inline))
-            values = ",".join(("?",) * len(columns) + tuple(inline.values()))
+            one = "(" + ",".join(("?",) * len(columns) + tuple(inline.values())) + ")"
             cur = raw.cursor()
             try:
-                if not own_cache:  # the caller set the cache for a series of inserts
-                    cur.executemany(f"INSERT INTO fact ({names}) VALUES ({values})", rows)
-                    return
-                # a page cache big enough for the indexes a large append touches, for this
-                # statement only (the default 2 MiB makes SQLite spill and re-read pages)
-                (cache,) = cur.execute("PRAGMA cache_size").fetchone()
-                cur.execute(f"PRAGMA cache_size = {_SQLITE_BULK_CACHE}")
+                if own_cache:
+                    # a page cache big enough for the indexes a large append touches, for this
+                    # statement only (the default 2 MiB makes SQLite spill and re-read pages)
+                    (cache,) = cur.execute("PRAGMA cache_size").fetchone()
+                    cur.execute(f"PRAGMA cache_size = {_SQLITE_BULK_CACHE}")
                 try:
-                    cur.executemany(f"INSERT INTO fact ({names}) VALUES ({values})", rows)
+                    _sqlite_insert_rows(cur, names, one, len(columns), rows, len(facts))
                 finally:
-                    cur.execute(f"PRAGMA cache_size = {int(cache)}")
+                    if own_cache:
+                        cur.execute(f"PRAGMA cache_size = {int(cache)}")
             finally:
                 cur.close()
         elif self.dialect == "postgresql":
@@ -482,6 +481,25 @@ def gc_paused():
                     gc.freeze()
                     gc.unfreeze()
                 gc.enable()
+
+
+# Rows per INSERT statement of a bulk append on SQLite: one statement of many VALUES rows costs
+# SQLite less per row than the same statement run once per row (about 10 % of a million-fact
+# load, bench/RESULTS.md, issue 2); kept within the 999 bound values older SQLite allows.
+_SQLITE_ROWS_PER_INSERT = 50
+_SQLITE_MAX_BOUND = 999
+
+
+def _sqlite_insert_rows(cur, names: str, one: str, width: int, rows: Iterator[tuple], n: int) -> None:
+    """INSERT ``n`` rows (each ``width`` bound values, into VALUES group ``one``) into fact, in
+    their order: groups of many rows per statement, then the rest one by one."""
+    per = max(1, min(_SQLITE_ROWS_PER_INSERT, _SQLITE_MAX_BOUND // max(width, 1)))
+    rows = iter(rows)
+    if per > 1 and n >= per:
+        flat, take = itertools.chain.from_iterable, itertools.islice
+        cur.executemany(f"INSERT INTO fact ({names}) VALUES " + ",".join((one,) * per),
+                        (tuple(flat(take(rows, per))) for _ in range(n // per)))
+    cur.executemany(f"INSERT INTO fact ({names}) VALUES {one}", rows)
 
 
 def _as_list(v) -> list[str] | None:
