@@ -261,18 +261,21 @@ def test_a_month_excel_turned_into_a_date_is_read_as_the_month(ws, tmp_path):
     assert (f.period, f.value) == ("2021-03", "3000")
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
 @pytest.mark.parametrize("newline", ["\n", "\r\n"])
-@pytest.mark.parametrize("extra", ["", "quoted", "comment", "blank"])
-def test_problems_name_the_physical_line(ws, tmp_path, newline, extra):
+@pytest.mark.parametrize("extra", ["", "quoted", "comment", "blank", "hash"])
+def test_problems_name_the_physical_line(ws, tmp_path, newline, extra, encoding):
     """A problem names the line of the file it is on, whether or not a quoted comment spans two
     lines, a comment line or a blank line comes before it (the reader counts lines itself
-    only when none of these can occur), with LF or CRLF line ends."""
+    only when none of these can occur; it looks for them in the file's bytes, in UTF-8 and in
+    GB18030 alike), with LF or CRLF line ends. A # inside a row is not a comment line."""
     before = {"": [],
               "quoted": ['TLYX,employees,2023,5,人,,"two-line', 'comment, with a comma"'],
               "comment": ["# a note the reader skips"],
-              "blank": [""]}[extra]
+              "blank": [""],
+              "hash": ["TLYX,employees,2023,5,人,,备注 #3 号炉"]}[extra]
     lines = [HEADER.strip(), "TLYX,employees,2024,5,人,,", *before, "TLYX,employees,2024,x,人,female,"]
-    rep = run(ws, tmp_path, newline.join(lines) + newline)
+    rep = run(ws, tmp_path, newline.join(lines) + newline, encoding=encoding)
     bad = len(lines)  # the last line, counted from 1 with the header
     assert rep.problems.flat() == [(f"facts.csv:{bad} [value]", "ESG-IMPORT-006")]
 

@@ -143,15 +143,21 @@ def read_csv_table(path: Path, data: bytes | None = None) -> tuple[_Table | None
                 continue
             yield reader.line_num, row
 
-    if ('"' not in text and "\n#" not in text and "\n\n" not in text and "\n\r\n" not in text
-            and text.count("\r") == text.count("\r\n")):
+    # Looked for in the bytes, not the text: the same answers (in UTF-8 and in GB18030 these
+    # ASCII characters are never part of another character), but a byte scan is several times
+    # faster than one of a str with Chinese in it, and a one-byte search faster still (about
+    # 0.25 s less per million rows). The two-byte searches run only where a one-byte one
+    # cannot settle it.
+    lines = data.count(b"\n") + 1
+    if (b'"' not in data and (b"#" not in data or b"\n#" not in data) and b"\n\n" not in data
+            and (b"\r" not in data or (b"\n\r\n" not in data and data.count(b"\r") == data.count(b"\r\n")))):
         # No quoted field (so none spans lines), no comment or blank line, no lone CR: every
         # line after the header is one row, and counting them gives the line numbers without
         # a Python generator step per row (~0.2 s per million rows)
         table = _Table(path.name, header, enumerate(reader, header_line + 1), header_row=header_line,
-                       lines=text.count("\n") + 1)
+                       lines=lines)
     else:
-        table = _Table(path.name, header, rows(), header_row=header_line, lines=text.count("\n") + 1)
+        table = _Table(path.name, header, rows(), header_row=header_line, lines=lines)
     table.line_now = lambda: reader.line_num
     return table, problems
 
