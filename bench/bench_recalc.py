@@ -141,10 +141,13 @@ def replay_writes(db: str, batches: tuple[int, int], times: int) -> tuple[float,
                 (nb,) = con.execute(ins_batch, brow).fetchone()
                 for x in rows:
                     x[bat] = nb
+                (before,) = con.execute("SELECT max(id) FROM fact").fetchone()
                 con.executemany(ins_fact, rows)
+                # the ids just written, as the store finds them (above the highest id before
+                # the insert: SQLite has no index on batch_id since migration 0006)
                 ids = dict(zip((fr[0] for fr in facts),
-                               (i for (i,) in con.execute("SELECT id FROM fact WHERE batch_id = ? ORDER BY id",
-                                                          (nb,)))))
+                               (i for (i,) in con.execute("SELECT id FROM fact WHERE id > ? AND batch_id = ? "
+                                                          "ORDER BY id", (before, nb)))))
                 for sql, srows in side:
                     con.executemany(sql, [(ids[r[0]], *r[1:]) for r in srows])
             con.execute("COMMIT")
