@@ -108,9 +108,8 @@ def test_filters(store):
     assert [f.value for f in store.current_facts(entity=["F"], indicator="y")] == ["3"]
 
 
-def test_a_store_made_by_an_earlier_version_opens_in_a_later_one(store_url):
-    """Create the schema at the first revision only, write a fact, then open with the current
-    code: migrations run on open and the fact is still there."""
+def _schema_at(store_url: str, revision: str):
+    """An engine on a store whose schema was made up to migration ``revision`` only."""
     from alembic import command
     from alembic.config import Config
     from importlib import resources
@@ -120,7 +119,14 @@ def test_a_store_made_by_an_earlier_version_opens_in_a_later_one(store_url):
     cfg.set_main_option("script_location", str(resources.files("esgledger.store").joinpath("migrations")))
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0001")
+        command.upgrade(cfg, revision)
+    return engine
+
+
+def test_a_store_made_by_an_earlier_version_opens_in_a_later_one(store_url):
+    """Create the schema at the first revision only, write a fact, then open with the current
+    code: migrations run on open and the fact is still there."""
+    engine = _schema_at(store_url, "0001")
     with engine.begin() as conn:
         conn.exec_driver_sql("INSERT INTO batch (kind, created_at, rows) VALUES ('api', '2024-01-01', 1)")
         conn.exec_driver_sql(
@@ -164,17 +170,9 @@ def test_migration_0007_keeps_who_and_when_of_every_fact_in_its_batch(store_url)
     """0007 drops fact.author and fact.created_at: a fact's author and time are its batch's.
     Facts written by other means with no batch, or with an author or time unlike their
     batch's, get a batch of their own first, so history shows what it showed before."""
-    from alembic import command
-    from alembic.config import Config
-    from importlib import resources
     from sqlalchemy import inspect
 
-    engine = make_engine(store_url)
-    cfg = Config()
-    cfg.set_main_option("script_location", str(resources.files("esgledger.store").joinpath("migrations")))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0006")
+    engine = _schema_at(store_url, "0006")
     cols = "(entity, indicator, period, dims, basis, revision, value, status, batch_id, author, created_at)"
     with engine.begin() as conn:
         conn.exec_driver_sql("INSERT INTO batch (kind, source, author, created_at, rows) "
