@@ -33,6 +33,7 @@ from typing import Iterable
 from esgledger.library.loader import Library
 from esgledger.model.errors import Location, Problem, ProblemList
 from esgledger.model.period import Period
+from esgledger.model.types import Dims
 
 FORMAT = "esgledger-collection-workbook"
 FORMAT_VERSION = "1"
@@ -166,15 +167,30 @@ def _sheet_title(name: str, used: set[str]) -> str:
 
 
 def breakdown_keys(library: Library, code: str, lang: str) -> list[tuple[str, str]]:
-    """(dims key, label) rows of an indicator: the total, then every member of each dimension."""
+    """(dims key, label) rows of an indicator: the total, then every member of each dimension.
+    A dimension reported within another the indicator also has (``vendor`` within
+    ``material``) has no rows of its own: each member of the outer one is followed by a row
+    for every member of the inner one (material × supplier)."""
     ind = library[code]
     if not ind.dimensions:
         return [("", "")]
+    dims = library.dimensions
+    inner: dict[str, list[str]] = {}
+    for d in ind.dimensions:
+        if dims[d].within in ind.dimensions:
+            inner.setdefault(dims[d].within, []).append(d)
     out = [("", t("total", lang))]
     for d in ind.dimensions:
-        dim = library.dimensions[d]
+        dim = dims[d]
+        if dim.within in ind.dimensions:
+            continue
         for m in dim.members:
-            out.append((f"{d}={m.code}", f"{dim.name.get(lang)}: {m.name.get(lang)}"))
+            label = f"{dim.name.get(lang)}: {m.name.get(lang)}"
+            out.append((f"{d}={m.code}", label))
+            for c in inner.get(d, ()):
+                for n in dims[c].members:
+                    out.append((Dims({d: m.code, c: n.code}).key,
+                                f"{label} / {dims[c].name.get(lang)}: {n.name.get(lang)}"))
     return out
 
 

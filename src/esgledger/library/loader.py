@@ -281,11 +281,19 @@ def load_library_from(root, extra_dirs: Iterable[Path] = ()) -> tuple[Library | 
     frameworks = _read_frameworks(root, problems)
 
     dimensions: dict[str, Dimension] = {}
+    dim_lines: dict[str, int | None] = {}
     for item in _yaml_items(root.joinpath("dimensions.yaml").read_text(encoding="utf-8"),
                             "dimensions.yaml", "dimensions", problems):
         got = _validate(Dimension, item, "dimensions.yaml", problems)
         if got:
             dimensions[got[0].code] = got[0]
+            dim_lines[got[0].code] = got[1]
+    for d in dimensions.values():
+        if d.within is not None and (d.within not in dimensions or d.within == d.code):
+            problems.append(Problem(
+                "ESG-LIB-002", Location(file="dimensions.yaml", line=dim_lines[d.code], field=d.code), {
+                    "field": "within", "found": d.within,
+                    "expected": Bilingual("dimensions.yaml 中的另一个维度", "another dimension of dimensions.yaml")}))
     topics: dict[str, Topic] = {}
     for item in _yaml_items(root.joinpath("topics.yaml").read_text(encoding="utf-8"),
                             "topics.yaml", "topics", problems):

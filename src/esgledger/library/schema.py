@@ -85,6 +85,10 @@ class Dimension(_Frozen):
     code: str = Field(pattern=_CODE)
     name: Text
     members: list[Member]
+    # Members of this dimension are reported within each member of ``within`` where an
+    # indicator has both: a supplier within a material (``vendor`` within ``material``), so a
+    # collection workbook asks for material × supplier rows, not for suppliers alone.
+    within: str | None = None
 
 
 class UserDimension(_Frozen):

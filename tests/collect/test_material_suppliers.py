@@ -1,0 +1,76 @@
+"""Purchased materials by supplier in a collection workbook (Scope 3 category 1 by supplier).
+
+The workspace lists its suppliers under ``vendor``, which ``dimensions.yaml`` declares to be
+reported within ``material``: a workbook asks ``purchased_material`` for the total, each
+material, and each material × supplier, never for a supplier alone (a supplier's quantity
+means nothing without the material). The rows land as facts with both dimensions, which is
+what the Scope 3 calculation reads (tests/calc/test_scope3_suppliers.py).
+"""
+from esgledger.collect.campaign import open_campaign, open_desk
+from esgledger.collect.submission import import_workbook
+from esgledger.collect.templates import breakdown_keys, fill_workbook, generate_workbook, layout_for
+from esgledger.workspace import init_workspace, open_workspace
+from tests.conftest import DEMO_ENTITIES
+
+VENDORS = """dimensions:
+  - code: vendor
+    members:
+      - {code: jxtg, name: {zh: 靖西天桂, en: Jingxi Tiangui}}
+      - {code: hnzl, name: {zh: 河南中铝, en: Henan refinery}}
+"""
+MATERIALS = ["alumina", "petroleum_coke", "pitch", "caustic_soda", "aluminium_fluoride", "bauxite",
+             "primary_aluminium"]
+
+
+def _workspace(tmp_path, vendors: bool = True):
+    ws = init_workspace(tmp_path / "ws", lang="en")
+    assert not ws.import_entities(DEMO_ENTITIES).errors
+    ws.close()
+    if vendors:
+        (tmp_path / "ws" / "library").mkdir(exist_ok=True)
+        (tmp_path / "ws" / "library" / "dimensions.yaml").write_text(VENDORS, encoding="utf-8")
+    return open_workspace(tmp_path / "ws")
+
+
+def test_rows_are_the_total_each_material_and_each_material_by_supplier(tmp_path):
+    ws = _workspace(tmp_path)
+    keys = breakdown_keys(ws.library, "purchased_material", "en")
+    expected = [""]
+    for m in MATERIALS:
+        expected += [f"material={m}", f"material={m};vendor=jxtg", f"material={m};vendor=hnzl"]
+    assert [k for k, _ in keys] == expected
+    labels = dict(keys)
+    assert labels["material=alumina;vendor=jxtg"] == "Purchased material: Alumina / Material supplier: Jingxi Tiangui"
+    zh = dict(breakdown_keys(ws.library, "purchased_material", "zh"))
+    assert zh["material=alumina;vendor=hnzl"] == "外购原辅材料: 氧化铝 / 材料供应商: 河南中铝"
+    ws.close()
+
+
+def test_without_suppliers_the_rows_are_as_before(tmp_path):
+    ws = _workspace(tmp_path, vendors=False)
+    assert [k for k, _ in breakdown_keys(ws.library, "purchased_material", "en")] == [
+        ""] + [f"material={m}" for m in MATERIALS]
+    # a dimension not nested in another keeps its own rows (freight by transport mode)
+    assert [k for k, _ in breakdown_keys(ws.library, "freight_transport", "en")] == [
+        "", "transport_mode=rail", "transport_mode=road", "transport_mode=ship"]
+    ws.close()
+
+
+def test_a_filled_workbook_lands_material_by_supplier_facts(tmp_path):
+    ws = _workspace(tmp_path)
+    desk = open_desk(ws)
+    campaign = open_campaign(desk, "2024", due="2025-03-31", entities=["TLYX-P1"])
+    layout = layout_for(desk, campaign, "TLYX-P1", "zh")
+    slots = {s.dims for sh in layout.sheets for s in sh.slots if s.indicator == "purchased_material"}
+    assert "material=alumina;vendor=jxtg" in slots and "vendor=jxtg" not in slots
+    path = generate_workbook(desk, campaign, "TLYX-P1", tmp_path / "out", lang="zh")
+    values = {("purchased_material", "material=alumina", "2024"): "20000",
+              ("purchased_material", "material=alumina;vendor=jxtg", "2024"): "12000",
+              ("purchased_material", "material=alumina;vendor=hnzl", "2024"): "3000"}
+    filled = fill_workbook(path, layout, values, out=tmp_path / "filled.xlsx")
+    rep = import_workbook(desk, filled)
+    assert rep.ok, rep.flat()
+    got = {f.dims: f.value for f in ws.store.current_facts(entity="TLYX-P1", indicator="purchased_material")}
+    assert got == {"material=alumina": "20000", "material=alumina;vendor=jxtg": "12000",
+                   "material=alumina;vendor=hnzl": "3000"}
+    ws.close()
