@@ -276,7 +276,7 @@ class Workspace:
 
     def _pipelined(self, table, status: str) -> bool:
         """Check in a second process while this one writes (:mod:`esgledger.collect.pipeline`)?
-        For a large CSV into a SQLite ledger no larger than it, by a user who may write (and,
+        For a large CSV into a ledger no larger than it, by a user who may write (and,
         for approved or rejected values, review) everywhere: a user limited to some entities
         has every row checked against that before anything is written."""
         return (pipeline.usable(table) and self.store.bulk_load_pays(table.lines)

@@ -13,11 +13,12 @@ IMPORT = DATA / "import"
 HEADER = "entity,indicator,period,value,unit,gender,comment\n"
 
 
-def make_ws(root):
-    """A workspace with the demo group's entities and the import tests' own indicators."""
+def make_ws(root, db: str | None = None):
+    """A workspace with the demo group's entities and the import tests' own indicators (its
+    store at ``db``, by default a SQLite file in it)."""
     from esgledger.workspace import open_workspace
 
-    w = init_workspace(root, lang="en")
+    w = init_workspace(root, db=db, lang="en")
     w.close()
     (root / "library").mkdir()
     shutil.copy(IMPORT / "test_indicators.yaml", root / "library")

@@ -175,10 +175,11 @@ class Store:
 
     def bulk_load_pays(self, rows: int) -> bool:
         """Whether a streamed append of about ``rows`` new facts should drop the fact key and
-        build it once after the load (:meth:`append_stream`): on SQLite, for a large import
-        into a ledger that holds no more facts than it brings (building the key sorts the whole
-        table, so into a large ledger row-by-row upkeep is cheaper)."""
-        if self.dialect != "sqlite" or rows < BULK_LOAD_MIN_ROWS:
+        build it once after the load (:meth:`append_stream`): for a large import into a
+        ledger that holds no more facts than it brings (building the key sorts the whole table,
+        so into a large ledger row-by-row upkeep is cheaper; on PostgreSQL the load also locks
+        the fact table against readers, which is for a first load, not for daily use)."""
+        if self.dialect not in ("sqlite", "postgresql") or rows < BULK_LOAD_MIN_ROWS:
             return False
         with self.engine.connect() as conn:  # the highest id: at least the number of facts
             return max_fact_id(conn) <= rows
@@ -189,50 +190,79 @@ class Store:
         :class:`NewFact` order, no lineage), in one transaction, as revision 1; returns the
         batch id and the facts as :class:`NewFact`, in the order given (ids follow it).
 
-        SQLite only (see :meth:`bulk_load_pays`). The fact key is dropped while the chunks
-        arrive and built once, sorted, after the last one: a large import
-        checked in another process meanwhile (``esgledger.collect.pipeline``) costs little
-        more than the check. If a key is already in the ledger or comes twice, building the
-        key fails and :class:`KeyTaken` is raised; an exception from ``chunks`` ends the append
-        too. Either way nothing is written."""
-        if self.dialect != "sqlite":
-            raise NotImplementedError("append_stream is for SQLite ledgers (bulk_load_pays)")
+        For a ledger small next to the load (see :meth:`bulk_load_pays`). The fact key (and,
+        on PostgreSQL, the batch index and the foreign key to the batch) is dropped while the
+        chunks arrive and built once after the last one: a large import checked in another
+        process meanwhile (``esgledger.collect.pipeline``) costs little more than the check.
+        On PostgreSQL the fact table is locked against readers too until the commit (SQLite's
+        readers keep reading the ledger as it was). If a key is already in the ledger or comes
+        twice, building the key fails and :class:`KeyTaken` is raised; an exception from
+        ``chunks`` ends the append too. Either way nothing is written."""
+        if self.dialect not in ("sqlite", "postgresql"):  # pragma: no cover - no third dialect
+            raise NotImplementedError(f"append_stream on {self.dialect}")
+        sqlite = self.dialect == "sqlite"
         facts: list[NewFact] = []
         as_fact = functools.partial(_new_tuple, NewFact)
         with self.writer.connect() as conn:
             raw = conn.connection.driver_connection
-            (cache,) = raw.execute("PRAGMA cache_size").fetchone()
+            cache = raw.execute("PRAGMA cache_size").fetchone()[0] if sqlite else None
             try:
                 with conn.begin():
                     created = now_iso()
                     batch_id = conn.execute(S.batch.insert().values(
                         kind=kind, source=source, author=author, created_at=created, rows=0, note=note)
                     ).inserted_primary_key[0]
-                    indexes = raw.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
-                                          "AND tbl_name = 'fact' AND sql IS NOT NULL").fetchall()
-                    for name, _ in indexes:
-                        raw.execute(f'DROP INDEX "{name}"')
-                    # A modest cache while the rows arrive: with no index left, the table's pages
-                    # are only appended to, and those that spill are written to the WAL while
-                    # this process waits for the next chunk anyway, not all at the commit. Then
-                    # the bulk cache for building the keys and for the commit (shrinking it
-                    # before the commit would spill what the build wrote).
-                    raw.execute(f"PRAGMA cache_size = {_SQLITE_STREAM_CACHE}")
+                    rebuild = self._drop_fact_keys(raw)
+                    if sqlite:
+                        # A modest cache while the rows arrive: with no index left, the table's
+                        # pages are only appended to, and those that spill are written to the
+                        # WAL while this process waits for the next chunk anyway, not all at the
+                        # commit. Then the bulk cache for building the keys and for the commit
+                        # (shrinking it before the commit would spill what the build wrote).
+                        raw.execute(f"PRAGMA cache_size = {_SQLITE_STREAM_CACHE}")
                     with gc_paused():
                         for chunk in chunks:
                             part = list(map(as_fact, chunk))
                             self._bulk_insert(conn, part, None, batch_id, own_cache=False)
                             facts += part
-                        raw.execute(f"PRAGMA cache_size = {_SQLITE_BULK_CACHE}")
+                        if sqlite:
+                            raw.execute(f"PRAGMA cache_size = {_SQLITE_BULK_CACHE}")
                         try:
-                            for _, sql in indexes:
+                            for sql in rebuild:
                                 raw.execute(sql)
                         except self.engine.dialect.loaded_dbapi.IntegrityError as exc:
                             raise KeyTaken(str(exc)) from None
                     conn.execute(S.batch.update().where(S.batch.c.id == batch_id).values(rows=len(facts)))
             finally:
-                raw.execute(f"PRAGMA cache_size = {int(cache)}")
+                if sqlite:
+                    raw.execute(f"PRAGMA cache_size = {int(cache)}")
         return batch_id, facts
+
+    def _drop_fact_keys(self, raw) -> list[str]:
+        """Drop what every insert into the fact table keeps up besides the table itself (in the
+        caller's transaction, through driver connection ``raw``); the statements that build it
+        again, in order. SQLite: the fact table's indexes. PostgreSQL: its indexes but the
+        primary key, and its foreign keys, after locking the table (a foreign key checks each
+        row by a query of its own: a third of a COPY; validating it once after is one join)."""
+        if self.dialect == "sqlite":
+            indexes = raw.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                                  "AND tbl_name = 'fact' AND sql IS NOT NULL").fetchall()
+            for name, _ in indexes:
+                raw.execute(f'DROP INDEX "{name}"')
+            return [sql for _, sql in indexes]
+        raw.execute("LOCK TABLE fact IN ACCESS EXCLUSIVE MODE")
+        indexes = raw.execute(
+            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+            "WHERE i.indrelid = 'fact'::regclass AND NOT i.indisprimary ORDER BY 1").fetchall()
+        foreign = raw.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = 'fact'::regclass AND contype = 'f' ORDER BY 1").fetchall()
+        for name, _ in foreign:
+            raw.execute(f'ALTER TABLE fact DROP CONSTRAINT "{name}"')
+        for name, _ in indexes:
+            raw.execute(f"DROP INDEX {name}")  # regclass text: quoted and qualified as needed
+        return [sql for _, sql in indexes] + [f'ALTER TABLE fact ADD CONSTRAINT "{name}" {d}'
+                                              for name, d in foreign]
 
     def _lock_facts(self, conn: Connection) -> None:
         # SQLite: BEGIN IMMEDIATE (engine.py) already serialises writers.
