@@ -9,10 +9,10 @@ database (every column VARCHAR, as our ledger keeps values as exact text), and `
 for the export.
 
 Ours: ``Workspace.import_facts`` (read, check every row, append in one transaction) into a fresh
-SQLite workspace and into a fresh PostgreSQL schema, then ``Workspace.export_facts("csv")``. Into
-SQLite a file this large is checked by a second process while the first appends, and the fact
-key is built after the load (``esgledger.collect.pipeline``); ``--one-process`` also times the
-import without that.
+SQLite workspace and into a fresh PostgreSQL schema, then ``Workspace.export_facts("csv")``. A
+file this large into an empty ledger is checked by a second process while the first appends,
+and the fact key (on PostgreSQL also the batch index and foreign key) is built after the load
+(``esgledger.collect.pipeline``); ``--one-process`` also times the SQLite import without that.
 
     python bench/bench_import.py                 # 1,000,000 rows, SQLite and PostgreSQL
     python bench/bench_import.py --rows 100000 --skip-pg
