@@ -175,8 +175,8 @@ def test_migration_0007_keeps_who_and_when_of_every_fact_in_its_batch(store_url)
     engine = _schema_at(store_url, "0006")
     cols = "(entity, indicator, period, dims, basis, revision, value, status, batch_id, author, created_at)"
     with engine.begin() as conn:
-        conn.exec_driver_sql("INSERT INTO batch (kind, source, author, created_at, rows) "
-                             "VALUES ('import', 'a.csv', 'li', '2024-01-01T08:00', 2)")
+        conn.exec_driver_sql("INSERT INTO batch (kind, source, author, created_at, rows, note) "
+                             "VALUES ('import', 'a.csv', 'li', '2024-01-01T08:00', 3, 'monthly ledger')")
         for values in ("('E', 'x', '2024', '', 'own', 1, '1', 'submitted', 1, 'li', '2024-01-01T08:00')",
                        # same batch, another author and time (a hand-written row)
                        "('E', 'x', '2024', '', 'own', 2, '2', 'approved', 1, 'wang', '2024-02-01T09:00')",
@@ -196,9 +196,13 @@ def test_migration_0007_keeps_who_and_when_of_every_fact_in_its_batch(store_url)
         (3, "3", None, "2024-03-01T10:00")]
     assert hist[0].batch == 1 and len({f.batch for f in hist}) == 3
     assert (hist[0].source, hist[1].source, hist[2].source) == ("a.csv", "a.csv", None)
+    # the split batch keeps the kind, source and note (the audit trail's reason) of the batch
+    # its fact came from, which now counts one row fewer
     split = s.batch(hist[1].batch)
-    assert (split["kind"], split["rows"]) == ("import", 1) and "0007" in split["note"]
-    assert (s.batch(hist[2].batch)["kind"], s.batch(hist[2].batch)["rows"]) == ("api", 1)
+    assert (split["kind"], split["source"], split["rows"], split["note"]) == ("import", "a.csv", 1, "monthly ledger")
+    assert s.batch(1)["rows"] == 2
+    orphan = s.batch(hist[2].batch)
+    assert (orphan["kind"], orphan["source"], orphan["rows"], orphan["note"]) == ("api", None, 1, None)
     assert [(f.value, f.author) for f in s.current_facts(entity="F")] == [("4", "li")]
     # a new append: author and time are the batch's
     s.append_facts([NewFact("F", "x", "2024", "", "5", None)], kind="api", author="zhao")
