@@ -53,6 +53,17 @@ def test_a_bulk_append_keeps_the_order_and_every_value(store, n):
     assert store.count_facts() == 2 * n
 
 
+def test_current_facts_come_in_key_order_basis_last(store):
+    """One order on both stores, whatever the query plan: entity, indicator, period, dims,
+    basis (an entity's own value and its consolidated one come out in that order each time)."""
+    store.append_facts([NewFact("E", "x", "2024", "", "1", None, basis="own"),
+                        NewFact("E", "x", "2024", "", "3", None, basis="equity", status="calculated"),
+                        NewFact("E", "x", "2024", "", "2", None, basis="control", status="calculated"),
+                        NewFact("D", "x", "2024", "", "0", None)], kind="api")
+    assert [(f.entity, f.basis) for f in store.current_facts(basis=None)] == [
+        ("D", "own"), ("E", "control"), ("E", "equity"), ("E", "own")]
+
+
 def test_revisions_are_appended_never_overwritten(store):
     store.append_facts([NewFact("E", "x", "2024", "", "1", None)], kind="api")
     store.append_facts([NewFact("E", "x", "2024", "", "2", None, comment="fix")], kind="api", author="li")

@@ -392,7 +392,7 @@ class Store:
         # the columns in FactRecord's field order, so each row is its positional arguments; a
         # key whose latest revision withdraws it has no current value
         q = record_select(f).where(f.c.revision == latest.scalar_subquery(), f.c.status != WITHDRAWN)
-        q = _filter(q, f, **filters).order_by(f.c.entity, f.c.indicator, f.c.period, f.c.dims)
+        q = _filter(q, f, **filters).order_by(f.c.entity, f.c.indicator, f.c.period, f.c.dims, f.c.basis)
         with self.engine.connect() as conn:
             yield from itertools.starmap(FactRecord, conn.execute(q))
 
