@@ -116,3 +116,14 @@ def test_no_supplier_listed_means_the_material_total_as_before(tmp_path):
         assert close(v(w, "P", "scope3_emissions", "scope3_category=c1"), "24000")  # 20 000 × 1.2
     finally:
         w.close()
+
+
+def test_validation_warns_where_the_suppliers_exceed_the_material(run):
+    """ESG-VAL-005 says so before any calculation: S's 150 t from jxtg are more than its 100 t
+    of alumina (P's 12 000 + 3 000 t are within its 20 000 t)."""
+    ws, _res = run
+    found = [p for p in ws.validate("2024") if p.code == "ESG-VAL-005"]
+    assert [(str(p.location), p.params["found"], p.params["expected"]) for p in found] == [
+        ("(S/purchased_material/2024/material=alumina)", "150", "100")]
+    assert "vendor (material=alumina)" in found[0].render("en")
+    assert "细分之和为 150" in found[0].render("zh")

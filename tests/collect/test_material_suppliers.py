@@ -74,3 +74,19 @@ def test_a_filled_workbook_lands_material_by_supplier_facts(tmp_path):
     assert got == {"material=alumina": "20000", "material=alumina;vendor=jxtg": "12000",
                    "material=alumina;vendor=hnzl": "3000"}
     ws.close()
+
+
+def test_suppliers_above_the_material_are_a_warning_to_explain(tmp_path):
+    """8 000 t of alumina but 9 000 t from one supplier: the import warns (ESG-VAL-005) and the
+    submitter has to explain it, as with a breakdown that does not add up."""
+    ws = _workspace(tmp_path)
+    desk = open_desk(ws)
+    campaign = open_campaign(desk, "2024", due="2025-03-31", entities=["TLYX-P1"])
+    layout = layout_for(desk, campaign, "TLYX-P1", "en")
+    path = generate_workbook(desk, campaign, "TLYX-P1", tmp_path / "out", lang="en")
+    values = {("purchased_material", "material=alumina", "2024"): "8000",
+              ("purchased_material", "material=alumina;vendor=jxtg", "2024"): "9000"}
+    rep = import_workbook(desk, fill_workbook(path, layout, values, out=tmp_path / "filled.xlsx"))
+    assert [p.code for p in rep.problems.warnings] == ["ESG-VAL-005"]
+    assert len(rep.unexplained) == 1
+    ws.close()

@@ -138,13 +138,18 @@ def test_workspace_new_dimension_needs_a_name(root, tmp_path):
     assert lib is None and flat == [(f"{f}:2 (shift)", "ESG-LIB-002"), ("indicators/99_test.yaml:2 (t_a)", "ESG-LIB-002")]
 
 
-@pytest.mark.parametrize("within", ["nowhere", "vendor"])
-def test_a_dimension_within_an_unknown_one_or_itself_is_refused(root, within):
-    """``within`` must name another dimension of dimensions.yaml (vendor is within material)."""
+@pytest.mark.parametrize("within", ["nowhere", "vendor", "chain"])
+def test_a_dimension_within_an_unknown_one_itself_or_a_nested_one_is_refused(root, within):
+    """``within`` must name another dimension of dimensions.yaml that is not itself within one
+    (vendor is within material; one level, so no cycle and no chain loses its rows)."""
     path = root / "dimensions.yaml"
     text = path.read_text(encoding="utf-8")
     assert text.count("within: material") == 1
-    path.write_text(text.replace("within: material", f"within: {within}"), encoding="utf-8")
-    line = next(i for i, s in enumerate(text.splitlines(), 1) if s.strip() == "- code: vendor")
+    if within == "chain":  # vendor within material within transport_mode
+        new = text.replace("  - code: material\n", "  - code: material\n    within: transport_mode\n")
+    else:
+        new = text.replace("within: material", f"within: {within}")
+    path.write_text(new, encoding="utf-8")
+    line = next(i for i, s in enumerate(new.splitlines(), 1) if s.strip() == "- code: vendor")
     lib, flat = load(root, OK)
     assert lib is None and flat == [(f"dimensions.yaml:{line} (vendor)", "ESG-LIB-002")]

@@ -60,6 +60,28 @@ def breakdown_sums(lib: Library, pkg: Package, period: str) -> Iterator[Problem]
                     "found": _fmt(s), "expected": total.value})
 
 
+@rule("ESG-VAL-005")
+def parts_within(lib: Library, pkg: Package, period: str) -> Iterator[Problem]:
+    """Members of a dimension reported within another (suppliers within a material) add up to
+    no more than the member they are within; what they leave is the unattributed rest."""
+    for (entity, basis, code, dims), whole in pkg.items():
+        ind = lib.get(code)
+        if ind is None or not dims or ";" in dims or "=" not in dims:
+            continue
+        outer, member = dims.split("=", 1)
+        for c in ind.dimensions:
+            if lib.dimensions[c].within != outer:
+                continue
+            parts = [pkg.get((entity, basis, code, Dims({outer: member, c: n.code}).key))
+                     for n in lib.dimensions[c].members]
+            parts = [p for p in parts if p is not None]
+            s = sum((Decimal(p.value) for p in parts), Decimal(0))
+            if parts and s > Decimal(whole.value):
+                yield Problem("ESG-VAL-005", _loc(whole), {
+                    "indicator": code, "period": period, "entity": entity, "field": f"{c} ({dims})",
+                    "found": _fmt(s), "expected": whole.value})
+
+
 def reported_fact(pkg: Package, entity: str, indicator: str, dims: str = "") -> FactRecord | None:
     """The figure an entity reports: its consolidated value where it has one, else its own."""
     for basis in ("control", "equity", "own"):

@@ -288,12 +288,14 @@ def load_library_from(root, extra_dirs: Iterable[Path] = ()) -> tuple[Library | 
         if got:
             dimensions[got[0].code] = got[0]
             dim_lines[got[0].code] = got[1]
-    for d in dimensions.values():
-        if d.within is not None and (d.within not in dimensions or d.within == d.code):
+    for d in dimensions.values():  # one level: a supplier within a material, not deeper
+        if d.within is not None and (d.within not in dimensions or d.within == d.code
+                                     or dimensions[d.within].within is not None):
             problems.append(Problem(
                 "ESG-LIB-002", Location(file="dimensions.yaml", line=dim_lines[d.code], field=d.code), {
                     "field": "within", "found": d.within,
-                    "expected": Bilingual("dimensions.yaml 中的另一个维度", "another dimension of dimensions.yaml")}))
+                    "expected": Bilingual("dimensions.yaml 中另一个本身未嵌套的维度",
+                                          "another dimension of dimensions.yaml, not itself within one")}))
     topics: dict[str, Topic] = {}
     for item in _yaml_items(root.joinpath("topics.yaml").read_text(encoding="utf-8"),
                             "topics.yaml", "topics", problems):

@@ -189,6 +189,9 @@ CATALOGUE: dict[str, Spec] = dict([
     _spec("ESG-VAL-004", "warning", "value outside its indicator's range", "数值超出指标允许范围",
           "{indicator} {period} at {entity}: {found} is outside {expected}",
           "{entity} {period} 的 {indicator}：{found} 超出允许范围 {expected}"),
+    _spec("ESG-VAL-005", "warning", "parts exceed the figure they are part of", "细分之和大于其所属数值",
+          "{indicator} {period} at {entity}: the parts by {field} add up to {found}, more than its {expected}",
+          "{entity} {period} 的 {indicator}：按 {field} 细分之和为 {found}，大于其所属数值 {expected}"),
     # --- calculation -------------------------------------------------------------------
     _spec("ESG-CALC-001", "warning", "formula input missing", "公式输入缺失",
           "{indicator} {period} at {entity} not computed: {found} has no value",
@@ -247,8 +250,10 @@ CATALOGUE: dict[str, Spec] = dict([
           "the workbook is for {found}, expected {expected}",
           "该工作簿属于 {found}，应为 {expected}"),
     _spec("ESG-TPL-005", "error", "workbook structure does not match its checksum", "工作簿结构校验失败",
-          "{found}: the workbook was changed outside its input cells, or campaign {expected} changed since it was generated; generate it again",
-          "{found}：工作簿在填报单元格之外被修改，或收集任务 {expected} 在生成后已变更；请重新生成"),
+          "{found}: the workbook was changed outside its input cells, or what {expected} asks changed "
+          "since it was generated (its indicators, or the members of their dimensions, such as the "
+          "workspace's suppliers); generate it again",
+          "{found}：工作簿在填报单元格之外被修改，或 {expected} 所要求填报的内容在生成后已变更（指标，或其维度成员，如工作区的供应商）；请重新生成"),
     _spec("ESG-TPL-006", "error", "sheet missing", "工作表缺失",
           "sheet {expected} is missing (renamed or deleted); the workbook has: {found}",
           "缺少工作表 {expected}（被重命名或删除）；现有工作表：{found}"),
