@@ -106,6 +106,20 @@ def test_an_unlisted_supplier_is_an_import_error(run, tmp_path):
     assert rep.problems[0].params["expected"] == "jxtg, hnzl"  # the workspace's suppliers
 
 
+def test_a_supplier_without_its_material_is_an_import_error(run, tmp_path):
+    """A quantity by supplier means nothing without the material (vendor is within material):
+    refused with the row and column, in both languages, and nothing lands."""
+    ws, _res = run
+    before = ws.store.count_facts()
+    rep = ws.import_facts(write(tmp_path / "x.csv", "entity,indicator,period,value,unit,material,vendor\n"
+                                                    "P,purchased_material,2024,5,吨,alumina,jxtg\n"
+                                                    "P,purchased_material,2024,5,吨,,jxtg\n"))
+    assert [(p.code, p.location.line, p.location.column) for p in rep.problems] == [("ESG-IMPORT-011", 3, "vendor")]
+    assert "vendor=jxtg without material" in rep.problems[0].render("en")
+    assert "缺少 material" in rep.problems[0].render("zh")
+    assert not rep.written and ws.store.count_facts() == before
+
+
 def test_no_supplier_listed_means_the_material_total_as_before(tmp_path):
     # without a dimensions file the vendor dimension has no members; the total takes the default
     w = ghg_workspace(tmp_path / "ws", GHG / "tree.yaml", GHG / "facts.csv",

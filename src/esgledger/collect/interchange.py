@@ -426,6 +426,14 @@ def check_table(table: _Table, library: Library, entity_index: dict[str, str], *
                     ok = False
                     continue
                 parts.append(f"{dname}={member}")
+            for dname in sorted(given & set(ind.dimensions)):  # a supplier without its material
+                outer = library.dimensions[dname].within
+                if outer in ind.dimensions and outer not in given:
+                    di, dv = next((di, dv) for n, di, dv in cells if n == dname and dv)
+                    problem("ESG-IMPORT-011", rownum, di, dname, indicator=ind.code,
+                            found=Bilingual(f"{dname}={dv}（缺少 {outer}）", f"{dname}={dv} without {outer}"),
+                            expected=Bilingual(f"{outer}=… 与 {dname}=… 一同给出", f"{outer}=… together with {dname}=…"))
+                    ok = False
             if parts:
                 parts.sort()
                 dims = ";".join(parts)
