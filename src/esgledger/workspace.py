@@ -32,7 +32,7 @@ from esgledger.model.tree import EntityTree
 from esgledger.model.types import WITHDRAWN, FactRecord
 from esgledger.store import Store
 from esgledger.store.access import REVIEW_STATUSES
-from esgledger.store.ledger import KeyTaken, NewFact
+from esgledger.store.ledger import BulkLoadRefused, KeyTaken, NewFact
 
 CONFIG_NAME = "esgledger.toml"
 INPUTS = ("approved", "all")
@@ -257,8 +257,8 @@ class Workspace:
         if not dry_run and self._pipelined(table, status):
             try:
                 return self._import_pipelined(p, table, status, author)
-            except (pipeline.Fallback, KeyTaken):
-                pass  # a problem in the file or a key already stored: the ordinary way below
+            except (pipeline.Fallback, KeyTaken, BulkLoadRefused):
+                pass  # a problem in the file, a key already stored, no right to drop the keys: the ordinary way
         rep = check_table(table, self.library, self.entity_index(), status=status)
         if rep.ok and rep.facts:
             self.access.check_append(rep.facts)  # refused (and logged) before anything is written

@@ -221,3 +221,48 @@ def test_a_key_taken_leaves_the_ledger_as_it_was(store_url):
     assert s.batch(bid)["rows"] == 1 and facts == [NewFact("F", "x", "2024", "", "2", None)]
     assert [(f.entity, f.value) for f in s.current_facts()] == [("E", "1"), ("F", "2")]
     s.close()
+
+
+def test_a_role_that_does_not_own_the_tables_imports_the_ordinary_way(tmp_path, pg_url, streamed):
+    """On PostgreSQL, a role that may read and write the ledger but does not own its tables
+    cannot drop the keys: the pipelined path gives way (BulkLoadRefused) before anything is
+    written or any process is started, and the ordinary import lands the file."""
+    import tomllib
+    import uuid
+
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    from esgledger.workspace import CONFIG_NAME, open_workspace, write_config
+    from tests.conftest import PG_BASE
+
+    w = make_ws(tmp_path / "ws", pg_url)  # tables made (and owned) by the test's superuser
+    w.close()
+    schema = pg_url.rsplit("%3D", 1)[1]
+    role = "t_writer_" + uuid.uuid4().hex[:8]
+    with psycopg.connect(PG_BASE, autocommit=True) as conn:
+        conn.execute(f'CREATE ROLE "{role}" LOGIN')
+        conn.execute(f'GRANT USAGE ON SCHEMA "{schema}" TO "{role}"')
+        conn.execute(f'GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA "{schema}" TO "{role}"')
+        conn.execute(f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA "{schema}" TO "{role}"')
+    try:
+        cfg_path = tmp_path / "ws" / CONFIG_NAME
+        cfg = tomllib.loads(cfg_path.read_text(encoding="utf-8"))
+        cfg["store"]["url"] = make_url(pg_url).set(username=role, password=None).render_as_string(hide_password=False)
+        write_config(cfg_path, cfg)
+        w = open_workspace(tmp_path / "ws")
+        try:
+            with pytest.raises(ledger.BulkLoadRefused):
+                w.store.append_stream([[tuple(NewFact("TLYX", "employees", "2020-01", "", "1", "人"))]],
+                                      kind="api")
+            assert w.store.count_facts() == 0
+            rep = w.import_facts(write(tmp_path / "facts.csv", facts_csv()))
+            assert streamed == ["start", "start"]  # tried, refused, then the ordinary append
+            assert rep.ok and rep.written and w.store.count_facts() == 720
+            assert key_names(w) == KEYS["postgresql"]
+        finally:
+            w.close()
+    finally:
+        with psycopg.connect(PG_BASE, autocommit=True) as conn:
+            conn.execute(f'DROP OWNED BY "{role}"')
+            conn.execute(f'DROP ROLE "{role}"')

@@ -196,8 +196,9 @@ class Store:
         process meanwhile (``esgledger.collect.pipeline``) costs little more than the check.
         On PostgreSQL the fact table is locked against readers too until the commit (SQLite's
         readers keep reading the ledger as it was). If a key is already in the ledger or comes
-        twice, building the key fails and :class:`KeyTaken` is raised; an exception from
-        ``chunks`` ends the append too. Either way nothing is written."""
+        twice, building the key fails and :class:`KeyTaken` is raised; if the keys cannot be
+        dropped (no right to), :class:`BulkLoadRefused`; an exception from ``chunks`` ends the
+        append too. In every case nothing is written."""
         if self.dialect not in ("sqlite", "postgresql"):  # pragma: no cover - no third dialect
             raise NotImplementedError(f"append_stream on {self.dialect}")
         sqlite = self.dialect == "sqlite"
@@ -212,7 +213,10 @@ class Store:
                     batch_id = conn.execute(S.batch.insert().values(
                         kind=kind, source=source, author=author, created_at=created, rows=0, note=note)
                     ).inserted_primary_key[0]
-                    rebuild = self._drop_fact_keys(raw)
+                    try:
+                        rebuild = self._drop_fact_keys(raw)
+                    except self.engine.dialect.loaded_dbapi.ProgrammingError as exc:
+                        raise BulkLoadRefused(str(exc)) from None
                     if sqlite:
                         # A modest cache while the rows arrive: with no index left, the table's
                         # pages are only appended to, and those that spill are written to the
@@ -434,6 +438,12 @@ _SQLITE_STREAM_CACHE = -16384  # KiB: 16 MiB while a streamed append's chunks ar
 # Below this many facts a streamed import is not worth a second process and a key rebuild.
 BULK_LOAD_MIN_ROWS = 100_000
 _new_tuple = tuple.__new__
+
+
+class BulkLoadRefused(Exception):
+    """:meth:`Store.append_stream` could not drop the fact table's keys (on PostgreSQL, a role
+    that may write the ledger but does not own its tables); nothing was written, and the
+    ordinary append serves."""
 
 
 class KeyTaken(Exception):
