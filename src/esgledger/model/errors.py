@@ -260,8 +260,10 @@ CATALOGUE: dict[str, Spec] = dict([
     _spec("ESG-TPL-007", "error", "sheet not in the template", "多余的工作表",
           "sheet {found} is not part of the template", "工作表 {found} 不属于模板"),
     _spec("ESG-TPL-008", "error", "rows changed", "行结构被修改",
-          "found {found}, expected {expected}: rows were inserted, deleted or moved",
-          "实际为 {found}，应为 {expected}：有行被插入、删除或移动"),
+          "found {found}, expected {expected}: rows were inserted, deleted or moved, or the names "
+          "of what the row asks (a dimension member, such as a supplier) changed since the workbook "
+          "was generated",
+          "实际为 {found}，应为 {expected}：有行被插入、删除或移动，或该行所填报内容的名称（如供应商等维度成员）在工作簿生成后已更改"),
     _spec("ESG-TPL-009", "error", "locked cell changed", "锁定单元格被修改",
           "{field} of {indicator} reads {found}, expected {expected}",
           "{indicator} 的{field}为 {found}，应为 {expected}"),
