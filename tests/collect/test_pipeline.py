@@ -266,3 +266,84 @@ def test_a_role_that_does_not_own_the_tables_imports_the_ordinary_way(tmp_path, 
         with psycopg.connect(PG_BASE, autocommit=True) as conn:
             conn.execute(f'DROP OWNED BY "{role}"')
             conn.execute(f'DROP ROLE "{role}"')
+
+
+def _held_chunks(started, release):
+    """Chunks for append_stream that hold the load open (its locks taken) until ``release``."""
+    def chunks():
+        started.set()
+        release.wait(30)
+        yield [tuple(NewFact("A", "x", "2024", "", "1", None))]
+    return chunks()
+
+
+def test_a_second_load_gives_way_instead_of_deadlocking(pg_url, monkeypatch):
+    """Two streamed loads at once on PostgreSQL (UAT: one died of a deadlock): the second finds
+    the tables taken, gives way within the lock timeout (BulkLoadRefused, nothing written),
+    and its ordinary append lands once the first has committed."""
+    import threading
+
+    monkeypatch.setattr(ledger, "_PG_BULK_LOCK_TIMEOUT", "200ms")
+    first, second = Store(pg_url), Store(pg_url)
+    started, release = threading.Event(), threading.Event()
+    out = {}
+
+    def run_first():
+        out["first"] = first.append_stream(_held_chunks(started, release), kind="api")
+
+    t = threading.Thread(target=run_first)
+    t.start()
+    try:
+        assert started.wait(30)
+        with pytest.raises(ledger.BulkLoadRefused):
+            second.append_stream([[tuple(NewFact("B", "x", "2024", "", "2", None))]], kind="api")
+        done = {}
+        appender = threading.Thread(target=lambda: done.setdefault("ids", second.append_facts(
+            [NewFact("B", "x", "2024", "", "2", None)], kind="api")))
+        appender.start()  # the ordinary append waits for the first load's commit
+        release.set()
+        t.join(30)
+        appender.join(30)
+        assert "first" in out and "ids" in done
+        assert sorted((f.entity, f.value) for f in first.current_facts()) == [("A", "1"), ("B", "2")]
+    finally:
+        release.set()
+        t.join(30)
+        first.close()
+        second.close()
+
+
+def test_a_reader_holding_the_batch_table_does_not_stall_a_load(tmp_path, pg_url, streamed, monkeypatch):
+    """A reader in an open transaction that has read the batch table (UAT: the load waited
+    for it, and readers queued behind the load): the load does not wait for it beyond the
+    lock timeout; the ordinary import, which readers do not block, lands the file."""
+    import psycopg
+
+    monkeypatch.setattr(ledger, "_PG_BULK_LOCK_TIMEOUT", "200ms")
+    w = make_ws(tmp_path / "ws", pg_url)
+    try:
+        with psycopg.connect(pg_url) as reader:
+            reader.execute("SELECT count(*) FROM batch").fetchone()  # its transaction stays open
+            rep = w.import_facts(write(tmp_path / "facts.csv", facts_csv()))
+            assert streamed == ["start"]  # tried, gave way
+            assert rep.ok and rep.written and w.store.count_facts() == 720
+            # the reader, still in its transaction, reads on (read committed: the new facts)
+            assert reader.execute("SELECT count(*) FROM fact").fetchone() == (720,)
+        assert key_names(w) == KEYS["postgresql"]
+    finally:
+        w.close()
+
+
+def test_skipped_ids_do_not_make_a_small_postgresql_ledger_look_large(pg_url, monkeypatch):
+    """PostgreSQL's ids skip what rolled back (a load that gave way, a file with errors): the
+    ledger's size is counted (no further than the load), not read off the highest id."""
+    s = Store(pg_url)
+    try:
+        s.append_facts([NewFact("E", "x", "2024", f"k={i}", "1", None) for i in range(5)], kind="api")
+        with s.engine.begin() as conn:
+            conn.exec_driver_sql("SELECT setval(pg_get_serial_sequence('fact', 'id'), 1000000)")
+        s.append_facts([NewFact("E", "x", "2024", "k=5", "1", None)], kind="api")
+        monkeypatch.setattr(ledger, "BULK_LOAD_MIN_ROWS", 1)
+        assert s.bulk_load_pays(6) and not s.bulk_load_pays(5)
+    finally:
+        s.close()

@@ -181,8 +181,13 @@ class Store:
         the fact table against readers, which is for a first load, not for daily use)."""
         if self.dialect not in ("sqlite", "postgresql") or rows < BULK_LOAD_MIN_ROWS:
             return False
-        with self.engine.connect() as conn:  # the highest id: at least the number of facts
-            return max_fact_id(conn) <= rows
+        with self.engine.connect() as conn:
+            if self.dialect == "sqlite":  # the highest id: the number of facts, or more
+                return max_fact_id(conn) <= rows
+            # PostgreSQL's ids skip what rolled back (a fast path that gave way, a file with
+            # errors): count, but no further than the load
+            return conn.exec_driver_sql(
+                f"SELECT count(*) FROM (SELECT 1 FROM fact LIMIT {int(rows) + 1}) AS first").scalar_one() <= rows
 
     def append_stream(self, chunks: Iterable[Sequence[tuple]], *, kind: str, source: str | None = None,
                       author: str | None = None, note: str | None = None) -> tuple[int, list[NewFact]]:
@@ -194,11 +199,12 @@ class Store:
         on PostgreSQL, the batch index and the foreign key to the batch) is dropped while the
         chunks arrive and built once after the last one: a large import checked in another
         process meanwhile (``esgledger.collect.pipeline``) costs little more than the check.
-        On PostgreSQL the fact table is locked against readers too until the commit (SQLite's
-        readers keep reading the ledger as it was). If a key is already in the ledger or comes
+        On PostgreSQL the fact and batch tables are locked against readers too until the commit
+        (SQLite's readers keep reading the ledger as it was). If a key is already in the ledger or comes
         twice, building the key fails and :class:`KeyTaken` is raised; if the keys cannot be
-        dropped (no right to), :class:`BulkLoadRefused`; an exception from ``chunks`` ends the
-        append too. In every case nothing is written."""
+        dropped (no right to; on PostgreSQL, the tables not free within
+        ``_PG_BULK_LOCK_TIMEOUT``, or a deadlock), :class:`BulkLoadRefused`; an exception from
+        ``chunks`` ends the append too. In every case nothing is written."""
         if self.dialect not in ("sqlite", "postgresql"):  # pragma: no cover - no third dialect
             raise NotImplementedError(f"append_stream on {self.dialect}")
         sqlite = self.dialect == "sqlite"
@@ -209,14 +215,15 @@ class Store:
             cache = raw.execute("PRAGMA cache_size").fetchone()[0] if sqlite else None
             try:
                 with conn.begin():
+                    dbapi = self.engine.dialect.loaded_dbapi
+                    try:  # first, as every writer takes the fact table before the batch table
+                        rebuild = self._drop_fact_keys(raw)
+                    except (dbapi.ProgrammingError, dbapi.OperationalError) as exc:
+                        raise BulkLoadRefused(str(exc)) from None
                     created = now_iso()
                     batch_id = conn.execute(S.batch.insert().values(
                         kind=kind, source=source, author=author, created_at=created, rows=0, note=note)
                     ).inserted_primary_key[0]
-                    try:
-                        rebuild = self._drop_fact_keys(raw)
-                    except self.engine.dialect.loaded_dbapi.ProgrammingError as exc:
-                        raise BulkLoadRefused(str(exc)) from None
                     if sqlite:
                         # A modest cache while the rows arrive: with no index left, the table's
                         # pages are only appended to, and those that spill are written to the
@@ -254,19 +261,28 @@ class Store:
             for name, _ in indexes:
                 raw.execute(f'DROP INDEX "{name}"')
             return [sql for _, sql in indexes]
+        # The fact table, then the tables its foreign keys point at (dropping one locks both):
+        # the order every writer takes them in, so two loads, or a load and an append, queue
+        # instead of deadlocking. Not waiting long for them: a reader holding either would stall
+        # the load, and readers coming after would queue behind it; the ordinary append, which
+        # readers do not block, serves instead.
+        raw.execute(f"SET LOCAL lock_timeout = '{_PG_BULK_LOCK_TIMEOUT}'")
         raw.execute("LOCK TABLE fact IN ACCESS EXCLUSIVE MODE")
         indexes = raw.execute(
             "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
             "WHERE i.indrelid = 'fact'::regclass AND NOT i.indisprimary ORDER BY 1").fetchall()
         foreign = raw.execute(
-            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "SELECT conname, pg_get_constraintdef(oid), confrelid::regclass::text FROM pg_constraint "
             "WHERE conrelid = 'fact'::regclass AND contype = 'f' ORDER BY 1").fetchall()
-        for name, _ in foreign:
+        for target in sorted({t for _, _, t in foreign}):
+            raw.execute(f"LOCK TABLE {target} IN ACCESS EXCLUSIVE MODE")
+        raw.execute("SET LOCAL lock_timeout TO DEFAULT")
+        for name, _, _ in foreign:
             raw.execute(f'ALTER TABLE fact DROP CONSTRAINT "{name}"')
         for name, _ in indexes:
             raw.execute(f"DROP INDEX {name}")  # regclass text: quoted and qualified as needed
         return [sql for _, sql in indexes] + [f'ALTER TABLE fact ADD CONSTRAINT "{name}" {d}'
-                                              for name, d in foreign]
+                                              for name, d, _ in foreign]
 
     def _lock_facts(self, conn: Connection) -> None:
         # SQLite: BEGIN IMMEDIATE (engine.py) already serialises writers.
@@ -433,6 +449,7 @@ class Store:
 
 
 
+_PG_BULK_LOCK_TIMEOUT = "1s"  # how long a streamed load waits for its tables before giving way
 _SQLITE_BULK_CACHE = -262144  # KiB: up to 256 MiB, allocated only as pages are used
 _SQLITE_STREAM_CACHE = -16384  # KiB: 16 MiB while a streamed append's chunks arrive
 # Below this many facts a streamed import is not worth a second process and a key rebuild.
