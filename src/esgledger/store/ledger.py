@@ -178,7 +178,7 @@ class Store:
         build it once after the load (:meth:`append_stream`): for a large import into a
         ledger that holds no more facts than it brings (building the key sorts the whole table,
         so into a large ledger row-by-row upkeep is cheaper; on PostgreSQL the load also locks
-        the fact table against readers, which is for a first load, not for daily use)."""
+        the fact and batch tables against readers, which is for a first load, not daily use)."""
         if self.dialect not in ("sqlite", "postgresql") or rows < BULK_LOAD_MIN_ROWS:
             return False
         with self.engine.connect() as conn:
@@ -186,8 +186,9 @@ class Store:
                 return max_fact_id(conn) <= rows
             # PostgreSQL's ids skip what rolled back (a fast path that gave way, a file with
             # errors): count, but no further than the load
-            return conn.exec_driver_sql(
-                f"SELECT count(*) FROM (SELECT 1 FROM fact LIMIT {int(rows) + 1}) AS first").scalar_one() <= rows
+            held = conn.exec_driver_sql(
+                f"SELECT count(*) FROM (SELECT 1 FROM fact LIMIT {int(rows) + 1}) AS first").scalar_one()
+            return held <= rows
 
     def append_stream(self, chunks: Iterable[Sequence[tuple]], *, kind: str, source: str | None = None,
                       author: str | None = None, note: str | None = None) -> tuple[int, list[NewFact]]:
@@ -199,10 +200,10 @@ class Store:
         on PostgreSQL, the batch index and the foreign key to the batch) is dropped while the
         chunks arrive and built once after the last one: a large import checked in another
         process meanwhile (``esgledger.collect.pipeline``) costs little more than the check.
-        On PostgreSQL the fact and batch tables are locked against readers too until the commit
-        (SQLite's readers keep reading the ledger as it was). If a key is already in the ledger or comes
-        twice, building the key fails and :class:`KeyTaken` is raised; if the keys cannot be
-        dropped (no right to; on PostgreSQL, the tables not free within
+        On PostgreSQL the fact and batch tables are locked against readers too until the
+        commit (SQLite's readers keep reading the ledger as it was). If a key is already in the
+        ledger or comes twice, building the key fails and :class:`KeyTaken` is raised; if the
+        keys cannot be dropped (no right to; on PostgreSQL, the tables not free within
         ``_PG_BULK_LOCK_TIMEOUT``, or a deadlock), :class:`BulkLoadRefused`; an exception from
         ``chunks`` ends the append too. In every case nothing is written."""
         if self.dialect not in ("sqlite", "postgresql"):  # pragma: no cover - no third dialect
@@ -241,7 +242,7 @@ class Store:
                         try:
                             for sql in rebuild:
                                 raw.execute(sql)
-                        except self.engine.dialect.loaded_dbapi.IntegrityError as exc:
+                        except dbapi.IntegrityError as exc:
                             raise KeyTaken(str(exc)) from None
                     conn.execute(S.batch.update().where(S.batch.c.id == batch_id).values(rows=len(facts)))
             finally:
