@@ -3,9 +3,10 @@ not row by row through SQLAlchemy's parameter processing: a run writes hundreds 
 rows, and an incremental run's few facts should not cost more to write than to compute."""
 from __future__ import annotations
 
-from sqlalchemy import Table
+from sqlalchemy import Table, bindparam
 
 from esgledger.store import schema as S
+from esgledger.store.ledger import record_select
 
 
 def _sql(conn, table: Table, cols: list[str], returning: str | None = None) -> str | None:
@@ -50,35 +51,28 @@ def insert_batch(conn, **values) -> int:
         cur.close()
 
 
-def _record_sql(mark: str) -> str:
-    import dataclasses
-
-    from esgledger.model.types import FactRecord
-
-    # FactRecord's fields: author and time are the batch's (migration 0007), source NULL
-    cols = ",".join("NULL" if f.name == "source" else
-                    f'b."{f.name}"' if f.name in ("author", "created_at") else
-                    f'f."{"batch_id" if f.name == "batch" else f.name}"'
-                    for f in dataclasses.fields(FactRecord))
-    return (f"SELECT {cols} FROM fact f JOIN batch b ON b.id = f.batch_id "
-            f"WHERE f.id > {mark} AND f.period = {mark} ORDER BY f.id")
-
-
-_RECORD_SQL: dict[str, str] = {}
+_RECORD_SQL: dict[str, tuple[str, tuple | None]] = {}
 
 
 def facts_after(conn, fact_id: int, period: str) -> list[tuple] | None:
     """The facts of ``period`` with an id above ``fact_id``, in id order, each a tuple in the
-    order of FactRecord's fields (source: NULL); None for a dialect this does not serve."""
-    mark = {"sqlite": "?", "postgresql": "%s"}.get(conn.dialect.name)
-    if mark is None:  # pragma: no cover
+    order of FactRecord's fields (source: NULL); None for a dialect this does not serve. The
+    store's own ``record_select``, compiled once per dialect and run through the driver."""
+    name = conn.dialect.name
+    if name not in ("sqlite", "postgresql"):  # pragma: no cover
         return None
-    sql = _RECORD_SQL.get(mark)
-    if sql is None:
-        sql = _RECORD_SQL[mark] = _record_sql(mark)
+    compiled = _RECORD_SQL.get(name)
+    if compiled is None:
+        f = S.fact.c
+        c = (record_select().where(f.id > bindparam("after"), f.period == bindparam("period"))
+             .order_by(f.id).compile(dialect=conn.dialect))
+        compiled = _RECORD_SQL[name] = (str(c), c.positiontup)
+    sql, order = compiled
+    values = {"after": fact_id, "period": period}
+    params = tuple(values[n] for n in order) if order else values
     cur = conn.connection.driver_connection.cursor()
     try:
-        cur.execute(sql, (fact_id, period))
+        cur.execute(sql, params)
         return cur.fetchall()
     finally:
         cur.close()
