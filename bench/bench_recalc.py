@@ -13,10 +13,11 @@ Both go through :func:`esgledger.calc.recalc.recalculate`, the engine behind ``e
 run``. After the incremental runs, a full run must find nothing to change (checked here);
 tests/calc/test_recalc.py compares the ledgers fact by fact.
 
-``--floor`` also replays the writes of the last GHG incremental run (its batches, facts, lineage,
-method and factor rows) as bare driver statements in one transaction, given the rows ready: what
-storing the run's result costs SQLite before any Python computes anything, against the time the
-50x target leaves.
+``--floor`` also replays the writes of the last GHG incremental run (its batches, facts, their
+inputs and their links to the method uses they were calculated by, ``fact_calc``; the run
+stores no method use or factor value anew, see migration 0008) as bare driver statements in one
+transaction, given the rows ready: what storing the run's result costs SQLite before any Python
+computes anything, against the time the 50x target leaves.
 """
 from __future__ import annotations
 
@@ -100,7 +101,7 @@ def main() -> None:
 
 def replay_writes(db: str, batches: tuple[int, int], times: int) -> tuple[float, float, str]:
     """Re-insert what the run of ``batches`` wrote (new batch rows, its facts with a revision
-    moved up so the unique key takes them, their lineage, method and factor rows pointing at the
+    moved up so the unique key takes them, their input and method-use rows pointing at the
     new ids) in one transaction, ``times`` times; the best and median time of one."""
     con = sqlite3.connect(db, isolation_level=None)
     try:
@@ -116,7 +117,7 @@ def replay_writes(db: str, batches: tuple[int, int], times: int) -> tuple[float,
                                 (b,)).fetchall()
             counts["facts"] = counts.get("facts", 0) + len(facts)
             side = []
-            for t in ("fact_input", "fact_method", "fact_factor"):
+            for t in ("fact_input", "fact_calc"):
                 cols = [c[1] for c in con.execute(f"PRAGMA table_info({t})") if c[1] != "id"]
                 rows = con.execute(f"SELECT {','.join(cols)} FROM {t} WHERE fact_id IN "
                                    f"(SELECT id FROM fact WHERE batch_id = ?)", (b,)).fetchall()

@@ -456,7 +456,8 @@ class Workspace:
         with self.store.engine.connect() as conn:
             m = conn.execute(select(S.fact_method).where(S.fact_method.c.fact_id == fact_id)).first()
             fs = conn.execute(select(S.fact_factor.c.factor_key, S.fact_factor.c.value, S.fact_factor.c.unit,
-                                     S.fact_factor.c.confidence).where(S.fact_factor.c.fact_id == fact_id)).all()
+                                     S.fact_factor.c.confidence).where(S.fact_factor.c.fact_id == fact_id)
+                              .order_by(S.fact_factor.c.pos)).all()
         method = None if m is None else f"{m.method} {m.version}" + (f", {m.gwp_set}" if m.gwp_set else "")
         return method, [tuple(r) for r in fs]
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import insert
 
 from esgledger.model.errors import ProblemList
 from esgledger.report.build import build_document, fill_placeholders
@@ -22,7 +21,7 @@ from esgledger.report.definition import load_definition
 from esgledger.report.document import Checklist, tables, walk
 from esgledger.report.figure_notes import method_notes
 from esgledger.report.gap import check_gaps
-from esgledger.store import schema as S
+from esgledger.store.lineage import record_methods
 from esgledger.store.ledger import NewFact
 from esgledger.workspace import init_workspace
 from tests.conftest import DEMO_ENTITIES, write
@@ -103,13 +102,9 @@ def group(tmp_path_factory):
         [NewFact("TSAL", "scope1_emissions", "2024", "", "1000", "tCO2e", basis="control", status="calculated",
                  inputs=((own_id, None, None),))], kind="calc")
     with ws.store.engine.begin() as conn:
-        conn.execute(insert(S.fact_method).values(fact_id=own_id, method="combustion", version="1.0",
-                                                  view="inventory", gwp_set="AR5"))
-        conn.execute(insert(S.fact_factor), [
-            dict(fact_id=own_id, factor_set="cn_fuels_mee", factor_key="fuel.ncv", edition="2022",
-                 value="20.9", unit="GJ/t", source="MEE 2022", confidence="V"),
-            dict(fact_id=own_id, factor_set="gbt2589", factor_key="energy.sce", edition="2020",
-                 value="1.1", unit="kgce/kg", source="GB/T 2589-2020", confidence="R-low")])
+        record_methods(conn, [(own_id, "combustion", "1.0", "inventory", "AR5", None, [
+            ("cn_fuels_mee", "fuel.ncv", "2022", "20.9", "GJ/t", "MEE 2022", "V"),
+            ("gbt2589", "energy.sce", "2020", "1.1", "kgce/kg", "GB/T 2589-2020", "R-low")])])
     defn, problems = load_definition(text=DEFINITION, library=ws.library, name="report.yaml")
     assert problems.flat() == []
     ctx = ReportContext(ws, defn)

@@ -33,7 +33,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 from typing import Iterable
 
-from esgledger.calc._rows import insert_rows
 from esgledger.calc.consolidate import no_longer_produced
 from esgledger.calc.methods import CalcError, InvalidInput
 from esgledger.calc.methods import alumina as m_alumina
@@ -54,6 +53,7 @@ from esgledger.model.types import WITHDRAWN, Dims, FactRecord
 from esgledger.model.units import UNITS
 from esgledger.store import schema as S
 from esgledger.store.ledger import NewFact, Store
+from esgledger.store.lineage import record_methods
 
 SCOPE1_SOURCES = ("combustion", "anode", "pfc", "carbonate", "pitch_volatiles", "packing_coke",
                   "power_generation", "desulphurisation")
@@ -916,16 +916,11 @@ class GhgRun:
             del self.existing[(f.entity, f.indicator, f.dims)]
             self.res.withdrawn.append(dataclasses.replace(f, revision=f.revision + 1, status=WITHDRAWN,
                                                           author=self.author, id=fid, batch=batch_id))
-        methods, factor_rows = [], []
-        for fid, (o, _t) in zip(ids, keep):
-            detail = {"equation": o.result.equation} if o.result is not None else {}
-            methods.append((fid, o.method, METHOD_VERSION, o.view, self.gwp, json.dumps(detail, ensure_ascii=False)))
-            for fv in _dedup_factors(_factors(o.result) + list(o.factors)):
-                factor_rows.append((fid, f"{fv.set_name}@{fv.set_version}", fv.ref, fv.edition, str(fv.value),
-                                    fv.unit, fv.source, fv.confidence))
-        insert_rows(conn, S.fact_method, methods, ("fact_id", "method", "version", "view", "gwp_set", "detail"))
-        insert_rows(conn, S.fact_factor, factor_rows, ("fact_id", "factor_set", "factor_key", "edition", "value",
-                                                       "unit", "source", "confidence"))
+        record_methods(conn, [
+            (fid, o.method, METHOD_VERSION, o.view, self.gwp,
+             json.dumps({"equation": o.result.equation} if o.result is not None else {}, ensure_ascii=False),
+             [fv.row for fv in _dedup_factors(_factors(o.result) + list(o.factors))])
+            for fid, (o, _t) in zip(ids, keep)])
         for fid, (o, text), nf in zip(ids, keep, facts):
             old = self.existing.get((o.entity, o.indicator, o.dims))
             rec = FactRecord(o.entity, o.indicator, self.period, o.dims, text, nf.unit, "own",

@@ -122,6 +122,13 @@ class FactorValue(_Frozen):
             out += "@" + _validity(self.valid_from, self.valid_to)
         return out
 
+    @functools.cached_property
+    def row(self) -> tuple:
+        """What a calculated fact's lineage records of this value (``fact_factor``'s columns:
+        set@version, ref, edition, value, unit, source, confidence; made once per value)."""
+        return (f"{self.set_name}@{self.set_version}", self.ref, self.edition, str(self.value), self.unit,
+                self.source, self.confidence)
+
     def to(self, unit: str) -> Decimal:
         """The value expressed in ``unit`` (exact decimal conversion); UnitError if it cannot be."""
         return UNITS.convert(self.value, self.unit, unit)

@@ -81,7 +81,8 @@ def lineage_records(store, fact_ids, max_depth: int = 10) -> tuple[list[dict], l
             methods += found.values()
             if fact_factor is not None and found:
                 factors += [dict(r._mapping) for r in
-                            conn.execute(select(fact_factor).where(fact_factor.c.fact_id.in_(list(found))))]
+                            conn.execute(select(fact_factor).where(fact_factor.c.fact_id.in_(list(found)))
+                                         .order_by(fact_factor.c.fact_id, fact_factor.c.pos))]
             todo = {r.input_fact_id for r in
                     conn.execute(select(fact_input.c.input_fact_id).where(fact_input.c.fact_id.in_(todo)))}
     return methods, factors

@@ -81,23 +81,72 @@ fact_input = Table(
     Column("weight", String(40)),  # share applied (equity consolidation), else NULL
 )
 
+# How each calculated fact was calculated: a *method use* (method, version, view, GWP set,
+# equation) with the factor values it applied, in order. Since migration 0008 each factor value
+# and each method use is stored once (``digest`` names its content, see
+# :mod:`esgledger.store.lineage`) and a calculated fact points at its use (``fact_calc``): the
+# demo's 1,060 factor rows held 43 distinct values, and one input changed rewrote ~130 of them.
+factor_value = Table(
+    "factor_value", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("digest", String(64), nullable=False, unique=True),
+    Column("factor_set", String(64), nullable=False),
+    Column("factor_key", String(128), nullable=False),
+    Column("edition", String(64)),
+    Column("value", String(40), nullable=False),
+    Column("unit", String(48)),
+    Column("source", Text),
+    Column("confidence", String(12)),
+)
+
+method_use = Table(
+    "method_use", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("digest", String(64), nullable=False, unique=True),
+    # NULL only for factors a ledger written before 0008 recorded without a method
+    Column("method", String(64)),
+    Column("version", String(16)),
+    Column("view", String(16)),
+    Column("gwp_set", String(8)),
+    Column("detail", Text),  # JSON: the equation cited
+)
+
+method_use_factor = Table(
+    "method_use_factor", metadata,
+    Column("method_use_id", Integer, ForeignKey("method_use.id"), primary_key=True),
+    Column("pos", Integer, primary_key=True, autoincrement=False),
+    Column("factor_value_id", Integer, ForeignKey("factor_value.id"), nullable=False),
+)
+
+fact_calc = Table(
+    "fact_calc", metadata,
+    Column("fact_id", Integer, ForeignKey("fact.id"), primary_key=True, autoincrement=False),
+    Column("method_use_id", Integer, ForeignKey("method_use.id"), nullable=False),
+)
+
+# The lineage as readers see it, one row per fact (and per factor of a fact): views over the
+# tables above (migration 0008), with the columns the tables of these names had before. Read
+# only; they live in a MetaData of their own so that nothing creates them as tables.
+views = MetaData()
+
 fact_method = Table(
-    "fact_method", metadata,
-    Column("fact_id", Integer, ForeignKey("fact.id"), primary_key=True),
-    Column("method", String(64), nullable=False),
-    Column("version", String(16), nullable=False),
-    Column("view", String(16), nullable=False),
+    "fact_method", views,
+    Column("fact_id", Integer, primary_key=True),
+    Column("method", String(64)),
+    Column("version", String(16)),
+    Column("view", String(16)),
     Column("gwp_set", String(8)),
     Column("detail", Text),
 )
 
 fact_factor = Table(
-    "fact_factor", metadata,
-    Column("fact_id", Integer, ForeignKey("fact.id"), nullable=False, index=True),
-    Column("factor_set", String(64), nullable=False),
-    Column("factor_key", String(128), nullable=False),
+    "fact_factor", views,
+    Column("fact_id", Integer),
+    Column("pos", Integer),  # the factor's place in its fact's list
+    Column("factor_set", String(64)),
+    Column("factor_key", String(128)),
     Column("edition", String(64)),
-    Column("value", String(40), nullable=False),
+    Column("value", String(40)),
     Column("unit", String(48)),
     Column("source", Text),
     Column("confidence", String(12)),
