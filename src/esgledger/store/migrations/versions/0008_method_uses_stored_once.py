@@ -41,18 +41,23 @@ FACT_FACTOR_VIEW = (
     'JOIN factor_value v ON v.id = u.factor_value_id')
 
 
+def _factor_columns() -> list:
+    """A factor value's columns: in factor_value now, in fact_factor before (and after a downgrade)."""
+    return [sa.Column("factor_set", sa.String(64), nullable=False),
+            sa.Column("factor_key", sa.String(128), nullable=False),
+            sa.Column("edition", sa.String(64)),
+            sa.Column("value", sa.String(40), nullable=False),
+            sa.Column("unit", sa.String(48)),
+            sa.Column("source", sa.Text),
+            sa.Column("confidence", sa.String(12))]
+
+
 def upgrade() -> None:
     op.create_table(
         "factor_value",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
         sa.Column("digest", sa.String(64), nullable=False, unique=True),
-        sa.Column("factor_set", sa.String(64), nullable=False),
-        sa.Column("factor_key", sa.String(128), nullable=False),
-        sa.Column("edition", sa.String(64)),
-        sa.Column("value", sa.String(40), nullable=False),
-        sa.Column("unit", sa.String(48)),
-        sa.Column("source", sa.Text),
-        sa.Column("confidence", sa.String(12)),
+        *_factor_columns(),
     )
     op.create_table(
         "method_use",
@@ -108,13 +113,7 @@ def downgrade() -> None:
     op.create_table(
         "fact_factor",
         sa.Column("fact_id", sa.Integer, sa.ForeignKey("fact.id"), nullable=False),
-        sa.Column("factor_set", sa.String(64), nullable=False),
-        sa.Column("factor_key", sa.String(128), nullable=False),
-        sa.Column("edition", sa.String(64)),
-        sa.Column("value", sa.String(40), nullable=False),
-        sa.Column("unit", sa.String(48)),
-        sa.Column("source", sa.Text),
-        sa.Column("confidence", sa.String(12)),
+        *_factor_columns(),
     )
     op.create_index("ix_fact_factor_fact_id", "fact_factor", ["fact_id"])
     op.execute('INSERT INTO fact_method (fact_id, method, version, "view", gwp_set, detail) '
