@@ -90,3 +90,60 @@ def test_suppliers_above_the_material_are_a_warning_to_explain(tmp_path):
     assert [p.code for p in rep.problems.warnings] == ["ESG-VAL-005"]
     assert len(rep.unexplained) == 1
     ws.close()
+
+
+NARROW = """dimensions:
+  - code: vendor
+    members:
+      - {code: jxtg, name: {zh: 靖西天桂, en: Jingxi Tiangui}, within: [alumina]}
+      - {code: hnzl, name: {zh: 河南中铝, en: Henan refinery}, within: [alumina, caustic_soda]}
+      - {code: any, name: {zh: 综合供应商, en: General supplier}}
+"""
+
+
+def test_a_supplier_that_names_its_materials_is_asked_for_those_only(tmp_path):
+    """A workspace may say which materials a supplier sells (a member's ``within``): the
+    workbook then asks that supplier only for those, and a supplier that says nothing for
+    every material, as before."""
+    ws = _workspace(tmp_path)
+    ws.close()
+    (tmp_path / "ws" / "library" / "dimensions.yaml").write_text(NARROW, encoding="utf-8")
+    ws = open_workspace(tmp_path / "ws")
+    keys = [k for k, _ in breakdown_keys(ws.library, "purchased_material", "en")]
+    expected = ["", "material=alumina", "material=alumina;vendor=jxtg", "material=alumina;vendor=hnzl",
+                "material=alumina;vendor=any"]
+    for m in MATERIALS[1:]:
+        expected += [f"material={m}"] + ([f"material={m};vendor=hnzl"] if m == "caustic_soda" else []) + [
+            f"material={m};vendor=any"]
+    assert keys == expected
+    ws.close()
+
+
+def test_an_import_pairing_a_supplier_with_a_material_it_does_not_sell_is_refused(tmp_path):
+    """Row 3 gives pitch from the alumina supplier: ESG-IMPORT-011 at its supplier cell, naming
+    what the supplier sells; nothing of the file lands. The same supplier's alumina and the
+    general supplier's pitch are accepted."""
+    ws = _workspace(tmp_path)
+    ws.close()
+    (tmp_path / "ws" / "library" / "dimensions.yaml").write_text(NARROW, encoding="utf-8")
+    ws = open_workspace(tmp_path / "ws")
+    bad = tmp_path / "materials.csv"
+    bad.write_text("entity,indicator,period,value,unit,material,vendor\n"
+                   "TLYX-P1,purchased_material,2024,12000,吨,alumina,jxtg\n"
+                   "TLYX-P1,purchased_material,2024,500,吨,pitch,jxtg\n"
+                   "TLYX-P1,purchased_material,2024,400,吨,pitch,any\n", encoding="utf-8")
+    rep = ws.import_facts(bad)
+    assert not rep.ok and [(p.code, p.location.line, p.location.column) for p in rep.problems.errors] == [
+        ("ESG-IMPORT-011", 3, "vendor")]
+    msg = rep.problems.errors[0].message("en")
+    assert "material=pitch;vendor=jxtg" in msg and "alumina" in msg, msg
+    assert "alumina" in rep.problems.errors[0].message("zh")
+    assert ws.store.current_facts(indicator="purchased_material") == []
+    good = tmp_path / "good.csv"
+    good.write_text("entity,indicator,period,value,unit,material,vendor\n"
+                    "TLYX-P1,purchased_material,2024,12000,吨,alumina,jxtg\n"
+                    "TLYX-P1,purchased_material,2024,400,吨,pitch,any\n", encoding="utf-8")
+    assert ws.import_facts(good).ok
+    assert {f.dims for f in ws.store.current_facts(indicator="purchased_material")} == {
+        "material=alumina;vendor=jxtg", "material=pitch;vendor=any"}
+    ws.close()

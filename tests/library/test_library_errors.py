@@ -138,6 +138,26 @@ def test_workspace_new_dimension_needs_a_name(root, tmp_path):
     assert lib is None and flat == [(f"{f}:2 (shift)", "ESG-LIB-002"), ("indicators/99_test.yaml:2 (t_a)", "ESG-LIB-002")]
 
 
+def test_a_suppliers_materials_must_be_materials_and_only_suppliers_have_them(root, tmp_path):
+    """A member's ``within`` (the materials a supplier sells) names members of ``material``,
+    and only a member of a dimension reported within another has one: each mistake is
+    ESG-LIB-002 at the member's own line."""
+    lib, flat, f = _with_dims(root, tmp_path, """dimensions:
+  - code: vendor
+    members:
+      - {code: jxtg, name: {zh: 靖西天桂, en: Jingxi Tiangui}, within: [alumina]}
+      - {code: hnzl, name: {zh: 河南中铝, en: Henan refinery}, within: [alumina, bauxit]}
+  - code: shift
+    name: {zh: 班次, en: Shift}
+    members:
+      - {code: night, name: {zh: 夜班, en: Night}, within: [alumina]}
+""")
+    assert lib is None and flat == [(f"{f}:5 (vendor=hnzl)", "ESG-LIB-002"), (f"{f}:9 (shift=night)", "ESG-LIB-002")]
+    _lib, problems = load_library_from(root, [tmp_path / "user"])
+    assert "bauxit" in problems.errors[0].message("en") and "bauxite" in problems.errors[0].message("en")
+    assert "material" in problems.errors[0].message("zh")
+
+
 @pytest.mark.parametrize("within", ["nowhere", "vendor", "chain"])
 def test_a_dimension_within_an_unknown_one_itself_or_a_nested_one_is_refused(root, within):
     """``within`` must name another dimension of dimensions.yaml that is not itself within one
@@ -153,3 +173,21 @@ def test_a_dimension_within_an_unknown_one_itself_or_a_nested_one_is_refused(roo
     line = next(i for i, s in enumerate(new.splitlines(), 1) if s.strip() == "- code: vendor")
     lib, flat = load(root, OK)
     assert lib is None and flat == [(f"dimensions.yaml:{line} (vendor)", "ESG-LIB-002")]
+
+
+def test_a_workspace_library_edited_while_a_process_runs_is_loaded_again(tmp_path):
+    """load_library keeps one library per content of the workspace's files: the same files
+    give the same object (the calculation's kept state relies on it), an edited file a new one."""
+    user = tmp_path / "library"
+    user.mkdir()
+    dims = user / "dimensions.yaml"
+    dims.write_text("dimensions:\n  - code: vendor\n    members:\n"
+                    "      - {code: jxtg, name: {zh: 靖西天桂, en: Jingxi Tiangui}}\n", encoding="utf-8")
+    first = load_library([user])
+    assert load_library([user]) is first
+    dims.write_text(dims.read_text(encoding="utf-8") + "      - {code: hnzl, name: {zh: 河南中铝, en: Henan refinery}}\n",
+                    encoding="utf-8")
+    second = load_library([user])
+    assert second is not first
+    assert [m.code for m in second.dimensions["vendor"].members] == ["jxtg", "hnzl"]
+    assert [m.code for m in first.dimensions["vendor"].members] == ["jxtg"]

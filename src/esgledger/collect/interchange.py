@@ -306,6 +306,11 @@ def check_table(table: _Table, library: Library, entity_index: dict[str, str], *
     period_cache: dict[str, str | None] = {}
     unit_cache: dict[tuple[str, str], tuple[str, Decimal] | str] = {}
     member_cache: dict[tuple[str, str], str | None] = {}
+    # suppliers that name the materials they supply (a member's within, dimensions.yaml): a row
+    # pairing one with another material is refused
+    narrowed = {d.code: d.within for d in library.dimensions.values()
+                if d.within is not None and any(m.within is not None for m in d.members)}
+    member_within = {(d, m.code): m.within for d in narrowed for m in library.dimensions[d].members}
     bounds_cache: dict[str, tuple] = {}
     seen: dict[tuple, int] = {}
     facts = rep.facts
@@ -434,6 +439,19 @@ def check_table(table: _Table, library: Library, entity_index: dict[str, str], *
                             found=Bilingual(f"{dname}={dv}（缺少 {outer}）", f"{dname}={dv} without {outer}"),
                             expected=Bilingual(f"{outer}=… 与 {dname}=… 一同给出", f"{outer}=… together with {dname}=…"))
                     ok = False
+            if ok and narrowed:  # a supplier of other materials than the row's
+                picked = dict(p.split("=", 1) for p in parts)
+                for dname, outer in narrowed.items():
+                    sells = member_within.get((dname, picked.get(dname)))
+                    if outer in picked and sells is not None and picked[outer] not in sells:
+                        di = next(di for n, di, dv in cells if n == dname and dv)
+                        problem("ESG-IMPORT-011", rownum, di, dname, indicator=ind.code,
+                                found=f"{outer}={picked[outer]};{dname}={picked[dname]}",
+                                expected=Bilingual(
+                                    f"{dname}={picked[dname]} 所供 {outer}（见 dimensions.yaml）：{', '.join(sells)}",
+                                    f"the {outer} that {dname}={picked[dname]} supplies (dimensions.yaml): "
+                                    f"{', '.join(sells)}"))
+                        ok = False
             if parts:
                 parts.sort()
                 dims = ";".join(parts)

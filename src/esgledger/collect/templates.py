@@ -170,7 +170,8 @@ def breakdown_keys(library: Library, code: str, lang: str) -> list[tuple[str, st
     """(dims key, label) rows of an indicator: the total, then every member of each dimension.
     A dimension reported within another the indicator also has (``vendor`` within
     ``material``) has no rows of its own: each member of the outer one is followed by a row
-    for every member of the inner one (material × supplier)."""
+    for every member of the inner one reported within it (material × supplier: each supplier
+    of the material, all suppliers where the workspace does not say what they sell)."""
     ind = library[code]
     if not ind.dimensions:
         return [("", "")]
@@ -189,6 +190,8 @@ def breakdown_keys(library: Library, code: str, lang: str) -> list[tuple[str, st
             out.append((f"{d}={m.code}", label))
             for c in inner.get(d, ()):
                 for n in dims[c].members:
+                    if n.within is not None and m.code not in n.within:
+                        continue  # a supplier of other materials
                     out.append((Dims({d: m.code, c: n.code}).key,
                                 f"{label} / {dims[c].name.get(lang)}: {n.name.get(lang)}"))
     return out

@@ -36,7 +36,7 @@ from typing import Any, Iterable, Literal, Mapping, Sequence, Union
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError
 
-from esgledger.library.loader import _LineLoader, _strip_lines
+from esgledger.library.loader import _LineLoader, _strip_lines, files_digest
 from esgledger.model.errors import Bilingual, EsgledgerError, Location, Problem, ProblemList
 from esgledger.model.units import UNITS
 
@@ -433,8 +433,10 @@ _CACHE: dict[tuple, "FactorLibrary"] = {}
 
 def load_factor_sets(extra_dirs: Iterable[Path | str] = ()) -> "FactorLibrary":
     """The shipped factor sets plus a workspace's own factor files (folders or files), whose
-    values take priority where they apply. Raises :class:`FactorError` with the problems."""
-    key = tuple(str(p) for p in extra_dirs)
+    values take priority where they apply. Raises :class:`FactorError` with the problems.
+    Loaded once per content of those files: a file added or edited since gives a new library
+    (and so a full recalculation), also in a process that keeps running."""
+    key = tuple((str(p), files_digest(Path(p))) for p in extra_dirs)
     if key not in _CACHE:
         root = resources.files("esgledger.library").joinpath("data").joinpath("factors")
         lib, problems = load_factor_sets_from(root, extra_dirs)

@@ -245,15 +245,55 @@ def _validate(model, item: Any, fname: str, problems: ProblemList):
         return None
 
 
-def _merge_dimensions(dimensions: dict[str, Dimension], text: str, fname: str, problems: ProblemList) -> None:
+def _member_lines(item, fname: str) -> dict[str, tuple[str, int | None]]:
+    """Where each member of a dimensions.yaml entry is written: (file, line) by member code."""
+    out = {}
+    members = item.get("members") if isinstance(item, dict) else None
+    for m in members if isinstance(members, list) else ():
+        if isinstance(m, dict) and isinstance(m.get("code"), str):
+            out[m["code"]] = (fname, m.get("__line__"))
+    return out
+
+
+def _check_member_within(dimensions: dict[str, Dimension], where: dict[tuple[str, str], tuple],
+                         problems: ProblemList) -> None:
+    """A member's ``within`` (the materials a supplier sells) names members of the dimension
+    its own is reported within, and only a member of such a dimension has one (ESG-LIB-002)."""
+    for d in dimensions.values():
+        outer = dimensions.get(d.within) if d.within is not None else None
+        for m in d.members:
+            if m.within is None:
+                continue
+            fname, line = where.get((d.code, m.code), ("dimensions.yaml", None))
+            loc = Location(file=fname, line=line, field=f"{d.code}={m.code}")
+            if outer is None:
+                problems.append(Problem("ESG-LIB-002", loc, {
+                    "field": "within", "found": ", ".join(m.within),
+                    "expected": Bilingual(f"无（维度 {d.code} 不嵌套在其他维度之下）",
+                                          f"none (dimension {d.code} is not reported within another)")}))
+                continue
+            codes = [o.code for o in outer.members]
+            unknown = [c for c in m.within if c not in codes]
+            if unknown:
+                problems.append(Problem("ESG-LIB-002", loc, {
+                    "field": "within", "found": ", ".join(unknown),
+                    "expected": Bilingual(f"{outer.code} 的成员：{', '.join(codes)}",
+                                          f"members of {outer.code}: {', '.join(codes)}")}))
+
+
+def _merge_dimensions(dimensions: dict[str, Dimension], text: str, fname: str, problems: ProblemList,
+                      where: dict[tuple[str, str], tuple] | None = None) -> None:
     """Add a workspace's ``dimensions.yaml`` to the shipped dimensions: members of a known
     dimension are appended to it (a member code it has already is ESG-LIB-003), an unknown
-    code is a new dimension and needs a name (ESG-LIB-002)."""
+    code is a new dimension and needs a name (ESG-LIB-002). ``where`` gets the file and line
+    of each member added."""
     for item in _yaml_items(text, fname, "dimensions", problems):
         got = _validate(UserDimension, item, fname, problems)
         if not got:
             continue
         ud, line = got
+        if where is not None:
+            where.update({(ud.code, c): at for c, at in _member_lines(item, fname).items()})
         known = dimensions.get(ud.code)
         if known is None:
             if ud.name is None:
@@ -282,12 +322,14 @@ def load_library_from(root, extra_dirs: Iterable[Path] = ()) -> tuple[Library | 
 
     dimensions: dict[str, Dimension] = {}
     dim_lines: dict[str, int | None] = {}
+    member_at: dict[tuple[str, str], tuple[str, int | None]] = {}  # (dimension, member) -> (file, line)
     for item in _yaml_items(root.joinpath("dimensions.yaml").read_text(encoding="utf-8"),
                             "dimensions.yaml", "dimensions", problems):
         got = _validate(Dimension, item, "dimensions.yaml", problems)
         if got:
             dimensions[got[0].code] = got[0]
             dim_lines[got[0].code] = got[1]
+            member_at.update({(got[0].code, c): at for c, at in _member_lines(item, "dimensions.yaml").items()})
     for d in dimensions.values():  # one level: a supplier within a material, not deeper
         if d.within is not None and (d.within not in dimensions or d.within == d.code
                                      or dimensions[d.within].within is not None):
@@ -319,9 +361,10 @@ def load_library_from(root, extra_dirs: Iterable[Path] = ()) -> tuple[Library | 
             elif p.name == "dimensions.yaml":  # a workspace's own members and dimensions
                 text = p.read_text(encoding="utf-8")
                 digest.update(str(p).encode() + b"\0" + text.encode())
-                _merge_dimensions(dimensions, text, str(p), problems)
+                _merge_dimensions(dimensions, text, str(p), problems, member_at)
             else:
                 files.append((str(p), p.read_text(encoding="utf-8")))
+    _check_member_within(dimensions, member_at, problems)
 
     indicators: dict[str, Indicator] = {}
     origin: dict[str, str] = {}
@@ -477,9 +520,20 @@ def _check_cycles(formulas: dict[str, Node], origin: dict[str, str], problems: P
 _CACHE: dict[tuple, Library] = {}
 
 
+def files_digest(path: Path) -> str:
+    """What a workspace's folder of YAML files (or one such file) holds: names and bytes. The
+    library and the factor sets are loaded once per content, not once per path."""
+    h = hashlib.sha256()
+    for p in [path] if path.is_file() else sorted(path.glob("*.yaml")):
+        h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
 def load_library(extra_dirs: Iterable[Path] = ()) -> Library:
-    """The shipped library (plus a workspace's own indicator files); raises LibraryError."""
-    key = tuple(str(p) for p in extra_dirs)
+    """The shipped library (plus a workspace's own indicator files); raises LibraryError.
+    Loaded once per content of those files: a file edited since (a supplier added to
+    ``dimensions.yaml``) gives a new library, so a process that keeps running sees it."""
+    key = tuple((str(d), files_digest(Path(d))) for d in extra_dirs)
     if key not in _CACHE:
         root = resources.files("esgledger.library").joinpath("data")
         lib, problems = load_library_from(root, extra_dirs)

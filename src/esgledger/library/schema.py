@@ -79,6 +79,11 @@ class Indicator(_Frozen):
 class Member(_Frozen):
     code: str = Field(pattern=r"^[a-z0-9][a-z0-9_]*$")
     name: Text
+    # For a member of a dimension reported within another (a supplier, ``vendor`` within
+    # ``material``): the members of that one it is reported within (the materials the supplier
+    # sells); absent: every member. A collection workbook asks only those pairs, and an import
+    # refuses another (ESG-IMPORT-011).
+    within: tuple[str, ...] | None = Field(default=None, min_length=1)
 
 
 class Dimension(_Frozen):
