@@ -98,3 +98,26 @@ def test_a_store_that_cannot_be_opened_leaves_nothing_behind(tmp_path, url, said
     assert "secret" not in p.render("en") and "无法打开数据存储" in p.render("zh")
     assert not (tmp_path / "ws").exists()  # a retry with a good URL finds no half-made workspace
     init_workspace(tmp_path / "ws").close()
+
+
+def test_the_workspaces_language_setting_is_the_language_of_its_messages(tmp_path, monkeypatch):
+    """workspace.lang decides the messages of commands run in the workspace; ESGLEDGER_LANG
+    wins over it, and --lang over both."""
+    monkeypatch.delenv("ESGLEDGER_LANG", raising=False)
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    init_workspace(tmp_path / "ws", lang="zh").close()
+    bad = tmp_path / "bad.csv"
+    bad.write_text("entity,indicator,period,value,unit\nXXXX,employees,2024,1,人\n", encoding="utf-8")
+    args = ["-w", str(tmp_path / "ws"), "facts", "import", str(bad), "--dry-run"]
+    try:
+        r = runner.invoke(app, args)
+        assert r.exit_code == 1 and "未知主体" in r.output and "存在 1 个错误" in r.output, r.output
+        r = runner.invoke(app, ["--lang", "en", *args])
+        assert "unknown entity" in r.output and "1 error: nothing was written" in r.output, r.output
+        monkeypatch.setenv("ESGLEDGER_LANG", "en")
+        r = runner.invoke(app, args)
+        assert "unknown entity" in r.output, r.output
+        r = runner.invoke(app, ["--lang", "zh", *args])
+        assert "未知主体" in r.output, r.output
+    finally:
+        STATE.lang = "en"

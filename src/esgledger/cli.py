@@ -18,7 +18,7 @@ from rich.table import Table
 from rich.tree import Tree
 
 from esgledger.model.errors import CATALOGUE, Bilingual, EsgledgerError, Location, Problem, ProblemList
-from esgledger.model.i18n import default_lang
+from esgledger.model.i18n import default_lang, forced_lang, workspace_lang
 from esgledger.model.period import Period, PeriodError
 from esgledger.model.types import Dims
 
@@ -41,6 +41,7 @@ err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 class State:
     lang: str = default_lang()
+    lang_given: bool = False  # --lang: it wins over ESGLEDGER_LANG and the workspace's setting
     workspace: Path | None = None
     user: str | None = None  # who acts: ``--user`` of ``users``/``collect``, else ESGLEDGER_USER
 
@@ -96,8 +97,10 @@ def main_options(
     if lang is not None:
         if lang not in ("zh", "en"):
             raise typer.BadParameter("expected zh or en", param_hint="--lang")
-        STATE.lang = lang
+    STATE.lang_given = lang is not None
     STATE.workspace = workspace
+    # --lang, else ESGLEDGER_LANG, else the workspace's workspace.lang, else the locale
+    STATE.lang = lang or forced_lang() or workspace_lang(workspace or Path.cwd()) or default_lang()
     # output that goes to a file or a pipe is read and grepped: tables as wide as their content
     # needs (up to 200 columns), not cut to the 80 columns Rich assumes without a terminal
     for c in (console, err_console):
@@ -118,7 +121,7 @@ def _ws():
             pw = typer.prompt(f"password for {user}", hide_input=True, err=True)
         return pw
 
-    return Workspace(STATE.workspace or Path.cwd(), lang=STATE.lang, user=user,
+    return Workspace(STATE.workspace or Path.cwd(), lang=STATE.lang if STATE.lang_given else None, user=user,
                      password=password if user else None)
 
 

@@ -26,7 +26,7 @@ from esgledger.collect.interchange import (EXPORT_COLUMNS, ImportReport, check_t
                                            read_table)
 from esgledger.library.loader import Library, load_library
 from esgledger.model.errors import Bilingual, EsgledgerError, Location, Problem, ProblemList, ProblemsError
-from esgledger.model.i18n import default_lang
+from esgledger.model.i18n import WORKSPACE_CONFIG, configured_lang, default_lang, forced_lang
 from esgledger.model.period import Period
 from esgledger.model.tree import EntityTree
 from esgledger.model.types import WITHDRAWN, FactRecord
@@ -34,7 +34,7 @@ from esgledger.store import Store
 from esgledger.store.access import REVIEW_STATUSES
 from esgledger.store.ledger import BulkLoadRefused, KeyTaken, NewFact
 
-CONFIG_NAME = "esgledger.toml"
+CONFIG_NAME = WORKSPACE_CONFIG
 INPUTS = ("approved", "all")
 
 
@@ -143,7 +143,8 @@ class Workspace:
         if not cfg.exists():
             raise WorkspaceError("ESG-WS-001", Location(file=str(self.path)), found=str(self.path))
         self.config = tomllib.loads(cfg.read_text(encoding="utf-8"))
-        self.lang = lang or self.config.get("workspace", {}).get("lang") or default_lang()
+        # the language asked for, else ESGLEDGER_LANG, else the workspace's setting, else the locale
+        self.lang = lang or forced_lang() or configured_lang(self.config) or default_lang()
         url = self.config["store"]["url"]
         if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
             rel = url[len("sqlite:///"):]

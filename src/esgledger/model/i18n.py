@@ -6,13 +6,42 @@ import os
 LANGS = ("zh", "en")
 
 
+def forced_lang() -> str | None:
+    """``ESGLEDGER_LANG`` when it names a language (it overrides a workspace's setting and the
+    locale), else None."""
+    forced = os.environ.get("ESGLEDGER_LANG")
+    return forced if forced in LANGS else None
+
+
+WORKSPACE_CONFIG = "esgledger.toml"  # a workspace folder's settings file
+
+
+def configured_lang(config: dict) -> str | None:
+    """``workspace.lang`` of a workspace's settings, when it names a language."""
+    lang = config.get("workspace", {}).get("lang")
+    return lang if lang in LANGS else None
+
+
+def workspace_lang(folder) -> str | None:
+    """The message language a workspace folder's settings give, or None (no workspace there,
+    or no such setting). Read before the workspace opens (cheaply: the CLI asks it for every
+    command), so that an error opening it is in that language too."""
+    import tomllib
+    from pathlib import Path
+
+    try:
+        return configured_lang(tomllib.loads((Path(folder) / WORKSPACE_CONFIG).read_text(encoding="utf-8")))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+
+
 def default_lang() -> str:
     """The user's language from the locale: ``zh`` for a Chinese locale, else ``en``.
 
     ``ESGLEDGER_LANG`` overrides the locale.
     """
-    forced = os.environ.get("ESGLEDGER_LANG")
-    if forced in LANGS:
+    forced = forced_lang()
+    if forced is not None:
         return forced
     for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
         val = os.environ.get(var)
