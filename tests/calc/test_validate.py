@@ -150,3 +150,26 @@ def test_a_methodology_result_the_run_cannot_produce_any_more_is_named(tmp_path)
         # the group's Scope 1 no longer counts the PFC: anode 14 314.6667 + captive coal 1 815
         assert round(Decimal(w.value("G", "scope1_emissions", "2024", basis="control").value), 4) == \
             Decimal("16129.6667")
+
+
+def test_a_value_far_from_last_years_is_named(ws, tmp_path):
+    """ESG-VAL-006 over the ledger, as a workbook submission checks it (ESG-COLLECT-005): the
+    captive plant's generation, threshold ±20 %, entered as 135,000 万kWh in 2024 (10× too small,
+    the slip the UAT found in the demo) after 1,341,160 in 2023: (13.5 − 134.116) / 134.116 =
+    −89.93 %. A change within the threshold, or exactly at it, is not named."""
+    from esgledger.calc.validate import run_rules
+
+    def gen(period, value):
+        rep = ws.import_facts(write(tmp_path / f"g{period}{value}.csv",
+                                    f"entity,indicator,period,value,unit\nTRNY,captive_power_generation,{period},{value},万千瓦时\n"))
+        assert rep.ok, rep.problems.flat()
+
+    gen("2023", "1341160")
+    gen("2024", "135000")
+    (p,) = run_rules(ws, "2024", select=["ESG-VAL-006"])
+    assert (str(p.location), p.params["change"], p.params["threshold"]) == (
+        "(TRNY/captive_power_generation/2024)", "-89.9 %", "20")
+    assert "2023" in p.render("en") and "较" in p.render("zh")
+    gen("2024", "1609392")  # +20.0 % exactly: at the threshold, not beyond it
+    assert run_rules(ws, "2024", select=["ESG-VAL-006"]) == []
+    assert run_rules(ws, "2023", select=["ESG-VAL-006"]) == []  # nothing in 2022 to compare with

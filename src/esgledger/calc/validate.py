@@ -20,11 +20,15 @@ from esgledger.model.types import Dims, FactRecord
 Package = dict[tuple[str, str, str, str], FactRecord]  # (entity, basis, indicator, dims) -> fact
 Rule = Callable[[Library, Package, str], Iterator[Problem]]
 RULES: dict[str, Rule] = {}
+# rules that also read the same period a year earlier: called as rule(lib, pkg, period, before)
+WITH_LAST_YEAR: set[str] = set()
 
 
-def rule(code: str):
+def rule(code: str, *, last_year: bool = False):
     def register(fn: Rule) -> Rule:
         RULES[code] = fn
+        if last_year:
+            WITH_LAST_YEAR.add(code)
         return fn
     return register
 
@@ -166,6 +170,34 @@ def out_of_range(lib: Library, pkg: Package, period: str) -> Iterator[Problem]:
                 "found": format(round_half_up(value, ind.precision), "f") + unit, "expected": f"[{lo}, {hi}]{unit}"})
 
 
+@rule("ESG-VAL-006", last_year=True)
+def change_from_last_year(lib: Library, pkg: Package, period: str, before: Package) -> Iterator[Problem]:
+    """An entered value that moved from the same key's value a year earlier by more than its
+    indicator's ``change_threshold_pct``: the check a collection workbook makes at submission
+    (ESG-COLLECT-005), over the ledger, so that values imported from files get it too (a
+    figure typed in 万 instead of 亿, ten times too small, is the usual cause)."""
+    for (entity, basis, code, dims), f in pkg.items():
+        ind = lib.get(code)
+        thr = ind.validation.change_threshold_pct if ind is not None else None
+        old = before.get((entity, basis, code, dims))
+        if thr is None or old is None or ind.value_type != "number" or f.status == "calculated" \
+                or old.status == "calculated":
+            continue
+        try:
+            was, now = Decimal(old.value), Decimal(f.value)
+        except ArithmeticError:
+            continue
+        if was == 0:
+            continue
+        pct = (now - was) / abs(was) * 100
+        if abs(pct) > Decimal(str(thr)):
+            unit = f" {ind.unit}" if ind.unit else ""
+            yield Problem("ESG-VAL-006", _loc(f), {
+                "indicator": code, "period": period, "entity": entity, "found": f.value + unit,
+                "expected": f"{old.value}{unit} ({old.period})",
+                "change": f"{'+' if pct > 0 else ''}{pct.quantize(Decimal('0.1'))} %", "threshold": _fmt(Decimal(str(thr)))})
+
+
 def _fmt(d: Decimal) -> str:
     s = format(d, "f")
     return s.rstrip("0").rstrip(".") if "." in s else s
@@ -175,16 +207,21 @@ def run_rules(ws, period: str, *, select: Iterable[str] | None = None,
               skip: Iterable[str] = ()) -> ProblemList:
     """Run the chosen rules (all by default) over the current facts of ``period``."""
     period = str(Period.parse(period))
-    pkg: Package = {}
-    facts = sorted(ws.access.iter_current(period=period, basis=None),
-                   key=lambda f: (f.entity, f.indicator, f.dims, f.basis))
-    for f in facts:
-        pkg[(f.entity, f.basis, f.indicator, f.dims)] = f
     chosen = [c for c in (select or RULES) if c not in set(skip)]
+    pkg = _package(ws, period)
+    before = _package(ws, str(Period.parse(period).previous_year())) if WITH_LAST_YEAR.intersection(chosen) else {}
     out = ProblemList()
     for code in chosen:
-        out.extend(RULES[code](ws.library, pkg, period))
+        out.extend(RULES[code](ws.library, pkg, period, before) if code in WITH_LAST_YEAR
+                   else RULES[code](ws.library, pkg, period))
     return out
+
+
+def _package(ws, period: str) -> Package:
+    """The current facts of ``period``, every basis, in key order."""
+    return {(f.entity, f.basis, f.indicator, f.dims): f
+            for f in sorted(ws.access.iter_current(period=period, basis=None),
+                            key=lambda f: (f.entity, f.indicator, f.dims, f.basis))}
 
 
 __all__ = ["RULES", "run_rules", "round_half_up", "Dims"]

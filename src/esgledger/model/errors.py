@@ -192,6 +192,9 @@ CATALOGUE: dict[str, Spec] = dict([
     _spec("ESG-VAL-005", "warning", "parts exceed the figure they are part of", "细分之和大于其所属数值",
           "{indicator} {period} at {entity}: the parts by {field} add up to {found}, more than its {expected}",
           "{entity} {period} 的 {indicator}：按 {field} 细分之和为 {found}，大于其所属数值 {expected}"),
+    _spec("ESG-VAL-006", "warning", "large change from last year", "与上年相比变化过大",
+          "{indicator} {period} at {entity}: {found} is {change} from {expected} (threshold ±{threshold} %)",
+          "{entity} {period} 的 {indicator}：{found} 较 {expected} 变化 {change}（阈值 ±{threshold}%）"),
     # --- calculation -------------------------------------------------------------------
     _spec("ESG-CALC-001", "warning", "formula input missing", "公式输入缺失",
           "{indicator} {period} at {entity} not computed: {found} has no value",
