@@ -85,7 +85,8 @@ METHOD_VERSION = "1.0"
 # entities whose activity facts the product view reads (and the captive plant, via its factor)
 PRODUCT_READS = frozenset({"alumina_refinery", "anode_plant", "smelter", "foil_mill", "power_plant"})
 _PART_ORDER = {"plant": 0, "entity": 1, "ets": 2, "product": 3}
-_SCOPE3_READS = frozenset({"purchased_material", "freight_transport", "electricity_received"})
+# in the order Scope 3 reads them (by indicator, then dimension key)
+_SCOPE3_READS = ("electricity_received", "freight_transport", "purchased_material")
 # every indicator a GHG run reads: a change to anything else leaves its results as they are
 GHG_INPUTS = frozenset({
     "diesel_consumption", "natural_gas_consumption", "solid_fuel_consumption", "fuel_ncv_measured",
@@ -169,7 +170,9 @@ class GhgRun:
         self.res = GhgRunResult(self.period)
         self.facts: dict[tuple[str, str, str], FactRecord] = {}
         self.existing: dict[tuple[str, str, str], FactRecord] = {}
-        self.by_entity: dict[str, set[tuple[str, str, str]]] = {}
+        # the dimension keys of each (entity, indicator) with a fact: the sources, Scope 3 and
+        # energy read an entity's facts of a few indicators by every dimension key given
+        self.dims_of: dict[tuple[str, str], set[str]] = {}
         for f in (facts if facts is not None else store.iter_current(period=self.period, basis="own")):
             if f.basis == "own":
                 self.take(f)
@@ -197,13 +200,17 @@ class GhgRun:
             self.existing[key] = f
             return False
         if key not in self.facts:
-            self.by_entity.setdefault(f.entity, set()).add(key)
+            self.dims_of.setdefault((f.entity, f.indicator), set()).add(f.dims)
         self.facts[key] = f
         return f.indicator in GHG_INPUTS
 
     # -- helpers ---------------------------------------------------------------------------
     def fact(self, entity: str, indicator: str, dims: str = "") -> FactRecord | None:
         return self.facts.get((entity, indicator, dims))
+
+    def dims(self, entity: str, indicator: str) -> list[str]:
+        """The dimension keys of the entity's facts of ``indicator``, sorted."""
+        return sorted(self.dims_of.get((entity, indicator), ()))
 
     def num(self, entity: str, indicator: str, dims: str = "") -> Decimal | None:
         f = self.fact(entity, indicator, dims)
@@ -358,10 +365,9 @@ class GhgRun:
                     density = self.factors.find("fuel.density", on, fuel=fuel)
                 add("combustion", m_comb.fuel_combustion_co2, amount.value, fuel=fuel, density=density,
                     amount_unit=amount.unit, factors=self.factors, on=on, what=ind_code, reads=[amount])
-        for ent, ind_code, dims in sorted(self.by_entity.get(code, ())):
-            if ind_code != "solid_fuel_consumption":
-                continue
-            f = self.facts[(ent, ind_code, dims)]
+        ind_code = "solid_fuel_consumption"
+        for dims in self.dims(code, ind_code):
+            f = self.facts[(code, ind_code, dims)]
             fuel = dict(Dims.parse(dims)).get("fuel")
             ncv = self.num(code, "fuel_ncv_measured", dims)
             cc = self.num(code, "fuel_carbon_content_measured", dims)
@@ -586,10 +592,8 @@ class GhgRun:
                 self.problem(code, what, exc)
 
         purchases: dict[str, list] = {}  # material -> [its total fact, [(vendor, fact) …]]
-        for ent, ind, dims in sorted(self.by_entity.get(code, ())):
-            if ind not in _SCOPE3_READS:
-                continue
-            f = self.facts[(ent, ind, dims)]
+        for ind, dims in [(ind, dims) for ind in _SCOPE3_READS for dims in self.dims(code, ind)]:
+            f = self.facts[(code, ind, dims)]
             d = dict(Dims.parse(dims))
             if ind == "purchased_material":
                 if d.get("material") in MAT:
@@ -667,10 +671,9 @@ class GhgRun:
                 density = self.factors.find("fuel.density", self.year, fuel=fuel) if f.unit in ("升",) else None
                 uses.append(m_energy.EnergyUse(fuel, f.value, f.unit, density=density))
                 reads.append(f)
-        for ent, ind_code, dims in sorted(self.by_entity.get(code, ())):
-            if ind_code != "solid_fuel_consumption":
-                continue
-            f = self.facts[(ent, ind_code, dims)]
+        ind_code = "solid_fuel_consumption"
+        for dims in self.dims(code, ind_code):
+            f = self.facts[(code, ind_code, dims)]
             fuel = dict(Dims.parse(dims)).get("fuel", "raw_coal")
             ncv = self.num(code, "fuel_ncv_measured", dims)
             coef = None if ncv is None else ncv / Decimal("29.307")   # GJ/t → kgce/kg
