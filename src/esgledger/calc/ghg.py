@@ -185,6 +185,7 @@ class GhgRun:
         self._sink: list[Output] | None = None
         self.append = None  # how facts are appended (default: Store._append)
         self._ets_of: dict[str, list[str]] | None = None
+        self._root: str | None = None
         self._grids: dict[tuple[str, str], object] = {}  # grid factors by (entity, basis)
         # the product view's stages (emissions and inputs, output and its facts) by product, as
         # the last run computed them; a stage goes when one of its entities or a captive plant
@@ -231,6 +232,13 @@ class GhgRun:
     def problem(self, entity: str, what: str, exc: Exception) -> None:
         self.res.problems.append(Problem("ESG-CALC-005", Location(field=f"{entity}/{what}"), {
             "entity": entity, "indicator": what, "period": self.period, "found": CalcError.message_of(exc)}))
+
+    def root(self) -> str:
+        """The reporting root (the first root of the tree), found once: the tree is the
+        run's for as long as it is kept."""
+        if self._root is None:
+            self._root = sorted(self.tree.roots())[0]
+        return self._root
 
     def process_type(self, code: str) -> str:
         return self.tree.entities[code].process_type
@@ -839,7 +847,7 @@ class GhgRun:
         gate: the fuels burnt at the stage, all the electricity it uses whatever its source,
         and bought heat, by GB/T 2589-2020's calorific-value (当量值) coefficients. The
         emit() arguments, computed once per stage and kept with it."""
-        root = sorted(self.tree.roots())[0]
+        root = self.root()
         dims = f"product={product}"
         out: list[tuple] = []
         all_uses: list[m_energy.EnergyUse] = []
@@ -877,7 +885,7 @@ class GhgRun:
         return out
 
     def _emit_product(self, product: str, em: Decimal, qty: Decimal, ins, used) -> None:
-        root = sorted(self.tree.roots())[0]
+        root = self.root()
         with localcontext() as ctx:
             ctx.prec = 34
             self.emit(root, "product_emissions", f"product={product}", em, ins, None, "product", "product",
