@@ -200,7 +200,9 @@ class Consolidation:
         self.cons: dict[tuple[str, str, str], Value] = {}
         self.cons_keys: dict[str, set[tuple[str, str]]] = {}
         self.computed: dict[tuple[str, str, str, str], Value] = {}
-        self.computed_keys: dict[str, set[tuple[str, str, str, str]]] = {}
+        # the dimension keys computed of each (entity, indicator, basis), for dropping an
+        # indicator's values before they are recomputed
+        self.computed_dims: dict[tuple[str, str, str], set[str]] = {}
         if facts is None:
             filters = {} if load is None else {"indicator": sorted(load)}
             facts = store.iter_current(period=self.period, basis=["own", approach], **filters)
@@ -233,7 +235,7 @@ class Consolidation:
         cons.clear()
         self.cons_keys.clear()
         self.computed.clear()
-        self.computed_keys.clear()
+        self.computed_dims.clear()
         self.out = []
         self._pending = []
         self.result = RunResult(self.period, self.approach)
@@ -349,14 +351,15 @@ class Consolidation:
     def _forget(self, e: str, codes: set[str], basis: str) -> None:
         """Drop the values of ``codes`` at ``e`` before they are recomputed (a formula that
         cannot be computed any more must not be read from the last run)."""
-        for key in [k for k in self.computed_keys.get(e, ()) if k[1] in codes and k[3] == basis]:
-            if self._dropped is not None:
-                self._dropped.add(key)
-            del self.computed[key]
-            self.computed_keys[e].discard(key)
-            if basis != "own" and basis == self.approach:
-                self.cons.pop(key[:3], None)
-                self.cons_keys.get(e, set()).discard(key[1:3])
+        for code in codes:
+            for dims in self.computed_dims.pop((e, code, basis), ()):
+                key = (e, code, dims, basis)
+                if self._dropped is not None:
+                    self._dropped.add(key)
+                del self.computed[key]
+                if basis != "own" and basis == self.approach:
+                    self.cons.pop(key[:3], None)
+                    self.cons_keys.get(e, set()).discard(key[1:3])
 
     def _exists(self, code: str) -> bool:
         ms = self.tree.memberships.get(code, [])
@@ -421,7 +424,7 @@ class Consolidation:
                         self._dropped.add((e, *k, self.approach))
                     self.cons_keys[e].discard(k)
                     self.computed.pop((e, *k, self.approach), None)
-                    self.computed_keys.get(e, set()).discard((e, *k, self.approach))
+                    self.computed_dims.get((e, k[0], self.approach), set()).discard(k[1])
         unit = all(w == 1 for _c, w in children)  # every child weighs 1 (whole period, control)
         for ind_code, dims in sorted(keys):
             ind = self.lib.get(ind_code)
@@ -550,7 +553,7 @@ class Consolidation:
                                       for v, role, w in inputs)))
         v = Value(number, None, idx, text=value_text)
         self.computed[(e, code, dims, basis)] = v
-        self.computed_keys.setdefault(e, set()).add((e, code, dims, basis))
+        self.computed_dims.setdefault((e, code, basis), set()).add(dims)
         if cons is not None and basis != "own":
             cons[(e, code, dims)] = v
             self.cons_keys.setdefault(e, set()).add((code, dims))
