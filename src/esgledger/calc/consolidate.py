@@ -426,6 +426,10 @@ class Consolidation:
                     self.computed.pop((e, *k, self.approach), None)
                     self.computed_dims.get((e, k[0], self.approach), set()).discard(k[1])
         unit = all(w == 1 for _c, w in children)  # every child weighs 1 (whole period, control)
+        # each child with its weight, its lineage role and whether it is a node (whose value is
+        # its consolidated one) or a leaf (its own value): _value_at's answer, per key below
+        kids = [(ch, w, f"child:{ch}", bool(self._children(ch))) for ch, w in children]
+        own_values = self.own
         for ind_code, dims in sorted(keys):
             ind = self.lib.get(ind_code)
             if ind is None or ind.kind == "formula":
@@ -439,10 +443,12 @@ class Consolidation:
             parts: list[tuple[Value, str, Fraction | None]] = []
             if own is not None:
                 parts.append((own, "own", None))
-            for ch, w in children:
-                v = self._value_at(ch, (ind_code, dims), cons)
+            for ch, w, role, node in kids:
+                v = cons.get((ch, ind_code, dims))
+                if v is None and not node:
+                    v = own_values.get((ch, ind_code, dims))
                 if v is not None:
-                    parts.append((v, f"child:{ch}", w))
+                    parts.append((v, role, w))
             if not parts:
                 continue
             if ind.aggregation == "weighted_mean":
@@ -460,8 +466,7 @@ class Consolidation:
                 total = to_decimal(num / den)
             else:
                 total = _exact_sum(parts, unit)
-            self._emit(e, ind_code, dims, self.approach, total,
-                       [(v, r, w) for v, r, w in parts], cons)
+            self._emit(e, ind_code, dims, self.approach, total, parts, cons)
 
     def _keys_own(self, e: str) -> set[tuple[str, str]]:
         return set(self.own_keys.get(e, ()))
