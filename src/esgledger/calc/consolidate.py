@@ -183,6 +183,7 @@ class Consolidation:
         self.order = self._post_order()
         self.formula_order = library.formula_order()
         self._formula_pos = {code: i for i, code in enumerate(self.formula_order)}
+        self._formula_factors: dict[str, Decimal] = {}
         # the lineage text of each child's weight (the weights are these very objects)
         self._weight_texts = {id(w): _weight_text(w) for chs in self.children_of.values() for _c, w in chs}
         self.out: list[NewFact] = []
@@ -522,7 +523,7 @@ class Consolidation:
                     continue
                 with localcontext() as ctx:
                     ctx.prec = 40
-                    number = raw * formula_factor(self.lib, code)
+                    number = raw * self._formula_factor(code)
                 seen_ids = set()
                 inputs = []
                 for r, v in vals:
@@ -532,6 +533,14 @@ class Consolidation:
                     seen_ids.add(ident)
                     inputs.append((v, f"ref:{r}", None))
                 self._emit(e, code, dims, basis, number, inputs, cons)
+
+    def _formula_factor(self, code: str) -> Decimal:
+        """formula_factor of ``code``, kept by the run (its library does not change; finding it
+        in the module's table renders the formula as text first)."""
+        f = self._formula_factors.get(code)
+        if f is None:
+            f = self._formula_factors[code] = formula_factor(self.lib, code)
+        return f
 
     def _formula_dims(self, ind, refs, available) -> list[str]:
         if not ind.dimensions:
