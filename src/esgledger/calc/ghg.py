@@ -1009,8 +1009,14 @@ class MemoFactors:
 
     def lookup(self, key: str, on=None, *, prefer=(), sets=None, latest: bool = False, dims=None, **kw):
         try:
-            memo_key = (key, on, tuple(prefer), None if sets is None else tuple(sets), latest,
-                        tuple(sorted((k, str(v)) for k, v in {**(dims or {}), **kw}.items())))
+            if dims is None and all(type(v) is str for v in kw.values()):
+                # the usual question (members named as text): its dimensions as the call gives
+                # them; the same question asked in another order is remembered twice, to the
+                # same answer
+                query = tuple(kw.items())
+            else:  # members as the library compares them (as text)
+                query = tuple(sorted((k, str(v)) for k, v in {**(dims or {}), **kw}.items()))
+            memo_key = (key, on, tuple(prefer), None if sets is None else tuple(sets), latest, query)
             hit = self._memo.get(memo_key)
         except TypeError:  # an unhashable argument: ask the library
             return self._lib.lookup(key, on, prefer=prefer, sets=sets, latest=latest, dims=dims, **kw)
