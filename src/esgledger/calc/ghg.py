@@ -45,7 +45,7 @@ from esgledger.calc.methods import energy as m_energy
 from esgledger.calc.methods import power_plant as m_power
 from esgledger.calc.methods import scope3 as m_s3
 from esgledger.calc.methods.result import Result, combine
-from esgledger.library.factors import FactorLibrary, FactorLookupError
+from esgledger.library.factors import FactorLibrary, FactorLookupError, FactorValue
 from esgledger.library.loader import Library
 from esgledger.model.errors import Location, Problem, ProblemList
 from esgledger.model.period import Period
@@ -192,6 +192,9 @@ class GhgRun:
         # changes
         self._stages: dict[str, tuple] = {}
         self._stale: list[FactRecord] = []  # earlier results a full run no longer produced
+        # the methodology calls of each entity's sources and Scope 2/3 the last time they were
+        # computed, by their arguments (see _Calls)
+        self._calls: dict[tuple[str, str], dict] = {}
 
     def take(self, f: FactRecord) -> bool:
         """Take one current own fact into the run's inputs; True if it is an activity input."""
@@ -353,10 +356,11 @@ class GhgRun:
         """Direct emission sources of one entity, by methodology, each with the facts it read."""
         out: dict[str, list[tuple[Result, list[FactRecord]]]] = {}
         pt = self.process_type(code)
+        calls = self._calls[(code, "sources")] = _Calls(self._calls.get((code, "sources")))
 
         def add(source: str, fn, *args, what: str, reads: Iterable[FactRecord | None], **kw):
             try:
-                r = fn(*args, **kw)
+                r = calls(fn, *args, **kw)
             except CalcError as exc:
                 self.problem(code, what, exc)
                 return
@@ -572,12 +576,13 @@ class GhgRun:
         green = self.fact(code, "electricity_received", "supplier=green_contract")
         certs = self.fact(code, "electricity_received", "supplier=green_certificate")
         heat_r, heat = self._heat_co2(code)
+        calls = self._calls[(code, "scope2_and_3")] = _Calls(self._calls.get((code, "scope2_and_3")))
         r: m_elec.Scope2Result | None = None
         ok = heat is None or heat_r is not None
         if grid is not None or green is not None:
             mwh = sum((Decimal(f.value) for f in (grid, green, certs) if f is not None), Decimal(0))
             try:
-                r = m_elec.scope2(mwh, self._grid(code, "average"),
+                r = calls(m_elec.scope2, mwh, self._grid(code, "average"),
                                   green_mwh=Decimal(green.value) if green else 0,
                                   certificates_mwh=Decimal(certs.value) if certs else 0,
                                   residual_factor=self._grid(code, "residual"))
@@ -595,7 +600,7 @@ class GhgRun:
 
         def add(cat: str, what: str, fn, *args, inputs: list[FactRecord], **kw) -> None:
             try:
-                cats.setdefault(cat, []).append((fn(*args, factors=self.factors, on=self.year, **kw), inputs))
+                cats.setdefault(cat, []).append((calls(fn, *args, factors=self.factors, on=self.year, **kw), inputs))
             except CalcError as exc:
                 self.problem(code, what, exc)
 
@@ -1036,6 +1041,63 @@ class MemoFactors:
 
     def __getattr__(self, name: str):
         return getattr(self._lib, name)
+
+
+class _Calls:
+    """The methodology calls of one part of a run (an entity's sources, or its Scope 2 and 3),
+    each result by the call's arguments, with those of the part's last computation. A method is
+    a function of its arguments (facts' values, factor values, the run's factor library and
+    GWP set), so a call with the same arguments has that result: when one activity fact of an
+    entity changes, the methods reading its other facts are not run again. Only the results of
+    the part's last computation are kept (the call makes a new one, reading the old)."""
+
+    def __init__(self, last: "_Calls | None"):
+        self._last = {} if last is None else last._now
+        # key -> (result, the arguments: kept alive, as a key names factor values by identity)
+        self._now: dict[tuple, tuple] = {}
+
+    def __call__(self, fn, *args, **kw):
+        key = _call_key(fn, args, kw)
+        if key is None:  # an argument of a kind not told apart exactly: not remembered
+            return fn(*args, **kw)
+        hit = self._now.get(key) or self._last.get(key)
+        if hit is None:
+            hit = (fn(*args, **kw), args, kw)
+        self._now[key] = hit
+        return hit[0]
+
+
+def _call_key(fn, args: tuple, kw: dict) -> tuple | None:
+    """A key equal to another only for the same call: text, whole numbers, booleans and None by
+    type and value (1 is not True), decimals by their exact text (1.0 is not 1.00, -0 is not
+    0), factor values and the factor library by identity, tuples of those; None if an argument
+    is of any other kind."""
+    out: list = [fn]
+    for v in args:
+        k = _arg_key(v)
+        if k is None:
+            return None
+        out.append(k)
+    for name, v in kw.items():
+        k = _arg_key(v)
+        if k is None:
+            return None
+        out.append((name, k))
+    return tuple(out)
+
+
+def _arg_key(v):
+    t = type(v)
+    if t is str or t is int or t is bool or v is None:
+        return t, v
+    if t is Decimal:
+        return t, str(v)
+    if t is FactorValue or t is MemoFactors:
+        return t, id(v)
+    if t is tuple:
+        keys = tuple(_arg_key(x) for x in v)
+        return None if any(k is None for k in keys) else (t, keys)
+    return None
 
 
 def _fuel_of(result: Result) -> str | None:
