@@ -918,8 +918,7 @@ class GhgRun:
 
     def _append(self, conn, keep) -> None:
         facts = [NewFact(o.entity, o.indicator, self.period, o.dims, text, self.lib[o.indicator].unit, "own",
-                         "calculated", None, None, None, None,
-                         tuple((f.id, f"input:{f.indicator}", None) for f in _unique(o.inputs)))
+                         "calculated", None, None, None, None, _input_rows(o.inputs))
                  for o, text in keep]
         stale, self._stale = self._stale, []
         tombstones = [NewFact(f.entity, f.indicator, self.period, f.dims, f.value, f.unit, "own", WITHDRAWN)
@@ -1123,13 +1122,14 @@ def _dedup_factors(values) -> list:
     return out
 
 
-def _unique(facts: list[FactRecord]) -> list[FactRecord]:
-    seen, out = set(), []
+def _input_rows(facts: list[FactRecord]) -> tuple:
+    """The lineage of an output: (fact id, role, weight) of each fact it read, once each, in
+    the order read (a product's figures read ~50 facts, many twice)."""
+    rows: dict[int | None, tuple] = {}
     for f in facts:
-        if f.id not in seen:
-            seen.add(f.id)
-            out.append(f)
-    return out
+        if f.id not in rows:
+            rows[f.id] = (f.id, f"input:{f.indicator}", None)
+    return tuple(rows.values())
 
 
 def _plain(d: Decimal) -> str:
