@@ -3,17 +3,28 @@ not row by row through SQLAlchemy's parameter processing: a run writes hundreds 
 rows, and an incremental run's few facts should not cost more to write than to compute."""
 from __future__ import annotations
 
+import functools
+
 from sqlalchemy import Table, bindparam
 
 from esgledger.store import schema as S
 from esgledger.store.ledger import record_select
 
 
-def _sql(conn, table: Table, cols: list[str], returning: str | None = None) -> str | None:
-    mark = {"sqlite": "?", "postgresql": "%s"}.get(conn.dialect.name)
+_MARKS = {"sqlite": "?", "postgresql": "%s"}
+
+
+def _sql(conn, table: Table, cols: list[str] | tuple[str, ...], returning: str | None = None) -> str | None:
+    return _build_sql(conn.dialect.name, table.name, tuple(cols), returning)
+
+
+# a run writes the same few statements every time: each is built once
+@functools.lru_cache(maxsize=64)
+def _build_sql(dialect: str, table: str, cols: tuple[str, ...], returning: str | None) -> str | None:
+    mark = _MARKS.get(dialect)
     if mark is None:
         return None
-    sql = (f'INSERT INTO {table.name} ({",".join(chr(34) + c + chr(34) for c in cols)}) '
+    sql = (f'INSERT INTO {table} ({",".join(chr(34) + c + chr(34) for c in cols)}) '
            f'VALUES ({",".join([mark] * len(cols))})')
     return sql + (f" RETURNING {returning}" if returning else "")
 
@@ -26,7 +37,7 @@ def insert_rows(conn, table: Table, rows: list, cols: list[str] | tuple[str, ...
     if cols is None:
         cols = list(rows[0])
         rows = [tuple(r[c] for c in cols) for r in rows]
-    sql = _sql(conn, table, list(cols))
+    sql = _sql(conn, table, cols)
     if sql is None:  # pragma: no cover - other dialects go through SQLAlchemy
         conn.execute(table.insert(), [dict(zip(cols, r)) for r in rows])
         return

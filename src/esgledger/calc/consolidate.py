@@ -24,7 +24,7 @@ import functools
 from fractions import Fraction
 from dataclasses import dataclass, field
 from decimal import Decimal, Inexact, localcontext
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 from esgledger.calc._rows import insert_rows
 from esgledger.library.loader import Library, reachable
@@ -40,10 +40,11 @@ from esgledger.store.ledger import NewFact, Store
 APPROACHES = ("control", "equity")
 
 
-@dataclass(frozen=True)
-class Value:
+class Value(NamedTuple):
     """A value in the run: the number, and where it came from (a fact id, or a pending
-    calculated fact's index in the run's output)."""
+    calculated fact's index in the run's output). A tuple: a run makes one for every value it
+    takes or computes, and resolves each pending one when it writes (a frozen dataclass cost
+    twice as much to make)."""
 
     number: Decimal
     fact_id: int | None = None
@@ -182,6 +183,7 @@ class Consolidation:
         self.order = self._post_order()
         self.formula_order = library.formula_order()
         self._formula_pos = {code: i for i, code in enumerate(self.formula_order)}
+        self._formula_factors: dict[str, Decimal] = {}
         # the lineage text of each child's weight (the weights are these very objects)
         self._weight_texts = {id(w): _weight_text(w) for chs in self.children_of.values() for _c, w in chs}
         self.out: list[NewFact] = []
@@ -199,7 +201,9 @@ class Consolidation:
         self.cons: dict[tuple[str, str, str], Value] = {}
         self.cons_keys: dict[str, set[tuple[str, str]]] = {}
         self.computed: dict[tuple[str, str, str, str], Value] = {}
-        self.computed_keys: dict[str, set[tuple[str, str, str, str]]] = {}
+        # the dimension keys computed of each (entity, indicator, basis), for dropping an
+        # indicator's values before they are recomputed
+        self.computed_dims: dict[tuple[str, str, str], set[str]] = {}
         if facts is None:
             filters = {} if load is None else {"indicator": sorted(load)}
             facts = store.iter_current(period=self.period, basis=["own", approach], **filters)
@@ -232,7 +236,7 @@ class Consolidation:
         cons.clear()
         self.cons_keys.clear()
         self.computed.clear()
-        self.computed_keys.clear()
+        self.computed_dims.clear()
         self.out = []
         self._pending = []
         self.result = RunResult(self.period, self.approach)
@@ -348,14 +352,15 @@ class Consolidation:
     def _forget(self, e: str, codes: set[str], basis: str) -> None:
         """Drop the values of ``codes`` at ``e`` before they are recomputed (a formula that
         cannot be computed any more must not be read from the last run)."""
-        for key in [k for k in self.computed_keys.get(e, ()) if k[1] in codes and k[3] == basis]:
-            if self._dropped is not None:
-                self._dropped.add(key)
-            del self.computed[key]
-            self.computed_keys[e].discard(key)
-            if basis != "own" and basis == self.approach:
-                self.cons.pop(key[:3], None)
-                self.cons_keys.get(e, set()).discard(key[1:3])
+        for code in codes:
+            for dims in self.computed_dims.pop((e, code, basis), ()):
+                key = (e, code, dims, basis)
+                if self._dropped is not None:
+                    self._dropped.add(key)
+                del self.computed[key]
+                if basis != "own" and basis == self.approach:
+                    self.cons.pop(key[:3], None)
+                    self.cons_keys.get(e, set()).discard(key[1:3])
 
     def _exists(self, code: str) -> bool:
         ms = self.tree.memberships.get(code, [])
@@ -420,8 +425,12 @@ class Consolidation:
                         self._dropped.add((e, *k, self.approach))
                     self.cons_keys[e].discard(k)
                     self.computed.pop((e, *k, self.approach), None)
-                    self.computed_keys.get(e, set()).discard((e, *k, self.approach))
+                    self.computed_dims.get((e, k[0], self.approach), set()).discard(k[1])
         unit = all(w == 1 for _c, w in children)  # every child weighs 1 (whole period, control)
+        # each child with its weight, its lineage role and whether it is a node (whose value is
+        # its consolidated one) or a leaf (its own value): _value_at's answer, per key below
+        kids = [(ch, w, f"child:{ch}", bool(self._children(ch))) for ch, w in children]
+        own_values = self.own
         for ind_code, dims in sorted(keys):
             ind = self.lib.get(ind_code)
             if ind is None or ind.kind == "formula":
@@ -435,10 +444,12 @@ class Consolidation:
             parts: list[tuple[Value, str, Fraction | None]] = []
             if own is not None:
                 parts.append((own, "own", None))
-            for ch, w in children:
-                v = self._value_at(ch, (ind_code, dims), cons)
+            for ch, w, role, node in kids:
+                v = cons.get((ch, ind_code, dims))
+                if v is None and not node:
+                    v = own_values.get((ch, ind_code, dims))
                 if v is not None:
-                    parts.append((v, f"child:{ch}", w))
+                    parts.append((v, role, w))
             if not parts:
                 continue
             if ind.aggregation == "weighted_mean":
@@ -456,8 +467,7 @@ class Consolidation:
                 total = to_decimal(num / den)
             else:
                 total = _exact_sum(parts, unit)
-            self._emit(e, ind_code, dims, self.approach, total,
-                       [(v, r, w) for v, r, w in parts], cons)
+            self._emit(e, ind_code, dims, self.approach, total, parts, cons)
 
     def _keys_own(self, e: str) -> set[tuple[str, str]]:
         return set(self.own_keys.get(e, ()))
@@ -513,7 +523,7 @@ class Consolidation:
                     continue
                 with localcontext() as ctx:
                     ctx.prec = 40
-                    number = raw * formula_factor(self.lib, code)
+                    number = raw * self._formula_factor(code)
                 seen_ids = set()
                 inputs = []
                 for r, v in vals:
@@ -523,6 +533,14 @@ class Consolidation:
                     seen_ids.add(ident)
                     inputs.append((v, f"ref:{r}", None))
                 self._emit(e, code, dims, basis, number, inputs, cons)
+
+    def _formula_factor(self, code: str) -> Decimal:
+        """formula_factor of ``code``, kept by the run (its library does not change; finding it
+        in the module's table renders the formula as text first)."""
+        f = self._formula_factors.get(code)
+        if f is None:
+            f = self._formula_factors[code] = formula_factor(self.lib, code)
+        return f
 
     def _formula_dims(self, ind, refs, available) -> list[str]:
         if not ind.dimensions:
@@ -549,7 +567,7 @@ class Consolidation:
                                       for v, role, w in inputs)))
         v = Value(number, None, idx, text=value_text)
         self.computed[(e, code, dims, basis)] = v
-        self.computed_keys.setdefault(e, set()).add((e, code, dims, basis))
+        self.computed_dims.setdefault((e, code, basis), set()).add(dims)
         if cons is not None and basis != "own":
             cons[(e, code, dims)] = v
             self.cons_keys.setdefault(e, set()).add((code, dims))

@@ -44,7 +44,7 @@ from esgledger.calc.methods import energy as m_energy
 from esgledger.calc.methods import power_plant as m_power
 from esgledger.calc.methods import scope3 as m_s3
 from esgledger.calc.methods.result import Result, combine
-from esgledger.library.factors import FactorLibrary, FactorLookupError
+from esgledger.library.factors import FactorLibrary, FactorLookupError, FactorValue
 from esgledger.library.loader import Library
 from esgledger.model.errors import Location, Problem, ProblemList
 from esgledger.model.period import Period
@@ -85,7 +85,8 @@ METHOD_VERSION = "1.0"
 # entities whose activity facts the product view reads (and the captive plant, via its factor)
 PRODUCT_READS = frozenset({"alumina_refinery", "anode_plant", "smelter", "foil_mill", "power_plant"})
 _PART_ORDER = {"plant": 0, "entity": 1, "ets": 2, "product": 3}
-_SCOPE3_READS = frozenset({"purchased_material", "freight_transport", "electricity_received"})
+# in the order Scope 3 reads them (by indicator, then dimension key)
+_SCOPE3_READS = ("electricity_received", "freight_transport", "purchased_material")
 # every indicator a GHG run reads: a change to anything else leaves its results as they are
 GHG_INPUTS = frozenset({
     "diesel_consumption", "natural_gas_consumption", "solid_fuel_consumption", "fuel_ncv_measured",
@@ -169,7 +170,9 @@ class GhgRun:
         self.res = GhgRunResult(self.period)
         self.facts: dict[tuple[str, str, str], FactRecord] = {}
         self.existing: dict[tuple[str, str, str], FactRecord] = {}
-        self.by_entity: dict[str, set[tuple[str, str, str]]] = {}
+        # the dimension keys of each (entity, indicator) with a fact: the sources, Scope 3 and
+        # energy read an entity's facts of a few indicators by every dimension key given
+        self.dims_of: dict[tuple[str, str], set[str]] = {}
         for f in (facts if facts is not None else store.iter_current(period=self.period, basis="own")):
             if f.basis == "own":
                 self.take(f)
@@ -182,12 +185,16 @@ class GhgRun:
         self._sink: list[Output] | None = None
         self.append = None  # how facts are appended (default: Store._append)
         self._ets_of: dict[str, list[str]] | None = None
+        self._root: str | None = None
         self._grids: dict[tuple[str, str], object] = {}  # grid factors by (entity, basis)
         # the product view's stages (emissions and inputs, output and its facts) by product, as
         # the last run computed them; a stage goes when one of its entities or a captive plant
         # changes
         self._stages: dict[str, tuple] = {}
         self._stale: list[FactRecord] = []  # earlier results a full run no longer produced
+        # the methodology calls of each entity's sources and Scope 2/3 the last time they were
+        # computed, by their arguments (see _Calls)
+        self._calls: dict[tuple[str, str], dict] = {}
 
     def take(self, f: FactRecord) -> bool:
         """Take one current own fact into the run's inputs; True if it is an activity input."""
@@ -197,13 +204,17 @@ class GhgRun:
             self.existing[key] = f
             return False
         if key not in self.facts:
-            self.by_entity.setdefault(f.entity, set()).add(key)
+            self.dims_of.setdefault((f.entity, f.indicator), set()).add(f.dims)
         self.facts[key] = f
         return f.indicator in GHG_INPUTS
 
     # -- helpers ---------------------------------------------------------------------------
     def fact(self, entity: str, indicator: str, dims: str = "") -> FactRecord | None:
         return self.facts.get((entity, indicator, dims))
+
+    def dims(self, entity: str, indicator: str) -> list[str]:
+        """The dimension keys of the entity's facts of ``indicator``, sorted."""
+        return sorted(self.dims_of.get((entity, indicator), ()))
 
     def num(self, entity: str, indicator: str, dims: str = "") -> Decimal | None:
         f = self.fact(entity, indicator, dims)
@@ -224,6 +235,13 @@ class GhgRun:
     def problem(self, entity: str, what: str, exc: Exception) -> None:
         self.res.problems.append(Problem("ESG-CALC-005", Location(field=f"{entity}/{what}"), {
             "entity": entity, "indicator": what, "period": self.period, "found": CalcError.message_of(exc)}))
+
+    def root(self) -> str:
+        """The reporting root (the first root of the tree), found once: the tree is the
+        run's for as long as it is kept."""
+        if self._root is None:
+            self._root = sorted(self.tree.roots())[0]
+        return self._root
 
     def process_type(self, code: str) -> str:
         return self.tree.entities[code].process_type
@@ -338,10 +356,11 @@ class GhgRun:
         """Direct emission sources of one entity, by methodology, each with the facts it read."""
         out: dict[str, list[tuple[Result, list[FactRecord]]]] = {}
         pt = self.process_type(code)
+        calls = self._calls[(code, "sources")] = _Calls(self._calls.get((code, "sources")))
 
         def add(source: str, fn, *args, what: str, reads: Iterable[FactRecord | None], **kw):
             try:
-                r = fn(*args, **kw)
+                r = calls(fn, *args, **kw)
             except CalcError as exc:
                 self.problem(code, what, exc)
                 return
@@ -358,10 +377,9 @@ class GhgRun:
                     density = self.factors.find("fuel.density", on, fuel=fuel)
                 add("combustion", m_comb.fuel_combustion_co2, amount.value, fuel=fuel, density=density,
                     amount_unit=amount.unit, factors=self.factors, on=on, what=ind_code, reads=[amount])
-        for ent, ind_code, dims in sorted(self.by_entity.get(code, ())):
-            if ind_code != "solid_fuel_consumption":
-                continue
-            f = self.facts[(ent, ind_code, dims)]
+        ind_code = "solid_fuel_consumption"
+        for dims in self.dims(code, ind_code):
+            f = self.facts[(code, ind_code, dims)]
             fuel = dict(Dims.parse(dims)).get("fuel")
             ncv = self.num(code, "fuel_ncv_measured", dims)
             cc = self.num(code, "fuel_carbon_content_measured", dims)
@@ -558,12 +576,13 @@ class GhgRun:
         green = self.fact(code, "electricity_received", "supplier=green_contract")
         certs = self.fact(code, "electricity_received", "supplier=green_certificate")
         heat_r, heat = self._heat_co2(code)
+        calls = self._calls[(code, "scope2_and_3")] = _Calls(self._calls.get((code, "scope2_and_3")))
         r: m_elec.Scope2Result | None = None
         ok = heat is None or heat_r is not None
         if grid is not None or green is not None:
             mwh = sum((Decimal(f.value) for f in (grid, green, certs) if f is not None), Decimal(0))
             try:
-                r = m_elec.scope2(mwh, self._grid(code, "average"),
+                r = calls(m_elec.scope2, mwh, self._grid(code, "average"),
                                   green_mwh=Decimal(green.value) if green else 0,
                                   certificates_mwh=Decimal(certs.value) if certs else 0,
                                   residual_factor=self._grid(code, "residual"))
@@ -581,15 +600,13 @@ class GhgRun:
 
         def add(cat: str, what: str, fn, *args, inputs: list[FactRecord], **kw) -> None:
             try:
-                cats.setdefault(cat, []).append((fn(*args, factors=self.factors, on=self.year, **kw), inputs))
+                cats.setdefault(cat, []).append((calls(fn, *args, factors=self.factors, on=self.year, **kw), inputs))
             except CalcError as exc:
                 self.problem(code, what, exc)
 
         purchases: dict[str, list] = {}  # material -> [its total fact, [(vendor, fact) …]]
-        for ent, ind, dims in sorted(self.by_entity.get(code, ())):
-            if ind not in _SCOPE3_READS:
-                continue
-            f = self.facts[(ent, ind, dims)]
+        for ind, dims in [(ind, dims) for ind in _SCOPE3_READS for dims in self.dims(code, ind)]:
+            f = self.facts[(code, ind, dims)]
             d = dict(Dims.parse(dims))
             if ind == "purchased_material":
                 if d.get("material") in MAT:
@@ -667,10 +684,9 @@ class GhgRun:
                 density = self.factors.find("fuel.density", self.year, fuel=fuel) if f.unit in ("升",) else None
                 uses.append(m_energy.EnergyUse(fuel, f.value, f.unit, density=density))
                 reads.append(f)
-        for ent, ind_code, dims in sorted(self.by_entity.get(code, ())):
-            if ind_code != "solid_fuel_consumption":
-                continue
-            f = self.facts[(ent, ind_code, dims)]
+        ind_code = "solid_fuel_consumption"
+        for dims in self.dims(code, ind_code):
+            f = self.facts[(code, ind_code, dims)]
             fuel = dict(Dims.parse(dims)).get("fuel", "raw_coal")
             ncv = self.num(code, "fuel_ncv_measured", dims)
             coef = None if ncv is None else ncv / Decimal("29.307")   # GJ/t → kgce/kg
@@ -836,7 +852,7 @@ class GhgRun:
         gate: the fuels burnt at the stage, all the electricity it uses whatever its source,
         and bought heat, by GB/T 2589-2020's calorific-value (当量值) coefficients. The
         emit() arguments, computed once per stage and kept with it."""
-        root = sorted(self.tree.roots())[0]
+        root = self.root()
         dims = f"product={product}"
         out: list[tuple] = []
         all_uses: list[m_energy.EnergyUse] = []
@@ -874,7 +890,7 @@ class GhgRun:
         return out
 
     def _emit_product(self, product: str, em: Decimal, qty: Decimal, ins, used) -> None:
-        root = sorted(self.tree.roots())[0]
+        root = self.root()
         with localcontext() as ctx:
             ctx.prec = 34
             self.emit(root, "product_emissions", f"product={product}", em, ins, None, "product", "product",
@@ -902,8 +918,7 @@ class GhgRun:
 
     def _append(self, conn, keep) -> None:
         facts = [NewFact(o.entity, o.indicator, self.period, o.dims, text, self.lib[o.indicator].unit, "own",
-                         "calculated", None, None, None, None,
-                         tuple((f.id, f"input:{f.indicator}", None) for f in _unique(o.inputs)))
+                         "calculated", None, None, None, None, _input_rows(o.inputs))
                  for o, text in keep]
         stale, self._stale = self._stale, []
         tombstones = [NewFact(f.entity, f.indicator, self.period, f.dims, f.value, f.unit, "own", WITHDRAWN)
@@ -993,8 +1008,14 @@ class MemoFactors:
 
     def lookup(self, key: str, on=None, *, prefer=(), sets=None, latest: bool = False, dims=None, **kw):
         try:
-            memo_key = (key, on, tuple(prefer), None if sets is None else tuple(sets), latest,
-                        tuple(sorted((k, str(v)) for k, v in {**(dims or {}), **kw}.items())))
+            if dims is None and all(type(v) is str for v in kw.values()):
+                # the usual question (members named as text): its dimensions as the call gives
+                # them; the same question asked in another order is remembered twice, to the
+                # same answer
+                query = tuple(kw.items())
+            else:  # members as the library compares them (as text)
+                query = tuple(sorted((k, str(v)) for k, v in {**(dims or {}), **kw}.items()))
+            memo_key = (key, on, tuple(prefer), None if sets is None else tuple(sets), latest, query)
             hit = self._memo.get(memo_key)
         except TypeError:  # an unhashable argument: ask the library
             return self._lib.lookup(key, on, prefer=prefer, sets=sets, latest=latest, dims=dims, **kw)
@@ -1014,6 +1035,63 @@ class MemoFactors:
 
     def __getattr__(self, name: str):
         return getattr(self._lib, name)
+
+
+class _Calls:
+    """The methodology calls of one part of a run (an entity's sources, or its Scope 2 and 3),
+    each result by the call's arguments, with those of the part's last computation. A method is
+    a function of its arguments (facts' values, factor values, the run's factor library and
+    GWP set), so a call with the same arguments has that result: when one activity fact of an
+    entity changes, the methods reading its other facts are not run again. Only the results of
+    the part's last computation are kept (the call makes a new one, reading the old)."""
+
+    def __init__(self, last: "_Calls | None"):
+        self._last = {} if last is None else last._now
+        # key -> (result, the arguments: kept alive, as a key names factor values by identity)
+        self._now: dict[tuple, tuple] = {}
+
+    def __call__(self, fn, *args, **kw):
+        key = _call_key(fn, args, kw)
+        if key is None:  # an argument of a kind not told apart exactly: not remembered
+            return fn(*args, **kw)
+        hit = self._now.get(key) or self._last.get(key)
+        if hit is None:
+            hit = (fn(*args, **kw), args, kw)
+        self._now[key] = hit
+        return hit[0]
+
+
+def _call_key(fn, args: tuple, kw: dict) -> tuple | None:
+    """A key equal to another only for the same call: text, whole numbers, booleans and None by
+    type and value (1 is not True), decimals by their exact text (1.0 is not 1.00, -0 is not
+    0), factor values and the factor library by identity, tuples of those; None if an argument
+    is of any other kind."""
+    out: list = [fn]
+    for v in args:
+        k = _arg_key(v)
+        if k is None:
+            return None
+        out.append(k)
+    for name, v in kw.items():
+        k = _arg_key(v)
+        if k is None:
+            return None
+        out.append((name, k))
+    return tuple(out)
+
+
+def _arg_key(v):
+    t = type(v)
+    if t is str or t is int or t is bool or v is None:
+        return t, v
+    if t is Decimal:
+        return t, str(v)
+    if t is FactorValue or t is MemoFactors:
+        return t, id(v)
+    if t is tuple:
+        keys = tuple(_arg_key(x) for x in v)
+        return None if any(k is None for k in keys) else (t, keys)
+    return None
 
 
 def _fuel_of(result: Result) -> str | None:
@@ -1039,13 +1117,14 @@ def _dedup_factors(values) -> list:
     return out
 
 
-def _unique(facts: list[FactRecord]) -> list[FactRecord]:
-    seen, out = set(), []
+def _input_rows(facts: list[FactRecord]) -> tuple:
+    """The lineage of an output: (fact id, role, weight) of each fact it read, once each, in
+    the order read (a product's figures read ~50 facts, many twice)."""
+    rows: dict[int | None, tuple] = {}
     for f in facts:
-        if f.id not in seen:
-            seen.add(f.id)
-            out.append(f)
-    return out
+        if f.id not in rows:
+            rows[f.id] = (f.id, f"input:{f.indicator}", None)
+    return tuple(rows.values())
 
 
 def _plain(d: Decimal) -> str:

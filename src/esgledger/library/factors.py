@@ -488,7 +488,9 @@ class FactorLibrary:
         for s in self.list_sets():
             if set_name is not None and s.name != set_name:
                 continue
-            out += [v for v in s.values if key is None or v.key == key]
+            # a key's values of a set are indexed, in the set's order (a workspace asks for the
+            # GWP values before every calculation run)
+            out += s.values if key is None else self._index.get((s.name, key), ())
         return out
 
     # -- lookup ---------------------------------------------------------------------------
