@@ -128,6 +128,7 @@ class ExplainNode:
     children: list["ExplainNode"] = field(default_factory=list)
     method: str | None = None          # "aluminium:pfc_slope 1.0, AR5"
     factors: list[tuple[str, str, str, str]] = field(default_factory=list)  # (factor, value, unit, confidence)
+    equation: str | None = None        # the equation the method cites, as its lineage records it
 
 
 class Workspace:
@@ -443,7 +444,7 @@ class Workspace:
             source = f"{batch['kind']} #{batch['id']} {where}"
         node = ExplainNode(f, role, weight, source)
         if f.status == "calculated":
-            node.method, node.factors = self._method_and_factors(f.id)
+            node.method, node.factors, node.equation = self._method_and_factors(f.id)
         if depth < 40:
             for inp, r, w in self.access.inputs_of(f.id):
                 node.children.append(self._explain(inp, r, w, depth + 1))
@@ -460,7 +461,11 @@ class Workspace:
                                      S.fact_factor.c.confidence).where(S.fact_factor.c.fact_id == fact_id)
                               .order_by(S.fact_factor.c.pos)).all()
         method = None if m is None else f"{m.method} {m.version}" + (f", {m.gwp_set}" if m.gwp_set else "")
-        return method, [tuple(r) for r in fs]
+        try:
+            equation = json.loads(m.detail).get("equation") if m is not None and m.detail else None
+        except (ValueError, AttributeError):  # a detail not written by esgledger
+            equation = None
+        return method, [tuple(r) for r in fs], equation
 
     # -- validation ----------------------------------------------------------------------
     def validate(self, period: str) -> ProblemList:

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 from typing import Iterable
 
+from esgledger.calc._rows import insert_rows
 from esgledger.calc.consolidate import no_longer_produced
 from esgledger.calc.methods import CalcError, InvalidInput
 from esgledger.calc.methods import alumina as m_alumina
@@ -82,6 +83,24 @@ HEAT_INDICATOR = "purchased_heat"
 BOUGHT_ELECTRICITY = ("grid", "green_contract", "green_certificate")
 STAGE_ELECTRICITY = ("grid", "captive", "green_contract", "green_certificate")
 METHOD_VERSION = "1.0"
+# the equations of figures that add up methodology results (recorded in their lineage, as a
+# methodology's result records its own)
+EQ_SCOPE1 = "Scope 1 = Σ sources' CO2e (GHG Protocol Corporate Standard; ISO 14064-1:2018)"
+EQ_SCOPE1_GAS = "E_gas = Σ sources' mass of the gas × its GWP (GHG Protocol Corporate Standard)"
+EQ_SCOPE3 = "Scope 3 = Σ categories' CO2e (GHG Protocol Scope 3 Standard)"
+EQ_ENERGY_CARRIER = "E_carrier = amount × its GB/T 2589-2020 coefficient (tce)"
+EQ_ETS = {"smelter": "E = E_combustion + E_anode + E_PFC + E_carbonate (MEE CETS-AG-04.01-V01-2024 §5); "
+                     "purchased electricity is an auxiliary item, not counted",
+          "power_plant": "E = E_combustion + E_desulphurisation (MEE 发电设施 guideline; the captive plant "
+                         "reports on its own)"}
+EQ_ETS_AUX = "purchased electricity, MWh (MEE CETS-AG-04.01-V01-2024: auxiliary item, not in the total)"
+EQ_PRODUCT = ("E = Σ over the stage's entities of their direct sources (but power generation) + captive "
+              "electricity × the captive plant's factor per MWh supplied + grid electricity × the residual-mix "
+              "factor (green contracts at 0) + bought heat × the heat factor (cradle-to-gate inside the group; "
+              "the plant's factor = its emissions / net supply, domain reference §2.5)")
+EQ_LIQUID_AL = (EQ_PRODUCT + "; liquid aluminium adds the alumina consumed × the alumina stage's t CO2e/t "
+                "and the net anodes consumed × the baked-anode stage's t CO2e/t")
+EQ_FOOTPRINT = "footprint = the product's emissions / its output (t CO2e per t)"
 # entities whose activity facts the product view reads (and the captive plant, via its factor)
 PRODUCT_READS = frozenset({"alumina_refinery", "anode_plant", "smelter", "foil_mill", "power_plant"})
 _PART_ORDER = {"plant": 0, "entity": 1, "ets": 2, "product": 3}
@@ -124,6 +143,8 @@ class Output:
     # factor values an aggregate used beyond its ``result``'s (a Scope 1 total, an ETS total, a
     # product's emissions: the factors of the results they add up), for its lineage
     factors: tuple = ()
+    # the equation of a figure without a ``result`` of its own (a total, a product figure)
+    equation: str | None = None
 
 
 @dataclass
@@ -180,7 +201,8 @@ class GhgRun:
         # outputs of each part of the run (("entity", code), ("plant", code), ("ets", company),
         # ("product", ""))
         self.sources: dict[str, dict[str, Source]] = {}
-        self.plant_ef: dict[str, tuple[Decimal, Result]] = {}
+        # the captive plants' factors per MWh supplied: (factor, its emissions result, the output)
+        self.plant_ef: dict[str, tuple[Decimal, Result, Output]] = {}
         self.produced: dict[tuple[str, str], list[Output]] = {}
         self._sink: list[Output] | None = None
         self.append = None  # how facts are appended (default: Store._append)
@@ -225,12 +247,17 @@ class GhgRun:
         v = self.num(entity, indicator, dims)
         return None if v is None else UNITS.convert(v, self.lib[indicator].unit, "吨")
 
-    def emit(self, entity, indicator, dims, value, inputs, result, method, view, factors=()) -> None:
+    def emit(self, entity, indicator, dims, value, inputs, result, method, view, factors=(),
+             equation: str | None = None) -> Output:
+        """An output of the run. ``inputs``: the facts it read, and outputs of this run it was
+        computed from (the captive plant's factor for a product's electricity), which its
+        lineage names by the fact that holds them once written."""
         o = Output(entity, indicator, dims, value, [f for f in inputs if f is not None], result, method, view,
-                   tuple(factors))
+                   tuple(factors), equation)
         self.res.outputs.append(o)
         if self._sink is not None:
             self._sink.append(o)
+        return o
 
     def problem(self, entity: str, what: str, exc: Exception) -> None:
         self.res.problems.append(Problem("ESG-CALC-005", Location(field=f"{entity}/{what}"), {
@@ -506,11 +533,11 @@ class GhgRun:
         except CalcError as exc:
             self.problem(code, "power_supplied", exc)
             return
-        self.plant_ef[code] = (pf.ef, pf.emissions)
+        out = self.emit(code, "captive_plant_ef", "", pf.ef, [supplied] + [f for p in parts for f in p.reads],
+                        pf.emissions, "captive_power_plant", "product")
+        self.plant_ef[code] = (pf.ef, pf.emissions, out)
         # in entity order, as the first plant's factor is the one passed on
         self.plant_ef = dict(sorted(self.plant_ef.items()))
-        self.emit(code, "captive_plant_ef", "", pf.ef, [supplied] + [f for p in parts for f in p.reads],
-                  pf.emissions, "captive_power_plant", "product")
 
     def _inventory(self, code: str, srcs: dict[str, Source]) -> None:
         total = Decimal(0)
@@ -541,10 +568,10 @@ class GhgRun:
         if srcs:
             inputs = [f for source in srcs.values() for f in source.reads]
             self.emit(code, "scope1_emissions", "", total, inputs, None, "inventory.scope1", "inventory",
-                      factors=used)
+                      factors=used, equation=EQ_SCOPE1)
             for g, v in sorted(by_gas.items()):
                 self.emit(code, "scope1_emissions", f"gas={g}", v, inputs, None, "inventory.scope1", "inventory",
-                          factors=gas_used[g])
+                          factors=gas_used[g], equation=EQ_SCOPE1_GAS)
 
     def _grid(self, code: str, basis: str):
         # the same answer every time for a kept run (same tree, year and factor library)
@@ -645,7 +672,7 @@ class GhgRun:
                       r, f"inventory.scope3.{cat}", "inventory")
         if cats:
             self.emit(code, "scope3_emissions", "", total, [f for it in cats.values() for _r, fs in it for f in fs],
-                      None, "inventory.scope3", "inventory")
+                      None, "inventory.scope3", "inventory", equation=EQ_SCOPE3)
 
     def _purchased_goods(self, code: str, material: str, whole: FactRecord | None,
                          by_vendor: list[tuple[str, FactRecord]], add) -> None:
@@ -722,7 +749,8 @@ class GhgRun:
                 member = {"raw_coal": "raw_coal"}.get(carrier, carrier)
                 # the carrier's own coefficients (and density): its parameters are named "<carrier>.…"
                 own = [p.factor for p in r.parameters if p.factor is not None and p.name.startswith(f"{carrier}.")]
-                self.emit(code, indicator, f"fuel={member}", tce, reads, None, r.method, "energy", factors=own)
+                self.emit(code, indicator, f"fuel={member}", tce, reads, None, r.method, "energy", factors=own,
+                          equation=EQ_ENERGY_CARRIER)
 
     def _ets_company(self, code: str) -> None:
         e = self.tree.entities[code]
@@ -740,24 +768,27 @@ class GhgRun:
                     ins += source.reads
                     used += _factors(r)
         if ins:
-            self.emit(code, "ets_emissions", "", total, ins, None, f"ets.{e.process_type}", "ets", factors=used)
+            self.emit(code, "ets_emissions", "", total, ins, None, f"ets.{e.process_type}", "ets", factors=used,
+                      equation=EQ_ETS.get(e.process_type))
         if e.process_type == "smelter":
             grid = [self.fact(m, "electricity_received", "supplier=grid") for m in members]
             grid = [g for g in grid if g is not None]
             if grid:
                 self.emit(code, "ets_aux_electricity", "", sum(Decimal(g.value) for g in grid), grid, None,
-                          "ets.auxiliary_electricity", "ets")
+                          "ets.auxiliary_electricity", "ets", equation=EQ_ETS_AUX)
 
     def _electricity_co2(self, code: str, plant_ef) -> tuple[Decimal, list[FactRecord], list]:
         """Electricity of one entity at product-view factors: captive at the plant's factor,
         grid market-based (green contracts at zero, the rest at the residual mix); with the
-        facts read and the factor values used (the plant's, through its emissions result)."""
+        facts read (and the plant's factor, a calculated fact whose own lineage is the plant's
+        coal, its quality, limestone and the power supplied) and the factor values used (the
+        plant's, through its emissions result)."""
         total, ins, used = Decimal(0), [], []
         captive = self.fact(code, "electricity_received", "supplier=captive")
         if captive is not None and plant_ef:
-            ef, emissions = next(iter(plant_ef.values()))
+            ef, emissions, plant_out = next(iter(plant_ef.values()))
             total += Decimal(captive.value) * ef
-            ins.append(captive)
+            ins += [captive, plant_out]
             used += _factors(emissions)
         grid = self.fact(code, "electricity_received", "supplier=grid")
         if grid is not None:
@@ -894,9 +925,9 @@ class GhgRun:
         with localcontext() as ctx:
             ctx.prec = 34
             self.emit(root, "product_emissions", f"product={product}", em, ins, None, "product", "product",
-                      factors=used)
+                      factors=used, equation=EQ_LIQUID_AL if product == "liquid_aluminium" else EQ_PRODUCT)
             self.emit(root, "product_footprint", f"product={product}", em / qty, ins, None, "product", "product",
-                      factors=used)
+                      factors=used, equation=EQ_FOOTPRINT)
 
     # -- writing ---------------------------------------------------------------------------
     def _write(self, conn=None) -> None:
@@ -920,6 +951,8 @@ class GhgRun:
         facts = [NewFact(o.entity, o.indicator, self.period, o.dims, text, self.lib[o.indicator].unit, "own",
                          "calculated", None, None, None, None, _input_rows(o.inputs))
                  for o, text in keep]
+        # outputs of this run another one was computed from: linked once all have their facts
+        derived = [(i, d) for i, (o, _t) in enumerate(keep) for d in _derived_inputs(o.inputs)]
         stale, self._stale = self._stale, []
         tombstones = [NewFact(f.entity, f.indicator, self.period, f.dims, f.value, f.unit, "own", WITHDRAWN)
                       for f in stale]
@@ -933,7 +966,8 @@ class GhgRun:
                                                           author=self.author, id=fid, batch=batch_id))
         record_methods(conn, [
             (fid, o.method, METHOD_VERSION, o.view, self.gwp,
-             json.dumps({"equation": o.result.equation} if o.result is not None else {}, ensure_ascii=False),
+             json.dumps({"equation": o.result.equation} if o.result is not None else
+                        {"equation": o.equation} if o.equation else {}, ensure_ascii=False),
              [fv.row for fv in _dedup_factors(_factors(o.result) + list(o.factors))])
             for fid, (o, _t) in zip(ids, keep)])
         for fid, (o, text), nf in zip(ids, keep, facts):
@@ -943,6 +977,10 @@ class GhgRun:
                              author=self.author, id=fid, batch=batch_id)
             self.existing[(o.entity, o.indicator, o.dims)] = rec
             self.res.records.append(rec)
+        if derived:  # the fact of each such output: written just now, or kept from before
+            insert_rows(conn, S.fact_input, [
+                (ids[i], self.existing[(d.entity, d.indicator, d.dims)].id, f"input:{d.indicator}", None)
+                for i, d in derived], ("fact_id", "input_fact_id", "role", "weight"))
         self.res.batch_id = batch_id
         self.res.written = len(keep)
 
@@ -1117,14 +1155,24 @@ def _dedup_factors(values) -> list:
     return out
 
 
-def _input_rows(facts: list[FactRecord]) -> tuple:
+def _input_rows(facts: list) -> tuple:
     """The lineage of an output: (fact id, role, weight) of each fact it read, once each, in
-    the order read (a product's figures read ~50 facts, many twice)."""
+    the order read (a product's figures read ~50 facts, many twice); outputs of the run among
+    them are linked after the append (:func:`_derived_inputs`)."""
     rows: dict[int | None, tuple] = {}
     for f in facts:
-        if f.id not in rows:
+        if type(f) is not Output and f.id not in rows:
             rows[f.id] = (f.id, f"input:{f.indicator}", None)
     return tuple(rows.values())
+
+
+def _derived_inputs(facts: list) -> list[Output]:
+    """The outputs of the run among an output's inputs, once each."""
+    out: dict[int, Output] = {}
+    for f in facts:
+        if type(f) is Output:
+            out.setdefault(id(f), f)
+    return list(out.values())
 
 
 def _plain(d: Decimal) -> str:
