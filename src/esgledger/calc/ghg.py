@@ -47,7 +47,7 @@ from esgledger.calc.methods import scope3 as m_s3
 from esgledger.calc.methods.result import Result, combine
 from esgledger.library.factors import FactorLibrary, FactorLookupError, FactorValue
 from esgledger.library.loader import Library
-from esgledger.model.errors import Location, Problem, ProblemList
+from esgledger.model.errors import Bilingual, Location, Problem, ProblemList
 from esgledger.model.period import Period
 from esgledger.model.tree import EntityTree
 from esgledger.model.types import WITHDRAWN, Dims, FactRecord
@@ -259,6 +259,11 @@ class GhgRun:
             self._sink.append(o)
         return o
 
+    def defaulted(self, entity: str, what: str, found, expected) -> None:
+        """A methodology ran on a default for want of the entity's own data (ESG-CALC-008)."""
+        self.res.problems.append(Problem("ESG-CALC-008", Location(field=f"{entity}/{what}"), {
+            "entity": entity, "indicator": what, "period": self.period, "found": found, "expected": expected}))
+
     def problem(self, entity: str, what: str, exc: Exception) -> None:
         self.res.problems.append(Problem("ESG-CALC-005", Location(field=f"{entity}/{what}"), {
             "entity": entity, "indicator": what, "period": self.period, "found": CalcError.message_of(exc)}))
@@ -462,6 +467,10 @@ class GhgRun:
             else:
                 add("anode", m_al.anode_co2_prebake, prod_t, tier=2, factors=self.factors, on=on,
                     prefer=("cn_aluminium_ndrc2013",), what="aluminium_output", reads=[production])
+                self.defaulted(code, "net_anode_consumption", Bilingual(
+                    "阳极净耗按 NDRC 2013 缺省值计", "net anode consumption at the NDRC 2013 default"),
+                    Bilingual("填报阳极净耗量 net_anode_consumption（及硫分、灰分）",
+                              "the line's net_anode_consumption (and anode sulphur and ash)"))
             aem = self.num(code, "anode_effect_minutes")
             aeo, ce = self.num(code, "anode_effect_overvoltage"), self.num(code, "current_efficiency")
             if aeo is not None and ce is not None:
@@ -472,8 +481,18 @@ class GhgRun:
                 add("pfc", m_al.pfc_slope, prod_t, aem, tech, self.factors, self.gwp, on=on,
                     what="anode_effect_minutes", reads=[production, self.fact(code, "anode_effect_minutes")])
             else:
+                # no anode-effect data: centre-worked prebake lines (all of China's) take the
+                # national guideline's default 0.034 / 0.0034 kg/t, as their anodes take its NAC
+                # default; IPCC Table 4.14's Tier 1 (0.4 / 0.04 for CWPB) reflects 1990s cells
+                # (domain reference §1.2, §2.1); other technologies take Table 4.14
+                national = _technology_or_none(tech) == "CWPB"
                 add("pfc", m_al.pfc_tier1, prod_t, tech, self.factors, self.gwp, on=on, what="aluminium_output",
-                    reads=[production])
+                    prefer=("cn_aluminium_ndrc2013",) if national else (), reads=[production])
+                self.defaulted(code, "anode_effect_minutes", Bilingual(
+                    "全氟化碳按缺省排放因子计（" + ("NDRC 2013" if national else "IPCC 2006 表 4.14") + "）",
+                    "PFC at default factors (" + ("NDRC 2013" if national else "IPCC 2006 Table 4.14") + ")"),
+                    Bilingual("填报阳极效应分钟数 anode_effect_minutes，或阳极效应过电压与电流效率",
+                              "the line's anode_effect_minutes, or its anode-effect overvoltage and current efficiency"))
         # anode plant (IPCC Eq.4.22, 4.23)
         green, baked = self.num(code, "green_anode_input"), self.tonnes(code, "anode_output")
         if pt == "anode_plant" and baked is not None:
@@ -1130,6 +1149,13 @@ def _arg_key(v):
         keys = tuple(_arg_key(x) for x in v)
         return None if any(k is None for k in keys) else (t, keys)
     return None
+
+
+def _technology_or_none(text: str) -> str | None:
+    try:
+        return m_al.cell_technology(text)
+    except CalcError:
+        return None  # the PFC method names the unknown technology
 
 
 def _fuel_of(result: Result) -> str | None:

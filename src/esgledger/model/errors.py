@@ -222,6 +222,9 @@ CATALOGUE: dict[str, Spec] = dict([
           "{entity} {period} 的 {indicator}（{found}）：本次运行已不再计算该值（输入被撤回或更改，或核算方法无法运行，"
           "见上文警告），已撤回；历史记录保留此前的值"),
     # --- users and access (store/access.py) ---------------------------------------------
+    _spec("ESG-CALC-008", "warning", "a default used for want of the entity's own data", "缺少实测数据，采用缺省值",
+          "{indicator} {period} at {entity}: {found}; give {expected} for a measured figure",
+          "{entity} {period} 的 {indicator}：{found}；如需按实测核算，请填报{expected}"),
     _spec("ESG-ACCESS-001", "error", "sign-in failed", "登录失败",
           "unknown user or wrong password for {user}", "用户 {user} 不存在或密码错误"),
     _spec("ESG-ACCESS-002", "error", "user disabled", "用户已停用",
