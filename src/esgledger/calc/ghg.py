@@ -960,6 +960,13 @@ class GhgRun:
                 self.res.unchanged += 1
             else:
                 keep.append((o, text))
+                if old is not None and old.status not in ("calculated", WITHDRAWN):
+                    # a value someone entered for a figure the methods compute from the entity's
+                    # activity data: the calculated one takes its place, and the run says so
+                    self.res.problems.append(Problem("ESG-CALC-009", Location(
+                        field=f"{o.entity}/{o.indicator}" + (f"/{o.dims}" if o.dims else "")), {
+                        "entity": o.entity, "indicator": o.indicator, "period": self.period,
+                        "found": f"{old.value} ({old.status})", "expected": text}))
         if conn is None:
             with self.store.writer.begin() as conn:
                 self._append(conn, keep)

@@ -225,6 +225,11 @@ CATALOGUE: dict[str, Spec] = dict([
     _spec("ESG-CALC-008", "warning", "a default used for want of the entity's own data", "缺少实测数据，采用缺省值",
           "{indicator} {period} at {entity}: {found}; give {expected} for a measured figure",
           "{entity} {period} 的 {indicator}：{found}；如需按实测核算，请填报{expected}"),
+    _spec("ESG-CALC-009", "warning", "an entered value replaced by the calculated one", "填报值被计算值取代",
+          "{indicator} {period} at {entity}: the value entered, {found}, is replaced by {expected} computed from "
+          "the entity's activity data (the methods compute this figure; enter its activity data instead)",
+          "{entity} {period} 的 {indicator}：填报值 {found} 已被按该主体活动数据计算的 {expected} 取代（该指标由核算方法"
+          "计算，请填报其活动数据）"),
     _spec("ESG-ACCESS-001", "error", "sign-in failed", "登录失败",
           "unknown user or wrong password for {user}", "用户 {user} 不存在或密码错误"),
     _spec("ESG-ACCESS-002", "error", "user disabled", "用户已停用",
