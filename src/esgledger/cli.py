@@ -641,18 +641,21 @@ def calc_reconcile(period: str = typer.Option(..., "--period", help="Period, e.g
         approach = approach or ws.approach
         rec = reconcile(ws, period, lang, approach)
         t = Table(LABELS["entity"][lang], LABELS["source"][lang], LABELS["share"][lang], LABELS["inventory"][lang],
-                  LABELS["ets"][lang], LABELS["product"][lang], LABELS["note"][lang],
+                  LABELS["inventory_scope2"][lang], LABELS["ets"][lang], LABELS["product"][lang], LABELS["note"][lang],
                   title=f"{period} {UNITS.display('tCO2e', lang)} ({BASIS_NAME[approach][lang]})")
+
+        def cell(v):
+            return "—" if v is None else format_value(v, 0)
+
         for ln in rec.lines:
             source = ws.library.dimension_member_label("emission_source", ln.item, lang) if ln.item != "scope2" \
                 else LABELS["scope2"][lang]
             share = "100 %" if ln.share == 1 else f"{format_value(Decimal(ln.share.numerator) / Decimal(ln.share.denominator) * 100, 2)} %"
-            t.add_row(ln.entity, source, share, format_value(ln.inventory, 0),
-                      "—" if ln.ets is None else format_value(ln.ets, 0),
-                      "—" if ln.product is None else format_value(ln.product, 0), ln.note)
+            t.add_row(ln.entity, source, share, cell(ln.inventory), cell(ln.scope2), cell(ln.ets), cell(ln.product),
+                      ln.note)
         tot = rec.totals()
-        t.add_row("", LABELS["total"][lang], "", format_value(tot["inventory"], 0),
-                  format_value(tot["ets"], 0), format_value(tot["product"], 0), "")
+        t.add_row("", LABELS["total"][lang], "", *(format_value(tot[k], 0) for k in ("inventory", "scope2", "ets", "product")),
+                  "")
         console.print(t)
 
 

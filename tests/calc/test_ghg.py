@@ -91,10 +91,16 @@ def test_reconcile_lines_add_up_to_each_view(ws):
     assert close(tot["inventory"], "16699.7433")
     assert close(tot["ets"], "16699.7433")          # everything here is inside one ETS guideline or the other
     assert close(tot["product"], "16097.0433")
+    # Scope 2 in a column of its own: P's market-based 304.8 (grid at the residual mix), not
+    # in the Scope 1 column, not counted by the ETS view, counted by the product view
+    assert close(tot["scope2"], "304.8")
+    (p_line,) = [ln for ln in rec.lines if ln.item == "scope2"]
+    assert (p_line.inventory, p_line.scope2, p_line.ets, p_line.product) == (None, Decimal("304.8"), None,
+                                                                            Decimal("304.8"))
     # the notes in the reader's language; the same numbers
     zh = reconcile(ws, "2024", "zh")
     assert zh.totals() == tot
-    assert {ln.note for ln in zh.lines if ln.item == "scope2"} <= {"辅助报告项，不计入"}
+    assert {ln.note.split("；")[0] for ln in zh.lines if ln.item == "scope2"} <= {"全国碳市场：辅助报告项，不计入"}
     assert not any("auxiliary" in ln.note or "outside" in ln.note for ln in zh.lines)
 
 

@@ -3,9 +3,11 @@
 Every direct source of every entity (the inventory's ``emissions_by_source``) is one line; the
 line says whether the national ETS view counts it (and under which guideline) and how much of it
 reaches the product view of liquid aluminium (electrolysis stage) — directly, or through the
-electricity the captive plant supplies to the potlines. Scope 2 lines follow. The columns add up
-to each view's own published total, so a difference between two totals is the sum of the lines
-where they differ.
+electricity the captive plant supplies to the potlines. Scope 2 lines follow, in a column of their
+own (the inventory's Scope 2, market-based; the ETS view reports purchased electricity as an
+auxiliary item and does not count it; the product view counts a smelter's electricity). The
+columns add up to each view's own published total, so a difference between two totals is the sum
+of the lines where they differ.
 """
 from __future__ import annotations
 
@@ -19,10 +21,13 @@ from esgledger.model.types import Dims
 
 LABELS = {
     "inventory": {"zh": "温室气体清单（范围一）", "en": "Inventory (Scope 1)"},
+    "inventory_scope2": {"zh": "温室气体清单（范围二，市场法）", "en": "Inventory (Scope 2, market-based)"},
     "ets": {"zh": "全国碳市场", "en": "National ETS"},
     "product": {"zh": "产品（电解工序）", "en": "Product (electrolysis)"},
     "scope2": {"zh": "外购电力和热力（范围二，市场法）", "en": "Purchased electricity and heat (Scope 2, market-based)"},
-    "ets_aux": {"zh": "辅助报告项，不计入", "en": "auxiliary item, not counted"},
+    "ets_aux": {"zh": "全国碳市场：辅助报告项，不计入", "en": "national ETS: auxiliary item, not counted"},
+    "product_power": {"zh": "产品：电网电力按剩余组合因子、绿电为零计入",
+                      "en": "product: grid electricity at the residual mix, green contracts at zero"},
     "outside": {"zh": "不在边界内", "en": "outside the boundary"},
     "via_power": {"zh": "经自备电厂供电传递", "en": "via the captive plant's electricity"},
     "ets_power": {"zh": "发电设施（发电行业指南）", "en": "power generation (power sector guideline)"},
@@ -38,11 +43,12 @@ LABELS = {
 class Line:
     entity: str
     item: str
-    inventory: Decimal           # the entity's own figure × its share in the inventory
+    inventory: Decimal | None    # Scope 1: the entity's own figure × its share in the inventory
     ets: Decimal | None
     product: Decimal | None
     note: str = ""
     share: Fraction = Fraction(1)  # how much of the entity the inventory counts (approach, dates)
+    scope2: Decimal | None = None  # a Scope 2 line: market-based, × the share like Scope 1
 
 
 @dataclass
@@ -52,7 +58,8 @@ class Reconciliation:
 
     def totals(self) -> dict[str, Decimal]:
         return {
-            "inventory": sum((ln.inventory for ln in self.lines if ln.item != "scope2"), Decimal(0)),
+            "inventory": sum((ln.inventory for ln in self.lines if ln.inventory is not None), Decimal(0)),
+            "scope2": sum((ln.scope2 for ln in self.lines if ln.scope2 is not None), Decimal(0)),
             "ets": sum((ln.ets or Decimal(0) for ln in self.lines), Decimal(0)),
             "product": sum((ln.product or Decimal(0) for ln in self.lines), Decimal(0)),
         }
@@ -130,12 +137,13 @@ def reconcile(ws, period: str, lang: str = "en", approach: str | None = None) ->
         market = num(c, "scope2_market")
         if market is None:
             continue
-        product = None
+        product, note = None, LABELS["ets_aux"][lang]
         if c in smelters:
             # the product view takes grid electricity at the residual mix, green contracts at zero:
             # the market-based Scope 2 of the smelter's own electricity
             product = market
+            note += ("；" if lang == "zh" else "; ") + LABELS["product_power"][lang]
         inv, share = counted(c, market)
-        out.lines.append(Line(c, "scope2", inv, None, product, LABELS["ets_aux"][lang], share))
+        out.lines.append(Line(c, "scope2", None, None, product, note, share, scope2=inv))
     return out
 
