@@ -31,7 +31,8 @@ from esgledger.model.units import UNITS
 METHOD_ID = "captive_power_plant"
 METHOD_VERSION = "1.0"
 EQ_COAL = "E = FC × C_ar × OF × 44/12, or FC × NCV × CC × OF × 44/12 (MEE 发电设施 guideline; GB/T 32151.1)"
-EQ_DESULPH = "E = B × I × EF_CaCO3 (MEE 发电设施 guideline, desulphurisation)"
+EQ_DESULPH = ("E = B × I × EF_CaCO3, I = the sorbent's CaCO3 purity (100 % unless a measured one is given) "
+              "(MEE 发电设施 guideline, desulphurisation)")
 EQ_SUPPLY = "EF = E_plant × (1 − heat share) / electricity supplied (MEE 发电设施 guideline 供电排放强度)"
 
 
