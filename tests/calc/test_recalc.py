@@ -331,3 +331,13 @@ def test_a_full_standstill_emits_nothing_and_warns_of_nothing(demo, tmp_path):
     assert got[(smelter, "emissions_by_source", "emission_source=anode", "own")].value == "0"
     assert got[("YDTS", "emissions_by_source", "emission_source=packing_coke", "own")].value == "0"
     assert {k: f.value for k, f in got.items()} == fresh_full(demo)
+
+
+def test_a_run_that_changes_nothing_writes_nothing_not_even_a_batch(demo):
+    """docs/cli.md: 'a run that changes nothing writes nothing' — a full run after a full run
+    left two empty batches behind each time (UAT)."""
+    run(demo, full=True)
+    before = _stored(demo, "batch", "fact")
+    again = run(demo, full=True)
+    assert (again.written, again.ghg.written, again.batch_id, again.ghg.batch_id) == (0, 0, None, None)
+    assert _stored(demo, "batch", "fact") == before

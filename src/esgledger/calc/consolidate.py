@@ -595,7 +595,9 @@ class Consolidation:
         stale, self._stale = self._stale, []
         rows += [NewFact(f.entity, f.indicator, f.period, f.dims, f.value, f.unit, f.basis, WITHDRAWN)
                  for f in stale]
-        if conn is None:
+        if not rows:  # nothing changed: no batch either (a run that changes nothing writes nothing)
+            batch_id, ids = None, []
+        elif conn is None:
             with self.store.writer.begin() as conn:
                 batch_id, ids = self._append(conn, rows, keep, resolved)
         else:

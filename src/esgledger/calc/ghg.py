@@ -967,6 +967,8 @@ class GhgRun:
                         field=f"{o.entity}/{o.indicator}" + (f"/{o.dims}" if o.dims else "")), {
                         "entity": o.entity, "indicator": o.indicator, "period": self.period,
                         "found": f"{old.value} ({old.status})", "expected": text}))
+        if not keep and not self._stale:  # nothing changed: no batch either
+            return
         if conn is None:
             with self.store.writer.begin() as conn:
                 self._append(conn, keep)
