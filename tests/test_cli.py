@@ -311,7 +311,7 @@ def test_explain_says_when_an_input_changed_after_the_calculation(wsdir, tmp_pat
     g = write(tmp_path / "g.csv", "entity,indicator,period,value,unit,gender\nTLYX,employees,2024,510,人,female\n")
     assert cli(wsdir, "facts", "import", str(g)).exit_code == 0
     r = cli(wsdir, "explain", "female_employee_share", "--entity", "TSAL", "--period", "2024")
-    assert "note: 1 input(s) have a newer revision since this value was calculated " \
+    assert "note: 1 input has a newer revision since this value was calculated " \
            "(e.g. TLYX employees[gender=female] 2024)" in " ".join(r.output.split())
     assert cli(wsdir, "calc", "run", "--period", "2024").exit_code == 0
     r = cli(wsdir, "explain", "female_employee_share", "--entity", "TSAL", "--period", "2024")
