@@ -129,6 +129,9 @@ def test_english_narrative_names_wan_and_yi_quantities_in_english(demo):
     assert "the captive power plant generated 13.5 billion kWh" in en
     assert "Cleaner-production projects save 56.54 million kWh per year" in en
     assert "10k t" not in en and "100m kWh" not in en and "10k kWh" not in en
+    # a count followed by its noun does not repeat the unit ("6,756 persons employees")
+    assert "at the end of 2024 we had 6,756 employees." in en and "persons employees" not in en
+    assert "20 count branches" not in en
     assert "电解铝生产二氧化碳排放总量为1,270.26万吨" in zh
 
 
