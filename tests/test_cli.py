@@ -311,7 +311,7 @@ def test_explain_says_when_an_input_changed_after_the_calculation(wsdir, tmp_pat
     g = write(tmp_path / "g.csv", "entity,indicator,period,value,unit,gender\nTLYX,employees,2024,510,人,female\n")
     assert cli(wsdir, "facts", "import", str(g)).exit_code == 0
     r = cli(wsdir, "explain", "female_employee_share", "--entity", "TSAL", "--period", "2024")
-    assert "note: 1 input(s) have a newer revision since this value was calculated " \
+    assert "note: 1 input has a newer revision since this value was calculated " \
            "(e.g. TLYX employees[gender=female] 2024)" in " ".join(r.output.split())
     assert cli(wsdir, "calc", "run", "--period", "2024").exit_code == 0
     r = cli(wsdir, "explain", "female_employee_share", "--entity", "TSAL", "--period", "2024")
@@ -339,3 +339,20 @@ def test_a_calculated_revision_names_who_ran_the_calculation(wsdir, tmp_path):
     r = cli(wsdir, "history", "employees", "--entity", "TSAL", "--period", "2024", "--basis", "control", "--json")
     [rev] = json.loads(r.output)
     assert rev["status"] == "calculated" and rev["author"] == local_name()  # a single-user workspace
+
+
+def test_explain_shows_the_equation_a_calculated_value_was_computed_by(wsdir, tmp_path):
+    """The equation the lineage records (IPCC 2006 Eq.4.21 for prebake anodes) is printed under
+    the value, in the reader's language's words around it."""
+    f = write(tmp_path / "al.csv", "entity,indicator,period,value,unit\n"
+                                   "TLYX-P1,aluminium_output,2024,59,万吨\n"
+                                   "TLYX-P1,net_anode_consumption,2024,24.4,万吨\n")
+    assert cli(wsdir, "facts", "import", str(f)).exit_code == 0
+    assert cli(wsdir, "calc", "run", "--period", "2024").exit_code == 0
+    r = cli(wsdir, "explain", "emissions_by_source", "--entity", "TLYX-P1", "--period", "2024",
+            "--dims", "emission_source=anode")
+    assert r.exit_code == 0, r.output
+    assert "equation E = NAC × MP × (100 − S_a − Ash_a)/100 × 44/12 (IPCC 2006 Vol.3 Eq.4.21" in r.output
+    r = cli(wsdir, "explain", "emissions_by_source", "--entity", "TLYX-P1", "--period", "2024",
+            "--dims", "emission_source=anode", lang="zh")
+    assert "公式 E = NAC × MP" in r.output

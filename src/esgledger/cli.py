@@ -17,12 +17,13 @@ from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
+from esgledger.cli_help import LocalizedGroup
 from esgledger.model.errors import CATALOGUE, Bilingual, EsgledgerError, Location, Problem, ProblemList
-from esgledger.model.i18n import default_lang, forced_lang, workspace_lang
+from esgledger.model.i18n import default_lang, fmt, forced_lang, workspace_lang
 from esgledger.model.period import Period, PeriodError
 from esgledger.model.types import Dims
 
-app = typer.Typer(help="esgledger: the energy–carbon–ESG ledger of an industrial group.",
+app = typer.Typer(help="esgledger: the energy–carbon–ESG ledger of an industrial group.", cls=LocalizedGroup,
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 indicators_app = typer.Typer(help="The indicator library.", no_args_is_help=True)
 entities_app = typer.Typer(help="The entity tree (group → company → site → unit).", no_args_is_help=True)
@@ -49,31 +50,30 @@ class State:
 STATE = State()
 
 T = {
-    "written": {"zh": "已写入 {n} 条数据（批次 {b}）", "en": "wrote {n} facts (batch {b})"},
-    "dry": {"zh": "试运行：检查了 {n} 行，未写入任何数据", "en": "dry run: checked {n} rows, wrote nothing"},
+    "written": {"zh": "已写入 {n} 条数据（批次 {b}）", "en": "wrote {n:fact|facts} (batch {b})"},
+    "dry": {"zh": "试运行：检查了 {n} 行，未写入任何数据", "en": "dry run: checked {n:row|rows}, wrote nothing"},
     "withdrawn": {"zh": "已撤回 {n} 条数据（批次 {b}）；请重新运行 calc run 以撤回或重算依赖它们的计算值",
-                  "en": "withdrew {n} facts (batch {b}); run calc run again to withdraw or recompute what was calculated from them"},
-    "rejected": {"zh": "存在 {e} 个错误，未写入任何数据", "en": "{e} errors: nothing was written"},
-    "rejected1": {"zh": "存在 1 个错误，未写入任何数据", "en": "1 error: nothing was written"},
+                  "en": "withdrew {n:fact|facts} (batch {b}); run calc run again to withdraw or recompute what was calculated from them"},
+    "rejected": {"zh": "存在 {e} 个错误，未写入任何数据", "en": "{e:error|errors}: nothing was written"},
     "calc": {"zh": "{p} 计算完成：{c} 个结果，新写入 {w} 个，未变 {u} 个",
-             "en": "{p}: computed {c} values, wrote {w}, unchanged {u}"},
+             "en": "{p}: computed {c:value|values}, wrote {w}, unchanged {u}"},
     "calc_withdrew": {"zh": "撤回了 {n} 个不再能计算的计算值（历史记录保留原值）",
-                      "en": "withdrew {n} calculated values it can no longer compute (history keeps them)"},
+                      "en": "withdrew {n:calculated value|calculated values} it can no longer compute (history keeps them)"},
     "novalue_have": {"zh": "没有该数据。{i} 在 {e} {p} 有数据的维度（--dims）及口径（--basis）：{keys}",
                      "en": "no such value. {i} has values at {e} {p} for these --dims (and --basis): {keys}"},
     "nodims": {"zh": "（无维度）", "en": "(none)"},
     "novalue_none": {"zh": "没有该数据：{i} 在 {e} {p} 没有任何数据", "en": "no such value: {i} has no value at {e} {p}"},
     "ok": {"zh": "未发现问题", "en": "no problems found"},
     "stale": {"zh": "注意：此值计算后，{n} 项输入数据已有新的版本（如 {first}）；请运行 `esgledger calc run --period {p}` 重新计算",
-              "en": "note: {n} input(s) have a newer revision since this value was calculated (e.g. {first}); "
+              "en": "note: {n:input has|inputs have} a newer revision since this value was calculated (e.g. {first}); "
                     "run `esgledger calc run --period {p}` to recompute"},
     "ws_created": {"zh": "已创建工作区 {p}", "en": "created workspace {p}"},
-    "entities_ok": {"zh": "已导入组织树（{n} 个主体）", "en": "imported the entity tree ({n} entities)"},
+    "entities_ok": {"zh": "已导入组织树（{n} 个主体）", "en": "imported the entity tree ({n:entity|entities})"},
 }
 
 
 def tr(key: str, **kw) -> str:
-    return T[key][STATE.lang if STATE.lang in ("zh", "en") else "en"].format(**kw)
+    return fmt(T[key][STATE.lang if STATE.lang in ("zh", "en") else "en"], **kw)
 
 
 def _print_version(value: bool) -> None:
@@ -86,7 +86,7 @@ def _print_version(value: bool) -> None:
 
 @app.callback()
 def main_options(
-    lang: Optional[str] = typer.Option(None, "--lang", help="Language of messages: zh or en (default: from the locale)."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="Language of messages and help: zh or en (default: ESGLEDGER_LANG, else the workspace's workspace.lang, else the locale)."),
     workspace: Optional[Path] = typer.Option(None, "--workspace", "-w", envvar="ESGLEDGER_WORKSPACE",
                                              help="Workspace folder (default: the current folder)."),
     version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
@@ -375,7 +375,7 @@ def facts_import(path: Path = typer.Argument(..., help="A .csv or .xlsx file in 
         if rep.problems.errors:
             if not as_json:
                 n = len(rep.problems.errors)
-                err_console.print(tr("rejected1") if n == 1 else tr("rejected", e=n))
+                err_console.print(tr("rejected", e=n))
             raise typer.Exit(1)
         if not as_json:
             console.print(tr("dry", n=rep.rows) if dry_run else tr("written", n=len(rep.facts), b=rep.batch_id))
@@ -462,7 +462,9 @@ def history(indicator: str = typer.Argument(..., help="Indicator code."),
                          "entered": f"{f.value_entered or ''} {f.unit_entered or ''}".strip() or None,
                          "status": f.status, "author": f.author, "at": f.created_at, "source": src,
                          "reason": f.comment})
-            shown.append({**rows[-1], "status": _named(FACT_STATUS_NAMES, f.status), "source": shown_src})
+            shown.append({**rows[-1], "status": _named(FACT_STATUS_NAMES, f.status), "source": shown_src,
+                          "unit": _unit(f.unit),
+                          "entered": f"{f.value_entered or ''} {_unit(f.unit_entered)}".strip() or None})
             old = f.value
         if not rows:
             err_console.print(_no_value(ws, indicator, entity, period), markup=False)
@@ -489,6 +491,13 @@ KIND_NAMES = {"input": {"zh": "填报", "en": "input"}, "formula": {"zh": "公�
               "method": {"zh": "核算方法", "en": "method"}}
 SEVERITY_NAMES = {"error": {"zh": "错误", "en": "error"}, "warning": {"zh": "警告", "en": "warning"},
                   "info": {"zh": "提示", "en": "info"}}
+
+
+def _unit(unit: str | None) -> str:
+    """A unit by its display name in the user's language (人 → persons); "" for none."""
+    from esgledger.model.units import UNITS
+
+    return "" if unit in (None, "", "1") else UNITS.display(unit, "zh" if STATE.lang == "zh" else "en")
 
 
 def _named(names: dict, value: str | None) -> str:
@@ -724,6 +733,27 @@ def _shown(f, ind) -> tuple[str, str]:
     return rounded, f"  [{'精确值' if STATE.lang == 'zh' else 'exact'} {f.value}]"
 
 
+def _source(n) -> str:
+    """Where an entered value came from, the batch kind in the user's language
+    (导入 #3 facts-2024.csv:125)."""
+    b = n.batch
+    if not b:
+        return n.source
+    return f"{_named(BATCH_KIND_NAMES, b['kind'])} #{b['id']} {b['where']}"
+
+
+def _method(n, lang: str) -> str:
+    """The method behind a calculated value by its name, with its version and GWP set."""
+    if not n.method_parts:
+        return n.method
+    from esgledger.report.figure_notes import method_name
+
+    code, version, gwp = n.method_parts
+    if lang == "zh":
+        return f"{method_name(code, lang)}，方法版本 {version}" + (f"，GWP 取 {gwp}" if gwp else "")
+    return f"{method_name(code, lang)}, method version {version}" + (f", GWP {gwp}" if gwp else "")
+
+
 def render_explain(ws, node) -> list[str]:
     """The lineage tree as text lines (never cropped: they are read and grepped)."""
     from esgledger.model.units import UNITS
@@ -744,17 +774,21 @@ def render_explain(ws, node) -> list[str]:
         elif f.basis != "own":
             how = f"  ({_named(BASIS_NAME, f.basis)})"
         w = f" × {n.weight}" if n.weight else ""
-        src = f"  ← {n.source}" if n.source and f.status != "calculated" else ""
-        method = f"  [{n.method}]" if n.method else ""
+        src = f"  ← {_source(n)}" if n.source and f.status != "calculated" else ""
+        method = f"  [{_method(n, lang)}]" if n.method else ""
         shown, exact = _shown(f, ind)
         return f"{f.entity} {name} {f.indicator}{dims} {f.period}: {shown} {unit(f.unit)}{exact}{w}{how}{method}{src}"
 
     lines = [label(node)]
 
     def add(n, prefix: str) -> None:
-        items = [("factor", fk) for fk in n.factors] + [("fact", ch) for ch in n.children]
+        items = [("equation", n.equation)] if n.equation else []
+        items += [("factor", fk) for fk in n.factors] + [("fact", ch) for ch in n.children]
         for i, (kind, item) in enumerate(items):
             last = i == len(items) - 1
+            if kind == "equation":  # as the lineage records it (the equation's own citation)
+                lines.append(prefix + ("└── " if last else "├── ") + ("公式 " if lang == "zh" else "equation ") + item)
+                continue
             if kind == "factor":
                 key, value, factor_unit, conf = item
                 words = ["因子" if lang == "zh" else "factor", key, "=", value, unit(factor_unit), f"({conf})"]

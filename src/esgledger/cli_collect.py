@@ -20,6 +20,7 @@ from rich.table import Table
 
 from esgledger.cli import STATE, _message, _named, _ws, app, console, err_console
 from esgledger.model.errors import EsgledgerError, ProblemList, ProblemsError
+from esgledger.model.i18n import fmt
 
 users_app = typer.Typer(help="Users and roles (admin, manager, submitter, auditor).", no_args_is_help=True)
 collect_app = typer.Typer(help="Data collection: campaigns, Excel templates, submissions, review, audit trail.",
@@ -30,14 +31,14 @@ app.add_typer(collect_app, name="collect")
 
 T = {
     "opened": {"zh": "已开启 {p} 年度收集任务 #{c}：{n} 个主体，共分配 {a} 项指标",
-               "en": "opened campaign #{c} for {p}: {n} entities, {a} indicator assignments"},
+               "en": "opened campaign #{c} for {p}: {n:entity|entities}, {a:indicator assignment|indicator assignments}"},
     "closed": {"zh": "已关闭收集任务 #{c}", "en": "closed campaign #{c}"},
-    "templates": {"zh": "已生成 {n} 个工作簿，保存在 {d}", "en": "wrote {n} workbooks to {d}"},
+    "templates": {"zh": "已生成 {n} 个工作簿，保存在 {d}", "en": "wrote {n:workbook|workbooks} to {d}"},
     "imported": {"zh": "{f}：写入 {n} 个数据（未变 {u} 个），{e} 状态：{s}",
-                 "en": "{f}: wrote {n} values ({u} unchanged); {e} is {s}"},
-    "dry": {"zh": "{f}：试运行，检查了 {n} 个数据，未写入任何数据", "en": "{f}: dry run, checked {n} values, wrote nothing"},
-    "rejected": {"zh": "{f}：存在 {e} 个错误，未写入任何数据", "en": "{f}: {e} errors, nothing was written"},
-    "unexplained": {"zh": "{n} 条提示需要在备注中说明后才能提交", "en": "{n} warnings need a comment before the entity can be submitted"},
+                 "en": "{f}: wrote {n:value|values} ({u} unchanged); {e} is {s}"},
+    "dry": {"zh": "{f}：试运行，检查了 {n} 个数据，未写入任何数据", "en": "{f}: dry run, checked {n:value|values}, wrote nothing"},
+    "rejected": {"zh": "{f}：存在 {e} 个错误，未写入任何数据", "en": "{f}: {e:error|errors}, nothing was written"},
+    "unexplained": {"zh": "{n} 条提示需要在备注中说明后才能提交", "en": "{n:warning needs|warnings need} a comment before the entity can be submitted"},
     "moved": {"zh": "{e} 状态：{s}（版本 {v}）", "en": "{e} is {s} (version {v})"},
     "user_added": {"zh": "已添加用户 {u}（{r}）", "en": "added user {u} ({r})"},
     "user_changed": {"zh": "用户 {u}：{r}", "en": "user {u}: {r}"},
@@ -45,8 +46,8 @@ T = {
     "enabled": {"zh": "已启用", "en": "enabled"},
     "password_set": {"zh": "已设置密码", "en": "password set"},
     "attached": {"zh": "已附加 {f}（sha256 {h}）", "en": "attached {f} (sha256 {h})"},
-    "audit": {"zh": "已写出 {n} 条审计记录", "en": "wrote {n} audit rows"},
-    "summary": {"zh": "共 {n} 个主体：{parts}", "en": "{n} entities: {parts}"},
+    "audit": {"zh": "已写出 {n} 条审计记录", "en": "wrote {n:audit row|audit rows}"},
+    "summary": {"zh": "共 {n} 个主体：{parts}", "en": "{n:entity|entities}: {parts}"},
     "late": {"zh": "逾期", "en": "LATE"},
     "waiting": {"zh": "待审核", "en": "waiting for review"},
 }
@@ -58,7 +59,7 @@ STATUS_NAMES = {
 
 
 def tr(key: str, **kw) -> str:
-    return T[key]["zh" if STATE.lang == "zh" else "en"].format(**kw)
+    return fmt(T[key]["zh" if STATE.lang == "zh" else "en"], **kw)
 
 
 def status_name(s: str) -> str:

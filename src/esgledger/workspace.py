@@ -129,6 +129,9 @@ class ExplainNode:
     method: str | None = None          # "aluminium:pfc_slope 1.0, AR5"
     factors: list[tuple[str, str, str, str]] = field(default_factory=list)  # (factor, value, unit, confidence)
     equation: str | None = None        # the equation the method cites, as its lineage records it
+    # the same, as parts a reader's language can name (esgledger.cli.render_explain)
+    batch: dict | None = None          # {"kind": "import", "id": 3, "where": "facts.csv:125"}
+    method_parts: tuple[str, str, str | None] | None = None  # (method, version, GWP set)
 
 
 class Workspace:
@@ -443,8 +446,10 @@ class Workspace:
                 else (batch["source"] or batch["kind"])
             source = f"{batch['kind']} #{batch['id']} {where}"
         node = ExplainNode(f, role, weight, source)
+        if batch:
+            node.batch = {"kind": batch["kind"], "id": batch["id"], "where": where}
         if f.status == "calculated":
-            node.method, node.factors, node.equation = self._method_and_factors(f.id)
+            node.method, node.factors, node.method_parts, node.equation = self._method_and_factors(f.id)
         if depth < 40:
             for inp, r, w in self.access.inputs_of(f.id):
                 node.children.append(self._explain(inp, r, w, depth + 1))
@@ -461,11 +466,12 @@ class Workspace:
                                      S.fact_factor.c.confidence).where(S.fact_factor.c.fact_id == fact_id)
                               .order_by(S.fact_factor.c.pos)).all()
         method = None if m is None else f"{m.method} {m.version}" + (f", {m.gwp_set}" if m.gwp_set else "")
+        parts = None if m is None else (m.method, m.version, m.gwp_set or None)
         try:
             equation = json.loads(m.detail).get("equation") if m is not None and m.detail else None
         except (ValueError, AttributeError):  # a detail not written by esgledger
             equation = None
-        return method, [tuple(r) for r in fs], equation
+        return method, [tuple(r) for r in fs], parts, equation
 
     # -- validation ----------------------------------------------------------------------
     def validate(self, period: str) -> ProblemList:

@@ -37,7 +37,7 @@ def test_bench_report_smoke(tmp_path):
     assert sorted(res["seconds"]) == ["html", "setup", "xlsx"]
     assert [p.name for p in res["outputs"]] == ["report-2024.en.html", "report-2024.en.xlsx"]
     html = res["outputs"][0].read_text(encoding="utf-8")
-    assert "19.47 CNY 100m" in html
+    assert "CNY 1.947 billion" in html  # 19.47 亿元 in English (UAT 15)
     wb = openpyxl.load_workbook(res["outputs"][1])
     assert {"KPI", "Index", "GRI index"} <= set(wb.sheetnames)
     assert "machine:" in bench.machine()

@@ -43,7 +43,7 @@ def test_build_writes_each_language_and_format(wsdir):
     assert r.exit_code == 0, r.output
     assert sorted(p.name for p in (wsdir / "out").iterdir()) == ["report-2024.en.html", "report-2024.en.xlsx"]
     html = (wsdir / "out" / "report-2024.en.html").read_text(encoding="utf-8")
-    assert "paid 19.47 CNY 100m in taxes" in html
+    assert "paid CNY 1.947 billion in taxes" in html  # 19.47 亿元 in English (UAT 15)
     # placeholders without a value are reported with their line, and the build still succeeds
     assert "ESG-REPORT-007" in r.output and "report.yaml:" in r.output
 

@@ -109,7 +109,32 @@ def test_formula_figures_are_footnoted_with_their_formula(demo):
     notes = [dict((f.mark, f.text) for f in table.footnotes)[m] for m in row.cells[0].marks]
     assert notes[0] == "吨电解铝二氧化碳排放量 = 电解铝生产二氧化碳排放总量 ÷ 电解铝产量"
     # the methodologies and factor sets below it, from the calculation lineage
-    assert notes[1].startswith("按方法 ") and "GWP 取 AR5" in notes[1]
+    # by their names, not their ids (UAT 14): the method, and each factor set by its title
+    # (the product figure reads the captive plant's factor per MWh supplied, a calculated fact
+    # of its own method: both are named, the figure's own first)
+    assert notes[1] == (
+        "按产品碳足迹（集团内摇篮到大门）、自备电厂排放计算，方法版本 1.0。GWP 取 IPCC AR5。因子：《碳酸盐分解排放因子》2025.1 版；"
+        "《化石燃料缺省参数（生态环境部现行指南附录A）》2024.1 版；《中国电力二氧化碳排放因子（全国、区域、省级）》2026.1 版；"
+        "《发电设施核算指南 燃煤缺省参数》2022.1 版；《常用换算参数》2025.1 版；《全球增温潜势（SAR、TAR、AR4、AR5、AR6）》2025.1 版；"
+        "《IPCC 2006 指南 原铝生产 系数与缺省值》2006.1 版。")
+
+
+def test_english_narrative_names_wan_and_yi_quantities_in_english(demo):
+    """UAT 15: 1,270.26 万吨 is "12.70 million t" in the English narrative, 135 亿千瓦时 "13.5
+    billion kWh", 5,653.9478 万千瓦时/年 "56.54 million kWh per year"; and the product figures
+    are CO2e (UAT 16), the Chinese text keeping its published wording."""
+    def text(lang):
+        return "\n".join(getattr(b, "text", "") for b, _d in walk(demo["docs"][lang]))
+
+    en, zh = text("en"), text("zh")
+    assert "aluminium production emitted 12.70 million t CO2e (its CO2 and the CF4 and C2F6 of anode effects" in en
+    assert "the captive power plant generated 13.5 billion kWh" in en
+    assert "Cleaner-production projects save 56.54 million kWh per year" in en
+    assert "10k t" not in en and "100m kWh" not in en and "10k kWh" not in en
+    # a count followed by its noun does not repeat the unit ("6,756 persons employees")
+    assert "at the end of 2024 we had 6,756 employees." in en and "persons employees" not in en
+    assert "20 count branches" not in en
+    assert "电解铝生产二氧化碳排放总量为1,270.26万吨" in zh
 
 
 def test_the_index_cites_every_szse_article_of_the_seed_index_for_the_same_sections(demo):
@@ -259,6 +284,11 @@ def test_the_html_gap_checklist_is_in_the_document_data(demo):
     checklist = next(b for b, _d in walk(doc) if isinstance(b, Checklist))
     art24 = next(i for i in checklist.items if i.text.startswith("Art. 24 "))
     assert art24.status == "ok" and "Carbon emissions management" in art24.detail
+    # the article's whole title, never cut in the middle of a word (UAT 10)
+    assert art24.text == ("Art. 24 Climate change: GHG emissions: Scope 1, Scope 2 and total (shall); "
+                          "Scope 3 encouraged for capable entities")
+    art21 = next(i for i in checklist.items if i.text.startswith("Art. 21 "))
+    assert art21.text.endswith("(physical/transition)")
     art55 = next(i for i in checklist.items if i.text.startswith("Art. 55 "))
     assert art55.status == "partial" and "no data: Confirmed corruption cases" in art55.detail
     art52 = next(i for i in checklist.items if i.text.startswith("Art. 52 "))

@@ -149,12 +149,20 @@ def test_placeholders_are_filled_half_up_with_units_and_missing_ones_reported(gr
     assert texts == ["纳税19.47亿元，即19.5；较上年+7.5%。", "2021年纳税—。"]
     assert problems.flat() == [("report.yaml:14 (gov)", "ESG-REPORT-007")]
     assert doc.title == "示范集团 2024年报告"
-    assert fill_placeholders(ctx, "{{ fact taxes_paid P }}", "en") == "19.47 CNY 100m"
+    # English names a quantity counted in 亿 by itself: 19.47 亿元 is CNY 1,947,000,000 (UAT 15)
+    assert fill_placeholders(ctx, "{{ fact taxes_paid P }}", "en") == "CNY 1.947 billion"
+    assert fill_placeholders(ctx, "{{ fact taxes_paid P unit=no }}", "en") == "19.47"
 
 
 def test_method_and_factor_sets_behind_a_figure_come_from_the_lineage(group):
     notes = method_notes(group["ws"], [group["group_fact"]], "en")
-    assert notes == ["Calculated by combustion (version 1.0); GWP AR5; factor sets: cn_fuels_mee, gbt2589."]
+    # factor sets by their titles in the report's language, with their editions when recorded;
+    # a method id the name table does not know is shown as it is (UAT 14)
+    assert notes == ["Calculated as combustion, method version 1.0. GWP from IPCC AR5. Factors: Fuel defaults, "
+                     "current MEE guideline Appendix A; GB/T 2589-2020 standard-coal conversion coefficients."]
+    assert method_notes(group["ws"], [group["group_fact"]], "zh") == [
+        "按combustion计算，方法版本 1.0。GWP 取 IPCC AR5。因子：化石燃料缺省参数（生态环境部现行指南附录A）；"
+        "GB/T 2589-2020 综合能耗计算通则 折标准煤系数。"]
 
 
 def test_charts_use_the_ledger_and_a_stated_baseline(group):

@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from esgledger.model.errors import Location, ProblemsError
+from esgledger.model.i18n import fmt
 from esgledger.workspace import CONFIG_NAME, WorkspaceError, init_workspace, write_config
 
 YEARS = (2022, 2023, 2024)
@@ -32,7 +33,7 @@ MSG = {
     "report_setup": {"zh": "报告：读取账本", "en": "report: reading the ledger"},
     "report": {"zh": "报告：生成 {lang} {fmt}", "en": "report: rendering {lang} {fmt}"},
     "warnings": {"zh": "校验发现 {n} 条提示（数据来源报告自身的不一致，按原样保留并提示）：",
-                 "en": "validation found {n} warnings (inconsistencies of the source report itself, kept as published and flagged):"},
+                 "en": "validation found {n:warning|warnings} (inconsistencies of the source report itself, kept as published and flagged):"},
     "done": {"zh": "演示完成。输出文件：", "en": "demo finished. Outputs:"},
 }
 
@@ -70,7 +71,7 @@ def build_demo(path: str | Path, *, db: str | None = None, lang: str = "en",
     config["workspace"]["demo"] = True
     config["report"]["root"] = "TSAL"
     write_config(path / CONFIG_NAME, config)
-    t = lambda key, **kw: MSG[key][lang].format(**kw)  # noqa: E731
+    t = lambda key, **kw: fmt(MSG[key][lang], **kw)  # noqa: E731
     warnings = []
     report_problems = []
     steps = 1 + 3 * len(YEARS) + 1 + (1 + 2 * len(report_formats) if report_formats else 0)

@@ -53,3 +53,27 @@ def default_lang() -> str:
 def pick(texts: dict[str, str], lang: str) -> str:
     """Text in ``lang``, falling back to the other language."""
     return texts.get(lang) or texts.get("zh") or texts.get("en") or ""
+
+
+class _CountFormatter(__import__("string").Formatter):
+    """``str.format`` plus a count with its noun: ``{n:fact|facts}`` is ``1 fact`` or
+    ``2 facts`` (and ``{n:|s}``-style specs read the same way: singular|plural)."""
+
+    def format_field(self, value, format_spec: str):
+        if "|" in format_spec:
+            one, _, other = format_spec.partition("|")
+            return f"{value} {one if value == 1 else other}"
+        return super().format_field(value, format_spec)
+
+
+_COUNTS = _CountFormatter()
+
+
+def fmt(template: str, **kw) -> str:
+    """``template.format(**kw)`` where ``{n:row|rows}`` gives the count with its noun in the
+    singular or the plural (English messages; Chinese needs no plural).
+
+    >>> fmt("checked {n:row|rows}, {e:error|errors}", n=1, e=2)
+    'checked 1 row, 2 errors'
+    """
+    return _COUNTS.format(template, **kw)

@@ -93,6 +93,13 @@ class UnitTable:
             return unit
         return spec.get(lang) or unit
 
+    def en_amount(self, unit: str | None) -> tuple[int, str] | None:
+        """``(power of ten, English text with {} for the number)`` of a unit counted in 万 or
+        亿 (万吨 → ``(4, "{} t")``), or None: English names such a quantity by itself."""
+        spec = self.symbols.get(unit) if unit else None
+        amount = spec.get("en_amount") if spec else None
+        return (int(amount[0]), str(amount[1])) if amount else None
+
     @functools.lru_cache(maxsize=4096)
     def _quantity(self, unit: str):
         expr = self.symbols[unit]["pint"] if unit in self.symbols else unit
@@ -137,6 +144,52 @@ class UnitTable:
         with localcontext() as ctx:
             ctx.prec = 40
             return value * f
+
+
+def _plain(bound) -> str:
+    """A range bound as a person writes it: ``0`` (not ``0.0``), ``12.5``, ``1,000``."""
+    d = Decimal(str(bound))
+    text = format(d, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    whole, dot, frac = text.partition(".")
+    sign = "-" if whole.startswith("-") else ""
+    return sign + f"{int(whole.lstrip('-') or 0):,}" + dot + frac
+
+
+def range_text(lo=None, hi=None, unit: str | None = None, integer: bool = False):
+    """What a value must be, as a user would write it, in both languages (an "expected …"
+    phrase of a problem): ``a whole number ≥ 0`` / ``≥ 0 人的整数``, ``from 0 to 100 %`` /
+    ``0–100 %``; the unit in each language's display name.
+
+    >>> t = range_text(0.0, None, "人", integer=True)
+    >>> t.en, t.zh
+    ('a whole number ≥ 0 persons', '≥ 0 人的整数')
+    >>> t = range_text(0, 100, "%")
+    >>> t.en, t.zh
+    ('from 0 to 100 %', '0–100 %')
+    >>> range_text(integer=True).en
+    'a whole number'
+    """
+    from esgledger.model.errors import Bilingual
+
+    def bounds(lang: str) -> str:
+        u = UNITS.display(unit, lang) if unit and unit != "1" else ""
+        u = f" {u}" if u else ""
+        if lo is not None and hi is not None:
+            return (f"{_plain(lo)}–{_plain(hi)}{u}" if lang == "zh"
+                    else f"from {_plain(lo)} to {_plain(hi)}{u}")
+        if lo is not None:
+            return f"≥ {_plain(lo)}{u}"
+        if hi is not None:
+            return f"≤ {_plain(hi)}{u}"
+        return ""
+
+    zh, en = bounds("zh"), bounds("en")
+    if integer:
+        zh = f"{zh}的整数" if zh else "整数"
+        en = f"a whole number {en}".strip()
+    return Bilingual(zh, en)
 
 
 def _load() -> UnitTable:

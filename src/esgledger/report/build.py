@@ -35,7 +35,7 @@ from esgledger.report.figure_notes import formula_note, method_notes
 from esgledger.report.gap import check_gaps, gap_checklist
 from esgledger.report.index import gri_content_index, index_table
 from esgledger.report.kpi_render import TITLE as KPI_TITLE, kpi_document_table
-from esgledger.report.numbers import DASH, format_value
+from esgledger.report.numbers import DASH, english_amount, format_value
 from esgledger.report.render import renderer_for
 
 FORMATS = ("html", "docx", "pdf", "xlsx")
@@ -94,7 +94,12 @@ def fill_placeholders(ctx: ReportContext, text: str, lang: str, where=None,
         f = facts[0]
         if ind.value_type != "number":
             return f.value
-        shown = format_value(Decimal(f.value), ind.precision if ph.precision is None else ph.precision, lang)
+        precision = ind.precision if ph.precision is None else ph.precision
+        if ph.unit and lang == "en":  # 1,270.26 万吨 reads "12.70 million t" in English
+            amount = english_amount(Decimal(f.value), precision, ind.unit)
+            if amount is not None:
+                return amount
+        shown = format_value(Decimal(f.value), precision, lang)
         return ctx.with_unit(shown, ph.indicator, lang) if ph.unit else shown
 
     return PLACEHOLDER.sub(one, text)

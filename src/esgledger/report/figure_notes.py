@@ -11,21 +11,115 @@ Two sources, both read from the ledger's own records:
 
 >>> from esgledger.library.loader import load_library
 >>> formula_note(load_library(), "co2_per_tonne_aluminium", "en")
-'CO2 per tonne of aluminium = CO2 from aluminium production ÷ Primary (electrolytic) aluminium output'
+'CO2e per tonne of aluminium = CO2e from aluminium production ÷ Primary (electrolytic) aluminium output'
 """
 from __future__ import annotations
 
 import re
+import weakref
 
 from sqlalchemy import select
 
 _REF = re.compile(r"([a-z][a-z0-9_]*)(?:\[([^\]]*)\])?")
 _OPS = {"/": " ÷ ", "*": " × ", "+": " + ", "-": " − "}
 NOTE = {
-    "method": {"zh": "按方法 {method}（版本 {version}）计算", "en": "Calculated by {method} (version {version})"},
-    "gwp": {"zh": "GWP 取 {gwp}", "en": "GWP {gwp}"},
-    "factors": {"zh": "因子集：{factors}", "en": "factor sets: {factors}"},
+    "method": {"zh": "按{method}计算，方法版本 {version}", "en": "Calculated as {method}, method version {version}"},
+    "gwp": {"zh": "GWP 取 IPCC {gwp}", "en": "GWP from IPCC {gwp}"},
+    "factors": {"zh": "因子：{factors}", "en": "Factors: {factors}"},
 }
+
+# The calculation methods by the ids the lineage records (``fact_method.method``), as a
+# reader names them. An id is ``method[:variant]`` or a dotted aggregate (``inventory.scope1``,
+# ``ets.smelter``); one not listed is named by its family (the part before ``:``), else shown
+# as it is.
+METHOD_NAMES: dict[str, dict[str, str]] = {
+    "product": {"zh": "产品碳足迹（集团内摇篮到大门）", "en": "the product footprint (cradle-to-gate inside the group)"},
+    "sum": {"zh": "各排放源加总", "en": "the sum of the emission sources"},
+    "fuel_combustion": {"zh": "化石燃料燃烧排放", "en": "fossil-fuel combustion emissions"},
+    "captive_power_plant": {"zh": "自备电厂排放", "en": "captive power plant emissions"},
+    "purchased_electricity": {"zh": "外购电力排放", "en": "purchased electricity emissions"},
+    "purchased_heat": {"zh": "外购热力排放", "en": "purchased heat emissions"},
+    "purchased_electricity+purchased_heat": {"zh": "外购电力和热力排放", "en": "purchased electricity and heat emissions"},
+    "alumina_refinery": {"zh": "氧化铝生产排放", "en": "alumina refining emissions"},
+    "alumina_refinery:carbonate": {"zh": "碳酸盐分解排放", "en": "carbonate decomposition emissions"},
+    "alumina_refinery:limestone": {"zh": "石灰石分解排放", "en": "limestone decomposition emissions"},
+    "anode_plant": {"zh": "阳极生产排放", "en": "anode production emissions"},
+    "anode_plant:pitch_volatiles": {"zh": "阳极焙烧沥青挥发分排放", "en": "pitch volatiles of anode baking"},
+    "anode_plant:packing_coke": {"zh": "阳极焙烧填充料焦排放", "en": "packing coke of anode baking"},
+    "aluminium": {"zh": "电解铝生产排放", "en": "aluminium smelting emissions"},
+    "aluminium:anode_tier1": {"zh": "阳极消耗排放（方法一）", "en": "anode consumption emissions (Tier 1)"},
+    "aluminium:anode_prebake_tier2": {"zh": "预焙阳极消耗排放（方法二）", "en": "prebake anode consumption emissions (Tier 2)"},
+    "aluminium:anode_prebake_tier3": {"zh": "预焙阳极消耗排放（方法三）", "en": "prebake anode consumption emissions (Tier 3)"},
+    "aluminium:paste_soderberg": {"zh": "自焙阳极糊消耗排放", "en": "Søderberg paste consumption emissions"},
+    "aluminium:pfc_slope": {"zh": "阳极效应全氟化碳排放（斜率法）", "en": "anode-effect PFC emissions (slope method)"},
+    "aluminium:pfc_overvoltage": {"zh": "阳极效应全氟化碳排放（过电压法）", "en": "anode-effect PFC emissions (overvoltage method)"},
+    "scope3": {"zh": "范围三排放", "en": "Scope 3 emissions"},
+    "scope3:cat1": {"zh": "范围三 类别1 外购商品和服务", "en": "Scope 3 category 1, purchased goods and services"},
+    "scope3:cat3a": {"zh": "范围三 类别3 外购燃料的上游排放", "en": "Scope 3 category 3, upstream emissions of purchased fuels"},
+    "scope3:cat3b": {"zh": "范围三 类别3 外购电力的上游排放", "en": "Scope 3 category 3, upstream emissions of purchased electricity"},
+    "scope3:cat3c": {"zh": "范围三 类别3 输配电损耗", "en": "Scope 3 category 3, transmission and distribution losses"},
+    "scope3:cat4": {"zh": "范围三 类别4 上游运输", "en": "Scope 3 category 4, upstream transportation"},
+    "inventory.scope1": {"zh": "范围一排放加总", "en": "the Scope 1 total"},
+    "inventory.scope3": {"zh": "范围三排放加总", "en": "the Scope 3 total"},
+    "energy": {"zh": "综合能耗（GB/T 2589）", "en": "energy use (GB/T 2589)"},
+    "energy:calorific": {"zh": "综合能耗（GB/T 2589，当量值）", "en": "energy use (GB/T 2589, calorific value)"},
+    "energy:equivalent": {"zh": "综合能耗（GB/T 2589，等价值）", "en": "energy use (GB/T 2589, equivalent value)"},
+    "energy.product:calorific": {"zh": "单位产品综合能耗（GB/T 2589，当量值）",
+                                 "en": "energy per unit of product (GB/T 2589, calorific value)"},
+    "energy.product:equivalent": {"zh": "单位产品综合能耗（GB/T 2589，等价值）",
+                                  "en": "energy per unit of product (GB/T 2589, equivalent value)"},
+    "ets": {"zh": "全国碳市场核算", "en": "national ETS accounting"},
+    "ets.smelter": {"zh": "全国碳市场核算（铝冶炼企业）", "en": "national ETS accounting (aluminium smelter)"},
+    "ets.power_plant": {"zh": "全国碳市场核算（发电设施）", "en": "national ETS accounting (power generation)"},
+    "ets.auxiliary_electricity": {"zh": "全国碳市场核算（外购电力辅助项）",
+                                  "en": "national ETS accounting (purchased electricity, auxiliary item)"},
+}
+_SCOPE3_CATEGORY = re.compile(r"^inventory\.scope3\.c(\d+)$")
+
+
+def method_name(method: str, lang: str) -> str:
+    """A calculation method's name in ``lang`` from the id the lineage records.
+
+    >>> method_name("aluminium:pfc_slope", "zh")
+    '阳极效应全氟化碳排放（斜率法）'
+    >>> method_name("inventory.scope3.c4", "en")
+    'the Scope 3 category 4 total'
+    """
+    lang = lang if lang in ("zh", "en") else "en"
+    if method in METHOD_NAMES:
+        return METHOD_NAMES[method][lang]
+    m = _SCOPE3_CATEGORY.match(method)
+    if m:
+        return f"范围三 类别{m.group(1)} 加总" if lang == "zh" else f"the Scope 3 category {m.group(1)} total"
+    for family in (method.partition(":")[0], method.partition(".")[0]):
+        if family in METHOD_NAMES:
+            return METHOD_NAMES[family][lang]
+    return method
+
+
+_TITLES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def _set_titles(factors) -> dict:
+    """Factor set name → title, once per loaded factor sets (a report asks for every table)."""
+    titles = _TITLES.get(factors)
+    if titles is None:
+        titles = _TITLES[factors] = {fs.name: fs.title for fs in factors.list_sets()}
+    return titles
+
+
+def factor_set_name(ws, ref: str, lang: str) -> str:
+    """A factor set as the lineage records it (``carbonates@2025.1``) by its title in
+    ``lang`` with its edition: 《碳酸盐分解排放因子》2025.1 版 / Carbonate decomposition
+    factors (edition 2025.1); the id as it is when the set has no title."""
+    name, _, version = ref.partition("@")
+    title = _set_titles(ws.factors).get(name)
+    text = getattr(title, lang, None) if title is not None else None
+    if not text:
+        return ref
+    if not version:
+        return text
+    return f"《{text}》{version} 版" if lang == "zh" else f"{text} (edition {version})"
 
 
 def formula_note(library, indicator: str, lang: str) -> str | None:
@@ -71,12 +165,12 @@ def lineage_records(store, fact_ids, max_depth: int = 10) -> tuple[list[dict], l
     todo = set(fact_ids)
     seen: set[int] = set()
     with store.engine.connect() as conn:
-        for _ in range(max_depth):
+        for depth in range(max_depth):
             todo -= seen
             if not todo:
                 break
             seen |= todo
-            found = {r.fact_id: dict(r._mapping) for r in
+            found = {r.fact_id: {**r._mapping, "depth": depth} for r in
                      conn.execute(select(fact_method).where(fact_method.c.fact_id.in_(todo)))}
             methods += found.values()
             if fact_factor is not None and found:
@@ -88,7 +182,7 @@ def lineage_records(store, fact_ids, max_depth: int = 10) -> tuple[list[dict], l
     return methods, factors
 
 
-AGGREGATING_METHODS = ("sum", "product")  # they add up other methods' results
+AGGREGATING_METHODS = ("sum",)  # they add up other methods' results
 
 
 def method_notes(ws, fact_ids, lang: str) -> list[str]:
@@ -99,16 +193,26 @@ def method_notes(ws, fact_ids, lang: str) -> list[str]:
         return []
     names = sorted({(m["method"], m["version"]) for m in methods if m["method"] not in AGGREGATING_METHODS}) \
         or sorted({(m["method"], m["version"]) for m in methods})
+    # the methods nearest the figures first (a product footprint, then the captive plant's
+    # factor it reads), each level by name
+    depth: dict[tuple, int] = {}
+    for m in methods:
+        key = (m["method"], m["version"])
+        depth[key] = min(depth.get(key, m["depth"]), m["depth"])
+    names.sort(key=lambda n: (depth[n], n))
     versions = sorted({v for _n, v in names})
     sep = "、" if lang == "zh" else ", "
-    parts = [NOTE["method"][lang].format(method=sep.join(n for n, _ in names), version=sep.join(versions))]
+    shown = list(dict.fromkeys(method_name(n, lang) for n, _ in names))  # two variants may share a name
+    parts = [NOTE["method"][lang].format(method=sep.join(shown), version=sep.join(versions))]
     gwp = sorted({m["gwp_set"] for m in methods if m.get("gwp_set")})
     if gwp:
         parts.append(NOTE["gwp"][lang].format(gwp=sep.join(gwp)))
     sets = sorted({f["factor_set"] for f in factors})
     if sets:
-        parts.append(NOTE["factors"][lang].format(factors=sep.join(sets)))
-    return [("；" if lang == "zh" else "; ").join(parts) + ("。" if lang == "zh" else ".")]
+        # titles have commas of their own: sets are separated as list items of a sentence
+        parts.append(NOTE["factors"][lang].format(factors=("；" if lang == "zh" else "; ").join(
+            factor_set_name(ws, s, lang) for s in sets)))
+    return [("。" if lang == "zh" else ". ").join(parts) + ("。" if lang == "zh" else ".")]
 
 
 def low_confidence_factors(ws, fact_ids) -> list[dict]:

@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass, field
 from importlib import resources
 
+from esgledger.model.i18n import fmt
 from esgledger.report.definition import GUIDELINES, iter_texts
 from esgledger.report.placeholders import PlaceholderError, parse_placeholder, placeholders, resolve_year
 from esgledger.report.document import CheckItem, Checklist
@@ -45,7 +46,7 @@ T = {
     "placeholder": {"zh": "占位符无数据：{ph}", "en": "placeholder without a value: {ph}"},
     "chart": {"zh": "图表无数据：{t}", "en": "chart without data: {t}"},
     "baseline": {"zh": "目标图表缺少{y}年基准值：{t}", "en": "target chart without its {y} baseline: {t}"},
-    "not_approved": {"zh": "{name}：{n} 条数据未审批（{st}）", "en": "{name}: {n} facts not approved ({st})"},
+    "not_approved": {"zh": "{name}：{n} 条数据未审批（{st}）", "en": "{name}: {n:fact|facts} not approved ({st})"},
     "low_factor": {"zh": "{name} 依赖低置信度因子（{set}，{conf}）：{key}",
                    "en": "{name} rests on low-confidence factors of {set} ({conf}): {key}"},
 }
@@ -103,7 +104,7 @@ def recorded_materiality(ws, period: int) -> list[str] | None:
 def check_gaps(ctx, lang: str = "zh") -> GapReport:
     """The gap check of a report context (see the module docstring)."""
     lib, model = ctx.library, ctx.model
-    t = lambda k, **kw: T[k][lang].format(**kw)  # noqa: E731
+    t = lambda k, **kw: fmt(T[k][lang], **kw)  # noqa: E731
     recorded = recorded_materiality(ctx.ws, ctx.period)
     if recorded is not None:
         material, source = set(recorded), "materiality"
@@ -179,7 +180,7 @@ def _article_item(ctx, a: int, fc, rows, nodes, lang, t) -> GapItem:
         status = "missing"
     else:
         status = "partial"
-    text = f"{ref} {topic}" if lang == "zh" else f"{ref} {topic[:90]}"
+    text = f"{ref} {topic}"  # the whole title: tables and the checklist wrap it
     return GapItem("article", status, text, f"{GUIDELINES[ctx.model.guideline]['short_' + lang]} {ref}",
                    "；".join(details) if lang == "zh" else "; ".join(details), a)
 

@@ -46,6 +46,45 @@ def format_value(value: Decimal | None, precision: int, lang: str = "zh") -> str
     return f"{rounded:,.{precision}f}"
 
 
+_SCALES = ((12, "trillion"), (9, "billion"), (6, "million"))
+NARRATIVE_DIGITS = 4  # significant digits at most, for a quantity named in millions or billions
+
+
+def english_amount(value: Decimal, precision: int, unit: str | None) -> str | None:
+    """A quantity in a unit counted in 万 or 亿 (万吨, 亿千瓦时, 万元 …) as English text names
+    it, or None for any other unit: the same quantity in millions or billions of the base unit
+    (thousands grouped below a million), with the decimals the value has there, but no more
+    than four significant digits (12.7026 million reads 12.70 million).
+
+    >>> english_amount(Decimal("1270.26"), 2, "万吨")
+    '12.70 million t'
+    >>> english_amount(Decimal("135"), 0, "亿千瓦时")
+    '13.5 billion kWh'
+    >>> english_amount(Decimal("5653.9478"), 4, "万千瓦时/年")
+    '56.54 million kWh per year'
+    >>> english_amount(Decimal("19.47"), 2, "亿元")
+    'CNY 1.947 billion'
+    >>> english_amount(Decimal("7.00"), 2, "万元")
+    'CNY 70,000'
+    >>> english_amount(Decimal("1270.26"), 2, "吨") is None
+    True
+    """
+    from esgledger.model.units import UNITS
+
+    spec = UNITS.en_amount(unit)
+    if spec is None or value is None:
+        return None
+    power, text = spec
+    base = Decimal(value).scaleb(power)  # exact: the same quantity in the base unit
+    for exp, word in _SCALES:
+        if abs(base) >= Decimal(10) ** exp:
+            scaled = base.scaleb(-exp)
+            whole_digits = len(str(int(abs(scaled))))
+            decimals = max(0, min(precision - power + exp, NARRATIVE_DIGITS - whole_digits))
+            return text.format(f"{format_value(scaled, decimals)} {word}")
+    return text.format(format_value(base, max(0, precision - power)))
+
+
 def format_percent(ratio: Decimal | None, precision: int = 1, lang: str = "zh") -> str:
     """A ratio (0.1345) as a percentage (``13.5%``); ``—`` when missing."""
     if ratio is None:
