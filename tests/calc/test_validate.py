@@ -47,6 +47,9 @@ def test_target_marked_achieved_against_the_figure(ws, tmp_path):
     # the seed's case: one work-related fatality, zero-fatality target marked achieved
     load(ws, tmp_path, "TSAL,t_fatalities,2024,1,人,\nTSAL,t_zero_target,2024,yes,,\n")
     assert ws.validate("2024").flat() == [("(TSAL/t_zero_target/2024)", "ESG-VAL-003")]
+    # the rule's operator as a reader writes it, in both languages (the zh text said "目标 eq 0")
+    (p,) = ws.validate("2024")
+    assert "target = 0 is marked achieved" in p.render("en") and "目标 = 0 标记为已达成" in p.render("zh")
 
 
 def test_rules_can_be_chosen_and_skipped(ws, tmp_path):
@@ -94,9 +97,9 @@ def test_a_share_outside_its_range(ws, tmp_path):
     ws.calc("2024")
     found = run_rules(ws, "2024", select=["ESG-VAL-004"])
     # TLYX own 120/100; TLYX consolidated (TLYX + TRNY) 140/150 = 93.33 %: inside; TRNY 40 %: inside
-    assert [(str(p.location), p.params["found"], p.params["expected"]) for p in found] == [
-        ("(TLYX/t_female_share/2024)", "120.00 %", "[0, 100] %")]
-    assert "超出允许范围" in found[0].render("zh")
+    assert [(str(p.location), p.params["found"].en, p.params["expected"].en) for p in found] == [
+        ("(TLYX/t_female_share/2024)", "120.00 %", "from 0 to 100 %")]
+    assert "超出允许范围" in found[0].render("zh") and "0–100 %" in found[0].render("zh")
 
 
 def test_a_value_the_run_cannot_compute_any_more_is_named(ws, tmp_path):
@@ -170,6 +173,7 @@ def test_a_value_far_from_last_years_is_named(ws, tmp_path):
     assert (str(p.location), p.params["change"], p.params["threshold"]) == (
         "(TRNY/captive_power_generation/2024)", "-89.9 %", "20")
     assert "2023" in p.render("en") and "较" in p.render("zh")
+    assert "13.5000 亿千瓦时 较 134.1160 亿千瓦时（2023）" in p.render("zh")  # stored in 亿千瓦时, shown so
     gen("2024", "1609392")  # +20.0 % exactly: at the threshold, not beyond it
     assert run_rules(ws, "2024", select=["ESG-VAL-006"]) == []
     assert run_rules(ws, "2023", select=["ESG-VAL-006"]) == []  # nothing in 2022 to compare with

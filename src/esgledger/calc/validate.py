@@ -12,10 +12,11 @@ from typing import Callable, Iterable, Iterator
 
 from esgledger.calc.consolidate import formula_factor_for
 from esgledger.library.loader import Library
-from esgledger.model.errors import Location, Problem, ProblemList
+from esgledger.model.errors import Bilingual, Location, Problem, ProblemList
 from esgledger.model.formula import FormulaZeroDivision, parse
 from esgledger.model.period import Period
 from esgledger.model.types import Dims, FactRecord
+from esgledger.model.units import UNITS, range_text
 
 Package = dict[tuple[str, str, str, str], FactRecord]  # (entity, basis, indicator, dims) -> fact
 Rule = Callable[[Library, Package, str], Iterator[Problem]]
@@ -144,7 +145,7 @@ def target_achieved(lib: Library, pkg: Package, period: str) -> Iterator[Problem
             if not ok:
                 yield Problem("ESG-VAL-003", _loc(flag), {
                     "indicator": r["indicator"], "period": period, "entity": entity,
-                    "found": fact.value, "expected": f"{r.get('op', 'eq')} {r['expect']}"})
+                    "found": fact.value, "expected": f"{_OPS[r.get('op', 'eq')]} {r['expect']}"})
 
 
 @rule("ESG-VAL-004")
@@ -162,12 +163,10 @@ def out_of_range(lib: Library, pkg: Package, period: str) -> Iterator[Problem]:
         except ArithmeticError:
             continue
         if (v.min is not None and value < Decimal(str(v.min))) or (v.max is not None and value > Decimal(str(v.max))):
-            lo = "" if v.min is None else _fmt(Decimal(str(v.min)))
-            hi = "" if v.max is None else _fmt(Decimal(str(v.max)))
-            unit = f" {ind.unit}" if ind.unit else ""
             yield Problem("ESG-VAL-004", _loc(f), {
                 "indicator": code, "period": period, "entity": entity,
-                "found": format(round_half_up(value, ind.precision), "f") + unit, "expected": f"[{lo}, {hi}]{unit}"})
+                "found": _with_unit(format(round_half_up(value, ind.precision), "f"), ind.unit),
+                "expected": range_text(v.min, v.max, ind.unit)})
 
 
 @rule("ESG-VAL-006", last_year=True)
@@ -191,11 +190,22 @@ def change_from_last_year(lib: Library, pkg: Package, period: str, before: Packa
             continue
         pct = (now - was) / abs(was) * 100
         if abs(pct) > Decimal(str(thr)):
-            unit = f" {ind.unit}" if ind.unit else ""
+            was_text = _with_unit(old.value, ind.unit)
             yield Problem("ESG-VAL-006", _loc(f), {
-                "indicator": code, "period": period, "entity": entity, "found": f.value + unit,
-                "expected": f"{old.value}{unit} ({old.period})",
+                "indicator": code, "period": period, "entity": entity, "found": _with_unit(f.value, ind.unit),
+                "expected": Bilingual(f"{was_text.zh if isinstance(was_text, Bilingual) else was_text}（{old.period}）",
+                                      f"{was_text.en if isinstance(was_text, Bilingual) else was_text} ({old.period})"),
                 "change": f"{'+' if pct > 0 else ''}{pct.quantize(Decimal('0.1'))} %", "threshold": _fmt(Decimal(str(thr)))})
+
+
+_OPS = {"eq": "=", "le": "≤", "ge": "≥"}  # a rule's op, as a reader writes it
+
+
+def _with_unit(text: str, unit: str | None):
+    """A value with its unit by the unit's display name in each language."""
+    if not unit or unit == "1":
+        return text
+    return Bilingual(f"{text} {UNITS.display(unit, 'zh')}", f"{text} {UNITS.display(unit, 'en')}")
 
 
 def _fmt(d: Decimal) -> str:
