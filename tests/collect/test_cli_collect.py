@@ -69,7 +69,7 @@ def test_users_and_a_campaign_from_the_command_line(wsdir, tmp_path, monkeypatch
     r = cli(wsdir, "collect", "import", str(tmp_path / "bad.xlsx"), user="p1")
     assert r.exit_code == 1 and f"bad.xlsx:{sheet}!F{row}: ESG-COLLECT-001" in r.output, r.output
     r = cli(wsdir, "collect", "import", str(tmp_path / "good.xlsx"), "--dry-run", user="p1")
-    assert r.exit_code == 0 and "dry run, checked 1 values" in r.output, r.output
+    assert r.exit_code == 0 and "dry run, checked 1 value," in r.output, r.output
     r = cli(wsdir, "collect", "import", str(tmp_path / "good.xlsx"), "--json", user="p1")
     assert r.exit_code == 0 and json.loads(r.output)[0]["status"] == {"TLYX-P1": "in_progress"}, r.output
     r = cli(wsdir, "collect", "status", user="esg")
