@@ -12,7 +12,8 @@ can be submitted (ESG-COLLECT-007):
 * every rule of the validation catalogue (:data:`esgledger.calc.validate.RULES`) run over the
   entity's values: breakdowns that do not add up to their total (ESG-VAL-001), an as-reported
   figure that disagrees with its formula (ESG-VAL-002), a target marked achieved against the
-  figure (ESG-VAL-003), and any rule registered later;
+  figure (ESG-VAL-003), and any rule registered later — except those that read the year
+  before (ESG-VAL-006: here ESG-COLLECT-005, against last year's approved value);
 * ESG-COLLECT-006 — a ratio (a formula indicator with a range) out of its range.
 
 A warning is explained when a value of the indicator it is about (for a ratio: one of its
@@ -219,7 +220,7 @@ def find_warnings(desk: Desk, entity: str, facts: Mapping[tuple[str, str, str], 
                   lang: str = "en") -> list[Finding]:
     """The warnings about one entity's values (``facts``: (indicator, dims, period) → fact)."""
     from esgledger.calc.consolidate import formula_factor_for
-    from esgledger.calc.validate import RULES
+    from esgledger.calc.validate import RULES, WITH_LAST_YEAR
 
     lib = desk.library
     place = place or {}
@@ -257,6 +258,8 @@ def find_warnings(desk: Desk, entity: str, facts: Mapping[tuple[str, str, str], 
         by_period.setdefault(period, {})[(entity, "own", ind_code, dims)] = f
     for period, pkg in by_period.items():
         for code, rule in RULES.items():
+            if code in WITH_LAST_YEAR:
+                continue  # the change from last year: ESG-COLLECT-005 above, against last year's approved value
             for p in rule(lib, pkg, period):
                 key = _key_of(p.location.field, entity)
                 # explained by a comment on the indicator named, or on the fact the rule flags
