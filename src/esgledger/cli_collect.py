@@ -37,6 +37,7 @@ T = {
                  "en": "{f}: wrote {n} values ({u} unchanged); {e} is {s}"},
     "dry": {"zh": "{f}：试运行，检查了 {n} 个数据，未写入任何数据", "en": "{f}: dry run, checked {n} values, wrote nothing"},
     "rejected": {"zh": "{f}：存在 {e} 个错误，未写入任何数据", "en": "{f}: {e} errors, nothing was written"},
+    "rejected1": {"zh": "{f}：存在 1 个错误，未写入任何数据", "en": "{f}: 1 error, nothing was written"},
     "unexplained": {"zh": "{n} 条提示需要在备注中说明后才能提交", "en": "{n} warnings need a comment before the entity can be submitted"},
     "moved": {"zh": "{e} 状态：{s}（版本 {v}）", "en": "{e} is {s} (version {v})"},
     "user_added": {"zh": "已添加用户 {u}（{r}）", "en": "added user {u} ({r})"},
@@ -307,9 +308,10 @@ def collect_import(files: list[Path] = typer.Argument(..., help="Filled workbook
             failed |= not rep.ok
             if as_json:
                 continue
-            _print(rep.problems, rep.lang)
+            _print(rep.problems)  # in --lang / the workspace's language, as the summary below
             if not rep.ok:
-                err_console.print(tr("rejected", f=rep.source, e=len(rep.problems.errors)))
+                n = len(rep.problems.errors)
+                err_console.print(tr("rejected1" if n == 1 else "rejected", f=rep.source, e=n))
             elif dry_run:
                 console.print(tr("dry", f=rep.source, n=len(rep.entries)))
             else:
