@@ -78,7 +78,9 @@ def make_library(root: Path, n: int):
     for i in range(1, n + 1):
         code = f"b_{i:03d}"
         lines += [f"  - code: {code}", f"    name: {{zh: 基准指标{i}, en: Benchmark indicator {i}}}",
-                  "    dimension: E", f"    topic: {topic_codes[i % len(topic_codes)]}"]
+                  "    dimension: E", f"    topic: {topic_codes[i % len(topic_codes)]}",
+                  # every entity is asked every indicator, whatever its topic's levels say
+                  "    levels: [group, company, site, unit]"]
         if i % 50 == 0:
             lines += ["    value_type: category", "    values: [A, B, C, D]", "    aggregation: not_additive"]
             continue

@@ -308,9 +308,10 @@ def collect_import(files: list[Path] = typer.Argument(..., help="Filled workbook
             failed |= not rep.ok
             if as_json:
                 continue
-            _print(rep.problems, rep.lang)
+            _print(rep.problems)  # in --lang / the workspace's language, as the summary below
             if not rep.ok:
-                err_console.print(tr("rejected", f=rep.source, e=len(rep.problems.errors)))
+                n = len(rep.problems.errors)
+                err_console.print(tr("rejected", f=rep.source, e=n))
             elif dry_run:
                 console.print(tr("dry", f=rep.source, n=len(rep.entries)))
             else:

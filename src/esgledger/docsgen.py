@@ -32,15 +32,21 @@ def indicators_md() -> str:
         inds = [i for i in lib.indicators.values() if i.topic == topic.code]
         if not inds:
             continue
-        out += [f"## {topic.name.zh} / {topic.name.en} (`{topic.code}`)", "",
-                "| code | 名称 | name | unit | kind | aggregation | dims | " +
+        out += [f"## {topic.name.zh} / {topic.name.en} (`{topic.code}`)", ""]
+        if topic.levels:
+            levels = ", ".join(topic.levels)
+            out += [f"填报层级 / Asked of (collection campaigns): {levels}", ""]
+        out += ["| code | 名称 | name | unit | kind | aggregation | dims | " +
                 " | ".join(FRAMEWORK_NAMES[f]["en"] for f in FRAMEWORK_FILES) + " |",
                 "|---|---|---|---|---|---|---|" + "---|" * len(FRAMEWORK_FILES)]
         for i in inds:
             refs = lib.framework_refs(i)
             kind = i.kind + (f": `{i.formula}`" if i.formula else "") + (f": {i.method}" if i.method else "")
+            dims = ", ".join(d + (f" ({', '.join(i.members[d])})" if d in i.members else "") for d in i.dimensions)
+            if i.levels:
+                dims += ("; " if dims else "") + f"asked of: {', '.join(i.levels)}"
             cols = [f"`{i.code}`", i.name.zh, i.name.en, i.unit or ", ".join(i.values), kind,
-                    i.aggregation, ", ".join(i.dimensions)]
+                    i.aggregation, dims]
             cols += [", ".join(c.code + ("" if c.confidence in ("V", "S") else f" [{c.confidence}]")
                                for c in refs[f]) for f in FRAMEWORK_FILES]
             out.append("| " + " | ".join(_cell(c) for c in cols) + " |")

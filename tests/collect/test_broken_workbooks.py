@@ -45,17 +45,30 @@ def test_broken_workbook_is_refused_with_exact_cells(group, name):
     assert dry.flat() == BROKEN[name]
 
 
-def test_errors_speak_the_workbooks_language(sqlite_group):
-    rep = import_workbook(sqlite_group.admin, WORKBOOKS / "zh_errors.xlsx")
+def test_errors_speak_the_readers_language_whatever_the_workbooks(sqlite_group):
+    """One language for a whole report: the desk's (--lang, else the workspace's), for the
+    rows' errors as for the summary, whether the workbook is Chinese or English (UAT 12)."""
+    zh_desk = sqlite_group.desk("esg", lang="zh")
+    rep = import_workbook(zh_desk, WORKBOOKS / "zh_errors.xlsx")
+    assert rep.lang == "zh"
     assert [p.render(rep.lang) for p in rep.problems] == [
         "zh_errors.xlsx:劳工权益!F3: ESG-COLLECT-001 数值不是数字：employees（员工总人数）：实际为“一千一百”，"
         "应为 以 人 为单位的数字",
         "zh_errors.xlsx:劳工权益!F6: ESG-COLLECT-003 数值超出范围：training_coverage（培训覆盖率）：实际为 101，"
         "应为 0 – 100 %"]
-    rep = import_workbook(sqlite_group.admin, WORKBOOKS / "text_in_number.xlsx")
+    # the same Chinese workbook read by an English desk: English messages, English unit names
+    rep = import_workbook(sqlite_group.desk("esg"), WORKBOOKS / "zh_errors.xlsx")
+    assert rep.lang == "en"
+    assert [p.render(rep.lang) for p in rep.problems] == [
+        'zh_errors.xlsx:劳工权益!F3: ESG-COLLECT-001 value is not a number: employees (Employees): '
+        'found "一千一百", expected a number in persons',
+        "zh_errors.xlsx:劳工权益!F6: ESG-COLLECT-003 value out of range: training_coverage (Training coverage): "
+        "found 101, expected 0 – 100 %"]
+    # an English workbook read by a Chinese desk: Chinese messages
+    rep = import_workbook(zh_desk, WORKBOOKS / "text_in_number.xlsx")
     assert rep.problems[0].render(rep.lang) == (
-        'text_in_number.xlsx:Labour!F3: ESG-COLLECT-001 value is not a number: employees (Employees): '
-        'found "about 1,100", expected a number in 人')
+        "text_in_number.xlsx:Labour!F3: ESG-COLLECT-001 数值不是数字：employees（员工总人数）："
+        "实际为“about 1,100”，应为 以 人 为单位的数字")
 
 
 def test_another_entitys_workbook_is_refused_to_a_plant_submitter(sqlite_group):

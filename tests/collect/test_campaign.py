@@ -43,9 +43,9 @@ def test_workbook_structure(sqlite_group, tmp_path):
     assert wb.security.lockStructure
     energy, labour = wb["Energy"], wb["Labour"]
     assert all(wb[n].protection.sheet for n in wb.sheetnames)
-    # code, name, breakdown, unit, last year's approved value, input, comment
-    assert [c.value for c in energy[3]][:6] == ["aluminium_output", "Primary aluminium output", None, "万吨", 50, None]
-    assert [c.value for c in labour[4]][:5] == ["employees", "Employees", "Gender: Female", "人", 200]
+    # code, name, breakdown, unit (in the workbook's language), last year's approved value, input, comment
+    assert [c.value for c in energy[3]][:6] == ["aluminium_output", "Primary aluminium output", None, "10k t", 50, None]
+    assert [c.value for c in labour[4]][:5] == ["employees", "Employees", "Gender: Female", "persons", 200]
     assert (energy["F3"].protection.locked, energy["G3"].protection.locked) == (False, False)
     assert (energy["A3"].protection.locked, energy["D3"].protection.locked, energy["E3"].protection.locked) == (True, True, True)
     # the monthly block: twelve input columns, last year's months in the locked row below
@@ -64,6 +64,7 @@ def test_workbook_structure(sqlite_group, tmp_path):
     zh = openpyxl.load_workbook(generate_workbook(g.admin, g.c2025, "HQ", tmp_path, lang="zh"))
     assert zh.sheetnames == ["填报说明", "公司治理", "能源管理", "劳工权益", "安全生产", "_esgledger"]
     assert zh["劳工权益"]["C4"].value == "性别: 女性"
+    assert (zh["劳工权益"]["D4"].value, zh["能源管理"]["D3"].value) == ("人", "万千瓦时")
     assert len(generate_workbooks(g.admin, g.c2025, tmp_path / "all")) == 5
     assert [p.name for p in generate_workbooks(g.desk("c1"), g.c2025, tmp_path / "c1")] == [
         "2025_C1_en.xlsx", "2025_P1_en.xlsx", "2025_P2_en.xlsx"]

@@ -55,16 +55,17 @@ def test_users_and_a_campaign_from_the_command_line(wsdir, tmp_path, monkeypatch
     r = cli(wsdir, "collect", "templates", "--entity", "JXTG", "-o", str(out), user="p1")
     assert r.exit_code == 1 and "ESG-ACCESS-004" in r.output
 
-    # fill two values as a person would, one of them wrong
+    # fill two values as a person would, one of them wrong (a potline is asked its output, not its
+    # employees: people are a site's or a company's)
     path = out / "2025_TLYX-P1_en.xlsx"
     wb = openpyxl.load_workbook(path)
     cells = {ws.title: {ws.cell(r, 1).value: r for r in range(3, ws.max_row + 1) if ws.cell(r, 3).value in (None, "Total")}
              for ws in wb.worksheets[1:-1]}
-    sheet = next(t for t, rows in cells.items() if "employees" in rows)
-    row = cells[sheet]["employees"]
+    sheet = next(t for t, rows in cells.items() if "aluminium_output" in rows)
+    row = cells[sheet]["aluminium_output"]
     wb[sheet].cell(row, 6, "n/a")
     wb.save(tmp_path / "bad.xlsx")
-    wb[sheet].cell(row, 6, 480)
+    wb[sheet].cell(row, 6, 48)
     wb.save(tmp_path / "good.xlsx")
     r = cli(wsdir, "collect", "import", str(tmp_path / "bad.xlsx"), user="p1")
     assert r.exit_code == 1 and f"bad.xlsx:{sheet}!F{row}: ESG-COLLECT-001" in r.output, r.output
@@ -81,16 +82,16 @@ def test_users_and_a_campaign_from_the_command_line(wsdir, tmp_path, monkeypatch
     r = cli(wsdir, "collect", "review", "TLYX-P1", "--json", user="esg")
     review = json.loads(r.output)
     assert (review["status"], [(l["indicator"], l["value"]) for l in review["lines"]]) == (
-        "submitted", [("employees", "480")])
-    r = cli(wsdir, "collect", "return", "TLYX-P1", "--value", "employees=please add the breakdown",
+        "submitted", [("aluminium_output", "48")])
+    r = cli(wsdir, "collect", "return", "TLYX-P1", "--value", "aluminium_output=please split by potline month",
             "--version", str(review["version"]), user="esg")
     assert r.exit_code == 0 and "TLYX-P1 is returned" in r.output, r.output
     assert cli(wsdir, "collect", "submit", "TLYX-P1", user="p1").exit_code == 0
     r = cli(wsdir, "collect", "approve", "TLYX-P1", "--comment", "ok", user="esg")
     assert r.exit_code == 0 and "TLYX-P1 is approved" in r.output, r.output
-    pdf = tmp_path / "roster.pdf"
+    pdf = tmp_path / "roster.pdf"  # (the output register)
     pdf.write_bytes(b"%PDF-1.4 roster")
-    r = cli(wsdir, "collect", "attach", str(pdf), "--entity", "TLYX-P1", "--indicator", "employees",
+    r = cli(wsdir, "collect", "attach", str(pdf), "--entity", "TLYX-P1", "--indicator", "aluminium_output",
             "--period", "2025", "--note", "HR roster", user="p1")
     assert r.exit_code == 0 and "attached roster.pdf" in r.output, r.output
     r = cli(wsdir, "collect", "audit", "--period", "2025", "--format", "json", "-o", str(tmp_path / "a.json"),
@@ -102,7 +103,7 @@ def test_users_and_a_campaign_from_the_command_line(wsdir, tmp_path, monkeypatch
     assert {t["kind"] for t in trail} == {"fact", "status", "comment", "evidence", "refused"}
     r = cli(wsdir, "collect", "log", "--limit", "2", user="audit")
     assert r.exit_code == 0 and "ESG-ACCESS-003" in r.output
-    r = cli(wsdir, "history", "employees", "--entity", "TLYX-P1", "--period", "2025", "--json", user="esg")
+    r = cli(wsdir, "history", "aluminium_output", "--entity", "TLYX-P1", "--period", "2025", "--json", user="esg")
     assert r.exit_code == 0 and json.loads(r.output)[-1]["status"] == "approved", r.output
     assert cli(wsdir, "users", "disable", "p1", user="boss").exit_code == 0
     r = cli(wsdir, "collect", "status", user="p1")

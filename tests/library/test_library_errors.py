@@ -191,3 +191,26 @@ def test_a_workspace_library_edited_while_a_process_runs_is_loaded_again(tmp_pat
     assert second is not first
     assert [m.code for m in second.dimensions["vendor"].members] == ["jxtg", "hnzl"]
     assert [m.code for m in first.dimensions["vendor"].members] == ["jxtg"]
+
+
+def test_members_name_a_dimension_it_takes_and_members_of_it(root):
+    """An indicator's ``members`` (the only members it is broken down by) names a dimension it
+    takes and members of that dimension; ``levels`` are entity levels (ESG-LIB-002)."""
+    good = OK + "    dimensions: [fuel]\n    members: {fuel: [raw_coal, coke]}\n    levels: [company, site]\n"
+    lib, flat = load(root, good)
+    assert flat == [] and [m.code for m in lib.members_of("t_a", "fuel")] == ["raw_coal", "coke"]
+    assert lib.levels_of("t_a") == ("company", "site")
+    _, flat = load(root, OK + "    dimensions: [fuel]\n    members: {fuel: [raw_coal, anthracitee]}\n")
+    assert flat == [("indicators/99_test.yaml:2 (t_a)", "ESG-LIB-002")]
+    _, flat = load(root, OK + "    members: {gender: [female]}\n")
+    assert [c for _w, c in flat] == ["ESG-LIB-002"]
+    _, flat = load(root, OK + "    levels: [plant]\n")
+    assert [c for _w, c in flat] == ["ESG-LIB-002"]
+
+
+def test_an_indicator_without_levels_takes_its_topics():
+    lib = load_library()
+    assert lib.levels_of("board_meetings") == ("group", "company")         # corporate_governance
+    assert lib.levels_of("party_members") == ("group", "company", "site")  # party_building
+    assert lib.levels_of("party_committees") == ("group", "company")       # its own
+    assert lib.levels_of("aluminium_output") == ()                          # every level

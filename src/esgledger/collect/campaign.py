@@ -1,8 +1,10 @@
 """Collection campaigns: which entity is asked for which indicators, and where each stands.
 
-A campaign asks every entity of the tree for the indicators that apply to its process type
-(an indicator's ``process_types`` in the library; empty means every entity), for one reporting
-year; monthly indicators are asked month by month. Each entity moves through
+A campaign asks every entity of the tree for the input indicators that apply to it, for one
+reporting year (monthly indicators month by month): those of its process type (an indicator's
+``process_types`` in the library; empty: every process type) and of its level (the indicator's
+``levels``, else its topic's; empty: every level — governance goes to the group and companies,
+not to a potline). Formula and method indicators are computed (``calc run``), never asked. Each entity moves through
 
     not_started → in_progress → submitted → approved
                        ↑            │
@@ -29,7 +31,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.engine import Connection
 
 from esgledger.library.loader import Library
-from esgledger.model.errors import Location, Problem, ProblemList, ProblemsError
+from esgledger.model.errors import Bilingual, Location, Problem, ProblemList, ProblemsError
 from esgledger.model.period import Period
 from esgledger.model.tree import EntityTree
 from esgledger.model.types import WITHDRAWN, FactRecord
@@ -38,7 +40,7 @@ from esgledger.store import schema_collect as C
 from esgledger.store.access import ANONYMOUS, AccessDenied, ScopedStore, has_users, local_name
 from esgledger.store.ledger import now_iso, record_select
 
-ASKED_KINDS = ("input", "method")  # formula indicators are computed, never asked
+ASKED_KINDS = ("input",)  # formula and method indicators are computed by `calc run`, never asked
 OPEN_STATUSES = ("not_started", "in_progress", "returned")  # late when past due in these
 
 
@@ -104,6 +106,10 @@ class Campaign:
     def label(self) -> str:
         return f"campaign #{self.id} ({self.period})"
 
+    def named(self) -> Bilingual:
+        """The campaign as a message names it, in the language the message is read in."""
+        return Bilingual(f"收集任务 #{self.id}（{self.period}）", self.label())
+
     def periods(self) -> list[str]:
         """The year and its twelve months: the periods of the campaign's facts."""
         y = Period.parse(self.period).year
@@ -119,10 +125,22 @@ def _campaign(row) -> Campaign:
 
 
 # -- which indicators apply --------------------------------------------------------------
-def applicable_indicators(library: Library, process_type: str) -> list[str]:
-    """Input indicators asked of an entity of ``process_type``, in library order."""
-    return [code for code, ind in library.indicators.items()
-            if ind.kind in ASKED_KINDS and (not ind.process_types or process_type in ind.process_types)]
+def asks(library: Library, code: str, process_type: str, level: str | None = None) -> bool:
+    """Whether a campaign asks an entity of ``process_type`` and ``level`` for ``code``: an
+    input indicator of its process type (``process_types``, empty: all) and of its level
+    (:meth:`Library.levels_of`, empty: all; ``level=None``: any)."""
+    ind = library.get(code)
+    if ind is None or ind.kind not in ASKED_KINDS:
+        return False
+    if ind.process_types and process_type not in ind.process_types:
+        return False
+    levels = library.levels_of(code)
+    return level is None or not levels or level in levels
+
+
+def applicable_indicators(library: Library, process_type: str, level: str | None = None) -> list[str]:
+    """Input indicators asked of an entity of ``process_type`` and ``level``, in library order."""
+    return [code for code in library.indicators if asks(library, code, process_type, level)]
 
 
 def _entities_in(tree: EntityTree, period: str) -> list[str]:
@@ -164,7 +182,7 @@ def open_campaign(desk: Desk, period: str, *, due: str | None = None,
         for code in chosen:
             e = desk.tree.entities[code]
             rows += [dict(campaign_id=cid, entity=code, indicator=i)
-                     for i in applicable_indicators(desk.library, e.process_type)]
+                     for i in applicable_indicators(desk.library, e.process_type, e.level)]
             statuses.append(dict(campaign_id=cid, entity=code, status="not_started", version=1,
                                  updated_at=now, updated_by=desk.user))
             events.append(dict(campaign_id=cid, entity=code, old_status=None, new_status="not_started",
@@ -211,14 +229,25 @@ def get_campaign(desk: Desk, period: str | None = None, *, campaign_id: int | No
     return _campaign(rows[0])
 
 
+def still_asked(desk: Desk, entity: str, codes: Iterable[str]) -> list[str]:
+    """Of a campaign's assignments of ``entity``, those the library still asks of it
+    (:func:`asks`): a campaign opened before an indicator became computed, or before its
+    levels were declared, no longer asks it (a potline for board meetings)."""
+    e = desk.tree.entities.get(entity)
+    if e is None:
+        return [c for c in codes if c in desk.library]
+    return [c for c in codes if asks(desk.library, c, e.process_type, e.level)]
+
+
 def assigned_indicators(desk: Desk, campaign: Campaign, entity: str) -> list[str]:
-    """The indicators asked of ``entity``, in library order."""
+    """The indicators asked of ``entity``, in library order: its assignments in the campaign
+    that the library still asks of it (:func:`still_asked`)."""
     desk.store.require("read", entity)
     with desk.store.reading() as conn:
         got = {r[0] for r in conn.execute(select(C.assignment.c.indicator).where(
             C.assignment.c.campaign_id == campaign.id, C.assignment.c.entity == entity))}
     order = {c: i for i, c in enumerate(desk.library.indicators)}
-    return sorted(got, key=lambda c: (order.get(c, len(order)), c))
+    return sorted(still_asked(desk, entity, got), key=lambda c: (order.get(c, len(order)), c))
 
 
 def campaign_entities(desk: Desk, campaign: Campaign) -> list[str]:
@@ -263,7 +292,7 @@ def set_status(conn: Connection, campaign: Campaign, entity: str, new: str, *, a
     cur = entity_status(conn, campaign.id, entity)
     if cur is None:
         problems.append(Problem("ESG-COLLECT-012", Location(field="entity"), {
-            "indicator": "-", "entity": entity, "expected": campaign.label()}))
+            "indicator": "-", "entity": entity, "expected": campaign.named()}))
         return problems, 0
     status, version = cur
     allowed = tuple(allowed_from)
@@ -301,14 +330,20 @@ def status_table(desk: Desk, campaign: Campaign, *, today: dt.date | None = None
     a, st = C.assignment.c, C.entity_status.c
     f = S.fact.c
     with desk.store.reading() as conn:
-        assigned = dict(conn.execute(select(a.entity, func.count()).where(
-            a.campaign_id == campaign.id).group_by(a.entity)).all())
-        filled = dict(conn.execute(
-            select(f.entity, func.count(func.distinct(f.indicator)))
-            .select_from(S.fact.join(C.assignment, and_(
-                a.campaign_id == campaign.id, a.entity == f.entity, a.indicator == f.indicator)))
-            .where(f.period.in_(campaign.periods()), f.basis == "own").group_by(f.entity)).all())
+        pairs: dict[str, list[str]] = {}
+        for ent, ind in conn.execute(select(a.entity, a.indicator).where(a.campaign_id == campaign.id)):
+            pairs.setdefault(ent, []).append(ind)
+        given: dict[str, set[str]] = {}
+        for ent, ind in conn.execute(
+                select(f.entity, f.indicator).distinct()
+                .select_from(S.fact.join(C.assignment, and_(
+                    a.campaign_id == campaign.id, a.entity == f.entity, a.indicator == f.indicator)))
+                .where(f.period.in_(campaign.periods()), f.basis == "own")):
+            given.setdefault(ent, set()).add(ind)
         rows = {r.entity: r for r in conn.execute(select(C.entity_status).where(st.campaign_id == campaign.id))}
+    asked = {e: set(still_asked(desk, e, codes)) for e, codes in pairs.items()}  # what the library still asks
+    assigned = {e: len(codes) for e, codes in asked.items()}
+    filled = {e: len(given.get(e, set()) & codes) for e, codes in asked.items()}
     out = []
     for code in ents:
         r = rows[code]
@@ -358,7 +393,7 @@ def reference_values(desk: Desk, campaign: Campaign, entity: str, conn: Connecti
         return {(r[1], r[3], prev[r[2]]): FactRecord(*r) for r in conn.execute(q)}
 
 
-__all__ = ["ASKED_KINDS", "Campaign", "Desk", "StatusRow", "applicable_indicators",
+__all__ = ["ASKED_KINDS", "Campaign", "Desk", "StatusRow", "applicable_indicators", "asks",
            "assigned_indicators", "campaign_entities", "close_campaign", "current_facts",
            "entity_status", "get_campaign", "list_campaigns", "open_campaign", "open_desk",
-           "reference_values", "set_status", "status_table"]
+           "reference_values", "set_status", "status_table", "still_asked"]

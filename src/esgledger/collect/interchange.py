@@ -425,9 +425,10 @@ def check_table(table: _Table, library: Library, entity_index: dict[str, str], *
                 if member == "":
                     member = library.resolve_member(dname, dv)
                     member_cache[mk] = member
-                if member is None:
+                allowed = ind.members.get(dname)  # the members the indicator is broken down by
+                if member is None or (allowed is not None and member not in allowed):
                     problem("ESG-IMPORT-011", rownum, di, dname, indicator=ind.code, found=f"{dname}={dv}",
-                            expected=", ".join(m.code for m in library.dimensions[dname].members))
+                            expected=", ".join(m.code for m in library.members_of(ind.code, dname)))
                     ok = False
                     continue
                 parts.append(f"{dname}={member}")

@@ -2,7 +2,9 @@
 
 Everything is checked before anything is written, and a submission lands in one transaction
 or not at all. Errors name the place (``sheet!cell``, CSV line or API field), the indicator,
-the rule code, what was expected and what was found, in the workbook's language.
+the rule code, what was expected and what was found. A report reads in one language, the
+reader's (the desk's: ``--lang``, else the workspace's ``workspace.lang``), whatever the
+workbook's: its problems carry both languages and are rendered in the report's ``lang``.
 
 Warnings do not block an import, but each needs a comment from the submitter before the entity
 can be submitted (ESG-COLLECT-007):
@@ -12,7 +14,8 @@ can be submitted (ESG-COLLECT-007):
 * every rule of the validation catalogue (:data:`esgledger.calc.validate.RULES`) run over the
   entity's values: breakdowns that do not add up to their total (ESG-VAL-001), an as-reported
   figure that disagrees with its formula (ESG-VAL-002), a target marked achieved against the
-  figure (ESG-VAL-003), and any rule registered later;
+  figure (ESG-VAL-003), and any rule registered later — except those that read the year
+  before (ESG-VAL-006: here ESG-COLLECT-005, against last year's approved value);
 * ESG-COLLECT-006 — a ratio (a formula indicator with a range) out of its range.
 
 A warning is explained when a value of the indicator it is about (for a ratio: one of its
@@ -40,10 +43,11 @@ from esgledger.collect.campaign import (Campaign, Desk, assigned_indicators, cur
 from esgledger.collect.templates import (Cell, Layout, OpenedWorkbook, layout_for, open_workbook,
                                          read_slots)
 from esgledger.library.schema import Indicator
-from esgledger.model.errors import Location, Problem, ProblemList
+from esgledger.model.errors import Bilingual, Location, Problem, ProblemList
 from esgledger.model.formula import FormulaZeroDivision
 from esgledger.model.period import Period, PeriodError
 from esgledger.model.types import Dims, FactRecord
+from esgledger.model.units import UNITS
 from esgledger.store import schema_collect as C
 from esgledger.store.ledger import NewFact
 
@@ -128,21 +132,30 @@ class _Rollback(Exception):
 
 
 # -- values ---------------------------------------------------------------------------------
-def indicator_label(ind: Indicator, lang: str) -> str:
-    """How a message names an indicator: its code and its name in the reader's language."""
-    return f"{ind.code}（{ind.name.zh}）" if lang == "zh" else f"{ind.code} ({ind.name.en})"
+def indicator_label(ind: Indicator, lang: str | None = None) -> Bilingual | str:
+    """How a message names an indicator: its code and its name in the reader's language.
+    Without ``lang``, both (the message reads in the language it is rendered in)."""
+    label = Bilingual(f"{ind.code}（{ind.name.zh}）", f"{ind.code} ({ind.name.en})")
+    return label if lang is None else label.in_lang(lang)
 
 
-def _range_text(ind: Indicator) -> str:
+def _unit_text(unit: str | None, lang: str) -> str:
+    return f" {UNITS.display(unit, lang)}" if unit else ""
+
+
+def _range_text(ind: Indicator) -> Bilingual:
     v = ind.validation
-    unit = f" {ind.unit}" if ind.unit else ""
     lo = None if v.min is None else _fmt(Decimal(str(v.min)))
     hi = None if v.max is None else _fmt(Decimal(str(v.max)))
-    if lo is not None and hi is not None:
-        return f"{lo} – {hi}{unit}"
-    if lo is not None:
-        return f"≥ {lo}{unit}"
-    return f"≤ {hi}{unit}"
+
+    def text(lang: str) -> str:
+        unit = _unit_text(ind.unit, lang)
+        if lo is not None and hi is not None:
+            return f"{lo} – {hi}{unit}"
+        if lo is not None:
+            return f"≥ {lo}{unit}"
+        return f"≤ {hi}{unit}"
+    return Bilingual(text("zh"), text("en"))
 
 
 def _fmt(d: Decimal) -> str:
@@ -176,7 +189,8 @@ def number_text(v) -> str | None:
 
 
 def check_value(ind: Indicator, raw, loc: Location, lang: str = "en") -> tuple[str | None, Problem | None]:
-    """The value of an input as exact text in the indicator's unit, or the problem with it."""
+    """The value of an input as exact text in the indicator's unit, or the problem with it.
+    The problem reads in the language it is rendered in (``lang`` is kept for callers)."""
     if isinstance(raw, (int, float)) and not isinstance(raw, bool) and ind.value_type == "number":
         text = number_text(raw)  # the common case: a number typed into a number cell
         v = ind.validation
@@ -184,7 +198,7 @@ def check_value(ind: Indicator, raw, loc: Location, lang: str = "en") -> tuple[s
         if (v.min is None or num >= v.min) and (v.max is None or num <= v.max) and \
                 (not v.integer or float(num).is_integer()):
             return text, None
-    label = indicator_label(ind, lang)
+    label = indicator_label(ind)
     if isinstance(raw, str) and raw.lstrip().startswith("="):
         return None, Problem("ESG-COLLECT-002", loc, {"indicator": label, "found": raw.strip()})
     if ind.value_type == "category":
@@ -196,10 +210,8 @@ def check_value(ind: Indicator, raw, loc: Location, lang: str = "en") -> tuple[s
     text = number_text(raw)
     if text is None:
         shown = raw.isoformat() if hasattr(raw, "isoformat") else str(raw)
-        if lang == "zh":
-            expected = f"以 {ind.unit} 为单位的数字" if ind.unit else "数字"
-        else:
-            expected = f"a number in {ind.unit}" if ind.unit else "a number"
+        expected = Bilingual(f"以 {UNITS.display(ind.unit, 'zh')} 为单位的数字" if ind.unit else "数字",
+                             f"a number in {UNITS.display(ind.unit, 'en')}" if ind.unit else "a number")
         return None, Problem("ESG-COLLECT-001", loc, {"indicator": label, "found": shown, "expected": expected})
     num = Decimal(text)
     v = ind.validation
@@ -208,7 +220,7 @@ def check_value(ind: Indicator, raw, loc: Location, lang: str = "en") -> tuple[s
                                                       "expected": _range_text(ind)})
     if v.integer and num != num.to_integral_value():
         return None, Problem("ESG-COLLECT-003", loc, {"indicator": label, "found": text,
-                                                      "expected": "整数" if lang == "zh" else "a whole number"})
+                                                      "expected": Bilingual("整数", "a whole number")})
     return text, None
 
 
@@ -248,7 +260,7 @@ def find_warnings(desk: Desk, entity: str, facts: Mapping[tuple[str, str, str], 
         pct = (new - old) / abs(old) * 100
         if abs(pct) > Decimal(str(thr)):
             out.append(Finding(Problem("ESG-COLLECT-005", where(key), {
-                "indicator": indicator_label(ind, lang) + (f" [{key[1]}]" if key[1] else ""), "found": f.value,
+                "indicator": _with_dims(indicator_label(ind), key[1]), "found": f.value,
                 "expected": ref.value, "change": f"{'+' if pct > 0 else ''}{pct.quantize(Decimal('0.1'))} %",
                 "threshold": _fmt(Decimal(str(thr)))}), entity, key[2], frozenset({key[0]})))
     # the rule catalogue, period by period
@@ -287,14 +299,19 @@ def find_warnings(desk: Desk, entity: str, facts: Mapping[tuple[str, str, str], 
                     first = next(iter(node.refs()))
                     key = (first.indicator, first.dims.key, period)
                     out.append(Finding(Problem("ESG-COLLECT-006", where(key), {
-                        "indicator": indicator_label(ind, lang), "formula": ind.formula,
-                        "found": _fmt(got.quantize(Decimal(1).scaleb(-ind.precision))) + (f" {ind.unit}" if ind.unit else ""),
+                        "indicator": indicator_label(ind), "formula": ind.formula,
+                        "found": Bilingual(*(_fmt(got.quantize(Decimal(1).scaleb(-ind.precision)))
+                                             + _unit_text(ind.unit, lg) for lg in ("zh", "en"))),
                         "expected": _range_text(ind)}), entity, period,
                         frozenset(r.indicator for r in node.refs())))
     commented = {(k[0], k[2]) for k, f in facts.items() if f.comment}
     for fd in out:
         fd.explained = any((i, fd.period) in commented for i in fd.indicators)
     return out
+
+
+def _with_dims(label: Bilingual, dims: str) -> Bilingual:
+    return Bilingual(label.zh + f" [{dims}]", label.en + f" [{dims}]") if dims else label
 
 
 def _key_of(field_text: str | None, entity: str) -> tuple[str, str, str] | None:
@@ -336,7 +353,6 @@ def import_workbook(desk: Desk, path: str | Path, *, campaign: Campaign | None =
         layout = _check_meta(desk, opened, rep, campaign, entity)
         if layout is None:
             return rep
-        rep.lang = layout.lang
         cells, problems = read_slots(opened, layout)
         rep.problems.extend(problems)
     finally:
@@ -344,7 +360,7 @@ def import_workbook(desk: Desk, path: str | Path, *, campaign: Campaign | None =
     ent = layout.entity
     rep.entities = [ent]
     for cell in cells:
-        entry, problem = _entry_from_cell(desk, ent, cell, path.name, layout.lang)
+        entry, problem = _entry_from_cell(desk, ent, cell, path.name, rep.lang)
         if problem is not None:
             rep.problems.append(problem)
         elif entry is not None:
@@ -364,22 +380,24 @@ def _check_meta(desk: Desk, opened: OpenedWorkbook, rep: SubmissionReport,
     try:
         cid = int(meta.get("campaign", ""))
     except ValueError:
-        rep.problems.append(Problem("ESG-TPL-001", loc("campaign"), {"found": f"campaign {meta.get('campaign')!r}"}))
+        rep.problems.append(Problem("ESG-TPL-001", loc("campaign"), {"found": Bilingual(
+            f"收集任务 {meta.get('campaign')!r}", f"campaign {meta.get('campaign')!r}")}))
         return None
     theirs = _campaign_by_id(desk, cid)
-    shown = f"campaign #{cid} ({meta.get('period', '?')})"
+    shown = Bilingual(f"收集任务 #{cid}（{meta.get('period', '?')}）", f"campaign #{cid} ({meta.get('period', '?')})")
     if theirs is None or theirs.period != meta.get("period"):
         rep.problems.append(Problem("ESG-TPL-003", loc("campaign"), {
-            "found": shown + " — unknown in this workspace",
-            "expected": campaign.label() if campaign else "a campaign of this workspace"}))
+            "found": Bilingual(f"{shown.zh}（本工作区中没有）", f"{shown.en} — unknown in this workspace"),
+            "expected": campaign.named() if campaign else Bilingual("本工作区的收集任务", "a campaign of this workspace")}))
         return None
     if campaign is not None and campaign.id != cid:
-        rep.problems.append(Problem("ESG-TPL-003", loc("campaign"), {"found": shown, "expected": campaign.label()}))
+        rep.problems.append(Problem("ESG-TPL-003", loc("campaign"), {"found": shown, "expected": campaign.named()}))
         return None
     if campaign is None:
         campaign = theirs
         if campaign.status != "open":
-            rep.problems.append(Problem("ESG-COLLECT-010", loc("campaign"), {"found": f"{shown}: closed"}))
+            rep.problems.append(Problem("ESG-COLLECT-010", loc("campaign"), {
+                "found": Bilingual(f"{shown.zh}：已关闭", f"{shown.en}: closed")}))
             return None
     rep.campaign = campaign
     ent = meta.get("entity", "")
@@ -390,13 +408,13 @@ def _check_meta(desk: Desk, opened: OpenedWorkbook, rep: SubmissionReport,
         known = entity_status(conn, campaign.id, ent) is not None
     if not known:
         rep.problems.append(Problem("ESG-TPL-004", loc("entity"), {
-            "found": ent, "expected": f"an entity of {campaign.label()}"}))
+            "found": ent, "expected": Bilingual(f"{campaign.named().zh} 的主体", f"an entity of {campaign.label()}")}))
         return None
     desk.store.require("write", ent, target=f"{ent} (workbook {name})")
     layout = layout_for(desk, campaign, ent, meta.get("lang", "en"))
     if meta.get("checksum") != layout.checksum(campaign.secret):
         rep.problems.append(Problem("ESG-TPL-005", loc("checksum"), {
-            "found": "checksum mismatch", "expected": campaign.label()}))
+            "found": Bilingual("校验和不符", "checksum mismatch"), "expected": campaign.named()}))
         return None
     return layout
 
@@ -457,7 +475,7 @@ def import_csv(desk: Desk, path: str | Path, *, campaign: Campaign | None = None
         if f.indicator not in assigned[f.entity] or f.period not in periods or \
                 (monthly != ("-" in f.period)):
             rep.problems.append(Problem("ESG-COLLECT-012", loc, {
-                "indicator": f"{f.indicator} {f.period}", "entity": f.entity, "expected": campaign.label()}))
+                "indicator": f"{f.indicator} {f.period}", "entity": f.entity, "expected": campaign.named()}))
             continue
         text, problem = check_value(ind, f.value, loc, rep.lang)
         if problem is not None:
@@ -513,13 +531,19 @@ def submit_values(desk: Desk, campaign: Campaign, entity: str, values: Iterable[
         monthly = ind.frequency == "monthly"
         if code not in assigned or period not in periods or monthly != ("-" in period):
             rep.problems.append(Problem("ESG-COLLECT-012", loc("indicator"), {
-                "indicator": f"{code} {period}", "entity": entity, "expected": campaign.label()}))
+                "indicator": f"{code} {period}", "entity": entity, "expected": campaign.named()}))
             continue
         dims_in = v.get("dims") or ""
         dims_map = dict(dims_in) if isinstance(dims_in, Mapping) else Dims.parse(str(dims_in)).as_dict()
         parts, bad = {}, False
         for d, m in dims_map.items():
             member = desk.library.resolve_member(d, m) if d in ind.dimensions else None
+            if member is not None and d in ind.members and member not in ind.members[d]:
+                rep.problems.append(Problem("ESG-IMPORT-011", loc("dims"), {  # not one it is broken down by
+                    "indicator": code, "found": f"{d}={m}",
+                    "expected": ", ".join(f"{d}={c.code}" for c in desk.library.members_of(code, d))}))
+                bad = True
+                continue
             if member is None:
                 rep.problems.append(Problem("ESG-IMPORT-011", loc("dims"), {
                     "indicator": code, "found": f"{d}={m}", "expected": ", ".join(ind.dimensions) or "-"}))
@@ -578,7 +602,7 @@ def _plan(desk: Desk, conn: Connection, rep: SubmissionReport, entity: str, entr
     cur_status = entity_status(conn, campaign.id, entity)
     if cur_status is None:
         rep.problems.append(Problem("ESG-COLLECT-012", Location(field="entity"), {
-            "indicator": "-", "entity": entity, "expected": campaign.label()}))
+            "indicator": "-", "entity": entity, "expected": campaign.named()}))
         return [], None, None
     status, version = cur_status
     allowed = SUBMITTABLE + ("submitted",) if submit and not entries else IMPORTABLE
@@ -614,7 +638,7 @@ def _plan(desk: Desk, conn: Connection, rep: SubmissionReport, entity: str, entr
     if submit:
         if not merged:
             rep.problems.append(Problem("ESG-COLLECT-016", Location(field="entity"), {
-                "entity": entity, "expected": campaign.label()}))
+                "entity": entity, "expected": campaign.named()}))
         for fd in findings:
             if not fd.explained:
                 rep.problems.append(Problem("ESG-COLLECT-007", fd.problem.location, {

@@ -3,9 +3,11 @@
 Layout of a workbook (``FORMAT_VERSION`` 1):
 
 * an instructions sheet (填报说明 / Instructions);
-* one sheet per topic of the indicators asked of the entity, in library order. Row 1 is a
-  title, row 2 the header; then one row per indicator and breakdown (total first, then each
-  member of each allowed dimension). Columns: A indicator code, B name, C breakdown, D unit,
+* one sheet per topic of the input indicators asked of the entity, in library order (formula
+  and method indicators are computed, never rows). Row 1 is a title, row 2 the header; then
+  one row per indicator and breakdown (total first, then each member of each dimension that
+  the indicator is broken down by). Columns: A indicator code, B name, C breakdown, D unit (its
+  display name in the workbook's language; the unit's code is accepted too),
   E last year's approved value, F the value (input), G comment (input). Monthly indicators
   follow in a second block whose header names the twelve months: F–Q the months (input),
   R comment (input), and under each input row a locked row with last year's months;
@@ -31,7 +33,7 @@ from pathlib import Path
 from typing import Iterable
 
 from esgledger.library.loader import Library
-from esgledger.model.errors import Location, Problem, ProblemList
+from esgledger.model.errors import Bilingual, Location, Problem, ProblemList
 from esgledger.model.period import Period
 from esgledger.model.types import Dims
 
@@ -107,8 +109,13 @@ class Slot:
     indicator: str
     dims: str
     label: str        # the breakdown as shown in column C ('' for an undivided indicator)
-    unit: str         # as shown in column D ('' for none)
+    unit: str         # the indicator's unit ('' for none): part of the checksummed structure
     monthly: bool = False
+    shown_unit: str = ""  # column D: the unit's display name in the workbook's language
+
+    @property
+    def unit_cell(self) -> str:
+        return self.shown_unit or self.unit
 
     @property
     def value_cols(self) -> range:
@@ -167,7 +174,9 @@ def _sheet_title(name: str, used: set[str]) -> str:
 
 
 def breakdown_keys(library: Library, code: str, lang: str) -> list[tuple[str, str]]:
-    """(dims key, label) rows of an indicator: the total, then every member of each dimension.
+    """(dims key, label) rows of an indicator: the total, then each member of each dimension
+    that the indicator is broken down by (:meth:`Library.members_of`: those its ``members``
+    names, else all; solid fuels are asked by coal kind, not for electricity).
     A dimension reported within another the indicator also has (``vendor`` within
     ``material``) has no rows of its own: each member of the outer one is followed by a row
     for every member of the inner one reported within it (material × supplier: each supplier
@@ -185,11 +194,11 @@ def breakdown_keys(library: Library, code: str, lang: str) -> list[tuple[str, st
         dim = dims[d]
         if dim.within in ind.dimensions:
             continue
-        for m in dim.members:
+        for m in library.members_of(code, d):
             label = f"{dim.name.get(lang)}: {m.name.get(lang)}"
             out.append((f"{d}={m.code}", label))
             for c in inner.get(d, ()):
-                for n in dims[c].members:
+                for n in library.members_of(code, c):
                     if n.within is not None and m.code not in n.within:
                         continue  # a supplier of other materials
                     out.append((Dims({d: m.code, c: n.code}).key,
@@ -199,10 +208,15 @@ def breakdown_keys(library: Library, code: str, lang: str) -> list[tuple[str, st
 
 def build_layout(library: Library, campaign_id: int, period: str, entity: str, lang: str,
                  indicators: Iterable[str]) -> Layout:
-    """The workbook's structure for the indicators asked of ``entity`` (deterministic)."""
+    """The workbook's structure for the indicators asked of ``entity`` (deterministic). Only
+    input indicators get rows: formula and method indicators are computed (``calc run``)."""
+    from esgledger.model.units import UNITS
+
     lang = "zh" if lang == "zh" else "en"
     by_topic: dict[str, list[str]] = {}
     for code in indicators:
+        if library[code].kind != "input":
+            continue
         by_topic.setdefault(library[code].topic, []).append(code)
     topic_order = {c: i for i, c in enumerate(library.topics)}
     used: set[str] = {t("instructions", lang).lower()}
@@ -218,17 +232,19 @@ def build_layout(library: Library, campaign_id: int, period: str, entity: str, l
             sh.annual_header = row
             for code in annual:
                 unit = library[code].unit or ""
+                shown = UNITS.display(unit, lang) if unit else ""
                 for dims, label in breakdown_keys(library, code, lang):
                     row += 1
-                    sh.slots.append(Slot(sh.title, row, code, dims, label, unit))
+                    sh.slots.append(Slot(sh.title, row, code, dims, label, unit, shown_unit=shown))
         if monthly:
             row += 2 if annual else 0
             sh.monthly_header = row
             for code in monthly:
                 unit = library[code].unit or ""
+                shown = UNITS.display(unit, lang) if unit else ""
                 for dims, label in breakdown_keys(library, code, lang):
                     row += 1
-                    sh.slots.append(Slot(sh.title, row, code, dims, label, unit, monthly=True))
+                    sh.slots.append(Slot(sh.title, row, code, dims, label, unit, monthly=True, shown_unit=shown))
                     row += 1  # last year's months, locked
         sh.last_row = row
         sheets.append(sh)
@@ -359,7 +375,7 @@ def write_workbook(path: Path, layout: Layout, library: Library, *, secret: str,
             if s.label:
                 ws.cell(r, 3, s.label)
             if s.unit:
-                ws.cell(r, 4, s.unit)
+                ws.cell(r, 4, s.unit_cell)
             key = _dv_key(library, s.indicator)
             if s.monthly:
                 ws.cell(r, 5, t("this_year", lang))
@@ -457,6 +473,7 @@ def generate_workbooks(desk, campaign, out_dir: Path, *, entities: Iterable[str]
 # -- reading -------------------------------------------------------------------------------
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
+XLSX = Bilingual(".xlsx 工作簿", "an .xlsx workbook")
 
 
 @dataclass
@@ -482,28 +499,32 @@ def open_workbook(path: Path) -> tuple[OpenedWorkbook | None, ProblemList]:
             head = fh.read(8)
             data = head + fh.read() if head == CFB_MAGIC else b""
     except OSError as exc:
-        problems.append(Problem("ESG-IMPORT-010", loc, {"expected": "an .xlsx workbook", "found": str(exc)}))
+        problems.append(Problem("ESG-IMPORT-010", loc, {"expected": XLSX, "found": str(exc)}))
         return None, problems
     if head == CFB_MAGIC:
         if ENCRYPTION_INFO in data:
-            problems.append(Problem("ESG-TPL-010", loc, {"found": "OLE container with EncryptionInfo"}))
+            problems.append(Problem("ESG-TPL-010", loc, {"found": Bilingual("含 EncryptionInfo 的 OLE 容器",
+                                                                            "OLE container with EncryptionInfo")}))
         else:
             problems.append(Problem("ESG-IMPORT-010", loc, {
-                "expected": "an .xlsx workbook", "found": "an old Excel 97-2003 .xls file; save it as .xlsx"}))
+                "expected": XLSX, "found": Bilingual("旧版 Excel 97-2003 .xls 文件；请另存为 .xlsx",
+                                                     "an old Excel 97-2003 .xls file; save it as .xlsx")}))
         return None, problems
     if not head.startswith(b"PK"):
         problems.append(Problem("ESG-IMPORT-010", loc, {
-            "expected": "an .xlsx workbook", "found": f"not a zip container (starts with {head[:4]!r})"}))
+            "expected": XLSX, "found": Bilingual(f"不是 zip 容器（开头为 {head[:4]!r}）",
+                                                 f"not a zip container (starts with {head[:4]!r})")}))
         return None, problems
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as exc:
         problems.append(Problem("ESG-IMPORT-010", loc, {
-            "expected": "an .xlsx workbook", "found": f"{type(exc).__name__}: {exc}"[:160]}))
+            "expected": XLSX, "found": f"{type(exc).__name__}: {exc}"[:160]}))
         return None, problems
     if META_SHEET not in book.sheetnames:
         book.close()
-        problems.append(Problem("ESG-TPL-001", loc, {"found": f"no sheet {META_SHEET}"}))
+        problems.append(Problem("ESG-TPL-001", loc, {"found": Bilingual(f"没有工作表 {META_SHEET}",
+                                                                        f"no sheet {META_SHEET}")}))
         return None, problems
     meta: dict[str, str] = {}
     try:
@@ -513,7 +534,7 @@ def open_workbook(path: Path) -> tuple[OpenedWorkbook | None, ProblemList]:
     except (zipfile.BadZipFile, KeyError, OSError, EOFError) as exc:
         book.close()
         problems.append(Problem("ESG-IMPORT-010", loc, {
-            "expected": "an .xlsx workbook", "found": f"{type(exc).__name__}: {exc}"[:160]}))
+            "expected": XLSX, "found": f"{type(exc).__name__}: {exc}"[:160]}))
         return None, problems
     meta_loc = Location(file=name, sheet=META_SHEET, cell="B1")
     if meta.get("format") != FORMAT:
@@ -576,23 +597,28 @@ def read_slots(opened: OpenedWorkbook, layout: Layout) -> tuple[list[Cell], Prob
             s = by_row.get(rownum)
             if s is None:
                 if rownum > sh.last_row and any(v not in (None, "") for v in row):
+                    what = _show(row[0]) or _show(next(v for v in row if v not in (None, "")))
                     problems.append(Problem("ESG-TPL-008", Location(file=name, sheet=sh.title, cell=f"A{rownum}"), {
-                        "found": f"row {rownum}: {_show(row[0]) or _show(next(v for v in row if v not in (None, '')))}",
-                        "expected": f"nothing below row {sh.last_row}"}))
+                        "found": Bilingual(f"第 {rownum} 行：{what}", f"row {rownum}: {what}"),
+                        "expected": Bilingual(f"第 {sh.last_row} 行以下无内容", f"nothing below row {sh.last_row}")}))
                     break
                 continue
             code = row[0] if row else None
             label = row[2] if len(row) > 2 else None
             if code != s.indicator or (label or "") != s.label:
                 problems.append(Problem("ESG-TPL-008", Location(file=name, sheet=sh.title, cell=f"A{rownum}"), {
-                    "found": f"{_show(code) or '(empty)'}" + (f" / {_show(label)}" if label else ""),
+                    "found": Bilingual(*((_show(code) or empty) + (f" / {_show(label)}" if label else "")
+                                         for empty in ("（空）", "(empty)"))),
                     "expected": s.indicator + (f" / {s.label}" if s.label else "")}))
                 break
             unit = row[3] if len(row) > 3 else None
-            if (unit or "") != s.unit:
+            # the unit's display name, or the unit itself (a workbook made before units were
+            # shown in the workbook's language)
+            if (unit or "") not in (s.unit, s.unit_cell):
                 problems.append(Problem("ESG-TPL-009", Location(file=name, sheet=sh.title, cell=f"D{rownum}"), {
-                    "field": "unit", "indicator": s.indicator, "found": _show(unit) or "(empty)",
-                    "expected": s.unit or "(empty)"}))
+                    "field": Bilingual("单位", "unit"), "indicator": s.indicator,
+                    "found": _show(unit) or Bilingual("（空）", "(empty)"),
+                    "expected": s.unit_cell or Bilingual("（空）", "(empty)")}))
                 continue
             cc = s.comment_col
             comment = row[cc - 1] if len(row) >= cc else None
@@ -608,7 +634,7 @@ def read_slots(opened: OpenedWorkbook, layout: Layout) -> tuple[list[Cell], Prob
                 missing = next((s for s in sh.slots if s.row > rownum), None)
                 if missing is not None:
                     problems.append(Problem("ESG-TPL-008", Location(file=name, sheet=sh.title, cell=f"A{missing.row}"), {
-                        "found": "(end of sheet)", "expected": missing.indicator}))
+                        "found": Bilingual("（工作表结束）", "(end of sheet)"), "expected": missing.indicator}))
     return cells, problems
 
 

@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from esgledger.model.errors import Bilingual, EsgledgerError, Location, Problem, ProblemList
 from esgledger.model.formula import FormulaError, FormulaUnitMismatch, Node, Ref, parse, unit_of
 from esgledger.model.units import UNITS, UnitError
-from esgledger.library.schema import Dimension, Indicator, Topic, UserDimension
+from esgledger.library.schema import Dimension, Indicator, Member, Topic, UserDimension
 
 FRAMEWORK_FILES = {
     "szse17": ("szse17.csv", "article_no"),
@@ -164,6 +164,22 @@ class Library:
         for code in self.formulas:
             visit(code)
         return order
+
+    def levels_of(self, code: str) -> tuple[str, ...]:
+        """The entity levels a campaign asks ``code`` of: the indicator's ``levels``, else its
+        topic's; empty: every level."""
+        ind = self.indicators[code]
+        if ind.levels:
+            return tuple(ind.levels)
+        topic = self.topics.get(ind.topic)
+        return tuple(topic.levels) if topic is not None else ()
+
+    def members_of(self, code: str, dim: str) -> list[Member]:
+        """The members of ``dim`` that indicator ``code`` is broken down by: those its
+        ``members`` names for the dimension, else every member."""
+        chosen = self.indicators[code].members.get(dim)
+        members = self.dimensions[dim].members
+        return members if chosen is None else [m for m in members if m.code in chosen]
 
     def dimension_member_label(self, dim: str, member: str, lang: str) -> str:
         d = self.dimensions.get(dim)
@@ -432,6 +448,16 @@ def _check_indicator(ind, loc, topics, dimensions, frameworks, problems) -> None
     for d in ind.dimensions:
         if d not in dimensions:
             bad("dimensions", "a dimension of dimensions.yaml", d)
+    for d, chosen in ind.members.items():  # the members it is broken down by
+        if d not in ind.dimensions:
+            bad("members", Bilingual(f"它所细分的维度：{', '.join(ind.dimensions) or '无'}",
+                                     f"a dimension it takes: {', '.join(ind.dimensions) or 'none'}"), d)
+        elif d in dimensions:
+            codes = [m.code for m in dimensions[d].members]
+            unknown = [c for c in chosen if c not in codes]
+            if unknown or not chosen:
+                bad("members", Bilingual(f"{d} 的成员：{', '.join(codes)}", f"members of {d}: {', '.join(codes)}"),
+                    ", ".join(unknown) or "none")
     if ind.kind == "formula" and not ind.formula:
         bad("formula", "a formula for kind formula", "none")
     if ind.kind != "formula" and ind.formula:

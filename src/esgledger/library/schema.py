@@ -6,6 +6,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 _CODE = r"^[a-z][a-z0-9_]*$"
+Level = Literal["group", "company", "site", "unit"]  # entity levels (model.types.LEVELS)
 
 
 class _Frozen(BaseModel):
@@ -63,6 +64,12 @@ class Indicator(_Frozen):
     precision: int = Field(default=2, ge=0, le=8)
     frequency: Literal["annual", "monthly"] = "annual"
     process_types: list[str] = []             # empty: applies to every entity
+    # entity levels a collection campaign asks it of; empty: its topic's ``levels``, and where
+    # the topic has none, every level (governance: group and company, not a potline)
+    levels: list[Level] = []
+    # for a dimension it takes, the only members it is broken down by (solid fuels: coals,
+    # coke, petroleum coke; not electricity or diesel); a dimension not named: every member
+    members: dict[str, list[str]] = {}
     validation: Validation = Validation()
     check: AsReportedCheck | None = None
     frameworks: Frameworks = Frameworks()
@@ -111,3 +118,4 @@ class Topic(_Frozen):
     dimension: Literal["E", "S", "G"]
     szse17_topic: int | None = None      # index topic number 1–21 of SZSE No.17's appendix
     szse17: list[int] = []               # articles that the topic answers
+    levels: list[Level] = []             # entity levels its indicators are asked of (empty: all)
