@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 import pytest
+from rich.console import Console
+from typer.testing import CliRunner
 
+from esgledger.cli import STATE, app
 from esgledger.collect import pipeline
 from esgledger.store import ledger
 from esgledger.workspace import open_workspace
@@ -224,3 +228,64 @@ def test_a_pipelined_export_import_is_the_ordinary_one(tmp_path, streamed, store
     fast.close()
     slow.close()
 
+
+# -- the demo: export 2024, import it back ---------------------------------------------------
+def test_the_demo_ledger_round_trips(tmp_path, store_url):
+    from esgledger.demo.build import build_demo
+
+    path = tmp_path / "demo"
+    build_demo(path, db=None if store_url.startswith("sqlite") else store_url, lang="en",
+               console=Console(quiet=True), kpi=False, report_formats=())
+    with open_workspace(path, lang="en") as ws:
+        everything = {(f.entity, f.indicator, f.period, f.dims, f.basis): f
+                      for f in ws.store.current_facts(basis=None)}
+        count = ws.store.count_facts()
+        text = ws.export_facts("csv", period=["2024"], basis="own")
+    rows = rows_of(text)
+    entered = [r for r in rows if r["status"] != "calculated"]
+    calculated = [r for r in rows if r["status"] == "calculated"]
+    assert len(entered) > 600 and len(calculated) > 200  # the UAT's file: 701 and 246
+    # what the UAT met: a value entered in 立方米 for an indicator in 升, its comment saying so
+    assert {k: v for k, v in expected_of(text).items() if k[:2] == ("GNBX", "diesel_consumption")} == {
+        ("GNBX", "diesel_consumption", "2024", ""):
+            ("820500.0", "升", "820.5", "立方米", "approved", "entered in 立方米: 820500 升 (mining fleet)")}
+    f = write(tmp_path / "facts.csv", text)
+
+    STATE.lang = "en"
+    r = CliRunner().invoke(app, ["--lang", "en", "-w", str(path), "facts", "import", str(f), "--dry-run", "--json"])
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.output)
+    assert (data["errors"], data["facts"], data["skipped"]) == (0, len(entered), len(calculated))
+    assert [p["code"] for p in data["problems"]] == ["ESG-IMPORT-021"]
+
+    # from here on the workspace has users, as one where values are reviewed: calculations and
+    # reports read approved values only, and the group's ESG manager imports the file
+    with open_workspace(path, lang="en") as ws:
+        ws.access.add_user("esg", PW, "manager")
+    with open_workspace(path, lang="en", user="esg", password=PW) as ws:
+        assert ws.inputs == "approved"
+        rep = ws.import_facts(f)
+        assert rep.ok and rep.written and len(rep.facts) == len(entered), rep.problems.flat()
+        assert ws.store.count_facts() == count + len(entered)
+        now = {(f.entity, f.indicator, f.period, f.dims, f.basis): f for f in ws.store.current_facts(basis=None)}
+        # every entered fact: one new revision, as its row says
+        for r in entered:
+            key = (r["entity"], r["indicator"], r["period"], r["dims"], "own")
+            g = now[key]
+            assert (g.revision, g.value, g.unit or "", g.dims, g.status, g.value_entered or "",
+                    g.unit_entered or "", g.comment or "") == \
+                (int(r["revision"]) + 1, r["value"], r["unit"], r["dims"], r["status"], r["value_entered"],
+                 r["unit_entered"], r["comment"]), key
+            assert everything[key].revision == int(r["revision"])
+        # everything else (calculated, consolidated, other years) untouched
+        untouched = {k for k in everything if (k[:4], k[4]) not in
+                     {((r["entity"], r["indicator"], r["period"], r["dims"]), "own") for r in entered}}
+        assert len(untouched) == len(everything) - len(entered)
+        assert all(now[k].id == everything[k].id for k in untouched)
+        # nothing for `report check` to call not approved
+        assert {g.status for g in now.values() if g.period == "2024"} == {"approved", "calculated"}
+    # a calculation run in a new process (as `calc run`) finds nothing to change
+    with open_workspace(path, lang="en", user="esg", password=PW) as ws:
+        res = ws.calc("2024")
+        assert res.written == 0 and res.withdrawn == [] and res.computed > 0
+        assert ws.store.count_facts() == count + len(entered)
