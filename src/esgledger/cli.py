@@ -51,7 +51,8 @@ STATE = State()
 
 T = {
     "written": {"zh": "已写入 {n} 条数据（批次 {b}）", "en": "wrote {n:fact|facts} (batch {b})"},
-    "dry": {"zh": "试运行：检查了 {n} 行，未写入任何数据", "en": "dry run: checked {n:row|rows}, wrote nothing"},
+    "dry": {"zh": "试运行：检查了 {n} 行（可写入 {f} 条数据），未写入任何数据",
+            "en": "dry run: checked {n:row|rows} ({f:fact|facts} to write), wrote nothing"},
     "withdrawn": {"zh": "已撤回 {n} 条数据（批次 {b}）；请重新运行 calc run 以撤回或重算依赖它们的计算值",
                   "en": "withdrew {n:fact|facts} (batch {b}); run calc run again to withdraw or recompute what was calculated from them"},
     "rejected": {"zh": "存在 {e} 个错误，未写入任何数据", "en": "{e:error|errors}: nothing was written"},
@@ -363,7 +364,7 @@ def entities_tree(date: Optional[str] = typer.Option(None, "--date", help="Tree 
 @facts_app.command("import")
 def facts_import(path: Path = typer.Argument(..., help="A .csv or .xlsx file in the interchange format."),
                  dry_run: bool = typer.Option(False, "--dry-run", help="Check everything, write nothing."),
-                 status: str = typer.Option("submitted", "--status", help="Status of the new facts: draft, submitted, approved."),
+                 status: Optional[str] = typer.Option(None, "--status", help="Status of every new fact: draft, submitted, approved or rejected (default: each row's status column, as an export writes it, else submitted; approved and rejected need the review right)."),
                  author: Optional[str] = typer.Option(None, "--author", help="Who typed the data, in a single-user workspace (default: the local account); a signed-in user is always the author."),
                  as_json: bool = typer.Option(False, "--json", help="Print the report as JSON.")) -> None:
     """Import facts, all or nothing: any error means nothing is written."""
@@ -378,7 +379,8 @@ def facts_import(path: Path = typer.Argument(..., help="A .csv or .xlsx file in 
                 err_console.print(tr("rejected", e=n))
             raise typer.Exit(1)
         if not as_json:
-            console.print(tr("dry", n=rep.rows) if dry_run else tr("written", n=len(rep.facts), b=rep.batch_id))
+            console.print(tr("dry", n=rep.rows, f=len(rep.facts)) if dry_run
+                          else tr("written", n=len(rep.facts), b=rep.batch_id))
 
 
 @facts_app.command("export")
@@ -388,7 +390,7 @@ def facts_export(fmt: str = typer.Option("csv", "--format", help="csv, xlsx or j
                  indicator: Optional[list[str]] = typer.Option(None, "--indicator", help="Indicator code (repeatable)."),
                  period: Optional[list[str]] = typer.Option(None, "--period", help="Period (repeatable)."),
                  status: Optional[list[str]] = typer.Option(None, "--status", help="Status (repeatable)."),
-                 basis: str = typer.Option("own", "--basis", help="own (entered), control or equity (consolidated), or all.")) -> None:
+                 basis: str = typer.Option("own", "--basis", help="own (each entity's own values: entered, and calculated at the entity), control or equity (consolidated), or all.")) -> None:
     """Export the current facts."""
     from esgledger.model.types import STATUSES
 

@@ -22,8 +22,8 @@ from typing import Callable, Iterable
 from esgledger.calc.consolidate import APPROACHES, RunResult
 from esgledger.calc.recalc import recalculate
 from esgledger.collect import entities_io, pipeline
-from esgledger.collect.interchange import (EXPORT_COLUMNS, ImportReport, check_table, fact_rows,
-                                           read_table)
+from esgledger.collect.interchange import (EXPORT_COLUMNS, ImportReport, check_table, export_column,
+                                           fact_rows, read_table, status_refusals)
 from esgledger.library.loader import Library, load_library
 from esgledger.model.errors import Bilingual, EsgledgerError, Location, Problem, ProblemList, ProblemsError
 from esgledger.model.i18n import WORKSPACE_CONFIG, configured_lang, default_lang, forced_lang
@@ -31,7 +31,7 @@ from esgledger.model.period import Period
 from esgledger.model.tree import EntityTree
 from esgledger.model.types import WITHDRAWN, FactRecord
 from esgledger.store import Store
-from esgledger.store.access import REVIEW_STATUSES
+from esgledger.store.access import REVIEW_STATUSES, AccessDenied
 from esgledger.store.ledger import BulkLoadRefused, KeyTaken, NewFact
 
 CONFIG_NAME = WORKSPACE_CONFIG
@@ -250,9 +250,14 @@ class Workspace:
         return idx
 
     # -- facts ---------------------------------------------------------------------------
-    def import_facts(self, path: str | Path, *, dry_run: bool = False, status: str = "submitted",
+    def import_facts(self, path: str | Path, *, dry_run: bool = False, status: str | None = None,
                      author: str | None = None) -> ImportReport:
-        """Check a CSV/XLSX file of facts and, if it has no error, append it in one transaction."""
+        """Check a CSV/XLSX file of facts and, if it has no error, append it in one transaction.
+
+        ``status`` is every new fact's status; without it, each row's ``status`` cell (a file
+        from :meth:`export_facts`), else ``submitted``. A status cell ``approved`` or
+        ``rejected`` at an entity where the user may not review is an error at that cell
+        (ESG-IMPORT-023), and the refusal is logged."""
         p = Path(path)
         table, problems = read_table(p)
         if table is None:
@@ -265,6 +270,16 @@ class Workspace:
             except (pipeline.Fallback, KeyTaken, BulkLoadRefused):
                 pass  # a problem in the file, a key already stored, no right to drop the keys: the ordinary way
         rep = check_table(table, self.library, self.entity_index(), status=status)
+        review = self.access.scope("review")
+        if status is None and review is not None and rep.facts:
+            refused = status_refusals(table, rep.facts, review, self.access.username)
+            if refused:
+                rep.problems.extend(refused)
+                try:  # logged as any refused attempt; the problems above say where
+                    self.access.require("review", sorted({x.params["entity"] for x in refused}),
+                                        target=f"statuses of {p.name}")
+                except AccessDenied:
+                    pass
         if rep.ok and rep.facts:
             self.access.check_append(rep.facts)  # refused (and logged) before anything is written
         if rep.ok and not dry_run and rep.facts:
@@ -279,16 +294,21 @@ class Workspace:
         # single-user workspace
         return self.access.username if self.access.user.id is not None else (author or self.access.username)
 
-    def _pipelined(self, table, status: str) -> bool:
+    def _pipelined(self, table, status: str | None) -> bool:
         """Check in a second process while this one writes (:mod:`esgledger.collect.pipeline`)?
         For a large CSV into a ledger no larger than it, by a user who may write (and,
         for approved or rejected values, review) everywhere: a user limited to some entities
         has every row checked against that before anything is written."""
+        if self.access.scope("review") is None:
+            statuses_ok = True
+        elif status is None:  # the file's status cells, if it has them, are checked entity by entity
+            statuses_ok = export_column(table, "status") is None
+        else:
+            statuses_ok = status not in REVIEW_STATUSES
         return (pipeline.usable(table) and self.store.bulk_load_pays(table.lines)
-                and self.access.scope("write") is None
-                and (status not in REVIEW_STATUSES or self.access.scope("review") is None))
+                and self.access.scope("write") is None and statuses_ok)
 
-    def _import_pipelined(self, p: Path, table, status: str, author: str | None) -> ImportReport:
+    def _import_pipelined(self, p: Path, table, status: str | None, author: str | None) -> ImportReport:
         checked = pipeline.CheckedInChild(table, self.library, self.entity_index(), status=status)
         chunks = iter(checked)
         with contextlib.closing(chunks):

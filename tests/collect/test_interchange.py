@@ -116,10 +116,36 @@ CASES = [
     # a misspelt dimension column would land every row on its total: refused at the header
     ("unknown column", "entity,indicator,period,value,unit,gendr\nTLYX,employees,2024,999,人,female\n",
      [("facts.csv:1 [gendr]", "ESG-IMPORT-018")]),
-    # rows of an export (`facts export --basis all`) that are consolidated or calculated values
+    # a consolidated row that is not an export's calculated one (those are skipped: see
+    # test_export_reimport.py), and a status no fact can have
     ("consolidated row", "entity,indicator,period,value,unit,dims,basis,status\n"
-     "TSAL,employees,2024,4000,人,,control,calculated\n",
-     [("facts.csv:2 [basis]", "ESG-IMPORT-019"), ("facts.csv:2 [status]", "ESG-IMPORT-019")]),
+     "TSAL,employees,2024,4000,人,,control,approved\n",
+     [("facts.csv:2 [basis]", "ESG-IMPORT-019")]),
+    ("withdrawn row", "entity,indicator,period,value,unit,dims,basis,status\n"
+     "TSAL,employees,2024,4000,人,,own,withdrawn\n",
+     [("facts.csv:2 [status]", "ESG-IMPORT-019")]),
+    ("unknown status cell", "entity,indicator,period,value,unit,dims,basis,status\n"
+     "TSAL,employees,2024,4000,人,,own,final\n",
+     [("facts.csv:2 [status]", "ESG-IMPORT-017")]),
+    # an export's entered value and unit that do not give the row's value (12 吨 is 0.0012 万吨)
+    ("entered value not the value", "entity,indicator,period,value,unit,value_entered,unit_entered\n"
+     "TRNY,t_output,2024,1.5,万吨,12,吨\n",
+     [("facts.csv:2 [value_entered]", "ESG-IMPORT-020")]),
+    ("entered unit without a value", "entity,indicator,period,value,unit,value_entered,unit_entered\n"
+     "TRNY,t_output,2024,1.5,万吨,,吨\n",
+     [("facts.csv:2 [value_entered]", "ESG-IMPORT-020")]),
+    ("entered value not a number", "entity,indicator,period,value,unit,value_entered,unit_entered\n"
+     "TRNY,t_output,2024,1.5,万吨,15k,吨\n",
+     [("facts.csv:2 [value_entered]", "ESG-IMPORT-006")]),
+    ("entered unit unknown", "entity,indicator,period,value,unit,value_entered,unit_entered\n"
+     "TRNY,t_output,2024,1.5,万吨,15000,tonnes-ish\n",
+     [("facts.csv:2 [unit_entered]", "ESG-IMPORT-008")]),
+    ("entered unit incompatible", "entity,indicator,period,value,unit,value_entered,unit_entered\n"
+     "TRNY,t_output,2024,1.5,万吨,15000,人\n",
+     [("facts.csv:2 [unit_entered]", "ESG-IMPORT-007")]),
+    ("entered category not the value", "entity,indicator,period,value,unit,value_entered,unit_entered\n"
+     "TSAL,t_rating,2024,A,,B,\n",
+     [("facts.csv:2 [value_entered]", "ESG-IMPORT-020")]),
     ("dims cell naming a dimension the indicator does not take", "entity,indicator,period,value,unit,dims\n"
      "TLYX,employees,2024,5,人,fuel=diesel\n", [("facts.csv:2 [fuel]", "ESG-IMPORT-011")]),
     ("malformed dims cell", "entity,indicator,period,value,unit,dims\nTLYX,employees,2024,5,人,female\n",

@@ -2,7 +2,9 @@
 
 Columns (header row; Chinese headers accepted): ``entity`` (主体), ``indicator`` (指标),
 ``period`` (期间), ``value`` (数值), ``unit`` (单位), optional dimension columns named after
-the library's dimensions (``gender``, ``age_band`` …), optional ``comment`` (备注). Lines of a
+the library's dimensions (``gender``, ``age_band`` …), optional ``comment`` (备注), and the
+columns an export writes, so that an export imports back as one identical revision of each
+entered fact (its calculated rows skipped and counted; see :func:`check_table`). Lines of a
 CSV starting with ``#`` are comments. A CSV may be UTF-8 (with or without BOM) or GBK/GB18030,
 as Chinese Excel writes both.
 
@@ -26,8 +28,9 @@ from typing import Callable, Iterable, Iterator
 from esgledger.library.loader import Library
 from esgledger.model.errors import Bilingual, Location, Problem, ProblemList
 from esgledger.model.period import Period, PeriodError
-from esgledger.model.types import STATUSES
+from esgledger.model.types import STATUSES, WITHDRAWN
 from esgledger.model.units import UNITS, UnitError
+from esgledger.store.access import REVIEW_STATUSES
 from esgledger.store.ledger import NewFact, gc_paused
 
 HEADER_ALIASES = {
@@ -40,10 +43,13 @@ HEADER_ALIASES = {
     "dims": "dims", "维度": "dims",
 }
 REQUIRED = ("entity", "indicator", "period", "value", "unit")
-# columns an export writes that an import takes as they are meant: basis and status only to
-# refuse calculated or consolidated rows, the rest (the ledger's own bookkeeping) not at all,
-# since an import makes new revisions with its own author and time
+# columns an export writes, so that an export imports back as it is: ``basis`` (only own rows
+# are entered values), ``status`` (the new revision's, unless the import sets one; a calculated
+# row is skipped: ``calc run`` computes it again), ``value_entered``/``unit_entered`` (what was
+# typed, kept when it gives the row's value). The rest is the ledger's own bookkeeping and not
+# read: an import makes new revisions with its own author and time.
 EXPORT_ONLY = ("basis", "status", "revision", "value_entered", "unit_entered", "author", "created_at")
+CALCULATED = "calculated"
 MAX_PROBLEMS = 10_000
 
 
@@ -67,6 +73,7 @@ class ImportReport:
     facts: list[NewFact] = field(default_factory=list)
     written: bool = False
     batch_id: int | None = None
+    skipped: int = 0  # rows of an export with the status calculated, left out (ESG-IMPORT-021)
 
     @property
     def ok(self) -> bool:
@@ -74,7 +81,8 @@ class ImportReport:
 
     def as_dict(self, lang: str = "en") -> dict:
         return {"file": self.file, "rows": self.rows, "written": self.written,
-                "batch": self.batch_id, "errors": len(self.problems.errors),
+                "batch": self.batch_id, "facts": len(self.facts), "skipped": self.skipped,
+                "errors": len(self.problems.errors),
                 "warnings": len(self.problems.warnings),
                 "problems": [p.as_dict(lang) for p in self.problems]}
 
@@ -244,9 +252,17 @@ _new_tuple = tuple.__new__  # NewFact(...) without the Python-level __new__: a C
 
 
 def check_table(table: _Table, library: Library, entity_index: dict[str, str], *,
-                status: str = "submitted", sink: Callable[[list], None] | None = None,
+                status: str | None = None, sink: Callable[[list], None] | None = None,
                 chunk: int = 50_000, repeats: bool = True) -> ImportReport:
     """Check every row; return the facts to write and every problem found.
+
+    ``status`` is the status of every new fact. Without it, a row's ``status`` cell (a file
+    exported by ``facts export``) is its fact's status, and ``submitted`` where there is none.
+    Given, it replaces the cells, and the report says how many it replaced (ESG-IMPORT-022).
+    A row whose status cell is ``calculated`` is skipped whatever the status, and counted
+    (ESG-IMPORT-021): calculated values are computed again by ``calc run``, never entered.
+    A row's ``value_entered``/``unit_entered`` cells (an export's) are kept as its entered value
+    and unit when they give its value (ESG-IMPORT-020 when they do not).
 
     With ``sink``, the accepted facts go to it in lists, one per ``chunk`` rows read, in file
     order, and the report's ``facts`` stays empty: a large import checked in one process while
@@ -290,7 +306,7 @@ def check_table(table: _Table, library: Library, entity_index: dict[str, str], *
                 "or a column of an export")}))
     if unknown:
         return rep
-    if status not in STATUSES:
+    if status is not None and status not in STATUSES:
         problems.append(Problem("ESG-IMPORT-017", Location(field="status"),
                                 {"found": status, "expected": ", ".join(STATUSES)}))
         return rep
@@ -298,8 +314,14 @@ def check_table(table: _Table, library: Library, entity_index: dict[str, str], *
     cc = cols.get("comment")
     cd = cols.get("dims")  # an export's dims column: gender=female;age_band=lt30
     cb, cs = export_cols.get("basis"), export_cols.get("status")
+    cve, cue = export_cols.get("value_entered"), export_cols.get("unit_entered")
+    entered_cols = cve is not None or cue is not None
     repeats = repeats or cb is not None
-    width = max([ce, ci, cp, cv, cu, cc or 0, cd or 0, cb or 0, cs or 0] + [i for _, i in dim_cols]) + 1
+    width = max([ce, ci, cp, cv, cu, cc or 0, cd or 0, cb or 0, cs or 0, cve or 0, cue or 0]
+                + [i for _, i in dim_cols]) + 1
+    default_status = status or "submitted"
+    skipped: list[int] = []     # rows of calculated values (their row numbers)
+    replaced: dict[str, int] = {}  # status cells the ``status`` given replaced: cell → rows
 
     indicators = library.indicators
     ind_cache: dict[str, object] = {}
@@ -339,22 +361,27 @@ def check_table(table: _Table, library: Library, entity_index: dict[str, str], *
                                           bool(v.integer))
         return b
 
-    def accept(row, entity, period, ind, dims, unit_text, factor) -> None:
+    def accept(row, entity, period, ind, dims, unit_text, factor, row_status) -> None:
         """Remember an accepted row's texts for the fast path."""
         fast_entity[row[ce]] = entity
         fast_period[row[cp]] = period
         if ind.value_type == "category":
             fast_plan[plan_key(row)] = (ind.code, ind.unit, unit_text or None, dims, False, None,
-                                        None, None, False, frozenset(ind.values))
+                                        None, None, False, frozenset(ind.values), row_status)
         else:
             lo, hi, integer = bounds(ind)
             fast_plan[plan_key(row)] = (ind.code, ind.unit, unit_text or None, dims, True,
-                                        None if factor == 1 else factor, lo, hi, integer, None)
+                                        None if factor == 1 else factor, lo, hi, integer, None,
+                                        row_status)
 
     def check_row(rownum: int, row: list) -> None:
         """Every check of one row: add its fact, or report each of its problems."""
         if len(row) < width:
             row = list(row) + [""] * (width - len(row))
+        status_cell = row[cs].strip() if cs is not None else ""
+        if status_cell == CALCULATED:  # an export's calculated value: calc run computes it again
+            skipped.append(rownum)
+            return
         ent_text = row[ce].strip()
         entity = entity_index.get(ent_text)
         ok = True
@@ -386,11 +413,21 @@ def check_table(table: _Table, library: Library, entity_index: dict[str, str], *
         if ind.kind == "formula":
             problem("ESG-IMPORT-015", rownum, ci, "indicator", indicator=ind.code, found=ind.formula)
             return
-        # a row of an export that is not an entered value
-        for col, name, allowed in ((cb, "basis", ("", "own")), (cs, "status", ("", *STATUSES))):
-            if col is not None and row[col].strip() not in allowed:
-                problem("ESG-IMPORT-019", rownum, col, name, field=name, found=row[col].strip())
+        # a row of an export that is not an entered value, or with a status no fact can have
+        if cb is not None and row[cb].strip() not in ("", "own"):
+            problem("ESG-IMPORT-019", rownum, cb, "basis", field="basis", found=row[cb].strip())
+            ok = False
+        row_status = default_status
+        if status_cell:
+            if status_cell not in STATUSES:
+                if status_cell == WITHDRAWN:
+                    problem("ESG-IMPORT-019", rownum, cs, "status", field="status", found=status_cell)
+                else:
+                    problem("ESG-IMPORT-017", rownum, cs, "status", found=status_cell,
+                            expected=", ".join(STATUSES))
                 ok = False
+            elif status is None:
+                row_status = status_cell
         # dimensions: one column per dimension, and/or an export's dims column (k=v;k=v)
         dims = ""
         cells = [(dname, di, row[di].strip() if di < len(row) else "") for dname, di in dim_cols]
@@ -507,6 +544,16 @@ def check_table(table: _Table, library: Library, entity_index: dict[str, str], *
                 problem("ESG-IMPORT-014", rownum, cv, "value", indicator=ind.code, found=value,
                         expected=Bilingual("整数", "a whole number"))
                 return
+        value_entered, unit_entered = value, unit_text or None
+        if entered_cols:  # an export's value_entered/unit_entered: kept when they give the value
+            ve = row[cve].strip() if cve is not None else ""
+            ue = row[cue].strip() if cue is not None else ""
+            if ve or ue:
+                entered = check_entered(rownum, ind, ve, ue, value, unit_text,
+                                        num if ind.value_type != "category" else None)
+                if entered is None:
+                    return
+                value_entered, unit_entered = entered
         if not ok:
             return
         if repeats:
@@ -519,11 +566,65 @@ def check_table(table: _Table, library: Library, entity_index: dict[str, str], *
                 return
             seen[key] = rownum
         comment = row[cc].strip() if cc is not None and cc < len(row) else None
-        add(NewFact(entity, ind.code, period, dims, raw, unit, "own", status, value,
-                    unit_text or None, f"{rownum}" if sheet is None else f"{sheet}!A{rownum}",
+        if status is not None and status_cell and status_cell != status:
+            replaced[status_cell] = replaced.get(status_cell, 0) + 1
+        add(NewFact(entity, ind.code, period, dims, raw, unit, "own", row_status, value_entered,
+                    unit_entered, f"{rownum}" if sheet is None else f"{sheet}!A{rownum}",
                     comment or None))
-        accept(row, entity, period, ind, dims, unit_text, factor)
+        if value_entered is value:  # entered as the value cell: the fast path may take its like
+            accept(row, entity, period, ind, dims, unit_text, factor, row_status)
 
+    def check_entered(rownum: int, ind, ve: str, ue: str, value: str, unit_text: str,
+                      num: Decimal | None) -> tuple[str, str | None] | None:
+        """The entered value and unit of a row with value_entered/unit_entered cells: those
+        cells when they give the row's value (``num``, in the indicator's unit), else None
+        after reporting why. Cells that repeat the value and unit are what a plain import keeps."""
+        if not ve:  # a unit without a value
+            problem("ESG-IMPORT-020", rownum, cve if cve is not None else cue, "value_entered",
+                    indicator=ind.code, found=f"unit_entered {ue}",
+                    expected=Bilingual("value_entered 与 unit_entered 同时给出，或同时留空",
+                                       "value_entered together with unit_entered, or both empty"))
+            return None
+        if ve == value and ue == unit_text:
+            return value, unit_text or None
+        if num is None:  # a category: the entered text is the value
+            if ve != value or ue:
+                problem("ESG-IMPORT-020", rownum, cve, "value_entered", indicator=ind.code,
+                        found=f"{ve} {ue}".strip(), expected=f"{value} (value)")
+                return None
+            return ve, None
+        text = ve
+        if "," in text and text.replace(",", "").replace(".", "", 1).lstrip("-").isdigit():
+            text = text.replace(",", "")
+        try:
+            entered = Decimal(text)
+            if not entered.is_finite():
+                raise InvalidOperation
+        except InvalidOperation:
+            problem("ESG-IMPORT-006", rownum, cve, "value_entered", found=ve)
+            return None
+        conv = unit_cache.get((ue, ind.code))
+        if conv is None:
+            conv = _conversion(ue or ind.unit, ind.unit)
+            unit_cache[(ue, ind.code)] = conv
+        if isinstance(conv, str):
+            code = "ESG-IMPORT-008" if conv == "unknown" else "ESG-IMPORT-007"
+            problem(code, rownum, cue, "unit_entered", indicator=ind.code, found=ue, expected=ind.unit)
+            return None
+        if entered * conv[1] != num:
+            problem("ESG-IMPORT-020", rownum, cve, "value_entered", indicator=ind.code,
+                    found=f"{ve} {ue or ind.unit or ''} = {format(entered * conv[1], 'f')} {ind.unit or ''}".strip(),
+                    expected=f"{format(num, 'f')} {ind.unit or ''} (value)".strip())
+            return None
+        return ve, ue or None
+
+    def plain_entered(row, raw: str) -> bool:
+        """value_entered/unit_entered cells empty, or the row's value and unit again."""
+        ve = row[cve].strip() if cve is not None else ""
+        ue = row[cue].strip() if cue is not None else ""
+        return (not ve and not ue) or (ve == raw and ue == row[cu].strip())
+
+    count_replaced = cs is not None and status is not None
     n = 0
     flush_at = chunk if sink is not None else -1
     made = NewFact if sink is None else tuple  # a sink gets plain tuples (no copy to send them)
@@ -546,8 +647,11 @@ def check_table(table: _Table, library: Library, entity_index: dict[str, str], *
                 if entity is None or period is None or plan is None:
                     check_row(rownum, row)
                     continue
-                code, unit, unit_entered, dims, number, factor, lo, hi, integer, values = plan
+                code, unit, unit_entered, dims, number, factor, lo, hi, integer, values, row_status = plan
                 raw = row[cv].strip()
+                if entered_cols and not plain_entered(row, raw):
+                    check_row(rownum, row)  # value_entered/unit_entered to check against the value
+                    continue
                 if number:
                     if "," in raw:
                         check_row(rownum, row)
@@ -578,9 +682,13 @@ def check_table(table: _Table, library: Library, entity_index: dict[str, str], *
                     check_row(rownum, row)  # a repeat: check_row reports where it came first
                     continue
                 add(_new_tuple(made, (
-                    entity, code, period, dims, stored, unit, "own", status, raw, unit_entered,
+                    entity, code, period, dims, stored, unit, "own", row_status, raw, unit_entered,
                     str(rownum) if sheet is None else f"{sheet}!A{rownum}",
                     (row[cc].strip() or None) if cc is not None else None, ())))
+                if count_replaced:
+                    cell = row[cs].strip()
+                    if cell and cell != status:
+                        replaced[cell] = replaced.get(cell, 0) + 1
     except csv.Error as exc:  # the CSV reader itself stops (a field over its size limit …)
         problems.append(Problem("ESG-IMPORT-010", Location(
             file=table.name, line=table.line_now() if table.line_now else None), {
@@ -590,9 +698,50 @@ def check_table(table: _Table, library: Library, entity_index: dict[str, str], *
             sink(facts)
         rep.facts = []
     rep.rows = n
+    rep.skipped = len(skipped)
     if n == 0 and not problems:
         problems.append(Problem("ESG-IMPORT-002", Location(file=table.name)))
+    problems.extend(notices(table, skipped, replaced, status))
     return rep
+
+
+def notices(table: _Table, skipped: list[int], replaced: dict[str, int], status: str | None) -> list[Problem]:
+    """The warnings of an import that lands: the export's calculated rows it left out
+    (ESG-IMPORT-021) and the status cells the status given replaced (ESG-IMPORT-022)."""
+    out = []
+    if skipped:
+        first = table.location(skipped[0], None)
+        out.append(Problem("ESG-IMPORT-021", Location(file=table.name, column="status"), {
+            "n": len(skipped), "first": str(first)}))
+    if replaced:
+        out.append(Problem("ESG-IMPORT-022", Location(file=table.name, column="status"), {
+            "n": sum(replaced.values()), "status": status,
+            "found": ", ".join(f"{k} × {v}" for k, v in sorted(replaced.items()))}))
+    return out
+
+
+def export_column(table: _Table, name: str) -> int | None:
+    """The index of an export's column (``status``, ``value_entered`` …) in ``table``, or None."""
+    for i, h in enumerate(table.header):
+        if h.strip().lower() == name and h.strip() not in HEADER_ALIASES:
+            return i
+    return None
+
+
+def status_refusals(table: _Table, facts: Iterable, review: frozenset[str], user: str) -> list[Problem]:
+    """ESG-IMPORT-023 at the status cell of each fact whose status (from the file: see
+    :func:`check_table`) only a reviewer may set, at an entity outside ``review``."""
+    col = export_column(table, "status")
+    if col is None:
+        return []
+    out = []
+    for f in facts:
+        if f[7] in REVIEW_STATUSES and f[0] not in review and len(out) < MAX_PROBLEMS:
+            where = f[10] or ""
+            rownum = int(where.rpartition("!A")[2] if "!" in where else where)
+            out.append(Problem("ESG-IMPORT-023", table.location(rownum, col, "status"),
+                               {"found": f[7], "entity": f[0], "user": user}))
+    return out
 
 
 def _by_name(library: Library, text: str):

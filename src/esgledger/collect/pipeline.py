@@ -28,6 +28,7 @@ import struct
 
 from esgledger.collect.interchange import ImportReport, _Table, check_table
 from esgledger.library.loader import Library
+from esgledger.model.errors import Location, Problem
 from esgledger.store.ledger import gc_paused
 
 CHUNK = 50_000
@@ -51,7 +52,7 @@ class CheckedInChild:
     iterated). Raises :class:`Fallback` during the iteration if the file has a problem."""
 
     def __init__(self, table: _Table, library: Library, entity_index: dict[str, str], *,
-                 status: str, chunk: int | None = None):
+                 status: str | None, chunk: int | None = None):
         self.table, self.library, self.entity_index = table, library, entity_index
         self.status, self.chunk = status, chunk or CHUNK
         self.report: ImportReport | None = None
@@ -77,11 +78,14 @@ class CheckedInChild:
                     if kind == b"C":
                         yield marshal.loads(payload)
                         continue
-                    rows, problems = marshal.loads(payload)
-                    if problems:
-                        raise Fallback(f"{problems} problems in the file")
+                    rows, errors, skipped, warnings = marshal.loads(payload)
+                    if errors:
+                        raise Fallback(f"{errors} errors in the file")
                     self.report = ImportReport(self.table.name)
-                    self.report.rows = rows
+                    self.report.rows, self.report.skipped = rows, skipped
+                    # the notices of a file that lands (calculated rows skipped, statuses replaced)
+                    self.report.problems.extend(Problem(code, Location(**where), params)
+                                                for code, where, params in warnings)
                     done = True
                     return
         finally:
@@ -107,7 +111,8 @@ class CheckedInChild:
                 with gc_paused():
                     rep = check_table(self.table, self.library, self.entity_index, status=self.status,
                                       sink=sink, chunk=self.chunk, repeats=False)
-                send(b"E", marshal.dumps((rep.rows, len(rep.problems))))
+                warnings = [(p.code, p.location.as_dict(), p.params) for p in rep.problems.warnings]
+                send(b"E", marshal.dumps((rep.rows, len(rep.problems.errors), rep.skipped, warnings)))
             return 0
         except BaseException:  # the parent sees the pipe end without an end frame
             return 1

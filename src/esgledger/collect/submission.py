@@ -450,7 +450,8 @@ def import_csv(desk: Desk, path: str | Path, *, campaign: Campaign | None = None
         idx.setdefault(e.name_en, code)
         idx.setdefault(e.name_zh, code)
         idx[code] = code
-    checked = check_table(table, desk.library, idx, status="draft")
+    # the status the submission gives (an export's status cells, if any, are replaced: ESG-IMPORT-022)
+    checked = check_table(table, desk.library, idx, status="submitted" if submit else "draft")
     rep.problems.extend(checked.problems)
     if campaign is None:
         years = sorted({str(Period.parse(f.period).year_period()) for f in checked.facts})

@@ -172,9 +172,28 @@ CATALOGUE: dict[str, Spec] = dict([
           "column {found} is not part of the interchange format (a misspelt dimension?): expected {expected}",
           "列 {found} 不属于交换格式（维度名称拼写有误？）：应为 {expected}"),
     _spec("ESG-IMPORT-019", "error", "not an entered value", "不是填报值",
-          "{field} {found}: only entered (own) values can be imported; calculated and consolidated values "
-          "are computed by `esgledger calc run`",
-          "{field} 为 {found}：只能导入填报值（本级数据）；计算值和合并值由 `esgledger calc run` 计算"),
+          "{field} {found}: only entered (own) values can be imported; consolidated values are computed "
+          "by `esgledger calc run`, and a withdrawn value is not a value",
+          "{field} 为 {found}：只能导入填报值（本级数据）；合并值由 `esgledger calc run` 计算，已撤回的值不是数值"),
+    _spec("ESG-IMPORT-020", "error", "entered value does not give the value", "填报值与数值不符",
+          "{found} does not give {expected} (indicator {indicator}): correct value or value_entered, "
+          "or empty value_entered and unit_entered so that value and unit are what was entered",
+          "{found} 与 {expected} 不符（指标 {indicator}）：请更正 value 或 value_entered，"
+          "或清空 value_entered 与 unit_entered，以 value 与 unit 作为填报值"),
+    _spec("ESG-IMPORT-021", "warning", "calculated values skipped", "已跳过计算值",
+          "{n} rows with the status calculated (the first at {first}) were not imported: calculated values "
+          "are not entered; `esgledger calc run` computes them again from the imported values",
+          "{n} 行状态为 calculated（首行 {first}），未导入：计算值不是填报值，"
+          "由 `esgledger calc run` 根据导入的数据重新计算"),
+    _spec("ESG-IMPORT-022", "warning", "status column replaced", "状态列被替换",
+          "the import gives every fact the status {status}: the file's status column said otherwise in "
+          "{n} rows ({found})",
+          "本次导入将所有数据的状态设为 {status}：文件状态列中有 {n} 行与之不同（{found}）"),
+    _spec("ESG-IMPORT-023", "error", "status not yours to set", "无权设定该状态",
+          "status {found} at {entity}: {user} may not review values there; import with "
+          "`--status submitted` to submit them for review, or ask a reviewer to import the file",
+          "状态 {found}（{entity}）：{user} 无权审核该主体的数据；请以 `--status submitted` 导入并提交审核，"
+          "或请审核人导入该文件"),
     # --- validation rules over the ledger (warnings) -----------------------------------
     _spec("ESG-VAL-001", "warning", "breakdown does not add up to its total", "分项之和与合计不符",
           "{indicator} {period} at {entity}: the {field} breakdown sums to {found}, total is {expected}",
