@@ -46,7 +46,7 @@ def test_a_count_takes_its_noun_in_the_singular_or_the_plural():
 def test_cli_counts_read_as_english(wsdir, tmp_path):
     ok = write(tmp_path / "ok.csv", "entity,indicator,period,value,unit\nTLYX,employees,2024,3000,人\n")
     r = cli(wsdir, "facts", "import", str(ok), "--dry-run")
-    assert r.exit_code == 0 and "dry run: checked 1 row, wrote nothing" in r.output
+    assert r.exit_code == 0 and "dry run: checked 1 row (1 fact to write), wrote nothing" in r.output
     bad = write(tmp_path / "bad.csv", "entity,indicator,period,value,unit\nTLYX,employees,2024,1.5,人\n")
     r = cli(wsdir, "facts", "import", str(bad))
     assert r.exit_code == 1

@@ -81,7 +81,6 @@ ZH: dict[str, str] = {
     "Import facts, all or nothing: any error means nothing is written.": "导入数据，全部成功或全部不写入：有任何错误即不写入。",
     "A .csv or .xlsx file in the interchange format.": "交换格式的 .csv 或 .xlsx 文件。",
     "Check everything, write nothing.": "全部检查，不写入。",
-    "Status of the new facts: draft, submitted, approved.": "新数据的状态：draft（草稿）、submitted（已提交）、approved（已批准）。",
     "Who typed the data, in a single-user workspace (default: the local account); a signed-in user is always the author.":
         "单用户工作区中录入数据的人（默认：本机账户）；已登录用户始终为录入人。",
     "Export the current facts.": "导出当前数据。",
@@ -91,7 +90,12 @@ ZH: dict[str, str] = {
     "Indicator code (repeatable).": "指标代码（可重复）。",
     "Period (repeatable).": "期间（可重复）。",
     "Status (repeatable).": "状态（可重复）。",
-    "own (entered), control or equity (consolidated), or all.": "own（填报值）、control 或 equity（合并值），或 all（全部）。",
+    "own (each entity's own values: entered, and calculated at the entity), control or equity (consolidated), or all.":
+        "own（各主体自身的数值：填报值及在该主体计算的值）、control 或 equity（合并值），或 all（全部）。",
+    "Status of every new fact: draft, submitted, approved or rejected (default: each row's status column, as an export "
+    "writes it, else submitted; approved and rejected need the review right).":
+        "每条新数据的状态：draft、submitted、approved 或 rejected（默认取每行的状态列，即导出文件所写的状态，"
+        "没有则为 submitted；approved 和 rejected 需要审核权限）。",
     "Withdraw an entered value: its key has no current value after it; history keeps it.":
         "撤回填报值：撤回后该键没有当前值；历史记录保留。",
     "Why the value goes (kept in its history).": "撤回原因（写入历史记录）。",

@@ -31,7 +31,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.engine import Connection
 
 from esgledger.library.loader import Library
-from esgledger.model.errors import Bilingual, Location, Problem, ProblemList, ProblemsError
+from esgledger.model.errors import Bilingual, Location, Problem, ProblemList, ProblemsError, near_miss
 from esgledger.model.period import Period
 from esgledger.model.tree import EntityTree
 from esgledger.model.types import WITHDRAWN, FactRecord
@@ -165,7 +165,8 @@ def open_campaign(desk: Desk, period: str, *, due: str | None = None,
     chosen = list(entities) if entities is not None else _entities_in(desk.tree, period)
     unknown = [e for e in chosen if e not in desk.tree.entities]
     if unknown:
-        raise ProblemsError([Problem("ESG-IMPORT-003", Location(field="entities"), {"found": e})
+        raise ProblemsError([Problem("ESG-IMPORT-003", Location(field="entities"), {
+            "found": e, "near": near_miss(e, {c: c for c in desk.tree.entities})})
                              for e in unknown])
     now = now_iso()
     with desk.store.writing() as tx:

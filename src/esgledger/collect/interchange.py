@@ -26,10 +26,10 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from esgledger.library.loader import Library
-from esgledger.model.errors import Bilingual, Location, Problem, ProblemList
+from esgledger.model.errors import Bilingual, Location, Problem, ProblemList, near_miss
 from esgledger.model.period import Period, PeriodError
 from esgledger.model.types import STATUSES, WITHDRAWN
-from esgledger.model.units import UNITS, UnitError
+from esgledger.model.units import UNITS, UnitError, range_text
 from esgledger.store.access import REVIEW_STATUSES
 from esgledger.store.ledger import NewFact, gc_paused
 
@@ -348,6 +348,15 @@ def check_table(table: _Table, library: Library, entity_index: dict[str, str], *
     # its dims, basis and status cells)
     plan_key = operator.itemgetter(ci, cu, *(i for _, i in dim_cols), *(i for i in (cd, cb, cs) if i is not None))
 
+    names_of_indicators: dict[str, str] = {}
+
+    def indicator_names() -> dict[str, str]:
+        """Every indicator's code and zh/en names → its code (made at the first unknown one)."""
+        if not names_of_indicators:
+            for code, i in indicators.items():
+                names_of_indicators.update({i.name.zh: code, i.name.en: code, code: code})
+        return names_of_indicators
+
     def problem(code, rownum, col, colname, **params):
         if len(problems) < MAX_PROBLEMS:
             problems.append(Problem(code, loc(rownum, col, colname), params))
@@ -386,7 +395,7 @@ def check_table(table: _Table, library: Library, entity_index: dict[str, str], *
         entity = entity_index.get(ent_text)
         ok = True
         if entity is None:
-            problem("ESG-IMPORT-003", rownum, ce, "entity", found=ent_text)
+            problem("ESG-IMPORT-003", rownum, ce, "entity", found=ent_text, near=near_miss(ent_text, entity_index))
             ok = False
         ind_text = row[ci].strip()
         ind = ind_cache.get(ind_text)
@@ -395,7 +404,8 @@ def check_table(table: _Table, library: Library, entity_index: dict[str, str], *
             if ind is not None:
                 ind_cache[ind_text] = ind
         if ind is None:
-            problem("ESG-IMPORT-004", rownum, ci, "indicator", found=ind_text)
+            problem("ESG-IMPORT-004", rownum, ci, "indicator", found=ind_text,
+                    near=near_miss(ind_text, indicator_names()))
             ok = False
         per_text = row[cp]
         period = period_cache.get(per_text, "")
@@ -538,11 +548,11 @@ def check_table(table: _Table, library: Library, entity_index: dict[str, str], *
             v = ind.validation
             if lo is not None and num < lo or hi is not None and num > hi:
                 problem("ESG-IMPORT-014", rownum, cv, "value", indicator=ind.code, found=value,
-                        expected=f"[{v.min if v.min is not None else '-∞'}, {v.max if v.max is not None else '∞'}] {ind.unit}")
+                        expected=range_text(v.min, v.max, ind.unit, integer=integer))
                 return
             if integer and num != num.to_integral_value():
                 problem("ESG-IMPORT-014", rownum, cv, "value", indicator=ind.code, found=value,
-                        expected=Bilingual("整数", "a whole number"))
+                        expected=range_text(integer=True))
                 return
         value_entered, unit_entered = value, unit_text or None
         if entered_cols:  # an export's value_entered/unit_entered: kept when they give the value

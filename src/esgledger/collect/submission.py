@@ -43,11 +43,11 @@ from esgledger.collect.campaign import (Campaign, Desk, assigned_indicators, cur
 from esgledger.collect.templates import (Cell, Layout, OpenedWorkbook, layout_for, open_workbook,
                                          read_slots)
 from esgledger.library.schema import Indicator
-from esgledger.model.errors import Bilingual, Location, Problem, ProblemList
+from esgledger.model.errors import Bilingual, Location, Problem, ProblemList, near_miss
 from esgledger.model.formula import FormulaZeroDivision
 from esgledger.model.period import Period, PeriodError
 from esgledger.model.types import Dims, FactRecord
-from esgledger.model.units import UNITS
+from esgledger.model.units import UNITS, range_text
 from esgledger.store import schema_collect as C
 from esgledger.store.ledger import NewFact
 
@@ -144,18 +144,8 @@ def _unit_text(unit: str | None, lang: str) -> str:
 
 
 def _range_text(ind: Indicator) -> Bilingual:
-    v = ind.validation
-    lo = None if v.min is None else _fmt(Decimal(str(v.min)))
-    hi = None if v.max is None else _fmt(Decimal(str(v.max)))
-
-    def text(lang: str) -> str:
-        unit = _unit_text(ind.unit, lang)
-        if lo is not None and hi is not None:
-            return f"{lo} – {hi}{unit}"
-        if lo is not None:
-            return f"≥ {lo}{unit}"
-        return f"≤ {hi}{unit}"
-    return Bilingual(text("zh"), text("en"))
+    """The indicator's declared range, as a user would write it (units.range_text)."""
+    return range_text(ind.validation.min, ind.validation.max, ind.unit)
 
 
 def _fmt(d: Decimal) -> str:
@@ -522,7 +512,8 @@ def submit_values(desk: Desk, campaign: Campaign, entity: str, values: Iterable[
         code = str(v.get("indicator", ""))
         ind = desk.library.get(code)
         if ind is None:
-            rep.problems.append(Problem("ESG-IMPORT-004", loc("indicator"), {"found": code}))
+            rep.problems.append(Problem("ESG-IMPORT-004", loc("indicator"), {
+                "found": code, "near": near_miss(code, {c: c for c in desk.library.indicators})}))
             continue
         try:
             period = str(Period.parse(v.get("period") or campaign.period))

@@ -129,9 +129,9 @@ CATALOGUE: dict[str, Spec] = dict([
     _spec("ESG-IMPORT-002", "error", "empty file", "文件为空",
           "the file has no data rows", "文件中没有数据行"),
     _spec("ESG-IMPORT-003", "error", "unknown entity", "未知主体",
-          "entity {found} is not in the entity tree", "组织树中不存在主体 {found}"),
+          "entity {found} is not in the entity tree{near}", "组织树中不存在主体 {found}{near}"),
     _spec("ESG-IMPORT-004", "error", "unknown indicator", "未知指标",
-          "indicator {found} is not in the indicator library", "指标库中不存在指标 {found}"),
+          "indicator {found} is not in the indicator library{near}", "指标库中不存在指标 {found}{near}"),
     _spec("ESG-IMPORT-005", "error", "bad period", "期间格式错误",
           "period {found}: expected a year (2024), a month (2024-03) or a quarter (2024-Q1)",
           "期间 {found} 无效：应为年份（2024）、月份（2024-03）或季度（2024-Q1）"),
@@ -477,6 +477,18 @@ class Problem:
             "message": self.message(lang),
             "params": {k: str(v) for k, v in self.params.items()},
         }
+
+
+def near_miss(found: str, names: dict[str, str]) -> "Bilingual | str":
+    """The codes whose code or name is closest to a mistyped ``found`` (``names``: code or name
+    → code), as the tail of an unknown-code message: "; did you mean TLYX?" / "，是否为 TLYX？";
+    "" when nothing is close."""
+    import difflib
+
+    near = list(dict.fromkeys(names[n] for n in difflib.get_close_matches(str(found), list(names), n=5, cutoff=0.6)))[:3]
+    if not near:
+        return ""
+    return Bilingual(f"，是否为 {'、'.join(near)}？", f"; did you mean {', '.join(near)}?")
 
 
 class _Defaulting(dict):

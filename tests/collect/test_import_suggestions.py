@@ -1,0 +1,40 @@
+"""Import messages that say what was meant: the nearest entity or indicator to a mistyped one
+(by code or by name, as the command-line options already did), and a value's range as a user
+writes it (UAT 9, 10: '[0.0, ∞] 人' and no hint for TLXY or 员工人数)."""
+from __future__ import annotations
+
+from esgledger.workspace import init_workspace
+from tests.conftest import DEMO_ENTITIES, write
+
+
+def test_a_mistyped_entity_or_indicator_gets_the_nearest_codes(tmp_path):
+    ws = init_workspace(tmp_path / "ws", lang="en")
+    try:
+        assert not ws.import_entities(DEMO_ENTITIES).errors
+        rep = ws.import_facts(write(tmp_path / "f.csv", "entity,indicator,period,value,unit\n"
+                                                        "TLXY,employees,2024,10,人\n"
+                                                        "TLYX,员工人数,2024,10,人\n"
+                                                        "TLYX,qqqqqqqq,2024,10,人\n"))
+        e003, e004, far = rep.problems.errors
+        assert e003.code == "ESG-IMPORT-003" and e003.message("en").endswith("; did you mean TLYX?")
+        assert e003.message("zh").endswith("，是否为 TLYX？")
+        # 员工人数 is close to the name of employees (员工总人数)
+        assert e004.code == "ESG-IMPORT-004" and "did you mean employees" in e004.message("en")
+        assert far.message("en") == "unknown indicator: indicator qqqqqqqq is not in the indicator library"
+    finally:
+        ws.close()
+
+
+def test_a_value_out_of_its_range_says_the_range_as_a_user_writes_it(tmp_path):
+    ws = init_workspace(tmp_path / "ws", lang="en")
+    try:
+        assert not ws.import_entities(DEMO_ENTITIES).errors
+        rep = ws.import_facts(write(tmp_path / "f.csv", "entity,indicator,period,value,unit\n"
+                                                        "TLYX,employees,2024,-5,人\n"
+                                                        "TLYX,employees,2024,1.5,人\n"))
+        neg, frac = rep.problems.errors
+        assert neg.params["expected"].en == "a whole number ≥ 0 persons"
+        assert neg.params["expected"].zh == "≥ 0 人的整数"
+        assert frac.params["expected"].en == "a whole number"
+    finally:
+        ws.close()
