@@ -125,7 +125,7 @@ def test_warnings_need_a_comment_before_submitting(group):
     assert rep.problems[1].render() == (
         "api (values[0].value): ESG-COLLECT-005 large change from last year: employees (Employees) [gender=female]: "
         "700 is +250.0 % from last year's 200 (threshold ±30 %); explain it in the comment")
-    assert "female_share (Female share) = employees[gender=female] / employees gives 63.64 %, expected 0 – 60 %" \
+    assert "female_share (Female share) = employees[gender=female] / employees gives 63.64 %, expected from 0 to 60 %" \
         in rep.problems[3].render()
     sub = submit_entity(p1, group.c2025, "P1")
     stored = [("Energy!F3", "ESG-COLLECT-005"), ("(values[0])", "ESG-COLLECT-005"),
