@@ -55,7 +55,7 @@ def test_errors_speak_the_readers_language_whatever_the_workbooks(sqlite_group):
         "zh_errors.xlsx:劳工权益!F3: ESG-COLLECT-001 数值不是数字：employees（员工总人数）：实际为“一千一百”，"
         "应为 以 人 为单位的数字",
         "zh_errors.xlsx:劳工权益!F6: ESG-COLLECT-003 数值超出范围：training_coverage（培训覆盖率）：实际为 101，"
-        "应为 0 – 100 %"]
+        "应为 0–100 %"]
     # the same Chinese workbook read by an English desk: English messages, English unit names
     rep = import_workbook(sqlite_group.desk("esg"), WORKBOOKS / "zh_errors.xlsx")
     assert rep.lang == "en"
@@ -63,7 +63,7 @@ def test_errors_speak_the_readers_language_whatever_the_workbooks(sqlite_group):
         'zh_errors.xlsx:劳工权益!F3: ESG-COLLECT-001 value is not a number: employees (Employees): '
         'found "一千一百", expected a number in persons',
         "zh_errors.xlsx:劳工权益!F6: ESG-COLLECT-003 value out of range: training_coverage (Training coverage): "
-        "found 101, expected 0 – 100 %"]
+        "found 101, expected from 0 to 100 %"]
     # an English workbook read by a Chinese desk: Chinese messages
     rep = import_workbook(zh_desk, WORKBOOKS / "text_in_number.xlsx")
     assert rep.problems[0].render(rep.lang) == (
