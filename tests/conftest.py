@@ -117,3 +117,20 @@ def close(a, b, places=4) -> bool:
     from decimal import Decimal
 
     return a is not None and round(a, places) == round(Decimal(b), places)
+
+
+@pytest.fixture
+def wsdir(tmp_path):
+    """A workspace made from the command line (English), with the demo's entity tree."""
+    from typer.testing import CliRunner
+
+    from esgledger.cli import STATE, app
+
+    runner = CliRunner()
+    STATE.lang = "en"
+    d = tmp_path / "ws"
+    r = runner.invoke(app, ["--lang", "en", "init", str(d)])
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(app, ["-w", str(d), "entities", "import", str(DEMO_ENTITIES)])
+    assert r.exit_code == 0, r.output
+    return d

@@ -1,24 +1,12 @@
 """The command line, driven as a user would, on a small workspace."""
 import json
 
-import pytest
 from typer.testing import CliRunner
 
 from esgledger.cli import STATE, app
-from tests.conftest import DEMO_ENTITIES, write
+from tests.conftest import write
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def wsdir(tmp_path):
-    STATE.lang = "en"
-    d = tmp_path / "ws"
-    r = runner.invoke(app, ["--lang", "en", "init", str(d)])
-    assert r.exit_code == 0, r.output
-    r = runner.invoke(app, ["-w", str(d), "entities", "import", str(DEMO_ENTITIES)])
-    assert r.exit_code == 0, r.output
-    return d
 
 
 def cli(wsdir, *args, lang="en"):

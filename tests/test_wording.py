@@ -16,19 +16,9 @@ from esgledger.model.i18n import fmt
 from esgledger.model.units import range_text
 from esgledger.report.figure_notes import method_name
 from esgledger.report.numbers import english_amount
-from tests.conftest import DEMO_ENTITIES, write
+from tests.conftest import write
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def wsdir(tmp_path):
-    STATE.lang = "en"
-    d = tmp_path / "ws"
-    assert runner.invoke(app, ["--lang", "en", "init", str(d)]).exit_code == 0
-    r = runner.invoke(app, ["-w", str(d), "entities", "import", str(DEMO_ENTITIES)])
-    assert r.exit_code == 0, r.output
-    return d
 
 
 def cli(wsdir, *args, lang="en", **kw):

@@ -2,25 +2,13 @@
 import json
 
 import openpyxl
-import pytest
 from typer.testing import CliRunner
 
 import esgledger.cli_collect  # noqa: F401 - registers the sub-apps
-from esgledger.cli import STATE, app
-from tests.conftest import DEMO_ENTITIES
+from esgledger.cli import app
 
 runner = CliRunner()
 PW = "correct horse battery"
-
-
-@pytest.fixture
-def wsdir(tmp_path):
-    STATE.lang = "en"
-    d = tmp_path / "ws"
-    assert runner.invoke(app, ["--lang", "en", "init", str(d)]).exit_code == 0
-    r = runner.invoke(app, ["-w", str(d), "entities", "import", str(DEMO_ENTITIES)])
-    assert r.exit_code == 0, r.output
-    return d
 
 
 def cli(wsdir, *args, user=None, stdin=None, lang="en"):
