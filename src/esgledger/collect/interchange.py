@@ -361,6 +361,20 @@ def check_table(table: _Table, library: Library, entity_index: dict[str, str], *
         if len(problems) < MAX_PROBLEMS:
             problems.append(Problem(code, loc(rownum, col, colname), params))
 
+    def conversion(rownum, col, colname, unit_text: str, ind):
+        """(unit, factor) from a unit cell ("" = the indicator's unit) to the indicator's unit,
+        remembered per (text, indicator); None after ESG-IMPORT-008 (unknown) or -007 (does
+        not fit) at that cell."""
+        conv = unit_cache.get((unit_text, ind.code))
+        if conv is None:
+            conv = _conversion(unit_text or ind.unit, ind.unit)
+            unit_cache[(unit_text, ind.code)] = conv
+        if isinstance(conv, str):
+            code = "ESG-IMPORT-008" if conv == "unknown" else "ESG-IMPORT-007"
+            problem(code, rownum, col, colname, indicator=ind.code, found=unit_text, expected=ind.unit)
+            return None
+        return conv
+
     def bounds(ind) -> tuple:
         b = bounds_cache.get(ind.code)
         if b is None:
@@ -530,13 +544,8 @@ def check_table(table: _Table, library: Library, entity_index: dict[str, str], *
             if unit_text == "" and ind.unit not in (None, "1"):
                 problem("ESG-IMPORT-016", rownum, cu, "unit", field="unit")
                 return
-            conv = unit_cache.get((unit_text, ind.code))
+            conv = conversion(rownum, cu, "unit", unit_text, ind)
             if conv is None:
-                conv = _conversion(unit_text or ind.unit, ind.unit)
-                unit_cache[(unit_text, ind.code)] = conv
-            if isinstance(conv, str):
-                code = "ESG-IMPORT-008" if conv == "unknown" else "ESG-IMPORT-007"
-                problem(code, rownum, cu, "unit", indicator=ind.code, found=unit_text, expected=ind.unit)
                 return
             canon, factor = conv
             if factor != 1:
@@ -613,13 +622,8 @@ def check_table(table: _Table, library: Library, entity_index: dict[str, str], *
         except InvalidOperation:
             problem("ESG-IMPORT-006", rownum, cve, "value_entered", found=ve)
             return None
-        conv = unit_cache.get((ue, ind.code))
+        conv = conversion(rownum, cue, "unit_entered", ue, ind)
         if conv is None:
-            conv = _conversion(ue or ind.unit, ind.unit)
-            unit_cache[(ue, ind.code)] = conv
-        if isinstance(conv, str):
-            code = "ESG-IMPORT-008" if conv == "unknown" else "ESG-IMPORT-007"
-            problem(code, rownum, cue, "unit_entered", indicator=ind.code, found=ue, expected=ind.unit)
             return None
         if entered * conv[1] != num:
             problem("ESG-IMPORT-020", rownum, cve, "value_entered", indicator=ind.code,
