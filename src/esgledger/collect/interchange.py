@@ -532,15 +532,11 @@ def check_table(table: _Table, library: Library, entity_index: dict[str, str], *
                         expected=" | ".join(ind.values))
                 return
         else:
-            if "," in raw and raw.replace(",", "").replace(".", "", 1).lstrip("-").isdigit():
-                raw = raw.replace(",", "")  # thousands separators as Excel shows them
-            try:
-                num = Decimal(raw)
-                if not num.is_finite():
-                    raise InvalidOperation
-            except InvalidOperation:
+            got = _number(raw)
+            if got is None:
                 problem("ESG-IMPORT-006", rownum, cv, "value", found=value)
                 return
+            raw, num = got
             if unit_text == "" and ind.unit not in (None, "1"):
                 problem("ESG-IMPORT-016", rownum, cu, "unit", field="unit")
                 return
@@ -612,16 +608,11 @@ def check_table(table: _Table, library: Library, entity_index: dict[str, str], *
                         found=f"{ve} {ue}".strip(), expected=f"{value} (value)")
                 return None
             return ve, None
-        text = ve
-        if "," in text and text.replace(",", "").replace(".", "", 1).lstrip("-").isdigit():
-            text = text.replace(",", "")
-        try:
-            entered = Decimal(text)
-            if not entered.is_finite():
-                raise InvalidOperation
-        except InvalidOperation:
+        got = _number(ve)
+        if got is None:
             problem("ESG-IMPORT-006", rownum, cve, "value_entered", found=ve)
             return None
+        entered = got[1]
         conv = conversion(rownum, cue, "unit_entered", ue, ind)
         if conv is None:
             return None
@@ -761,6 +752,18 @@ def status_refusals(table: _Table, facts: Iterable, review: frozenset[str], user
 def _by_name(library: Library, text: str):
     hits = [i for i in library.indicators.values() if text in (i.name.zh, i.name.en)]
     return hits[0] if len(hits) == 1 else None
+
+
+def _number(text: str) -> tuple[str, Decimal] | None:
+    """A number cell's text (thousands separators as Excel shows them dropped) and its exact
+    value; None if it is not a finite number."""
+    if "," in text and text.replace(",", "").replace(".", "", 1).lstrip("-").isdigit():
+        text = text.replace(",", "")
+    try:
+        num = Decimal(text)
+    except InvalidOperation:
+        return None
+    return (text, num) if num.is_finite() else None
 
 
 def _conversion(src: str, dst: str | None) -> tuple[str, Decimal] | str:
