@@ -21,7 +21,7 @@ from esgledger.cli_help import LocalizedGroup
 from esgledger.model.errors import CATALOGUE, Bilingual, EsgledgerError, Location, Problem, ProblemList
 from esgledger.model.i18n import default_lang, fmt, forced_lang, workspace_lang
 from esgledger.model.period import Period, PeriodError
-from esgledger.model.types import Dims
+from esgledger.model.types import FACT_STATUS_NAMES, Dims
 
 app = typer.Typer(help="esgledger: the energy–carbon–ESG ledger of an industrial group.", cls=LocalizedGroup,
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
@@ -481,11 +481,6 @@ def history(indicator: str = typer.Argument(..., help="Indicator code."),
     console.print(t)
 
 
-FACT_STATUS_NAMES = {
-    "draft": {"zh": "草稿", "en": "draft"}, "submitted": {"zh": "已提交", "en": "submitted"},
-    "approved": {"zh": "已批准", "en": "approved"}, "rejected": {"zh": "已驳回", "en": "rejected"},
-    "calculated": {"zh": "计算值", "en": "calculated"}, "withdrawn": {"zh": "已撤回", "en": "withdrawn"},
-}
 BATCH_KIND_NAMES = {"import": {"zh": "导入", "en": "import"}, "calc": {"zh": "计算", "en": "calc"},
                     "api": {"zh": "接口", "en": "api"}, "demo": {"zh": "演示", "en": "demo"},
                     "collect": {"zh": "填报", "en": "collect"}, "withdraw": {"zh": "撤回", "en": "withdraw"}}

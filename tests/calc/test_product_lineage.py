@@ -72,6 +72,8 @@ def test_a_footprint_reads_the_captive_plants_factor_and_through_it_the_plant(ws
     assert "alumina consumed" in detail[liquid.id]["equation"]
     assert detail[current(ws, "TSAL", "product_footprint", "product=alumina").id]["equation"].startswith("footprint =")
     assert detail[current(ws, "TLYX-P1", "scope1_emissions").id]["equation"].startswith("Scope 1 = Σ")
+    # the plant's factor: its emissions over its supply, not its emissions' own "Σ parts"
+    assert detail[plant.id]["equation"].startswith("EF = E_plant × (1 − heat share) / electricity supplied")
 
 
 def test_an_incremental_run_links_the_plants_new_factor(ws, tmp_path):

@@ -34,7 +34,7 @@ def test_a_potline_with_only_its_output_is_computed_on_national_defaults_with_a_
         assert warned == [("ESG-CALC-008", "net_anode_consumption"), ("ESG-CALC-008", "anode_effect_minutes")]
         pfc = next(p for p in res.problems if p.code == "ESG-CALC-008" and p.params["indicator"] == "anode_effect_minutes")
         assert "NDRC 2013" in pfc.render("en") and "anode_effect_minutes" in pfc.render("en")
-        assert "缺省" in pfc.render("zh")
+        assert "缺省" in pfc.render("zh") and "请填报阳极效应分钟数" in pfc.render("zh")
     finally:
         ws.close()
 

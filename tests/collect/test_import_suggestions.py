@@ -38,3 +38,29 @@ def test_a_value_out_of_its_range_says_the_range_as_a_user_writes_it(tmp_path):
         assert frac.params["expected"].en == "a whole number"
     finally:
         ws.close()
+
+
+def test_a_decimal_comma_is_not_a_thousands_separator(tmp_path):
+    """'1,5' was read as 15 and '1.234,5' as 1.2345, without a word (UAT re-check): a comma is
+    a thousands separator only in groups of three digits; anything else is not a number."""
+    ws = init_workspace(tmp_path / "ws", lang="en")
+    try:
+        assert not ws.import_entities(DEMO_ENTITIES).errors
+        rep = ws.import_facts(write(tmp_path / "f.csv", "entity,indicator,period,value,unit\n"
+                                                        'TLYX,diesel_consumption,2024,"1,5",升\n'
+                                                        'TLYX,diesel_consumption,2023,"1.234,5",升\n'
+                                                        'TLYX,diesel_consumption,2022,"12,345,678.5",升\n'))
+        assert [(p.code, p.location.line) for p in rep.problems.errors] == [("ESG-IMPORT-006", 2),
+                                                                           ("ESG-IMPORT-006", 3)]
+        ok = ws.import_facts(write(tmp_path / "g.csv", "entity,indicator,period,value,unit\n"
+                                                       'TLYX,diesel_consumption,2022,"12,345,678.5",升\n'))
+        assert ok.ok and [f.value for f in ws.store.current_facts(entity="TLYX", indicator="diesel_consumption")] == [
+            "12345678.5"]
+    finally:
+        ws.close()
+
+
+def test_a_workbook_cell_with_a_decimal_comma_is_not_a_number():
+    from esgledger.collect.submission import number_text
+
+    assert [number_text(v) for v in ("58,9", "1,5", "1,234", "1,234.5", " 12 ")] == [None, None, "1234", "1234.5", "12"]

@@ -50,7 +50,7 @@ from esgledger.library.loader import Library
 from esgledger.model.errors import Bilingual, Location, Problem, ProblemList
 from esgledger.model.period import Period
 from esgledger.model.tree import EntityTree
-from esgledger.model.types import WITHDRAWN, Dims, FactRecord
+from esgledger.model.types import FACT_STATUS_NAMES, WITHDRAWN, Dims, FactRecord
 from esgledger.model.units import UNITS
 from esgledger.store import schema as S
 from esgledger.store.ledger import NewFact, Store
@@ -143,7 +143,8 @@ class Output:
     # factor values an aggregate used beyond its ``result``'s (a Scope 1 total, an ETS total, a
     # product's emissions: the factors of the results they add up), for its lineage
     factors: tuple = ()
-    # the equation of a figure without a ``result`` of its own (a total, a product figure)
+    # the equation of a figure without a ``result`` of its own (a total, a product figure), or
+    # of one that is not its result's (the captive plant's factor: its emissions / supply)
     equation: str | None = None
 
 
@@ -469,7 +470,7 @@ class GhgRun:
                     prefer=("cn_aluminium_ndrc2013",), what="aluminium_output", reads=[production])
                 self.defaulted(code, "net_anode_consumption", Bilingual(
                     "阳极净耗按 NDRC 2013 缺省值计", "net anode consumption at the NDRC 2013 default"),
-                    Bilingual("填报阳极净耗量 net_anode_consumption（及硫分、灰分）",
+                    Bilingual("阳极净耗量 net_anode_consumption（及硫分、灰分）",
                               "the line's net_anode_consumption (and anode sulphur and ash)"))
             aem = self.num(code, "anode_effect_minutes")
             aeo, ce = self.num(code, "anode_effect_overvoltage"), self.num(code, "current_efficiency")
@@ -491,7 +492,7 @@ class GhgRun:
                 self.defaulted(code, "anode_effect_minutes", Bilingual(
                     "全氟化碳按缺省排放因子计（" + ("NDRC 2013" if national else "IPCC 2006 表 4.14") + "）",
                     "PFC at default factors (" + ("NDRC 2013" if national else "IPCC 2006 Table 4.14") + ")"),
-                    Bilingual("填报阳极效应分钟数 anode_effect_minutes，或阳极效应过电压与电流效率",
+                    Bilingual("阳极效应分钟数 anode_effect_minutes，或阳极效应过电压与电流效率",
                               "the line's anode_effect_minutes, or its anode-effect overvoltage and current efficiency"))
         # anode plant (IPCC Eq.4.22, 4.23)
         green, baked = self.num(code, "green_anode_input"), self.tonnes(code, "anode_output")
@@ -553,7 +554,7 @@ class GhgRun:
             self.problem(code, "power_supplied", exc)
             return
         out = self.emit(code, "captive_plant_ef", "", pf.ef, [supplied] + [f for p in parts for f in p.reads],
-                        pf.emissions, "captive_power_plant", "product")
+                        pf.emissions, "captive_power_plant", "product", equation=m_power.EQ_SUPPLY)
         self.plant_ef[code] = (pf.ef, pf.emissions, out)
         # in entity order, as the first plant's factor is the one passed on
         self.plant_ef = dict(sorted(self.plant_ef.items()))
@@ -963,10 +964,17 @@ class GhgRun:
                 if old is not None and old.status not in ("calculated", WITHDRAWN):
                     # a value someone entered for a figure the methods compute from the entity's
                     # activity data: the calculated one takes its place, and the run says so
+                    unit = self.lib[o.indicator].unit
+                    names = FACT_STATUS_NAMES.get(old.status, {"zh": old.status, "en": old.status})
+
+                    def shown(v: str, lang: str) -> str:
+                        return f"{v} {UNITS.display(unit, lang)}" if unit and unit != "1" else v
                     self.res.problems.append(Problem("ESG-CALC-009", Location(
                         field=f"{o.entity}/{o.indicator}" + (f"/{o.dims}" if o.dims else "")), {
                         "entity": o.entity, "indicator": o.indicator, "period": self.period,
-                        "found": f"{old.value} ({old.status})", "expected": text}))
+                        "found": Bilingual(f"{shown(old.value, 'zh')}（{names['zh']}）",
+                                           f"{shown(old.value, 'en')} ({names['en']})"),
+                        "expected": Bilingual(shown(text, "zh"), shown(text, "en"))}))
         if not keep and not self._stale:  # nothing changed: no batch either
             return
         if conn is None:
@@ -994,8 +1002,8 @@ class GhgRun:
                                                           author=self.author, id=fid, batch=batch_id))
         record_methods(conn, [
             (fid, o.method, METHOD_VERSION, o.view, self.gwp,
-             json.dumps({"equation": o.result.equation} if o.result is not None else
-                        {"equation": o.equation} if o.equation else {}, ensure_ascii=False),
+             json.dumps({"equation": o.equation} if o.equation else
+                        {"equation": o.result.equation} if o.result is not None else {}, ensure_ascii=False),
              [fv.row for fv in _dedup_factors(_factors(o.result) + list(o.factors))])
             for fid, (o, _t) in zip(ids, keep)])
         for fid, (o, text), nf in zip(ids, keep, facts):

@@ -29,7 +29,7 @@ from esgledger.library.loader import Library
 from esgledger.model.errors import Bilingual, Location, Problem, ProblemList, near_miss
 from esgledger.model.period import Period, PeriodError
 from esgledger.model.types import STATUSES, WITHDRAWN
-from esgledger.model.units import UNITS, UnitError, range_text
+from esgledger.model.units import UNITS, UnitError, range_text, ungroup
 from esgledger.store.access import REVIEW_STATUSES
 from esgledger.store.ledger import NewFact, gc_paused
 
@@ -756,9 +756,10 @@ def _by_name(library: Library, text: str):
 
 def _number(text: str) -> tuple[str, Decimal] | None:
     """A number cell's text (thousands separators as Excel shows them dropped) and its exact
-    value; None if it is not a finite number."""
-    if "," in text and text.replace(",", "").replace(".", "", 1).lstrip("-").isdigit():
-        text = text.replace(",", "")
+    value; None if it is not a finite number (or has a comma that does not group thousands)."""
+    text = ungroup(text)
+    if text is None:  # a comma that is not a thousands separator (1,5: a decimal comma?)
+        return None
     try:
         num = Decimal(text)
     except InvalidOperation:

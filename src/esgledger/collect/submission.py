@@ -47,7 +47,7 @@ from esgledger.model.errors import Bilingual, Location, Problem, ProblemList, ne
 from esgledger.model.formula import FormulaZeroDivision
 from esgledger.model.period import Period, PeriodError
 from esgledger.model.types import Dims, FactRecord
-from esgledger.model.units import UNITS, range_text
+from esgledger.model.units import UNITS, range_text, ungroup
 from esgledger.store import schema_collect as C
 from esgledger.store.ledger import NewFact
 
@@ -167,9 +167,9 @@ def number_text(v) -> str | None:
     if isinstance(v, Decimal):
         return format(v, "f") if v.is_finite() else None
     if isinstance(v, str):
-        s = v.strip().replace("\u00a0", "")
-        if "," in s and s.replace(",", "").replace(".", "", 1).lstrip("-").isdigit():
-            s = s.replace(",", "")  # thousands separators
+        s = ungroup(v.strip().replace("\u00a0", ""))  # thousands separators; not a decimal comma
+        if s is None:
+            return None
         try:
             d = Decimal(s)
         except InvalidOperation:

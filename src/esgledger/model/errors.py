@@ -151,7 +151,7 @@ CATALOGUE: dict[str, Spec] = dict([
           "expected {expected}: {found}", "应为 {expected}：{found}"),
     _spec("ESG-IMPORT-011", "error", "dimension not allowed", "维度不允许",
           "indicator {indicator} does not take {found}; allowed: {expected}",
-          "指标 {indicator} 不支持 {found}；允许的维度：{expected}"),
+          "指标 {indicator} 不支持 {found}；允许：{expected}"),
     _spec("ESG-IMPORT-012", "error", "text encoding not recognised", "文本编码无法识别",
           "expected UTF-8 (with or without BOM) or GBK/GB18030: {found}",
           "应为 UTF-8（可带 BOM）或 GBK/GB18030 编码：{found}"),
@@ -247,7 +247,7 @@ CATALOGUE: dict[str, Spec] = dict([
     _spec("ESG-CALC-009", "warning", "an entered value replaced by the calculated one", "填报值被计算值取代",
           "{indicator} {period} at {entity}: the value entered, {found}, is replaced by {expected} computed from "
           "the entity's activity data (the methods compute this figure; enter its activity data instead)",
-          "{entity} {period} 的 {indicator}：填报值 {found} 已被按该主体活动数据计算的 {expected} 取代（该指标由核算方法"
+          "{entity} {period} 的 {indicator}：填报值 {found}已被按该主体活动数据计算的 {expected} 取代（该指标由核算方法"
           "计算，请填报其活动数据）"),
     _spec("ESG-ACCESS-001", "error", "sign-in failed", "登录失败",
           "unknown user or wrong password for {user}", "用户 {user} 不存在或密码错误"),

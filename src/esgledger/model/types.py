@@ -16,6 +16,12 @@ STATUSES = ("draft", "submitted", "approved", "rejected")
 # the status of a revision that withdraws a fact: the key has no current value after it (the
 # revision keeps the value it withdraws, so history shows what went); never imported
 WITHDRAWN = "withdrawn"
+# a fact's status as a reader names it
+FACT_STATUS_NAMES = {
+    "draft": {"zh": "草稿", "en": "draft"}, "submitted": {"zh": "已提交", "en": "submitted"},
+    "approved": {"zh": "已批准", "en": "approved"}, "rejected": {"zh": "已驳回", "en": "rejected"},
+    "calculated": {"zh": "计算值", "en": "calculated"}, "withdrawn": {"zh": "已撤回", "en": "withdrawn"},
+}
 # a potline's ``cell_technology`` attribute, as IPCC 2006 Vol.3 Ch.4.4 names them (PFPB: point-fed
 # prebake, counted as CWPB; calc/methods/aluminium.py maps it)
 CELL_TECHNOLOGIES = ("CWPB", "PFPB", "SWPB", "VSS", "HSS")

@@ -12,6 +12,7 @@ False
 from __future__ import annotations
 
 import functools
+import re
 import warnings
 from decimal import Decimal, localcontext
 from importlib import resources
@@ -155,6 +156,22 @@ def _plain(bound) -> str:
     whole, dot, frac = text.partition(".")
     sign = "-" if whole.startswith("-") else ""
     return sign + f"{int(whole.lstrip('-') or 0):,}" + dot + frac
+
+
+_GROUPED = re.compile(r"[-+]?\d{1,3}(,\d{3})+(\.\d+)?")
+
+
+def ungroup(text: str) -> str | None:
+    """A number cell's text without its thousands separators, as Excel shows them
+    (``1,234,567.5``); None for any other comma: a decimal comma (``1,5``, ``1.234,5``) or a
+    list is not read as a number, so it cannot turn 1.5 into 15 unseen.
+
+    >>> ungroup("1,234,567.5"), ungroup("-12,000"), ungroup("1,5"), ungroup("1.234,5"), ungroup("58.9")
+    ('1234567.5', '-12000', None, None, '58.9')
+    """
+    if "," not in text:
+        return text
+    return text.replace(",", "") if _GROUPED.fullmatch(text) else None
 
 
 def range_text(lo=None, hi=None, unit: str | None = None, integer: bool = False):
