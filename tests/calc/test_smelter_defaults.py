@@ -30,6 +30,10 @@ def test_a_potline_with_only_its_output_is_computed_on_national_defaults_with_a_
             entity="TLYX-P1", indicator="emissions_by_source", period="2025")}
         assert by_source["emission_source=anode"] == Decimal("886793.6")
         assert by_source["emission_source=pfc"] == Decimal("155264.4")
+        # no electricity reported: the electrolysis footprint holds the potline's direct emissions only
+        (no_power,) = [p for p in res.problems if p.code == "ESG-CALC-010"]
+        assert (no_power.params["field"], no_power.params["found"]) == ("aluminium_electrolysis", "TLYX, TLYX-P1, TLYX-P2")  # the smelter company and its lines
+        assert "electricity_received" in no_power.render("en") and "未填报用电量" in no_power.render("zh")
         warned = [(p.code, p.params["indicator"]) for p in res.problems if p.code == "ESG-CALC-008"]
         assert warned == [("ESG-CALC-008", "net_anode_consumption"), ("ESG-CALC-008", "anode_effect_minutes")]
         pfc = next(p for p in res.problems if p.code == "ESG-CALC-008" and p.params["indicator"] == "anode_effect_minutes")
@@ -47,7 +51,9 @@ def test_measured_anode_effects_leave_no_default_and_no_warning(tmp_path):
                                                          "TLYX-P1,aluminium_output,2025,59,万吨\n"
                                                          "TLYX-P1,net_anode_consumption,2025,24.4,万吨\n"
                                                          "TLYX-P1,anode_effect_minutes,2025,0.03,AE-min/cell-day\n")).ok
+        assert ws.import_facts(write(tmp_path / "e.csv", "entity,indicator,period,value,unit,supplier\n"
+                                                         "TLYX-P1,electricity_received,2025,7800000,兆瓦时,grid\n")).ok
         res = ws.calc("2025")
-        assert [p for p in res.problems if p.code == "ESG-CALC-008"] == []
+        assert [p for p in res.problems if p.code in ("ESG-CALC-008", "ESG-CALC-010")] == []
     finally:
         ws.close()

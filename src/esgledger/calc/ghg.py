@@ -870,6 +870,12 @@ class GhgRun:
                 self.emit(*o)
             if qty is None or qty == 0 or not ins:
                 continue
+            if not any(f.indicator == "electricity_received" for f in ins):
+                # no electricity reported for any entity of the stage: its direct emissions only
+                self.res.problems.append(Problem("ESG-CALC-010", Location(
+                    field=f"{self.root()}/product_footprint/product={product}"), {
+                    "entity": self.root(), "indicator": "product_footprint", "period": self.period,
+                    "field": product, "found": ", ".join(codes)}))
             results[product] = (em, qty, ins + qins, used)
             self._emit_product(product, em, qty, ins + qins, used)
         # liquid aluminium cradle-to-gate: electrolysis + the alumina and anodes it consumed (at

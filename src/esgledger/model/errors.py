@@ -249,6 +249,12 @@ CATALOGUE: dict[str, Spec] = dict([
           "the entity's activity data (the methods compute this figure; enter its activity data instead)",
           "{entity} {period} 的 {indicator}：填报值 {found}已被按该主体活动数据计算的 {expected} 取代（该指标由核算方法"
           "计算，请填报其活动数据）"),
+    _spec("ESG-CALC-010", "warning", "a product figure without the stage's electricity", "产品碳足迹缺少该工序的电力数据",
+          "{indicator} {period} at {entity} ({field}): no electricity of the stage's entities ({found}) could "
+          "be counted (none reported, or captive electricity without the captive plant's factor for the period), "
+          "so the figure holds their direct emissions only; report electricity_received and the plant's data",
+          "{entity} {period} 的 {indicator}（{field}）：该工序的主体（{found}）没有可计入的用电（未填报用电量，"
+          "或自备电厂本期无供电排放因子），该数值只含其直接排放；请填报 electricity_received 及自备电厂数据"),
     _spec("ESG-ACCESS-001", "error", "sign-in failed", "登录失败",
           "unknown user or wrong password for {user}", "用户 {user} 不存在或密码错误"),
     _spec("ESG-ACCESS-002", "error", "user disabled", "用户已停用",
