@@ -391,13 +391,15 @@ class GhgRun:
         pt = self.process_type(code)
         calls = self._calls[(code, "sources")] = _Calls(self._calls.get((code, "sources")))
 
-        def add(source: str, fn, *args, what: str, reads: Iterable[FactRecord | None], **kw):
+        def add(source: str, fn, *args, what: str, reads: Iterable[FactRecord | None], **kw) -> bool:
+            """Run one methodology; False (and its problem reported) if it cannot run."""
             try:
                 r = calls(fn, *args, **kw)
             except CalcError as exc:
                 self.problem(code, what, exc)
-                return
+                return False
             out.setdefault(source, []).append((r, [f for f in reads if f is not None]))
+            return True
 
         on = self.year
         # fuels (the captive plant's coal is power generation, below)
@@ -466,12 +468,12 @@ class GhgRun:
                     reads=[production, self.fact(code, "net_anode_consumption"),
                            self.fact(code, "anode_sulphur_content"), self.fact(code, "anode_ash_content")])
             else:
-                add("anode", m_al.anode_co2_prebake, prod_t, tier=2, factors=self.factors, on=on,
-                    prefer=("cn_aluminium_ndrc2013",), what="aluminium_output", reads=[production])
-                self.defaulted(code, "net_anode_consumption", Bilingual(
-                    "阳极净耗按 NDRC 2013 缺省值计", "net anode consumption at the NDRC 2013 default"),
-                    Bilingual("阳极净耗量 net_anode_consumption（及硫分、灰分）",
-                              "the line's net_anode_consumption (and anode sulphur and ash)"))
+                if add("anode", m_al.anode_co2_prebake, prod_t, tier=2, factors=self.factors, on=on,
+                       prefer=("cn_aluminium_ndrc2013",), what="aluminium_output", reads=[production]):
+                    self.defaulted(code, "net_anode_consumption", Bilingual(
+                        "阳极净耗按 NDRC 2013 缺省值计", "net anode consumption at the NDRC 2013 default"),
+                        Bilingual("阳极净耗量 net_anode_consumption（及硫分、灰分）",
+                                  "the line's net_anode_consumption (and anode sulphur and ash)"))
             aem = self.num(code, "anode_effect_minutes")
             aeo, ce = self.num(code, "anode_effect_overvoltage"), self.num(code, "current_efficiency")
             if aeo is not None and ce is not None:
@@ -487,13 +489,14 @@ class GhgRun:
                 # default; IPCC Table 4.14's Tier 1 (0.4 / 0.04 for CWPB) reflects 1990s cells
                 # (domain reference §1.2, §2.1); other technologies take Table 4.14
                 national = _technology_or_none(tech) == "CWPB"
-                add("pfc", m_al.pfc_tier1, prod_t, tech, self.factors, self.gwp, on=on, what="aluminium_output",
-                    prefer=("cn_aluminium_ndrc2013",) if national else (), reads=[production])
-                self.defaulted(code, "anode_effect_minutes", Bilingual(
-                    "全氟化碳按缺省排放因子计（" + ("NDRC 2013" if national else "IPCC 2006 表 4.14") + "）",
-                    "PFC at default factors (" + ("NDRC 2013" if national else "IPCC 2006 Table 4.14") + ")"),
-                    Bilingual("阳极效应分钟数 anode_effect_minutes，或阳极效应过电压与电流效率",
-                              "the line's anode_effect_minutes, or its anode-effect overvoltage and current efficiency"))
+                if add("pfc", m_al.pfc_tier1, prod_t, tech, self.factors, self.gwp, on=on, what="aluminium_output",
+                       prefer=("cn_aluminium_ndrc2013",) if national else (), reads=[production]):
+                    self.defaulted(code, "anode_effect_minutes", Bilingual(
+                        "全氟化碳按缺省排放因子计（" + ("NDRC 2013" if national else "IPCC 2006 表 4.14") + "）",
+                        "PFC at default factors (" + ("NDRC 2013" if national else "IPCC 2006 Table 4.14") + ")"),
+                        Bilingual("阳极效应分钟数 anode_effect_minutes，或阳极效应过电压与电流效率",
+                                  "the line's anode_effect_minutes, or its anode-effect overvoltage and current "
+                                  "efficiency"))
         # anode plant (IPCC Eq.4.22, 4.23)
         green, baked = self.num(code, "green_anode_input"), self.tonnes(code, "anode_output")
         if pt == "anode_plant" and baked is not None:
