@@ -753,12 +753,7 @@ def _method(n, lang: str) -> str:
 
 def render_explain(ws, node) -> list[str]:
     """The lineage tree as text lines (never cropped: they are read and grepped)."""
-    from esgledger.model.units import UNITS
-
     lang = STATE.lang if STATE.lang in ("zh", "en") else "en"
-
-    def unit(u: str | None) -> str:
-        return "" if u in (None, "1") else UNITS.display(u, lang)
 
     def label(n) -> str:
         f = n.fact
@@ -774,7 +769,7 @@ def render_explain(ws, node) -> list[str]:
         src = f"  ← {_source(n)}" if n.source and f.status != "calculated" else ""
         method = f"  [{_method(n, lang)}]" if n.method else ""
         shown, exact = _shown(f, ind)
-        return f"{f.entity} {name} {f.indicator}{dims} {f.period}: {shown} {unit(f.unit)}{exact}{w}{how}{method}{src}"
+        return f"{f.entity} {name} {f.indicator}{dims} {f.period}: {shown} {_unit(f.unit)}{exact}{w}{how}{method}{src}"
 
     lines = [label(node)]
 
@@ -788,7 +783,7 @@ def render_explain(ws, node) -> list[str]:
                 continue
             if kind == "factor":
                 key, value, factor_unit, conf = item
-                words = ["因子" if lang == "zh" else "factor", key, "=", value, unit(factor_unit), f"({conf})"]
+                words = ["因子" if lang == "zh" else "factor", key, "=", value, _unit(factor_unit), f"({conf})"]
                 lines.append(prefix + ("└── " if last else "├── ") + " ".join(w for w in words if w))
                 continue
             lines.append(prefix + ("└── " if last else "├── ") + label(item))

@@ -51,7 +51,7 @@ from esgledger.model.errors import Bilingual, Location, Problem, ProblemList
 from esgledger.model.period import Period
 from esgledger.model.tree import EntityTree
 from esgledger.model.types import FACT_STATUS_NAMES, WITHDRAWN, Dims, FactRecord
-from esgledger.model.units import UNITS
+from esgledger.model.units import UNITS, with_unit
 from esgledger.store import schema as S
 from esgledger.store.ledger import NewFact, Store
 from esgledger.store.lineage import record_methods
@@ -975,15 +975,12 @@ class GhgRun:
                     # activity data: the calculated one takes its place, and the run says so
                     unit = self.lib[o.indicator].unit
                     names = FACT_STATUS_NAMES.get(old.status, {"zh": old.status, "en": old.status})
-
-                    def shown(v: str, lang: str) -> str:
-                        return f"{v} {UNITS.display(unit, lang)}" if unit and unit != "1" else v
+                    was = with_unit(old.value, unit)
                     self.res.problems.append(Problem("ESG-CALC-009", Location(
                         field=f"{o.entity}/{o.indicator}" + (f"/{o.dims}" if o.dims else "")), {
                         "entity": o.entity, "indicator": o.indicator, "period": self.period,
-                        "found": Bilingual(f"{shown(old.value, 'zh')}（{names['zh']}）",
-                                           f"{shown(old.value, 'en')} ({names['en']})"),
-                        "expected": Bilingual(shown(text, "zh"), shown(text, "en"))}))
+                        "found": Bilingual(f"{was.zh}（{names['zh']}）", f"{was.en} ({names['en']})"),
+                        "expected": with_unit(text, unit)}))
         if not keep and not self._stale:  # nothing changed: no batch either
             return
         if conn is None:

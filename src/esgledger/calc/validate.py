@@ -16,7 +16,7 @@ from esgledger.model.errors import Bilingual, Location, Problem, ProblemList
 from esgledger.model.formula import FormulaZeroDivision, parse
 from esgledger.model.period import Period
 from esgledger.model.types import Dims, FactRecord
-from esgledger.model.units import UNITS, range_text
+from esgledger.model.units import range_text, with_unit
 
 Package = dict[tuple[str, str, str, str], FactRecord]  # (entity, basis, indicator, dims) -> fact
 Rule = Callable[[Library, Package, str], Iterator[Problem]]
@@ -165,7 +165,7 @@ def out_of_range(lib: Library, pkg: Package, period: str) -> Iterator[Problem]:
         if (v.min is not None and value < Decimal(str(v.min))) or (v.max is not None and value > Decimal(str(v.max))):
             yield Problem("ESG-VAL-004", _loc(f), {
                 "indicator": code, "period": period, "entity": entity,
-                "found": _with_unit(format(round_half_up(value, ind.precision), "f"), ind.unit),
+                "found": with_unit(format(round_half_up(value, ind.precision), "f"), ind.unit),
                 "expected": range_text(v.min, v.max, ind.unit)})
 
 
@@ -190,22 +190,14 @@ def change_from_last_year(lib: Library, pkg: Package, period: str, before: Packa
             continue
         pct = (now - was) / abs(was) * 100
         if abs(pct) > Decimal(str(thr)):
-            was_text = _with_unit(old.value, ind.unit)
+            was = with_unit(old.value, ind.unit)
             yield Problem("ESG-VAL-006", _loc(f), {
-                "indicator": code, "period": period, "entity": entity, "found": _with_unit(f.value, ind.unit),
-                "expected": Bilingual(f"{was_text.zh if isinstance(was_text, Bilingual) else was_text}（{old.period}）",
-                                      f"{was_text.en if isinstance(was_text, Bilingual) else was_text} ({old.period})"),
+                "indicator": code, "period": period, "entity": entity, "found": with_unit(f.value, ind.unit),
+                "expected": Bilingual(f"{was.zh}（{old.period}）", f"{was.en} ({old.period})"),
                 "change": f"{'+' if pct > 0 else ''}{pct.quantize(Decimal('0.1'))} %", "threshold": _fmt(Decimal(str(thr)))})
 
 
 _OPS = {"eq": "=", "le": "≤", "ge": "≥"}  # a rule's op, as a reader writes it
-
-
-def _with_unit(text: str, unit: str | None):
-    """A value with its unit by the unit's display name in each language."""
-    if not unit or unit == "1":
-        return text
-    return Bilingual(f"{text} {UNITS.display(unit, 'zh')}", f"{text} {UNITS.display(unit, 'en')}")
 
 
 def _fmt(d: Decimal) -> str:

@@ -47,7 +47,7 @@ from esgledger.model.errors import Bilingual, Location, Problem, ProblemList, ne
 from esgledger.model.formula import FormulaZeroDivision
 from esgledger.model.period import Period, PeriodError
 from esgledger.model.types import Dims, FactRecord
-from esgledger.model.units import UNITS, range_text, ungroup
+from esgledger.model.units import UNITS, range_text, ungroup, with_unit
 from esgledger.store import schema_collect as C
 from esgledger.store.ledger import NewFact
 
@@ -137,10 +137,6 @@ def indicator_label(ind: Indicator, lang: str | None = None) -> Bilingual | str:
     Without ``lang``, both (the message reads in the language it is rendered in)."""
     label = Bilingual(f"{ind.code}（{ind.name.zh}）", f"{ind.code} ({ind.name.en})")
     return label if lang is None else label.in_lang(lang)
-
-
-def _unit_text(unit: str | None, lang: str) -> str:
-    return f" {UNITS.display(unit, lang)}" if unit else ""
 
 
 def _range_text(ind: Indicator) -> Bilingual:
@@ -290,8 +286,7 @@ def find_warnings(desk: Desk, entity: str, facts: Mapping[tuple[str, str, str], 
                     key = (first.indicator, first.dims.key, period)
                     out.append(Finding(Problem("ESG-COLLECT-006", where(key), {
                         "indicator": indicator_label(ind), "formula": ind.formula,
-                        "found": Bilingual(*(_fmt(got.quantize(Decimal(1).scaleb(-ind.precision)))
-                                             + _unit_text(ind.unit, lg) for lg in ("zh", "en"))),
+                        "found": with_unit(_fmt(got.quantize(Decimal(1).scaleb(-ind.precision))), ind.unit),
                         "expected": _range_text(ind)}), entity, period,
                         frozenset(r.indicator for r in node.refs())))
     commented = {(k[0], k[2]) for k, f in facts.items() if f.comment}

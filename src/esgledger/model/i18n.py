@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import string
 
 LANGS = ("zh", "en")
 
@@ -55,7 +56,7 @@ def pick(texts: dict[str, str], lang: str) -> str:
     return texts.get(lang) or texts.get("zh") or texts.get("en") or ""
 
 
-class _CountFormatter(__import__("string").Formatter):
+class _CountFormatter(string.Formatter):
     """``str.format`` plus a count with its noun: ``{n:fact|facts}`` is ``1 fact`` or
     ``2 facts`` (and ``{n:|s}``-style specs read the same way: singular|plural)."""
 

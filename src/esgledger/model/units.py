@@ -174,6 +174,16 @@ def ungroup(text: str) -> str | None:
     return text.replace(",", "") if _GROUPED.fullmatch(text) else None
 
 
+def with_unit(text: str, unit: str | None):
+    """A value with its unit's display name, in both languages (``12 persons`` / ``12 人``);
+    the text alone where there is no unit."""
+    from esgledger.model.errors import Bilingual
+
+    if not unit or unit == "1":
+        return Bilingual(text, text)
+    return Bilingual(f"{text} {UNITS.display(unit, 'zh')}", f"{text} {UNITS.display(unit, 'en')}")
+
+
 def range_text(lo=None, hi=None, unit: str | None = None, integer: bool = False):
     """What a value must be, as a user would write it, in both languages (an "expected …"
     phrase of a problem): ``a whole number ≥ 0`` / ``≥ 0 人的整数``, ``from 0 to 100 %`` /
