@@ -1,57 +1,21 @@
-"""Inserting a calculation run's rows through the driver (one prepared statement, executemany),
-not row by row through SQLAlchemy's parameter processing: a run writes hundreds of lineage
-rows, and an incremental run's few facts should not cost more to write than to compute."""
+"""A calculation run's driver-level reads and writes: its batch row, the facts appended since
+its last run, and its rows (:func:`esgledger.store.rows.insert_rows`, shared with the store's
+lineage)."""
 from __future__ import annotations
 
-import functools
-
-from sqlalchemy import Table, bindparam
+from sqlalchemy import bindparam
 
 from esgledger.store import schema as S
 from esgledger.store.ledger import record_select
+from esgledger.store.rows import insert_rows, insert_sql
 
-
-_MARKS = {"sqlite": "?", "postgresql": "%s"}
-
-
-def _sql(conn, table: Table, cols: list[str] | tuple[str, ...], returning: str | None = None) -> str | None:
-    return _build_sql(conn.dialect.name, table.name, tuple(cols), returning)
-
-
-# a run writes the same few statements every time: each is built once
-@functools.lru_cache(maxsize=64)
-def _build_sql(dialect: str, table: str, cols: tuple[str, ...], returning: str | None) -> str | None:
-    mark = _MARKS.get(dialect)
-    if mark is None:
-        return None
-    sql = (f'INSERT INTO {table} ({",".join(chr(34) + c + chr(34) for c in cols)}) '
-           f'VALUES ({",".join([mark] * len(cols))})')
-    return sql + (f" RETURNING {returning}" if returning else "")
-
-
-def insert_rows(conn, table: Table, rows: list, cols: list[str] | tuple[str, ...] | None = None) -> None:
-    """``INSERT`` every row in the connection's transaction: dicts with the same keys, or
-    (with ``cols``) tuples of those columns' values."""
-    if not rows:
-        return
-    if cols is None:
-        cols = list(rows[0])
-        rows = [tuple(r[c] for c in cols) for r in rows]
-    sql = _sql(conn, table, cols)
-    if sql is None:  # pragma: no cover - other dialects go through SQLAlchemy
-        conn.execute(table.insert(), [dict(zip(cols, r)) for r in rows])
-        return
-    cur = conn.connection.driver_connection.cursor()
-    try:
-        cur.executemany(sql, rows)
-    finally:
-        cur.close()
+__all__ = ["facts_after", "insert_batch", "insert_rows"]
 
 
 def insert_batch(conn, **values) -> int:
     """A new batch row; its id."""
     cols = list(values)
-    sql = _sql(conn, S.batch, cols, returning="id")
+    sql = insert_sql(conn, S.batch, cols, returning="id")
     if sql is None:  # pragma: no cover
         return conn.execute(S.batch.insert().values(**values)).inserted_primary_key[0]
     cur = conn.connection.driver_connection.cursor()

@@ -22,6 +22,7 @@ from typing import Iterable, Sequence
 from sqlalchemy import insert, select
 
 from esgledger.store import schema as S
+from esgledger.store.rows import MARKS, insert_rows
 
 # (factor_set, factor_key, edition, value, unit, source, confidence), as fact_factor shows it
 FactorRow = tuple
@@ -65,7 +66,7 @@ def record_methods(conn, rows: Iterable[tuple]) -> None:
     missing = [d for d in uses if d not in ids]
     if missing:
         ids.update(_add_uses(conn, {d: uses[d] for d in missing}))
-    _link_facts(conn, [(fact_id, ids[d]) for fact_id, d in links])
+    insert_rows(conn, S.fact_calc, [(fact_id, ids[d]) for fact_id, d in links], ("fact_id", "method_use_id"))
 
 
 def _add_uses(conn, uses: dict[str, tuple]) -> dict[str, int]:
@@ -88,40 +89,24 @@ def _add_uses(conn, uses: dict[str, tuple]) -> dict[str, int]:
     return out
 
 
-def _mark(conn) -> str:
-    return "%s" if conn.dialect.name == "postgresql" else "?"
-
-
 def _ids_of(conn, table, digests: Sequence[str]) -> dict[str, int]:
     """The ids of the rows of ``table`` (factor_value or method_use) with these digests."""
     out: dict[str, int] = {}
     for i in range(0, len(digests), 500):
         chunk = digests[i:i + 500]
-        if conn.dialect.name in ("sqlite", "postgresql"):
+        mark = MARKS.get(conn.dialect.name)
+        if mark is not None:
             # through the driver: an incremental run asks this once, for a few digests
             cur = conn.connection.driver_connection.cursor()
             try:
-                cur.execute(f"SELECT digest, id FROM {table.name} WHERE digest IN "
-                            f"({','.join([_mark(conn)] * len(chunk))})", tuple(chunk))
+                cur.execute(f"SELECT digest, id FROM {table.name} WHERE digest IN ({','.join([mark] * len(chunk))})",
+                            tuple(chunk))
                 out.update(cur.fetchall())
             finally:
                 cur.close()
         else:  # pragma: no cover - other dialects go through SQLAlchemy
             out.update(conn.execute(select(table.c.digest, table.c.id).where(table.c.digest.in_(chunk))).all())
     return out
-
-
-def _link_facts(conn, rows: list[tuple[int, int]]) -> None:
-    """fact_calc rows (fact id, method use id)."""
-    if conn.dialect.name in ("sqlite", "postgresql"):
-        cur = conn.connection.driver_connection.cursor()
-        try:
-            cur.executemany(f"INSERT INTO fact_calc (fact_id, method_use_id) VALUES ({_mark(conn)}, {_mark(conn)})",
-                            rows)
-        finally:
-            cur.close()
-    else:  # pragma: no cover
-        conn.execute(insert(S.fact_calc), [dict(zip(("fact_id", "method_use_id"), r)) for r in rows])
 
 
 __all__ = ["FACTOR_COLUMNS", "METHOD_COLUMNS", "factor_digest", "record_methods", "use_digest"]
