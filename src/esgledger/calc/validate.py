@@ -21,7 +21,7 @@ from esgledger.model.units import range_text, with_unit
 Package = dict[tuple[str, str, str, str], FactRecord]  # (entity, basis, indicator, dims) -> fact
 Rule = Callable[[Library, Package, str], Iterator[Problem]]
 RULES: dict[str, Rule] = {}
-# rules that also read the same period a year earlier: called as rule(lib, pkg, period, before)
+# rules that also read the same period a year earlier (run_rules gives them those facts)
 WITH_LAST_YEAR: set[str] = set()
 
 
@@ -170,11 +170,15 @@ def out_of_range(lib: Library, pkg: Package, period: str) -> Iterator[Problem]:
 
 
 @rule("ESG-VAL-006", last_year=True)
-def change_from_last_year(lib: Library, pkg: Package, period: str, before: Package) -> Iterator[Problem]:
+def change_from_last_year(lib: Library, pkg: Package, period: str, before: Package | None = None) -> Iterator[Problem]:
     """An entered value that moved from the same key's value a year earlier by more than its
     indicator's ``change_threshold_pct``: the check a collection workbook makes at submission
     (ESG-COLLECT-005), over the ledger, so that values imported from files get it too (a
-    figure typed in 万 instead of 亿, ten times too small, is the usual cause)."""
+    figure typed in 万 instead of 亿, ten times too small, is the usual cause). Called without
+    last year's facts (a workbook submission, which checks this cell by cell, ESG-COLLECT-005,
+    against last year's approved value) it has nothing to compare and names nothing."""
+    if not before:
+        return
     for (entity, basis, code, dims), f in pkg.items():
         ind = lib.get(code)
         thr = ind.validation.change_threshold_pct if ind is not None else None

@@ -217,7 +217,7 @@ def find_warnings(desk: Desk, entity: str, facts: Mapping[tuple[str, str, str], 
                   lang: str = "en") -> list[Finding]:
     """The warnings about one entity's values (``facts``: (indicator, dims, period) → fact)."""
     from esgledger.calc.consolidate import formula_factor_for
-    from esgledger.calc.validate import RULES, WITH_LAST_YEAR
+    from esgledger.calc.validate import RULES
 
     lib = desk.library
     place = place or {}
@@ -255,8 +255,6 @@ def find_warnings(desk: Desk, entity: str, facts: Mapping[tuple[str, str, str], 
         by_period.setdefault(period, {})[(entity, "own", ind_code, dims)] = f
     for period, pkg in by_period.items():
         for code, rule in RULES.items():
-            if code in WITH_LAST_YEAR:  # the change from last year: ESG-COLLECT-005 above, per cell
-                continue
             for p in rule(lib, pkg, period):
                 key = _key_of(p.location.field, entity)
                 # explained by a comment on the indicator named, or on the fact the rule flags
