@@ -15,45 +15,36 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from esgledger.workspace import init_workspace
-from tests.conftest import DEMO_ENTITIES, write
+from tests.conftest import write
 
 
-def test_a_potline_with_only_its_output_is_computed_on_national_defaults_with_a_warning(tmp_path):
-    ws = init_workspace(tmp_path / "ws", lang="en")
-    try:
-        assert not ws.import_entities(DEMO_ENTITIES).errors
-        assert ws.import_facts(write(tmp_path / "f.csv", "entity,indicator,period,value,unit\n"
-                                                         "TLYX-P1,aluminium_output,2025,59,万吨\n")).ok
-        res = ws.calc("2025")
-        by_source = {f.dims: Decimal(f.value) for f in ws.store.current_facts(
-            entity="TLYX-P1", indicator="emissions_by_source", period="2025")}
-        assert by_source["emission_source=anode"] == Decimal("886793.6")
-        assert by_source["emission_source=pfc"] == Decimal("155264.4")
-        # no electricity reported: the electrolysis footprint holds the potline's direct emissions only
-        (no_power,) = [p for p in res.problems if p.code == "ESG-CALC-010"]
-        assert (no_power.params["field"], no_power.params["found"]) == ("aluminium_electrolysis", "TLYX, TLYX-P1, TLYX-P2")  # the smelter company and its lines
-        assert "electricity_received" in no_power.render("en") and "未填报用电量" in no_power.render("zh")
-        warned = [(p.code, p.params["indicator"]) for p in res.problems if p.code == "ESG-CALC-008"]
-        assert warned == [("ESG-CALC-008", "net_anode_consumption"), ("ESG-CALC-008", "anode_effect_minutes")]
-        pfc = next(p for p in res.problems if p.code == "ESG-CALC-008" and p.params["indicator"] == "anode_effect_minutes")
-        assert "NDRC 2013" in pfc.render("en") and "anode_effect_minutes" in pfc.render("en")
-        assert "缺省" in pfc.render("zh") and "请填报阳极效应分钟数" in pfc.render("zh")
-    finally:
-        ws.close()
+def test_a_potline_with_only_its_output_is_computed_on_national_defaults_with_a_warning(sqlite_workspace, tmp_path):
+    ws = sqlite_workspace
+    assert ws.import_facts(write(tmp_path / "f.csv", "entity,indicator,period,value,unit\n"
+                                                     "TLYX-P1,aluminium_output,2025,59,万吨\n")).ok
+    res = ws.calc("2025")
+    by_source = {f.dims: Decimal(f.value) for f in ws.store.current_facts(
+        entity="TLYX-P1", indicator="emissions_by_source", period="2025")}
+    assert by_source["emission_source=anode"] == Decimal("886793.6")
+    assert by_source["emission_source=pfc"] == Decimal("155264.4")
+    # no electricity reported: the electrolysis footprint holds the potline's direct emissions only
+    (no_power,) = [p for p in res.problems if p.code == "ESG-CALC-010"]
+    assert (no_power.params["field"], no_power.params["found"]) == ("aluminium_electrolysis", "TLYX, TLYX-P1, TLYX-P2")  # the smelter company and its lines
+    assert "electricity_received" in no_power.render("en") and "未填报用电量" in no_power.render("zh")
+    warned = [(p.code, p.params["indicator"]) for p in res.problems if p.code == "ESG-CALC-008"]
+    assert warned == [("ESG-CALC-008", "net_anode_consumption"), ("ESG-CALC-008", "anode_effect_minutes")]
+    pfc = next(p for p in res.problems if p.code == "ESG-CALC-008" and p.params["indicator"] == "anode_effect_minutes")
+    assert "NDRC 2013" in pfc.render("en") and "anode_effect_minutes" in pfc.render("en")
+    assert "缺省" in pfc.render("zh") and "请填报阳极效应分钟数" in pfc.render("zh")
 
 
-def test_measured_anode_effects_leave_no_default_and_no_warning(tmp_path):
-    ws = init_workspace(tmp_path / "ws", lang="en")
-    try:
-        assert not ws.import_entities(DEMO_ENTITIES).errors
-        assert ws.import_facts(write(tmp_path / "f.csv", "entity,indicator,period,value,unit\n"
-                                                         "TLYX-P1,aluminium_output,2025,59,万吨\n"
-                                                         "TLYX-P1,net_anode_consumption,2025,24.4,万吨\n"
-                                                         "TLYX-P1,anode_effect_minutes,2025,0.03,AE-min/cell-day\n")).ok
-        assert ws.import_facts(write(tmp_path / "e.csv", "entity,indicator,period,value,unit,supplier\n"
-                                                         "TLYX-P1,electricity_received,2025,7800000,兆瓦时,grid\n")).ok
-        res = ws.calc("2025")
-        assert [p for p in res.problems if p.code in ("ESG-CALC-008", "ESG-CALC-010")] == []
-    finally:
-        ws.close()
+def test_measured_anode_effects_leave_no_default_and_no_warning(sqlite_workspace, tmp_path):
+    ws = sqlite_workspace
+    assert ws.import_facts(write(tmp_path / "f.csv", "entity,indicator,period,value,unit\n"
+                                                     "TLYX-P1,aluminium_output,2025,59,万吨\n"
+                                                     "TLYX-P1,net_anode_consumption,2025,24.4,万吨\n"
+                                                     "TLYX-P1,anode_effect_minutes,2025,0.03,AE-min/cell-day\n")).ok
+    assert ws.import_facts(write(tmp_path / "e.csv", "entity,indicator,period,value,unit,supplier\n"
+                                                     "TLYX-P1,electricity_received,2025,7800000,兆瓦时,grid\n")).ok
+    res = ws.calc("2025")
+    assert [p for p in res.problems if p.code in ("ESG-CALC-008", "ESG-CALC-010")] == []
