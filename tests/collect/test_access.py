@@ -249,3 +249,13 @@ def test_a_workspace_with_users_needs_a_sign_in(workspace, people):
     with pytest.raises(AccessDenied) as exc:
         as_user(workspace, "p1", password="wrong password")
     assert exc.value.problem.code == "ESG-ACCESS-001"
+
+
+def test_a_refusal_naming_many_entities_says_how_many_more_it_left_out(workspace, admin, people):
+    p1 = login(workspace, "p1")
+    others = [f"X{n:02d}" for n in range(1, 13)]  # twelve entities outside TLYX-P1
+    with pytest.raises(AccessDenied) as exc:
+        p1.append_facts([NewFact(e, "employees", "2024", "", "1", "人") for e in reversed(others)], kind="api")
+    assert exc.value.problem.code == "ESG-ACCESS-004"
+    # the first ten in order, then the two left out counted
+    assert "refused: X01, X02, X03, X04, X05, X06, X07, X08, X09, X10, … (+2)" in str(exc.value)

@@ -226,7 +226,7 @@ class ScopedStore:
         outside = [e for e in wanted if e not in scope]
         if outside:
             code = "ESG-ACCESS-003" if not scope else "ESG-ACCESS-004"
-            self._refuse(code, action, target or ", ".join(sorted(set(outside))[:10]), scope)
+            self._refuse(code, action, target or _first_of(sorted(set(outside))), scope)
 
     def _refuse(self, code: str, action: str, target: str, scope: frozenset[str]) -> None:
         roots = sorted({g.entity for g in self.user.grants if g.entity and action in PERMISSIONS[g.role]})
@@ -523,6 +523,12 @@ def _write_log(store: Store, entries: list[dict]) -> None:
     with store.writer.begin() as conn:
         conn.execute(C.access_log.insert(), entries)
 
+
+
+def _first_of(names: list[str], shown: int = 10) -> str:
+    """The first ``shown`` names, and how many more there are ("A, B, … (+3)")."""
+    text = ", ".join(names[:shown])
+    return text + (f", … (+{len(names) - shown})" if len(names) > shown else "")
 
 __all__ = ["ACTIONS", "AccessDenied", "Grant", "PERMISSIONS", "ROLES", "ScopedStore",
            "Transaction", "User", "has_users", "hash_password", "verify_password"]
