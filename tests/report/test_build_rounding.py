@@ -191,7 +191,12 @@ def test_the_gap_check_follows_the_material_topics_and_flags_approvals_and_facto
     assert [(i.status, i.ref) for i in by_kind["not_approved"]] == [("partial", "charitable_donations")]
     assert [(i.ref, i.detail, i.text) for i in by_kind["low_factor"]] == [
         ("scope1_emissions", "gbt2589",
-         "Scope 1 GHG emissions rests on low-confidence factors of gbt2589 (R-low): energy.sce")]
+         # the set by its title (gbt2589.yaml), its id kept as the item's detail
+         "Scope 1 GHG emissions rests on low-confidence factors of GB/T 2589-2020 standard-coal conversion "
+         "coefficients (R-low): energy.sce")]
+    zh = check_gaps(group["ctx"], "zh")
+    assert [i.text for i in zh.items if i.kind == "low_factor"] == [
+        "范围一温室气体排放量 依赖低置信度因子（GB/T 2589-2020 综合能耗计算通则 折标准煤系数，R-low）：energy.sce"]
     assert [i.status for i in by_kind["placeholder"]] == ["missing"]
     art40 = next(i for i in gap.items if i.article == 40)
     # donations have data; the KPI table's socio-economic contribution has none

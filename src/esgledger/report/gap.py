@@ -27,7 +27,7 @@ from esgledger.model.i18n import fmt
 from esgledger.report.definition import GUIDELINES, iter_texts
 from esgledger.report.placeholders import PlaceholderError, parse_placeholder, placeholders, resolve_year
 from esgledger.report.document import CheckItem, Checklist
-from esgledger.report.figure_notes import low_confidence_factors
+from esgledger.report.figure_notes import factor_set_name, low_confidence_factors
 from esgledger.report.index import cn_number
 
 STATUS_ORDER = ("missing", "partial", "ok", "na")
@@ -254,7 +254,8 @@ def _factor_items(ctx, lang, t) -> list[GapItem]:
             shown = ", ".join(sorted(keys))
             conf = "/".join(sorted(set(keys.values())))
             out.append(GapItem("low_factor", "partial",
-                               t("low_factor", name=_name(lib, code, lang), key=shown, set=fset, conf=conf),
+                               t("low_factor", name=_name(lib, code, lang), key=shown,
+                                 set=factor_set_name(ctx.ws, fset, lang), conf=conf),
                                code, fset))
     return out
 
