@@ -137,6 +137,45 @@ def test_english_narrative_names_wan_and_yi_quantities_in_english(demo):
     assert "电解铝生产二氧化碳排放总量为1,270.26万吨" in zh
 
 
+def test_the_narrative_names_large_quantities_in_wan_and_millions(demo):
+    """A figure of a million or more in a base unit reads as a report writes it, not to the
+    last decimal: the demo's 2024 electricity, 18,174,128.78 MWh (facts-2024.csv), is
+    1,817.41万兆瓦时 (÷ 10⁴, two decimals) and 18.17 million MWh (÷ 10⁶, four significant
+    digits); non-hazardous waste 3,592,632.15 t is 359.26万吨 / 3.593 million t. The KPI
+    table keeps the whole figure."""
+    def text(lang):
+        return "\n".join(getattr(b, "text", "") for b, _d in walk(demo["docs"][lang]))
+
+    en, zh = text("en"), text("zh")
+    assert "2024年公司用电量1,817.41万兆瓦时" in zh and "In 2024 we used 18.17 million MWh of electricity" in en
+    assert "一般废弃物产生量359.26万吨" in zh and "we generated 3.593 million t of non-hazardous waste" in en
+    assert "18,174,128.78" not in zh.split("注")[0] and "18,174,128.78 MWh" not in en
+    row = next(r for r in kpi_table(demo["docs"]["en"]).rows
+               if r.kind == "data" and r.cells[0].text == "Electricity consumption")
+    assert row.cells[-1].text == "18,174,128.78"
+
+
+@pytest.mark.parametrize("value, precision, lang, expected", [
+    ("18174128.78", 2, "zh", "1,817.41万"),
+    ("18174128.78", 2, "en", "18.17 million"),
+    ("9320917", 0, "zh", "932.09万"),       # 932.0917 at two decimals
+    ("1000000", 0, "zh", "100.00万"),       # two decimals, as 1,270.26万吨 has them
+    ("123456789", 0, "zh", "1.23亿"),       # from 10⁸ in 亿
+    ("2500000000", 0, "en", "2.500 billion"),  # four significant digits, as 12.70 million
+    ("-3592632.15", 2, "en", "-3.593 million"),
+])
+def test_large_amounts(value, precision, lang, expected):
+    from esgledger.report.numbers import large_amount
+
+    assert large_amount(Decimal(value), precision, lang) == expected
+
+
+def test_large_amount_leaves_smaller_quantities_alone():
+    from esgledger.report.numbers import large_amount
+
+    assert large_amount(Decimal("999999.99"), 2, "zh") is None and large_amount(Decimal("6756"), 0, "en") is None
+
+
 def test_the_index_cites_every_szse_article_of_the_seed_index_for_the_same_sections(demo):
     ours = {row.title["zh"]: set(row.articles()) for row in demo["ctx"].index}
     seed = load_seed_index()

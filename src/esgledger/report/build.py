@@ -35,7 +35,7 @@ from esgledger.report.figure_notes import formula_note, method_notes
 from esgledger.report.gap import check_gaps, gap_checklist
 from esgledger.report.index import gri_content_index, index_table
 from esgledger.report.kpi_render import TITLE as KPI_TITLE, kpi_document_table
-from esgledger.report.numbers import DASH, english_amount, format_value
+from esgledger.report.numbers import DASH, english_amount, format_value, large_amount
 from esgledger.report.render import renderer_for
 
 FORMATS = ("html", "docx", "pdf", "xlsx")
@@ -99,6 +99,10 @@ def fill_placeholders(ctx: ReportContext, text: str, lang: str, where=None,
             amount = english_amount(Decimal(f.value), precision, ind.unit)
             if amount is not None:
                 return amount
+        if ph.unit and ph.precision is None:  # 18,174,128.78 MWh reads 1,817.41万兆瓦时 / 18.17 million MWh
+            amount = large_amount(Decimal(f.value), precision, lang)
+            if amount is not None:
+                return ctx.with_unit(amount, ph.indicator, lang)
         shown = format_value(Decimal(f.value), precision, lang)
         return ctx.with_unit(shown, ph.indicator, lang) if ph.unit else shown
 

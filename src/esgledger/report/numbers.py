@@ -48,13 +48,40 @@ def format_value(value: Decimal | None, precision: int, lang: str = "zh") -> str
 
 _SCALES = ((12, "trillion"), (9, "billion"), (6, "million"))
 NARRATIVE_DIGITS = 4  # significant digits at most, for a quantity named in millions or billions
+ZH_DECIMALS = 2  # decimals at most, for a quantity named in 万 or 亿
+
+
+def large_amount(value: Decimal, precision: int, lang: str) -> str | None:
+    """A quantity of a million or more as a narrative names it, without its unit; None below.
+
+    English counts it in millions or billions with the decimals it has there, but no more than
+    four significant digits; Chinese in 万 (10⁴) or, from 10⁸, 亿, with at most two decimals:
+
+    >>> large_amount(Decimal("18174128.78"), 2, "en"), large_amount(Decimal("18174128.78"), 2, "zh")
+    ('18.17 million', '1,817.41万')
+    >>> large_amount(Decimal("9320917"), 0, "zh"), large_amount(Decimal("1234567890"), 0, "zh")
+    ('932.09万', '12.35亿')
+    >>> large_amount(Decimal("999999.99"), 2, "en") is None
+    True
+    """
+    if abs(value) < 1_000_000:
+        return None
+    if lang == "zh":
+        exp, word = (8, "亿") if abs(value) >= 100_000_000 else (4, "万")
+        return format_value(value.scaleb(-exp), min(ZH_DECIMALS, precision + exp)) + word
+    for exp, word in _SCALES:
+        if abs(value) >= Decimal(10) ** exp:
+            scaled = value.scaleb(-exp)
+            whole_digits = len(str(int(abs(scaled))))
+            decimals = max(0, min(precision + exp, NARRATIVE_DIGITS - whole_digits))
+            return f"{format_value(scaled, decimals)} {word}"
+    raise AssertionError("unreachable: a million or more has a scale")  # pragma: no cover
 
 
 def english_amount(value: Decimal, precision: int, unit: str | None) -> str | None:
     """A quantity in a unit counted in 万 or 亿 (万吨, 亿千瓦时, 万元 …) as English text names
     it, or None for any other unit: the same quantity in millions or billions of the base unit
-    (thousands grouped below a million), with the decimals the value has there, but no more
-    than four significant digits (12.7026 million reads 12.70 million).
+    (thousands grouped below a million), as :func:`large_amount` names it.
 
     >>> english_amount(Decimal("1270.26"), 2, "万吨")
     '12.70 million t'
@@ -76,13 +103,7 @@ def english_amount(value: Decimal, precision: int, unit: str | None) -> str | No
         return None
     power, text = spec
     base = Decimal(value).scaleb(power)  # exact: the same quantity in the base unit
-    for exp, word in _SCALES:
-        if abs(base) >= Decimal(10) ** exp:
-            scaled = base.scaleb(-exp)
-            whole_digits = len(str(int(abs(scaled))))
-            decimals = max(0, min(precision - power + exp, NARRATIVE_DIGITS - whole_digits))
-            return text.format(f"{format_value(scaled, decimals)} {word}")
-    return text.format(format_value(base, max(0, precision - power)))
+    return text.format(large_amount(base, precision - power, "en") or format_value(base, max(0, precision - power)))
 
 
 def format_percent(ratio: Decimal | None, precision: int = 1, lang: str = "zh") -> str:
