@@ -753,6 +753,8 @@ def _method(n, lang: str) -> str:
 
 def render_explain(ws, node) -> list[str]:
     """The lineage tree as text lines (never cropped: they are read and grepped)."""
+    from esgledger.calc.equations import equation_text
+
     lang = STATE.lang if STATE.lang in ("zh", "en") else "en"
 
     def label(n) -> str:
@@ -779,7 +781,8 @@ def render_explain(ws, node) -> list[str]:
         for i, (kind, item) in enumerate(items):
             last = i == len(items) - 1
             if kind == "equation":  # as the lineage records it (the equation's own citation)
-                lines.append(prefix + ("└── " if last else "├── ") + ("公式 " if lang == "zh" else "equation ") + item)
+                lines.append(prefix + ("└── " if last else "├── ") + ("公式 " if lang == "zh" else "equation ")
+                             + equation_text(item, lang))
                 continue
             if kind == "factor":
                 key, value, factor_unit, conf = item
