@@ -255,9 +255,10 @@ class Workspace:
         """Check a CSV/XLSX file of facts and, if it has no error, append it in one transaction.
 
         ``status`` is every new fact's status; without it, each row's ``status`` cell (a file
-        from :meth:`export_facts`), else ``submitted``. A status cell ``approved`` or
-        ``rejected`` at an entity where the user may not review is an error at that cell
-        (ESG-IMPORT-023), and the refusal is logged."""
+        from :meth:`export_facts`), else ``submitted``. Rows at an entity the user may not
+        write refuse the whole file first (AccessDenied, ESG-ACCESS-004, logged). A status
+        cell ``approved`` or ``rejected`` at an entity where the user may not review is an
+        error at that cell (ESG-IMPORT-023), and the refusal is logged."""
         p = Path(path)
         table, problems = read_table(p)
         if table is None:
@@ -270,6 +271,8 @@ class Workspace:
             except (pipeline.Fallback, KeyTaken, BulkLoadRefused):
                 pass  # a problem in the file, a key already stored, no right to drop the keys: the ordinary way
         rep = check_table(table, self.library, self.entity_index(), status=status)
+        if rep.facts:  # rows at entities the user may not write: refused whole, before any status
+            self.access.require("write", {f[0] for f in rep.facts})  # cell is looked at
         review = self.access.scope("review")
         if status is None and review is not None and rep.facts:
             refused = status_refusals(table, rep.facts, review, self.access.username)

@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from esgledger.cli import STATE, app
 from esgledger.collect import pipeline
 from esgledger.store import ledger
+from esgledger.store.access import AccessDenied
 from esgledger.workspace import open_workspace
 from tests.collect.test_interchange import make_ws
 from tests.collect.test_pipeline import ledger_rows, streamed  # noqa: F401 - a fixture
@@ -167,6 +168,27 @@ def test_a_submitter_may_not_carry_approved_statuses(ws, tmp_path):
         rep = p1.import_facts(path, status="submitted")
         assert rep.problems.flat() == [("p1.csv [status]", "ESG-IMPORT-022")]
         assert {f.status for f in ws.store.current_facts()} == {"submitted"}
+    finally:
+        p1.close()
+
+
+def test_a_submitter_importing_the_whole_groups_export_is_refused_at_once_for_the_other_entities(ws, tmp_path):
+    """p1 may write TLYX-P1 only: a file that also holds another plant's approved rows is an
+    access refusal naming that plant (logged), not one ESG-IMPORT-023 per approved row."""
+    path = _users(ws, tmp_path)
+    other = "".join(f"TLYX-P2,employees,2024,{200 + i},人,,own,approved,1,{200 + i},人,,demo,{T}\n"
+                    .replace(",2024,", f",{2000 + i},") for i in range(20))
+    whole = write(tmp_path / "whole.csv", path.read_text(encoding="utf-8") + other)
+    p1 = open_workspace(ws.path, user="p1", password=PW, lang="en")
+    try:
+        for dry in (True, False):
+            with pytest.raises(AccessDenied) as exc:
+                p1.import_facts(whole, dry_run=dry)
+            assert exc.value.problem.code == "ESG-ACCESS-004"
+            assert "refused: TLYX-P2" in str(exc.value)
+        assert ws.store.count_facts() == 0
+        assert [(r["username"], r["action"], r["reason"]) for r in ws.access.access_log()] == \
+            [("p1", "write", "ESG-ACCESS-004")] * 2
     finally:
         p1.close()
 
