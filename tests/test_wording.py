@@ -115,6 +115,22 @@ def test_help_is_chinese_under_lang_zh_and_english_otherwise(monkeypatch, tmp_pa
     assert "Options" in r.output
 
 
+def test_chinese_help_wraps_instead_of_being_cut_at_80_columns(monkeypatch, tmp_path):
+    """A Chinese help text has no spaces to break at: it was cut with "…" in the 80-column
+    command list ("…原值与新值、来源 …"); it folds onto the next line, every character shown."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.delenv("ESGLEDGER_LANG", raising=False)
+    out = {}
+    for args in (["--lang", "zh", "--help"], ["--lang", "zh", "calc", "--help"]):
+        r = runner.invoke(app, args, terminal_width=80)
+        assert r.exit_code == 0 and "…" not in r.output, r.output
+        # the panel's borders and the line breaks out, the whole sentence is there
+        out[args[-2]] = "".join(line.strip("│ ").strip() for line in r.output.splitlines())
+    assert "一条数据的全部版本（从旧到新）：操作人、时间、原值与新值、来源及原因。" in out["zh"]
+    assert "逐行列出各核算口径（温室气体清单、全国碳市场、产品碳足迹）包含的" in out["calc"]
+
+
 def test_help_language_follows_the_message_language_precedence(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("ESGLEDGER_LANG", raising=False)

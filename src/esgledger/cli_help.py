@@ -15,6 +15,7 @@ import inspect
 import os
 from pathlib import Path
 
+from rich.text import Text
 from typer import rich_utils
 from typer.core import TyperGroup
 
@@ -268,8 +269,25 @@ def help_lang(args: list[str]) -> str:
     return forced_lang() or workspace_lang(Path(folder) if folder else Path.cwd()) or default_lang()
 
 
+def _folding(make_text):
+    """Typer's help text maker, its texts folded at the column's edge instead of cut with "…":
+    Rich breaks lines at spaces only, so a Chinese sentence (no spaces) longer than the help
+    column was cropped ("…来源 …") rather than wrapped."""
+    if getattr(make_text, "folds", False):
+        return make_text
+
+    def make(*args, **kwargs):
+        text = make_text(*args, **kwargs)
+        if isinstance(text, Text):
+            text.overflow = "fold"
+        return text
+    make.folds = True
+    return make
+
+
 def localize(command, lang: str) -> None:
     """Every help text of ``command`` and its subcommands in ``lang`` (English is as declared)."""
+    rich_utils._make_rich_text = _folding(rich_utils._make_rich_text)
     for name, texts in _TYPER_TEXT.items():
         setattr(rich_utils, name, texts[lang if lang in texts else "en"])
     if lang != "zh":
