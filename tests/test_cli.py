@@ -347,3 +347,23 @@ def test_explain_shows_the_equation_a_calculated_value_was_computed_by(wsdir, tm
     assert ("公式 E = NAC × MP × (100 − S_a − Ash_a)/100 × 44/12（IPCC 2006 第3卷 式4.21；40 CFR 98 式F-5；"
             "国家发展改革委 2013 / GB/T 32151.4-2015 §5.2）") in r.output
     assert "Vol.3" not in r.output
+
+
+def test_tables_fold_what_does_not_fit_instead_of_cutting_it(wsdir):
+    """At 80 columns Rich cut cells with "…" (``operating_rev…``, ``1,775,…``, ``化石燃…``):
+    every table of the command line folds them, so each cell's text is all there."""
+    from rich.console import Console
+
+    from esgledger.cli_table import Table
+
+    for lang in ("zh", "en"):
+        r = runner.invoke(app, ["--lang", lang, "-w", str(wsdir), "indicators", "list"], terminal_width=80)
+        assert r.exit_code == 0 and "…" not in r.output
+    t = Table("code", "名称", "value")
+    t.add_row("net_profit_parent_company", "一般废弃物循环利用量（集团合并）", "1,775,123,456.78")
+    console = Console(width=40, record=True)
+    console.print(t)
+    lines = console.export_text().splitlines()
+    cells = [[c.strip() for c in line.split("│")[1:-1]] for line in lines if line.startswith("│")]
+    assert ["".join(col) for col in zip(*cells)] == [
+        "net_profit_parent_company", "一般废弃物循环利用量（集团合并）", "1,775,123,456.78"]

@@ -14,7 +14,7 @@ from typing import Optional
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
+from esgledger.cli_table import Table
 from rich.tree import Tree
 
 from esgledger.cli_help import LocalizedGroup

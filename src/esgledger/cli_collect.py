@@ -16,7 +16,7 @@ from typing import Optional
 
 import typer
 from rich.markup import escape
-from rich.table import Table
+from esgledger.cli_table import Table
 
 from esgledger.cli import STATE, _message, _named, _ws, app, console, err_console
 from esgledger.model.errors import EsgledgerError, ProblemList, ProblemsError
