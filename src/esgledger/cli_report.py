@@ -24,7 +24,7 @@ T = {
     "no_def": {"zh": "没有报告定义 {p}；先运行 `esgledger report init`",
                "en": "no report definition {p}; run `esgledger report init` first"},
     "bad_lang": {"zh": "应为 zh、en 或 both", "en": "expected zh, en or both"},
-    "setup": {"zh": "读取账本", "en": "reading the ledger"},
+    "setup": {"zh": "读取台账", "en": "reading the ledger"},
     "render": {"zh": "生成 {lang} {fmt}", "en": "rendering {lang} {fmt}"},
     "outputs": {"zh": "输出文件：", "en": "Outputs:"},
     "seconds": {"zh": "用时（秒）：{s}", "en": "seconds: {s}"},

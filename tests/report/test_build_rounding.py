@@ -262,7 +262,7 @@ def test_a_target_chart_may_name_a_target_of_the_targets_file(group):
     doc = build_document(ReportContext(ws, defn), "zh", checklist=False)
     target = {c.title: c for c, _d in walk(doc) if type(c).__name__ == "Chart"}["纳税目标"]
     assert target.spec["baseline_value"] == Decimal("17.5") and target.spec["target_change"] == Decimal("0.2")
-    assert target.footnotes[0].text == "2021年基准值 17.5 为目标文件（targets.yaml）中的公布值，账本中没有该年数据。"
+    assert target.footnotes[0].text == "2021年基准值 17.5 为目标文件（targets.yaml）中的公布值，台账中没有该年数据。"
     assert target.footnotes[1].text.endswith("2024年应为19.52，进度落后于路径。")
 
     # a code the targets files do not have: the build stops with the codes it knows

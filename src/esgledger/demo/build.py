@@ -30,7 +30,7 @@ MSG = {
     "calc": {"zh": "计算与合并 {y}", "en": "computing and consolidating {y}"},
     "validate": {"zh": "校验 {y}", "en": "validating {y}"},
     "kpi": {"zh": "生成绩效表", "en": "writing the KPI table"},
-    "report_setup": {"zh": "报告：读取账本", "en": "report: reading the ledger"},
+    "report_setup": {"zh": "报告：读取台账", "en": "report: reading the ledger"},
     "report": {"zh": "报告：生成 {lang} {fmt}", "en": "report: rendering {lang} {fmt}"},
     "warnings": {"zh": "校验发现 {n} 条提示（数据来源报告自身的不一致，按原样保留并提示）：",
                  "en": "validation found {n:warning|warnings} (inconsistencies of the source report itself, kept as published and flagged):"},

@@ -398,7 +398,7 @@ CATALOGUE: dict[str, Spec] = dict([
           "{found}: expected {expected}", "{found}：应为 {expected}"),
     _spec("ESG-REPORT-007", "warning", "no value for a placeholder", "占位符无对应数据",
           "{found}: the ledger has no value for {indicator} {period} at {entity}; printed as a dash",
-          "{found}：账本中没有 {entity} {period} 年的 {indicator}，以“—”显示"),
+          "{found}：台账中没有 {entity} {period} 年的 {indicator}，以“—”显示"),
 ])
 
 

@@ -22,16 +22,16 @@ TEXT = {
     "baseline": {"zh": "{y}年基准", "en": "{y} baseline"},
     "target": {"zh": "{y}年目标", "en": "{y} target"},
     "trajectory": {"zh": "目标路径", "en": "Trajectory"},
-    "baseline_given": {"zh": "{y}年基准值 {v} 取自报告定义，账本中没有该年数据。",
+    "baseline_given": {"zh": "{y}年基准值 {v} 取自报告定义，台账中没有该年数据。",
                        "en": "The {y} baseline {v} is taken from the report definition; the ledger has no value for that year."},
-    "baseline_target": {"zh": "{y}年基准值 {v} 为目标文件（targets.yaml）中的公布值，账本中没有该年数据。",
+    "baseline_target": {"zh": "{y}年基准值 {v} 为目标文件（targets.yaml）中的公布值，台账中没有该年数据。",
                         "en": "The {y} baseline {v} is the published value of the targets file (targets.yaml); the ledger has no value for that year."},
     "progress": {"zh": "{y}年为{v}，较{y0}年基准变化{c}%，已完成目标变化的{pr}%；按年均{a}%的均衡路径，{y}年应为{pv}，{state}。",
                  "en": "{y}: {v}, {c}% against the {y0} baseline, {pr}% of the targeted change; on the even path of {a}% a year {y} would be {pv}: {state}."},
     "on_track": {"zh": "进度达到或优于路径", "en": "on or ahead of the path"},
     "behind": {"zh": "进度落后于路径", "en": "behind the path"},
     "achieved": {"zh": "已达到目标", "en": "target achieved"},
-    "missing": {"zh": "“—”或空缺表示账本中没有该年数据。", "en": "A gap means the ledger has no value for that year."},
+    "missing": {"zh": "“—”或空缺表示台账中没有该年数据。", "en": "A gap means the ledger has no value for that year."},
 }
 
 

@@ -266,7 +266,7 @@ GRI_TEXT = {
     "sector": {"zh": "适用的 GRI 行业标准：未采用", "en": "Applicable GRI Sector Standard(s): none applied"},
     "all": {"zh": "全部", "en": "All"},
     "unavailable": {"zh": "信息不可得/不完整", "en": "Information unavailable/incomplete"},
-    "no_data": {"zh": "账本中尚无{period}年的数据", "en": "No data in the ledger for {period}"},
+    "no_data": {"zh": "台账中尚无{period}年的数据", "en": "No data in the ledger for {period}"},
     "not_reported": {"zh": "本报告未披露", "en": "Not reported in this report"},
     "start": {"zh": "{y}年1月1日", "en": "1 January {y}"},
     "end": {"zh": "{y}年12月31日", "en": "31 December {y}"},
