@@ -367,3 +367,17 @@ def test_tables_fold_what_does_not_fit_instead_of_cutting_it(wsdir):
     cells = [[c.strip() for c in line.split("│")[1:-1]] for line in lines if line.startswith("│")]
     assert ["".join(col) for col in zip(*cells)] == [
         "net_profit_parent_company", "一般废弃物循环利用量（集团合并）", "1,775,123,456.78"]
+
+
+def test_an_import_into_a_new_workspace_says_the_entity_tree_is_still_to_import(tmp_path):
+    """A new workspace has no entity tree: every row's entity is unknown, and the message says
+    why and what to do first, in either language."""
+    d = tmp_path / "new"
+    assert runner.invoke(app, ["--lang", "en", "init", str(d)]).exit_code == 0
+    f = write(tmp_path / "f.csv", "entity,indicator,period,value,unit\nTSAL,employees,2024,5,人\n")
+    r = cli(d, "facts", "import", str(f))
+    assert r.exit_code == 1
+    assert ("ESG-IMPORT-003 unknown entity: entity TSAL is not in the entity tree; the entity tree is empty: "
+            "import it first with esgledger entities import") in r.output
+    r = cli(d, "facts", "import", str(f), lang="zh")
+    assert "组织树中不存在主体 TSAL；组织树为空，请先用 esgledger entities import 导入组织树" in r.output

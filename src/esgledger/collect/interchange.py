@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from esgledger.library.loader import Library
-from esgledger.model.errors import Bilingual, Location, Problem, ProblemList, near_miss
+from esgledger.model.errors import EMPTY_TREE, Bilingual, Location, Problem, ProblemList, near_miss
 from esgledger.model.period import Period, PeriodError
 from esgledger.model.types import STATUSES, WITHDRAWN
 from esgledger.model.units import UNITS, UnitError, range_text, ungroup
@@ -409,7 +409,8 @@ def check_table(table: _Table, library: Library, entity_index: dict[str, str], *
         entity = entity_index.get(ent_text)
         ok = True
         if entity is None:
-            problem("ESG-IMPORT-003", rownum, ce, "entity", found=ent_text, near=near_miss(ent_text, entity_index))
+            problem("ESG-IMPORT-003", rownum, ce, "entity", found=ent_text,
+                    near=near_miss(ent_text, entity_index) if entity_index else EMPTY_TREE)
             ok = False
         ind_text = row[ci].strip()
         ind = ind_cache.get(ind_text)

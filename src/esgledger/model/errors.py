@@ -497,6 +497,11 @@ def near_miss(found: str, names: dict[str, str]) -> "Bilingual | str":
     return Bilingual(f"，是否为 {'、'.join(near)}？", f"; did you mean {', '.join(near)}?")
 
 
+# the tail of ESG-IMPORT-003 when the workspace has no entity tree yet (a new workspace)
+EMPTY_TREE = Bilingual("；组织树为空，请先用 esgledger entities import 导入组织树",
+                       "; the entity tree is empty: import it first with esgledger entities import")
+
+
 class _Defaulting(dict):
     def __missing__(self, key: str) -> str:
         return "?"
