@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from esgledger.cli import STATE, app
 from esgledger.cli_help import ZH, help_lang
-from esgledger.model.errors import Problem
+from esgledger.model.errors import Bilingual, Problem
 from esgledger.model.i18n import fmt
 from esgledger.model.units import range_text
 from esgledger.report.figure_notes import method_name
@@ -73,9 +73,12 @@ def test_ranges_read_as_a_person_writes_them():
     assert p.message("en") == "value out of range: found -1, expected a whole number ≥ 0 persons (indicator employees)"
     assert p.message("zh") == "数值超出范围：实际为 -1，应为 ≥ 0 人的整数（指标 employees）"
     p = Problem("ESG-VAL-004", params={"indicator": "female_employee_share", "period": "2024", "entity": "TSAL",
+                                       "name": Bilingual("女性员工占比", "Female share"),
                                        "found": "120.00 %", "expected": range_text(0, 100, "%")})
-    assert p.message("en") == ("value outside its indicator's range: female_employee_share 2024 at TSAL: "
-                               "120.00 % is out of range, expected from 0 to 100 %")
+    assert p.message("en") == ("value outside its indicator's range: Female share (female_employee_share) 2024 at "
+                               "TSAL: 120.00 % is out of range, expected from 0 to 100 %")
+    assert p.message("zh") == ("数值超出指标允许范围：TSAL 2024 的 女性员工占比（female_employee_share）："
+                               "120.00 % 超出允许范围（应为 0–100 %）")
 
 
 # -- 13: help in Chinese ----------------------------------------------------------------------

@@ -100,6 +100,9 @@ def test_a_share_outside_its_range(ws, tmp_path):
     assert [(str(p.location), p.params["found"].en, p.params["expected"].en) for p in found] == [
         ("(TLYX/t_female_share/2024)", "120.00 %", "from 0 to 100 %")]
     assert "超出允许范围" in found[0].render("zh") and "0–100 %" in found[0].render("zh")
+    # the indicator by its name in the reader's language, its code beside it
+    assert "ESG-VAL-004 数值超出指标允许范围：TLYX 2024 的 测试女性占比（t_female_share）：" in found[0].render("zh")
+    assert "value outside its indicator's range: Test female share (t_female_share) 2024 at TLYX:" in found[0].render("en")
 
 
 def test_a_value_the_run_cannot_compute_any_more_is_named(ws, tmp_path):
