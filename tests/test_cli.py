@@ -341,6 +341,13 @@ def test_explain_shows_the_equation_a_calculated_value_was_computed_by(wsdir, tm
             "--dims", "emission_source=anode")
     assert r.exit_code == 0, r.output
     assert "equation E = NAC × MP × (100 − S_a − Ash_a)/100 × 44/12 (IPCC 2006 Vol.3 Eq.4.21" in r.output
+    # the value as the report prints it, thousands grouped, the exact one beside it ungrouped
+    import re
+
+    head = r.output.splitlines()[0]
+    shown, exact = re.search(r"2024: ([\d,.]+) t CO2e  \[exact ([\d.]+)\]", head).groups()
+    assert len(shown.replace(",", "").split(".")[0]) > 3 and "," in shown and "," not in exact
+    assert shown == f"{round(float(exact), 2):,.2f}"
     r = cli(wsdir, "explain", "emissions_by_source", "--entity", "TLYX-P1", "--period", "2024",
             "--dims", "emission_source=anode", lang="zh")
     # worded in Chinese, the symbols and the citation's numbers as recorded

@@ -712,22 +712,24 @@ def _stale_inputs(ws, node) -> list[str]:
 
 
 def _shown(f, ind) -> tuple[str, str]:
-    """A calculated value as a report prints it (half-up at the indicator's precision) and,
-    when that is not the whole of it, the exact value the ledger keeps; an entered value
-    exactly as entered."""
+    """A calculated value as a report prints it (half-up at the indicator's precision,
+    thousands grouped) and, when that is not the whole of it, the exact value the ledger keeps;
+    an entered value exactly as entered."""
     if f.status != "calculated" or ind is None or ind.value_type != "number":
         return f.value, ""
     from decimal import Decimal, InvalidOperation
 
-    from esgledger.calc.validate import round_half_up
+    from esgledger.report.numbers import format_value, round_half_up
 
     try:
-        rounded = format(round_half_up(Decimal(f.value), ind.precision), "f")
+        exact = Decimal(f.value)
+        rounded = round_half_up(exact, ind.precision)
     except InvalidOperation:
         return f.value, ""
-    if Decimal(rounded) == Decimal(f.value):
-        return rounded, ""
-    return rounded, f"  [{'精确值' if STATE.lang == 'zh' else 'exact'} {f.value}]"
+    shown = format_value(rounded, ind.precision)
+    if rounded == exact:
+        return shown, ""
+    return shown, f"  [{'精确值' if STATE.lang == 'zh' else 'exact'} {f.value}]"
 
 
 def _source(n) -> str:
