@@ -118,6 +118,28 @@ def test_a_change_at_the_plant_site_recalculates_incrementally(tmp_path):
         w.close()
 
 
+def test_a_measured_sorbent_purity_takes_the_place_of_100_percent(tmp_path):
+    """The desulphurisation equation (MEE 发电设施 guideline) multiplies the limestone by its
+    CaCO3 content: 100 % unless measured. Measured 92 %: 100 t × 0.92 × 0.440 = 40.48 t CO2
+    (44 t at 100 %), and the plant's ETS total 1885.73354119 − 44 + 40.48 = 1882.21354119 t.
+    Entered later, the incremental run rewrites what it moves and equals a full run."""
+    w = workspace(tmp_path / "ws", GHG / "captive_site_tree.yaml", GHG / "captive_site_facts.csv")
+    forget(w.store)
+    try:
+        moved = check_incremental(w, tmp_path, "W,desulph_sorbent_purity,2024,92,%", "")
+        assert v(w, "W", "emissions_by_source", "emission_source=desulphurisation") == Decimal("40.48")
+        assert round(v(w, "W", "ets_emissions"), 8) == Decimal("1882.21354119")  # the diesel at 8 decimals
+        assert ("W", "emissions_by_source", "emission_source=desulphurisation", "own") in moved
+        # the purity is an input of the figure's lineage, and the equation says how it is used
+        [f] = w.store.current_facts(entity="W", indicator="emissions_by_source",
+                                    dims="emission_source=desulphurisation")
+        assert {inp.indicator for inp, _role, _w in w.store.inputs_of(f.id)} == {
+            "limestone_consumption", "desulph_sorbent_purity"}
+    finally:
+        forget(w.store)
+        w.close()
+
+
 # -- 1: the demo's captive plant --------------------------------------------------------------
 def test_demo_captive_plant_scope3_cat3_includes_its_coal(tmp_path):
     # TRNY: coal 4,600,000 t × 21.8 GJ/t = 100,280,000 GJ × 12 kg/GJ = 1,203,360 t CO2e;

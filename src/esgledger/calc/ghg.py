@@ -109,7 +109,8 @@ _SCOPE3_READS = ("electricity_received", "freight_transport", "purchased_materia
 # every indicator a GHG run reads: a change to anything else leaves its results as they are
 GHG_INPUTS = frozenset({
     "diesel_consumption", "natural_gas_consumption", "solid_fuel_consumption", "fuel_ncv_measured",
-    "fuel_carbon_content_measured", "limestone_consumption", "soda_ash_consumption", "aluminium_output",
+    "fuel_carbon_content_measured", "limestone_consumption", "desulph_sorbent_purity", "soda_ash_consumption",
+    "aluminium_output",
     "net_anode_consumption", "anode_sulphur_content", "anode_ash_content", "anode_effect_minutes",
     "anode_effect_overvoltage", "current_efficiency", "green_anode_input", "anode_output",
     "packing_coke_consumption", "power_supplied", "electricity_received", "purchased_material",
@@ -428,9 +429,11 @@ class GhgRun:
                     carbon_content=cc, factors=self.factors, on=on, what=f"{ind_code}[{dims}]", reads=reads)
         limestone = self.fact(code, "limestone_consumption")
         if limestone is not None:
-            if pt == "power_plant":
-                add("desulphurisation", m_power.desulphurisation_co2, limestone.value, factors=self.factors,
-                    what="limestone_consumption", reads=[limestone])
+            if pt == "power_plant":  # the sorbent's CaCO3 content as measured, else 100 % (the method's default)
+                purity = self.fact(code, "desulph_sorbent_purity")
+                add("desulphurisation", m_power.desulphurisation_co2, limestone.value,
+                    **({"purity_pct": purity.value} if purity is not None else {}), factors=self.factors,
+                    what="limestone_consumption", reads=[limestone, purity])
             else:
                 add("carbonate", m_alumina.limestone_co2, limestone.value, factors=self.factors, on=on,
                     what="limestone_consumption", reads=[limestone])
