@@ -16,7 +16,7 @@ from esgledger.model.errors import Bilingual, Location, Problem, ProblemList
 from esgledger.model.formula import FormulaZeroDivision, parse
 from esgledger.model.period import Period
 from esgledger.model.types import Dims, FactRecord
-from esgledger.model.units import range_text, with_unit
+from esgledger.model.units import plain, range_text, with_unit
 
 Package = dict[tuple[str, str, str, str], FactRecord]  # (entity, basis, indicator, dims) -> fact
 Rule = Callable[[Library, Package, str], Iterator[Problem]]
@@ -70,7 +70,7 @@ def breakdown_sums(lib: Library, pkg: Package, period: str) -> Iterator[Problem]
             if round_half_up(s, places) != round_half_up(Decimal(total.value), places):
                 yield Problem("ESG-VAL-001", _loc(total), {
                     "indicator": code, "name": _name(lib, code), "period": period, "entity": entity, "field": d,
-                    "found": _fmt(s), "expected": total.value})
+                    "found": plain(s), "expected": total.value})
 
 
 @rule("ESG-VAL-005")
@@ -92,7 +92,7 @@ def parts_within(lib: Library, pkg: Package, period: str) -> Iterator[Problem]:
             if parts and s > Decimal(whole.value):
                 yield Problem("ESG-VAL-005", _loc(whole), {
                     "indicator": code, "name": _name(lib, code), "period": period, "entity": entity, "field": f"{c} ({dims})",
-                    "found": _fmt(s), "expected": whole.value})
+                    "found": plain(s), "expected": whole.value})
 
 
 def reported_fact(pkg: Package, entity: str, indicator: str, dims: str = "") -> FactRecord | None:
@@ -206,15 +206,11 @@ def change_from_last_year(lib: Library, pkg: Package, period: str, before: Packa
             yield Problem("ESG-VAL-006", _loc(f), {
                 "indicator": code, "name": _name(lib, code), "period": period, "entity": entity, "found": with_unit(f.value, ind.unit),
                 "expected": Bilingual(f"{was.zh}（{old.period}）", f"{was.en} ({old.period})"),
-                "change": f"{'+' if pct > 0 else ''}{pct.quantize(Decimal('0.1'))} %", "threshold": _fmt(Decimal(str(thr)))})
+                "change": f"{'+' if pct > 0 else ''}{pct.quantize(Decimal('0.1'))} %", "threshold": plain(Decimal(str(thr)))})
 
 
 _OPS = {"eq": "=", "le": "≤", "ge": "≥"}  # a rule's op, as a reader writes it
 
-
-def _fmt(d: Decimal) -> str:
-    s = format(d, "f")
-    return s.rstrip("0").rstrip(".") if "." in s else s
 
 
 def run_rules(ws, period: str, *, select: Iterable[str] | None = None,

@@ -47,7 +47,7 @@ from esgledger.model.errors import Bilingual, Location, Problem, ProblemList, ne
 from esgledger.model.formula import FormulaZeroDivision
 from esgledger.model.period import Period, PeriodError
 from esgledger.model.types import Dims, FactRecord
-from esgledger.model.units import UNITS, range_text, ungroup, with_unit
+from esgledger.model.units import UNITS, plain, range_text, ungroup, with_unit
 from esgledger.store import schema_collect as C
 from esgledger.store.ledger import NewFact
 
@@ -143,10 +143,6 @@ def _range_text(ind: Indicator) -> Bilingual:
     """The indicator's declared range, as a user would write it (units.range_text)."""
     return range_text(ind.validation.min, ind.validation.max, ind.unit)
 
-
-def _fmt(d: Decimal) -> str:
-    s = format(d, "f")
-    return s.rstrip("0").rstrip(".") if "." in s else s
 
 
 def number_text(v) -> str | None:
@@ -248,7 +244,7 @@ def find_warnings(desk: Desk, entity: str, facts: Mapping[tuple[str, str, str], 
             out.append(Finding(Problem("ESG-COLLECT-005", where(key), {
                 "indicator": _with_dims(indicator_label(ind), key[1]), "found": f.value,
                 "expected": ref.value, "change": f"{'+' if pct > 0 else ''}{pct.quantize(Decimal('0.1'))} %",
-                "threshold": _fmt(Decimal(str(thr)))}), entity, key[2], frozenset({key[0]})))
+                "threshold": plain(Decimal(str(thr)))}), entity, key[2], frozenset({key[0]})))
     # the rule catalogue, period by period
     by_period: dict[str, dict] = {}
     for (ind_code, dims, period), f in facts.items():
@@ -284,7 +280,7 @@ def find_warnings(desk: Desk, entity: str, facts: Mapping[tuple[str, str, str], 
                     key = (first.indicator, first.dims.key, period)
                     out.append(Finding(Problem("ESG-COLLECT-006", where(key), {
                         "indicator": indicator_label(ind), "formula": ind.formula,
-                        "found": with_unit(_fmt(got.quantize(Decimal(1).scaleb(-ind.precision))), ind.unit),
+                        "found": with_unit(plain(got.quantize(Decimal(1).scaleb(-ind.precision))), ind.unit),
                         "expected": _range_text(ind)}), entity, period,
                         frozenset(r.indicator for r in node.refs())))
     commented = {(k[0], k[2]) for k, f in facts.items() if f.comment}

@@ -147,12 +147,20 @@ class UnitTable:
             return value * f
 
 
+def plain(d: Decimal) -> str:
+    """A decimal in fixed point without trailing zeros, as the ledger keeps a calculated value
+    and as messages quote one: ``12.5`` (not ``12.500`` or ``1.25E+1``), ``0``.
+
+    >>> plain(Decimal("12.500")), plain(Decimal("1.25E+3")), plain(Decimal("0.000")), plain(Decimal("-3"))
+    ('12.5', '1250', '0', '-3')
+    """
+    text = format(d, "f")
+    return (text.rstrip("0").rstrip(".") or "0") if "." in text else text
+
+
 def _plain(bound) -> str:
     """A range bound as a person writes it: ``0`` (not ``0.0``), ``12.5``, ``1,000``."""
-    d = Decimal(str(bound))
-    text = format(d, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
+    text = plain(Decimal(str(bound)))
     whole, dot, frac = text.partition(".")
     sign = "-" if whole.startswith("-") else ""
     return sign + f"{int(whole.lstrip('-') or 0):,}" + dot + frac
