@@ -25,7 +25,8 @@ from esgledger.collect import entities_io, pipeline
 from esgledger.collect.interchange import (EXPORT_COLUMNS, ImportReport, check_table, export_column,
                                            fact_rows, read_table, status_refusals)
 from esgledger.library.loader import Library, load_library
-from esgledger.model.errors import Bilingual, EsgledgerError, Location, Problem, ProblemList, ProblemsError
+from esgledger.model.errors import (Bilingual, EsgledgerError, Location, Problem, ProblemList, ProblemsError,
+                                    name_indicators)
 from esgledger.model.i18n import WORKSPACE_CONFIG, configured_lang, default_lang, forced_lang
 from esgledger.model.period import Period
 from esgledger.model.tree import EntityTree
@@ -411,8 +412,10 @@ class Workspace:
                            "inputs": inputs})
         # who ran it is recorded on every calculated revision (history's "who"): the signed-in
         # user, or the local account in a single-user workspace
-        return recalculate(store, self.library, self.tree, self.factors, period, approach,
-                           gwp_set=gwp_set, full=full, author=author or self.access.username, note=note)
+        res = recalculate(store, self.library, self.tree, self.factors, period, approach,
+                          gwp_set=gwp_set, full=full, author=author or self.access.username, note=note)
+        name_indicators(res.problems, self.library)  # warnings name the indicator as well as its code
+        return res
 
     @property
     def gwp_set(self) -> str:

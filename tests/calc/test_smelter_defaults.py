@@ -36,6 +36,9 @@ def test_a_potline_with_only_its_output_is_computed_on_national_defaults_with_a_
     pfc = next(p for p in res.problems if p.code == "ESG-CALC-008" and p.params["indicator"] == "anode_effect_minutes")
     assert "NDRC 2013" in pfc.render("en") and "anode_effect_minutes" in pfc.render("en")
     assert "缺省" in pfc.render("zh") and "请填报阳极效应分钟数" in pfc.render("zh")
+    # the indicator by its name in the reader's language, its code beside it (the library's names)
+    assert "TLYX-P1 2025 的 阳极效应持续时间（anode_effect_minutes）：" in pfc.render("zh")
+    assert "Anode-effect minutes per cell-day (anode_effect_minutes) 2025 at TLYX-P1:" in pfc.render("en")
 
 
 def test_measured_anode_effects_leave_no_default_and_no_warning(sqlite_workspace, tmp_path):

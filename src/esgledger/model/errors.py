@@ -196,64 +196,64 @@ CATALOGUE: dict[str, Spec] = dict([
           "或请审核人导入该文件"),
     # --- validation rules over the ledger (warnings) -----------------------------------
     _spec("ESG-VAL-001", "warning", "breakdown does not add up to its total", "分项之和与合计不符",
-          "{name} ({indicator}) {period} at {entity}: the {field} breakdown sums to {found}, total is {expected}",
-          "{entity} {period} 的 {name}（{indicator}）：按 {field} 分项之和为 {found}，合计为 {expected}"),
+          "{named} {period} at {entity}: the {field} breakdown sums to {found}, total is {expected}",
+          "{entity} {period} 的 {named}：按 {field} 分项之和为 {found}，合计为 {expected}"),
     _spec("ESG-VAL-002", "warning", "reported figure disagrees with its formula", "填报值与公式计算值不符",
-          "{name} ({indicator}) {period} at {entity}: reported {found}, but {formula} gives {expected}",
-          "{entity} {period} 的 {name}（{indicator}）：填报值为 {found}，而按 {formula} 计算为 {expected}"),
+          "{named} {period} at {entity}: reported {found}, but {formula} gives {expected}",
+          "{entity} {period} 的 {named}：填报值为 {found}，而按 {formula} 计算为 {expected}"),
     _spec("ESG-VAL-003", "warning", "target marked achieved but the figure says otherwise",
           "目标标记为已达成但数据不符",
-          "{name} ({indicator}) {period} at {entity}: target {expected} is marked achieved, but the ledger has {found}",
-          "{entity} {period} 的 {name}（{indicator}）：目标 {expected} 标记为已达成，但台账数据为 {found}"),
+          "{named} {period} at {entity}: target {expected} is marked achieved, but the ledger has {found}",
+          "{entity} {period} 的 {named}：目标 {expected} 标记为已达成，但台账数据为 {found}"),
     _spec("ESG-VAL-004", "warning", "value outside its indicator's range", "数值超出指标允许范围",
-          "{name} ({indicator}) {period} at {entity}: {found} is out of range, expected {expected}",
-          "{entity} {period} 的 {name}（{indicator}）：{found} 超出允许范围（应为 {expected}）"),
+          "{named} {period} at {entity}: {found} is out of range, expected {expected}",
+          "{entity} {period} 的 {named}：{found} 超出允许范围（应为 {expected}）"),
     _spec("ESG-VAL-005", "warning", "parts exceed the figure they are part of", "细分之和大于其所属数值",
-          "{name} ({indicator}) {period} at {entity}: the parts by {field} add up to {found}, more than its {expected}",
-          "{entity} {period} 的 {name}（{indicator}）：按 {field} 细分之和为 {found}，大于其所属数值 {expected}"),
+          "{named} {period} at {entity}: the parts by {field} add up to {found}, more than its {expected}",
+          "{entity} {period} 的 {named}：按 {field} 细分之和为 {found}，大于其所属数值 {expected}"),
     _spec("ESG-VAL-006", "warning", "large change from last year", "与上年相比变化过大",
-          "{name} ({indicator}) {period} at {entity}: {found} is {change} from {expected} (threshold ±{threshold} %)",
-          "{entity} {period} 的 {name}（{indicator}）：{found} 较 {expected} 变化 {change}（阈值 ±{threshold}%）"),
+          "{named} {period} at {entity}: {found} is {change} from {expected} (threshold ±{threshold} %)",
+          "{entity} {period} 的 {named}：{found} 较 {expected} 变化 {change}（阈值 ±{threshold}%）"),
     # --- calculation -------------------------------------------------------------------
     _spec("ESG-CALC-001", "warning", "formula input missing", "公式输入缺失",
-          "{indicator} {period} at {entity} not computed: {found} has no value",
-          "{entity} {period} 的 {indicator} 未计算：{found} 无数据"),
+          "{named} {period} at {entity} not computed: {found} has no value",
+          "{entity} {period} 的 {named} 未计算：{found} 无数据"),
     _spec("ESG-CALC-002", "warning", "division by zero", "除数为零",
-          "{indicator} {period} at {entity} not computed: {found} is zero",
-          "{entity} {period} 的 {indicator} 未计算：{found} 为零"),
+          "{named} {period} at {entity} not computed: {found} is zero",
+          "{entity} {period} 的 {named} 未计算：{found} 为零"),
     _spec("ESG-CALC-003", "error", "no emission factor for an activity", "活动数据缺少排放因子",
           "activity {found} ({expected}) has no emission factor in the chosen factor sets",
           "活动 {found}（{expected}）在所选因子集中没有排放因子"),
     _spec("ESG-CALC-004", "error", "activity unit does not fit its factor", "活动数据单位与因子不匹配",
-          "activity {indicator} is in {found}, but its factor is per {expected}",
-          "活动 {indicator} 的单位为 {found}，而其排放因子的单位为每 {expected}"),
+          "activity {named} is in {found}, but its factor is per {expected}",
+          "活动 {named} 的单位为 {found}，而其排放因子的单位为每 {expected}"),
     _spec("ESG-CALC-005", "warning", "a methodology could not run", "核算方法无法执行",
-          "{indicator} {period} at {entity}: {found}",
-          "{entity} {period} 的 {indicator}：{found}"),
+          "{named} {period} at {entity}: {found}",
+          "{entity} {period} 的 {named}：{found}"),
     _spec("ESG-CALC-006", "warning", "target cannot be assessed", "目标无法评估",
-          "target {field} ({indicator} at {entity}): no value for {found} in the ledger, and no "
+          "target {field} ({named} at {entity}): no value for {found} in the ledger, and no "
           "baseline_value in {expected}",
-          "目标 {field}（{entity} 的 {indicator}）：台账中没有 {found} 的数据，{expected} 中也未给出 baseline_value"),
+          "目标 {field}（{entity} 的 {named}）：台账中没有 {found} 的数据，{expected} 中也未给出 baseline_value"),
     _spec("ESG-CALC-007", "warning", "a calculated value is no longer produced", "计算值不再产生",
-          "{indicator} {period} at {entity} ({found}): this run no longer computes it (an input "
+          "{named} {period} at {entity} ({found}): this run no longer computes it (an input "
           "withdrawn or changed, or a method that cannot run: see any warnings above), so the run "
           "withdraws it; history keeps the earlier value",
-          "{entity} {period} 的 {indicator}（{found}）：本次运行已不再计算该值（输入被撤回或更改，或核算方法无法运行，"
+          "{entity} {period} 的 {named}（{found}）：本次运行已不再计算该值（输入被撤回或更改，或核算方法无法运行，"
           "见上文警告），已撤回；历史记录保留此前的值"),
     # --- users and access (store/access.py) ---------------------------------------------
     _spec("ESG-CALC-008", "warning", "a default used for want of the entity's own data", "缺少实测数据，采用缺省值",
-          "{indicator} {period} at {entity}: {found}; give {expected} for a measured figure",
-          "{entity} {period} 的 {indicator}：{found}；如需按实测核算，请填报{expected}"),
+          "{named} {period} at {entity}: {found}; give {expected} for a measured figure",
+          "{entity} {period} 的 {named}：{found}；如需按实测核算，请填报{expected}"),
     _spec("ESG-CALC-009", "warning", "an entered value replaced by the calculated one", "填报值被计算值取代",
-          "{indicator} {period} at {entity}: the value entered, {found}, is replaced by {expected} computed from "
+          "{named} {period} at {entity}: the value entered, {found}, is replaced by {expected} computed from "
           "the entity's activity data (the methods compute this figure; enter its activity data instead)",
-          "{entity} {period} 的 {indicator}：填报值 {found}已被按该主体活动数据计算的 {expected} 取代（该指标由核算方法"
+          "{entity} {period} 的 {named}：填报值 {found}已被按该主体活动数据计算的 {expected} 取代（该指标由核算方法"
           "计算，请填报其活动数据）"),
     _spec("ESG-CALC-010", "warning", "a product figure without the stage's electricity", "产品碳足迹缺少该工序的电力数据",
-          "{indicator} {period} at {entity} ({field}): no electricity of the stage's entities ({found}) could "
+          "{named} {period} at {entity} ({field}): no electricity of the stage's entities ({found}) could "
           "be counted (none reported, or captive electricity without the captive plant's factor for the period), "
           "so the figure holds their direct emissions only; report electricity_received and the plant's data",
-          "{entity} {period} 的 {indicator}（{field}）：该工序的主体（{found}）没有可计入的用电（未填报用电量，"
+          "{entity} {period} 的 {named}（{field}）：该工序的主体（{found}）没有可计入的用电（未填报用电量，"
           "或自备电厂本期无供电排放因子），该数值只含其直接排放；请填报 electricity_received 及自备电厂数据"),
     _spec("ESG-ACCESS-001", "error", "sign-in failed", "登录失败",
           "unknown user or wrong password for {user}", "用户 {user} 不存在或密码错误"),
@@ -468,6 +468,10 @@ class Problem:
         title = self.spec.title_zh if lang == "zh" else self.spec.title_en
         params = _Defaulting({k: ("" if v is None else v.in_lang(lang) if isinstance(v, Bilingual) else v)
                               for k, v in self.params.items()})
+        if "indicator" in params:  # {named}: the indicator by its name with its code, or the code
+            name = params.get("name")
+            params["named"] = (params["indicator"] if not name or name == params["indicator"] else
+                               f"{name}（{params['indicator']}）" if lang == "zh" else f"{name} ({params['indicator']})")
         sep = "：" if lang == "zh" else ": "
         return title + sep + tmpl.format_map(params)
 
@@ -483,6 +487,18 @@ class Problem:
             "message": self.message(lang),
             "params": {k: str(v) for k, v in self.params.items()},
         }
+
+
+def name_indicators(problems: Iterable[Problem], library) -> None:
+    """Give every problem that names an indicator of ``library`` (param ``indicator``) the
+    indicator's name in both languages (param ``name``), for templates that say ``{named}``."""
+    for p in problems:
+        code = p.params.get("indicator")
+        if "name" in p.params or not isinstance(code, str):
+            continue
+        ind = library.get(code)
+        if ind is not None:
+            p.params["name"] = Bilingual(ind.name.get("zh") or code, ind.name.get("en") or code)
 
 
 def near_miss(found: str, names: dict[str, str]) -> "Bilingual | str":
