@@ -218,6 +218,10 @@ class GhgRun:
         # the methodology calls of each entity's sources and Scope 2/3 the last time they were
         # computed, by their arguments (see _Calls)
         self._calls: dict[tuple[str, str], dict] = {}
+        # the energy totals (and heat results) of the last run or update, by their arguments:
+        # an entity's energy by the calorific method and its stage's energy per tonne are the
+        # same call (the label aside), and a stage of one entity sums the same uses again
+        self._run_calls = _Calls(None)
 
     def take(self, f: FactRecord) -> bool:
         """Take one current own fact into the run's inputs; True if it is an activity input."""
@@ -294,6 +298,7 @@ class GhgRun:
         """Everything, for every entity (a full run)."""
         self.res = GhgRunResult(self.period)
         self._stale = []
+        self._run_calls = _Calls(self._run_calls)
         self.produced.clear()
         self._stages.clear()
         for code in sorted(self.tree.entities):
@@ -321,6 +326,7 @@ class GhgRun:
         dirty &= set(self.tree.entities)
         if not dirty:
             return self.res
+        self._run_calls = _Calls(self._run_calls)
         for code in sorted(dirty):
             self.sources[code] = self._sources(code)
         if any(self.process_type(c) == "power_plant" for c in dirty):
@@ -613,7 +619,8 @@ class GhgRun:
         if heat is None:
             return None, None
         try:
-            return m_elec.purchased_heat_co2(heat.value, unit=heat.unit, factors=self.factors, on=self.year), heat
+            return self._run_calls(m_elec.purchased_heat_co2, heat.value, unit=heat.unit, factors=self.factors,
+                                   on=self.year), heat
         except CalcError as exc:
             if report:
                 self.problem(code, HEAT_INDICATOR, exc)
@@ -763,7 +770,8 @@ class GhgRun:
             return
         for method, indicator in (("calorific", "energy_consumption"), ("equivalent", "energy_consumption_equivalent")):
             try:
-                r = m_energy.total_energy(uses, method=method, factors=self.factors, on=self.year)
+                r = self._run_calls(m_energy.total_energy, tuple(uses), method=method, factors=self.factors,
+                                    on=self.year)
             except CalcError as exc:
                 self.problem(code, indicator, exc)
                 continue
@@ -929,8 +937,7 @@ class GhgRun:
             if c == root or qf is None or not uses:
                 continue
             try:
-                r = m_energy.total_energy(uses, method="calorific", factors=self.factors, on=self.year,
-                                          label=product)
+                r = self._stage_total(uses, product)
                 v = m_energy.per_product(r.total * 1000, self.tonnes(c, out_ind))
             except CalcError as exc:
                 self.problem(c, "energy_intensity_product", exc)
@@ -939,8 +946,7 @@ class GhgRun:
                         "energy"))
         if all_uses and out_facts:
             try:
-                r = m_energy.total_energy(all_uses, method="calorific", factors=self.factors, on=self.year,
-                                          label=product)
+                r = self._stage_total(all_uses, product)
                 v = m_energy.per_product(r.total * 1000, total_t)
             except CalcError as exc:
                 self.problem(root, "energy_intensity_product", exc)
@@ -948,6 +954,13 @@ class GhgRun:
                 out.append((root, "energy_intensity_product", dims, v, all_reads + out_facts, r,
                              "energy.product:calorific", "energy"))
         return out
+
+    def _stage_total(self, uses: list, product: str) -> Result:
+        """total_energy(uses, method="calorific", label=product): the entity's own calorific
+        total when the uses are the same (the label is the only difference)."""
+        r = self._run_calls(m_energy.total_energy, tuple(uses), method="calorific", factors=self.factors,
+                            on=self.year)
+        return r if r.label == product else dataclasses.replace(r, label=product)
 
     def _emit_product(self, product: str, em: Decimal, qty: Decimal, ins, used) -> None:
         root = self.root()
@@ -1168,6 +1181,10 @@ def _arg_key(v):
         return t, str(v)
     if t is FactorValue or t is MemoFactors:
         return t, id(v)
+    if t is m_energy.EnergyUse:
+        keys = (_arg_key(v.carrier), _arg_key(v.amount), _arg_key(v.unit), _arg_key(v.coefficient),
+                _arg_key(v.coefficient_unit), _arg_key(v.density))
+        return None if any(k is None for k in keys) else (t, keys)
     if t is tuple:
         keys = tuple(_arg_key(x) for x in v)
         return None if any(k is None for k in keys) else (t, keys)
