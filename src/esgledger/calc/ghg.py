@@ -214,6 +214,10 @@ class GhgRun:
         # the last run computed them; a stage goes when one of its entities or a captive plant
         # changes
         self._stages: dict[str, tuple] = {}
+        # what each stage (and liquid aluminium) last emitted: (the stage tuple it was computed
+        # from, its outputs, its warnings, its figures for liquid aluminium)
+        self._stage_said: dict[str, tuple] = {}
+        self._by_type: dict[str, list[str]] | None = None  # entities by process type (the tree's)
         self._stale: list[FactRecord] = []  # earlier results a full run no longer produced
         # the methodology calls of each entity's sources and Scope 2/3 the last time they were
         # computed, by their arguments (see _Calls)
@@ -301,6 +305,7 @@ class GhgRun:
         self._run_calls = _Calls(self._run_calls)
         self.produced.clear()
         self._stages.clear()
+        self._stage_said.clear()
         for code in sorted(self.tree.entities):
             self.sources[code] = self._sources(code)
         plants = [c for c in sorted(self.tree.entities) if self.process_type(c) == "power_plant"]
@@ -857,40 +862,72 @@ class GhgRun:
                 return None, []
             return sum(vals, Decimal(0)), [self.fact(c, ind) for c in codes if self.fact(c, ind) is not None]
 
-        by_type: dict[str, list[str]] = {}
-        for code, e in self.tree.entities.items():
-            by_type.setdefault(e.process_type, []).append(code)
+        by_type = self._by_type
+        if by_type is None:
+            by_type = self._by_type = {}
+            for code, e in self.tree.entities.items():
+                by_type.setdefault(e.process_type, []).append(code)
         results: dict[str, tuple[Decimal, Decimal, list[FactRecord]]] = {}
         specs = [("alumina", "alumina_refinery", "alumina_output"),
                  ("baked_anode", "anode_plant", "anode_output"),
                  ("aluminium_electrolysis", "smelter", "aluminium_output"),
                  ("foil", "foil_mill", "aluminium_foil_output")]
+        sink, problems = self._sink, self.res.problems
+        stages = []  # the stage tuples this computation used (the liquid aluminium figure's key)
         for product, ptype, out_ind in specs:
             codes = sorted(by_type.get(ptype, []))
             if not codes:
                 continue
             kept = self._stages.get(product)
+            said = self._stage_said.get(product)
+            if kept is not None and kept[0] == codes and said is not None and said[0] is kept:
+                # the stage as the last run computed it: the same outputs and warnings again
+                stages.append(kept)
+                _kept, outs, warned, result = said
+                self.res.outputs += outs
+                if sink is not None:
+                    sink += outs
+                problems += warned
+                if result is not None:
+                    results[product] = result
+                continue
             if kept is not None and kept[0] == codes:
                 _codes, em, ins, used, qty, qins, energy = kept
             else:
                 em, ins, used = stage(codes)
                 qty, qins = out_t(codes, out_ind)
                 energy = self._stage_energy(product, codes, out_ind)
-                self._stages[product] = (codes, em, ins, used, qty, qins, energy)
+                kept = self._stages[product] = (codes, em, ins, used, qty, qins, energy)
+            stages.append(kept)
+            first_out, first_problem = len(self.res.outputs), len(problems)
+            result = None
             for o in energy:
                 self.emit(*o)
-            if qty is None or qty == 0 or not ins:
-                continue
-            if not any(f.indicator == "electricity_received" for f in ins):
-                # no electricity reported for any entity of the stage: its direct emissions only
-                self.res.problems.append(Problem("ESG-CALC-010", Location(
-                    field=f"{self.root()}/product_footprint/product={product}"), {
-                    "entity": self.root(), "indicator": "product_footprint", "period": self.period,
-                    "field": product, "found": ", ".join(codes)}))
-            results[product] = (em, qty, ins + qins, used)
-            self._emit_product(product, em, qty, ins + qins, used)
+            if qty is not None and qty != 0 and ins:
+                if not any(f.indicator == "electricity_received" for f in ins):
+                    # no electricity reported for any entity of the stage: its direct emissions only
+                    problems.append(Problem("ESG-CALC-010", Location(
+                        field=f"{self.root()}/product_footprint/product={product}"), {
+                        "entity": self.root(), "indicator": "product_footprint", "period": self.period,
+                        "field": product, "found": ", ".join(codes)}))
+                result = results[product] = (em, qty, ins + qins, used)
+                self._emit_product(product, em, qty, ins + qins, used)
+            self._stage_said[product] = (kept, self.res.outputs[first_out:], problems[first_problem:], result)
         # liquid aluminium cradle-to-gate: electrolysis + the alumina and anodes it consumed (at
-        # those stages' emissions per tonne: their inputs and factors are in its lineage too)
+        # those stages' emissions per tonne: their inputs and factors are in its lineage too);
+        # the same as the last run's when it read the same stages (a smelter's alumina or anodes
+        # consumed changing is a change of the electrolysis stage)
+        said = self._stage_said.get("liquid_aluminium")
+        if said is not None and len(said[0]) == len(stages) and all(a is b for a, b in zip(said[0], stages)):
+            self.res.outputs += said[1]
+            if sink is not None:
+                sink += said[1]
+            return
+        first_out = len(self.res.outputs)
+        self._liquid_aluminium(results, by_type)
+        self._stage_said["liquid_aluminium"] = (stages, self.res.outputs[first_out:], [], None)
+
+    def _liquid_aluminium(self, results, by_type) -> None:
         if "aluminium_electrolysis" in results:
             em, qty, stage_ins, stage_used = results["aluminium_electrolysis"]
             extra, ins, used = Decimal(0), list(stage_ins), list(stage_used)
