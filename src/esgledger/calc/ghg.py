@@ -526,7 +526,7 @@ class GhgRun:
                 pcc = None if pcc_t is None else pcc_t / baked if baked else Decimal(0)  # 0 t of both
                 add("packing_coke", m_anode.packing_coke_co2, baked, pcc=pcc, factors=self.factors, on=on,
                     what="anode_output", reads=[baked_f, self.fact(code, "packing_coke_consumption")])
-        return {src: Source(rs[0][0] if len(rs) == 1 else combine([r for r, _f in rs], label=src),
+        return {src: Source(rs[0][0] if len(rs) == 1 else calls(combine, tuple(r for r, _f in rs), label=src),
                             [f for _r, fs in rs for f in fs]) for src, rs in out.items()}
 
     def _soderberg_anode(self, code: str, prod_t: Decimal, production: FactRecord, add) -> None:
@@ -702,7 +702,8 @@ class GhgRun:
             v = sum((r.total for r, _f in items), Decimal(0))
             total += v
             # several items: their sum keeps each as a part, so every factor used is in the lineage
-            r = items[0][0] if len(items) == 1 else combine([r for r, _f in items], method=f"scope3:{cat}", label=cat)
+            r = items[0][0] if len(items) == 1 else calls(combine, tuple(r for r, _f in items), method=f"scope3:{cat}",
+                                                          label=cat)
             self.emit(code, "scope3_emissions", f"scope3_category={cat}", v, [f for _r, fs in items for f in fs],
                       r, f"inventory.scope3.{cat}", "inventory")
         if cats:
@@ -1194,38 +1195,52 @@ class _Calls:
 def _call_key(fn, args: tuple, kw: dict) -> tuple | None:
     """A key equal to another only for the same call: text, whole numbers, booleans and None by
     type and value (1 is not True), decimals by their exact text (1.0 is not 1.00, -0 is not
-    0), factor values and the factor library by identity, tuples of those; None if an argument
-    is of any other kind."""
+    0), factor values, results and the factor library by identity (a _Calls entry keeps its
+    arguments alive), energy uses by their fields, tuples of those; None if an argument is of
+    any other kind. Flat: each argument is its type, then what tells it apart (a tuple: its
+    length, then its items), each keyword argument its name first."""
     out: list = [fn]
-    for v in args:
-        k = _arg_key(v)
-        if k is None:
-            return None
-        out.append(k)
-    for name, v in kw.items():
-        k = _arg_key(v)
-        if k is None:
-            return None
-        out.append((name, k))
+    add = out.append
+    try:
+        for v in args:
+            _flat_key(v, add)
+        for name, v in kw.items():
+            add(name)
+            _flat_key(v, add)
+    except _NoKey:
+        return None
     return tuple(out)
 
 
-def _arg_key(v):
+class _NoKey(Exception):
+    pass
+
+
+_PLAIN_TYPES = frozenset({str, int, bool, type(None)})
+
+
+def _flat_key(v, add) -> None:
     t = type(v)
-    if t is str or t is int or t is bool or v is None:
-        return t, v
-    if t is Decimal:
-        return t, str(v)
-    if t is FactorValue or t is MemoFactors:
-        return t, id(v)
-    if t is m_energy.EnergyUse:
-        keys = (_arg_key(v.carrier), _arg_key(v.amount), _arg_key(v.unit), _arg_key(v.coefficient),
-                _arg_key(v.coefficient_unit), _arg_key(v.density))
-        return None if any(k is None for k in keys) else (t, keys)
-    if t is tuple:
-        keys = tuple(_arg_key(x) for x in v)
-        return None if any(k is None for k in keys) else (t, keys)
-    return None
+    add(t)
+    if t in _PLAIN_TYPES:
+        add(v)
+    elif t is Decimal:
+        add(str(v))
+    elif t is FactorValue or t is Result or t is MemoFactors:
+        add(id(v))
+    elif t is tuple:
+        add(len(v))
+        for x in v:
+            _flat_key(x, add)
+    elif t is m_energy.EnergyUse:
+        _flat_key(v.carrier, add)
+        _flat_key(v.amount, add)
+        _flat_key(v.unit, add)
+        _flat_key(v.coefficient, add)
+        _flat_key(v.coefficient_unit, add)
+        _flat_key(v.density, add)
+    else:
+        raise _NoKey
 
 
 def _technology_or_none(text: str) -> str | None:
