@@ -185,6 +185,7 @@ class Consolidation:
         self._formula_pos = {code: i for i, code in enumerate(self.formula_order)}
         self._formula_factors: dict[str, Decimal] = {}
         self._fspecs: dict[str, _FormulaSpec] = {}  # each formula's refs, evaluator and factor
+        self._units: dict[str, tuple] = {}  # each indicator's unit (in a tuple: it may be None)
         # the lineage text of each child's weight (the weights are these very objects)
         self._weight_texts = {id(w): _weight_text(w) for chs in self.children_of.values() for _c, w in chs}
         self.out: list[NewFact] = []
@@ -442,11 +443,12 @@ class Consolidation:
         # its consolidated one) or a leaf (its own value): _value_at's answer, per key below
         kids = [(ch, w, f"child:{ch}", bool(self._children(ch))) for ch, w in children]
         own_values = self.own
+        indicators = self.lib.indicators
         for ind_code, dims in sorted(keys):
-            ind = self.lib.get(ind_code)
+            ind = indicators.get(ind_code)
             if ind is None or ind.kind == "formula":
                 continue
-            own = self.own.get((e, ind_code, dims))
+            own = own_values.get((e, ind_code, dims))
             if ind.aggregation == "not_additive" or ind.value_type == "category":
                 if own is not None:
                     self._emit(e, ind_code, dims, self.approach, own.number, [(own, "own", None)], cons,
@@ -576,24 +578,33 @@ class Consolidation:
     def _emit(self, e, code, dims, basis, number: Decimal, inputs, cons, text: str | None = None) -> Value:
         self.result.computed += 1
         value_text = text if text is not None else _plain(number)
-        idx = len(self.out)
+        out = self.out
+        idx = len(out)
         wt = self._weight_texts
-        ind = self.lib[code]
-        self.out.append(NewFact(e, code, self.period, dims, value_text, ind.unit, basis, "calculated",
-                                None, None, None, None,
-                                tuple((v.fact_id, v.pending, role,
-                                       None if w is None else (wt.get(id(w)) or _weight_text(w)))
-                                      for v, role, w in inputs)))
-        v = Value(number, None, idx, text=value_text)
-        self.computed[(e, code, dims, basis)] = v
-        self.computed_dims.setdefault((e, code, basis), set()).add(dims)
+        unit = self._units.get(code)
+        if unit is None:
+            unit = self._units[code] = (self.lib[code].unit,)
+        out.append(NewFact(e, code, self.period, dims, value_text, unit[0], basis, "calculated",
+                           None, None, None, None,
+                           tuple([(v.fact_id, v.pending, role, None) if w is None else
+                                  (v.fact_id, v.pending, role, wt.get(id(w)) or _weight_text(w))
+                                  for v, role, w in inputs])))
+        v = Value(number, None, idx, value_text)
+        key = (e, code, dims, basis)
+        self.computed[key] = v
+        dims_of = self.computed_dims.get((e, code, basis))
+        if dims_of is None:
+            self.computed_dims[(e, code, basis)] = {dims}
+        else:
+            dims_of.add(dims)
         if cons is not None and basis != "own":
-            cons[(e, code, dims)] = v
+            ckey = (e, code, dims)
+            cons[ckey] = v
             self.cons_keys.setdefault(e, set()).add((code, dims))
             if code not in self.lib.formulas:
                 self.cons_index.setdefault(e, {}).setdefault(code, set()).add(dims)
-            self._pending.append((cons, (e, code, dims)))
-        self._pending.append((self.computed, (e, code, dims, basis)))
+            self._pending.append((cons, ckey))
+        self._pending.append((self.computed, key))
         return v
 
     # -- writing -------------------------------------------------------------------------
