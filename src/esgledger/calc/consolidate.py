@@ -185,7 +185,9 @@ class Consolidation:
         self._formula_pos = {code: i for i, code in enumerate(self.formula_order)}
         self._formula_factors: dict[str, Decimal] = {}
         self._fspecs: dict[str, _FormulaSpec] = {}  # each formula's refs, evaluator and factor
-        self._units: dict[str, tuple] = {}  # each indicator's unit (in a tuple: it may be None)
+        self._units: dict[str, tuple] = {}
+        # indicator -> the formulas reading it, each with the keys it reads (None: any)
+        self._readers_of: dict[str, list[tuple[str, frozenset | None]]] | None = None  # each indicator's unit (in a tuple: it may be None)
         # the lineage text of each child's weight (the weights are these very objects)
         self._weight_texts = {id(w): _weight_text(w) for chs in self.children_of.values() for _c, w in chs}
         self.out: list[NewFact] = []
@@ -299,7 +301,7 @@ class Consolidation:
         for e in sorted(dirty):
             if not self._exists(e):
                 continue
-            codes = self._formula_closure({i for i, _d in dirty[e]}, deps)
+            codes = self._formulas_reading(dirty[e], deps)
             if codes:
                 self._forget(e, codes, "own")
                 self._formulas(e, "own", lambda ind, dims, e=e: self.own.get((e, ind, dims)),
@@ -330,7 +332,9 @@ class Consolidation:
             before = {k: self.cons.get((e, *k)) for k in keys}
             self._consolidate_node(e, children, self.cons, keys=keys)
             moved[e] = {k for k in keys if _text(self.cons.get((e, *k))) != _text(before[k])}
-            codes = self._formula_closure({i for i, _d in keys}, deps)
+            # the formulas reading a value that moved (one recomputed to the same value keeps
+            # its fact, so what reads it is as the last run left it)
+            codes = self._formulas_reading(moved[e], deps)
             if codes:
                 self._forget(e, codes, self.approach)
                 self._formulas(e, self.approach, lambda ind, dims, e=e: self.cons.get((e, ind, dims)),
@@ -358,6 +362,28 @@ class Consolidation:
 
     def _formula_closure(self, indicators: set[str], deps) -> set[str]:
         return reachable(indicators, deps)
+
+    def _formulas_reading(self, keys: Iterable[tuple[str, str]], deps) -> set[str]:
+        """The formulas that read one of ``keys`` ((indicator, dimension key) of values that
+        moved at an entity), and the formulas reading those. A formula without dimensions
+        reads only the keys its references name (``product_emissions[product=alumina]`` does
+        not read ``product=foil``); one with dimensions may read any key of its inputs."""
+        readers = self._readers_of
+        if readers is None:
+            readers = self._readers_of = {}
+            for code, node in self.lib.formulas.items():
+                by: dict[str, set[str]] = {}
+                for r in node.refs():
+                    by.setdefault(r.indicator, set()).add(r.dims.key)
+                anyway = bool(self.lib[code].dimensions)
+                for ind, read in by.items():
+                    readers.setdefault(ind, []).append((code, None if anyway else frozenset(read)))
+        start = set()
+        for ind, dims in keys:
+            for code, read in readers.get(ind, ()):
+                if read is None or dims in read:
+                    start.add(code)
+        return start | reachable(start, deps) if start else start
 
     def _forget(self, e: str, codes: set[str], basis: str) -> None:
         """Drop the values of ``codes`` at ``e`` before they are recomputed (a formula that
