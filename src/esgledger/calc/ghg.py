@@ -222,10 +222,11 @@ class GhgRun:
         # the methodology calls of each entity's sources and Scope 2/3 the last time they were
         # computed, by their arguments (see _Calls)
         self._calls: dict[tuple[str, str], dict] = {}
-        # the energy totals (and heat results) of the last run or update, by their arguments:
-        # an entity's energy by the calorific method and its stage's energy per tonne are the
-        # same call (the label aside), and a stage of one entity sums the same uses again
+        # the purchased-heat results of the last run or update, by their arguments (the
+        # inventory and the product view ask the same)
         self._run_calls = _Calls(None)
+        # each energy use by what it is made of (see _energy_uses), with its memo
+        self._uses: dict[tuple, tuple] = {}
 
     def take(self, f: FactRecord) -> bool:
         """Take one current own fact into the run's inputs; True if it is an activity input."""
@@ -736,48 +737,64 @@ class GhgRun:
                 inputs=[whole] + [f for _v, f in by_vendor], material=fm)
 
     def _energy_uses(self, code: str, electricity: tuple[str, ...] = BOUGHT_ELECTRICITY
-                     ) -> tuple[list[m_energy.EnergyUse], list[FactRecord]]:
+                     ) -> tuple[list[m_energy.EnergyUse], list[FactRecord], list[dict]]:
         """What one entity consumes, carrier by carrier, for GB/T 2589: its fuels (a measured
         NCV gives the fuel its own coefficient, NCV / 29.307 GJ per tce), the electricity it
-        receives from the sources ``electricity`` names, and bought heat; and the facts read."""
-        uses, reads = [], []
+        receives from the sources ``electricity`` names, and bought heat; the facts read; and
+        each use's memo for :func:`~esgledger.calc.methods.energy.total_energy`. A use is made
+        once for the facts it is made of (the same fact objects give the same use object, and
+        its memo)."""
+        uses, reads, memos = [], [], []
+
+        def use(key: tuple, facts: tuple, make) -> None:
+            hit = self._uses.get(key)
+            if hit is None or len(hit[0]) != len(facts) or any(a is not b for a, b in zip(hit[0], facts)):
+                hit = self._uses[key] = (facts, make(), {})
+            uses.append(hit[1])
+            memos.append(hit[2])
+
         for ind_code, fuel in FUEL_INDICATORS.items():
             f = self.fact(code, ind_code)
             if f is not None:
-                density = self.factors.find("fuel.density", self.year, fuel=fuel) if f.unit in ("升",) else None
-                uses.append(m_energy.EnergyUse(fuel, f.value, f.unit, density=density))
+                use((code, ind_code), (f,), lambda: m_energy.EnergyUse(
+                    fuel, f.value, f.unit,
+                    density=self.factors.find("fuel.density", self.year, fuel=fuel) if f.unit in ("升",) else None))
                 reads.append(f)
         ind_code = "solid_fuel_consumption"
         for dims in self.dims(code, ind_code):
             f = self.facts[(code, ind_code, dims)]
-            fuel = dict(Dims.parse(dims)).get("fuel", "raw_coal")
-            ncv = self.num(code, "fuel_ncv_measured", dims)
-            coef = None if ncv is None else ncv / Decimal("29.307")   # GJ/t → kgce/kg
-            uses.append(m_energy.EnergyUse(fuel if fuel in ("coke", "petroleum_coke") else "raw_coal", f.value, f.unit,
-                                           coefficient=coef, coefficient_unit="kgce/kg"))
-            reads += [f, self.fact(code, "fuel_ncv_measured", dims)]
+            ncv_f = self.fact(code, "fuel_ncv_measured", dims)
+
+            def solid() -> m_energy.EnergyUse:
+                fuel = dict(Dims.parse(dims)).get("fuel", "raw_coal")
+                ncv = None if ncv_f is None else Decimal(ncv_f.value)
+                coef = None if ncv is None else ncv / Decimal("29.307")   # GJ/t → kgce/kg
+                return m_energy.EnergyUse(fuel if fuel in ("coke", "petroleum_coke") else "raw_coal", f.value,
+                                          f.unit, coefficient=coef, coefficient_unit="kgce/kg")
+            use((code, ind_code, dims), (f, ncv_f), solid)
+            reads += [f, ncv_f]
         received = [self.fact(code, "electricity_received", f"supplier={s}") for s in electricity]
-        received = [f for f in received if f is not None]
+        received = tuple(f for f in received if f is not None)
         if received:
-            uses.append(m_energy.EnergyUse("electricity", sum(Decimal(f.value) for f in received), "兆瓦时"))
+            use((code, "electricity_received", electricity), received, lambda: m_energy.EnergyUse(
+                "electricity", sum(Decimal(f.value) for f in received), "兆瓦时"))
             reads += received
         heat = self.fact(code, HEAT_INDICATOR)
         if heat is not None:
-            uses.append(m_energy.EnergyUse("heat", heat.value, heat.unit))
+            use((code, HEAT_INDICATOR), (heat,), lambda: m_energy.EnergyUse("heat", heat.value, heat.unit))
             reads.append(heat)
-        return uses, reads
+        return uses, reads, memos
 
     def _energy(self, code: str) -> None:
         """综合能耗 by GB/T 2589-2020: fuels burnt, and electricity and heat bought from outside
         the group (the captive plant's coal already counts where it burns), by the calorific
         (当量值) and the equivalent (等价值) methods; heat is 0.03412 kgce/MJ in both."""
-        uses, reads = self._energy_uses(code)
+        uses, reads, memos = self._energy_uses(code)
         if not uses:
             return
         for method, indicator in (("calorific", "energy_consumption"), ("equivalent", "energy_consumption_equivalent")):
             try:
-                r = self._run_calls(m_energy.total_energy, tuple(uses), method=method, factors=self.factors,
-                                    on=self.year)
+                r = m_energy.total_energy(uses, method=method, factors=self.factors, on=self.year, memo=memos)
             except CalcError as exc:
                 self.problem(code, indicator, exc)
                 continue
@@ -962,11 +979,13 @@ class GhgRun:
         dims = f"product={product}"
         out: list[tuple] = []
         all_uses: list[m_energy.EnergyUse] = []
+        all_memos: list[dict] = []
         all_reads: list[FactRecord] = []
         total_t, out_facts = Decimal(0), []
         for c in codes:
-            uses, reads = self._energy_uses(c, STAGE_ELECTRICITY)
+            uses, reads, memos = self._energy_uses(c, STAGE_ELECTRICITY)
             all_uses += uses
+            all_memos += memos
             all_reads += reads
             qf = self.fact(c, out_ind)
             if qf is not None:
@@ -975,7 +994,8 @@ class GhgRun:
             if c == root or qf is None or not uses:
                 continue
             try:
-                r = self._stage_total(uses, product)
+                r = m_energy.total_energy(uses, method="calorific", factors=self.factors, on=self.year,
+                                          label=product, memo=memos)
                 v = m_energy.per_product(r.total * 1000, self.tonnes(c, out_ind))
             except CalcError as exc:
                 self.problem(c, "energy_intensity_product", exc)
@@ -984,7 +1004,8 @@ class GhgRun:
                         "energy"))
         if all_uses and out_facts:
             try:
-                r = self._stage_total(all_uses, product)
+                r = m_energy.total_energy(all_uses, method="calorific", factors=self.factors, on=self.year,
+                                          label=product, memo=all_memos)
                 v = m_energy.per_product(r.total * 1000, total_t)
             except CalcError as exc:
                 self.problem(root, "energy_intensity_product", exc)
@@ -992,13 +1013,6 @@ class GhgRun:
                 out.append((root, "energy_intensity_product", dims, v, all_reads + out_facts, r,
                              "energy.product:calorific", "energy"))
         return out
-
-    def _stage_total(self, uses: list, product: str) -> Result:
-        """total_energy(uses, method="calorific", label=product): the entity's own calorific
-        total when the uses are the same (the label is the only difference)."""
-        r = self._run_calls(m_energy.total_energy, tuple(uses), method="calorific", factors=self.factors,
-                            on=self.year)
-        return r if r.label == product else dataclasses.replace(r, label=product)
 
     def _emit_product(self, product: str, em: Decimal, qty: Decimal, ins, used) -> None:
         root = self.root()
