@@ -186,6 +186,8 @@ class Consolidation:
         self._formula_factors: dict[str, Decimal] = {}
         self._fspecs: dict[str, _FormulaSpec] = {}  # each formula's refs, evaluator and factor
         self._units: dict[str, tuple] = {}
+        self._node_info: dict[str, tuple] = {}  # each node's children, whether all weigh 1, and roles
+        self._exists_of: dict[str, bool] = {}
         # indicator -> the formulas reading it, each with the keys it reads (None: any)
         self._readers_of: dict[str, list[tuple[str, frozenset | None]]] | None = None  # each indicator's unit (in a tuple: it may be None)
         # the lineage text of each child's weight (the weights are these very objects)
@@ -230,12 +232,14 @@ class Consolidation:
                 _index_discard(self.own_index, f.entity, f.indicator, f.dims)
             self.existing.pop((f.entity, f.indicator, f.dims, f.basis), None)
             return f.basis == "own"
-        if f.basis == "own" and self.lib.get(f.indicator) and self.lib[f.indicator].kind != "formula":
+        ind = self.lib.indicators.get(f.indicator) if f.basis == "own" else None
+        if ind and ind.kind != "formula":
             key = (f.entity, f.indicator, f.dims)
-            if key not in self.own:
+            own = self.own
+            if key not in own:
                 self.own_keys.setdefault(f.entity, set()).add((f.indicator, f.dims))
                 self.own_index.setdefault(f.entity, {}).setdefault(f.indicator, set()).add(f.dims)
-            self.own[key] = Value(_num(f.value, self.lib[f.indicator]), f.id, text=f.value)
+            own[key] = Value(_num(f.value, ind), f.id, None, f.value)
             return True
         if f.basis in ("own", self.approach):
             self.existing[(f.entity, f.indicator, f.dims, f.basis)] = f
@@ -298,8 +302,9 @@ class Consolidation:
             if self.take(f):
                 dirty.setdefault(f.entity, set()).add((f.indicator, f.dims))
         deps = self._dependents()
+        exists = self._exists_of
         for e in sorted(dirty):
-            if not self._exists(e):
+            if not (exists[e] if e in exists else exists.setdefault(e, self._exists(e))):
                 continue
             codes = self._formulas_reading(dirty[e], deps)
             if codes:
@@ -327,8 +332,11 @@ class Consolidation:
             if not keys:
                 continue
             # weighted means move with their weights
+            inds = {i for i, _d in keys}
             for code, weight in weighted:
-                keys |= {(code, d) for i, d in list(keys) if i == weight}
+                if weight in inds:
+                    keys |= {(code, d) for i, d in list(keys) if i == weight}
+                    inds.add(code)
             before = {k: self.cons.get((e, *k)) for k in keys}
             self._consolidate_node(e, children, self.cons, keys=keys)
             moved[e] = {k for k in keys if _text(self.cons.get((e, *k))) != _text(before[k])}
@@ -464,10 +472,18 @@ class Consolidation:
                     _index_discard(self.cons_index, e, *k)
                     self.computed.pop((e, *k, self.approach), None)
                     self.computed_dims.get((e, k[0], self.approach), set()).discard(k[1])
-        unit = all(w == 1 for _c, w in children)  # every child weighs 1 (whole period, control)
-        # each child with its weight, its lineage role and whether it is a node (whose value is
-        # its consolidated one) or a leaf (its own value): _value_at's answer, per key below
-        kids = [(ch, w, f"child:{ch}", bool(self._children(ch))) for ch, w in children]
+        node_info = self._node_info.get(e)
+        if node_info is None or node_info[0] is not children:
+            # every child weighs 1 (whole period, control); each child with its weight, its
+            # lineage role and whether it is a node (whose value is its consolidated one) or a
+            # leaf (its own value): _value_at's answer, per key below
+            node_info = self._node_info[e] = (
+                children, all(w == 1 for _c, w in children),
+                [(ch, w, f"child:{ch}", bool(self._children(ch))) for ch, w in children])
+        _children, unit, kids = node_info
+        ctx = getcontext().copy()  # _exact_sum's: 40 digits, an inexact sum trapped
+        ctx.prec = 40
+        ctx.traps[Inexact] = True
         own_values = self.own
         indicators = self.lib.indicators
         for ind_code, dims in sorted(keys):
@@ -505,7 +521,7 @@ class Consolidation:
                     continue
                 total = to_decimal(num / den)
             else:
-                total = _exact_sum(parts, unit)
+                total = _exact_sum(parts, unit, ctx)
             self._emit(e, ind_code, dims, self.approach, total, parts, cons)
 
     def _formulas(self, e: str, basis: str, get, available: dict[str, set[str]], cons=None, *,
@@ -777,23 +793,26 @@ def _compile(node: Node):
     return lambda t, ctx: node.evaluate(lambda r: t[r])  # a node of another kind: as it evaluates
 
 
-def _exact_sum(parts, unit: bool = False) -> Decimal:
+def _exact_sum(parts, unit: bool = False, ctx=None) -> Decimal:
     """``to_decimal`` of Σ w·x over ``parts`` (value, role, weight). Where every weight is 1
     (``unit``: the node's children all weigh 1, i.e. operational control over the whole
     period) and the decimal sum is exact within the 40 digits ``to_decimal`` keeps, it is that
-    sum (the same number); else the exact rational."""
+    sum (the same number); else the exact rational. ``ctx``: the context of that sum (the
+    current one at 40 digits, trapping Inexact), when the caller has made it already."""
     if unit or all(w is None or w == _ONE for _v, _r, w in parts):
-        with localcontext() as ctx:
+        if ctx is None:
+            ctx = getcontext().copy()
             ctx.prec = 40
             ctx.traps[Inexact] = True
-            try:
-                total = Decimal(0)
-                for v, _r, _w in parts:
-                    total += v.number
-                if total.is_finite():
-                    return total
-            except Inexact:
-                pass
+        try:
+            total = Decimal(0)
+            add = ctx.add
+            for v, _r, _w in parts:
+                total = add(total, v.number)
+            if total.is_finite():
+                return total
+        except Inexact:
+            pass
     return to_decimal(sum((Fraction(v.number) * (w if w is not None else 1) for v, _r, w in parts), Fraction(0)))
 
 
