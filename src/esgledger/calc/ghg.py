@@ -28,7 +28,9 @@ Views over the same activity data (ARCHITECTURE.md "Accounting view"):
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
+from types import MappingProxyType
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 from typing import Iterable
@@ -427,7 +429,7 @@ class GhgRun:
         ind_code = "solid_fuel_consumption"
         for dims in self.dims(code, ind_code):
             f = self.facts[(code, ind_code, dims)]
-            fuel = dict(Dims.parse(dims)).get("fuel")
+            fuel = _members(dims).get("fuel")
             ncv = self.num(code, "fuel_ncv_measured", dims)
             cc = self.num(code, "fuel_carbon_content_measured", dims)
             reads = [f, self.fact(code, "fuel_ncv_measured", dims), self.fact(code, "fuel_carbon_content_measured", dims)]
@@ -670,7 +672,7 @@ class GhgRun:
         purchases: dict[str, list] = {}  # material -> [its total fact, [(vendor, fact) …]]
         for ind, dims in [(ind, dims) for ind in _SCOPE3_READS for dims in self.dims(code, ind)]:
             f = self.facts[(code, ind, dims)]
-            d = dict(Dims.parse(dims))
+            d = _members(dims)
             if ind == "purchased_material":
                 if d.get("material") in MAT:
                     entry = purchases.setdefault(d["material"], [None, []])
@@ -766,7 +768,7 @@ class GhgRun:
             ncv_f = self.fact(code, "fuel_ncv_measured", dims)
 
             def solid() -> m_energy.EnergyUse:
-                fuel = dict(Dims.parse(dims)).get("fuel", "raw_coal")
+                fuel = _members(dims).get("fuel", "raw_coal")
                 ncv = None if ncv_f is None else Decimal(ncv_f.value)
                 coef = None if ncv is None else ncv / Decimal("29.307")   # GJ/t → kgce/kg
                 return m_energy.EnergyUse(fuel if fuel in ("coke", "petroleum_coke") else "raw_coal", f.value,
@@ -1212,15 +1214,26 @@ def _call_key(fn, args: tuple, kw: dict) -> tuple | None:
     0), factor values, results and the factor library by identity (a _Calls entry keeps its
     arguments alive), energy uses by their fields, tuples of those; None if an argument is of
     any other kind. Flat: each argument is its type, then what tells it apart (a tuple: its
-    length, then its items), each keyword argument its name first."""
+    length, then its items), each keyword argument its name first. (The usual kinds are
+    handled here, the rest by _flat_key: the same key either way.)"""
     out: list = [fn]
     add = out.append
     try:
         for v in args:
-            _flat_key(v, add)
+            t = type(v)
+            if t is str or t is Decimal or t is MemoFactors or t is FactorValue or t is int or v is None:
+                add(t)
+                add(str(v) if t is Decimal else id(v) if t is MemoFactors or t is FactorValue else v)
+            else:
+                _flat_key(v, add)
         for name, v in kw.items():
             add(name)
-            _flat_key(v, add)
+            t = type(v)
+            if t is str or t is Decimal or t is MemoFactors or t is FactorValue or t is int or v is None:
+                add(t)
+                add(str(v) if t is Decimal else id(v) if t is MemoFactors or t is FactorValue else v)
+            else:
+                _flat_key(v, add)
     except _NoKey:
         return None
     return tuple(out)
@@ -1255,6 +1268,17 @@ def _flat_key(v, add) -> None:
         _flat_key(v.density, add)
     else:
         raise _NoKey
+
+
+@functools.lru_cache(maxsize=4096)
+def _members_of(dims: str) -> MappingProxyType:
+    return MappingProxyType(dict(Dims.parse(dims)))
+
+
+def _members(dims: str):
+    """A dimension key's members, by dimension (``"fuel=bituminous"`` → {"fuel": "bituminous"});
+    read-only, parsed once per key."""
+    return _members_of(dims)
 
 
 def _technology_or_none(text: str) -> str | None:
