@@ -229,6 +229,8 @@ class GhgRun:
         self._run_calls = _Calls(None)
         # each energy use by what it is made of (see _energy_uses), with its memo
         self._uses: dict[tuple, tuple] = {}
+        # each entity's Scope 2 and fact-based Scope 3 as last computed, by the facts read
+        self._scope23: dict[str, tuple] = {}
 
     def take(self, f: FactRecord) -> bool:
         """Take one current own fact into the run's inputs; True if it is an activity input."""
@@ -636,28 +638,28 @@ class GhgRun:
 
     def _scope2_and_3(self, code: str, srcs: dict[str, Source] | None = None) -> None:
         """Scope 2 (electricity bought from outside the group, and purchased heat) and Scope 3.
-        Either part failing leaves no Scope 2 figure (a part of it would understate it)."""
+        Either part failing leaves no Scope 2 figure (a part of it would understate it).
+
+        Scope 2, and the Scope 3 categories of the entity's own facts, are functions of the
+        facts they read (and of the run's factors): read from the same fact objects as the
+        last time, each gives what it gave then (its result and its warnings) without being
+        worked out again; the well-to-tank of the fuels follows the sources."""
         grid = self.fact(code, "electricity_received", "supplier=grid")
         green = self.fact(code, "electricity_received", "supplier=green_contract")
         certs = self.fact(code, "electricity_received", "supplier=green_certificate")
-        heat_r, heat = self._heat_co2(code)
         calls = self._calls[(code, "scope2_and_3")] = _Calls(self._calls.get((code, "scope2_and_3")))
-        r: m_elec.Scope2Result | None = None
-        ok = heat is None or heat_r is not None
-        if grid is not None or green is not None:
-            mwh = sum((Decimal(f.value) for f in (grid, green, certs) if f is not None), Decimal(0))
-            try:
-                r = calls(m_elec.scope2, mwh, self._grid(code, "average"),
-                                  green_mwh=Decimal(green.value) if green else 0,
-                                  certificates_mwh=Decimal(certs.value) if certs else 0,
-                                  residual_factor=self._grid(code, "residual"))
-            except (CalcError, LookupError) as exc:
-                self.problem(code, "electricity_received", exc)
-                ok = False
-        if ok and heat_r is not None:
-            r = m_elec.with_heat(r, heat_r)
+        problems = self.res.problems
+        kept = self._scope23.get(code)
+        sig2 = (grid, green, certs, self.fact(code, HEAT_INDICATOR))
+        if kept is not None and _same(kept[0], sig2):
+            r, ok, said = kept[1]
+            problems += said
+        else:
+            first = len(problems)
+            r, ok = self._scope2(code, grid, green, certs, calls)
+            said = problems[first:]
         if ok and r is not None:
-            ins = [grid, green, certs, heat]
+            ins = [grid, green, certs, sig2[3]]
             self.emit(code, "scope2_location", "", r.location.total, ins, r.location, r.location.method, "inventory")
             if r.market is not None:
                 self.emit(code, "scope2_market", "", r.market.total, ins, r.market, r.market.method, "inventory")
@@ -669,27 +671,18 @@ class GhgRun:
             except CalcError as exc:
                 self.problem(code, what, exc)
 
-        purchases: dict[str, list] = {}  # material -> [its total fact, [(vendor, fact) …]]
-        for ind, dims in [(ind, dims) for ind in _SCOPE3_READS for dims in self.dims(code, ind)]:
-            f = self.facts[(code, ind, dims)]
-            d = _members(dims)
-            if ind == "purchased_material":
-                if d.get("material") in MAT:
-                    entry = purchases.setdefault(d["material"], [None, []])
-                    if "vendor" in d:
-                        entry[1].append((d["vendor"], f))
-                    else:
-                        entry[0] = f
-            elif ind == "freight_transport":
-                # cat.4: t·km × mode factor (GLEC-style defaults)
-                add("c4", f"{ind}[{dims}]", m_s3.transport_tkm, f.value,
-                    FACTOR_MODE.get(d["transport_mode"], d["transport_mode"]), unit=f.unit, inputs=[f])
-            elif ind == "electricity_received" and d.get("supplier") == "grid":
-                # cat.3b/3c: upstream of purchased electricity, and its T&D losses
-                add("c3", f"{ind}[{dims}]", m_s3.electricity_upstream, f.value, inputs=[f])
-                add("c3", f"{ind}[{dims}]", m_s3.td_losses, f.value, self._grid(code, "average"), inputs=[f])
-        for material, (whole, by_vendor) in sorted(purchases.items()):
-            self._purchased_goods(code, material, whole, by_vendor, add)
+        reads3 = [(ind, dims) for ind in _SCOPE3_READS for dims in self.dims(code, ind)]
+        sig3 = tuple(self.facts[(code, ind, dims)] for ind, dims in reads3)
+        if kept is not None and _same(kept[2], sig3):
+            of_facts = kept[3]
+            for cat, items in of_facts[0].items():
+                cats[cat] = list(items)
+            problems += of_facts[1]
+        else:
+            first = len(problems)
+            self._scope3_of_facts(code, reads3, add)
+            of_facts = ({cat: list(items) for cat, items in cats.items()}, problems[first:])
+        self._scope23[code] = (sig2, (r, ok, said), sig3, of_facts)
         for src in ("combustion", "power_generation"):  # cat.3a: well-to-tank of the fuels burnt
             source = (srcs or {}).get(src)
             if source is None:
@@ -712,6 +705,50 @@ class GhgRun:
         if cats:
             self.emit(code, "scope3_emissions", "", total, [f for it in cats.values() for _r, fs in it for f in fs],
                       None, "inventory.scope3", "inventory", equation=EQ_SCOPE3)
+
+    def _scope2(self, code: str, grid, green, certs, calls):
+        """Scope 2 of the entity, and whether it can be given (a part failing leaves none)."""
+        heat_r, heat = self._heat_co2(code)
+        r: m_elec.Scope2Result | None = None
+        ok = heat is None or heat_r is not None
+        if grid is not None or green is not None:
+            mwh = sum((Decimal(f.value) for f in (grid, green, certs) if f is not None), Decimal(0))
+            try:
+                r = calls(m_elec.scope2, mwh, self._grid(code, "average"),
+                          green_mwh=Decimal(green.value) if green else 0,
+                          certificates_mwh=Decimal(certs.value) if certs else 0,
+                          residual_factor=self._grid(code, "residual"))
+            except (CalcError, LookupError) as exc:
+                self.problem(code, "electricity_received", exc)
+                ok = False
+        if ok and heat_r is not None:
+            r = m_elec.with_heat(r, heat_r)
+        return r, ok
+
+    def _scope3_of_facts(self, code: str, reads: list[tuple[str, str]], add) -> None:
+        """Scope 3 categories of the entity's own facts: cat.1 purchases, cat.4 freight,
+        cat.3b/3c of grid electricity."""
+        purchases: dict[str, list] = {}  # material -> [its total fact, [(vendor, fact) …]]
+        for ind, dims in reads:
+            f = self.facts[(code, ind, dims)]
+            d = _members(dims)
+            if ind == "purchased_material":
+                if d.get("material") in MAT:
+                    entry = purchases.setdefault(d["material"], [None, []])
+                    if "vendor" in d:
+                        entry[1].append((d["vendor"], f))
+                    else:
+                        entry[0] = f
+            elif ind == "freight_transport":
+                # cat.4: t·km × mode factor (GLEC-style defaults)
+                add("c4", f"{ind}[{dims}]", m_s3.transport_tkm, f.value,
+                    FACTOR_MODE.get(d["transport_mode"], d["transport_mode"]), unit=f.unit, inputs=[f])
+            elif ind == "electricity_received" and d.get("supplier") == "grid":
+                # cat.3b/3c: upstream of purchased electricity, and its T&D losses
+                add("c3", f"{ind}[{dims}]", m_s3.electricity_upstream, f.value, inputs=[f])
+                add("c3", f"{ind}[{dims}]", m_s3.td_losses, f.value, self._grid(code, "average"), inputs=[f])
+        for material, (whole, by_vendor) in sorted(purchases.items()):
+            self._purchased_goods(code, material, whole, by_vendor, add)
 
     def _purchased_goods(self, code: str, material: str, whole: FactRecord | None,
                          by_vendor: list[tuple[str, FactRecord]], add) -> None:
@@ -1279,6 +1316,11 @@ def _members(dims: str):
     """A dimension key's members, by dimension (``"fuel=bituminous"`` → {"fuel": "bituminous"});
     read-only, parsed once per key."""
     return _members_of(dims)
+
+
+def _same(a: tuple | None, b: tuple) -> bool:
+    """The same objects, one by one (facts: the same object is the same value)."""
+    return a is not None and len(a) == len(b) and all(x is y for x, y in zip(a, b))
 
 
 def _technology_or_none(text: str) -> str | None:
