@@ -1338,9 +1338,15 @@ def _fuel_of(result: Result) -> str | None:
 
 
 def _factors(result: Result | None) -> list:
+    """The factor values a result used (and its parts), once each, in order. Worked out once
+    per result (a result does not change; the list is kept on it) and given as a new list."""
     if result is None:
         return []
-    return _dedup_factors(list(result.factors) + [f for p in result.parts for f in _factors(p)])
+    kept = result.__dict__.get("_factor_values")
+    if kept is None:
+        kept = _dedup_factors(list(result.factors) + [f for p in result.parts for f in _factors(p)])
+        object.__setattr__(result, "_factor_values", kept)  # frozen: a cache beside its fields
+    return list(kept)
 
 
 def _dedup_factors(values) -> list:
