@@ -1252,7 +1252,20 @@ def _call_key(fn, args: tuple, kw: dict) -> tuple | None:
     arguments alive), energy uses by their fields, tuples of those; None if an argument is of
     any other kind. Flat: each argument is its type, then what tells it apart (a tuple: its
     length, then its items), each keyword argument its name first. (The usual kinds are
-    handled here, the rest by _flat_key: the same key either way.)"""
+    handled here, the rest by _flat_key: the same key either way.) A call whose arguments are
+    all text, whole numbers, None or the factor library — whose equality is exact, and the
+    library's is identity — is keyed by them as they are: (fn, args, keyword items), a key the
+    flat ones (whose second item is a type) never equal."""
+    safe = _SAFE_TYPES
+    for v in args:
+        if type(v) not in safe:
+            break
+    else:
+        for v in kw.values():
+            if type(v) not in safe:
+                break
+        else:
+            return fn, args, tuple(kw.items())
     out: list = [fn]
     add = out.append
     try:
@@ -1281,6 +1294,7 @@ class _NoKey(Exception):
 
 
 _PLAIN_TYPES = frozenset({str, int, bool, type(None)})
+_SAFE_TYPES = frozenset({str, int, type(None), MemoFactors})  # == only for the same value (or object)
 
 
 def _flat_key(v, add) -> None:
