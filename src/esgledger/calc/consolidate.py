@@ -458,20 +458,13 @@ class Consolidation:
 
     def _consolidate_node(self, e: str, children: list[tuple[str, Fraction]], cons,
                           keys: set[tuple[str, str]] | None = None) -> None:
+        given = keys
         if keys is None:
             keys = set(self.own_keys.get(e, ()))
             for ch, _w in children:
                 keys |= self.own_keys.get(ch, set())
                 keys |= self.cons_keys.get(ch, set())
-        else:
-            for k in keys:  # recomputed from scratch: what cannot be computed any more goes
-                if cons.pop((e, *k), None) is not None:
-                    if self._dropped is not None:
-                        self._dropped.add((e, *k, self.approach))
-                    self.cons_keys[e].discard(k)
-                    _index_discard(self.cons_index, e, *k)
-                    self.computed.pop((e, *k, self.approach), None)
-                    self.computed_dims.get((e, k[0], self.approach), set()).discard(k[1])
+        done: set[tuple[str, str]] = set()  # the keys emitted below
         node_info = self._node_info.get(e)
         if node_info is None or node_info[0] is not children:
             # every child weighs 1 (whole period, control); each child with its weight, its
@@ -495,6 +488,7 @@ class Consolidation:
                 if own is not None:
                     self._emit(e, ind_code, dims, self.approach, own.number, [(own, "own", None)], cons,
                                text=own.text)
+                    done.add((ind_code, dims))
                 continue
             parts: list[tuple[Value, str, Fraction | None]] = []
             if own is not None:
@@ -523,6 +517,18 @@ class Consolidation:
             else:
                 total = _exact_sum(parts, unit, ctx)
             self._emit(e, ind_code, dims, self.approach, total, parts, cons)
+            done.add((ind_code, dims))
+        if given is not None:
+            # recomputed from scratch: what could not be computed again goes (nothing above
+            # reads the node's own consolidated values, so they are dropped only now)
+            for k in keys:
+                if k not in done and cons.pop((e, *k), None) is not None:
+                    if self._dropped is not None:
+                        self._dropped.add((e, *k, self.approach))
+                    self.cons_keys[e].discard(k)
+                    _index_discard(self.cons_index, e, *k)
+                    self.computed.pop((e, *k, self.approach), None)
+                    self.computed_dims.get((e, k[0], self.approach), set()).discard(k[1])
 
     def _formulas(self, e: str, basis: str, get, available: dict[str, set[str]], cons=None, *,
                   only: set[str] | None = None) -> None:
