@@ -352,11 +352,16 @@ class GhgRun:
             parts.append(("product", ""))
         before: set[tuple[str, str, str]] = set()
         for part in parts:
-            before |= {(o.entity, o.indicator, o.dims) for o in self.produced.get(part, ())}
+            old = self.produced.get(part, ())
             self._produce(part)
+            new = self.produced[part]
+            if len(old) != len(new) or not all(
+                    a is b or (a.indicator == b.indicator and a.dims == b.dims and a.entity == b.entity)
+                    for a, b in zip(old, new)):  # (the same keys in the same order: nothing gone)
+                before |= {(o.entity, o.indicator, o.dims) for o in old}
         # what a recomputed part gave before and no part gives now (an input changed so that a
         # method cannot run: see ESG-CALC-005) is withdrawn, as a full run would
-        gone = before - {(o.entity, o.indicator, o.dims) for o in self.res.outputs}
+        gone = before - {(o.entity, o.indicator, o.dims) for o in self.res.outputs} if before else before
         if gone:
             self._withdraw(gone - {(o.entity, o.indicator, o.dims) for o in self.outputs()})
         if write:
