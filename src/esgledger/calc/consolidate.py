@@ -494,9 +494,9 @@ class Consolidation:
             if own is not None:
                 parts.append((own, "own", None))
             for ch, w, role, node in kids:
-                v = cons.get((ch, ind_code, dims))
-                if v is None and not node:
-                    v = own_values.get((ch, ind_code, dims))
+                # a node's value is its consolidated one; a leaf has none (only nodes are
+                # consolidated), its value is its own
+                v = cons.get((ch, ind_code, dims)) if node else own_values.get((ch, ind_code, dims))
                 if v is not None:
                     parts.append((v, role, w))
             if not parts:
