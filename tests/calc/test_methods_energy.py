@@ -14,6 +14,25 @@ def q(x: Decimal, places: str) -> Decimal:
     return x.quantize(D(places), rounding=ROUND_HALF_UP)
 
 
+def test_a_memo_per_use_gives_the_same_result():
+    """total_energy's memo (one dict per use, kept by a calculation run) changes nothing: the
+    same values, parameters (in order) and steps, from the memo or worked out, per method."""
+    uses = [EnergyUse("electricity", D("10000.0"), "兆瓦时"), EnergyUse("diesel", "1000", "吨"),
+            EnergyUse("natural_gas", 1000000, "立方米")]
+    memos = [{}, {}, {}]
+    for method in ("calorific", "equivalent"):
+        plain = total_energy(uses, method=method, label="x")
+        first = total_energy(uses, method=method, label="x", memo=memos)
+        again = total_energy(uses, method=method, label="x", memo=memos)
+        assert plain == first == again
+        assert [(p.name, str(p.value), p.unit, p.factor) for p in again.parameters] == \
+            [(p.name, str(p.value), p.unit, p.factor) for p in plain.parameters]
+    assert all(len(m) == 2 for m in memos)  # one entry per method
+    # another use in the list (the gas changed): only its own figures are worked out anew
+    changed = uses[:2] + [EnergyUse("natural_gas", 1200000, "立方米")]
+    assert total_energy(changed, memo=memos[:2] + [{}]) == total_energy(changed)
+
+
 def test_standard_coal_per_carrier():
     # GB/T 2589-2020 Annex A
     assert standard_coal(1000, "吨", "1.4571") == D("1457.1000")                    # diesel 1 000 t

@@ -23,14 +23,14 @@ import datetime as dt
 import functools
 from fractions import Fraction
 from dataclasses import dataclass, field
-from decimal import Decimal, Inexact, localcontext
+from decimal import Decimal, DivisionByZero, Inexact, InvalidOperation, getcontext, localcontext
 from typing import Iterable, NamedTuple
 
 from esgledger.calc._rows import insert_rows
 from esgledger.library.loader import Library, reachable
 from esgledger.store import schema as S
 from esgledger.model.errors import Location, Problem, ProblemList
-from esgledger.model.formula import FormulaZeroDivision, Node, Ref, unit_of
+from esgledger.model.formula import Bin, FormulaZeroDivision, Neg, Node, Num, Ref, unit_of
 from esgledger.model.period import Period
 from esgledger.model.tree import EntityTree
 from esgledger.model.types import WITHDRAWN, Dims, FactRecord
@@ -184,6 +184,12 @@ class Consolidation:
         self.formula_order = library.formula_order()
         self._formula_pos = {code: i for i, code in enumerate(self.formula_order)}
         self._formula_factors: dict[str, Decimal] = {}
+        self._fspecs: dict[str, _FormulaSpec] = {}  # each formula's refs, evaluator and factor
+        self._units: dict[str, tuple] = {}
+        self._node_info: dict[str, tuple] = {}  # each node's children, whether all weigh 1, and roles
+        self._exists_of: dict[str, bool] = {}
+        # indicator -> the formulas reading it, each with the keys it reads (None: any)
+        self._readers_of: dict[str, list[tuple[str, frozenset | None]]] | None = None  # each indicator's unit (in a tuple: it may be None)
         # the lineage text of each child's weight (the weights are these very objects)
         self._weight_texts = {id(w): _weight_text(w) for chs in self.children_of.values() for _c, w in chs}
         self.out: list[NewFact] = []
@@ -195,11 +201,16 @@ class Consolidation:
         # input package
         self.own: dict[tuple[str, str, str], Value] = {}
         self.own_keys: dict[str, set[tuple[str, str]]] = {}
+        # the same keys by indicator (entity -> indicator -> its dimension keys): what a
+        # formula looks for at an entity, without a pass over all of the entity's keys
+        self.own_index: dict[str, dict[str, set[str]]] = {}
         self.existing: dict[tuple[str, str, str, str], FactRecord] = {}
         # every value the run computed: consolidated (and formula) values by (entity, indicator,
         # dims), and all of them by (entity, indicator, dims, basis)
         self.cons: dict[tuple[str, str, str], Value] = {}
         self.cons_keys: dict[str, set[tuple[str, str]]] = {}
+        # the consolidated keys that are not formula values, by indicator (as own_index)
+        self.cons_index: dict[str, dict[str, set[str]]] = {}
         self.computed: dict[tuple[str, str, str, str], Value] = {}
         # the dimension keys computed of each (entity, indicator, basis), for dropping an
         # indicator's values before they are recomputed
@@ -218,13 +229,17 @@ class Consolidation:
         if f.status == WITHDRAWN:
             if f.basis == "own" and self.own.pop((f.entity, f.indicator, f.dims), None) is not None:
                 self.own_keys.get(f.entity, set()).discard((f.indicator, f.dims))
+                _index_discard(self.own_index, f.entity, f.indicator, f.dims)
             self.existing.pop((f.entity, f.indicator, f.dims, f.basis), None)
             return f.basis == "own"
-        if f.basis == "own" and self.lib.get(f.indicator) and self.lib[f.indicator].kind != "formula":
+        ind = self.lib.indicators.get(f.indicator) if f.basis == "own" else None
+        if ind and ind.kind != "formula":
             key = (f.entity, f.indicator, f.dims)
-            if key not in self.own:
+            own = self.own
+            if key not in own:
                 self.own_keys.setdefault(f.entity, set()).add((f.indicator, f.dims))
-            self.own[key] = Value(_num(f.value, self.lib[f.indicator]), f.id, text=f.value)
+                self.own_index.setdefault(f.entity, {}).setdefault(f.indicator, set()).add(f.dims)
+            own[key] = Value(_num(f.value, ind), f.id, None, f.value)
             return True
         if f.basis in ("own", self.approach):
             self.existing[(f.entity, f.indicator, f.dims, f.basis)] = f
@@ -235,6 +250,7 @@ class Consolidation:
         cons = self.cons
         cons.clear()
         self.cons_keys.clear()
+        self.cons_index.clear()
         self.computed.clear()
         self.computed_dims.clear()
         self.out = []
@@ -244,7 +260,7 @@ class Consolidation:
         # own-basis formulas for every entity with own inputs
         for e in entities:
             self._formulas(e, "own", lambda ind, dims, e=e: self.own.get((e, ind, dims)),
-                           self._keys_own(e), only=self.only)
+                           self.own_index.get(e, {}), only=self.only)
         # consolidation, children before parents
         for e in self.order:
             children = self._children(e)
@@ -252,7 +268,7 @@ class Consolidation:
                 continue
             self._consolidate_node(e, children, cons)
             self._formulas(e, self.approach, lambda ind, dims, e=e: cons.get((e, ind, dims)),
-                           self._keys_cons(e), cons, only=self.only)
+                           self.cons_index.get(e, {}), cons, only=self.only)
         self._no_longer_produced()
         if write:
             self._write(conn)
@@ -286,14 +302,15 @@ class Consolidation:
             if self.take(f):
                 dirty.setdefault(f.entity, set()).add((f.indicator, f.dims))
         deps = self._dependents()
+        exists = self._exists_of
         for e in sorted(dirty):
-            if not self._exists(e):
+            if not (exists[e] if e in exists else exists.setdefault(e, self._exists(e))):
                 continue
-            codes = self._formula_closure({i for i, _d in dirty[e]}, deps)
+            codes = self._formulas_reading(dirty[e], deps)
             if codes:
                 self._forget(e, codes, "own")
                 self._formulas(e, "own", lambda ind, dims, e=e: self.own.get((e, ind, dims)),
-                               self._keys_own(e), only=codes)
+                               self.own_index.get(e, {}), only=codes)
         # up the tree: a node's consolidated keys move with its own and its children's values
         moved: dict[str, set[tuple[str, str]]] = {}
         todo, stack = set(dirty), list(dirty)
@@ -315,16 +332,21 @@ class Consolidation:
             if not keys:
                 continue
             # weighted means move with their weights
+            inds = {i for i, _d in keys}
             for code, weight in weighted:
-                keys |= {(code, d) for i, d in list(keys) if i == weight}
+                if weight in inds:
+                    keys |= {(code, d) for i, d in list(keys) if i == weight}
+                    inds.add(code)
             before = {k: self.cons.get((e, *k)) for k in keys}
             self._consolidate_node(e, children, self.cons, keys=keys)
             moved[e] = {k for k in keys if _text(self.cons.get((e, *k))) != _text(before[k])}
-            codes = self._formula_closure({i for i, _d in keys}, deps)
+            # the formulas reading a value that moved (one recomputed to the same value keeps
+            # its fact, so what reads it is as the last run left it)
+            codes = self._formulas_reading(moved[e], deps)
             if codes:
                 self._forget(e, codes, self.approach)
                 self._formulas(e, self.approach, lambda ind, dims, e=e: self.cons.get((e, ind, dims)),
-                               self._keys_cons(e), self.cons, only=codes)
+                               self.cons_index.get(e, {}), self.cons, only=codes)
         # a value recomputed from scratch that could not be computed again (its inputs gone, a
         # divisor now zero) is withdrawn, as a full run would
         self._stale = []
@@ -349,6 +371,28 @@ class Consolidation:
     def _formula_closure(self, indicators: set[str], deps) -> set[str]:
         return reachable(indicators, deps)
 
+    def _formulas_reading(self, keys: Iterable[tuple[str, str]], deps) -> set[str]:
+        """The formulas that read one of ``keys`` ((indicator, dimension key) of values that
+        moved at an entity), and the formulas reading those. A formula without dimensions
+        reads only the keys its references name (``product_emissions[product=alumina]`` does
+        not read ``product=foil``); one with dimensions may read any key of its inputs."""
+        readers = self._readers_of
+        if readers is None:
+            readers = self._readers_of = {}
+            for code, node in self.lib.formulas.items():
+                by: dict[str, set[str]] = {}
+                for r in node.refs():
+                    by.setdefault(r.indicator, set()).add(r.dims.key)
+                anyway = bool(self.lib[code].dimensions)
+                for ind, read in by.items():
+                    readers.setdefault(ind, []).append((code, None if anyway else frozenset(read)))
+        start = set()
+        for ind, dims in keys:
+            for code, read in readers.get(ind, ()):
+                if read is None or dims in read:
+                    start.add(code)
+        return start | reachable(start, deps) if start else start
+
     def _forget(self, e: str, codes: set[str], basis: str) -> None:
         """Drop the values of ``codes`` at ``e`` before they are recomputed (a formula that
         cannot be computed any more must not be read from the last run)."""
@@ -361,6 +405,7 @@ class Consolidation:
                 if basis != "own" and basis == self.approach:
                     self.cons.pop(key[:3], None)
                     self.cons_keys.get(e, set()).discard(key[1:3])
+                    _index_discard(self.cons_index, e, code, dims)
 
     def _exists(self, code: str) -> bool:
         ms = self.tree.memberships.get(code, [])
@@ -413,41 +458,45 @@ class Consolidation:
 
     def _consolidate_node(self, e: str, children: list[tuple[str, Fraction]], cons,
                           keys: set[tuple[str, str]] | None = None) -> None:
+        given = keys
         if keys is None:
             keys = set(self.own_keys.get(e, ()))
             for ch, _w in children:
                 keys |= self.own_keys.get(ch, set())
                 keys |= self.cons_keys.get(ch, set())
-        else:
-            for k in keys:  # recomputed from scratch: what cannot be computed any more goes
-                if cons.pop((e, *k), None) is not None:
-                    if self._dropped is not None:
-                        self._dropped.add((e, *k, self.approach))
-                    self.cons_keys[e].discard(k)
-                    self.computed.pop((e, *k, self.approach), None)
-                    self.computed_dims.get((e, k[0], self.approach), set()).discard(k[1])
-        unit = all(w == 1 for _c, w in children)  # every child weighs 1 (whole period, control)
-        # each child with its weight, its lineage role and whether it is a node (whose value is
-        # its consolidated one) or a leaf (its own value): _value_at's answer, per key below
-        kids = [(ch, w, f"child:{ch}", bool(self._children(ch))) for ch, w in children]
+        done: set[tuple[str, str]] = set()  # the keys emitted below
+        node_info = self._node_info.get(e)
+        if node_info is None or node_info[0] is not children:
+            # every child weighs 1 (whole period, control); each child with its weight, its
+            # lineage role and whether it is a node (whose value is its consolidated one) or a
+            # leaf (its own value): _value_at's answer, per key below
+            node_info = self._node_info[e] = (
+                children, all(w == 1 for _c, w in children),
+                [(ch, w, f"child:{ch}", bool(self._children(ch))) for ch, w in children])
+        _children, unit, kids = node_info
+        ctx = getcontext().copy()  # _exact_sum's: 40 digits, an inexact sum trapped
+        ctx.prec = 40
+        ctx.traps[Inexact] = True
         own_values = self.own
+        indicators = self.lib.indicators
         for ind_code, dims in sorted(keys):
-            ind = self.lib.get(ind_code)
+            ind = indicators.get(ind_code)
             if ind is None or ind.kind == "formula":
                 continue
-            own = self.own.get((e, ind_code, dims))
+            own = own_values.get((e, ind_code, dims))
             if ind.aggregation == "not_additive" or ind.value_type == "category":
                 if own is not None:
                     self._emit(e, ind_code, dims, self.approach, own.number, [(own, "own", None)], cons,
                                text=own.text)
+                    done.add((ind_code, dims))
                 continue
             parts: list[tuple[Value, str, Fraction | None]] = []
             if own is not None:
                 parts.append((own, "own", None))
             for ch, w, role, node in kids:
-                v = cons.get((ch, ind_code, dims))
-                if v is None and not node:
-                    v = own_values.get((ch, ind_code, dims))
+                # a node's value is its consolidated one; a leaf has none (only nodes are
+                # consolidated), its value is its own
+                v = cons.get((ch, ind_code, dims)) if node else own_values.get((ch, ind_code, dims))
                 if v is not None:
                     parts.append((v, role, w))
             if not parts:
@@ -466,18 +515,25 @@ class Consolidation:
                     continue
                 total = to_decimal(num / den)
             else:
-                total = _exact_sum(parts, unit)
+                total = _exact_sum(parts, unit, ctx)
             self._emit(e, ind_code, dims, self.approach, total, parts, cons)
+            done.add((ind_code, dims))
+        if given is not None:
+            # recomputed from scratch: what could not be computed again goes (nothing above
+            # reads the node's own consolidated values, so they are dropped only now)
+            for k in keys:
+                if k not in done and cons.pop((e, *k), None) is not None:
+                    if self._dropped is not None:
+                        self._dropped.add((e, *k, self.approach))
+                    self.cons_keys[e].discard(k)
+                    _index_discard(self.cons_index, e, *k)
+                    self.computed.pop((e, *k, self.approach), None)
+                    self.computed_dims.get((e, k[0], self.approach), set()).discard(k[1])
 
-    def _keys_own(self, e: str) -> set[tuple[str, str]]:
-        return set(self.own_keys.get(e, ()))
-
-    def _keys_cons(self, e: str) -> set[tuple[str, str]]:
-        """The consolidated keys of ``e`` (not its formula values)."""
-        return {(i, d) for i, d in self.cons_keys.get(e, ()) if i not in self.lib.formulas}
-
-    def _formulas(self, e: str, basis: str, get, available: set[tuple[str, str]], cons=None, *,
+    def _formulas(self, e: str, basis: str, get, available: dict[str, set[str]], cons=None, *,
                   only: set[str] | None = None) -> None:
+        """The formulas at ``e`` on ``basis``. ``available``: the entity's keys of that basis
+        that are not formula values, by indicator (own_index or cons_index of ``e``)."""
         computed = self.computed
 
         def lookup(ind: str, dims: str) -> Value | None:
@@ -485,26 +541,25 @@ class Consolidation:
             # in an update, kept from the last run as nothing it reads has changed)
             return computed.get((e, ind, dims, basis)) or get(ind, dims)
 
-        present = {i for i, _d in available}
         if only is None:
             order = self.formula_order
         else:  # the same order, without a pass over every formula
             pos = self._formula_pos
             order = sorted((c for c in only if c in pos), key=pos.__getitem__)
+        ctx = getcontext().copy()  # the formulas' arithmetic at 40 digits (as Bin.evaluate)
+        ctx.prec = 40
         for code in order:
-            node = self.lib.formulas[code]
-            ind = self.lib[code]
-            refs = list(node.refs())
-            if not any(r.indicator in present or (e, r.indicator, "", basis) in computed for r in refs):
+            spec = self._fspecs.get(code) or self._formula_spec(code)
+            refs, evaluate, has_dims = spec.refs, spec.evaluate, spec.has_dims
+            if not any(available.get(i) or (e, i, "", basis) in computed for i in spec.ref_inds):
                 continue
-            for dims in self._formula_dims(ind, refs, available):
-                vals: list[tuple[Ref, Value]] = []
+            for dims in (self._formula_dims(code, spec, available) if has_dims else ("",)):
+                vals: list[tuple[_Ref, Value]] = []
                 missing = None
                 for r in refs:
-                    key = Dims({**dict(Dims.parse(dims)), **dict(r.dims)}).key if ind.dimensions else r.dims.key
-                    v = lookup(r.indicator, key)
+                    v = lookup(r.indicator, r.key(dims) if has_dims else r.dims_key)
                     if v is None:
-                        missing = str(r)
+                        missing = r.text
                         break
                     vals.append((r, v))
                 if missing is not None:
@@ -514,16 +569,14 @@ class Consolidation:
                         self.result.problems.append(Problem("ESG-CALC-001", Location(field=code), {
                             "indicator": code, "period": self.period, "entity": e, "found": missing}))
                     continue
-                table = {r: v.number for r, v in vals}
+                table = {r.ref: v.number for r, v in vals}
                 try:
-                    raw = node.evaluate(lambda r: table[r])
+                    raw = evaluate(table, ctx)
                 except FormulaZeroDivision as z:
                     self.result.problems.append(Problem("ESG-CALC-002", Location(field=code), {
                         "indicator": code, "period": self.period, "entity": e, "found": str(z.ref)}))
                     continue
-                with localcontext() as ctx:
-                    ctx.prec = 40
-                    number = raw * self._formula_factor(code)
+                number = ctx.multiply(raw, self._formula_factors.get(code) or self._formula_factor(code))
                 seen_ids = set()
                 inputs = []
                 for r, v in vals:
@@ -531,8 +584,18 @@ class Consolidation:
                     if ident in seen_ids:
                         continue
                     seen_ids.add(ident)
-                    inputs.append((v, f"ref:{r}", None))
+                    inputs.append((v, r.role, None))
                 self._emit(e, code, dims, basis, number, inputs, cons)
+
+    def _formula_spec(self, code: str) -> "_FormulaSpec":
+        """What the run needs of one formula, worked out once (its library does not change)."""
+        node = self.lib.formulas[code]
+        ind = self.lib[code]
+        refs = tuple(_Ref(r) for r in node.refs())
+        spec = self._fspecs[code] = _FormulaSpec(refs, tuple(dict.fromkeys(r.indicator for r in refs)),
+                                                 _compile(node), bool(ind.dimensions),
+                                                 frozenset(ind.dimensions or ()), {})
+        return spec
 
     def _formula_factor(self, code: str) -> Decimal:
         """formula_factor of ``code``, kept by the run (its library does not change; finding it
@@ -542,37 +605,54 @@ class Consolidation:
             f = self._formula_factors[code] = formula_factor(self.lib, code)
         return f
 
-    def _formula_dims(self, ind, refs, available) -> list[str]:
-        if not ind.dimensions:
-            return [""]
+    def _formula_dims(self, code: str, spec: "_FormulaSpec", available: dict[str, set[str]]) -> list[str]:
+        """The dimension keys a dimensioned formula is computed for at an entity: "" and every
+        key of its inputs there made only of the formula's own dimensions."""
         keys = {""}
-        ref_inds = {r.indicator for r in refs}
-        for i, d in available:
-            if i in ref_inds and d:
-                sub = {k: v for k, v in Dims.parse(d) if k in ind.dimensions}
-                if sub and len(sub) == len(Dims.parse(d)):
-                    keys.add(Dims(sub).key)
+        fit = spec.dim_keys  # an input's key -> the formula's key it gives (or None), remembered
+        for i in spec.ref_inds:
+            for d in available.get(i, ()):
+                if not d:
+                    continue
+                k = fit.get(d, _UNSEEN)
+                if k is _UNSEEN:
+                    parsed = Dims.parse(d)
+                    sub = {k: v for k, v in parsed if k in spec.dimensions}
+                    k = fit[d] = Dims(sub).key if sub and len(sub) == len(parsed) else None
+                if k is not None:
+                    keys.add(k)
         return sorted(keys)
 
     def _emit(self, e, code, dims, basis, number: Decimal, inputs, cons, text: str | None = None) -> Value:
         self.result.computed += 1
         value_text = text if text is not None else _plain(number)
-        idx = len(self.out)
+        out = self.out
+        idx = len(out)
         wt = self._weight_texts
-        ind = self.lib[code]
-        self.out.append(NewFact(e, code, self.period, dims, value_text, ind.unit, basis, "calculated",
-                                None, None, None, None,
-                                tuple((v.fact_id, v.pending, role,
-                                       None if w is None else (wt.get(id(w)) or _weight_text(w)))
-                                      for v, role, w in inputs)))
-        v = Value(number, None, idx, text=value_text)
-        self.computed[(e, code, dims, basis)] = v
-        self.computed_dims.setdefault((e, code, basis), set()).add(dims)
+        unit = self._units.get(code)
+        if unit is None:
+            unit = self._units[code] = (self.lib[code].unit,)
+        out.append(NewFact(e, code, self.period, dims, value_text, unit[0], basis, "calculated",
+                           None, None, None, None,
+                           tuple([(v.fact_id, v.pending, role, None) if w is None else
+                                  (v.fact_id, v.pending, role, wt.get(id(w)) or _weight_text(w))
+                                  for v, role, w in inputs])))
+        v = Value(number, None, idx, value_text)
+        key = (e, code, dims, basis)
+        self.computed[key] = v
+        dims_of = self.computed_dims.get((e, code, basis))
+        if dims_of is None:
+            self.computed_dims[(e, code, basis)] = {dims}
+        else:
+            dims_of.add(dims)
         if cons is not None and basis != "own":
-            cons[(e, code, dims)] = v
+            ckey = (e, code, dims)
+            cons[ckey] = v
             self.cons_keys.setdefault(e, set()).add((code, dims))
-            self._pending.append((cons, (e, code, dims)))
-        self._pending.append((self.computed, (e, code, dims, basis)))
+            if code not in self.lib.formulas:
+                self.cons_index.setdefault(e, {}).setdefault(code, set()).add(dims)
+            self._pending.append((cons, ckey))
+        self._pending.append((self.computed, key))
         return v
 
     # -- writing -------------------------------------------------------------------------
@@ -642,25 +722,103 @@ class Consolidation:
 
 
 _ONE = Fraction(1)
+_UNSEEN = object()
 
 
-def _exact_sum(parts, unit: bool = False) -> Decimal:
+def _index_discard(index: dict[str, dict[str, set[str]]], e: str, indicator: str, dims: str) -> None:
+    by = index.get(e)
+    if by is not None:
+        ds = by.get(indicator)
+        if ds is not None:
+            ds.discard(dims)
+            if not ds:
+                del by[indicator]
+
+
+class _Ref:
+    """A formula's reference, with what the run asks of it worked out once."""
+
+    __slots__ = ("ref", "indicator", "dims", "dims_key", "text", "role", "_keys")
+
+    def __init__(self, ref: Ref):
+        self.ref = ref
+        self.indicator = ref.indicator
+        self.dims = dict(ref.dims)
+        self.dims_key = ref.dims.key
+        self.text = str(ref)
+        self.role = f"ref:{self.text}"
+        self._keys: dict[str, str] = {}
+
+    def key(self, dims: str) -> str:
+        """The key this reference reads for the formula's value of ``dims``."""
+        k = self._keys.get(dims)
+        if k is None:
+            k = self._keys[dims] = Dims({**dict(Dims.parse(dims)), **self.dims}).key
+        return k
+
+
+class _FormulaSpec(NamedTuple):
+    refs: tuple[_Ref, ...]
+    ref_inds: tuple[str, ...]
+    evaluate: object  # (table of ref values, 40-digit context) -> Decimal
+    has_dims: bool
+    dimensions: frozenset
+    dim_keys: dict
+
+
+def _compile(node: Node):
+    """``node.evaluate`` as a closure over a table of the refs' values and a 40-digit context:
+    the same operations in the same contexts (a binary operation at 40 digits, a negation in
+    the caller's context), without a decimal context entered for each operation."""
+    if type(node) is Num:
+        value = node.value
+        return lambda t, ctx: value
+    if type(node) is Ref:
+        return lambda t, ctx: t[node]
+    if type(node) is Neg:
+        operand = _compile(node.operand)
+        return lambda t, ctx: -operand(t, ctx)
+    if type(node) is Bin:
+        left, right, op, divisor = _compile(node.left), _compile(node.right), node.op, node.right
+        if op == "+":
+            return lambda t, ctx: ctx.add(left(t, ctx), right(t, ctx))
+        if op == "-":
+            return lambda t, ctx: ctx.subtract(left(t, ctx), right(t, ctx))
+        if op == "*":
+            return lambda t, ctx: ctx.multiply(left(t, ctx), right(t, ctx))
+
+        def divide(t, ctx):
+            a, b = left(t, ctx), right(t, ctx)
+            if b == 0:
+                raise FormulaZeroDivision(divisor)
+            try:
+                return ctx.divide(a, b)
+            except (DivisionByZero, InvalidOperation) as exc:  # pragma: no cover
+                raise FormulaZeroDivision(divisor) from exc
+        return divide
+    return lambda t, ctx: node.evaluate(lambda r: t[r])  # a node of another kind: as it evaluates
+
+
+def _exact_sum(parts, unit: bool = False, ctx=None) -> Decimal:
     """``to_decimal`` of Σ w·x over ``parts`` (value, role, weight). Where every weight is 1
     (``unit``: the node's children all weigh 1, i.e. operational control over the whole
     period) and the decimal sum is exact within the 40 digits ``to_decimal`` keeps, it is that
-    sum (the same number); else the exact rational."""
+    sum (the same number); else the exact rational. ``ctx``: the context of that sum (the
+    current one at 40 digits, trapping Inexact), when the caller has made it already."""
     if unit or all(w is None or w == _ONE for _v, _r, w in parts):
-        with localcontext() as ctx:
+        if ctx is None:
+            ctx = getcontext().copy()
             ctx.prec = 40
             ctx.traps[Inexact] = True
-            try:
-                total = Decimal(0)
-                for v, _r, _w in parts:
-                    total += v.number
-                if total.is_finite():
-                    return total
-            except Inexact:
-                pass
+        try:
+            total = Decimal(0)
+            add = ctx.add
+            for v, _r, _w in parts:
+                total = add(total, v.number)
+            if total.is_finite():
+                return total
+        except Inexact:
+            pass
     return to_decimal(sum((Fraction(v.number) * (w if w is not None else 1) for v, _r, w in parts), Fraction(0)))
 
 

@@ -28,7 +28,9 @@ Views over the same activity data (ARCHITECTURE.md "Accounting view"):
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
+from types import MappingProxyType
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 from typing import Iterable
@@ -215,10 +217,21 @@ class GhgRun:
         # the last run computed them; a stage goes when one of its entities or a captive plant
         # changes
         self._stages: dict[str, tuple] = {}
+        # what each stage (and liquid aluminium) last emitted: (the stage tuple it was computed
+        # from, its outputs, its warnings, its figures for liquid aluminium)
+        self._stage_said: dict[str, tuple] = {}
+        self._by_type: dict[str, list[str]] | None = None  # entities by process type (the tree's)
         self._stale: list[FactRecord] = []  # earlier results a full run no longer produced
         # the methodology calls of each entity's sources and Scope 2/3 the last time they were
         # computed, by their arguments (see _Calls)
         self._calls: dict[tuple[str, str], dict] = {}
+        # the purchased-heat results of the last run or update, by their arguments (the
+        # inventory and the product view ask the same)
+        self._run_calls = _Calls(None)
+        # each energy use by what it is made of (see _energy_uses), with its memo
+        self._uses: dict[tuple, tuple] = {}
+        # each entity's Scope 2 and fact-based Scope 3 as last computed, by the facts read
+        self._scope23: dict[str, tuple] = {}
 
     def take(self, f: FactRecord) -> bool:
         """Take one current own fact into the run's inputs; True if it is an activity input."""
@@ -295,8 +308,10 @@ class GhgRun:
         """Everything, for every entity (a full run)."""
         self.res = GhgRunResult(self.period)
         self._stale = []
+        self._run_calls = _Calls(self._run_calls)
         self.produced.clear()
         self._stages.clear()
+        self._stage_said.clear()
         for code in sorted(self.tree.entities):
             self.sources[code] = self._sources(code)
         plants = [c for c in sorted(self.tree.entities) if self.process_type(c) == "power_plant"]
@@ -322,6 +337,7 @@ class GhgRun:
         dirty &= set(self.tree.entities)
         if not dirty:
             return self.res
+        self._run_calls = _Calls(self._run_calls)
         for code in sorted(dirty):
             self.sources[code] = self._sources(code)
         if any(self.process_type(c) == "power_plant" for c in dirty):
@@ -337,11 +353,16 @@ class GhgRun:
             parts.append(("product", ""))
         before: set[tuple[str, str, str]] = set()
         for part in parts:
-            before |= {(o.entity, o.indicator, o.dims) for o in self.produced.get(part, ())}
+            old = self.produced.get(part, ())
             self._produce(part)
+            new = self.produced[part]
+            if len(old) != len(new) or not all(
+                    a is b or (a.indicator == b.indicator and a.dims == b.dims and a.entity == b.entity)
+                    for a, b in zip(old, new)):  # (the same keys in the same order: nothing gone)
+                before |= {(o.entity, o.indicator, o.dims) for o in old}
         # what a recomputed part gave before and no part gives now (an input changed so that a
         # method cannot run: see ESG-CALC-005) is withdrawn, as a full run would
-        gone = before - {(o.entity, o.indicator, o.dims) for o in self.res.outputs}
+        gone = before - {(o.entity, o.indicator, o.dims) for o in self.res.outputs} if before else before
         if gone:
             self._withdraw(gone - {(o.entity, o.indicator, o.dims) for o in self.outputs()})
         if write:
@@ -416,7 +437,7 @@ class GhgRun:
         ind_code = "solid_fuel_consumption"
         for dims in self.dims(code, ind_code):
             f = self.facts[(code, ind_code, dims)]
-            fuel = dict(Dims.parse(dims)).get("fuel")
+            fuel = _members(dims).get("fuel")
             ncv = self.num(code, "fuel_ncv_measured", dims)
             cc = self.num(code, "fuel_carbon_content_measured", dims)
             reads = [f, self.fact(code, "fuel_ncv_measured", dims), self.fact(code, "fuel_carbon_content_measured", dims)]
@@ -518,7 +539,7 @@ class GhgRun:
                 pcc = None if pcc_t is None else pcc_t / baked if baked else Decimal(0)  # 0 t of both
                 add("packing_coke", m_anode.packing_coke_co2, baked, pcc=pcc, factors=self.factors, on=on,
                     what="anode_output", reads=[baked_f, self.fact(code, "packing_coke_consumption")])
-        return {src: Source(rs[0][0] if len(rs) == 1 else combine([r for r, _f in rs], label=src),
+        return {src: Source(rs[0][0] if len(rs) == 1 else calls(combine, tuple(r for r, _f in rs), label=src),
                             [f for _r, fs in rs for f in fs]) for src, rs in out.items()}
 
     def _soderberg_anode(self, code: str, prod_t: Decimal, production: FactRecord, add) -> None:
@@ -616,7 +637,8 @@ class GhgRun:
         if heat is None:
             return None, None
         try:
-            return m_elec.purchased_heat_co2(heat.value, unit=heat.unit, factors=self.factors, on=self.year), heat
+            return self._run_calls(m_elec.purchased_heat_co2, heat.value, unit=heat.unit, factors=self.factors,
+                                   on=self.year), heat
         except CalcError as exc:
             if report:
                 self.problem(code, HEAT_INDICATOR, exc)
@@ -624,28 +646,28 @@ class GhgRun:
 
     def _scope2_and_3(self, code: str, srcs: dict[str, Source] | None = None) -> None:
         """Scope 2 (electricity bought from outside the group, and purchased heat) and Scope 3.
-        Either part failing leaves no Scope 2 figure (a part of it would understate it)."""
+        Either part failing leaves no Scope 2 figure (a part of it would understate it).
+
+        Scope 2, and the Scope 3 categories of the entity's own facts, are functions of the
+        facts they read (and of the run's factors): read from the same fact objects as the
+        last time, each gives what it gave then (its result and its warnings) without being
+        worked out again; the well-to-tank of the fuels follows the sources."""
         grid = self.fact(code, "electricity_received", "supplier=grid")
         green = self.fact(code, "electricity_received", "supplier=green_contract")
         certs = self.fact(code, "electricity_received", "supplier=green_certificate")
-        heat_r, heat = self._heat_co2(code)
         calls = self._calls[(code, "scope2_and_3")] = _Calls(self._calls.get((code, "scope2_and_3")))
-        r: m_elec.Scope2Result | None = None
-        ok = heat is None or heat_r is not None
-        if grid is not None or green is not None:
-            mwh = sum((Decimal(f.value) for f in (grid, green, certs) if f is not None), Decimal(0))
-            try:
-                r = calls(m_elec.scope2, mwh, self._grid(code, "average"),
-                                  green_mwh=Decimal(green.value) if green else 0,
-                                  certificates_mwh=Decimal(certs.value) if certs else 0,
-                                  residual_factor=self._grid(code, "residual"))
-            except (CalcError, LookupError) as exc:
-                self.problem(code, "electricity_received", exc)
-                ok = False
-        if ok and heat_r is not None:
-            r = m_elec.with_heat(r, heat_r)
+        problems = self.res.problems
+        kept = self._scope23.get(code)
+        sig2 = (grid, green, certs, self.fact(code, HEAT_INDICATOR))
+        if kept is not None and _same(kept[0], sig2):
+            r, ok, said = kept[1]
+            problems += said
+        else:
+            first = len(problems)
+            r, ok = self._scope2(code, grid, green, certs, calls)
+            said = problems[first:]
         if ok and r is not None:
-            ins = [grid, green, certs, heat]
+            ins = [grid, green, certs, sig2[3]]
             self.emit(code, "scope2_location", "", r.location.total, ins, r.location, r.location.method, "inventory")
             if r.market is not None:
                 self.emit(code, "scope2_market", "", r.market.total, ins, r.market, r.market.method, "inventory")
@@ -657,10 +679,67 @@ class GhgRun:
             except CalcError as exc:
                 self.problem(code, what, exc)
 
+        reads3 = [(ind, dims) for ind in _SCOPE3_READS for dims in self.dims(code, ind)]
+        sig3 = tuple(self.facts[(code, ind, dims)] for ind, dims in reads3)
+        if kept is not None and _same(kept[2], sig3):
+            of_facts = kept[3]
+            for cat, items in of_facts[0].items():
+                cats[cat] = list(items)
+            problems += of_facts[1]
+        else:
+            first = len(problems)
+            self._scope3_of_facts(code, reads3, add)
+            of_facts = ({cat: list(items) for cat, items in cats.items()}, problems[first:])
+        self._scope23[code] = (sig2, (r, ok, said), sig3, of_facts)
+        for src in ("combustion", "power_generation"):  # cat.3a: well-to-tank of the fuels burnt
+            source = (srcs or {}).get(src)
+            if source is None:
+                continue
+            for part in source.result.parts or (source.result,):
+                fuel = UPSTREAM_FUEL.get(part.label) or UPSTREAM_FUEL.get(_fuel_of(part) or "")
+                energy = next((st.value for st in part.steps if st.name == "energy"), None)
+                if fuel is not None and energy is not None:
+                    add("c3", f"fuel_upstream[{fuel}]", m_s3.fuel_upstream, energy, fuel=fuel,
+                        inputs=source.reads)
+        total = Decimal(0)
+        for cat, items in sorted(cats.items()):
+            v = sum((r.total for r, _f in items), Decimal(0))
+            total += v
+            # several items: their sum keeps each as a part, so every factor used is in the lineage
+            r = items[0][0] if len(items) == 1 else calls(combine, tuple(r for r, _f in items), method=f"scope3:{cat}",
+                                                          label=cat)
+            self.emit(code, "scope3_emissions", f"scope3_category={cat}", v, [f for _r, fs in items for f in fs],
+                      r, f"inventory.scope3.{cat}", "inventory")
+        if cats:
+            self.emit(code, "scope3_emissions", "", total, [f for it in cats.values() for _r, fs in it for f in fs],
+                      None, "inventory.scope3", "inventory", equation=EQ_SCOPE3)
+
+    def _scope2(self, code: str, grid, green, certs, calls):
+        """Scope 2 of the entity, and whether it can be given (a part failing leaves none)."""
+        heat_r, heat = self._heat_co2(code)
+        r: m_elec.Scope2Result | None = None
+        ok = heat is None or heat_r is not None
+        if grid is not None or green is not None:
+            mwh = sum((Decimal(f.value) for f in (grid, green, certs) if f is not None), Decimal(0))
+            try:
+                r = calls(m_elec.scope2, mwh, self._grid(code, "average"),
+                          green_mwh=Decimal(green.value) if green else 0,
+                          certificates_mwh=Decimal(certs.value) if certs else 0,
+                          residual_factor=self._grid(code, "residual"))
+            except (CalcError, LookupError) as exc:
+                self.problem(code, "electricity_received", exc)
+                ok = False
+        if ok and heat_r is not None:
+            r = m_elec.with_heat(r, heat_r)
+        return r, ok
+
+    def _scope3_of_facts(self, code: str, reads: list[tuple[str, str]], add) -> None:
+        """Scope 3 categories of the entity's own facts: cat.1 purchases, cat.4 freight,
+        cat.3b/3c of grid electricity."""
         purchases: dict[str, list] = {}  # material -> [its total fact, [(vendor, fact) …]]
-        for ind, dims in [(ind, dims) for ind in _SCOPE3_READS for dims in self.dims(code, ind)]:
+        for ind, dims in reads:
             f = self.facts[(code, ind, dims)]
-            d = dict(Dims.parse(dims))
+            d = _members(dims)
             if ind == "purchased_material":
                 if d.get("material") in MAT:
                     entry = purchases.setdefault(d["material"], [None, []])
@@ -678,27 +757,6 @@ class GhgRun:
                 add("c3", f"{ind}[{dims}]", m_s3.td_losses, f.value, self._grid(code, "average"), inputs=[f])
         for material, (whole, by_vendor) in sorted(purchases.items()):
             self._purchased_goods(code, material, whole, by_vendor, add)
-        for src in ("combustion", "power_generation"):  # cat.3a: well-to-tank of the fuels burnt
-            source = (srcs or {}).get(src)
-            if source is None:
-                continue
-            for part in source.result.parts or (source.result,):
-                fuel = UPSTREAM_FUEL.get(part.label) or UPSTREAM_FUEL.get(_fuel_of(part) or "")
-                energy = next((st.value for st in part.steps if st.name == "energy"), None)
-                if fuel is not None and energy is not None:
-                    add("c3", f"fuel_upstream[{fuel}]", m_s3.fuel_upstream, energy, fuel=fuel,
-                        inputs=source.reads)
-        total = Decimal(0)
-        for cat, items in sorted(cats.items()):
-            v = sum((r.total for r, _f in items), Decimal(0))
-            total += v
-            # several items: their sum keeps each as a part, so every factor used is in the lineage
-            r = items[0][0] if len(items) == 1 else combine([r for r, _f in items], method=f"scope3:{cat}", label=cat)
-            self.emit(code, "scope3_emissions", f"scope3_category={cat}", v, [f for _r, fs in items for f in fs],
-                      r, f"inventory.scope3.{cat}", "inventory")
-        if cats:
-            self.emit(code, "scope3_emissions", "", total, [f for it in cats.values() for _r, fs in it for f in fs],
-                      None, "inventory.scope3", "inventory", equation=EQ_SCOPE3)
 
     def _purchased_goods(self, code: str, material: str, whole: FactRecord | None,
                          by_vendor: list[tuple[str, FactRecord]], add) -> None:
@@ -726,47 +784,64 @@ class GhgRun:
                 inputs=[whole] + [f for _v, f in by_vendor], material=fm)
 
     def _energy_uses(self, code: str, electricity: tuple[str, ...] = BOUGHT_ELECTRICITY
-                     ) -> tuple[list[m_energy.EnergyUse], list[FactRecord]]:
+                     ) -> tuple[list[m_energy.EnergyUse], list[FactRecord], list[dict]]:
         """What one entity consumes, carrier by carrier, for GB/T 2589: its fuels (a measured
         NCV gives the fuel its own coefficient, NCV / 29.307 GJ per tce), the electricity it
-        receives from the sources ``electricity`` names, and bought heat; and the facts read."""
-        uses, reads = [], []
+        receives from the sources ``electricity`` names, and bought heat; the facts read; and
+        each use's memo for :func:`~esgledger.calc.methods.energy.total_energy`. A use is made
+        once for the facts it is made of (the same fact objects give the same use object, and
+        its memo)."""
+        uses, reads, memos = [], [], []
+
+        def use(key: tuple, facts: tuple, make) -> None:
+            hit = self._uses.get(key)
+            if hit is None or len(hit[0]) != len(facts) or any(a is not b for a, b in zip(hit[0], facts)):
+                hit = self._uses[key] = (facts, make(), {})
+            uses.append(hit[1])
+            memos.append(hit[2])
+
         for ind_code, fuel in FUEL_INDICATORS.items():
             f = self.fact(code, ind_code)
             if f is not None:
-                density = self.factors.find("fuel.density", self.year, fuel=fuel) if f.unit in ("升",) else None
-                uses.append(m_energy.EnergyUse(fuel, f.value, f.unit, density=density))
+                use((code, ind_code), (f,), lambda: m_energy.EnergyUse(
+                    fuel, f.value, f.unit,
+                    density=self.factors.find("fuel.density", self.year, fuel=fuel) if f.unit in ("升",) else None))
                 reads.append(f)
         ind_code = "solid_fuel_consumption"
         for dims in self.dims(code, ind_code):
             f = self.facts[(code, ind_code, dims)]
-            fuel = dict(Dims.parse(dims)).get("fuel", "raw_coal")
-            ncv = self.num(code, "fuel_ncv_measured", dims)
-            coef = None if ncv is None else ncv / Decimal("29.307")   # GJ/t → kgce/kg
-            uses.append(m_energy.EnergyUse(fuel if fuel in ("coke", "petroleum_coke") else "raw_coal", f.value, f.unit,
-                                           coefficient=coef, coefficient_unit="kgce/kg"))
-            reads += [f, self.fact(code, "fuel_ncv_measured", dims)]
+            ncv_f = self.fact(code, "fuel_ncv_measured", dims)
+
+            def solid() -> m_energy.EnergyUse:
+                fuel = _members(dims).get("fuel", "raw_coal")
+                ncv = None if ncv_f is None else Decimal(ncv_f.value)
+                coef = None if ncv is None else ncv / Decimal("29.307")   # GJ/t → kgce/kg
+                return m_energy.EnergyUse(fuel if fuel in ("coke", "petroleum_coke") else "raw_coal", f.value,
+                                          f.unit, coefficient=coef, coefficient_unit="kgce/kg")
+            use((code, ind_code, dims), (f, ncv_f), solid)
+            reads += [f, ncv_f]
         received = [self.fact(code, "electricity_received", f"supplier={s}") for s in electricity]
-        received = [f for f in received if f is not None]
+        received = tuple(f for f in received if f is not None)
         if received:
-            uses.append(m_energy.EnergyUse("electricity", sum(Decimal(f.value) for f in received), "兆瓦时"))
+            use((code, "electricity_received", electricity), received, lambda: m_energy.EnergyUse(
+                "electricity", sum(Decimal(f.value) for f in received), "兆瓦时"))
             reads += received
         heat = self.fact(code, HEAT_INDICATOR)
         if heat is not None:
-            uses.append(m_energy.EnergyUse("heat", heat.value, heat.unit))
+            use((code, HEAT_INDICATOR), (heat,), lambda: m_energy.EnergyUse("heat", heat.value, heat.unit))
             reads.append(heat)
-        return uses, reads
+        return uses, reads, memos
 
     def _energy(self, code: str) -> None:
         """综合能耗 by GB/T 2589-2020: fuels burnt, and electricity and heat bought from outside
         the group (the captive plant's coal already counts where it burns), by the calorific
         (当量值) and the equivalent (等价值) methods; heat is 0.03412 kgce/MJ in both."""
-        uses, reads = self._energy_uses(code)
+        uses, reads, memos = self._energy_uses(code)
         if not uses:
             return
         for method, indicator in (("calorific", "energy_consumption"), ("equivalent", "energy_consumption_equivalent")):
             try:
-                r = m_energy.total_energy(uses, method=method, factors=self.factors, on=self.year)
+                r = m_energy.total_energy(uses, method=method, factors=self.factors, on=self.year, memo=memos)
             except CalcError as exc:
                 self.problem(code, indicator, exc)
                 continue
@@ -852,40 +927,72 @@ class GhgRun:
                 return None, []
             return sum(vals, Decimal(0)), [self.fact(c, ind) for c in codes if self.fact(c, ind) is not None]
 
-        by_type: dict[str, list[str]] = {}
-        for code, e in self.tree.entities.items():
-            by_type.setdefault(e.process_type, []).append(code)
+        by_type = self._by_type
+        if by_type is None:
+            by_type = self._by_type = {}
+            for code, e in self.tree.entities.items():
+                by_type.setdefault(e.process_type, []).append(code)
         results: dict[str, tuple[Decimal, Decimal, list[FactRecord]]] = {}
         specs = [("alumina", "alumina_refinery", "alumina_output"),
                  ("baked_anode", "anode_plant", "anode_output"),
                  ("aluminium_electrolysis", "smelter", "aluminium_output"),
                  ("foil", "foil_mill", "aluminium_foil_output")]
+        sink, problems = self._sink, self.res.problems
+        stages = []  # the stage tuples this computation used (the liquid aluminium figure's key)
         for product, ptype, out_ind in specs:
             codes = sorted(by_type.get(ptype, []))
             if not codes:
                 continue
             kept = self._stages.get(product)
+            said = self._stage_said.get(product)
+            if kept is not None and kept[0] == codes and said is not None and said[0] is kept:
+                # the stage as the last run computed it: the same outputs and warnings again
+                stages.append(kept)
+                _kept, outs, warned, result = said
+                self.res.outputs += outs
+                if sink is not None:
+                    sink += outs
+                problems += warned
+                if result is not None:
+                    results[product] = result
+                continue
             if kept is not None and kept[0] == codes:
                 _codes, em, ins, used, qty, qins, energy = kept
             else:
                 em, ins, used = stage(codes)
                 qty, qins = out_t(codes, out_ind)
                 energy = self._stage_energy(product, codes, out_ind)
-                self._stages[product] = (codes, em, ins, used, qty, qins, energy)
+                kept = self._stages[product] = (codes, em, ins, used, qty, qins, energy)
+            stages.append(kept)
+            first_out, first_problem = len(self.res.outputs), len(problems)
+            result = None
             for o in energy:
                 self.emit(*o)
-            if qty is None or qty == 0 or not ins:
-                continue
-            if not any(f.indicator == "electricity_received" for f in ins):
-                # no electricity reported for any entity of the stage: its direct emissions only
-                self.res.problems.append(Problem("ESG-CALC-010", Location(
-                    field=f"{self.root()}/product_footprint/product={product}"), {
-                    "entity": self.root(), "indicator": "product_footprint", "period": self.period,
-                    "field": product, "found": ", ".join(codes)}))
-            results[product] = (em, qty, ins + qins, used)
-            self._emit_product(product, em, qty, ins + qins, used)
+            if qty is not None and qty != 0 and ins:
+                if not any(f.indicator == "electricity_received" for f in ins):
+                    # no electricity reported for any entity of the stage: its direct emissions only
+                    problems.append(Problem("ESG-CALC-010", Location(
+                        field=f"{self.root()}/product_footprint/product={product}"), {
+                        "entity": self.root(), "indicator": "product_footprint", "period": self.period,
+                        "field": product, "found": ", ".join(codes)}))
+                result = results[product] = (em, qty, ins + qins, used)
+                self._emit_product(product, em, qty, ins + qins, used)
+            self._stage_said[product] = (kept, self.res.outputs[first_out:], problems[first_problem:], result)
         # liquid aluminium cradle-to-gate: electrolysis + the alumina and anodes it consumed (at
-        # those stages' emissions per tonne: their inputs and factors are in its lineage too)
+        # those stages' emissions per tonne: their inputs and factors are in its lineage too);
+        # the same as the last run's when it read the same stages (a smelter's alumina or anodes
+        # consumed changing is a change of the electrolysis stage)
+        said = self._stage_said.get("liquid_aluminium")
+        if said is not None and len(said[0]) == len(stages) and all(a is b for a, b in zip(said[0], stages)):
+            self.res.outputs += said[1]
+            if sink is not None:
+                sink += said[1]
+            return
+        first_out = len(self.res.outputs)
+        self._liquid_aluminium(results, by_type)
+        self._stage_said["liquid_aluminium"] = (stages, self.res.outputs[first_out:], [], None)
+
+    def _liquid_aluminium(self, results, by_type) -> None:
         if "aluminium_electrolysis" in results:
             em, qty, stage_ins, stage_used = results["aluminium_electrolysis"]
             extra, ins, used = Decimal(0), list(stage_ins), list(stage_used)
@@ -919,11 +1026,13 @@ class GhgRun:
         dims = f"product={product}"
         out: list[tuple] = []
         all_uses: list[m_energy.EnergyUse] = []
+        all_memos: list[dict] = []
         all_reads: list[FactRecord] = []
         total_t, out_facts = Decimal(0), []
         for c in codes:
-            uses, reads = self._energy_uses(c, STAGE_ELECTRICITY)
+            uses, reads, memos = self._energy_uses(c, STAGE_ELECTRICITY)
             all_uses += uses
+            all_memos += memos
             all_reads += reads
             qf = self.fact(c, out_ind)
             if qf is not None:
@@ -933,7 +1042,7 @@ class GhgRun:
                 continue
             try:
                 r = m_energy.total_energy(uses, method="calorific", factors=self.factors, on=self.year,
-                                          label=product)
+                                          label=product, memo=memos)
                 v = m_energy.per_product(r.total * 1000, self.tonnes(c, out_ind))
             except CalcError as exc:
                 self.problem(c, "energy_intensity_product", exc)
@@ -943,7 +1052,7 @@ class GhgRun:
         if all_uses and out_facts:
             try:
                 r = m_energy.total_energy(all_uses, method="calorific", factors=self.factors, on=self.year,
-                                          label=product)
+                                          label=product, memo=all_memos)
                 v = m_energy.per_product(r.total * 1000, total_t)
             except CalcError as exc:
                 self.problem(root, "energy_intensity_product", exc)
@@ -1147,34 +1256,93 @@ class _Calls:
 def _call_key(fn, args: tuple, kw: dict) -> tuple | None:
     """A key equal to another only for the same call: text, whole numbers, booleans and None by
     type and value (1 is not True), decimals by their exact text (1.0 is not 1.00, -0 is not
-    0), factor values and the factor library by identity, tuples of those; None if an argument
-    is of any other kind."""
-    out: list = [fn]
+    0), factor values, results and the factor library by identity (a _Calls entry keeps its
+    arguments alive), energy uses by their fields, tuples of those; None if an argument is of
+    any other kind. Flat: each argument is its type, then what tells it apart (a tuple: its
+    length, then its items), each keyword argument its name first. (The usual kinds are
+    handled here, the rest by _flat_key: the same key either way.) A call whose arguments are
+    all text, whole numbers, None or the factor library — whose equality is exact, and the
+    library's is identity — is keyed by them as they are: (fn, args, keyword items), a key the
+    flat ones (whose second item is a type) never equal."""
+    safe = _SAFE_TYPES
     for v in args:
-        k = _arg_key(v)
-        if k is None:
-            return None
-        out.append(k)
-    for name, v in kw.items():
-        k = _arg_key(v)
-        if k is None:
-            return None
-        out.append((name, k))
+        if type(v) not in safe:
+            break
+    else:
+        for v in kw.values():
+            if type(v) not in safe:
+                break
+        else:
+            return fn, args, tuple(kw.items())
+    out: list = [fn]
+    add = out.append
+    try:
+        for v in args:
+            t = type(v)
+            if t is str or t is Decimal or t is MemoFactors or t is FactorValue or t is int or v is None:
+                add(t)
+                add(str(v) if t is Decimal else id(v) if t is MemoFactors or t is FactorValue else v)
+            else:
+                _flat_key(v, add)
+        for name, v in kw.items():
+            add(name)
+            t = type(v)
+            if t is str or t is Decimal or t is MemoFactors or t is FactorValue or t is int or v is None:
+                add(t)
+                add(str(v) if t is Decimal else id(v) if t is MemoFactors or t is FactorValue else v)
+            else:
+                _flat_key(v, add)
+    except _NoKey:
+        return None
     return tuple(out)
 
 
-def _arg_key(v):
+class _NoKey(Exception):
+    pass
+
+
+_PLAIN_TYPES = frozenset({str, int, bool, type(None)})
+_SAFE_TYPES = frozenset({str, int, type(None), MemoFactors})  # == only for the same value (or object)
+
+
+def _flat_key(v, add) -> None:
     t = type(v)
-    if t is str or t is int or t is bool or v is None:
-        return t, v
-    if t is Decimal:
-        return t, str(v)
-    if t is FactorValue or t is MemoFactors:
-        return t, id(v)
-    if t is tuple:
-        keys = tuple(_arg_key(x) for x in v)
-        return None if any(k is None for k in keys) else (t, keys)
-    return None
+    add(t)
+    if t in _PLAIN_TYPES:
+        add(v)
+    elif t is Decimal:
+        add(str(v))
+    elif t is FactorValue or t is Result or t is MemoFactors:
+        add(id(v))
+    elif t is tuple:
+        add(len(v))
+        for x in v:
+            _flat_key(x, add)
+    elif t is m_energy.EnergyUse:
+        _flat_key(v.carrier, add)
+        _flat_key(v.amount, add)
+        _flat_key(v.unit, add)
+        _flat_key(v.coefficient, add)
+        _flat_key(v.coefficient_unit, add)
+        _flat_key(v.density, add)
+    else:
+        raise _NoKey
+
+
+@functools.lru_cache(maxsize=4096)
+def _members_of(dims: str) -> MappingProxyType:
+    return MappingProxyType(dict(Dims.parse(dims)))
+
+
+def _members(dims: str):
+    """A dimension key's members, by dimension (``"fuel=bituminous"`` → {"fuel": "bituminous"});
+    read-only, parsed once per key."""
+    return _members_of(dims)
+
+
+def _same(a: tuple | None, b: tuple) -> bool:
+    """The same objects, one by one (facts: the same object is the same value)."""
+    return a is not None and len(a) == len(b) and all(x is y for x, y in zip(a, b))
 
 
 def _technology_or_none(text: str) -> str | None:
@@ -1192,9 +1360,15 @@ def _fuel_of(result: Result) -> str | None:
 
 
 def _factors(result: Result | None) -> list:
+    """The factor values a result used (and its parts), once each, in order. Worked out once
+    per result (a result does not change; the list is kept on it) and given as a new list."""
     if result is None:
         return []
-    return _dedup_factors(list(result.factors) + [f for p in result.parts for f in _factors(p)])
+    kept = result.__dict__.get("_factor_values")
+    if kept is None:
+        kept = _dedup_factors(list(result.factors) + [f for p in result.parts for f in _factors(p)])
+        object.__setattr__(result, "_factor_values", kept)  # frozen: a cache beside its fields
+    return list(kept)
 
 
 def _dedup_factors(values) -> list:

@@ -80,30 +80,55 @@ def standard_coal(amount: Param, unit: str, coefficient: Param, *, coefficient_u
     return _tce(rec, use, k, k_unit, "")
 
 
+def _use_tce(use: EnergyUse, method: str, factors: FactorLibrary | None, on: Any, prefer: Sequence[str]
+             ) -> tuple[tuple, Decimal]:
+    """One carrier of :func:`total_energy`: the parameters it records, and its tonnes of
+    standard coal."""
+    rec = Recorder()
+    prefix = f"{use.carrier}."
+    coef = use.coefficient
+    if coef is None:
+        coef = library(factors).find("energy.sce", on, prefer=prefer, carrier=use.carrier, basis=method)
+        if coef is None:
+            raise MissingInput(f"no {method} standard-coal coefficient for {use.carrier}; give one",
+                               zh=f"{use.carrier} 没有{_METHOD_ZH[method]}折标准煤系数（{method}）；请给出")
+    k_unit = coef.unit if isinstance(coef, FactorValue) else use.coefficient_unit
+    if not UNITS.is_known(k_unit):
+        raise InvalidInput(f"unknown coefficient unit {k_unit}", zh=f"折标准煤系数的单位 {k_unit} 无法识别")
+    k = rec.take(f"{prefix}coefficient", coef, k_unit)
+    tce = _tce(rec, use, k, k_unit, prefix)
+    return tuple(rec.params), tce
+
+
 @exact
 def total_energy(uses: Sequence[EnergyUse], *, method: str = "calorific", factors: FactorLibrary | None = None,
-                 on: Any = None, prefer: Sequence[str] = (), label: str = "") -> Result:
+                 on: Any = None, prefer: Sequence[str] = (), label: str = "",
+                 memo: Sequence[dict] | None = None) -> Result:
     """综合能耗 in 吨标准煤 by carrier and in total, by the ``calorific`` (当量值) or the
     ``equivalent`` (等价值) method. Coefficients not given come from GB/T 2589 (``energy.sce``
-    with ``carrier`` and ``basis``)."""
+    with ``carrier`` and ``basis``).
+
+    ``memo``: one dict per use, kept by a caller that asks again about the same use objects
+    (a calculation run's kept state): each use's parameters and tonnes are remembered there
+    by method, factor library (by identity), date and preferred sets, and not worked out
+    again; the result is the same."""
     if method not in METHODS:
         raise InvalidInput(f"method is calorific or equivalent, found {method!r}",
                            zh=f"折算方法应为 calorific（当量值）或 equivalent（等价值），实际为 {method!r}")
     rec = Recorder()
     by: dict[str, Decimal] = {}
-    for use in uses:
-        prefix = f"{use.carrier}."
-        coef = use.coefficient
-        if coef is None:
-            coef = library(factors).find("energy.sce", on, prefer=prefer, carrier=use.carrier, basis=method)
-            if coef is None:
-                raise MissingInput(f"no {method} standard-coal coefficient for {use.carrier}; give one",
-                                   zh=f"{use.carrier} 没有{_METHOD_ZH[method]}折标准煤系数（{method}）；请给出")
-        k_unit = coef.unit if isinstance(coef, FactorValue) else use.coefficient_unit
-        if not UNITS.is_known(k_unit):
-            raise InvalidInput(f"unknown coefficient unit {k_unit}", zh=f"折标准煤系数的单位 {k_unit} 无法识别")
-        k = rec.take(f"{prefix}coefficient", coef, k_unit)
-        by[use.carrier] = by.get(use.carrier, Decimal(0)) + _tce(rec, use, k, k_unit, prefix)
+    key = (method, id(factors), on, tuple(prefer))
+    for i, use in enumerate(uses):
+        known = None if memo is None else memo[i]
+        hit = None if known is None else known.get(key)
+        if hit is None or hit[0] is not factors:
+            params, tce = _use_tce(use, method, factors, on, prefer)
+            if known is not None:
+                known[key] = (factors, params, tce)  # the library itself kept: its id stays its own
+        else:
+            _f, params, tce = hit
+        rec.params.extend(params)
+        by[use.carrier] = by.get(use.carrier, Decimal(0)) + tce
     for carrier, v in by.items():
         rec.step(carrier, v, TCE)
     return Result(method=f"{METHOD_ID}:{method}", version=METHOD_VERSION, equation=EQUATION,
