@@ -12,7 +12,8 @@ from importlib import resources
 
 import pytest
 
-from esgledger.calc.consolidate import Consolidation, _plain
+from esgledger.calc.consolidate import Consolidation
+from esgledger.model.units import plain
 from esgledger.calc.ghg import GhgRun
 from esgledger.calc.recalc import forget, recalculate
 from esgledger.model.types import FactRecord
@@ -49,7 +50,7 @@ def fresh_full(ws) -> dict[tuple[str, str, str, str], str]:
     """Every calculated value, computed from the inputs alone by new run objects."""
     inputs = [f for f in ws.store.current_facts(period=PERIOD, basis="own") if f.status != "calculated"]
     g = GhgRun(ws.store, ws.library, ws.tree, ws.factors, PERIOD, gwp_set="AR5", facts=inputs).run(write=False)
-    out = {(o.entity, o.indicator, o.dims, "own"): _plain(o.value) for o in g.outputs}
+    out = {(o.entity, o.indicator, o.dims, "own"): plain(o.value) for o in g.outputs}
     ghg_facts = [FactRecord(e, i, PERIOD, d, v, ws.library[i].unit, "own", status="calculated")
                  for (e, i, d, _b), v in out.items()]
     cons = Consolidation(ws.store, ws.library, ws.tree, PERIOD, "control", facts=inputs + ghg_facts)

@@ -34,7 +34,7 @@ from esgledger.model.formula import Bin, FormulaZeroDivision, Neg, Node, Num, Re
 from esgledger.model.period import Period
 from esgledger.model.tree import EntityTree
 from esgledger.model.types import WITHDRAWN, Dims, FactRecord
-from esgledger.model.units import UNITS
+from esgledger.model.units import UNITS, plain
 from esgledger.store.ledger import NewFact, Store
 
 APPROACHES = ("control", "equity")
@@ -625,7 +625,7 @@ class Consolidation:
 
     def _emit(self, e, code, dims, basis, number: Decimal, inputs, cons, text: str | None = None) -> Value:
         self.result.computed += 1
-        value_text = text if text is not None else _plain(number)
+        value_text = text if text is not None else plain(number)
         out = self.out
         idx = len(out)
         wt = self._weight_texts
@@ -835,11 +835,4 @@ def _num(text: str, ind) -> Decimal:
 @functools.lru_cache(maxsize=4096)
 def _weight_text(w: Fraction) -> str:
     d = to_decimal(w)
-    return _plain(d) if to_decimal(Fraction(d)) == d and Fraction(d) == w else str(w)
-
-
-def _plain(d: Decimal) -> str:
-    s = format(d, "f")
-    if "." in s:
-        s = s.rstrip("0").rstrip(".") or "0"
-    return s
+    return plain(d) if to_decimal(Fraction(d)) == d and Fraction(d) == w else str(w)

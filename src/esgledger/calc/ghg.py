@@ -53,7 +53,7 @@ from esgledger.model.errors import Bilingual, Location, Problem, ProblemList
 from esgledger.model.period import Period
 from esgledger.model.tree import EntityTree
 from esgledger.model.types import FACT_STATUS_NAMES, WITHDRAWN, Dims, FactRecord
-from esgledger.model.units import UNITS, with_unit
+from esgledger.model.units import UNITS, plain, with_unit
 from esgledger.store import schema as S
 from esgledger.store.ledger import NewFact, Store
 from esgledger.store.lineage import record_methods
@@ -773,8 +773,8 @@ class GhgRun:
         rest = None if whole is None else Decimal(whole.value) - parts
         if rest is not None and rest < 0:
             self.problem(code, what, InvalidInput(
-                f"the quantities by supplier ({_plain(parts)} t) exceed the material's total ({whole.value} t)",
-                zh=f"按供应商填报的数量（{_plain(parts)} 吨）大于该材料的合计（{whole.value} 吨）"))
+                f"the quantities by supplier ({plain(parts)} t) exceed the material's total ({whole.value} t)",
+                zh=f"按供应商填报的数量（{plain(parts)} 吨）大于该材料的合计（{whole.value} 吨）"))
             return
         for vendor, f in by_vendor:
             add("c1", f"purchased_material[{f.dims}]", m_s3.purchased_goods, f.value, unit=f.unit, inputs=[f],
@@ -1077,7 +1077,7 @@ class GhgRun:
         keep = []
         for o in self.res.outputs:
             old = self.existing.get((o.entity, o.indicator, o.dims))
-            text = _plain(o.value)
+            text = plain(o.value)
             if old is not None and old.value == text:
                 self.res.unchanged += 1
             else:
@@ -1399,8 +1399,3 @@ def _derived_inputs(facts: list) -> list[Output]:
         if type(f) is Output:
             out.setdefault(id(f), f)
     return list(out.values())
-
-
-def _plain(d: Decimal) -> str:
-    s = format(d, "f")
-    return (s.rstrip("0").rstrip(".") or "0") if "." in s else s
