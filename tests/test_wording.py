@@ -110,7 +110,7 @@ def test_help_is_chinese_under_lang_zh_and_english_otherwise(monkeypatch, tmp_pa
     assert "esgledger：工业集团的能源–碳–ESG 台账。" in r.output and "显示此帮助并退出。" in r.output
     assert "选项" in r.output and "命令" in r.output
     r = runner.invoke(app, ["--lang", "zh", "calc", "run", "--help"])
-    assert "计算派生指标并沿组织树向上合并（默认增量计算）。" in r.output and "全部重算" in r.output
+    assert "运行核算方法、计算派生指标并沿组织树向上合并；只写入数值有变化的结果。" in r.output and "全部重算" in r.output
     r = runner.invoke(app, ["--lang=zh", "report", "build", "--help"])
     assert "报告语言：zh、en 或 both（两种）。" in r.output
     r = runner.invoke(app, ["--help"])

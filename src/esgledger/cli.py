@@ -514,9 +514,9 @@ HISTORY_HEADERS = {
 @calc_app.command("run")
 def calc_run(period: str = typer.Option(..., "--period", help="Period, e.g. 2024."),
              approach: Optional[str] = typer.Option(None, "--approach", help="control or equity (default: the workspace's)."),
-             full: bool = typer.Option(False, "--full", help="Recompute everything, not only what changed since the last run."),
+             full: bool = typer.Option(False, "--full", help="Ignore a calculation state kept in this process (a command is a new process: it always recomputes everything)."),
              view: Optional[str] = typer.Option(None, "--view", help="inventory, ets or product: then print that accounting view's results.")) -> None:
-    """Compute derived indicators and consolidate up the tree (incrementally by default)."""
+    """Run the methods, compute derived indicators and consolidate up the tree; writes only the values that changed."""
     from esgledger.calc.views import VIEWS
 
     _choice(approach, ("control", "equity"), "--approach")

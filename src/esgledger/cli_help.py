@@ -102,10 +102,11 @@ ZH: dict[str, str] = {
     "Why the value goes (kept in its history).": "撤回原因（写入历史记录）。",
     # calc
     "Derived indicators, consolidation and methodologies.": "派生指标、合并与核算方法。",
-    "Compute derived indicators and consolidate up the tree (incrementally by default).":
-        "计算派生指标并沿组织树向上合并（默认增量计算）。",
+    "Run the methods, compute derived indicators and consolidate up the tree; writes only the values that changed.":
+        "运行核算方法、计算派生指标并沿组织树向上合并；只写入数值有变化的结果。",
     "control or equity (default: the workspace's).": "control 或 equity（默认：工作区设置）。",
-    "Recompute everything, not only what changed since the last run.": "全部重算，而不只是上次运行后变化的部分。",
+    "Ignore a calculation state kept in this process (a command is a new process: it always recomputes everything).":
+        "忽略本进程保留的计算状态（每条命令都是新进程，总是全部重算）。",
     "inventory, ets or product: then print that accounting view's results.":
         "inventory、ets 或 product：随后显示该核算口径的结果。",
     "Progress of the targets against their baseline year (the shipped ones and the workspace's targets.yaml).":
