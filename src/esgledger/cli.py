@@ -14,10 +14,10 @@ from typing import Optional
 import typer
 from rich.console import Console
 from rich.markup import escape
-from esgledger.cli_table import Table
 from rich.tree import Tree
 
 from esgledger.cli_help import LocalizedGroup
+from esgledger.cli_table import Table
 from esgledger.model.errors import CATALOGUE, Bilingual, EsgledgerError, Location, Problem, ProblemList
 from esgledger.model.i18n import default_lang, fmt, forced_lang, workspace_lang
 from esgledger.model.period import Period, PeriodError

@@ -16,9 +16,9 @@ from typing import Optional
 
 import typer
 from rich.markup import escape
-from esgledger.cli_table import Table
 
 from esgledger.cli import STATE, _message, _named, _ws, app, console, err_console
+from esgledger.cli_table import Table
 from esgledger.model.errors import EsgledgerError, ProblemList, ProblemsError
 from esgledger.model.i18n import fmt
 

@@ -13,6 +13,7 @@ from typing import Optional
 import typer
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
 from esgledger.cli_table import Table
 
 report_app = typer.Typer(help="The sustainability report: definition, build and gap check.",

@@ -12,7 +12,7 @@ from typing import Callable, Iterable, Iterator
 
 from esgledger.calc.consolidate import formula_factor_for
 from esgledger.library.loader import Library
-from esgledger.model.errors import Bilingual, Location, Problem, ProblemList
+from esgledger.model.errors import Bilingual, Location, Problem, ProblemList, indicator_name
 from esgledger.model.formula import FormulaZeroDivision, parse
 from esgledger.model.period import Period
 from esgledger.model.types import Dims, FactRecord
@@ -38,14 +38,6 @@ def round_half_up(d: Decimal, places: int) -> Decimal:
     return d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
-def _name(lib: Library, code: str) -> Bilingual:
-    """An indicator's name in both languages (its code where the library does not have it)."""
-    ind = lib.get(code)
-    if ind is None:
-        return Bilingual(code, code)
-    return Bilingual(ind.name.get("zh") or code, ind.name.get("en") or code)
-
-
 def _loc(f: FactRecord) -> Location:
     return Location(field=f"{f.entity}/{f.indicator}/{f.period}" + (f"/{f.dims}" if f.dims else "")
                     + ("" if f.basis == "own" else f"/{f.basis}"))
@@ -69,7 +61,8 @@ def breakdown_sums(lib: Library, pkg: Package, period: str) -> Iterator[Problem]
             places = ind.precision + 6
             if round_half_up(s, places) != round_half_up(Decimal(total.value), places):
                 yield Problem("ESG-VAL-001", _loc(total), {
-                    "indicator": code, "name": _name(lib, code), "period": period, "entity": entity, "field": d,
+                    "indicator": code, "name": indicator_name(lib, code), "period": period, "entity": entity,
+                    "field": d,
                     "found": plain(s), "expected": total.value})
 
 
@@ -91,7 +84,8 @@ def parts_within(lib: Library, pkg: Package, period: str) -> Iterator[Problem]:
             s = sum((Decimal(p.value) for p in parts), Decimal(0))
             if parts and s > Decimal(whole.value):
                 yield Problem("ESG-VAL-005", _loc(whole), {
-                    "indicator": code, "name": _name(lib, code), "period": period, "entity": entity, "field": f"{c} ({dims})",
+                    "indicator": code, "name": indicator_name(lib, code), "period": period, "entity": entity,
+                    "field": f"{c} ({dims})",
                     "found": plain(s), "expected": whole.value})
 
 
@@ -129,7 +123,7 @@ def as_reported(lib: Library, pkg: Package, period: str) -> Iterator[Problem]:
                 tol = Decimal(str(ind.check.tolerance))
                 if abs(round_half_up(computed, ind.precision) - round_half_up(reported, ind.precision)) > tol:
                     yield Problem("ESG-VAL-002", _loc(f), {
-                        "indicator": code, "name": _name(lib, code), "period": period, "entity": entity,
+                        "indicator": code, "name": indicator_name(lib, code), "period": period, "entity": entity,
                         "found": f.value, "formula": ind.check.formula,
                         "expected": str(round_half_up(computed, ind.precision))})
 
@@ -152,7 +146,8 @@ def target_achieved(lib: Library, pkg: Package, period: str) -> Iterator[Problem
                   "ge": Decimal(fact.value) >= expected}[r.get("op", "eq")]
             if not ok:
                 yield Problem("ESG-VAL-003", _loc(flag), {
-                    "indicator": r["indicator"], "name": _name(lib, r["indicator"]), "period": period, "entity": entity,
+                    "indicator": r["indicator"], "name": indicator_name(lib, r["indicator"]), "period": period,
+                    "entity": entity,
                     "found": fact.value, "expected": f"{_OPS[r.get('op', 'eq')]} {r['expect']}"})
 
 
@@ -172,7 +167,7 @@ def out_of_range(lib: Library, pkg: Package, period: str) -> Iterator[Problem]:
             continue
         if (v.min is not None and value < Decimal(str(v.min))) or (v.max is not None and value > Decimal(str(v.max))):
             yield Problem("ESG-VAL-004", _loc(f), {
-                "indicator": code, "name": _name(lib, code), "period": period, "entity": entity,
+                "indicator": code, "name": indicator_name(lib, code), "period": period, "entity": entity,
                 "found": with_unit(format(round_half_up(value, ind.precision), "f"), ind.unit),
                 "expected": range_text(v.min, v.max, ind.unit)})
 
@@ -204,13 +199,13 @@ def change_from_last_year(lib: Library, pkg: Package, period: str, before: Packa
         if abs(pct) > Decimal(str(thr)):
             was = with_unit(old.value, ind.unit)
             yield Problem("ESG-VAL-006", _loc(f), {
-                "indicator": code, "name": _name(lib, code), "period": period, "entity": entity, "found": with_unit(f.value, ind.unit),
+                "indicator": code, "name": indicator_name(lib, code), "period": period, "entity": entity,
+                "found": with_unit(f.value, ind.unit),
                 "expected": Bilingual(f"{was.zh}（{old.period}）", f"{was.en} ({old.period})"),
                 "change": f"{'+' if pct > 0 else ''}{pct.quantize(Decimal('0.1'))} %", "threshold": plain(Decimal(str(thr)))})
 
 
 _OPS = {"eq": "=", "le": "≤", "ge": "≥"}  # a rule's op, as a reader writes it
-
 
 
 def run_rules(ws, period: str, *, select: Iterable[str] | None = None,

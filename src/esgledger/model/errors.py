@@ -489,16 +489,22 @@ class Problem:
         }
 
 
+def indicator_name(library, code: str) -> Bilingual:
+    """An indicator's name in both languages, as the param ``name`` of a problem whose template
+    says ``{named}``; its code where ``library`` does not hold it."""
+    ind = library.get(code)
+    if ind is None:
+        return Bilingual(code, code)
+    return Bilingual(ind.name.get("zh") or code, ind.name.get("en") or code)
+
+
 def name_indicators(problems: Iterable[Problem], library) -> None:
-    """Give every problem that names an indicator of ``library`` (param ``indicator``) the
-    indicator's name in both languages (param ``name``), for templates that say ``{named}``."""
+    """Give every problem that names an indicator (param ``indicator``) and not yet its name
+    the indicator's name in both languages (:func:`indicator_name`)."""
     for p in problems:
         code = p.params.get("indicator")
-        if "name" in p.params or not isinstance(code, str):
-            continue
-        ind = library.get(code)
-        if ind is not None:
-            p.params["name"] = Bilingual(ind.name.get("zh") or code, ind.name.get("en") or code)
+        if "name" not in p.params and isinstance(code, str):
+            p.params["name"] = indicator_name(library, code)
 
 
 def near_miss(found: str, names: dict[str, str]) -> "Bilingual | str":
