@@ -144,7 +144,6 @@ def _range_text(ind: Indicator) -> Bilingual:
     return range_text(ind.validation.min, ind.validation.max, ind.unit)
 
 
-
 def number_text(v) -> str | None:
     """A cell's number as the exact text the user typed (None when it is not a number)."""
     if isinstance(v, bool):

@@ -240,7 +240,6 @@ CATALOGUE: dict[str, Spec] = dict([
           "withdraws it; history keeps the earlier value",
           "{entity} {period} 的 {named}（{found}）：本次运行已不再计算该值（输入被撤回或更改，或核算方法无法运行，"
           "见上文警告），已撤回；历史记录保留此前的值"),
-    # --- users and access (store/access.py) ---------------------------------------------
     _spec("ESG-CALC-008", "warning", "a default used for want of the entity's own data", "缺少实测数据，采用缺省值",
           "{named} {period} at {entity}: {found}; give {expected} for a measured figure",
           "{entity} {period} 的 {named}：{found}；如需按实测核算，请填报{expected}"),
@@ -255,6 +254,7 @@ CATALOGUE: dict[str, Spec] = dict([
           "so the figure holds their direct emissions only; report electricity_received and the plant's data",
           "{entity} {period} 的 {named}（{field}）：该工序的主体（{found}）没有可计入的用电（未填报用电量，"
           "或自备电厂本期无供电排放因子），该数值只含其直接排放；请填报 electricity_received 及自备电厂数据"),
+    # --- users and access (store/access.py) ---------------------------------------------
     _spec("ESG-ACCESS-001", "error", "sign-in failed", "登录失败",
           "unknown user or wrong password for {user}", "用户 {user} 不存在或密码错误"),
     _spec("ESG-ACCESS-002", "error", "user disabled", "用户已停用",
