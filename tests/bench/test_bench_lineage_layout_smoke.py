@@ -6,41 +6,16 @@ from __future__ import annotations
 import importlib.util
 import json
 import sqlite3
-import sys
-from importlib import resources
 from pathlib import Path
-
-from esgledger.calc.recalc import forget, recalculate
-from esgledger.workspace import init_workspace
-from tests.conftest import DEMO_ENTITIES, write
 
 BENCH = Path(__file__).parents[2] / "bench" / "bench_lineage_layout.py"
 
 
-def test_every_layout_stores_the_runs_inputs(tmp_path):
+def test_every_layout_stores_the_runs_inputs(gas_run):
     spec = importlib.util.spec_from_file_location("bench_lineage_layout", BENCH)
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
-    ws = init_workspace(tmp_path / "ws", lang="en")
-    try:
-        assert not ws.import_entities(DEMO_ENTITIES).errors
-        with resources.as_file(resources.files("esgledger.demo").joinpath("data", "facts-2024.csv")) as p:
-            assert ws.import_facts(p).ok
-        forget(ws.store)
-
-        def calc(full=False):
-            return recalculate(ws.store, ws.library, ws.tree, ws.factors, "2024", "control", gwp_set="AR5",
-                               full=full, note="test")
-
-        calc(full=True)
-        text = "entity,indicator,period,value,unit\nJXTG,natural_gas_consumption,2024,20000001,立方米\n"
-        assert ws.import_facts(write(tmp_path / "one.csv", text)).ok
-        r = calc()
-        batches = [r.ghg.batch_id, r.batch_id]
-        db = ws.store.engine.url.database
-    finally:
-        forget(ws.store)
-        ws.close()
+    db, batches = gas_run
     con = sqlite3.connect(db)
     key = "f.entity, f.indicator, f.dims, f.basis"
     inputs_of_run = {}

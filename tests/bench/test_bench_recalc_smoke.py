@@ -9,14 +9,9 @@ from __future__ import annotations
 import importlib.util
 import sqlite3
 import sys
-from importlib import resources
 from pathlib import Path
 
 import pytest
-
-from esgledger.calc.recalc import forget, recalculate
-from esgledger.workspace import init_workspace
-from tests.conftest import DEMO_ENTITIES, write
 
 BENCH = Path(__file__).parents[2] / "bench" / "bench_recalc.py"
 
@@ -33,28 +28,8 @@ def bench():
         sys.modules.pop("bench_recalc", None)
 
 
-def test_the_replay_stores_what_the_incremental_run_stored(bench, tmp_path):
-    ws = init_workspace(tmp_path / "ws", lang="en")
-    try:
-        assert not ws.import_entities(DEMO_ENTITIES).errors
-        with resources.as_file(resources.files("esgledger.demo").joinpath("data", "facts-2024.csv")) as p:
-            assert ws.import_facts(p).ok
-        forget(ws.store)
-
-        def calc(full=False):
-            return recalculate(ws.store, ws.library, ws.tree, ws.factors, "2024", "control", gwp_set="AR5",
-                               full=full, note="test")
-
-        calc(full=True)
-        text = "entity,indicator,period,value,unit\nJXTG,natural_gas_consumption,2024,20000001,立方米\n"
-        assert ws.import_facts(write(tmp_path / "one.csv", text)).ok
-        r = calc()
-        assert r.incremental and r.ghg is not None
-        batches = (r.ghg.batch_id, r.batch_id)
-        db = ws.store.engine.url.database
-    finally:
-        forget(ws.store)
-        ws.close()
+def test_the_replay_stores_what_the_incremental_run_stored(bench, gas_run):
+    db, batches = gas_run
 
     def written(con, batch_ids) -> list[tuple]:
         """What a set of batches stored, without ids and revisions: each fact's key and value,

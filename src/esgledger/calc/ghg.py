@@ -1276,16 +1276,10 @@ def _call_key(fn, args: tuple, kw: dict) -> tuple | None:
             return fn, args, tuple(kw.items())
     out: list = [fn]
     add = out.append
-    try:
-        for v in args:
-            t = type(v)
-            if t is str or t is Decimal or t is MemoFactors or t is FactorValue or t is int or v is None:
-                add(t)
-                add(str(v) if t is Decimal else id(v) if t is MemoFactors or t is FactorValue else v)
-            else:
-                _flat_key(v, add)
-        for name, v in kw.items():
-            add(name)
+    try:  # the positional arguments, then each keyword's name and value
+        for name, v in (*((None, v) for v in args), *kw.items()):
+            if name is not None:
+                add(name)
             t = type(v)
             if t is str or t is Decimal or t is MemoFactors or t is FactorValue or t is int or v is None:
                 add(t)
