@@ -51,3 +51,16 @@ def test_a_workbook_cell_with_a_decimal_comma_is_not_a_number():
     from esgledger.collect.submission import number_text
 
     assert [number_text(v) for v in ("58,9", "1,5", "1,234", "1,234.5", " 12 ")] == [None, None, "1234", "1234.5", "12"]
+    # a first group starting with 0 is a decimal comma, never thousands (UAT: 0,030 was stored as 30)
+    assert [number_text(v) for v in ("0,030", "0,045", "-0,5", "012,345")] == [None, None, None, None]
+
+
+def test_a_decimal_comma_after_a_zero_is_not_a_number_either(sqlite_workspace, tmp_path):
+    """'0,045' anode-effect minutes were stored as 45 (UAT, 2026-11-25): three digits after
+    the comma looked like a thousands group. Nothing lands; the row's value is the error."""
+    ws = sqlite_workspace
+    rep = ws.import_facts(write(tmp_path / "f.csv", "entity,indicator,period,value,unit\n"
+                                                    'TLYX-P1,anode_effect_minutes,2023,"0,045",AE-min/cell-day\n'))
+    assert [(p.code, p.location.line, p.location.column) for p in rep.problems.errors] == [
+        ("ESG-IMPORT-006", 2, "value")]
+    assert not rep.written and ws.store.count_facts() == 0

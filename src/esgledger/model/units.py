@@ -166,7 +166,9 @@ def _plain(bound) -> str:
     return sign + f"{int(whole.lstrip('-') or 0):,}" + dot + frac
 
 
-_GROUPED = re.compile(r"[-+]?\d{1,3}(,\d{3})+(\.\d+)?")
+# thousands grouped: a first group of 1–3 digits not starting with 0 (``0,045`` is a decimal
+# comma, never 45), then groups of three
+_GROUPED = re.compile(r"[-+]?[1-9]\d{0,2}(,\d{3})+(\.\d+)?")
 
 
 def ungroup(text: str) -> str | None:
@@ -176,6 +178,8 @@ def ungroup(text: str) -> str | None:
 
     >>> ungroup("1,234,567.5"), ungroup("-12,000"), ungroup("1,5"), ungroup("1.234,5"), ungroup("58.9")
     ('1234567.5', '-12000', None, None, '58.9')
+    >>> ungroup("0,045"), ungroup("-0,030"), ungroup("012,345")
+    (None, None, None)
     """
     if "," not in text:
         return text
