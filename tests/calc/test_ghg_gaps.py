@@ -140,6 +140,34 @@ def test_a_measured_sorbent_purity_takes_the_place_of_100_percent(tmp_path):
         w.close()
 
 
+def test_captive_electricity_the_plant_has_no_factor_for_is_named_not_dropped_silently(tmp_path):
+    """UAT (2026-11-25): a potline's 6,150,000 MWh of captive power counted as nothing because
+    the captive plant had no data yet for the year, and the electrolysis footprint read 2.12
+    instead of ~10.8 t CO2e/t without a word (its grid power was counted, so ESG-CALC-010 did
+    not fire). Here P takes 1000 MWh captive and 500 MWh grid; W (the plant) reports nothing."""
+    lines = (GHG / "captive_site_facts.csv").read_text(encoding="utf-8").splitlines()
+    facts = [ln for ln in lines if not ln.startswith("W,")] + ["P,electricity_received,2024,500,兆瓦时,,grid"]
+    path = tmp_path / "facts.csv"
+    path.write_text("\n".join(facts) + "\n", encoding="utf-8")
+    w = workspace(tmp_path / "ws", GHG / "captive_site_tree.yaml", path)
+    try:
+        res = w.calc("2024")
+        [p] = [p for p in res.problems if p.code == "ESG-CALC-011"]
+        assert (p.params["field"], p.params["found"].en, p.params["expected"]) == (
+            "aluminium_electrolysis", "1000 MWh", "P")
+        assert "1000 兆瓦时 未计入" in p.render("zh") and "too low until the plant's data is in" in p.render("en")
+        assert not [q for q in res.problems if q.code == "ESG-CALC-010"]  # the grid power is counted
+        # and once the plant reports, the captive power is counted and the warning goes
+        extra = tmp_path / "plant.csv"
+        extra.write_text("entity,indicator,period,value,unit,fuel,supplier\n"
+                         + "\n".join(ln for ln in lines if ln.startswith("W,")) + "\n", encoding="utf-8")
+        assert w.import_facts(extra).ok
+        res = w.calc("2024")
+        assert not [q for q in res.problems if q.code == "ESG-CALC-011"]
+    finally:
+        w.close()
+
+
 # -- 1: the demo's captive plant --------------------------------------------------------------
 def test_demo_captive_plant_scope3_cat3_includes_its_coal(tmp_path):
     # TRNY: coal 4,600,000 t × 21.8 GJ/t = 100,280,000 GJ × 12 kg/GJ = 1,203,360 t CO2e;

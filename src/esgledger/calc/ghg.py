@@ -878,30 +878,33 @@ class GhgRun:
                 self.emit(code, "ets_aux_electricity", "", sum(Decimal(g.value) for g in grid), grid, None,
                           "ets.auxiliary_electricity", "ets", equation=EQ_ETS_AUX)
 
-    def _electricity_co2(self, code: str, plant_ef) -> tuple[Decimal, list[FactRecord], list]:
+    def _electricity_co2(self, code: str, plant_ef) -> tuple[Decimal, list[FactRecord], list, FactRecord | None]:
         """Electricity of one entity at product-view factors: captive at the plant's factor,
         grid market-based (green contracts at zero, the rest at the residual mix); with the
         facts read (and the plant's factor, a calculated fact whose own lineage is the plant's
-        coal, its quality, limestone and the power supplied) and the factor values used (the
-        plant's, through its emissions result)."""
-        total, ins, used = Decimal(0), [], []
+        coal, its quality, limestone and the power supplied), the factor values used (the
+        plant's, through its emissions result) and the captive electricity it could not count
+        (the plant has no factor for the period), if any."""
+        total, ins, used, uncounted = Decimal(0), [], [], None
         captive = self.fact(code, "electricity_received", "supplier=captive")
         if captive is not None and plant_ef:
             ef, emissions, plant_out = next(iter(plant_ef.values()))
             total += Decimal(captive.value) * ef
             ins += [captive, plant_out]
             used += _factors(emissions)
+        elif captive is not None and Decimal(captive.value) != 0:
+            uncounted = captive
         grid = self.fact(code, "electricity_received", "supplier=grid")
         if grid is not None:
             residual = self._grid(code, "residual")
             total += Decimal(grid.value) * residual.value
             ins.append(grid)
             used.append(residual)
-        return total, ins, used
+        return total, ins, used, uncounted
 
     def _products(self, sources, plant_ef) -> None:
         def stage(codes: Iterable[str], include: tuple[str, ...] | None = None):
-            total, ins, used = Decimal(0), [], []
+            total, ins, used, missing = Decimal(0), [], [], []
             for c in codes:
                 for src, source in sources.get(c, {}).items():
                     if src in ("power_generation", "desulphurisation"):
@@ -910,16 +913,18 @@ class GhgRun:
                         total += source.result.total
                         ins += source.reads
                         used += _factors(source.result)
-                e, ei, ef = self._electricity_co2(c, plant_ef)
+                e, ei, ef, uncounted = self._electricity_co2(c, plant_ef)
                 total += e
                 ins += ei
                 used += ef
+                if uncounted is not None:
+                    missing.append(uncounted)
                 h, hf = self._heat_co2(c, report=False)  # purchased heat at the heat factor
                 if h is not None:
                     total += h.total
                     ins.append(hf)
                     used += _factors(h)
-            return total, ins, used
+            return total, ins, used, missing
 
         def out_t(codes, ind):
             vals = [self.tonnes(c, ind) for c in codes if self.fact(c, ind) is not None]
@@ -957,12 +962,12 @@ class GhgRun:
                     results[product] = result
                 continue
             if kept is not None and kept[0] == codes:
-                _codes, em, ins, used, qty, qins, energy = kept
+                _codes, em, ins, used, qty, qins, energy, missing = kept
             else:
-                em, ins, used = stage(codes)
+                em, ins, used, missing = stage(codes)
                 qty, qins = out_t(codes, out_ind)
                 energy = self._stage_energy(product, codes, out_ind)
-                kept = self._stages[product] = (codes, em, ins, used, qty, qins, energy)
+                kept = self._stages[product] = (codes, em, ins, used, qty, qins, energy, missing)
             stages.append(kept)
             first_out, first_problem = len(self.res.outputs), len(problems)
             result = None
@@ -975,6 +980,15 @@ class GhgRun:
                         field=f"{self.root()}/product_footprint/product={product}"), {
                         "entity": self.root(), "indicator": "product_footprint", "period": self.period,
                         "field": product, "found": ", ".join(codes)}))
+                elif missing:
+                    # captive electricity the plant has no factor for this period: left out, so
+                    # the figure is too low until the plant's data is in
+                    mwh = sum((Decimal(f.value) for f in missing), Decimal(0))
+                    problems.append(Problem("ESG-CALC-011", Location(
+                        field=f"{self.root()}/product_footprint/product={product}"), {
+                        "entity": self.root(), "indicator": "product_footprint", "period": self.period,
+                        "field": product, "found": with_unit(plain(mwh), missing[0].unit),
+                        "expected": ", ".join(sorted({f.entity for f in missing}))}))
                 result = results[product] = (em, qty, ins + qins, used)
                 self._emit_product(product, em, qty, ins + qins, used)
             self._stage_said[product] = (kept, self.res.outputs[first_out:], problems[first_problem:], result)

@@ -254,6 +254,12 @@ CATALOGUE: dict[str, Spec] = dict([
           "so the figure holds their direct emissions only; report electricity_received and the plant's data",
           "{entity} {period} 的 {named}（{field}）：该工序的主体（{found}）没有可计入的用电（未填报用电量，"
           "或自备电厂本期无供电排放因子），该数值只含其直接排放；请填报 electricity_received 及自备电厂数据"),
+    _spec("ESG-CALC-011", "warning", "captive electricity not counted", "自备电量未计入",
+          "{named} {period} at {entity} ({field}): {found} of captive electricity taken by {expected} is not "
+          "counted, because the captive plant has no factor per MWh supplied for the period (its coal, "
+          "limestone or power supplied not reported): the figure is too low until the plant's data is in",
+          "{entity} {period} 的 {named}（{field}）：{expected} 取用的自备电量 {found} 未计入，因为自备电厂本期没有"
+          "供电排放因子（燃煤、石灰石或供电量未填报）；在电厂数据填报之前，该数值偏低"),
     # --- users and access (store/access.py) ---------------------------------------------
     _spec("ESG-ACCESS-001", "error", "sign-in failed", "登录失败",
           "unknown user or wrong password for {user}", "用户 {user} 不存在或密码错误"),
