@@ -180,3 +180,24 @@ def test_a_value_far_from_last_years_is_named(ws, tmp_path):
     gen("2024", "1609392")  # +20.0 % exactly: at the threshold, not beyond it
     assert run_rules(ws, "2024", select=["ESG-VAL-006"]) == []
     assert run_rules(ws, "2023", select=["ESG-VAL-006"]) == []  # nothing in 2022 to compare with
+
+
+def test_the_ghg_methods_inputs_have_a_change_threshold_too(ws, tmp_path):
+    """UAT (2026-11-25): anode-effect minutes typed as 30 instead of 0.03 (×1000) and the
+    alumina consumed ×10 went through without a word: only outputs and totals had a threshold.
+    The inputs the methods multiply by now have one each: 0.03 → 30 is +99,900 % (threshold
+    ±100 %), 1,134,840 → 11,348,400 t is +900 % (±20 %); 0.03 → 0.05 (+66.7 %) stays quiet."""
+    from esgledger.calc.validate import run_rules
+
+    rep = ws.import_facts(write(tmp_path / "a.csv", "entity,indicator,period,value,unit\n"
+                                "TLYX-P1,anode_effect_minutes,2023,0.03,AE-min/cell-day\n"
+                                "TLYX-P1,anode_effect_minutes,2024,30,AE-min/cell-day\n"
+                                "TLYX-P1,alumina_consumption,2023,1134840,吨\n"
+                                "TLYX-P1,alumina_consumption,2024,11348400,吨\n"
+                                "TLYX-P2,anode_effect_minutes,2023,0.03,AE-min/cell-day\n"
+                                "TLYX-P2,anode_effect_minutes,2024,0.05,AE-min/cell-day\n"))
+    assert rep.ok, rep.problems.flat()
+    found = {(p.params["entity"], p.params["indicator"]): (p.params["change"], p.params["threshold"])
+             for p in run_rules(ws, "2024", select=["ESG-VAL-006"]) if p.params["entity"].startswith("TLYX-")}
+    assert found == {("TLYX-P1", "anode_effect_minutes"): ("+99900.0 %", "100"),
+                     ("TLYX-P1", "alumina_consumption"): ("+900.0 %", "20")}

@@ -276,3 +276,31 @@ def test_a_target_chart_may_name_a_target_of_the_targets_file(group):
     both = text.replace("        target: tax_2026\n", "        target: tax_2026\n        target_year: 2030\n")
     _defn, problems = load_definition(text=both, library=ws.library, name="report.yaml")
     assert [(p.code, p.params["field"]) for p in problems] == [("ESG-REPORT-003", "charts.target_year")]
+
+
+def test_the_gap_check_names_a_year_of_the_report_never_calculated(sqlite_workspace, tmp_path):
+    """UAT (2026-11-25): the 2024 column of a 2025 report read "—" throughout, because only
+    2025 had been calculated. The gap check names each year of the report (2022–2024 here)
+    with entered data and no calculated value: 2023 (imported, not run); not 2024 (run), nor
+    2022 (no data at all)."""
+    from importlib import resources
+
+    from esgledger.report.definition import template_text
+
+    ws = sqlite_workspace
+    for year in ("2023", "2024"):
+        with resources.as_file(resources.files("esgledger.demo").joinpath("data", f"facts-{year}.csv")) as p:
+            assert ws.import_facts(p, status="approved").ok
+    ws.calc("2024")
+    defn, problems = load_definition(text=template_text(), library=ws.library, name="report.yaml")
+    assert defn is not None, problems.flat()
+    ctx = ReportContext(ws, defn, 2024)
+    assert ctx.years == [2022, 2023, 2024]
+    items = [i for i in check_gaps(ctx, "en").items if i.kind == "not_calculated"]
+    assert [(i.status, i.text) for i in items] == [(
+        "missing", "2023 has entered data but has not been calculated (its consolidated and method results are "
+                   "empty and show as dashes): run esgledger calc run --period 2023 first")]
+    zh = [i.text for i in check_gaps(ctx, "zh").items if i.kind == "not_calculated"]
+    assert zh == ["2023年已有填报数据但尚未计算（合并值与核算结果为空，报告中显示为“—”）：请先运行 esgledger calc run --period 2023"]
+    ws.calc("2023")
+    assert [i for i in check_gaps(ReportContext(ws, defn, 2024), "en").items if i.kind == "not_calculated"] == []

@@ -50,6 +50,10 @@ class ReportContext:
         items = dims.items() if isinstance(dims, dict) else dims
         return Dims({k: self.library.resolve_member(k, v) or v for k, v in items}).key
 
+    def facts_all(self):
+        """Every current fact the report read (of its years, any entity and basis)."""
+        return self._facts.values()
+
     def fact(self, indicator: str, year: int, entity: str | None = None, dims="") -> FactRecord | None:
         entity = entity or self.entity
         key = dims if isinstance(dims, str) else self.dims_key(dims)

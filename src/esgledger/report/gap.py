@@ -8,7 +8,8 @@ topic articles 20–56):
 2. for each article of a required topic: does the report show data (the indicators the
    library maps to the article that the report discloses, with a value for the period) and
    narrative (a section citing the article with text in every report language)?
-3. the facts behind the report's figures that are not approved;
+3. the facts behind the report's figures that are not approved, and a year of the report with
+   entered facts that has never been calculated;
 4. the figures that rest on factors below V/S confidence (from the calculation lineage);
 5. placeholders without a value, and charts without data or baseline.
 
@@ -31,7 +32,7 @@ from esgledger.report.figure_notes import factor_set_name, low_confidence_factor
 from esgledger.report.index import cn_number
 
 STATUS_ORDER = ("missing", "partial", "ok", "na")
-KIND_ORDER = ("article", "placeholder", "chart", "not_approved", "low_factor", "topic_na")
+KIND_ORDER = ("not_calculated", "article", "placeholder", "chart", "not_approved", "low_factor", "topic_na")
 T = {
     "title": {"zh": "{g} 披露核查（{p}年）", "en": "{g} disclosure check ({p})"},
     "art": {"zh": "第{n}条", "en": "Art. {a}"},
@@ -47,6 +48,10 @@ T = {
     "chart": {"zh": "图表无数据：{t}", "en": "chart without data: {t}"},
     "baseline": {"zh": "目标图表缺少{y}年基准值：{t}", "en": "target chart without its {y} baseline: {t}"},
     "not_approved": {"zh": "{name}：{n} 条数据未审批（{st}）", "en": "{name}: {n:fact|facts} not approved ({st})"},
+    "not_calculated": {"zh": "{y}年已有填报数据但尚未计算（合并值与核算结果为空，报告中显示为“—”）："
+                             "请先运行 esgledger calc run --period {y}",
+                       "en": "{y} has entered data but has not been calculated (its consolidated and method "
+                             "results are empty and show as dashes): run esgledger calc run --period {y} first"},
     "low_factor": {"zh": "{name} 依赖低置信度因子（{set}，{conf}）：{key}",
                    "en": "{name} rests on low-confidence factors of {set} ({conf}): {key}"},
 }
@@ -129,6 +134,7 @@ def check_gaps(ctx, lang: str = "zh") -> GapReport:
         for a in articles:
             report.items.append(_article_item(ctx, a, szse.get(str(a)), rows_by_article.get(a, []),
                                               nodes, lang, t))
+    report.items += _calculation_items(ctx, t)
     report.items += _placeholder_items(ctx, lang, t)
     report.items += _chart_items(ctx, lang, t)
     report.items += _approval_items(ctx, lang, t)
@@ -220,6 +226,17 @@ def _chart_items(ctx, lang, t) -> list[GapItem]:
                 out.append(GapItem("chart", "partial", t("baseline", y=resolve_target(ctx, c).baseline_year, t=title),
                                    node.title.get(lang)))
     return out
+
+
+def _calculation_items(ctx, t) -> list[GapItem]:
+    """A year of the report with entered facts and not one calculated: never run (UAT: the
+    previous year's column of a report read "—" throughout, because only the reporting year had
+    been calculated)."""
+    entered, calculated = set(), set()
+    for f in ctx.facts_all():
+        (calculated if f.status == "calculated" else entered).add(f.period)
+    return [GapItem("not_calculated", "missing", t("not_calculated", y=y))
+            for y in map(str, ctx.years) if y in entered and y not in calculated]
 
 
 def _approval_items(ctx, lang, t) -> list[GapItem]:
