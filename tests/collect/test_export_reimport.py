@@ -127,7 +127,8 @@ def test_a_corrected_value_with_its_old_entered_value_is_refused(ws, tmp_path):
                                    ("facts.csv [status]", "ESG-IMPORT-021")]
     p = rep.problems[0]
     # 15000 吨 × 0.0001 = 1.5 万吨, not the 1.6 万吨 of the value column
-    assert p.params["found"] == "15000 吨 = 1.5000 万吨" and p.params["expected"] == "1.6000 万吨 (value)"
+    assert p.params["found"] == "15000 吨 = 1.5000 万吨" and p.params["expected"].en == "1.6000 万吨 (value)"
+    assert "1.6000 万吨（value 列）" in p.render("zh") and "(value)" not in p.render("zh")
     assert "empty value_entered and unit_entered" in p.render("en") and "清空 value_entered" in p.render("zh")
     assert not rep.written and ws.store.count_facts() == 0
     # emptied, the value and unit columns are what was entered

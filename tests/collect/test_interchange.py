@@ -334,3 +334,27 @@ def test_a_row_the_csv_reader_cannot_read_is_reported_with_its_line(ws, tmp_path
     assert "CSV 格式的一行" in rep.problems[0].render("zh")
     assert not rep.written
     assert_nothing_landed(ws)
+
+
+def test_a_row_that_is_not_an_entered_value_says_why_for_its_own_case(ws, tmp_path):
+    """ESG-IMPORT-019 named the withdrawn case beside a consolidated row and the other way
+    round (UAT): each says its own reason now."""
+    rep = run(ws, tmp_path, "entity,indicator,period,value,unit,dims,basis,status\n"
+                            "TSAL,employees,2024,4000,人,,control,approved\n"
+                            "TLYX,employees,2024,4000,人,,own,withdrawn\n")
+    basis, status = rep.problems
+    assert basis.render("zh").endswith("basis 为 control：只能导入填报值（本级数据）；合并值由 `esgledger calc run` 计算")
+    assert "撤回" not in basis.render("zh") and "withdrawn" not in basis.render("en")
+    assert status.render("en").endswith("a withdrawn value is not a value (withdraw with `esgledger facts withdraw`)")
+    assert "calc run" not in status.render("en")
+
+
+def test_an_entered_value_in_the_indicators_own_unit_is_quoted_once(ws, tmp_path):
+    """ESG-IMPORT-020 read "58.80 万吨 = 58.80 万吨 与 60.00 万吨 (value) 不符" (UAT): with
+    nothing to convert the entered value is quoted once, and the value column in Chinese."""
+    rep = run(ws, tmp_path, "entity,indicator,period,value,unit,value_entered,unit_entered\n"
+                            "TRNY,t_output,2024,60.00,万吨,58.80,万吨\n")
+    [p] = rep.problems
+    assert p.code == "ESG-IMPORT-020"
+    assert "填报值与数值不符：58.80 万吨 与 60.00 万吨（value 列） 不符" in p.render("zh")
+    assert "58.80 万吨 does not give 60.00 万吨 (value)" in p.render("en")

@@ -251,6 +251,11 @@ def read_table(path: Path) -> tuple[_Table | None, ProblemList]:
 _new_tuple = tuple.__new__  # NewFact(...) without the Python-level __new__: a C call per row
 
 
+def _the_value(text: str) -> Bilingual:
+    """The row's value column as ESG-IMPORT-020 quotes it."""
+    return Bilingual(f"{text}（value 列）", f"{text} (value)")
+
+
 def check_table(table: _Table, library: Library, entity_index: dict[str, str], *,
                 status: str | None = None, sink: Callable[[list], None] | None = None,
                 chunk: int = 50_000, repeats: bool = True) -> ImportReport:
@@ -440,13 +445,17 @@ def check_table(table: _Table, library: Library, entity_index: dict[str, str], *
             return
         # a row of an export that is not an entered value, or with a status no fact can have
         if cb is not None and row[cb].strip() not in ("", "own"):
-            problem("ESG-IMPORT-019", rownum, cb, "basis", field="basis", found=row[cb].strip())
+            problem("ESG-IMPORT-019", rownum, cb, "basis", field="basis", found=row[cb].strip(),
+                    why=Bilingual("合并值由 `esgledger calc run` 计算", "consolidated values are computed by "
+                                  "`esgledger calc run`"))
             ok = False
         row_status = default_status
         if status_cell:
             if status_cell not in STATUSES:
                 if status_cell == WITHDRAWN:
-                    problem("ESG-IMPORT-019", rownum, cs, "status", field="status", found=status_cell)
+                    problem("ESG-IMPORT-019", rownum, cs, "status", field="status", found=status_cell,
+                            why=Bilingual("已撤回的值不是数值（撤回请用 `esgledger facts withdraw`）",
+                                          "a withdrawn value is not a value (withdraw with `esgledger facts withdraw`)"))
                 else:
                     problem("ESG-IMPORT-017", rownum, cs, "status", found=status_cell,
                             expected=", ".join(STATUSES))
@@ -606,7 +615,7 @@ def check_table(table: _Table, library: Library, entity_index: dict[str, str], *
         if num is None:  # a category: the entered text is the value
             if ve != value or ue:
                 problem("ESG-IMPORT-020", rownum, cve, "value_entered", indicator=ind.code,
-                        found=f"{ve} {ue}".strip(), expected=f"{value} (value)")
+                        found=f"{ve} {ue}".strip(), expected=_the_value(value))
                 return None
             return ve, None
         got = _number(ve)
@@ -618,9 +627,10 @@ def check_table(table: _Table, library: Library, entity_index: dict[str, str], *
         if conv is None:
             return None
         if entered * conv[1] != num:
+            converted = "" if not ue or ue == ind.unit else f" = {format(entered * conv[1], 'f')} {ind.unit or ''}"
             problem("ESG-IMPORT-020", rownum, cve, "value_entered", indicator=ind.code,
-                    found=f"{ve} {ue or ind.unit or ''} = {format(entered * conv[1], 'f')} {ind.unit or ''}".strip(),
-                    expected=f"{format(num, 'f')} {ind.unit or ''} (value)".strip())
+                    found=f"{ve} {ue or ind.unit or ''}{converted}".strip(),
+                    expected=_the_value(f"{format(num, 'f')} {ind.unit or ''}".strip()))
             return None
         return ve, ue or None
 

@@ -172,9 +172,8 @@ CATALOGUE: dict[str, Spec] = dict([
           "column {found} is not part of the interchange format (a misspelt dimension?): expected {expected}",
           "列 {found} 不属于交换格式（维度名称拼写有误？）：应为 {expected}"),
     _spec("ESG-IMPORT-019", "error", "not an entered value", "不是填报值",
-          "{field} {found}: only entered (own) values can be imported; consolidated values are computed "
-          "by `esgledger calc run`, and a withdrawn value is not a value",
-          "{field} 为 {found}：只能导入填报值（本级数据）；合并值由 `esgledger calc run` 计算，已撤回的值不是数值"),
+          "{field} {found}: only entered (own) values can be imported; {why}",
+          "{field} 为 {found}：只能导入填报值（本级数据）；{why}"),
     _spec("ESG-IMPORT-020", "error", "entered value does not give the value", "填报值与数值不符",
           "{found} does not give {expected} (indicator {indicator}): correct value or value_entered, "
           "or empty value_entered and unit_entered so that value and unit are what was entered",
