@@ -388,3 +388,16 @@ def test_an_import_into_a_new_workspace_says_the_entity_tree_is_still_to_import(
             "import it first with esgledger entities import") in r.output
     r = cli(d, "facts", "import", str(f), lang="zh")
     assert "组织树中不存在主体 TSAL；组织树为空，请先用 esgledger entities import 导入组织树" in r.output
+
+
+def test_a_dry_run_of_an_entity_import_says_it_checked_and_wrote_nothing(tmp_path):
+    """It printed nothing at all (UAT): now a line in the reader's language."""
+    from tests.conftest import DEMO_ENTITIES
+
+    d = tmp_path / "ws"
+    assert runner.invoke(app, ["--lang", "en", "init", str(d)]).exit_code == 0
+    r = cli(d, "entities", "import", str(DEMO_ENTITIES), "--dry-run")
+    assert r.exit_code == 0 and "checked: no errors; nothing written (--dry-run)" in r.output
+    r = cli(d, "entities", "import", str(DEMO_ENTITIES), "--dry-run", lang="zh")
+    assert "检查通过，未写入任何内容（--dry-run）" in r.output
+    assert "TSAL" not in cli(d, "entities", "export", "--format", "csv").output  # nothing written

@@ -70,6 +70,7 @@ T = {
                     "run `esgledger calc run --period {p}` to recompute"},
     "ws_created": {"zh": "已创建工作区 {p}", "en": "created workspace {p}"},
     "entities_ok": {"zh": "已导入组织树（{n} 个主体）", "en": "imported the entity tree ({n:entity|entities})"},
+    "entities_dry": {"zh": "检查通过，未写入任何内容（--dry-run）", "en": "checked: no errors; nothing written (--dry-run)"},
 }
 
 
@@ -327,7 +328,8 @@ def entities_import(path: Path = typer.Argument(..., exists=True, dir_okay=False
     """Import (add or replace) entities and their dated memberships."""
     with _ws() as ws:
         problems = ws.import_entities(path, dry_run=dry_run)
-        _finish(problems, as_json, ok_msg=None if dry_run else tr("entities_ok", n=len(ws.tree.entities) if not problems.errors else 0))
+        _finish(problems, as_json, ok_msg=tr("entities_dry") if dry_run else
+                tr("entities_ok", n=len(ws.tree.entities) if not problems.errors else 0))
 
 
 @entities_app.command("export")
