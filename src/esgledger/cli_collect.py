@@ -21,6 +21,7 @@ from esgledger.cli import STATE, _message, _named, _ws, app, console, err_consol
 from esgledger.cli_table import Table
 from esgledger.model.errors import EsgledgerError, ProblemList, ProblemsError
 from esgledger.model.i18n import fmt
+from esgledger.model.types import CAMPAIGN_STATUS_NAMES, ENTITY_STATUS_NAMES, FACT_STATUS_NAMES
 
 users_app = typer.Typer(help="Users and roles (admin, manager, submitter, auditor).", no_args_is_help=True)
 collect_app = typer.Typer(help="Data collection: campaigns, Excel templates, submissions, review, audit trail.",
@@ -50,11 +51,19 @@ T = {
     "summary": {"zh": "共 {n} 个主体：{parts}", "en": "{n:entity|entities}: {parts}"},
     "late": {"zh": "逾期", "en": "LATE"},
     "waiting": {"zh": "待审核", "en": "waiting for review"},
+    "campaign_title": {"zh": "{c}：{s}", "en": "{c} — {s}"},
+    "list_sep": {"zh": "，", "en": ", "},
+    "clause_sep": {"zh": "；", "en": "; "},
+    "yes": {"zh": "是", "en": "yes"},
 }
-STATUS_NAMES = {
-    "not_started": {"zh": "未开始", "en": "not started"}, "in_progress": {"zh": "填报中", "en": "in progress"},
-    "submitted": {"zh": "已提交", "en": "submitted"}, "returned": {"zh": "已退回", "en": "returned"},
-    "approved": {"zh": "已批准", "en": "approved"},
+# the column headers of the tables (the JSON output keeps its English keys)
+HEADERS = {
+    "users": {"zh": ("用户", "名称", "角色", "已停用", "创建时间"),
+              "en": ("user", "name", "roles", "disabled", "created")},
+    "review": {"zh": ("指标", "细分", "期间", "数值", "单位", "上年数值", "变化", "状态", "提示", "备注说明", "审核意见"),
+               "en": ("indicator", "breakdown", "period", "value", "unit", "last year", "change", "status",
+                      "warnings", "comment", "review")},
+    "log": {"zh": ("时间", "用户", "操作", "对象", "代码"), "en": ("at", "user", "action", "target", "code")},
 }
 
 
@@ -63,7 +72,11 @@ def tr(key: str, **kw) -> str:
 
 
 def status_name(s: str) -> str:
-    return _named(STATUS_NAMES, s)
+    return _named(ENTITY_STATUS_NAMES, s)
+
+
+def headers(table: str) -> tuple[str, ...]:
+    return HEADERS[table]["zh" if STATE.lang == "zh" else "en"]
 
 
 def _print(problems: ProblemList, lang: str | None = None) -> None:
@@ -154,9 +167,9 @@ def users_list(as_json: bool = typer.Option(False, "--json", help="As JSON.")) -
                                             "disabled": u.disabled, "created_at": u.created_at} for u in users],
                                           ensure_ascii=False))
             return
-        t = Table("user", "name", "roles", "disabled", "created")
+        t = Table(*headers("users"))
         for u in users:
-            t.add_row(u.username, u.display_name or "", u.roles, "yes" if u.disabled else "", u.created_at or "")
+            t.add_row(u.username, u.display_name or "", u.roles, tr("yes") if u.disabled else "", u.created_at or "")
         console.print(t)
 
 
@@ -255,7 +268,7 @@ def collect_status(period: Optional[str] = typer.Option(None, "--period", help="
         zh = STATE.lang == "zh"
         t = Table(*(("主体", "名称", "状态", "已填/应填", "截止", "提示", "更新人", "更新时间") if zh else
                     ("entity", "name", "status", "filled", "due", "flag", "by", "updated")),
-                  title=f"{c.label()} — {c.status}")
+                  title=tr("campaign_title", c=c.named().in_lang(STATE.lang), s=_named(CAMPAIGN_STATUS_NAMES, c.status)))
         for r in rows:
             flag = tr("late") if r.late else (tr("waiting") if r.waiting_review else "")
             t.add_row(r.entity, r.name, status_name(r.status), f"{r.filled}/{r.assigned}", r.due or "",
@@ -265,7 +278,8 @@ def collect_status(period: Optional[str] = typer.Option(None, "--period", help="
         for r in rows:
             counts[r.status] = counts.get(r.status, 0) + 1
         late = sum(r.late for r in rows)
-        parts = ", ".join(f"{status_name(s)} {n}" for s, n in counts.items()) + (f"; {tr('late')} {late}" if late else "")
+        parts = tr("list_sep").join(f"{status_name(s)} {n}" for s, n in counts.items()) + (
+            f"{tr('clause_sep')}{tr('late')} {late}" if late else "")
         console.print(tr("summary", n=len(rows), parts=parts))
 
 
@@ -360,17 +374,27 @@ def collect_review(entity: str = typer.Argument(..., help="Entity code."),
                                            "comments": sheet.comments}, ensure_ascii=False, default=str))
             return
         console.print(tr("moved", e=entity, s=status_name(sheet.status), v=sheet.version))
-        t = Table("indicator", "breakdown", "period", "value", "unit", "last year", "change", "status",
-                  "warnings", "comment", "review")
+        t = Table(*headers("review"))
         for l in sheet.lines:
-            t.add_row(f"{l.indicator} {l.name}", l.dims, l.period, l.value, l.unit or "", l.last_year or "",
-                      l.change_pct or "", l.status, " ".join(l.warnings), l.comment or "",
+            t.add_row(f"{l.indicator} {l.name}", l.dims, l.period, l.value, _review_unit(l.unit), l.last_year or "",
+                      l.change_pct or "", _named(FACT_STATUS_NAMES, l.status), " ".join(l.warnings), l.comment or "",
                       " / ".join(l.review_comments))
         console.print(t)
         _print(sheet.warnings)
         for c in sheet.comments:
             if c["indicator"] is None:
                 console.print(escape(f"{c['at']} {c['author']} [{c['kind']}]: {c['text']}"))
+
+
+def _review_unit(unit: str | None) -> str:
+    """A unit as the Chinese workbook shows it (t → 吨); in English the unit as stored."""
+    if not unit:
+        return ""
+    if STATE.lang != "zh":
+        return unit
+    from esgledger.model.units import UNITS
+
+    return UNITS.display(unit, "zh")
 
 
 @collect_app.command("approve")
@@ -472,9 +496,13 @@ def collect_audit(period: Optional[str] = typer.Option(None, "--period", help="O
 def collect_log(limit: int = typer.Option(50, "--limit", help="How many, newest first.")) -> None:
     """Refused attempts (who tried what, when, and why it was refused)."""
     with _ws() as ws:
-        t = Table("at", "user", "action", "target", "code")
+        from esgledger.store.access import action_name, target_text
+
+        t = Table(*headers("log"))
         for r in _desk(ws).store.access_log(limit):
-            t.add_row(r["at"], r["username"] or "", r["action"], r["target"] or "", r["reason"] or "")
+            target = target_text(r["target"]).in_lang(STATE.lang) if r["target"] else ""
+            t.add_row(r["at"], r["username"] or "", action_name(r["action"]).in_lang(STATE.lang), target,
+                      r["reason"] or "")
         console.print(t)
 
 
