@@ -70,6 +70,10 @@ T = {
                     "run `esgledger calc run --period {p}` to recompute"},
     "ws_created": {"zh": "已创建工作区 {p}", "en": "created workspace {p}"},
     "entities_ok": {"zh": "已导入组织树（{n} 个主体）", "en": "imported the entity tree ({n:entity|entities})"},
+    "password_for": {"zh": "{u} 的密码：", "en": "password for {u}: "},
+    "no_tty_sign_in": {"zh": "没有终端，无法提示输入 {u} 的密码：请用环境变量 ESGLEDGER_PASSWORD 提供密码",
+                       "en": "no terminal to ask for the password of {u}: give it in the environment variable "
+                             "ESGLEDGER_PASSWORD"},
 }
 
 
@@ -108,6 +112,14 @@ def main_options(
         c.width = c.size.width if c.is_terminal or os.environ.get("COLUMNS") else 200
 
 
+def stdin_is_terminal() -> bool:
+    """Whether a password can be asked for (hidden) on standard input."""
+    try:
+        return sys.stdin is not None and sys.stdin.isatty()
+    except (AttributeError, ValueError):  # closed or replaced standard input
+        return False
+
+
 def _ws():
     """The workspace, signed in as the acting user (``--user`` or ``ESGLEDGER_USER``) with the
     password from ``ESGLEDGER_PASSWORD`` or a prompt. With no user given, a workspace without
@@ -119,7 +131,10 @@ def _ws():
     def password() -> str:
         pw = os.environ.get("ESGLEDGER_PASSWORD")
         if pw is None:
-            pw = typer.prompt(f"password for {user}", hide_input=True, err=True)
+            if not stdin_is_terminal():  # getpass would warn and read the password visibly
+                err_console.print(tr("no_tty_sign_in", u=user), markup=False)
+                raise typer.Exit(1)
+            pw = typer.prompt(tr("password_for", u=user), hide_input=True, err=True, prompt_suffix="")
         return pw
 
     return Workspace(STATE.workspace or Path.cwd(), lang=STATE.lang if STATE.lang_given else None, user=user,

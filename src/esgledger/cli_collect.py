@@ -17,6 +17,7 @@ from typing import Optional
 import typer
 from rich.markup import escape
 
+from esgledger import cli as cli_main
 from esgledger.cli import STATE, _message, _named, _ws, app, console, err_console
 from esgledger.cli_table import Table
 from esgledger.model.errors import EsgledgerError, ProblemList, ProblemsError
@@ -55,6 +56,13 @@ T = {
     "list_sep": {"zh": "，", "en": ", "},
     "clause_sep": {"zh": "；", "en": "; "},
     "yes": {"zh": "是", "en": "yes"},
+    "password": {"zh": "密码：", "en": "password: "},
+    "password_again": {"zh": "再次输入密码：", "en": "password again: "},
+    "password_mismatch": {"zh": "两次输入的密码不一致，未作任何更改", "en": "the two passwords differ; nothing was changed"},
+    "no_tty": {"zh": "没有终端，无法提示输入密码：请加 --password-stdin，从标准输入提供密码"
+                     "（如 printf '%s\\n' \"$PW\" | esgledger {c} --password-stdin）",
+               "en": "no terminal to ask for the password: add --password-stdin and give it on standard input "
+                     "(printf '%s\\n' \"$PW\" | esgledger {c} --password-stdin)"},
 }
 # the column headers of the tables (the JSON output keeps its English keys)
 HEADERS = {
@@ -133,10 +141,19 @@ def _campaign(desk, period: str | None):
     return get_campaign(desk, period)
 
 
-def _password(stdin: bool) -> str:
+def _password(stdin: bool, command: str) -> str:
+    """The new password: from standard input with ``--password-stdin``, else asked twice (hidden)
+    on a terminal; without a terminal, the command ends saying to use ``--password-stdin``."""
     if stdin:
         return sys.stdin.readline().rstrip("\n")
-    return typer.prompt("password", hide_input=True, confirmation_prompt=True, err=True)
+    if not cli_main.stdin_is_terminal():
+        err_console.print(tr("no_tty", c=command), markup=False)
+        raise typer.Exit(1)
+    pw = typer.prompt(tr("password"), hide_input=True, err=True, prompt_suffix="")
+    if typer.prompt(tr("password_again"), hide_input=True, err=True, prompt_suffix="") != pw:
+        err_console.print(tr("password_mismatch"), markup=False)
+        raise typer.Exit(1)
+    return pw
 
 
 # -- users ---------------------------------------------------------------------------------
@@ -151,7 +168,7 @@ def users_add(username: str = typer.Argument(..., help="Sign-in name."),
     """Add a user with a role (argon2-hashed password). The first user needs no sign-in."""
     with _ws() as ws:
         desk = _desk(ws)
-        u = desk.store.add_user(username, _password(password_stdin), role, entity=entity,
+        u = desk.store.add_user(username, _password(password_stdin, f"users add {username} --role {role}"), role, entity=entity,
                                 display_name=name, lang=user_lang)
         console.print(tr("user_added", u=u.username, r=u.roles))
 
@@ -219,7 +236,7 @@ def users_passwd(username: str = typer.Argument(..., help="Sign-in name."),
                  password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the new password from standard input.")) -> None:
     """Set a password (your own, or anyone's as an admin)."""
     with _ws() as ws:
-        _desk(ws).store.set_password(username, _password(password_stdin))
+        _desk(ws).store.set_password(username, _password(password_stdin, f"users passwd {username}"))
         console.print(tr("user_changed", u=username, r=tr("password_set")))
 
 

@@ -231,3 +231,45 @@ def test_tables_and_refusals_read_in_chinese(wsdir, tmp_path, monkeypatch):
     zh, en = both("collect", "import", str(tmp_path / "good.xlsx"), user="p1")
     assert "当前状态为已批准；该操作要求状态为未开始、填报中、已退回或已提交" in zh, zh
     assert "TLYX-P1 is approved; this needs not_started | in_progress | returned | submitted" in en, en
+
+
+def test_password_prompts_are_bilingual_and_need_a_terminal(wsdir, monkeypatch):
+    """UAT: `users add NAME --role admin` with no terminal printed an English `password:`, then
+    GetPassWarning and `Aborted.`; now it says to use --password-stdin (or, for signing in,
+    ESGLEDGER_PASSWORD), and on a terminal it asks in the user's language."""
+    from argon2 import PasswordHasher, profiles
+
+    import esgledger.cli
+    from esgledger.store import access
+
+    monkeypatch.setattr(access, "_hasher", lambda: PasswordHasher.from_parameters(profiles.CHEAPEST))
+    monkeypatch.setattr(esgledger.cli, "stdin_is_terminal", lambda: False)
+    for lang, said in (("zh", "没有终端，无法提示输入密码：请加 --password-stdin，从标准输入提供密码（如 printf '%s\\n' "
+                              "\"$PW\" | esgledger users add boss --role admin --password-stdin）"),
+                       ("en", "no terminal to ask for the password: add --password-stdin and give it on standard "
+                              "input (printf '%s\\n' \"$PW\" | esgledger users add boss --role admin --password-stdin)")):
+        r = cli(wsdir, "users", "add", "boss", "--role", "admin", lang=lang)
+        assert r.exit_code == 1 and said in r.output and "Aborted" not in r.output, r.output
+    monkeypatch.setattr(esgledger.cli, "stdin_is_terminal", lambda: True)
+    r = cli(wsdir, "users", "add", "boss", "--role", "admin", stdin=f"{PW}\n{PW}x\n", lang="zh")
+    assert r.exit_code == 1 and "密码：\n再次输入密码：\n两次输入的密码不一致，未作任何更改" in r.output, r.output
+    r = cli(wsdir, "users", "add", "boss", "--role", "admin", stdin=f"{PW}\n{PW}\n", lang="zh")
+    assert r.exit_code == 0 and r.output.startswith("密码：\n再次输入密码：\n已添加用户 boss（admin）"), r.output
+    r = cli(wsdir, "users", "add", "boss2", "--role", "admin", stdin=f"{PW}\n{PW}\n", lang="en",
+            user="boss")
+    assert r.exit_code == 0 and r.output.startswith("password: \npassword again: \nadded user boss2"), r.output
+
+    def signed_in(lang, stdin=None):  # ESGLEDGER_USER without ESGLEDGER_PASSWORD
+        return runner.invoke(app, ["--lang", lang, "-w", str(wsdir), "users", "list"], input=stdin,
+                             env={"ESGLEDGER_USER": "boss", "ESGLEDGER_PASSWORD": None})
+
+    r = signed_in("zh", PW + "\n")
+    assert r.exit_code == 0 and r.output.startswith("boss 的密码：\n"), r.output
+    r = signed_in("en", PW + "\n")
+    assert r.exit_code == 0 and r.output.startswith("password for boss: \n"), r.output
+    monkeypatch.setattr(esgledger.cli, "stdin_is_terminal", lambda: False)
+    r = signed_in("zh")
+    assert r.exit_code == 1 and "没有终端，无法提示输入 boss 的密码：请用环境变量 ESGLEDGER_PASSWORD 提供密码" in r.output
+    r = signed_in("en")
+    assert r.exit_code == 1 and "no terminal to ask for the password of boss: give it in the environment variable " \
+                                "ESGLEDGER_PASSWORD" in r.output, r.output
