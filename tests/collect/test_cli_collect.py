@@ -232,6 +232,21 @@ def test_tables_and_refusals_read_in_chinese(wsdir, tmp_path, monkeypatch):
     assert "当前状态为已批准；该操作要求状态为未开始、填报中、已退回或已提交" in zh, zh
     assert "TLYX-P1 is approved; this needs not_started | in_progress | returned | submitted" in en, en
 
+    # the sources collect wrote to the ledger (kept as stored) read in Chinese in history and explain
+    zh, en = both("history", "aluminium_output", "--entity", "TLYX-P1", "--period", "2025", user="esg")
+    at = ":Carbon emissions!F3"  # the sheet of the (English) workbook
+    assert [r[8] for r in _rows(zh)[1:]] == ["导入 good.xlsx" + at, "接口 提交 TLYX-P1" + at, "审核 退回 TLYX-P1" + at,
+                                          "接口 提交 TLYX-P1" + at, "审核 批准 TLYX-P1" + at], zh
+    assert [r[8] for r in _rows(en)[1:]] == ["import good.xlsx:Carbon emissions!F3", "api submit TLYX-P1:Carbon emissions!F3",
+                                          "review return TLYX-P1:Carbon emissions!F3",
+                                          "api submit TLYX-P1:Carbon emissions!F3",
+                                          "review approve TLYX-P1:Carbon emissions!F3"], en
+    r = cli(wsdir, "history", "aluminium_output", "--entity", "TLYX-P1", "--period", "2025", "--json", user="esg",
+            lang="zh")
+    assert json.loads(r.output)[-1]["source"] == "review approve TLYX-P1:Carbon emissions!F3"  # as stored
+    zh, en = both("explain", "aluminium_output", "--entity", "TLYX-P1", "--period", "2025", user="esg")
+    assert zh.rstrip().endswith("48 万吨  ← 审核 #5 批准 TLYX-P1"), zh
+    assert en.rstrip().endswith("48 10k t  ← review #5 approve TLYX-P1"), en
 
 def test_password_prompts_are_bilingual_and_need_a_terminal(wsdir, monkeypatch):
     """UAT: `users add NAME --role admin` with no terminal printed an English `password:`, then
@@ -273,3 +288,15 @@ def test_password_prompts_are_bilingual_and_need_a_terminal(wsdir, monkeypatch):
     r = signed_in("en")
     assert r.exit_code == 1 and "no terminal to ask for the password of boss: give it in the environment variable " \
                                 "ESGLEDGER_PASSWORD" in r.output, r.output
+
+
+def test_calculation_sources_read_in_chinese(monkeypatch):
+    from esgledger.cli import STATE, _source_where
+
+    monkeypatch.setattr(STATE, "lang", "zh")
+    assert _source_where("calc", "calc run 2024 control") == "计算运行 2024（运营控制权法）"
+    assert _source_where("calc", "ghg run 2024") == "温室气体核算 2024"
+    assert _source_where("api", "my-erp nightly") == "my-erp nightly"
+    assert _source_where("import", "approve X.csv") == "approve X.csv"  # a file's name stays
+    monkeypatch.setattr(STATE, "lang", "en")
+    assert _source_where("calc", "calc run 2024 control") == "calc run 2024 control"
