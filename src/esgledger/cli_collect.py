@@ -64,6 +64,9 @@ T = {
                "en": "no terminal to ask for the password: add --password-stdin and give it on standard input "
                      "(printf '%s\\n' \"$PW\" | esgledger {c} --password-stdin)"},
 }
+# the kinds of review comments (review_comment.kind)
+COMMENT_KIND_NAMES = {"approve": {"zh": "批准", "en": "approve"}, "return": {"zh": "退回", "en": "return"},
+                      "note": {"zh": "备注", "en": "note"}}
 # the column headers of the tables (the JSON output keeps its English keys)
 HEADERS = {
     "users": {"zh": ("用户", "名称", "角色", "已停用", "创建时间"),
@@ -400,7 +403,7 @@ def collect_review(entity: str = typer.Argument(..., help="Entity code."),
         _print(sheet.warnings)
         for c in sheet.comments:
             if c["indicator"] is None:
-                console.print(escape(f"{c['at']} {c['author']} [{c['kind']}]: {c['text']}"))
+                console.print(escape(f"{c['at']} {c['author']} [{_named(COMMENT_KIND_NAMES, c['kind'])}]: {c['text']}"))
 
 
 def _review_unit(unit: str | None) -> str:

@@ -220,9 +220,10 @@ def test_tables_and_refusals_read_in_chinese(wsdir, tmp_path, monkeypatch):
     assert _rows(en)[1][2:8] == ["2025", "48", "万吨", "", "", "draft"], en
     assert cli(wsdir, "collect", "submit", "TLYX-P1", user="p1").exit_code == 0
     assert cli(wsdir, "collect", "return", "TLYX-P1", "--value", "aluminium_output=split it",
-               user="esg").exit_code == 0
+               "--comment", "see the value", user="esg").exit_code == 0
     zh, en = both("collect", "review", "TLYX-P1", user="esg")
     assert (_rows(zh)[1][7], _rows(en)[1][7]) == ("已驳回", "rejected")
+    assert " esg [退回]: see the value" in zh and " esg [return]: see the value" in en, (zh, en)
     zh, en = both("collect", "approve", "TLYX-P1", user="esg")
     assert "ESG-COLLECT-008 当前状态不允许该操作：TLYX-P1 当前状态为已退回；该操作要求状态为已提交" in zh, zh
     assert "ESG-COLLECT-008 not allowed in the entity's status: TLYX-P1 is returned; this needs submitted" in en, en
