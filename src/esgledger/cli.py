@@ -71,6 +71,10 @@ T = {
     "ws_created": {"zh": "已创建工作区 {p}", "en": "created workspace {p}"},
     "entities_ok": {"zh": "已导入组织树（{n} 个主体）", "en": "imported the entity tree ({n:entity|entities})"},
     "entities_dry": {"zh": "检查通过，未写入任何内容（--dry-run）", "en": "checked: no errors; nothing written (--dry-run)"},
+    "password_for": {"zh": "{u} 的密码：", "en": "password for {u}: "},
+    "no_tty_sign_in": {"zh": "没有终端，无法提示输入 {u} 的密码：请用环境变量 ESGLEDGER_PASSWORD 提供密码",
+                       "en": "no terminal to ask for the password of {u}: give it in the environment variable "
+                             "ESGLEDGER_PASSWORD"},
 }
 
 
@@ -109,6 +113,14 @@ def main_options(
         c.width = c.size.width if c.is_terminal or os.environ.get("COLUMNS") else 200
 
 
+def stdin_is_terminal() -> bool:
+    """Whether a password can be asked for (hidden) on standard input."""
+    try:
+        return sys.stdin is not None and sys.stdin.isatty()
+    except (AttributeError, ValueError):  # closed or replaced standard input
+        return False
+
+
 def _ws():
     """The workspace, signed in as the acting user (``--user`` or ``ESGLEDGER_USER``) with the
     password from ``ESGLEDGER_PASSWORD`` or a prompt. With no user given, a workspace without
@@ -120,7 +132,10 @@ def _ws():
     def password() -> str:
         pw = os.environ.get("ESGLEDGER_PASSWORD")
         if pw is None:
-            pw = typer.prompt(f"password for {user}", hide_input=True, err=True)
+            if not stdin_is_terminal():  # getpass would warn and read the password visibly
+                err_console.print(tr("no_tty_sign_in", u=user), markup=False)
+                raise typer.Exit(1)
+            pw = typer.prompt(tr("password_for", u=user), hide_input=True, err=True, prompt_suffix="")
         return pw
 
     return Workspace(STATE.workspace or Path.cwd(), lang=STATE.lang if STATE.lang_given else None, user=user,
@@ -461,7 +476,9 @@ def history(indicator: str = typer.Argument(..., help="Indicator code."),
                 where = b["source"] if b["kind"] == "calc" else (Path(b["source"]).name if b["source"] else "")
                 line = f":{f.location}" if f.location else ""
                 src = (where if b["kind"] == "calc" else f"{b['kind']} {where}".strip()) + line
-                shown_src = (where if b["kind"] == "calc" else f"{_named(BATCH_KIND_NAMES, b['kind'])} {where}".strip()) + line
+                shown_where = _source_where(b["kind"], where)
+                shown_src = (shown_where if b["kind"] == "calc"
+                             else f"{_named(BATCH_KIND_NAMES, b['kind'])} {shown_where}".strip()) + line
             rows.append({"revision": f.revision, "old_value": old, "value": f.value, "unit": f.unit,
                          "entered": f"{f.value_entered or ''} {f.unit_entered or ''}".strip() or None,
                          "status": f.status, "author": f.author, "at": f.created_at, "source": src,
@@ -485,7 +502,17 @@ def history(indicator: str = typer.Argument(..., help="Indicator code."),
 
 BATCH_KIND_NAMES = {"import": {"zh": "导入", "en": "import"}, "calc": {"zh": "计算", "en": "calc"},
                     "api": {"zh": "接口", "en": "api"}, "demo": {"zh": "演示", "en": "demo"},
-                    "collect": {"zh": "填报", "en": "collect"}, "withdraw": {"zh": "撤回", "en": "withdraw"}}
+                    "collect": {"zh": "填报", "en": "collect"}, "withdraw": {"zh": "撤回", "en": "withdraw"},
+                    "review": {"zh": "审核", "en": "review"}}
+# what a batch's source says, as collect and calc store it (English, kept as is in the ledger),
+# in Chinese: (batch kind, pattern, Chinese with the pattern's groups; {basis}: the approach's name)
+_SOURCES_ZH = [
+    ("review", r"approve (\S+)", r"批准 \1"),
+    ("review", r"return (\S+)", r"退回 \1"),
+    ("api", r"submit (\S+)", r"提交 \1"),
+    ("calc", r"calc run (\S+) (\w+)", r"计算运行 \1（{basis}）"),
+    ("calc", r"ghg run (\S+)", r"温室气体核算 \1"),
+]
 KIND_NAMES = {"input": {"zh": "填报", "en": "input"}, "formula": {"zh": "公式", "en": "formula"},
               "method": {"zh": "核算方法", "en": "method"}}
 SEVERITY_NAMES = {"error": {"zh": "错误", "en": "error"}, "warning": {"zh": "警告", "en": "warning"},
@@ -734,13 +761,28 @@ def _shown(f, ind) -> tuple[str, str]:
     return shown, f"  [{'精确值' if STATE.lang == 'zh' else 'exact'} {f.value}]"
 
 
+def _source_where(kind: str, where: str) -> str:
+    """A batch's stored source in the user's language: in Chinese, the sources collect and calc
+    write (``approve TLYX-P1`` → 批准 TLYX-P1); file names and anything else as stored."""
+    if STATE.lang != "zh" or not where:
+        return where
+    import re
+
+    for k, pattern, zh in _SOURCES_ZH:
+        m = re.fullmatch(pattern, where) if k == kind else None
+        if m:
+            basis = BASIS_NAME.get(m.group(2), {}).get("zh", m.group(2)) if "{basis}" in zh else ""
+            return m.expand(zh).replace("{basis}", basis)
+    return where
+
+
 def _source(n) -> str:
-    """Where an entered value came from, the batch kind in the user's language
-    (导入 #3 facts-2024.csv:125)."""
+    """Where an entered value came from, the batch kind and the source collect wrote in the
+    user's language (导入 #3 facts-2024.csv:125, 审核 #6 批准 TLYX-P1)."""
     b = n.batch
     if not b:
         return n.source
-    return f"{_named(BATCH_KIND_NAMES, b['kind'])} #{b['id']} {b['where']}"
+    return f"{_named(BATCH_KIND_NAMES, b['kind'])} #{b['id']} {_source_where(b['kind'], b['where'])}"
 
 
 def _method(n, lang: str) -> str:

@@ -17,10 +17,12 @@ from typing import Optional
 import typer
 from rich.markup import escape
 
+from esgledger import cli as cli_main
 from esgledger.cli import STATE, _message, _named, _ws, app, console, err_console
 from esgledger.cli_table import Table
 from esgledger.model.errors import EsgledgerError, ProblemList, ProblemsError
 from esgledger.model.i18n import fmt
+from esgledger.model.types import CAMPAIGN_STATUS_NAMES, ENTITY_STATUS_NAMES, FACT_STATUS_NAMES
 
 users_app = typer.Typer(help="Users and roles (admin, manager, submitter, auditor).", no_args_is_help=True)
 collect_app = typer.Typer(help="Data collection: campaigns, Excel templates, submissions, review, audit trail.",
@@ -50,11 +52,29 @@ T = {
     "summary": {"zh": "共 {n} 个主体：{parts}", "en": "{n:entity|entities}: {parts}"},
     "late": {"zh": "逾期", "en": "LATE"},
     "waiting": {"zh": "待审核", "en": "waiting for review"},
+    "campaign_title": {"zh": "{c}：{s}", "en": "{c} — {s}"},
+    "list_sep": {"zh": "，", "en": ", "},
+    "clause_sep": {"zh": "；", "en": "; "},
+    "yes": {"zh": "是", "en": "yes"},
+    "password": {"zh": "密码：", "en": "password: "},
+    "password_again": {"zh": "再次输入密码：", "en": "password again: "},
+    "password_mismatch": {"zh": "两次输入的密码不一致，未作任何更改", "en": "the two passwords differ; nothing was changed"},
+    "no_tty": {"zh": "没有终端，无法提示输入密码：请加 --password-stdin，从标准输入提供密码"
+                     "（如 printf '%s\\n' \"$PW\" | esgledger {c} --password-stdin）",
+               "en": "no terminal to ask for the password: add --password-stdin and give it on standard input "
+                     "(printf '%s\\n' \"$PW\" | esgledger {c} --password-stdin)"},
 }
-STATUS_NAMES = {
-    "not_started": {"zh": "未开始", "en": "not started"}, "in_progress": {"zh": "填报中", "en": "in progress"},
-    "submitted": {"zh": "已提交", "en": "submitted"}, "returned": {"zh": "已退回", "en": "returned"},
-    "approved": {"zh": "已批准", "en": "approved"},
+# the kinds of review comments (review_comment.kind)
+COMMENT_KIND_NAMES = {"approve": {"zh": "批准", "en": "approve"}, "return": {"zh": "退回", "en": "return"},
+                      "note": {"zh": "备注", "en": "note"}}
+# the column headers of the tables (the JSON output keeps its English keys)
+HEADERS = {
+    "users": {"zh": ("用户", "名称", "角色", "已停用", "创建时间"),
+              "en": ("user", "name", "roles", "disabled", "created")},
+    "review": {"zh": ("指标", "细分", "期间", "数值", "单位", "上年数值", "变化", "状态", "提示", "备注说明", "审核意见"),
+               "en": ("indicator", "breakdown", "period", "value", "unit", "last year", "change", "status",
+                      "warnings", "comment", "review")},
+    "log": {"zh": ("时间", "用户", "操作", "对象", "代码"), "en": ("at", "user", "action", "target", "code")},
 }
 
 
@@ -63,7 +83,11 @@ def tr(key: str, **kw) -> str:
 
 
 def status_name(s: str) -> str:
-    return _named(STATUS_NAMES, s)
+    return _named(ENTITY_STATUS_NAMES, s)
+
+
+def headers(table: str) -> tuple[str, ...]:
+    return HEADERS[table]["zh" if STATE.lang == "zh" else "en"]
 
 
 def _print(problems: ProblemList, lang: str | None = None) -> None:
@@ -120,10 +144,19 @@ def _campaign(desk, period: str | None):
     return get_campaign(desk, period)
 
 
-def _password(stdin: bool) -> str:
+def _password(stdin: bool, command: str) -> str:
+    """The new password: from standard input with ``--password-stdin``, else asked twice (hidden)
+    on a terminal; without a terminal, the command ends saying to use ``--password-stdin``."""
     if stdin:
         return sys.stdin.readline().rstrip("\n")
-    return typer.prompt("password", hide_input=True, confirmation_prompt=True, err=True)
+    if not cli_main.stdin_is_terminal():
+        err_console.print(tr("no_tty", c=command), markup=False)
+        raise typer.Exit(1)
+    pw = typer.prompt(tr("password"), hide_input=True, err=True, prompt_suffix="")
+    if typer.prompt(tr("password_again"), hide_input=True, err=True, prompt_suffix="") != pw:
+        err_console.print(tr("password_mismatch"), markup=False)
+        raise typer.Exit(1)
+    return pw
 
 
 # -- users ---------------------------------------------------------------------------------
@@ -138,7 +171,7 @@ def users_add(username: str = typer.Argument(..., help="Sign-in name."),
     """Add a user with a role (argon2-hashed password). The first user needs no sign-in."""
     with _ws() as ws:
         desk = _desk(ws)
-        u = desk.store.add_user(username, _password(password_stdin), role, entity=entity,
+        u = desk.store.add_user(username, _password(password_stdin, f"users add {username} --role {role}"), role, entity=entity,
                                 display_name=name, lang=user_lang)
         console.print(tr("user_added", u=u.username, r=u.roles))
 
@@ -154,9 +187,9 @@ def users_list(as_json: bool = typer.Option(False, "--json", help="As JSON.")) -
                                             "disabled": u.disabled, "created_at": u.created_at} for u in users],
                                           ensure_ascii=False))
             return
-        t = Table("user", "name", "roles", "disabled", "created")
+        t = Table(*headers("users"))
         for u in users:
-            t.add_row(u.username, u.display_name or "", u.roles, "yes" if u.disabled else "", u.created_at or "")
+            t.add_row(u.username, u.display_name or "", u.roles, tr("yes") if u.disabled else "", u.created_at or "")
         console.print(t)
 
 
@@ -206,7 +239,7 @@ def users_passwd(username: str = typer.Argument(..., help="Sign-in name."),
                  password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the new password from standard input.")) -> None:
     """Set a password (your own, or anyone's as an admin)."""
     with _ws() as ws:
-        _desk(ws).store.set_password(username, _password(password_stdin))
+        _desk(ws).store.set_password(username, _password(password_stdin, f"users passwd {username}"))
         console.print(tr("user_changed", u=username, r=tr("password_set")))
 
 
@@ -255,7 +288,7 @@ def collect_status(period: Optional[str] = typer.Option(None, "--period", help="
         zh = STATE.lang == "zh"
         t = Table(*(("主体", "名称", "状态", "已填/应填", "截止", "提示", "更新人", "更新时间") if zh else
                     ("entity", "name", "status", "filled", "due", "flag", "by", "updated")),
-                  title=f"{c.label()} — {c.status}")
+                  title=tr("campaign_title", c=c.named().in_lang(STATE.lang), s=_named(CAMPAIGN_STATUS_NAMES, c.status)))
         for r in rows:
             flag = tr("late") if r.late else (tr("waiting") if r.waiting_review else "")
             t.add_row(r.entity, r.name, status_name(r.status), f"{r.filled}/{r.assigned}", r.due or "",
@@ -265,7 +298,8 @@ def collect_status(period: Optional[str] = typer.Option(None, "--period", help="
         for r in rows:
             counts[r.status] = counts.get(r.status, 0) + 1
         late = sum(r.late for r in rows)
-        parts = ", ".join(f"{status_name(s)} {n}" for s, n in counts.items()) + (f"; {tr('late')} {late}" if late else "")
+        parts = tr("list_sep").join(f"{status_name(s)} {n}" for s, n in counts.items()) + (
+            f"{tr('clause_sep')}{tr('late')} {late}" if late else "")
         console.print(tr("summary", n=len(rows), parts=parts))
 
 
@@ -360,17 +394,27 @@ def collect_review(entity: str = typer.Argument(..., help="Entity code."),
                                            "comments": sheet.comments}, ensure_ascii=False, default=str))
             return
         console.print(tr("moved", e=entity, s=status_name(sheet.status), v=sheet.version))
-        t = Table("indicator", "breakdown", "period", "value", "unit", "last year", "change", "status",
-                  "warnings", "comment", "review")
+        t = Table(*headers("review"))
         for l in sheet.lines:
-            t.add_row(f"{l.indicator} {l.name}", l.dims, l.period, l.value, l.unit or "", l.last_year or "",
-                      l.change_pct or "", l.status, " ".join(l.warnings), l.comment or "",
+            t.add_row(f"{l.indicator} {l.name}", l.dims, l.period, l.value, _review_unit(l.unit), l.last_year or "",
+                      l.change_pct or "", _named(FACT_STATUS_NAMES, l.status), " ".join(l.warnings), l.comment or "",
                       " / ".join(l.review_comments))
         console.print(t)
         _print(sheet.warnings)
         for c in sheet.comments:
             if c["indicator"] is None:
-                console.print(escape(f"{c['at']} {c['author']} [{c['kind']}]: {c['text']}"))
+                console.print(escape(f"{c['at']} {c['author']} [{_named(COMMENT_KIND_NAMES, c['kind'])}]: {c['text']}"))
+
+
+def _review_unit(unit: str | None) -> str:
+    """A unit as the Chinese workbook shows it (t → 吨); in English the unit as stored."""
+    if not unit:
+        return ""
+    if STATE.lang != "zh":
+        return unit
+    from esgledger.model.units import UNITS
+
+    return UNITS.display(unit, "zh")
 
 
 @collect_app.command("approve")
@@ -472,9 +516,13 @@ def collect_audit(period: Optional[str] = typer.Option(None, "--period", help="O
 def collect_log(limit: int = typer.Option(50, "--limit", help="How many, newest first.")) -> None:
     """Refused attempts (who tried what, when, and why it was refused)."""
     with _ws() as ws:
-        t = Table("at", "user", "action", "target", "code")
+        from esgledger.store.access import action_name, target_text
+
+        t = Table(*headers("log"))
         for r in _desk(ws).store.access_log(limit):
-            t.add_row(r["at"], r["username"] or "", r["action"], r["target"] or "", r["reason"] or "")
+            target = target_text(r["target"]).in_lang(STATE.lang) if r["target"] else ""
+            t.add_row(r["at"], r["username"] or "", action_name(r["action"]).in_lang(STATE.lang), target,
+                      r["reason"] or "")
         console.print(t)
 
 

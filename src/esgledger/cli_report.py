@@ -29,6 +29,10 @@ T = {
     "render": {"zh": "生成 {lang} {fmt}", "en": "rendering {lang} {fmt}"},
     "outputs": {"zh": "输出文件：", "en": "Outputs:"},
     "seconds": {"zh": "用时（秒）：{s}", "en": "seconds: {s}"},
+    "sep": {"zh": "，", "en": ", "},
+    # the timed steps of a build: reading the ledger, then each format (html, docx, pdf, xlsx: named
+    # as they are in both languages)
+    "step_setup": {"zh": "读取台账", "en": "setup"},
     "summary": {"zh": "{g} {p}年：已披露 {ok}，部分披露 {partial}，缺失 {missing}，不适用 {na}（必须披露的议题来自：{src}）",
                 "en": "{g} {p}: {ok} disclosed, {partial} partly, {missing} missing, {na} not applicable (required topics from: {src})"},
     "src": {"materiality": {"zh": "双重重要性评估", "en": "the double-materiality assessment"},
@@ -132,7 +136,8 @@ def report_build(
     console.print(_t("outputs"))
     for p in res.outputs:
         console.print(str(p), markup=False)
-    console.print(_t("seconds", s=", ".join(f"{k} {v:.2f}" for k, v in res.seconds.items())))
+    steps = (f"{_t('step_' + k) if 'step_' + k in T else k} {v:.2f}" for k, v in res.seconds.items())
+    console.print(_t("seconds", s=_t("sep").join(steps)))
 
 
 @report_app.command("check")

@@ -259,3 +259,16 @@ def test_a_refusal_naming_many_entities_says_how_many_more_it_left_out(workspace
     assert exc.value.problem.code == "ESG-ACCESS-004"
     # the first ten in order, then the two left out counted
     assert "refused: X01, X02, X03, X04, X05, X06, X07, X08, X09, X10, … (+2)" in str(exc.value)
+
+
+def test_refused_targets_read_in_chinese():
+    """The access log keeps its targets in English; a Chinese reader sees the known phrases in
+    Chinese, with entity codes and file names as they are."""
+    from esgledger.store.access import action_name, target_text
+
+    assert target_text("statuses of rt.csv").zh == "rt.csv 中的状态"
+    assert target_text("close campaign #1 (2025)").zh == "关闭收集任务 #1（2025）"
+    assert target_text("TLYX-P1 (workbook 2025_TLYX-P1_zh.xlsx)").zh == "TLYX-P1（工作簿 2025_TLYX-P1_zh.xlsx）"
+    assert target_text("TLYX-P2, TLYX-P3").zh == "TLYX-P2, TLYX-P3"
+    assert target_text("statuses of rt.csv").en == "statuses of rt.csv"
+    assert (action_name("review").zh, action_name("review").en, action_name("odd").zh) == ("审核", "review", "odd")

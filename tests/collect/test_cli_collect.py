@@ -145,3 +145,159 @@ def test_every_command_signs_in_as_esgledger_user(wsdir, tmp_path, monkeypatch):
     assert isinstance(r.exception, AccessDenied) and r.exception.problem.code == "ESG-ACCESS-003"
     r = cli(wsdir, "facts", "export", "--format", "csv", user="boss")
     assert r.exit_code == 0 and "TLYX-P2,employees" in r.output
+
+
+def _rows(output):
+    """The rows of the (one) table in a command's output, each as its stripped cells."""
+    return [[c.strip() for c in line.strip()[1:-1].split(line.strip()[0])]
+            for line in output.splitlines() if line.strip()[:1] in ("│", "┃")]
+
+
+def _fill(path, out, value):
+    """The aluminium output of a potline workbook filled in (English or Chinese workbook)."""
+    wb = openpyxl.load_workbook(path)
+    for sheet in wb.worksheets[1:-1]:
+        for r in range(3, sheet.max_row + 1):
+            if sheet.cell(r, 1).value == "aluminium_output":
+                sheet.cell(r, 6, value)
+                wb.save(out)
+                return
+    raise AssertionError("no aluminium_output row")
+
+
+def test_tables_and_refusals_read_in_chinese(wsdir, tmp_path, monkeypatch):
+    """UAT (ESGLEDGER_LANG=zh): the users, status, review and log tables, and the refusals, have
+    no English words in Chinese; in English they read as before."""
+    from argon2 import PasswordHasher, profiles
+
+    from esgledger.store import access
+
+    monkeypatch.setattr(access, "_hasher", lambda: PasswordHasher.from_parameters(profiles.CHEAPEST))
+
+    def both(*args, user=None, stdin=None):
+        return (cli(wsdir, *args, user=user, stdin=stdin, lang="zh").output,
+                cli(wsdir, *args, user=user, stdin=stdin, lang="en").output)
+
+    assert cli(wsdir, "users", "add", "boss", "--role", "admin", "--password-stdin", stdin=PW + "\n").exit_code == 0
+    zh, en = both("users", "add", "x1", "--role", "submitter", "--password-stdin", user="boss", stdin=PW + "\n")
+    assert "ESG-ACCESS-006 用户或授权无效：未指定主体的 submitter（填报人）：应为 --entity：其负责填报的公司或工厂" in zh, zh
+    assert "ESG-ACCESS-006 invalid user or grant: submitter without an entity: expected --entity: the company " \
+           "or plant it submits for" in en, en
+    for name, role, ent in (("esg", "manager", None), ("p1", "submitter", "TLYX-P1"), ("audit", "auditor", None)):
+        args = ["users", "add", name, "--role", role, "--password-stdin"] + (["--entity", ent] if ent else [])
+        assert cli(wsdir, *args, user="boss", stdin=PW + "\n").exit_code == 0
+    assert cli(wsdir, "users", "disable", "audit", user="boss").exit_code == 0
+    zh, en = both("users", "list", user="boss")
+    assert _rows(zh)[0] == ["用户", "名称", "角色", "已停用", "创建时间"] and _rows(zh)[1][:4] == ["audit", "", "auditor", "是"]
+    assert _rows(en)[0] == ["user", "name", "roles", "disabled", "created"] and _rows(en)[1][:4] == ["audit", "", "auditor", "yes"]
+    assert cli(wsdir, "users", "enable", "audit", user="boss").exit_code == 0
+
+    assert cli(wsdir, "collect", "open", "--period", "2025", "--due", "2000-03-31", user="esg").exit_code == 0
+    zh, en = both("collect", "templates", "--entity", "JXTG", "-o", str(tmp_path / "out"), user="p1")
+    assert "p1 只能在 TLYX-P1 及其下级主体范围内读取；已拒绝：JXTG" in zh, zh
+    assert "p1 may read only TLYX-P1 (subtree); refused: JXTG" in en, en
+    zh, en = both("users", "add", "x2", "--role", "auditor", "--password-stdin", user="esg", stdin=PW + "\n")
+    assert "ESG-ACCESS-003 无权操作：esg（manager）无权管理用户：添加用户 x2" in zh, zh
+    assert "ESG-ACCESS-003 not permitted: esg (manager) may not users: add user x2" in en, en
+    zh, en = both("collect", "log", "--limit", "1", user="audit")
+    assert _rows(zh)[0] == ["时间", "用户", "操作", "对象", "代码"], zh
+    assert _rows(zh)[1][1:] == ["esg", "管理用户", "添加用户 x2", "ESG-ACCESS-003"], zh
+    assert _rows(en)[0] == ["at", "user", "action", "target", "code"], en
+    assert _rows(en)[1][1:] == ["esg", "users", "add user x2", "ESG-ACCESS-003"], en
+
+    out = tmp_path / "out"
+    assert cli(wsdir, "collect", "templates", "--entity", "TLYX-P1", "-o", str(out), user="p1").exit_code == 0
+    _fill(out / "2025_TLYX-P1_en.xlsx", tmp_path / "good.xlsx", 48)
+    assert cli(wsdir, "collect", "import", str(tmp_path / "good.xlsx"), user="p1").exit_code == 0
+    zh, en = both("collect", "status", user="esg")
+    assert "收集任务 #1（2025）：进行中" in zh and "共 12 个主体：未开始 11，填报中 1；逾期 12" in zh, zh
+    assert "campaign #1 (2025) — open" in en and "12 entities: not started 11, in progress 1; LATE 12" in en, en
+    zh, en = both("collect", "review", "TLYX-P1", user="esg")
+    assert _rows(zh)[0] == ["指标", "细分", "期间", "数值", "单位", "上年数值", "变化", "状态", "提示", "备注说明", "审核意见"]
+    assert _rows(zh)[1][2:8] == ["2025", "48", "万吨", "", "", "草稿"], zh
+    assert _rows(en)[0] == ["indicator", "breakdown", "period", "value", "unit", "last year", "change", "status",
+                            "warnings", "comment", "review"]
+    assert _rows(en)[1][2:8] == ["2025", "48", "万吨", "", "", "draft"], en
+    assert cli(wsdir, "collect", "submit", "TLYX-P1", user="p1").exit_code == 0
+    assert cli(wsdir, "collect", "return", "TLYX-P1", "--value", "aluminium_output=split it",
+               "--comment", "see the value", user="esg").exit_code == 0
+    zh, en = both("collect", "review", "TLYX-P1", user="esg")
+    assert (_rows(zh)[1][7], _rows(en)[1][7]) == ("已驳回", "rejected")
+    assert " esg [退回]: see the value" in zh and " esg [return]: see the value" in en, (zh, en)
+    zh, en = both("collect", "approve", "TLYX-P1", user="esg")
+    assert "ESG-COLLECT-008 当前状态不允许该操作：TLYX-P1 当前状态为已退回；该操作要求状态为已提交" in zh, zh
+    assert "ESG-COLLECT-008 not allowed in the entity's status: TLYX-P1 is returned; this needs submitted" in en, en
+    assert cli(wsdir, "collect", "submit", "TLYX-P1", user="p1").exit_code == 0
+    assert cli(wsdir, "collect", "approve", "TLYX-P1", user="esg").exit_code == 0
+    zh, en = both("collect", "import", str(tmp_path / "good.xlsx"), user="p1")
+    assert "当前状态为已批准；该操作要求状态为未开始、填报中、已退回或已提交" in zh, zh
+    assert "TLYX-P1 is approved; this needs not_started | in_progress | returned | submitted" in en, en
+
+    # the sources collect wrote to the ledger (kept as stored) read in Chinese in history and explain
+    zh, en = both("history", "aluminium_output", "--entity", "TLYX-P1", "--period", "2025", user="esg")
+    at = ":Carbon emissions!F3"  # the sheet of the (English) workbook
+    assert [r[8] for r in _rows(zh)[1:]] == ["导入 good.xlsx" + at, "接口 提交 TLYX-P1" + at, "审核 退回 TLYX-P1" + at,
+                                          "接口 提交 TLYX-P1" + at, "审核 批准 TLYX-P1" + at], zh
+    assert [r[8] for r in _rows(en)[1:]] == ["import good.xlsx:Carbon emissions!F3", "api submit TLYX-P1:Carbon emissions!F3",
+                                          "review return TLYX-P1:Carbon emissions!F3",
+                                          "api submit TLYX-P1:Carbon emissions!F3",
+                                          "review approve TLYX-P1:Carbon emissions!F3"], en
+    r = cli(wsdir, "history", "aluminium_output", "--entity", "TLYX-P1", "--period", "2025", "--json", user="esg",
+            lang="zh")
+    assert json.loads(r.output)[-1]["source"] == "review approve TLYX-P1:Carbon emissions!F3"  # as stored
+    zh, en = both("explain", "aluminium_output", "--entity", "TLYX-P1", "--period", "2025", user="esg")
+    assert zh.rstrip().endswith("48 万吨  ← 审核 #5 批准 TLYX-P1"), zh
+    assert en.rstrip().endswith("48 10k t  ← review #5 approve TLYX-P1"), en
+
+def test_password_prompts_are_bilingual_and_need_a_terminal(wsdir, monkeypatch):
+    """UAT: `users add NAME --role admin` with no terminal printed an English `password:`, then
+    GetPassWarning and `Aborted.`; now it says to use --password-stdin (or, for signing in,
+    ESGLEDGER_PASSWORD), and on a terminal it asks in the user's language."""
+    from argon2 import PasswordHasher, profiles
+
+    import esgledger.cli
+    from esgledger.store import access
+
+    monkeypatch.setattr(access, "_hasher", lambda: PasswordHasher.from_parameters(profiles.CHEAPEST))
+    monkeypatch.setattr(esgledger.cli, "stdin_is_terminal", lambda: False)
+    for lang, said in (("zh", "没有终端，无法提示输入密码：请加 --password-stdin，从标准输入提供密码（如 printf '%s\\n' "
+                              "\"$PW\" | esgledger users add boss --role admin --password-stdin）"),
+                       ("en", "no terminal to ask for the password: add --password-stdin and give it on standard "
+                              "input (printf '%s\\n' \"$PW\" | esgledger users add boss --role admin --password-stdin)")):
+        r = cli(wsdir, "users", "add", "boss", "--role", "admin", lang=lang)
+        assert r.exit_code == 1 and said in r.output and "Aborted" not in r.output, r.output
+    monkeypatch.setattr(esgledger.cli, "stdin_is_terminal", lambda: True)
+    r = cli(wsdir, "users", "add", "boss", "--role", "admin", stdin=f"{PW}\n{PW}x\n", lang="zh")
+    assert r.exit_code == 1 and "密码：\n再次输入密码：\n两次输入的密码不一致，未作任何更改" in r.output, r.output
+    r = cli(wsdir, "users", "add", "boss", "--role", "admin", stdin=f"{PW}\n{PW}\n", lang="zh")
+    assert r.exit_code == 0 and r.output.startswith("密码：\n再次输入密码：\n已添加用户 boss（admin）"), r.output
+    r = cli(wsdir, "users", "add", "boss2", "--role", "admin", stdin=f"{PW}\n{PW}\n", lang="en",
+            user="boss")
+    assert r.exit_code == 0 and r.output.startswith("password: \npassword again: \nadded user boss2"), r.output
+
+    def signed_in(lang, stdin=None):  # ESGLEDGER_USER without ESGLEDGER_PASSWORD
+        return runner.invoke(app, ["--lang", lang, "-w", str(wsdir), "users", "list"], input=stdin,
+                             env={"ESGLEDGER_USER": "boss", "ESGLEDGER_PASSWORD": None})
+
+    r = signed_in("zh", PW + "\n")
+    assert r.exit_code == 0 and r.output.startswith("boss 的密码：\n"), r.output
+    r = signed_in("en", PW + "\n")
+    assert r.exit_code == 0 and r.output.startswith("password for boss: \n"), r.output
+    monkeypatch.setattr(esgledger.cli, "stdin_is_terminal", lambda: False)
+    r = signed_in("zh")
+    assert r.exit_code == 1 and "没有终端，无法提示输入 boss 的密码：请用环境变量 ESGLEDGER_PASSWORD 提供密码" in r.output
+    r = signed_in("en")
+    assert r.exit_code == 1 and "no terminal to ask for the password of boss: give it in the environment variable " \
+                                "ESGLEDGER_PASSWORD" in r.output, r.output
+
+
+def test_calculation_sources_read_in_chinese(monkeypatch):
+    from esgledger.cli import STATE, _source_where
+
+    monkeypatch.setattr(STATE, "lang", "zh")
+    assert _source_where("calc", "calc run 2024 control") == "计算运行 2024（运营控制权法）"
+    assert _source_where("calc", "ghg run 2024") == "温室气体核算 2024"
+    assert _source_where("api", "my-erp nightly") == "my-erp nightly"
+    assert _source_where("import", "approve X.csv") == "approve X.csv"  # a file's name stays
+    monkeypatch.setattr(STATE, "lang", "en")
+    assert _source_where("calc", "calc run 2024 control") == "calc run 2024 control"

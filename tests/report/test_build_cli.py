@@ -72,3 +72,14 @@ def test_check_prints_the_gap_check_and_json(wsdir):
     assert data["required_from"] == "all" and data["counts"]["missing"] > 0
     assert {i["kind"] for i in data["items"]} >= {"article", "placeholder"}
     assert cli(wsdir, "report", "check", "--strict").exit_code == 1
+
+
+def test_build_names_its_timed_steps_in_the_users_language(wsdir):
+    """UAT: the last line read 用时（秒）：setup 0.10, … in Chinese."""
+    assert cli(wsdir, "report", "init").exit_code == 0
+    r = cli(wsdir, "report", "build", "--lang", "zh", "--format", "html", "-o", str(wsdir / "out"), lang="zh")
+    last = r.output.strip().splitlines()[-1]
+    assert r.exit_code == 0 and last.startswith("用时（秒）：读取台账 ") and "，html " in last, r.output
+    r = cli(wsdir, "report", "build", "--lang", "zh", "--format", "html", "-o", str(wsdir / "out"))
+    last = r.output.strip().splitlines()[-1]
+    assert r.exit_code == 0 and last.startswith("seconds: setup ") and ", html " in last, r.output

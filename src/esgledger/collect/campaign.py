@@ -34,7 +34,7 @@ from esgledger.library.loader import Library
 from esgledger.model.errors import Bilingual, Location, Problem, ProblemList, ProblemsError, near_miss
 from esgledger.model.period import Period
 from esgledger.model.tree import EntityTree
-from esgledger.model.types import WITHDRAWN, FactRecord
+from esgledger.model.types import ENTITY_STATUS_NAMES, WITHDRAWN, FactRecord
 from esgledger.store import schema as S
 from esgledger.store import schema_collect as C
 from esgledger.store.access import ANONYMOUS, AccessDenied, ScopedStore, has_users, local_name
@@ -42,6 +42,14 @@ from esgledger.store.ledger import now_iso, record_select
 
 ASKED_KINDS = ("input",)  # formula and method indicators are computed by `calc run`, never asked
 OPEN_STATUSES = ("not_started", "in_progress", "returned")  # late when past due in these
+
+
+def statuses_named(statuses: Iterable[str]) -> Bilingual:
+    """Entity statuses as a message names them: 未开始、填报中或已退回 / not_started | in_progress |
+    returned (the codes)."""
+    statuses = list(statuses)
+    zh = [ENTITY_STATUS_NAMES.get(s, {}).get("zh", s) for s in statuses]
+    return Bilingual("、".join(zh[:-1]) + "或" + zh[-1] if len(zh) > 1 else "".join(zh), " | ".join(statuses))
 
 
 @dataclass
@@ -303,7 +311,7 @@ def set_status(conn: Connection, campaign: Campaign, entity: str, new: str, *, a
         return problems, version
     if status not in allowed:
         problems.append(Problem("ESG-COLLECT-008", Location(field="status"), {
-            "entity": entity, "found": status, "expected": " | ".join(allowed)}))
+            "entity": entity, "found": statuses_named([status]), "expected": statuses_named(allowed)}))
         return problems, version
     now = now_iso()
     res = conn.execute(C.entity_status.update().where(
@@ -397,4 +405,4 @@ def reference_values(desk: Desk, campaign: Campaign, entity: str, conn: Connecti
 __all__ = ["ASKED_KINDS", "Campaign", "Desk", "StatusRow", "applicable_indicators", "asks",
            "assigned_indicators", "campaign_entities", "close_campaign", "current_facts",
            "entity_status", "get_campaign", "list_campaigns", "open_campaign", "open_desk",
-           "reference_values", "set_status", "status_table", "still_asked"]
+           "reference_values", "set_status", "status_table", "statuses_named", "still_asked"]

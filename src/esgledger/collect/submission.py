@@ -39,7 +39,8 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from esgledger.collect.campaign import (Campaign, Desk, assigned_indicators, current_facts,
-                                        entity_status, get_campaign, reference_values, set_status)
+                                        entity_status, get_campaign, reference_values, set_status,
+                                        statuses_named)
 from esgledger.collect.templates import (Cell, Layout, OpenedWorkbook, layout_for, open_workbook,
                                          read_slots)
 from esgledger.library.schema import Indicator
@@ -588,7 +589,7 @@ def _plan(desk: Desk, conn: Connection, rep: SubmissionReport, entity: str, entr
     allowed = SUBMITTABLE + ("submitted",) if submit and not entries else IMPORTABLE
     if status not in allowed:
         rep.problems.append(Problem("ESG-COLLECT-008", Location(field="status"), {
-            "entity": entity, "found": status, "expected": " | ".join(allowed)}))
+            "entity": entity, "found": statuses_named([status]), "expected": statuses_named(allowed)}))
         return [], status, version
     target = "submitted" if submit else "draft"
     current = current_facts(conn, entity, campaign.periods())

@@ -22,6 +22,13 @@ FACT_STATUS_NAMES = {
     "approved": {"zh": "已批准", "en": "approved"}, "rejected": {"zh": "已驳回", "en": "rejected"},
     "calculated": {"zh": "计算值", "en": "calculated"}, "withdrawn": {"zh": "已撤回", "en": "withdrawn"},
 }
+# an entity's status in a collection campaign, and a campaign's own status, as a reader names them
+ENTITY_STATUS_NAMES = {
+    "not_started": {"zh": "未开始", "en": "not started"}, "in_progress": {"zh": "填报中", "en": "in progress"},
+    "submitted": {"zh": "已提交", "en": "submitted"}, "returned": {"zh": "已退回", "en": "returned"},
+    "approved": {"zh": "已批准", "en": "approved"},
+}
+CAMPAIGN_STATUS_NAMES = {"open": {"zh": "进行中", "en": "open"}, "closed": {"zh": "已关闭", "en": "closed"}}
 # a potline's ``cell_technology`` attribute, as IPCC 2006 Vol.3 Ch.4.4 names them (PFPB: point-fed
 # prebake, counted as CWPB; calc/methods/aluminium.py maps it)
 CELL_TECHNOLOGIES = ("CWPB", "PFPB", "SWPB", "VSS", "HSS")

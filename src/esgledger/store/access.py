@@ -24,6 +24,7 @@ AccessDenied: -: ESG-ACCESS-004 outside your part of the group: plant1 may read 
 """
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Iterable, Iterator, Sequence
@@ -31,7 +32,7 @@ from typing import Iterable, Iterator, Sequence
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
-from esgledger.model.errors import EsgledgerError, Location, Problem, ProblemsError
+from esgledger.model.errors import Bilingual, EsgledgerError, Location, Problem, ProblemsError
 from esgledger.model.types import EntityRecord, FactRecord, Membership
 from esgledger.store import schema as S
 from esgledger.store import schema_collect as C
@@ -49,6 +50,55 @@ _FACT_COLUMNS = ("entity", "indicator", "period", "dims", "basis", "revision", "
                  "value_entered", "unit_entered", "status", "batch_id", "location", "comment")
 REVIEW_STATUSES = frozenset({"approved", "rejected"})  # fact statuses only a reviewer may write
 MIN_PASSWORD = 8
+# an action as a refusal or the access log names it to a reader (the log stores the code)
+ACTION_NAMES = {
+    "read": Bilingual("读取", "read"), "write": Bilingual("写入", "write"), "submit": Bilingual("提交", "submit"),
+    "review": Bilingual("审核", "review"), "campaign": Bilingual("管理收集任务", "campaign"),
+    "audit": Bilingual("查阅审计记录", "audit"), "evidence": Bilingual("附加佐证材料", "evidence"),
+    "users": Bilingual("管理用户", "users"), "login": Bilingual("登录", "login"),
+}
+# what a refused attempt was at, as the access log stores it (English) and as it reads in Chinese
+_TARGETS_ZH = [(re.compile(p), zh) for p, zh in (
+    (r"the whole group", "整个集团"),
+    (r"the group's KPI table", "集团 KPI 表"),
+    (r"the access log", "访问日志"),
+    (r"the entity tree", "组织树"),
+    (r"the list of users", "用户列表"),
+    (r"withdraw approved values", "撤回已批准的数据"),
+    (r"statuses of (.+)", r"\1 中的状态"),
+    (r"open a campaign for (.+)", r"开启 \1 年度收集任务"),
+    (r"close campaign #(\d+) \((.+)\)", r"关闭收集任务 #\1（\2）"),
+    (r"calc run (.+)", r"计算运行 \1"),
+    (r"add user (.+)", r"添加用户 \1"),
+    (r"grant (\S+) to (.+)", r"向 \2 授予 \1"),
+    (r"revoke (\S+) from (.+)", r"收回 \2 的 \1"),
+    (r"disable user (.+)", r"停用用户 \1"),
+    (r"enable user (.+)", r"启用用户 \1"),
+    (r"set the password of (.+)", r"设置 \1 的密码"),
+    (r"user (.+)", r"用户 \1"),
+    (r"fact #(\d+) \((.+)\)", r"数据 #\1（\2）"),
+    (r"batch #(\d+) \((.+)\)", r"批次 #\1（\2）"),
+    (r"batch #(\d+)", r"批次 #\1"),
+    (r"(\S+) \(workbook (.+)\)", r"\1（工作簿 \2）"),
+    (r"(\S+) \((.+)\)", r"\1（\2）"),
+)]
+
+
+def action_name(action: str) -> Bilingual:
+    """An action code (``read``) as a reader names it (读取 / read)."""
+    return ACTION_NAMES.get(action) or Bilingual(action, action)
+
+
+def target_text(target: str) -> Bilingual:
+    """The target of a refused attempt, as stored (English), and in Chinese: the known phrases
+    of this module, collect and the workspace read in Chinese; entity codes and file names stay."""
+    for pattern, zh in _TARGETS_ZH:
+        m = pattern.fullmatch(target)
+        if m:
+            return Bilingual(m.expand(zh), target)
+    return Bilingual(target, target)
+
+
 SYSTEM_USER = "system"
 ANONYMOUS = "(anonymous)"  # a workspace with users, opened without signing in: no grants
 
@@ -231,8 +281,9 @@ class ScopedStore:
     def _refuse(self, code: str, action: str, target: str, scope: frozenset[str]) -> None:
         roots = sorted({g.entity for g in self.user.grants if g.entity and action in PERMISSIONS[g.role]})
         problem = Problem(code, Location(field=action), {
-            "user": self.username, "role": self.user.roles, "action": action, "found": target,
-            "expected": ", ".join(roots) + (" " + "(subtree)" if roots else "")})
+            "user": self.username, "role": self.user.roles, "action": action_name(action),
+            "found": target_text(target),
+            "expected": Bilingual("、".join(roots) + " 及其下级主体", ", ".join(roots) + " (subtree)") if roots else ""})
         entry = dict(at=now_iso(), username=self.username, action=action, target=target[:500],
                      outcome="refused", reason=code)
         if self._tx_depth:
@@ -358,7 +409,8 @@ class ScopedStore:
                                          {"expected": MIN_PASSWORD, "found": len(password)})])
         if not username or len(username) > 64 or username == SYSTEM_USER:
             raise ProblemsError([Problem("ESG-ACCESS-006", Location(field="username"),
-                                         {"found": username, "expected": "1–64 characters, not 'system'"})])
+                                         {"found": username,
+                                          "expected": Bilingual("1–64 个字符，且不是 system", "1–64 characters, not 'system'")})])
         hashed = hash_password(password)
         now = now_iso()
         with self._store.writer.begin() as conn:
@@ -505,13 +557,15 @@ def _check_grant(store: Store, role: str, entity: str | None) -> None:
                                      {"found": role, "expected": " | ".join(ROLES)})])
     if role == "submitter" and not entity:
         raise ProblemsError([Problem("ESG-ACCESS-006", Location(field="entity"),
-                                     {"found": "submitter without an entity",
-                                      "expected": "--entity: the company or plant it submits for"})])
+                                     {"found": Bilingual("未指定主体的 submitter（填报人）", "submitter without an entity"),
+                                      "expected": Bilingual("--entity：其负责填报的公司或工厂",
+                                                            "--entity: the company or plant it submits for")})])
     if entity is not None:
         with store.engine.connect() as conn:
             if conn.execute(select(S.entity.c.code).where(S.entity.c.code == entity)).first() is None:
                 raise ProblemsError([Problem("ESG-ACCESS-006", Location(field="entity"),
-                                             {"found": entity, "expected": "an entity of the tree"})])
+                                             {"found": entity, "expected": Bilingual("组织树中的主体",
+                                                                                     "an entity of the tree")})])
 
 
 def _log(store: Store, username: str | None, action: str, target: str | None, code: str) -> None:
