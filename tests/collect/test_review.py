@@ -182,3 +182,34 @@ def test_no_public_function_lets_a_plant_reach_another_plant(group, tmp_path):
         ("audit", "review"), ("audit", "submit"), ("audit", "write"), ("audit", "evidence")]
     assert [r.entity for r in status_table(p2, group.c2025)] == ["P2"]
     assert review_entity(audit, group.c2025, "P1").status == "submitted"  # auditors read everything
+
+
+def test_report_check_names_the_entities_of_the_years_campaign_not_approved(group):
+    """UAT (2026-11-25): a 2025 report was built from one plant of twelve, the campaign's other
+    entities never started, and the gap check said nothing. It names them now, by status, until
+    every entity of the year's campaign is approved; a year without a campaign gives nothing."""
+    from types import SimpleNamespace
+
+    from esgledger.collect.campaign import campaign_entities
+    from esgledger.model.i18n import fmt
+    from esgledger.report.gap import T, _campaign_items
+
+    entities = campaign_entities(group.admin, group.c2025)
+    n = len(entities)
+
+    def items(lang, period=2025):
+        return _campaign_items(SimpleNamespace(ws=group.ws, period=period), lang,
+                               lambda k, **kw: fmt(T[k][lang], **kw))
+
+    [i] = items("en")
+    assert (i.kind, i.status) == ("campaign", "partial")
+    assert i.text.startswith(f"collection campaign #{group.c2025.id} (2025): {n} of {n} entities not approved "
+                             f"(not started {n}): ")
+    submitted_p1(group)
+    [i] = items("zh")
+    assert f"收集任务 #{group.c2025.id}（2025年）：{n} 个主体中 {n} 个尚未批准（未开始 {n - 1}，已提交 1）" in i.text
+    assert "P1" in i.text
+    approve_entity(group.desk("esg"), group.c2025, "P1")
+    [i] = items("en")
+    assert f"{n - 1} of {n} entities not approved (not started {n - 1})" in i.text and "P1," not in i.text
+    assert items("en", 2023) == []  # no campaign that year
