@@ -578,11 +578,11 @@ def _write_log(store: Store, entries: list[dict]) -> None:
         conn.execute(C.access_log.insert(), entries)
 
 
-
 def _first_of(names: list[str], shown: int = 10) -> str:
     """The first ``shown`` names, and how many more there are ("A, B, … (+3)")."""
     text = ", ".join(names[:shown])
     return text + (f", … (+{len(names) - shown})" if len(names) > shown else "")
+
 
 __all__ = ["ACTIONS", "AccessDenied", "Grant", "PERMISSIONS", "ROLES", "ScopedStore",
            "Transaction", "User", "has_users", "hash_password", "verify_password"]
