@@ -201,3 +201,25 @@ def test_the_ghg_methods_inputs_have_a_change_threshold_too(ws, tmp_path):
              for p in run_rules(ws, "2024", select=["ESG-VAL-006"]) if p.params["entity"].startswith("TLYX-")}
     assert found == {("TLYX-P1", "anode_effect_minutes"): ("+99900.0 %", "100"),
                      ("TLYX-P1", "alumina_consumption"): ("+900.0 %", "20")}
+
+
+def test_a_calculated_total_far_from_last_years_is_named_too(ws, tmp_path):
+    """The thresholds the library sets on calculated totals (Scope 1 ±20 %) were never checked:
+    ESG-VAL-006 looked at entered values only. JXTG's natural gas doubles, 100 → 200 万m³:
+    100 × 389.31 GJ/万m³ × 0.01530 t C/GJ × 0.99 × 44/12 = 2,162.1888 t CO2 in 2023, twice
+    that in 2024, +100.0 %, shown as the report rounds Scope 1 (whole tonnes)."""
+    from esgledger.calc.validate import run_rules
+
+    rep = ws.import_facts(write(tmp_path / "g.csv", "entity,indicator,period,value,unit\n"
+                                "JXTG,natural_gas_consumption,2023,1000000,立方米\n"
+                                "JXTG,natural_gas_consumption,2024,2000000,立方米\n"))
+    assert rep.ok, rep.problems.flat()
+    ws.calc("2023")
+    ws.calc("2024")
+    found = {(p.params["entity"], p.params["indicator"], str(p.location)): p
+             for p in run_rules(ws, "2024", select=["ESG-VAL-006"])}
+    p = found[("JXTG", "scope1_emissions", "(JXTG/scope1_emissions/2024)")]
+    assert (p.params["found"].en, p.params["change"], p.params["threshold"]) == ("4324 t CO2e", "+100.0 %", "20")
+    assert p.params["expected"].en == "2162 t CO2e (2023)"
+    # the entered gas itself has its own threshold (±30 %) and is named as before
+    assert ("JXTG", "natural_gas_consumption", "(JXTG/natural_gas_consumption/2024)") in found

@@ -174,10 +174,13 @@ def out_of_range(lib: Library, pkg: Package, period: str) -> Iterator[Problem]:
 
 @rule("ESG-VAL-006", last_year=True)
 def change_from_last_year(lib: Library, pkg: Package, period: str, before: Package | None = None) -> Iterator[Problem]:
-    """An entered value that moved from the same key's value a year earlier by more than its
+    """A value that moved from the same key's value a year earlier by more than its
     indicator's ``change_threshold_pct``: the check a collection workbook makes at submission
     (ESG-COLLECT-005), over the ledger, so that values imported from files get it too (a
-    figure typed in 万 instead of 亿, ten times too small, is the usual cause). Called without
+    figure typed in 万 instead of 亿, ten times too small, is the usual cause). Entered values
+    are compared with entered ones and calculated figures with calculated ones: a Scope 1 or
+    energy total that moved beyond its threshold is named too (a plant's data missing, a
+    method's input slipped), which the entered values alone may not show. Called without
     last year's facts (a workbook submission, which checks this cell by cell, ESG-COLLECT-005,
     against last year's approved value) it has nothing to compare and names nothing."""
     if not before:
@@ -186,8 +189,8 @@ def change_from_last_year(lib: Library, pkg: Package, period: str, before: Packa
         ind = lib.get(code)
         thr = ind.validation.change_threshold_pct if ind is not None else None
         old = before.get((entity, basis, code, dims))
-        if thr is None or old is None or ind.value_type != "number" or f.status == "calculated" \
-                or old.status == "calculated":
+        if thr is None or old is None or ind.value_type != "number" \
+                or (f.status == "calculated") != (old.status == "calculated"):
             continue
         try:
             was, now = Decimal(old.value), Decimal(f.value)
@@ -197,12 +200,20 @@ def change_from_last_year(lib: Library, pkg: Package, period: str, before: Packa
             continue
         pct = (now - was) / abs(was) * 100
         if abs(pct) > Decimal(str(thr)):
-            was = with_unit(old.value, ind.unit)
+            was = with_unit(_as_shown(old, ind), ind.unit)
             yield Problem("ESG-VAL-006", _loc(f), {
                 "indicator": code, "name": indicator_name(lib, code), "period": period, "entity": entity,
-                "found": with_unit(f.value, ind.unit),
+                "found": with_unit(_as_shown(f, ind), ind.unit),
                 "expected": Bilingual(f"{was.zh}（{old.period}）", f"{was.en} ({old.period})"),
                 "change": f"{'+' if pct > 0 else ''}{pct.quantize(Decimal('0.1'))} %", "threshold": plain(Decimal(str(thr)))})
+
+
+def _as_shown(f: FactRecord, ind) -> str:
+    """An entered value as entered; a calculated one (30-odd digits stored) as the report
+    rounds it, at the indicator's precision."""
+    if f.status != "calculated":
+        return f.value
+    return plain(round_half_up(Decimal(f.value), ind.precision))
 
 
 _OPS = {"eq": "=", "le": "≤", "ge": "≥"}  # a rule's op, as a reader writes it
