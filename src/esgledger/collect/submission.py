@@ -192,7 +192,9 @@ def check_value(ind: Indicator, raw, loc: Location, lang: str = "en") -> tuple[s
     text = number_text(raw)
     if text is None:
         shown = raw.isoformat() if hasattr(raw, "isoformat") else str(raw)
-        expected = Bilingual(f"以 {UNITS.display(ind.unit, 'zh')} 为单位的数字" if ind.unit else "数字",
+        zh_unit = UNITS.display(ind.unit, "zh") if ind.unit else ""
+        pad = "" if zh_unit and "\u2e80" <= zh_unit[0] else " "  # 以人为单位 / 以 MWh 为单位
+        expected = Bilingual(f"以{pad}{zh_unit}{pad}为单位的数字" if ind.unit else "数字",
                              f"a number in {UNITS.display(ind.unit, 'en')}" if ind.unit else "a number")
         return None, Problem("ESG-COLLECT-001", loc, {"indicator": label, "found": shown, "expected": expected})
     num = Decimal(text)
