@@ -22,15 +22,20 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from importlib import resources
 
+from sqlalchemy import select
+
 from esgledger.model.i18n import fmt
+from esgledger.model.types import ENTITY_STATUS_NAMES
 from esgledger.report.definition import GUIDELINES, iter_texts
 from esgledger.report.placeholders import PlaceholderError, parse_placeholder, placeholders, resolve_year
 from esgledger.report.document import CheckItem, Checklist
 from esgledger.report.figure_notes import factor_set_name, low_confidence_factors
 from esgledger.report.index import cn_number
+from esgledger.store import schema_collect as C
 
 STATUS_ORDER = ("missing", "partial", "ok", "na")
 KIND_ORDER = ("not_calculated", "campaign", "article", "placeholder", "chart", "not_approved", "low_factor", "topic_na")
@@ -247,13 +252,6 @@ def _campaign_items(ctx, lang, t) -> list[GapItem]:
     """The latest collection campaign of the reporting year, when some of its entities are not
     approved: their data is missing from the report or not yet reviewed (UAT: a 2025 report
     built from one plant of twelve, and nothing said so)."""
-    from collections import Counter
-
-    from sqlalchemy import select
-
-    from esgledger.model.types import ENTITY_STATUS_NAMES
-    from esgledger.store import schema_collect as C
-
     with ctx.ws.store.engine.connect() as conn:
         camp = conn.execute(select(C.campaign.c.id).where(C.campaign.c.period == str(ctx.period))
                             .order_by(C.campaign.c.id.desc())).first()
