@@ -97,3 +97,22 @@ def test_outputs_are_written(demo):
     # each sheet in its own language, its notes heading included
     assert "Notes:" in values and "注：" not in values
     assert "注：" in [c.value for row in wb["绩效表"].iter_rows() for c in row]
+
+
+def test_the_only_warnings_are_the_reports_own_inconsistencies(demo):
+    """The demo says its warnings are inconsistencies of the source report itself. The
+    illustrative 2022/2023 data must not add any: a comparison year without the plants'
+    diesel and natural gas made energy and Scope 1 seem to jump (YDTS 239 → 7,849 tce). What
+    stays is what the report publishes: R&D expenditure 54,998.71 → 132,861.32 万元 (+141.6 %,
+    over the ±100 % threshold), 72 training hours where 77 follow from its own hours and head
+    count, a 19 % transfer share where 20 % follow, and the zero-fatality target marked achieved
+    with one fatality."""
+    ws, _kpi, _ = demo
+    found = sorted({(p.code, p.location.field) for y in ("2022", "2023", "2024") for p in ws.validate(y)})
+    assert found == [
+        ("ESG-VAL-002", "TSAL/avg_training_hours/2024"),
+        ("ESG-VAL-002", "TSAL/internal_transfer_share/2024"),
+        ("ESG-VAL-003", "TSAL/safety_target_zero_fatalities_achieved/2024"),
+        ("ESG-VAL-006", "TSAL/rd_expenditure/2023"),              # as entered
+        ("ESG-VAL-006", "TSAL/rd_expenditure/2023/control"),      # and as consolidated
+    ]

@@ -233,15 +233,15 @@ def test_pdf_shows_chinese_chapter_titles_and_key_figures(demo):
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_no_two_numbers_of_the_pdf_run_into_each_other(demo, lang):
     """Table columns are wide enough for their numbers: in a column too narrow for
-    ``17,900,256.38`` (electricity, MWh) the year columns overlap and the PDF's text reads
-    ``17,900,256.3818,030,932.78…`` as one word."""
+    ``17,903,492.37`` (electricity, MWh) the year columns overlap and the PDF's text reads
+    ``17,903,492.3718,034,181.85…`` as one word."""
     import re
 
     pdftotext = require_tool("pdftotext", "poppler-utils")
     bbox = subprocess.run([pdftotext, "-bbox", str(demo["out"][f"report-2024.{lang}.pdf"]), "-"],
                           capture_output=True, text=True, check=True).stdout
     words = re.findall(r"<word [^>]*>([^<]*)</word>", bbox)
-    assert "17,900,256.38" in words and "18,174,128.78" in words
+    assert "17,903,492.37" in words and "18,174,128.78" in words
     assert [w for w in words if re.search(r"\.\d+,\d{3}|\d{4,},\d{3}", w)] == []
 
 
