@@ -401,3 +401,18 @@ def test_a_dry_run_of_an_entity_import_says_it_checked_and_wrote_nothing(tmp_pat
     r = cli(d, "entities", "import", str(DEMO_ENTITIES), "--dry-run", lang="zh")
     assert "检查通过，未写入任何内容（--dry-run）" in r.output
     assert "TSAL" not in cli(d, "entities", "export", "--format", "csv").output  # nothing written
+
+
+def test_python_dash_m_runs_the_same_command_line(tmp_path):
+    """``python -m esgledger`` is the ``esgledger`` script: same version, same error handling
+    (a catalogued message and exit code 1, not a traceback)."""
+    import subprocess
+    import sys
+
+    from esgledger import __version__
+
+    r = subprocess.run([sys.executable, "-m", "esgledger", "--version"], capture_output=True, text=True)
+    assert r.returncode == 0 and r.stdout.strip() == f"esgledger {__version__}"
+    r = subprocess.run([sys.executable, "-m", "esgledger", "--lang", "en", "-w", str(tmp_path / "none"),
+                        "facts", "import", str(tmp_path / "missing.csv")], capture_output=True, text=True)
+    assert r.returncode != 0 and "Traceback" not in r.stderr and "ESG-" in r.stdout + r.stderr

@@ -1,0 +1,4 @@
+"""``python -m esgledger``: the same command line as the ``esgledger`` script."""
+from esgledger.cli import main
+
+main()
