@@ -315,6 +315,14 @@ def test_dims_by_chinese_names_and_a_bad_one(wsdir, tmp_path):
     assert r.exit_code == 0 and json.loads(r.output)[0]["value"] == "500"
     r = cli(wsdir, "explain", "employees", "--entity", "TLYX", "--period", "2024", "--dims", "gender=x")
     assert isinstance(r.exception, OptionError) and r.exception.problem.params["field"] == "--dims"
+    # an unknown member is named as such, with the dimension's members (and their names in zh);
+    # an unknown dimension lists the dimensions (UAT: both said only "expected dimension=member")
+    expected = r.exception.problem.params["expected"]
+    assert expected.en == "a member of gender (Gender): female, male"
+    assert expected.zh == "性别（gender）的成员：female（女性）、male（男性）"
+    r = cli(wsdir, "explain", "employees", "--entity", "TLYX", "--period", "2024", "--dims", "sex=female")
+    expected = r.exception.problem.params["expected"]
+    assert expected.en.startswith("dimension=member;") and ", gender, " in expected.en
 
 
 def test_a_calculated_revision_names_who_ran_the_calculation(wsdir, tmp_path):

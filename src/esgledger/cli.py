@@ -210,10 +210,22 @@ def _dims_key(library, text: str) -> str:
             (d.code for d in library.dimensions.values() if k in (d.name.zh, d.name.en)), None)
         member = library.resolve_member(dim, v) if dim and eq else None
         if member is None:
-            raise OptionError("--dims", text, Bilingual("维度=成员;…，如 gender=female 或 性别=女性",
-                                                        "dimension=member;…, e.g. gender=female or 性别=女性"))
+            raise OptionError("--dims", text, _dims_expected(library, dim if eq else None))
         parts.append((dim, member))
     return Dims(dict(parts)).key
+
+
+def _dims_expected(library, dim: str | None) -> Bilingual:
+    """What a --dims part should have been: the syntax when there is no ``=``, the library's
+    dimensions for an unknown one, the dimension's members (by code, with their names) for an
+    unknown member."""
+    if dim is not None:
+        d = library.dimensions[dim]
+        return Bilingual(f"{d.name.zh}（{dim}）的成员：" + "、".join(f"{m.code}（{m.name.zh}）" for m in d.members),
+                         f"a member of {dim} ({d.name.en}): " + ", ".join(m.code for m in d.members))
+    return Bilingual("维度=成员;…，如 gender=female 或 性别=女性；维度：" + "、".join(sorted(library.dimensions)),
+                     "dimension=member;…, e.g. gender=female or 性别=女性; dimensions: "
+                     + ", ".join(sorted(library.dimensions)))
 
 
 def _check_entity(tree, entity: str) -> None:
