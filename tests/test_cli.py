@@ -1,6 +1,7 @@
 """The command line, driven as a user would, on a small workspace."""
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 from esgledger.cli import STATE, app
@@ -89,7 +90,9 @@ def test_entities_export_and_tree(wsdir):
     assert "TLYX-P1" in r.output
 
 
-def test_validate_and_errors_list(wsdir):
+def test_validate_and_errors_list(wsdir, tmp_path):
+    f = write(tmp_path / "f.csv", "entity,indicator,period,value,unit\nTLYX,employees,2024,3000,人\n")
+    assert cli(wsdir, "facts", "import", str(f)).exit_code == 0
     r = cli(wsdir, "validate", "--period", "2024")
     assert r.exit_code == 0 and "no problems found" in r.output
     r = runner.invoke(app, ["errors", "list", "--json"])
@@ -424,3 +427,18 @@ def test_python_dash_m_runs_the_same_command_line(tmp_path):
     r = subprocess.run([sys.executable, "-m", "esgledger", "--lang", "en", "-w", str(tmp_path / "none"),
                         "facts", "import", str(tmp_path / "missing.csv")], capture_output=True, text=True)
     assert r.returncode != 0 and "Traceback" not in r.stderr and "ESG-" in r.stdout + r.stderr
+
+
+@pytest.mark.parametrize("cmd", [("calc", "run"), ("calc", "reconcile"), ("validate",)])
+def test_a_period_without_any_value_is_said_and_stops(wsdir, tmp_path, cmd):
+    """UAT: `calc reconcile --period 2021` printed zero totals, `calc run --period 2025`
+    "computed 0 values" and `validate --period 2030` "no problems found", all with exit code 0,
+    for years the ledger has nothing for. A month of the year counts as the year having data."""
+    r = cli(wsdir, *cmd, "--period", "2031")
+    assert r.exit_code == 1 and "the ledger has no value for 2031" in r.output
+    r = cli(wsdir, *cmd, "--period", "2031", lang="zh")
+    assert r.exit_code == 1 and "台账中没有 2031 的任何数据" in r.output
+    f = write(tmp_path / "m.csv", "entity,indicator,period,value,unit\nTLYX,electricity_consumption,2031-03,10,兆瓦时\n")
+    assert cli(wsdir, "facts", "import", str(f)).exit_code == 0
+    r = cli(wsdir, *cmd, "--period", "2031")
+    assert "the ledger has no value" not in r.output

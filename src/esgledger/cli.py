@@ -65,6 +65,8 @@ T = {
     "nodims": {"zh": "（无维度）", "en": "(none)"},
     "novalue_none": {"zh": "没有该数据：{i} 在 {e} {p} 没有任何数据", "en": "no such value: {i} has no value at {e} {p}"},
     "ok": {"zh": "未发现问题", "en": "no problems found"},
+    "no_period": {"zh": "台账中没有 {p} 的任何数据（请先用 facts import 导入该期数据，或检查 --period）",
+                  "en": "the ledger has no value for {p} (import the period's data with facts import first, or check --period)"},
     "stale": {"zh": "注意：此值计算后，{n} 项输入数据已有新的版本（如 {first}）；请运行 `esgledger calc run --period {p}` 重新计算",
               "en": "note: {n:input has|inputs have} a newer revision since this value was calculated (e.g. {first}); "
                     "run `esgledger calc run --period {p}` to recompute"},
@@ -564,6 +566,7 @@ def calc_run(period: str = typer.Option(..., "--period", help="Period, e.g. 2024
     _choice(view, VIEWS, "--view")
     _period(period)
     with _ws() as ws:
+        _has_period(ws, period)
         res = ws.calc(period, approach, full=full)
         _print_problems(res.problems, False)
         g = res.ghg  # the methodology results (None: no activity input changed since the last run)
@@ -665,6 +668,15 @@ TARGET_COLUMNS = {
 }
 
 
+def _has_period(ws, period: str) -> None:
+    """A period the ledger has no value for: say so and stop (exit 1), rather than print zero
+    totals, "computed 0 values" or "no problems found" (UAT: a typo in --period looked like a
+    year without emissions)."""
+    if not ws.access.has_period(period):
+        err_console.print(f"esgledger: {tr('no_period', p=period)}", markup=False)
+        raise typer.Exit(1)
+
+
 def _num(d, places: int = 4) -> str:
     from esgledger.report.numbers import format_value
 
@@ -685,6 +697,7 @@ def calc_reconcile(period: str = typer.Option(..., "--period", help="Period, e.g
     _choice(approach, ("control", "equity"), "--approach")
     period = _period(period)
     with _ws() as ws:
+        _has_period(ws, period)
         approach = approach or ws.approach
         rec = reconcile(ws, period, lang, approach)
         t = Table(LABELS["entity"][lang], LABELS["source"][lang], LABELS["share"][lang], LABELS["inventory"][lang],
@@ -864,6 +877,7 @@ def validate(period: str = typer.Option(..., "--period", help="Period to check."
     from esgledger.calc.validate import run_rules
 
     with _ws() as ws:
+        _has_period(ws, period)
         problems = run_rules(ws, period, select=rule or None, skip=skip or ())
         _finish(problems, as_json, ok_msg=tr("ok") if not problems else None)
 

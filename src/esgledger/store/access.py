@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Iterable, Iterator, Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.engine import Connection
 
 from esgledger.model.errors import Bilingual, EsgledgerError, Location, Problem, ProblemsError
@@ -372,6 +372,17 @@ class ScopedStore:
                 self.require("read", target=f"batch #{batch_id}")
             self.require("read", ents, target=f"batch #{batch_id} ({', '.join(sorted(ents)[:5])})")
         return self._store.batch(batch_id)
+
+    def has_period(self, period: str) -> bool:
+        """Whether the ledger has any value (any revision) for ``period`` or a period within it
+        (``2024-03`` within ``2024``) that this user may read."""
+        f = S.fact.c
+        q = select(f.id).where(or_(f.period == period, f.period.like(f"{period}-%")))
+        scope = self.scope("read")
+        if scope is not None:
+            q = q.where(f.entity.in_(sorted(scope)))
+        with self._store.engine.connect() as conn:
+            return conn.execute(select(exists(q))).scalar_one()
 
     def count_facts(self) -> int:
         scope = self.scope("read")
