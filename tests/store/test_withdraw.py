@@ -52,6 +52,9 @@ def test_withdrawing_nothing_or_a_calculated_value_is_refused_whole(workspace, t
     assert [(p.code, p.params["period"], p.params["indicator"]) for p in exc.value.problems] == [
         ("ESG-FACT-001", "2023", "employees"), ("ESG-FACT-002", "2024", FEMALE)]
     assert "计算值不能手工撤回" in exc.value.problems[1].render("zh")
+    # each says that the whole withdrawal wrote nothing (UAT: the message did not)
+    assert "nothing was withdrawn" in exc.value.problems[0].render("en")
+    assert "未撤回任何数据" in exc.value.problems[1].render("zh")
     # nothing landed: the 2024 value is still current
     assert employees(workspace, "TLYX-P1", "own") == "100"
 

@@ -67,12 +67,13 @@ CATALOGUE: dict[str, Spec] = dict([
           "cycle: {found}", "循环依赖：{found}"),
     # --- withdrawing facts (workspace.py) ----------------------------------------------
     _spec("ESG-FACT-001", "error", "no current value to withdraw", "没有可撤回的当前值",
-          "{entity} {indicator} {period} {dims}: the ledger has no current value for this key",
-          "{entity} {indicator} {period} {dims}：台账中该键没有当前值"),
+          "{entity} {indicator} {period} {dims}: the ledger has no current value for this key; nothing was "
+          "withdrawn (a withdrawal of several keys is one transaction)",
+          "{entity} {indicator} {period} {dims}：台账中该键没有当前值；未撤回任何数据（多个键的撤回是同一个事务）"),
     _spec("ESG-FACT-002", "error", "a calculated value cannot be withdrawn by hand", "计算值不能手工撤回",
           "{entity} {indicator} {period} {dims} is {found}: a calculation run withdraws the values it no "
-          "longer produces; withdraw its inputs instead",
-          "{entity} {indicator} {period} {dims} 为{found}：计算运行会撤回其不再产生的值；请撤回其输入数据"),
+          "longer produces; withdraw its inputs instead; nothing was withdrawn",
+          "{entity} {indicator} {period} {dims} 为{found}：计算运行会撤回其不再产生的值；请撤回其输入数据；未撤回任何数据"),
     # --- command line (cli.py) --------------------------------------------------------
     _spec("ESG-CLI-001", "error", "invalid option value", "选项取值无效",
           "{field} {found}: expected {expected}", "{field} {found}：应为 {expected}"),
