@@ -86,8 +86,19 @@ def test_indicators_list_formats(wsdir):
 def test_entities_export_and_tree(wsdir):
     r = cli(wsdir, "entities", "export", "--format", "csv")
     assert r.output.splitlines()[0].startswith("code,name_zh,name_en,level")
-    r = cli(wsdir, "entities", "tree", "--date", "2024-12-31")
-    assert "TLYX-P1" in r.output
+    r = runner.invoke(app, ["--lang", "en", "-w", str(wsdir), "entities", "tree", "--date", "2024-12-31"],
+                      env={"COLUMNS": "200"})
+    # the process type in brackets (was swallowed as rich markup) and the parent's share and control
+    assert "TLYX-P1 Tianlu potline series 1 [smelter] 100% operational control" in r.output
+
+
+def test_entities_tree_shows_a_member_without_operational_control(wsdir, tmp_path):
+    f = write(tmp_path / "e.yaml", "entities:\n  - code: JV1\n    name: {zh: 合资厂, en: Joint venture}\n"
+              "    level: site\n    process_type: smelter\n    parent: TSAL\n    equity_share: 40\n"
+              "    operational_control: false\n")
+    assert cli(wsdir, "entities", "import", str(f)).exit_code == 0
+    r = runner.invoke(app, ["--lang", "zh", "-w", str(wsdir), "entities", "tree"], env={"COLUMNS": "200"})
+    assert "JV1 合资厂 [smelter] 40% 无运营控制" in r.output
 
 
 def test_validate_and_errors_list(wsdir, tmp_path):

@@ -371,8 +371,10 @@ def entities_export(fmt: str = typer.Option("yaml", "--format", help="yaml or cs
 
 @entities_app.command("tree")
 def entities_tree(date: Optional[str] = typer.Option(None, "--date", help="Tree as on this date (YYYY-MM-DD; default today).")) -> None:
-    """Show the tree with equity shares."""
+    """Show the tree with equity shares and operational control."""
     import datetime as dt
+
+    from rich.markup import escape
 
     try:
         day = dt.date.fromisoformat(date) if date else dt.date.today()
@@ -384,10 +386,14 @@ def entities_tree(date: Optional[str] = typer.Option(None, "--date", help="Tree 
         for depth, code in ws.tree.depth_first(day):
             e = ws.tree.entities[code]
             m = ws.tree.membership_on(code, day)
-            share = f" {m.equity_share}%" if m and m.parent else ""
+            share = ""
+            if m and m.parent:  # the parent's equity share and whether it has operational control
+                zh = STATE.lang == "zh"
+                share = f" {m.equity_share}% " + (("运营控制" if zh else "operational control") if m.operational_control
+                                                  else ("无运营控制" if zh else "no operational control"))
             label = f"{code} {e.name(STATE.lang)} [{e.process_type}]{share}"
             parent = nodes.get(m.parent) if m and m.parent else top
-            nodes[code] = (parent or top).add(label)
+            nodes[code] = (parent or top).add(escape(label))  # "[smelter]" is text, not rich markup
         console.print(top)
 
 
