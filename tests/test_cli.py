@@ -453,3 +453,18 @@ def test_a_period_without_any_value_is_said_and_stops(wsdir, tmp_path, cmd):
     assert cli(wsdir, "facts", "import", str(f)).exit_code == 0
     r = cli(wsdir, *cmd, "--period", "2031")
     assert "the ledger has no value" not in r.output
+
+
+def test_an_import_with_more_errors_than_are_listed_says_so(wsdir, tmp_path, monkeypatch):
+    """UAT: 26,400 bad rows ended with "10000 errors", the cap on listed problems, not the count."""
+    import esgledger.collect.interchange as interchange
+
+    monkeypatch.setattr(interchange, "MAX_PROBLEMS", 3)
+    f = write(tmp_path / "bad.csv", "entity,indicator,period,value,unit\n"
+              + "".join(f"TLYX,employees,2024,x{i},人\n" for i in range(5)))
+    r = cli(wsdir, "facts", "import", str(f))
+    assert r.exit_code == 1 and "3 errors or more (only the first 3 are listed): nothing was written" in r.output
+    r = cli(wsdir, "facts", "import", str(f), lang="zh")
+    assert "至少 3 个错误（只列出前 3 个），未写入任何数据" in r.output
+    monkeypatch.setattr(interchange, "MAX_PROBLEMS", 10)
+    assert "5 errors: nothing was written" in cli(wsdir, "facts", "import", str(f)).output

@@ -56,6 +56,8 @@ T = {
     "withdrawn": {"zh": "已撤回 {n} 条数据（批次 {b}）；请重新运行 calc run 以撤回或重算依赖它们的计算值",
                   "en": "withdrew {n:fact|facts} (batch {b}); run calc run again to withdraw or recompute what was calculated from them"},
     "rejected": {"zh": "存在 {e} 个错误，未写入任何数据", "en": "{e:error|errors}: nothing was written"},
+    "rejected_capped": {"zh": "至少 {e} 个错误（只列出前 {e} 个），未写入任何数据",
+                        "en": "{e} errors or more (only the first {e} are listed): nothing was written"},
     "calc": {"zh": "{p} 计算完成：{c} 个结果，新写入 {w} 个，未变 {u} 个",
              "en": "{p}: computed {c:value|values}, wrote {w}, unchanged {u}"},
     "calc_withdrew": {"zh": "撤回了 {n} 个不再能计算的计算值（历史记录保留原值）",
@@ -412,8 +414,10 @@ def facts_import(path: Path = typer.Argument(..., help="A .csv or .xlsx file in 
         _print_problems(rep.problems, as_json)
         if rep.problems.errors:
             if not as_json:
+                from esgledger.collect.interchange import MAX_PROBLEMS
+
                 n = len(rep.problems.errors)
-                err_console.print(tr("rejected", e=n))
+                err_console.print(tr("rejected_capped" if n >= MAX_PROBLEMS else "rejected", e=n))
             raise typer.Exit(1)
         if not as_json:
             console.print(tr("dry", n=rep.rows, f=len(rep.facts)) if dry_run
