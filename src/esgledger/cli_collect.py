@@ -39,6 +39,8 @@ T = {
     "imported": {"zh": "{f}：写入 {n} 个数据（未变 {u} 个），{e} 状态：{s}",
                  "en": "{f}: wrote {n:value|values} ({u} unchanged); {e} is {s}"},
     "dry": {"zh": "{f}：试运行，检查了 {n} 个数据，未写入任何数据", "en": "{f}: dry run, checked {n:value|values}, wrote nothing"},
+    "empty": {"zh": "{f}：文件中没有填写任何数据，未写入任何内容（是否选错了文件？）",
+              "en": "{f}: no value is filled in, nothing was written (the wrong file?)"},
     "rejected": {"zh": "{f}：存在 {e} 个错误，未写入任何数据", "en": "{f}: {e:error|errors}, nothing was written"},
     "unexplained": {"zh": "{n} 条提示需要在备注中说明后才能提交", "en": "{n:warning needs|warnings need} a comment before the entity can be submitted"},
     "moved": {"zh": "{e} 状态：{s}（版本 {v}）", "en": "{e} is {s} (version {v})"},
@@ -346,6 +348,8 @@ def collect_import(files: list[Path] = typer.Argument(..., help="Filled workbook
             if not rep.ok:
                 n = len(rep.problems.errors)
                 err_console.print(tr("rejected", f=rep.source, e=n))
+            elif not rep.entries:  # an untouched workbook: say so rather than "wrote 0 values"
+                console.print(tr("empty", f=rep.source))
             elif dry_run:
                 console.print(tr("dry", f=rep.source, n=len(rep.entries)))
             else:

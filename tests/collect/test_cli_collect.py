@@ -59,6 +59,10 @@ def test_users_and_a_campaign_from_the_command_line(wsdir, tmp_path, monkeypatch
     assert r.exit_code == 1 and f"bad.xlsx:{sheet}!F{row}: ESG-COLLECT-001" in r.output, r.output
     r = cli(wsdir, "collect", "import", str(tmp_path / "good.xlsx"), "--dry-run", user="p1")
     assert r.exit_code == 0 and "dry run, checked 1 value," in r.output, r.output
+    r = cli(wsdir, "collect", "import", str(path), user="p1")  # the template as it came (UAT: "wrote 0 values")
+    assert r.exit_code == 0 and "2025_TLYX-P1_en.xlsx: no value is filled in, nothing was written" in r.output
+    r = cli(wsdir, "collect", "import", str(path), user="p1", lang="zh")
+    assert "文件中没有填写任何数据，未写入任何内容" in r.output
     r = cli(wsdir, "collect", "import", str(tmp_path / "good.xlsx"), "--json", user="p1")
     assert r.exit_code == 0 and json.loads(r.output)[0]["status"] == {"TLYX-P1": "in_progress"}, r.output
     r = cli(wsdir, "collect", "status", user="esg")
