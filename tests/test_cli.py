@@ -468,3 +468,15 @@ def test_an_import_with_more_errors_than_are_listed_says_so(wsdir, tmp_path, mon
     assert "至少 3 个错误（只列出前 3 个），未写入任何数据" in r.output
     monkeypatch.setattr(interchange, "MAX_PROBLEMS", 10)
     assert "5 errors: nothing was written" in cli(wsdir, "facts", "import", str(f)).output
+
+
+def test_table_cells_show_square_brackets_as_typed(wsdir, tmp_path):
+    """A reason typed as "[draft] duplicate row" is text: Rich took "[draft]" for markup and the
+    history table showed " duplicate row"."""
+    f = write(tmp_path / "f.csv", "entity,indicator,period,value,unit\nTLYX,employees,2024,3000,人\n")
+    assert cli(wsdir, "facts", "import", str(f)).exit_code == 0
+    assert cli(wsdir, "facts", "withdraw", "employees", "--entity", "TLYX", "--period", "2024",
+               "--reason", "[draft] duplicate row").exit_code == 0
+    r = runner.invoke(app, ["--lang", "en", "-w", str(wsdir), "history", "employees", "--entity", "TLYX",
+                            "--period", "2024"], env={"COLUMNS": "250"})
+    assert "[draft] duplicate row" in r.output

@@ -376,8 +376,6 @@ def entities_tree(date: Optional[str] = typer.Option(None, "--date", help="Tree 
     """Show the tree with equity shares and operational control."""
     import datetime as dt
 
-    from rich.markup import escape
-
     try:
         day = dt.date.fromisoformat(date) if date else dt.date.today()
     except ValueError:

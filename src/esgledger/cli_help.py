@@ -75,7 +75,7 @@ ZH: dict[str, str] = {
     "Check only; write nothing.": "只检查，不写入。",
     "Print the entity tree as YAML or CSV.": "以 YAML 或 CSV 输出组织树。",
     "yaml or csv.": "yaml 或 csv。",
-    "Show the tree with equity shares.": "显示组织树及持股比例。",
+    "Show the tree with equity shares and operational control.": "显示组织树及持股比例和运营控制权。",
     "Tree as on this date (YYYY-MM-DD; default today).": "按该日期显示组织树（YYYY-MM-DD；默认今天）。",
     # facts
     "Facts in and out (the interchange format).": "数据的导入与导出（交换格式）。",

@@ -12,6 +12,7 @@ from typing import Optional
 
 import typer
 from rich.markup import escape
+from rich.text import Text
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from esgledger.cli_table import Table
@@ -172,8 +173,8 @@ def report_check(
                       ui_text("detail", lang))
         style = {"ok": "green", "partial": "yellow", "missing": "red", "na": "dim"}
         for i in gap.items:
-            table.add_row(f"[{style[i.status]}]{STATUS_SYMBOLS[i.status]} {ui_text('status_' + i.status, lang)}[/]",
-                          escape(i.text), escape(i.ref), escape(i.detail))
+            table.add_row(Text(f"{STATUS_SYMBOLS[i.status]} {ui_text('status_' + i.status, lang)}", style=style[i.status]),
+                          i.text, i.ref, i.detail)
         console.print(table)
         console.print(_t("summary", g=GUIDELINES[gap.guideline]["short_" + lang], p=gap.period,
                          src=T["src"][gap.required_from][lang], **counts))
