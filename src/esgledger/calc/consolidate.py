@@ -83,23 +83,37 @@ def period_bounds(p: Period) -> tuple[dt.date, dt.date]:
     return start, end
 
 
-def membership_fraction(tree: EntityTree, child: str, parent: str, start: dt.date, end: dt.date
-                        ) -> tuple[Fraction, Fraction, bool]:
-    """(fraction of the period ``child`` sat under ``parent``, equity share as a fraction,
-    controlled). Exact rationals: 182/366 of a year stays 91/183, never a rounded decimal."""
+def membership_weights(tree: EntityTree, child: str, parent: str, start: dt.date, end: dt.date
+                       ) -> tuple[Fraction, Fraction]:
+    """(operational-control weight, equity-share weight) of ``child`` under ``parent`` for the
+    period [start, end): each membership of the pair counts for the days it was in force, at
+    its own terms, so a change of share or of control inside the period is pro-rated by days
+    like a membership that starts or ends there. Control: the days under control / the
+    period's days; equity: Σ days × share / the period's days. Exact rationals: 182/366 of a
+    year stays 91/183, never a rounded decimal.
+
+    >>> from esgledger.model.types import EntityRecord, Membership
+    >>> t = EntityTree.build([EntityRecord("G", "集团", "Group", "group", "holding"),
+    ...     EntityRecord("P", "厂", "Plant", "site", "smelter")],
+    ...     [Membership("P", "G", Decimal(100), True, None, dt.date(2024, 7, 1)),
+    ...      Membership("P", "G", Decimal(40), False, dt.date(2024, 7, 1), None)])[0]
+    >>> membership_weights(t, "P", "G", dt.date(2024, 1, 1), dt.date(2025, 1, 1))
+    (Fraction(91, 183), Fraction(213, 305))
+    """
     days = (end - start).days
-    total = 0
-    share = Fraction(1)
-    control = True
+    if not days:
+        return Fraction(0), Fraction(0)
+    control_days = 0
+    share_days = Fraction(0)
     for m in tree.memberships.get(child, []):
         if m.parent != parent:
             continue
         a = max(start, m.valid_from or start)
         b = min(end, m.valid_to or end)
         if b > a:
-            total += (b - a).days
-            share, control = Fraction(m.equity_share) / 100, m.operational_control
-    return (Fraction(total, days) if days else Fraction(0)), share, control
+            control_days += (b - a).days if m.operational_control else 0
+            share_days += (b - a).days * Fraction(m.equity_share) / 100
+    return Fraction(control_days, days), share_days / days
 
 
 def to_decimal(x: Fraction | Decimal) -> Decimal:
@@ -420,13 +434,8 @@ class Consolidation:
         for child, ms in self.tree.memberships.items():
             if not any(m.parent == code for m in ms):
                 continue
-            frac, share, control = membership_fraction(self.tree, child, code, self.start, self.end)
-            if frac == 0:
-                continue
-            if self.approach == "control":
-                w = frac if control else Fraction(0)
-            else:
-                w = frac * share
+            control, equity = membership_weights(self.tree, child, code, self.start, self.end)
+            w = control if self.approach == "control" else equity
             if w != 0:
                 out.append((child, w))
         return sorted(out)
