@@ -118,3 +118,123 @@ def test_reconcile_shares_use_the_same_weights(ws):
     assert eq["Q"] == Fraction(137, 183) * Fraction(4, 5)
     ctl = inventory_shares(ws, "2024", "control")
     assert (ctl["A"], ctl["B"], ctl["Q"]) == (1, Fraction(182, 366), 1)
+
+
+# Links at two levels of one path changing in the same period: the share held is the path's
+# weight day by day, not the product of each link's weight for the year.
+#
+# * H under G: 100 % with control until 2024-07-01, then 50 % with control.
+#   R joins H on 2024-07-01 (80 %, control), emits 1830 t; S leaves H on 2024-07-01 (100 %,
+#   control), emits 732 t.
+# * J under G: 100 % with control until 2024-07-01, then 40 % without control.
+#   T joins J on 2024-07-01 (100 %, control), emits 366 t.
+#
+# Worked by hand (182 days to 30 June, 184 after):
+# * H's own consolidation: R 0.8 × 1830 × 184/366 = 0.8 × 920 = 736, S 732 × 182/366 = 364;
+#   control 920 + 364 = 1284, equity 736 + 364 = 1100. J: T 366 × 184/366 = 184 on both bases.
+# * G, equity: R only in the second half, when G holds 50 % of H: 920 × 0.5 × 0.8 = 368;
+#   S only in the first half, at 100 %: 364; T only when G holds 40 % of J: 184 × 0.4 = 73.6;
+#   G = 368 + 364 + 73.6 = 805.6. (Level by level it would be 1100 × 137/183 + 184 × 213/305
+#   = 823.497… + 128.501… = 952.0 — R counted in months G held it at 100 %.)
+# * G, control: H controlled all year, so R 920 + S 364; T only after J's control ended: 0.
+#   G = 1284. (Level by level: 1284 + 184 × 91/183 = 1375.49…)
+TREE2 = """entities:
+  - {code: G, name: {zh: 集团, en: Group}, level: group, process_type: holding}
+  - code: H
+    name: {zh: 控股公司, en: Holding}
+    level: company
+    process_type: holding
+    memberships:
+      - {parent: G, equity_share: 100, valid_to: 2024-07-01}
+      - {parent: G, equity_share: 50, valid_from: 2024-07-01}
+  - code: J
+    name: {zh: 合营公司, en: Joint venture}
+    level: company
+    process_type: holding
+    memberships:
+      - {parent: G, equity_share: 100, operational_control: true, valid_to: 2024-07-01}
+      - {parent: G, equity_share: 40, operational_control: false, valid_from: 2024-07-01}
+  - code: R
+    name: {zh: 新购厂, en: Plant bought}
+    level: site
+    process_type: smelter
+    memberships:
+      - {parent: H, equity_share: 80, valid_from: 2024-07-01}
+  - code: S
+    name: {zh: 出售厂, en: Plant sold}
+    level: site
+    process_type: smelter
+    memberships:
+      - {parent: H, equity_share: 100, valid_to: 2024-07-01}
+  - code: T
+    name: {zh: 新建厂, en: Plant started}
+    level: site
+    process_type: anode_plant
+    memberships:
+      - {parent: J, equity_share: 100, valid_from: 2024-07-01}
+"""
+FACTS2 = """entity,indicator,period,value,unit
+R,t_emissions,2024,1830,tCO2e
+S,t_emissions,2024,732,tCO2e
+T,t_emissions,2024,366,tCO2e
+"""
+
+
+@pytest.fixture
+def ws2(tmp_path, store_url):
+    root = tmp_path / "ws"
+    init_workspace(root, db=store_url, lang="en").close()
+    (root / "library").mkdir()
+    shutil.copy(DATA / "calc" / "indicators.yaml", root / "library")
+    w = open_workspace(root)
+    assert not w.import_entities(write(tmp_path / "tree.yaml", TREE2)).errors
+    assert w.import_facts(write(tmp_path / "facts.csv", FACTS2)).problems.flat() == []
+    yield w
+    w.close()
+
+
+def test_two_levels_changing_in_the_same_year_count_the_share_held_day_by_day(ws2):
+    ws2.calc("2024", "equity")
+    assert value(ws2, "H", "equity") == Decimal("1100")
+    assert value(ws2, "J", "equity") == Decimal("184")
+    assert value(ws2, "G", "equity") == Decimal("805.6")
+    ws2.calc("2024", "control")
+    assert value(ws2, "H", "control") == Decimal("1284")
+    assert value(ws2, "G", "control") == Decimal("1284")
+
+
+def test_two_levels_changing_shares_in_reconcile(ws2):
+    from fractions import Fraction
+    eq = inventory_shares(ws2, "2024", "equity")
+    # R: 184/366 × 50 % × 80 % = 184/915; S: 182/366 = 91/183; T: 184/366 × 40 % = 184/915
+    assert (eq["R"], eq["S"], eq["T"]) == (Fraction(184, 915), Fraction(91, 183), Fraction(184, 915))
+    ctl = inventory_shares(ws2, "2024", "control")
+    assert (ctl["R"], ctl["S"], ctl.get("T", 0)) == (Fraction(92, 183), Fraction(91, 183), 0)
+
+
+def test_the_adjustment_is_in_the_lineage(ws2):
+    ws2.calc("2024", "control")
+    [f] = ws2.store.current_facts(entity="G", indicator="t_emissions", basis="control")
+    roles = {role: w for _inp, role, w in ws2.store.inputs_of(f.id)}
+    # T: 0 held day by day, 91/183 × 92/183 = 8372/33489 level by level
+    assert roles["structure:T"] == "-8372/33489"
+    assert roles["child:H"] == "1" and roles["child:J"] == "91/183"
+
+
+@pytest.mark.parametrize("lang,words", [
+    ("en", "× -8372/33489 (adjustment for a change of share or control at two levels in the period"),
+    ("zh", "× -8372/33489（期内两级持股或控制变动的调整"),
+])
+def test_explain_names_the_adjustment(ws2, lang, words):
+    from typer.testing import CliRunner
+
+    from esgledger.cli import STATE, app
+    ws2.calc("2024", "control")
+    try:
+        r = CliRunner().invoke(app, ["--lang", lang, "-w", str(ws2.path), "explain", "t_emissions",
+                                     "--entity", "G", "--period", "2024", "--basis", "control"])
+    finally:
+        STATE.lang = "en"
+    assert r.exit_code == 0, r.output
+    line = next(ln for ln in r.output.splitlines() if ln.lstrip("│├└─ ").startswith("T "))
+    assert words in line

@@ -222,6 +222,33 @@ def test_a_mid_year_change_of_share_or_control_equals_a_full_run(demo, tmp_path,
     assert not again.withdrawn
 
 
+# and two levels of one path changing in the same year: TSAL holds TLYX 100 % until 2024-10-01,
+# 70 % after, while YDTS leaves TLYX's control on 2024-07-01 (the consolidation adds, at TSAL,
+# the difference between the share held day by day and the product of the two levels' weights)
+TWO_LEVEL_TREE = MID_YEAR_TREE + """  - code: TLYX
+    name: {zh: 天铝有限, en: Tianlu Co. Ltd. (smelter)}
+    level: company
+    process_type: smelter
+    province: 新疆
+    grid_region: northwest
+    memberships:
+      - {parent: TSAL, equity_share: 100, operational_control: true, valid_to: 2024-10-01}
+      - {parent: TSAL, equity_share: 70, operational_control: true, valid_from: 2024-10-01}
+    attrs: {city: 石河子, capacity_kt: "1200"}
+"""
+
+
+@pytest.mark.parametrize("approach,row,dim", [
+    ("equity", "YDTS,diesel_consumption,2024,90000,升", ""),
+    ("equity", "TLYX-P2,aluminium_output,2024,590000,吨", ""),
+    ("control", "YDTS,diesel_consumption,2024,90000,升", ""),
+])
+def test_two_levels_changing_in_one_year_equal_a_full_run(demo, tmp_path, approach, row, dim):
+    assert not demo.import_entities(write(tmp_path / "tree.yaml", TWO_LEVEL_TREE)).errors
+    moved = check_incremental(demo, tmp_path, row, dim, approach=approach)
+    assert ("TSAL", "scope1_emissions", "", approach) in moved
+
+
 def test_a_non_ghg_input_and_no_change(demo, tmp_path):
     run(demo, full=True)
     nothing = run(demo)
