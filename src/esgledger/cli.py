@@ -847,6 +847,11 @@ def render_explain(ws, node) -> list[str]:
         elif f.basis != "own":
             how = f"  ({_named(BASIS_NAME, f.basis)})"
         w = f" × {n.weight}" if n.weight else ""
+        if w and (n.role or "").startswith("structure:"):
+            # the share held day by day less the product of the levels' weights (consolidate.py)
+            w += ("（期内两级持股或控制变动的调整：按日持有份额减去逐级权重之积）" if lang == "zh" else
+                  " (adjustment for a change of share or control at two levels in the period: the share "
+                  "held day by day less the product of the levels' weights)")
         src = f"  ← {_source(n)}" if n.source and f.status != "calculated" else ""
         method = f"  [{_method(n, lang)}]" if n.method else ""
         shown, exact = _shown(f, ind)

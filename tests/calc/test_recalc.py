@@ -35,25 +35,26 @@ def demo(tmp_path, store_url):
     ws.close()
 
 
-def run(ws, *, full=False):
-    return recalculate(ws.store, ws.library, ws.tree, ws.factors, PERIOD, "control", gwp_set="AR5", full=full,
+def run(ws, *, full=False, approach="control"):
+    return recalculate(ws.store, ws.library, ws.tree, ws.factors, PERIOD, approach, gwp_set="AR5", full=full,
                        note="test")
 
 
-def ledger(ws) -> dict[tuple[str, str, str, str], FactRecord]:
-    """The current calculated facts of the period."""
+def ledger(ws, approach="control") -> dict[tuple[str, str, str, str], FactRecord]:
+    """The current calculated facts of the period (own and ``approach`` basis)."""
     return {(f.entity, f.indicator, f.dims, f.basis): f
-            for f in ws.store.current_facts(period=PERIOD, basis=None) if f.status == "calculated"}
+            for f in ws.store.current_facts(period=PERIOD, basis=None)
+            if f.status == "calculated" and f.basis in ("own", approach)}
 
 
-def fresh_full(ws) -> dict[tuple[str, str, str, str], str]:
+def fresh_full(ws, approach="control") -> dict[tuple[str, str, str, str], str]:
     """Every calculated value, computed from the inputs alone by new run objects."""
     inputs = [f for f in ws.store.current_facts(period=PERIOD, basis="own") if f.status != "calculated"]
     g = GhgRun(ws.store, ws.library, ws.tree, ws.factors, PERIOD, gwp_set="AR5", facts=inputs).run(write=False)
     out = {(o.entity, o.indicator, o.dims, "own"): plain(o.value) for o in g.outputs}
     ghg_facts = [FactRecord(e, i, PERIOD, d, v, ws.library[i].unit, "own", status="calculated")
                  for (e, i, d, _b), v in out.items()]
-    cons = Consolidation(ws.store, ws.library, ws.tree, PERIOD, "control", facts=inputs + ghg_facts)
+    cons = Consolidation(ws.store, ws.library, ws.tree, PERIOD, approach, facts=inputs + ghg_facts)
     cons.run(write=False)
     out.update({k: v.text for k, v in cons.computed.items()})
     return out
@@ -70,19 +71,19 @@ def _stored(ws, *tables: str) -> tuple[int, ...]:
         return tuple(conn.exec_driver_sql(f"SELECT count(*) FROM {t}").scalar() for t in tables)
 
 
-def check_incremental(ws, tmp_path, row, dim="", same_uses=False):
+def check_incremental(ws, tmp_path, row, dim="", same_uses=False, approach="control"):
     """Change one input, run incrementally, compare; returns the keys the run rewrote.
     ``same_uses``: the run stores no method use or factor value (it only moved values)."""
-    first = run(ws, full=True)
+    first = run(ws, full=True, approach=approach)
     assert not first.incremental and first.written > 0
     uses = _stored(ws, "method_use", "factor_value")
-    before = {k: f.value for k, f in ledger(ws).items()}
-    assert before == fresh_full(ws)
+    before = {k: f.value for k, f in ledger(ws, approach).items()}
+    assert before == fresh_full(ws, approach)
     change(ws, tmp_path, row, dim)
-    inc = run(ws)
+    inc = run(ws, approach=approach)
     assert inc.incremental
-    after = ledger(ws)
-    expected = fresh_full(ws)
+    after = ledger(ws, approach)
+    expected = fresh_full(ws, approach)
     # fact by fact: every value the fresh full run computes is in the ledger, and nothing else
     assert {k: f.value for k, f in after.items()} == expected
     # it wrote exactly the facts whose value moved, nothing for the unchanged ones
@@ -92,7 +93,7 @@ def check_incremental(ws, tmp_path, row, dim="", same_uses=False):
     if same_uses:
         assert _stored(ws, "method_use", "factor_value") == uses
     # and a full recalculation afterwards finds nothing to change
-    again = run(ws, full=True)
+    again = run(ws, full=True, approach=approach)
     assert again.written == 0 and (again.ghg.written if again.ghg else 0) == 0
     return moved
 
@@ -173,6 +174,79 @@ def test_consecutive_incremental_runs_stay_equal_to_a_full_run(demo, tmp_path):
         assert {k: f.value for k, f in ledger(demo).items()} == fresh_full(demo), row
     again = run(demo, full=True)
     assert again.written == 0 and again.ghg.written == 0 and not again.withdrawn and not again.ghg.withdrawn
+
+
+# UAT 1, F1: NJTS held 100 % until 2024-07-01, 40 % after (control kept); YDTS held 100 % with
+# control until 2024-07-01, then 40 % without control. Each membership counts for its own days.
+MID_YEAR_TREE = """entities:
+  - code: NJTS
+    name: {zh: 南疆碳素, en: Nanjiang Carbon (anode plant)}
+    level: company
+    process_type: anode_plant
+    province: 新疆
+    grid_region: northwest
+    memberships:
+      - {parent: TSAL, equity_share: 100, operational_control: true, valid_to: 2024-07-01}
+      - {parent: TSAL, equity_share: 40, operational_control: true, valid_from: 2024-07-01}
+    attrs: {city: 阿拉尔, capacity_kt: "300"}
+  - code: YDTS
+    name: {zh: 盈达碳素, en: Yingda Carbon (anode plant)}
+    level: company
+    process_type: anode_plant
+    province: 新疆
+    grid_region: northwest
+    memberships:
+      - {parent: TLYX, equity_share: 100, operational_control: true, valid_to: 2024-07-01}
+      - {parent: TLYX, equity_share: 40, operational_control: false, valid_from: 2024-07-01}
+    attrs: {city: 石河子, capacity_kt: "300"}
+"""
+
+
+@pytest.mark.parametrize("approach,row,dim", [
+    ("control", "YDTS,diesel_consumption,2024,90000,升", ""),   # control given up in mid-year
+    ("equity", "YDTS,diesel_consumption,2024,90000,升", ""),
+    ("equity", "NJTS,natural_gas_consumption,2024,7000000,立方米", ""),  # share cut in mid-year
+])
+def test_a_mid_year_change_of_share_or_control_equals_a_full_run(demo, tmp_path, approach, row, dim):
+    """With memberships changed inside the period, the incremental run still equals a full one,
+    and the changed plant's parent moves with it (its weight is the days under control, or the
+    day-weighted share, never 0 or the last share for the whole year)."""
+    assert not demo.import_entities(write(tmp_path / "tree.yaml", MID_YEAR_TREE)).errors
+    entity = row.split(",", 1)[0]
+    parent = {"YDTS": "TLYX", "NJTS": "TSAL"}[entity]
+    moved = check_incremental(demo, tmp_path, row, dim, approach=approach)
+    assert (parent, "scope1_emissions", "", approach) in moved
+    assert ("TSAL", "scope1_emissions", "", approach) in moved
+    # no ESG-CALC-007 in a full run: the control basis keeps YDTS's half year at TLYX
+    again = run(demo, full=True, approach=approach)
+    assert not again.withdrawn
+
+
+# and two levels of one path changing in the same year: TSAL holds TLYX 100 % until 2024-10-01,
+# 70 % after, while YDTS leaves TLYX's control on 2024-07-01 (the consolidation adds, at TSAL,
+# the difference between the share held day by day and the product of the two levels' weights)
+TWO_LEVEL_TREE = MID_YEAR_TREE + """  - code: TLYX
+    name: {zh: 天铝有限, en: Tianlu Co. Ltd. (smelter)}
+    level: company
+    process_type: smelter
+    province: 新疆
+    grid_region: northwest
+    memberships:
+      - {parent: TSAL, equity_share: 100, operational_control: true, valid_to: 2024-10-01}
+      - {parent: TSAL, equity_share: 70, operational_control: true, valid_from: 2024-10-01}
+    attrs: {city: 石河子, capacity_kt: "1200"}
+"""
+
+
+@pytest.mark.parametrize("approach,row,dim", [
+    ("equity", "YDTS,diesel_consumption,2024,90000,升", ""),
+    ("equity", "TLYX-P2,aluminium_output,2024,590000,吨", ""),
+    ("control", "YDTS,diesel_consumption,2024,90000,升", ""),
+])
+def test_two_levels_changing_in_one_year_equal_a_full_run(demo, tmp_path, approach, row, dim):
+    assert not demo.import_entities(write(tmp_path / "tree.yaml", TWO_LEVEL_TREE)).errors
+    moved = check_incremental(demo, tmp_path, row, dim, approach=approach)
+    assert ("TSAL", "scope1_emissions", "", approach) in moved
 
 
 def test_a_non_ghg_input_and_no_change(demo, tmp_path):

@@ -6,8 +6,12 @@ each with its lineage (the facts it was computed from). Rules (ARCHITECTURE.md):
 
 * ``sum``: value(N) = own(N) + Σ_children w(c) × value(c), per dimension key;
   w = 1 under operational control (0 for an uncontrolled link), the equity share under the
-  equity approach (GHG Protocol Corporate Standard ch.3), times the fraction of the period
-  the child belonged to N (a structure change in mid-year is pro-rated by days);
+  equity approach (GHG Protocol Corporate Standard ch.3), each dated membership of the pair
+  counted for its own days of the period at its own terms (a change of structure, share or
+  control in mid-year is pro-rated by days: :func:`membership_weights`); where links at two
+  levels of one path change in the same period, N also counts each descendant's own value ×
+  (the path's weight day by day − the product of the levels' weights), so it holds exactly
+  the share held (:meth:`Consolidation._structure_corrections`);
 * ``not_additive``: value(N) = own(N) (a figure that only exists at the entity it describes);
 * ``weighted_mean``: Σ w·x / Σ w over own(N) and the children, w = the weighting indicator;
 * ``recompute`` (formula indicators): the formula over the consolidated inputs at N; ratios
@@ -83,23 +87,76 @@ def period_bounds(p: Period) -> tuple[dt.date, dt.date]:
     return start, end
 
 
-def membership_fraction(tree: EntityTree, child: str, parent: str, start: dt.date, end: dt.date
-                        ) -> tuple[Fraction, Fraction, bool]:
-    """(fraction of the period ``child`` sat under ``parent``, equity share as a fraction,
-    controlled). Exact rationals: 182/366 of a year stays 91/183, never a rounded decimal."""
+def membership_weights(tree: EntityTree, child: str, parent: str, start: dt.date, end: dt.date
+                       ) -> tuple[Fraction, Fraction]:
+    """(operational-control weight, equity-share weight) of ``child`` under ``parent`` for the
+    period [start, end): each membership of the pair counts for the days it was in force, at
+    its own terms, so a change of share or of control inside the period is pro-rated by days
+    like a membership that starts or ends there. Control: the days under control / the
+    period's days; equity: Σ days × share / the period's days. Exact rationals: 182/366 of a
+    year stays 91/183, never a rounded decimal.
+
+    >>> from esgledger.model.types import EntityRecord, Membership
+    >>> t = EntityTree.build([EntityRecord("G", "集团", "Group", "group", "holding"),
+    ...     EntityRecord("P", "厂", "Plant", "site", "smelter")],
+    ...     [Membership("P", "G", Decimal(100), True, None, dt.date(2024, 7, 1)),
+    ...      Membership("P", "G", Decimal(40), False, dt.date(2024, 7, 1), None)])[0]
+    >>> membership_weights(t, "P", "G", dt.date(2024, 1, 1), dt.date(2025, 1, 1))
+    (Fraction(91, 183), Fraction(213, 305))
+    """
     days = (end - start).days
-    total = 0
-    share = Fraction(1)
-    control = True
+    if not days:
+        return Fraction(0), Fraction(0)
+    control_days = 0
+    share_days = Fraction(0)
     for m in tree.memberships.get(child, []):
         if m.parent != parent:
             continue
         a = max(start, m.valid_from or start)
         b = min(end, m.valid_to or end)
         if b > a:
-            total += (b - a).days
-            share, control = Fraction(m.equity_share) / 100, m.operational_control
-    return (Fraction(total, days) if days else Fraction(0)), share, control
+            control_days += (b - a).days if m.operational_control else 0
+            share_days += (b - a).days * Fraction(m.equity_share) / 100
+    return Fraction(control_days, days), share_days / days
+
+
+def structure_segments(tree: EntityTree, start: dt.date, end: dt.date
+                       ) -> list[tuple[int, dict[str, list[tuple[str, Fraction, Fraction]]]]]:
+    """The period [start, end) cut wherever a membership starts or ends inside it: for each
+    piece, its days and the links in force throughout it, by parent: (child, control weight
+    1 or 0, equity share as a fraction)."""
+    cuts = {start, end}
+    for ms in tree.memberships.values():
+        for m in ms:
+            for d in (m.valid_from, m.valid_to):
+                if d is not None and start < d < end:
+                    cuts.add(d)
+    bounds = sorted(cuts)
+    out = []
+    for a, b in zip(bounds, bounds[1:]):
+        kids: dict[str, list[tuple[str, Fraction, Fraction]]] = {}
+        for child, ms in sorted(tree.memberships.items()):
+            for m in ms:
+                if m.parent is not None and m.active_on(a):
+                    kids.setdefault(m.parent, []).append(
+                        (child, Fraction(int(m.operational_control)), Fraction(m.equity_share) / 100))
+        out.append(((b - a).days, kids))
+    return out
+
+
+def _descendant_weights(node: str, children) -> dict[str, Fraction]:
+    """Σ over the paths from ``node`` down to each descendant of the product of the links'
+    weights (``children(n)``: n's children with their weights)."""
+    out: dict[str, Fraction] = {}
+    stack = [(node, Fraction(1))]
+    while stack:
+        n, w = stack.pop()
+        for ch, cw in children(n):
+            c = w * cw
+            if c:
+                out[ch] = out.get(ch, Fraction(0)) + c
+                stack.append((ch, c))
+    return out
 
 
 def to_decimal(x: Fraction | Decimal) -> Decimal:
@@ -181,6 +238,8 @@ class Consolidation:
             for ch, _w in chs:
                 self.parents_of.setdefault(ch, []).append(c)
         self.order = self._post_order()
+        # structure changes at two levels of one path inside the period: see _structure_corrections
+        self.corrections: dict[str, list[tuple[str, Fraction]]] = self._structure_corrections()
         self.formula_order = library.formula_order()
         self._formula_pos = {code: i for i, code in enumerate(self.formula_order)}
         self._formula_factors: dict[str, Decimal] = {}
@@ -329,6 +388,8 @@ class Consolidation:
             keys = set(dirty.get(e, ()))
             for ch, _w in children:
                 keys |= moved.get(ch, set()) if self.children_of.get(ch) else dirty.get(ch, set())
+            for d, _w in self.corrections.get(e, ()):
+                keys |= dirty.get(d, set())
             if not keys:
                 continue
             # weighted means move with their weights
@@ -420,16 +481,42 @@ class Consolidation:
         for child, ms in self.tree.memberships.items():
             if not any(m.parent == code for m in ms):
                 continue
-            frac, share, control = membership_fraction(self.tree, child, code, self.start, self.end)
-            if frac == 0:
-                continue
-            if self.approach == "control":
-                w = frac if control else Fraction(0)
-            else:
-                w = frac * share
+            control, equity = membership_weights(self.tree, child, code, self.start, self.end)
+            w = control if self.approach == "control" else equity
             if w != 0:
                 out.append((child, w))
         return sorted(out)
+
+    def _structure_corrections(self) -> dict[str, list[tuple[str, Fraction]]]:
+        """Consolidating level by level weights a descendant by the product of each link's
+        weight for the period. Where links at two levels of one path both change inside the
+        period, that is not the share the node held: 100 % of a holding until 1 July, 50 %
+        after, with the holding taking a plant on 1 July, is 50 % of the plant for 184 days
+        (184/366 × 0.5), not (274/366) × (184/366). The share held is the weight of the path
+        on each day, averaged over the period (the membership weights on each piece of the
+        period cut at every change). For each node, the difference for each descendant whose
+        share differs: the consolidation adds the descendant's own value × that difference
+        (lineage role ``structure:<descendant>``), so a node's value counts each descendant at
+        exactly the share held day by day."""
+        segments = structure_segments(self.tree, self.start, self.end)
+        if len(segments) < 2:
+            return {}
+        days = (self.end - self.start).days
+        pick = 1 if self.approach == "control" else 2
+        out: dict[str, list[tuple[str, Fraction]]] = {}
+        for node in sorted(self.tree.entities):
+            if not self.children_of.get(node):
+                continue
+            exact: dict[str, Fraction] = {}
+            for n_days, kids in segments:
+                for d, w in _descendant_weights(node, lambda n, k=kids: [(c[0], c[pick]) for c in k.get(n, ())]).items():
+                    exact[d] = exact.get(d, Fraction(0)) + w * Fraction(n_days, days)
+            level = _descendant_weights(node, self._children)
+            diff = [(d, exact.get(d, Fraction(0)) - level.get(d, Fraction(0))) for d in sorted(set(exact) | set(level))]
+            diff = [(d, w) for d, w in diff if w != 0]
+            if diff:
+                out[node] = diff
+        return out
 
     def _post_order(self) -> list[str]:
         order: list[str] = []
@@ -464,14 +551,16 @@ class Consolidation:
             for ch, _w in children:
                 keys |= self.own_keys.get(ch, set())
                 keys |= self.cons_keys.get(ch, set())
+            for d, _w in self.corrections.get(e, ()):
+                keys |= self.own_keys.get(d, set())
         done: set[tuple[str, str]] = set()  # the keys emitted below
         node_info = self._node_info.get(e)
         if node_info is None or node_info[0] is not children:
-            # every child weighs 1 (whole period, control); each child with its weight, its
-            # lineage role and whether it is a node (whose value is its consolidated one) or a
-            # leaf (its own value): _value_at's answer, per key below
+            # every child weighs 1 (whole period, control) and no structure correction; each
+            # child with its weight, its lineage role and whether it is a node (whose value is
+            # its consolidated one) or a leaf (its own value): _value_at's answer, per key below
             node_info = self._node_info[e] = (
-                children, all(w == 1 for _c, w in children),
+                children, all(w == 1 for _c, w in children) and not self.corrections.get(e),
                 [(ch, w, f"child:{ch}", bool(self._children(ch))) for ch, w in children])
         _children, unit, kids = node_info
         ctx = getcontext().copy()  # _exact_sum's: 40 digits, an inexact sum trapped
@@ -499,14 +588,20 @@ class Consolidation:
                 v = cons.get((ch, ind_code, dims)) if node else own_values.get((ch, ind_code, dims))
                 if v is not None:
                     parts.append((v, role, w))
+            for d, w in self.corrections.get(e, ()):
+                # a structure change at two levels of the path: the descendant's own value at the
+                # difference between the share held day by day and the product of the levels'
+                v = own_values.get((d, ind_code, dims))
+                if v is not None:
+                    parts.append((v, f"structure:{d}", w))
             if not parts:
                 continue
             if ind.aggregation == "weighted_mean":
                 num = den = Fraction(0)
                 for v, role, w in parts:
                     ent = e if role == "own" else role.split(":", 1)[1]
-                    wt = self._value_at(ent, (ind.weight, dims), cons) if role != "own" \
-                        else self.own.get((e, ind.weight, dims))
+                    wt = self.own.get((ent, ind.weight, dims)) if role == "own" or role.startswith("structure:") \
+                        else self._value_at(ent, (ind.weight, dims), cons)
                     if wt is None:
                         continue
                     num += Fraction(v.number) * Fraction(wt.number) * (w if w is not None else 1)

@@ -69,15 +69,20 @@ def inventory_shares(ws, period: str, approach: str) -> dict[str, Fraction]:
     """How much of each entity the corporate inventory of the reporting root counts: along every
     path from the root, the product of each membership's weight for the period (operational
     control: the part of the period under control; equity: that × the equity share), summed
-    over the paths an entity took during the period. The consolidation uses the same weights."""
+    over the paths an entity took during the period, and where links at two levels of a path
+    changed inside the period, the share held day by day (the root's structure corrections).
+    The consolidation uses the same weights."""
     cons = Consolidation(ws.store, ws.library, ws.tree, period, approach, facts=[])
-    shares: dict[str, Fraction] = {ws.root(): Fraction(1)}
+    root = ws.root()
+    shares: dict[str, Fraction] = {root: Fraction(1)}
     for e in reversed(cons.order):  # parents before their children
         w = shares.get(e)
         if not w:
             continue
         for child, cw in cons.children_of.get(e, ()):
             shares[child] = shares.get(child, Fraction(0)) + w * cw
+    for d, delta in cons.corrections.get(root, ()):
+        shares[d] = shares.get(d, Fraction(0)) + delta
     return shares
 
 
