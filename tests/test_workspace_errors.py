@@ -121,3 +121,33 @@ def test_the_workspaces_language_setting_is_the_language_of_its_messages(tmp_pat
         assert "未知主体" in r.output, r.output
     finally:
         STATE.lang = "en"
+
+
+def test_a_settings_file_that_is_not_toml_or_not_utf8_is_named_not_a_traceback(tmp_path):
+    init_workspace(tmp_path / "ws").close()
+    cfg = tmp_path / "ws" / "esgledger.toml"
+    good = cfg.read_text(encoding="utf-8")
+    lines = good.splitlines()
+    n = next(i for i, t in enumerate(lines, 1) if t.startswith("name = "))
+    # an unclosed string: the parser stops at the end of that line
+    cfg.write_text(good.replace(lines[n - 1], 'name = "天山铝业 demo'), encoding="utf-8")
+    p = code_of(lambda: open_workspace(tmp_path / "ws"))
+    assert p.code == "ESG-WS-009" and str(p.location) == f"{cfg}:{n}"
+    assert "expected TOML settings" in p.render("en") and "'name = \"天山铝业 demo'" in p.render("en")
+    assert "应为 TOML 设置" in p.render("zh")
+    # saved as GBK: 天 (0xcc 0xec) is the 9th character of that line, after 'name = "'
+    cfg.write_bytes(good.replace(lines[n - 1], 'name = "天山铝业"').encode("gbk"))
+    p = code_of(lambda: open_workspace(tmp_path / "ws"))
+    assert p.code == "ESG-WS-009" and str(p.location) == f"{cfg}:{n}"
+    assert f"byte 0xcc at line {n}, column 9" in p.render("en") and "UTF-8 encoded TOML" in p.render("en")
+    assert f"第 {n} 行第 9 列的字节 0xcc" in p.render("zh")
+    # on the command line: the catalogued error (which main() prints without a traceback), exit 1
+    from esgledger.cli import _message
+
+    STATE.lang = "zh"
+    try:
+        r = runner.invoke(app, ["--lang", "zh", "-w", str(tmp_path / "ws"), "entities", "tree"])
+        assert r.exit_code == 1 and isinstance(r.exception, WorkspaceError)
+        assert "ESG-WS-009 工作区配置文件无法读取" in _message(r.exception)
+    finally:
+        STATE.lang = "en"

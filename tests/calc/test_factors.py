@@ -194,3 +194,19 @@ def test_messages_exist_in_both_languages():
     _, problems = load_factor_sets_from(ROOT, [DATA / "missing_citation.yaml"])
     p = problems[0]
     assert "source" in p.message("en") and "出处" in p.message("zh")
+
+
+def test_a_factor_file_saved_as_gbk_is_named_not_a_traceback(tmp_path):
+    # the title's 天 is 0xcc 0xec in GBK; line 3 reads 'title: {zh: 天…', 天 its 13th character
+    text = ('set: tianlu_measured\nversion: "2024.1"\ntitle: {zh: 天铝有限实测参数, en: Tianlu measured}\n'
+            'priority: 50\ndefaults: {confidence: V, edition: "2024 lab reports", source: "lab"}\n'
+            'factors:\n  - {key: al.anode.nac, value: "0.395", unit: tC/t, valid_from: 2024, valid_to: 2024}\n')
+    (tmp_path / "gbk.yaml").write_bytes(text.encode("gbk"))
+    got, problems = load_factor_sets_from(ROOT, [tmp_path])
+    assert got is None and problems.flat() == [(f"{tmp_path / 'gbk.yaml'}:3", "ESG-FACTOR-004")]
+    assert "byte 0xcc at line 3, column 13" in problems[0].render("en")
+    assert "第 3 行第 13 列的字节 0xcc" in problems[0].render("zh")
+    # the same file as UTF-8 (with Notepad's byte-order mark) loads
+    (tmp_path / "gbk.yaml").write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    got, problems = load_factor_sets_from(ROOT, [tmp_path])
+    assert got is not None and problems.flat() == []

@@ -38,6 +38,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, Validat
 
 from esgledger.library.loader import _LineLoader, _strip_lines, files_digest
 from esgledger.model.errors import Bilingual, EsgledgerError, Location, Problem, ProblemList
+from esgledger.model.textfile import expected_utf8, read_utf8
 from esgledger.model.units import UNITS
 
 CONFIDENCE = ("V", "V-calc", "S", "R", "R-low")
@@ -381,13 +382,19 @@ def _shipped_files(root) -> tuple[_File | None, list[_File]]:
     return keys, files
 
 
-def _user_files(extra: Iterable[Path | str]) -> list[_File]:
+def _user_files(extra: Iterable[Path | str], problems: ProblemList) -> list[_File]:
+    """The workspace's factor files; one that is not UTF-8 (saved as GBK) is ESG-FACTOR-004."""
     out = []
     for d in extra:
         p = Path(d)
         paths = [p] if p.is_file() else sorted(p.glob("*.yaml"))
         for q in paths:
-            out.append(_File(str(q), q.read_text(encoding="utf-8"), True))
+            text, bad = read_utf8(q)
+            if bad is not None:
+                problems.append(Problem("ESG-FACTOR-004", Location(file=str(q), line=bad.line),
+                                        {"field": "-", "expected": expected_utf8("YAML"), "found": bad.found()}))
+                continue
+            out.append(_File(str(q), text, True))
     return out
 
 
@@ -396,7 +403,7 @@ def load_factor_sets_from(root, extra_dirs: Iterable[Path | str] = ()) -> tuple[
     ``keys.yaml`` and set files) plus the user's folders or files; ``(library, problems)``."""
     problems = ProblemList()
     key_file, files = _shipped_files(root)
-    files += _user_files(extra_dirs)
+    files += _user_files(extra_dirs, problems)
     keys: dict[str, FactorKey] = {}
     key_origin: dict[str, str] = {}
     if key_file is not None:
