@@ -358,3 +358,31 @@ def test_an_entered_value_in_the_indicators_own_unit_is_quoted_once(ws, tmp_path
     assert p.code == "ESG-IMPORT-020"
     assert "填报值与数值不符：58.80 万吨 与 60.00 万吨（value 列） 不符" in p.render("zh")
     assert "58.80 万吨 does not give 60.00 万吨 (value)" in p.render("en")
+
+
+def test_a_date_shown_with_its_day_in_the_period_column_is_not_a_period(ws, tmp_path):
+    # UAT2 M1: a clerk types 2025-01-01 (or Excel formats the cell as a date): in a CSV the text
+    # 2025-01-01 is refused (ESG-IMPORT-005), so the date cell is refused too, at its cell; a
+    # date shown as a month (yyyy-mm, 2025年3月) stays the month a typed 2025-03 became
+    import datetime as dt
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    sh = wb.active
+    sh.title = "facts"
+    sh.append(["entity", "indicator", "period", "value", "unit"])
+    sh.append(["TLYX", "employees", dt.datetime(2025, 1, 1), 2400, "人"])        # default format: a day
+    sh.append(["TLYX", "employees", dt.datetime(2025, 3, 31), 2400, "人"])
+    sh.append(["TLYX", "employees", dt.datetime(2025, 3, 1), 2400, "人"])
+    sh["C4"].number_format = 'yyyy"年"m"月"'                                     # shown 2025年3月
+    sh.append(["TLYX", "employees", dt.datetime(2025, 5, 1), 2400, "人"])
+    sh["C5"].number_format = "yyyy/m/d"                                          # shown 2025/5/1
+    wb.save(tmp_path / "dates.xlsx")
+    rep = ws.import_facts(tmp_path / "dates.xlsx")
+    assert rep.problems.flat() == [("dates.xlsx:facts!C2 [period]", "ESG-IMPORT-005"),
+                                   ("dates.xlsx:facts!C3 [period]", "ESG-IMPORT-005"),
+                                   ("dates.xlsx:facts!C5 [period]", "ESG-IMPORT-005")]
+    assert "period 2025-01-01: expected a year (2024), a month (2024-03) or a quarter" in rep.problems[0].render("en")
+    assert "期间 2025-05-01 无效" in rep.problems[2].render("zh")
+    assert list(ws.store.current_facts()) == []  # nothing landed

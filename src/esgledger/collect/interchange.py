@@ -175,6 +175,7 @@ XLSX = Bilingual(".xlsx 工作簿", "an .xlsx workbook")
 
 def read_xlsx_table(path: Path) -> tuple[_Table | None, ProblemList]:
     import openpyxl
+    from openpyxl.styles import numbers as _numbers
 
     problems = ProblemList()
     try:
@@ -201,6 +202,27 @@ def read_xlsx_table(path: Path) -> tuple[_Table | None, ProblemList]:
         problems.append(Problem("ESG-IMPORT-002", Location(file=path.name, sheet=ws.title, cell="A1")))
         return None, problems
     start = rownum
+    # the period column: a date cell there is a month only where the cell shows a month
+    pc = next((i for i, h in enumerate(header) if HEADER_ALIASES.get(h.strip(), HEADER_ALIASES.get(
+        h.strip().lower())) == "period"), None)
+    shown: dict[int, str] = {}  # row → number format of its period cell, read at the first date
+
+    def period_text(v, n: int) -> str:
+        """A date cell of the period column: Excel turns a typed 2021-03 into the date 2021-03-01
+        shown as a month (yyyy-mm, mmm-yy, yyyy"年"m"月"), which is that month; a date shown
+        with its day (2025/1/1, 2025-01-01) is a date, not a period (ESG-IMPORT-005, as in a CSV)."""
+        if not shown:  # one more pass over the sheet, only in a file with a date in the column
+            shown[-1] = ""
+            for r, cells in enumerate(ws.iter_rows(min_row=start + 1, min_col=pc + 1, max_col=pc + 1),
+                                      start + 1):
+                if cells and isinstance(cells[0].value, (dt.date, dt.datetime)):
+                    shown[r] = cells[0].number_format or ""
+        fmt = _numbers.STRIP_RE.sub("", (shown.get(n) or "General").split(";")[0]).lower()
+        month_only = "y" in fmt and "m" in fmt and not any(c in fmt for c in "dhs")
+        at_midnight = not isinstance(v, dt.datetime) or v.time() == dt.time(0)
+        if month_only and at_midnight and v.day == 1:
+            return f"{v.year:04d}-{v.month:02d}"
+        return v.date().isoformat() if isinstance(v, dt.datetime) and at_midnight else v.isoformat()
 
     def rows():
         n = start
@@ -208,7 +230,10 @@ def read_xlsx_table(path: Path) -> tuple[_Table | None, ProblemList]:
             n += 1
             if row is None or all(v in (None, "") for v in row):
                 continue
-            yield n, [_cell_text(v) for v in row]
+            cells = [_cell_text(v) for v in row]
+            if pc is not None and pc < len(row) and isinstance(row[pc], (dt.date, dt.datetime)):
+                cells[pc] = period_text(row[pc], n)
+            yield n, cells
 
     return _Table(path.name, header, rows(), sheet=ws.title, header_row=start), problems
 
