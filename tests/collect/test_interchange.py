@@ -386,3 +386,46 @@ def test_a_date_shown_with_its_day_in_the_period_column_is_not_a_period(ws, tmp_
     assert "period 2025-01-01: expected a year (2024), a month (2024-03) or a quarter" in rep.problems[0].render("en")
     assert "期间 2025-05-01 无效" in rep.problems[2].render("zh")
     assert list(ws.store.current_facts()) == []  # nothing landed
+
+
+def test_a_cell_under_no_column_refuses_the_file(ws, tmp_path):
+    # UAT2 M2: the 6th cell "female" under a 5-column header would be dropped and 2400 land on
+    # the total; the second row has a trailing empty cell, which is no value and is fine. The
+    # third is like the first accepted row (the fast path) but for its stray cell.
+    rep = run(ws, tmp_path, "entity,indicator,period,value,unit\n"
+                            "TLYX,employees,2024,2400,人,female\n"
+                            "TRNY,employees,2024,300,人,\n"
+                            "TLYX,employees,2023,2400,人,,x\n")
+    assert rep.problems.flat() == [("facts.csv:2", "ESG-IMPORT-024"), ("facts.csv:4", "ESG-IMPORT-024")]
+    assert "female in column 6 has no column heading (the header names 5 columns)" in rep.problems[0].render("en")
+    assert "第 7 列的 x 没有列标题（表头共 5 列）" in rep.problems[1].render("zh")
+    assert_nothing_landed(ws)
+
+
+def test_a_cell_under_a_blank_heading_in_a_workbook_refuses_it(ws, tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    sh = wb.active
+    sh.append(["entity", "indicator", "period", "value", "unit", None, "comment"])
+    sh.append(["TLYX", "employees", "2024", 2400, "人", "female", "ok"])
+    wb.save(tmp_path / "blank.xlsx")
+    rep = ws.import_facts(tmp_path / "blank.xlsx")
+    assert rep.problems.flat() == [("blank.xlsx:Sheet!F2", "ESG-IMPORT-024")]
+    assert_nothing_landed(ws)
+
+
+@pytest.mark.parametrize("header,where,said", [
+    ("entity,indicator,period,value,unit,数值", "facts.csv:1 [数值]", "column 数值 gives value again (first as value)"),
+    ("entity,indicator,period,value,unit,gender,gender", "facts.csv:1 [gender]",
+     "column gender gives gender again (first as gender)"),
+    ("主体,entity,indicator,period,value,unit", "facts.csv:1 [entity]", "column entity gives entity again (first as 主体)"),
+])
+def test_a_column_given_twice_refuses_the_file(ws, tmp_path, header, where, said):
+    # value 2400 and 数值 2500: which one is meant cannot be told, so neither is taken
+    rep = run(ws, tmp_path, header + "\n" + "TLYX,employees,2026,2400,人,2500\n".replace(
+        "TLYX,employees", "TLYX,TLYX,employees" if header.startswith("主体") else "TLYX,employees"))
+    assert [(str(p.location), p.code) for p in rep.problems] == [(where, "ESG-IMPORT-025")]
+    assert said in rep.problems[0].render("en")
+    assert "再次表示" in rep.problems[0].render("zh")
+    assert_nothing_landed(ws)

@@ -313,8 +313,15 @@ def check_table(table: _Table, library: Library, entity_index: dict[str, str], *
     dim_cols: list[tuple[str, int]] = []
     export_cols: dict[str, int] = {}
     unknown: list[tuple[int, str]] = []
+    twice: list[tuple[int, str, str, int]] = []  # (column, heading, what it gives, its first column)
+    given: dict[str, int] = {}
     for i, h in enumerate(table.header):
         key = HEADER_ALIASES.get(h.strip(), HEADER_ALIASES.get(h.strip().lower()))
+        what = key or (h.strip() if h.strip() in library.dimensions else h.strip().lower()
+                       if h.strip().lower() in EXPORT_ONLY else None)
+        if what is not None and given.setdefault(what, i) != i:  # value and 数值: which one?
+            twice.append((i, h.strip(), what, given[what]))
+            continue
         if key:
             cols.setdefault(key, i)
         elif h.strip() in library.dimensions:
@@ -323,6 +330,24 @@ def check_table(table: _Table, library: Library, entity_index: dict[str, str], *
             export_cols.setdefault(h.strip().lower(), i)
         elif h.strip():
             unknown.append((i, h.strip()))
+    for i, h, what, first in twice:
+        problems.append(Problem("ESG-IMPORT-025", table.location(hdr, i, h), {
+            "found": h, "field": what, "first": table.header[first].strip()}))
+    if twice:
+        return rep
+    # cells past the header, or under a blank heading: a value under no column would be dropped
+    nhead = len(table.header)
+    blank_cols = [i for i, h in enumerate(table.header) if not h.strip()]
+
+    def stray(row) -> int | None:
+        """The first cell with something in it under no heading, or None."""
+        for i in blank_cols:
+            if i < len(row) and row[i].strip():
+                return i
+        for i in range(nhead, len(row)):
+            if row[i].strip():
+                return i
+        return None
     missing = [c for c in REQUIRED if c not in cols]
     if missing:
         problems.append(Problem("ESG-IMPORT-001", table.location(hdr, None), {
@@ -435,9 +460,12 @@ def check_table(table: _Table, library: Library, entity_index: dict[str, str], *
         if status_cell == CALCULATED:  # an export's calculated value: calc run computes it again
             skipped.append(rownum)
             return
+        at = stray(row) if blank_cols or len(row) > nhead else None
+        if at is not None:
+            problem("ESG-IMPORT-024", rownum, at, None, found=row[at].strip(), position=at + 1, n=nhead)
         ent_text = row[ce].strip()
         entity = entity_index.get(ent_text)
-        ok = True
+        ok = at is None
         if entity is None:
             problem("ESG-IMPORT-003", rownum, ce, "entity", found=ent_text,
                     near=near_miss(ent_text, entity_index) if entity_index else EMPTY_TREE)
@@ -679,7 +707,7 @@ def check_table(table: _Table, library: Library, entity_index: dict[str, str], *
                     add = facts.append
                     flush_at += chunk
                 # -- fast path: a row like one already accepted; anything else goes to check_row --
-                if len(row) < width:
+                if len(row) < width or ((blank_cols or len(row) > nhead) and stray(row) is not None):
                     check_row(rownum, row)
                     continue
                 entity = fast_entity.get(row[ce])
