@@ -429,3 +429,27 @@ def test_a_column_given_twice_refuses_the_file(ws, tmp_path, header, where, said
     assert said in rep.problems[0].render("en")
     assert "再次表示" in rep.problems[0].render("zh")
     assert_nothing_landed(ws)
+
+
+def test_a_blank_or_merged_entity_cell_is_a_missing_value_not_an_unknown_entity(ws, tmp_path):
+    # UAT2 M6: clerks merge A2:A3 to group a plant's rows; openpyxl reads A3 as empty. The
+    # message was "unknown entity: entity  is not in the entity tree"; it is the empty-cell one.
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    sh = wb.active
+    sh.title = "facts"
+    sh.append(["entity", "indicator", "period", "value", "unit"])
+    sh.append(["TLYX", "employees", "2025", 2400, "人"])
+    sh.append([None, "employees", "2024", 2300, "人"])
+    sh.merge_cells("A2:A3")
+    sh.append(["TLYX", None, "2023", 2200, "人"])
+    sh.append(["TLYX", "employees", None, 2100, "人"])
+    wb.save(tmp_path / "merged.xlsx")
+    rep = ws.import_facts(tmp_path / "merged.xlsx")
+    assert rep.problems.flat() == [("merged.xlsx:facts!A3 [entity]", "ESG-IMPORT-016"),
+                                   ("merged.xlsx:facts!B4 [indicator]", "ESG-IMPORT-016"),
+                                   ("merged.xlsx:facts!C5 [period]", "ESG-IMPORT-016")]
+    assert "missing value: column entity is empty" in rep.problems[0].render("en")
+    assert "缺少数值：列 entity 为空" in rep.problems[0].render("zh")
+    assert_nothing_landed(ws)

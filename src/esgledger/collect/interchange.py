@@ -466,7 +466,10 @@ def check_table(table: _Table, library: Library, entity_index: dict[str, str], *
         ent_text = row[ce].strip()
         entity = entity_index.get(ent_text)
         ok = at is None
-        if entity is None:
+        if not ent_text:  # a blank cell (or the lower part of a merged one) names no entity
+            problem("ESG-IMPORT-016", rownum, ce, "entity", field="entity")
+            ok = False
+        elif entity is None:
             problem("ESG-IMPORT-003", rownum, ce, "entity", found=ent_text,
                     near=near_miss(ent_text, entity_index) if entity_index else EMPTY_TREE)
             ok = False
@@ -476,7 +479,10 @@ def check_table(table: _Table, library: Library, entity_index: dict[str, str], *
             ind = indicators.get(ind_text) or _by_name(library, ind_text)
             if ind is not None:
                 ind_cache[ind_text] = ind
-        if ind is None:
+        if ind is None and not ind_text:
+            problem("ESG-IMPORT-016", rownum, ci, "indicator", field="indicator")
+            ok = False
+        elif ind is None:
             problem("ESG-IMPORT-004", rownum, ci, "indicator", found=ind_text,
                     near=near_miss(ind_text, indicator_names()))
             ok = False
@@ -488,7 +494,10 @@ def check_table(table: _Table, library: Library, entity_index: dict[str, str], *
             except PeriodError:
                 period = None
             period_cache[per_text] = period
-        if period is None:
+        if period is None and not per_text.strip():
+            problem("ESG-IMPORT-016", rownum, cp, "period", field="period")
+            ok = False
+        elif period is None:
             problem("ESG-IMPORT-005", rownum, cp, "period", found=per_text.strip())
             ok = False
         if ind is None:
