@@ -151,3 +151,41 @@ def test_a_settings_file_that_is_not_toml_or_not_utf8_is_named_not_a_traceback(t
         assert "ESG-WS-009 工作区配置文件无法读取" in _message(r.exception)
     finally:
         STATE.lang = "en"
+
+
+@pytest.mark.parametrize("old,new,field,found,expected", [
+    ('lang = "en"', 'lang = "fr"', "workspace.lang", "'fr'", "zh, en"),
+    ('url = "sqlite:///ledger.db"', "", "store.url", "None", "sqlite:///ledger.db, postgresql://user@host:port/db"),
+])
+def test_a_setting_every_command_reads_is_checked_when_the_workspace_opens(tmp_path, old, new, field, found,
+                                                                            expected):
+    # UAT2 M5: lang = "fr" was ignored without a word (the docs say zh or en); no store.url
+    # was a KeyError traceback
+    init_workspace(tmp_path / "ws").close()
+    cfg = tmp_path / "ws" / "esgledger.toml"
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    p = code_of(lambda: open_workspace(tmp_path / "ws"))
+    assert (p.code, str(p.location)) == ("ESG-WS-003", f"{cfg} ({field})")
+    assert p.render("en").endswith(f"{field} = {found}: expected one of {expected}")
+    assert f"{field} = {found}：应为 {expected} 之一" in p.render("zh")
+
+
+def test_a_report_root_that_is_not_in_the_tree_is_refused_with_the_nearest_codes(tmp_path):
+    # UAT2 M5: report.root = "TSALL" (for TSAL) printed a report of dashes; now whatever asks
+    # for the root (report check/build, calc targets) is refused, naming the close codes
+    from tests.conftest import DEMO_ENTITIES
+
+    with init_workspace(tmp_path / "ws") as ws:
+        assert not ws.import_entities(DEMO_ENTITIES).errors
+    cfg = tmp_path / "ws" / "esgledger.toml"
+    text = cfg.read_text(encoding="utf-8")
+    text = text.replace("[report]", '[report]\nroot = "TSALL"') if "root =" not in text else \
+        __import__("re").sub(r'(?m)^root = .*$', 'root = "TSALL"', text)
+    cfg.write_text(text, encoding="utf-8")
+    with open_workspace(tmp_path / "ws") as ws:
+        p = code_of(ws.root)
+    assert (p.code, str(p.location)) == ("ESG-WS-003", f"{cfg} (report.root)")
+    assert p.render("en").endswith("report.root = 'TSALL': expected one of TSAL")
+    cfg.write_text(text.replace('root = "TSALL"', 'root = "TLYX"'), encoding="utf-8")  # a company is fine
+    with open_workspace(tmp_path / "ws") as ws:
+        assert ws.root() == "TLYX"

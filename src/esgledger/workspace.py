@@ -177,6 +177,7 @@ class Workspace:
         if not cfg.exists():
             raise WorkspaceError("ESG-WS-001", Location(file=str(self.path)), found=str(self.path))
         self.config = read_config(cfg)
+        self._check_settings(cfg)
         # the language asked for, else ESGLEDGER_LANG, else the workspace's setting, else the locale
         self.lang = lang or forced_lang() or configured_lang(self.config) or default_lang()
         url = self.config["store"]["url"]
@@ -202,6 +203,21 @@ class Workspace:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+    def _check_settings(self, cfg: Path) -> None:
+        """The settings every command reads, before anything opens: ``workspace.lang`` one of
+        zh, en (else it would be ignored without a word) and ``store.url`` given (ESG-WS-003)."""
+        from esgledger.model.i18n import LANGS
+
+        lang = self.config.get("workspace", {}).get("lang") if isinstance(self.config.get("workspace"), dict) else None
+        if lang is not None and lang not in LANGS:
+            raise WorkspaceError("ESG-WS-003", Location(file=str(cfg), field="workspace.lang"),
+                                 field="workspace.lang", found=repr(lang), expected=", ".join(LANGS))
+        store = self.config.get("store")
+        if not isinstance(store, dict) or not isinstance(store.get("url"), str) or not store["url"].strip():
+            raise WorkspaceError("ESG-WS-003", Location(file=str(cfg), field="store.url"),
+                                 field="store.url", found=repr(store.get("url") if isinstance(store, dict) else None),
+                                 expected="sqlite:///ledger.db, postgresql://user@host:port/db")
 
     def _report_setting(self, key: str, default, allowed) -> str:
         """``report.<key>`` of the config (``default`` when absent), one of ``allowed``, else
@@ -246,6 +262,13 @@ class Workspace:
     def root(self) -> str:
         root = self.config.get("report", {}).get("root")
         if root:
+            if root not in self.tree.entities:  # a typo would report every figure as a dash
+                import difflib
+
+                codes = sorted(self.tree.entities)
+                near = difflib.get_close_matches(str(root), codes, n=3) or sorted(self.tree.roots()) or codes[:3]
+                raise WorkspaceError("ESG-WS-003", Location(file=str(self.path / CONFIG_NAME), field="report.root"),
+                                     field="report.root", found=repr(root), expected=", ".join(near))
             return root
         roots = sorted(c for c in self.tree.roots())
         if not roots:
