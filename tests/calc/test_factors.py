@@ -210,3 +210,17 @@ def test_a_factor_file_saved_as_gbk_is_named_not_a_traceback(tmp_path):
     (tmp_path / "gbk.yaml").write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
     got, problems = load_factor_sets_from(ROOT, [tmp_path])
     assert got is not None and problems.flat() == []
+
+
+def test_a_negative_factor_is_rejected_unless_its_key_is_signed():
+    f, flat = _problems("negative.yaml")
+    assert flat == [(f"{f}:8 (al.anode.nac)", "ESG-FACTOR-004")]
+    _, problems = load_factor_sets_from(ROOT, [DATA / "negative.yaml"])
+    assert "field value: expected a number of at least 0 (al.anode.nac cannot be negative" in problems[0].render("en")
+    assert "found -0.395" in problems[0].render("en")
+    assert "应为 不小于 0 的数（al.anode.nac 不可能为负" in problems[0].render("zh")
+
+
+def test_no_shipped_factor_is_negative(lib):
+    # the rule above refuses negatives for every shipped key: none of their values is one
+    assert not [v for s in lib.sets.values() for v in s.values if v.value < 0]

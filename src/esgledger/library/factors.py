@@ -85,6 +85,9 @@ class FactorKey(_Frozen):
     units: tuple[str, ...] = Field(min_length=1)
     dims: dict[str, tuple[str, ...] | None] = {}
     note: str | None = None
+    # values may be below 0: no key of keys.yaml (emission factors, NCVs, carbon contents,
+    # rates and shares, GWPs); a user key of a quantity that can be (a net removal) says so
+    signed: bool = False
 
 
 class FactorValue(_Frozen):
@@ -300,6 +303,13 @@ def _check_value(raw: _RawFactor, key: FactorKey | None, loc: Location,
         problems.append(Problem("ESG-FACTOR-004", loc, {"field": "value", "expected": "a decimal number",
                                                          "found": repr(raw.value)[:60]}))
         return None
+    if value < 0 and not key.signed:  # a negative anode consumption would lower Scope 1 silently
+        problems.append(Problem("ESG-FACTOR-004", loc, {
+            "field": "value", "found": str(raw.value).strip(),
+            "expected": Bilingual(f"不小于 0 的数（{raw.key} 不可能为负；可为负的自定义因子键须注明 signed: true）",
+                                  f"a number of at least 0 ({raw.key} cannot be negative; a key of your own "
+                                  f"that can be declares signed: true)")}))
+        ok = False
     vf, vt = _as_date(raw.valid_from, False), _as_date(raw.valid_to, True)
     if vf and vt and vf > vt:
         problems.append(Problem("ESG-FACTOR-004", loc, {"field": "valid_to", "expected": f"on or after {vf}",
