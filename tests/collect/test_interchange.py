@@ -453,3 +453,23 @@ def test_a_blank_or_merged_entity_cell_is_a_missing_value_not_an_unknown_entity(
     assert "missing value: column entity is empty" in rep.problems[0].render("en")
     assert "缺少数值：列 entity 为空" in rep.problems[0].render("zh")
     assert_nothing_landed(ws)
+
+
+def test_a_value_above_ten_to_the_fifteen_is_refused(ws, tmp_path):
+    # UAT2 M4: 1e400 万元 landed and consolidated to a 401-digit value. Above 10^15 in the
+    # indicator's unit is refused at its line: 1e400, forty 9s (about 10^40), and 2e15 in a row
+    # whose texts repeat an accepted row's (the fast path); the row of 12 is fine, but nothing
+    # lands from a file with errors. 10^15 itself is within the bound.
+    rep = run(ws, tmp_path, "entity,indicator,period,value,unit\n"
+                            "TLYX,employees,2024,1e400,人\n"
+                            "TLYX,employees,2023," + "9" * 40 + ",人\n"
+                            "TRNY,employees,2024,12,人\n"
+                            "TRNY,employees,2023,2e15,人\n")
+    assert rep.problems.flat() == [("facts.csv:2 [value]", "ESG-IMPORT-014"), ("facts.csv:3 [value]", "ESG-IMPORT-014"),
+                                   ("facts.csv:5 [value]", "ESG-IMPORT-014")]
+    assert ("found 1e400, expected a number of at most 10^15 in absolute value, in persons"
+            in rep.problems[0].render("en"))
+    assert "应为 绝对值不超过 10^15 的数，以人为单位" in rep.problems[0].render("zh")
+    assert_nothing_landed(ws)
+    rep = run(ws, tmp_path, "entity,indicator,period,value,unit\nTLYX,employees,2024,1000000000000000,人\n")
+    assert rep.problems.flat() == [] and ws.store.count_facts() == 1

@@ -29,7 +29,7 @@ from esgledger.library.loader import Library
 from esgledger.model.errors import EMPTY_TREE, Bilingual, Location, Problem, ProblemList, near_miss
 from esgledger.model.period import Period, PeriodError
 from esgledger.model.types import STATUSES, WITHDRAWN
-from esgledger.model.units import UNITS, UnitError, range_text, ungroup
+from esgledger.model.units import CEILING, UNITS, UnitError, ceiling_text, range_text, ungroup
 from esgledger.store.access import REVIEW_STATUSES
 from esgledger.store.ledger import NewFact, gc_paused
 
@@ -434,9 +434,11 @@ def check_table(table: _Table, library: Library, entity_index: dict[str, str], *
         b = bounds_cache.get(ind.code)
         if b is None:
             v = ind.validation
-            b = bounds_cache[ind.code] = (None if v.min is None else Decimal(str(v.min)),
-                                          None if v.max is None else Decimal(str(v.max)),
-                                          bool(v.integer))
+            # the fast path's bounds take the ceiling (units.CEILING) too: a value past it
+            # goes to check_row, which says which bound it passed
+            lo = -CEILING if v.min is None else max(Decimal(str(v.min)), -CEILING)
+            hi = CEILING if v.max is None else min(Decimal(str(v.max)), CEILING)
+            b = bounds_cache[ind.code] = (lo, hi, bool(v.integer))
         return b
 
     def accept(row, entity, period, ind, dims, unit_text, factor, row_status) -> None:
@@ -623,6 +625,10 @@ def check_table(table: _Table, library: Library, entity_index: dict[str, str], *
                 raw = format(num, "f")  # full-width digits (１２３) or a plus sign: the ledger keeps 123
             lo, hi, integer = bounds(ind)
             v = ind.validation
+            if abs(num) > CEILING:  # 1e400 万元: a fat finger or the wrong unit, not a figure
+                problem("ESG-IMPORT-014", rownum, cv, "value", indicator=ind.code, found=value,
+                        expected=ceiling_text(ind.unit))
+                return
             if lo is not None and num < lo or hi is not None and num > hi:
                 problem("ESG-IMPORT-014", rownum, cv, "value", indicator=ind.code, found=value,
                         expected=range_text(v.min, v.max, ind.unit, integer=integer))
