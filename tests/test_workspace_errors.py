@@ -189,3 +189,15 @@ def test_a_report_root_that_is_not_in_the_tree_is_refused_with_the_nearest_codes
     cfg.write_text(text.replace('root = "TSALL"', 'root = "TLYX"'), encoding="utf-8")  # a company is fine
     with open_workspace(tmp_path / "ws") as ws:
         assert ws.root() == "TLYX"
+
+
+def test_the_demo_does_not_remove_a_folder_whose_settings_cannot_be_read(tmp_path):
+    from rich.console import Console
+
+    from esgledger.demo.build import build_demo
+
+    init_workspace(tmp_path / "mine").close()
+    cfg = tmp_path / "mine" / "esgledger.toml"
+    cfg.write_bytes(cfg.read_bytes() + "\n# 注释\n".encode("gbk"))
+    p = code_of(lambda: build_demo(tmp_path / "mine", console=Console(quiet=True)))
+    assert p.code == "ESG-WS-009" and cfg.exists() and (tmp_path / "mine" / "ledger.db").exists()
