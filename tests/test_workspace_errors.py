@@ -121,3 +121,83 @@ def test_the_workspaces_language_setting_is_the_language_of_its_messages(tmp_pat
         assert "未知主体" in r.output, r.output
     finally:
         STATE.lang = "en"
+
+
+def test_a_settings_file_that_is_not_toml_or_not_utf8_is_named_not_a_traceback(tmp_path):
+    init_workspace(tmp_path / "ws").close()
+    cfg = tmp_path / "ws" / "esgledger.toml"
+    good = cfg.read_text(encoding="utf-8")
+    lines = good.splitlines()
+    n = next(i for i, t in enumerate(lines, 1) if t.startswith("name = "))
+    # an unclosed string: the parser stops at the end of that line
+    cfg.write_text(good.replace(lines[n - 1], 'name = "天山铝业 demo'), encoding="utf-8")
+    p = code_of(lambda: open_workspace(tmp_path / "ws"))
+    assert p.code == "ESG-WS-009" and str(p.location) == f"{cfg}:{n}"
+    assert "expected TOML settings" in p.render("en") and "'name = \"天山铝业 demo'" in p.render("en")
+    assert "应为 TOML 设置" in p.render("zh")
+    # saved as GBK: 天 (0xcc 0xec) is the 9th character of that line, after 'name = "'
+    cfg.write_bytes(good.replace(lines[n - 1], 'name = "天山铝业"').encode("gbk"))
+    p = code_of(lambda: open_workspace(tmp_path / "ws"))
+    assert p.code == "ESG-WS-009" and str(p.location) == f"{cfg}:{n}"
+    assert f"byte 0xcc at line {n}, column 9" in p.render("en") and "UTF-8 encoded TOML" in p.render("en")
+    assert f"第 {n} 行第 9 列的字节 0xcc" in p.render("zh")
+    # on the command line: the catalogued error (which main() prints without a traceback), exit 1
+    from esgledger.cli import _message
+
+    STATE.lang = "zh"
+    try:
+        r = runner.invoke(app, ["--lang", "zh", "-w", str(tmp_path / "ws"), "entities", "tree"])
+        assert r.exit_code == 1 and isinstance(r.exception, WorkspaceError)
+        assert "ESG-WS-009 工作区配置文件无法读取" in _message(r.exception)
+    finally:
+        STATE.lang = "en"
+
+
+@pytest.mark.parametrize("old,new,field,found,expected", [
+    ('lang = "en"', 'lang = "fr"', "workspace.lang", "'fr'", "zh, en"),
+    ('url = "sqlite:///ledger.db"', "", "store.url", "None", "sqlite:///ledger.db, postgresql://user@host:port/db"),
+])
+def test_a_setting_every_command_reads_is_checked_when_the_workspace_opens(tmp_path, old, new, field, found,
+                                                                            expected):
+    # UAT2 M5: lang = "fr" was ignored without a word (the docs say zh or en); no store.url
+    # was a KeyError traceback
+    init_workspace(tmp_path / "ws").close()
+    cfg = tmp_path / "ws" / "esgledger.toml"
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    p = code_of(lambda: open_workspace(tmp_path / "ws"))
+    assert (p.code, str(p.location)) == ("ESG-WS-003", f"{cfg} ({field})")
+    assert p.render("en").endswith(f"{field} = {found}: expected one of {expected}")
+    assert f"{field} = {found}：应为 {expected} 之一" in p.render("zh")
+
+
+def test_a_report_root_that_is_not_in_the_tree_is_refused_with_the_nearest_codes(tmp_path):
+    # UAT2 M5: report.root = "TSALL" (for TSAL) printed a report of dashes; now whatever asks
+    # for the root (report check/build, calc targets) is refused, naming the close codes
+    from tests.conftest import DEMO_ENTITIES
+
+    with init_workspace(tmp_path / "ws") as ws:
+        assert not ws.import_entities(DEMO_ENTITIES).errors
+    cfg = tmp_path / "ws" / "esgledger.toml"
+    text = cfg.read_text(encoding="utf-8")
+    text = text.replace("[report]", '[report]\nroot = "TSALL"') if "root =" not in text else \
+        __import__("re").sub(r'(?m)^root = .*$', 'root = "TSALL"', text)
+    cfg.write_text(text, encoding="utf-8")
+    with open_workspace(tmp_path / "ws") as ws:
+        p = code_of(ws.root)
+    assert (p.code, str(p.location)) == ("ESG-WS-003", f"{cfg} (report.root)")
+    assert p.render("en").endswith("report.root = 'TSALL': expected one of TSAL")
+    cfg.write_text(text.replace('root = "TSALL"', 'root = "TLYX"'), encoding="utf-8")  # a company is fine
+    with open_workspace(tmp_path / "ws") as ws:
+        assert ws.root() == "TLYX"
+
+
+def test_the_demo_does_not_remove_a_folder_whose_settings_cannot_be_read(tmp_path):
+    from rich.console import Console
+
+    from esgledger.demo.build import build_demo
+
+    init_workspace(tmp_path / "mine").close()
+    cfg = tmp_path / "mine" / "esgledger.toml"
+    cfg.write_bytes(cfg.read_bytes() + "\n# 注释\n".encode("gbk"))
+    p = code_of(lambda: build_demo(tmp_path / "mine", console=Console(quiet=True)))
+    assert p.code == "ESG-WS-009" and cfg.exists() and (tmp_path / "mine" / "ledger.db").exists()

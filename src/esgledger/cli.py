@@ -172,6 +172,23 @@ def _period(value: str, option: str = "--period") -> str:
         raise OptionError(option, value, PERIOD_FORMS) from None
 
 
+DATE_FORM = Bilingual("YYYY-MM-DD 格式的日期（如 2026-06-30）", "a date YYYY-MM-DD (such as 2026-06-30)")
+
+
+def _date(value: str, option: str):
+    """The date an option gives (YYYY-MM-DD), else ESG-CLI-001 naming the option."""
+    import datetime as dt
+    import re
+
+    # fromisoformat would also take 20260630 or 2026-W26-2: the help and the docs say YYYY-MM-DD
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        raise OptionError(option, value, DATE_FORM)
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:  # 2026-13-01, 2024-02-30
+        raise OptionError(option, value, DATE_FORM) from None
+
+
 def _heads(*pairs: tuple[str, str]) -> list[str]:
     """Table headers in the user's language, from (zh, en) pairs."""
     return [zh if STATE.lang == "zh" else en for zh, en in pairs]
@@ -376,10 +393,7 @@ def entities_tree(date: Optional[str] = typer.Option(None, "--date", help="Tree 
     """Show the tree with equity shares and operational control."""
     import datetime as dt
 
-    try:
-        day = dt.date.fromisoformat(date) if date else dt.date.today()
-    except ValueError:
-        raise OptionError("--date", date, Bilingual("YYYY-MM-DD 格式的日期", "a date YYYY-MM-DD")) from None
+    day = _date(date, "--date") if date else dt.date.today()
     with _ws() as ws:
         nodes: dict[str, Tree] = {}
         top = Tree(ws.config.get("workspace", {}).get("name", "group"))

@@ -18,7 +18,7 @@ import typer
 from rich.markup import escape
 
 from esgledger import cli as cli_main
-from esgledger.cli import STATE, _message, _named, _ws, app, console, err_console
+from esgledger.cli import STATE, _date, _message, _named, _ws, app, console, err_console
 from esgledger.cli_table import Table
 from esgledger.model.errors import EsgledgerError, ProblemList, ProblemsError
 from esgledger.model.i18n import fmt
@@ -254,6 +254,7 @@ def collect_open(period: str = typer.Option(..., "--period", help="Reporting yea
     """Open a campaign: ask each entity for the indicators of its process type."""
     from esgledger.collect.campaign import open_campaign, status_table
 
+    due = _date(due, "--due").isoformat() if due is not None else None  # before anything is opened
     with _ws() as ws:
         desk = _desk(ws)
         c = open_campaign(desk, period, due=due, entities=entity or None)

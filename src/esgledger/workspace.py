@@ -48,6 +48,35 @@ class WorkspaceError(EsgledgerError, FileNotFoundError):
         super().__init__(self.problem.render("en"))
 
 
+def read_config(cfg: Path) -> dict:
+    """The settings of ``esgledger.toml``; ESG-WS-009 naming the file, the line and what was
+    expected when it is not UTF-8 (a GBK file from Notepad) or not TOML (an unclosed quote)."""
+    import re
+
+    from esgledger.model.textfile import expected_utf8, read_utf8
+
+    text, bad = read_utf8(cfg)
+    if bad is not None:
+        raise WorkspaceError("ESG-WS-009", Location(file=str(cfg), line=bad.line),
+                             expected=expected_utf8("TOML"), found=bad.found())
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        lines = text.splitlines()
+        if m:
+            line, col = int(m.group(1)), int(m.group(2))
+            said = lines[line - 1].strip() if line <= len(lines) else ""
+            found = Bilingual(f"第 {col} 列处无法解析：{said!r}", f"cannot be parsed at column {col}: {said!r}")
+        else:  # "(at end of document)"
+            line = len(lines) or None
+            found = Bilingual("文件在结尾处不完整", "the file ends before the setting is complete")
+        raise WorkspaceError("ESG-WS-009", Location(file=str(cfg), line=line),
+                             expected=Bilingual("TOML 设置（如 name = \"天山铝业\"，字符串两端需有引号）",
+                                                "TOML settings (such as name = \"Tianshan\", a string quoted at both ends)"),
+                             found=found) from None
+
+
 def _toml_value(v) -> str:
     if isinstance(v, bool):
         return "true" if v else "false"
@@ -147,7 +176,8 @@ class Workspace:
         cfg = self.path / CONFIG_NAME
         if not cfg.exists():
             raise WorkspaceError("ESG-WS-001", Location(file=str(self.path)), found=str(self.path))
-        self.config = tomllib.loads(cfg.read_text(encoding="utf-8"))
+        self.config = read_config(cfg)
+        self._check_settings(cfg)
         # the language asked for, else ESGLEDGER_LANG, else the workspace's setting, else the locale
         self.lang = lang or forced_lang() or configured_lang(self.config) or default_lang()
         url = self.config["store"]["url"]
@@ -173,6 +203,21 @@ class Workspace:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+    def _check_settings(self, cfg: Path) -> None:
+        """The settings every command reads, before anything opens: ``workspace.lang`` one of
+        zh, en (else it would be ignored without a word) and ``store.url`` given (ESG-WS-003)."""
+        from esgledger.model.i18n import LANGS
+
+        lang = self.config.get("workspace", {}).get("lang") if isinstance(self.config.get("workspace"), dict) else None
+        if lang is not None and lang not in LANGS:
+            raise WorkspaceError("ESG-WS-003", Location(file=str(cfg), field="workspace.lang"),
+                                 field="workspace.lang", found=repr(lang), expected=", ".join(LANGS))
+        store = self.config.get("store")
+        if not isinstance(store, dict) or not isinstance(store.get("url"), str) or not store["url"].strip():
+            raise WorkspaceError("ESG-WS-003", Location(file=str(cfg), field="store.url"),
+                                 field="store.url", found=repr(store.get("url") if isinstance(store, dict) else None),
+                                 expected="sqlite:///ledger.db, postgresql://user@host:port/db")
 
     def _report_setting(self, key: str, default, allowed) -> str:
         """``report.<key>`` of the config (``default`` when absent), one of ``allowed``, else
@@ -217,6 +262,13 @@ class Workspace:
     def root(self) -> str:
         root = self.config.get("report", {}).get("root")
         if root:
+            if root not in self.tree.entities:  # a typo would report every figure as a dash
+                import difflib
+
+                codes = sorted(self.tree.entities)
+                near = difflib.get_close_matches(str(root), codes, n=3) or sorted(self.tree.roots()) or codes[:3]
+                raise WorkspaceError("ESG-WS-003", Location(file=str(self.path / CONFIG_NAME), field="report.root"),
+                                     field="report.root", found=repr(root), expected=", ".join(near))
             return root
         roots = sorted(c for c in self.tree.roots())
         if not roots:

@@ -194,3 +194,33 @@ def test_messages_exist_in_both_languages():
     _, problems = load_factor_sets_from(ROOT, [DATA / "missing_citation.yaml"])
     p = problems[0]
     assert "source" in p.message("en") and "出处" in p.message("zh")
+
+
+def test_a_factor_file_saved_as_gbk_is_named_not_a_traceback(tmp_path):
+    # the title's 天 is 0xcc 0xec in GBK; line 3 reads 'title: {zh: 天…', 天 its 13th character
+    text = ('set: tianlu_measured\nversion: "2024.1"\ntitle: {zh: 天铝有限实测参数, en: Tianlu measured}\n'
+            'priority: 50\ndefaults: {confidence: V, edition: "2024 lab reports", source: "lab"}\n'
+            'factors:\n  - {key: al.anode.nac, value: "0.395", unit: tC/t, valid_from: 2024, valid_to: 2024}\n')
+    (tmp_path / "gbk.yaml").write_bytes(text.encode("gbk"))
+    got, problems = load_factor_sets_from(ROOT, [tmp_path])
+    assert got is None and problems.flat() == [(f"{tmp_path / 'gbk.yaml'}:3", "ESG-FACTOR-004")]
+    assert "byte 0xcc at line 3, column 13" in problems[0].render("en")
+    assert "第 3 行第 13 列的字节 0xcc" in problems[0].render("zh")
+    # the same file as UTF-8 (with Notepad's byte-order mark) loads
+    (tmp_path / "gbk.yaml").write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    got, problems = load_factor_sets_from(ROOT, [tmp_path])
+    assert got is not None and problems.flat() == []
+
+
+def test_a_negative_factor_is_rejected_unless_its_key_is_signed():
+    f, flat = _problems("negative.yaml")
+    assert flat == [(f"{f}:8 (al.anode.nac)", "ESG-FACTOR-004")]
+    _, problems = load_factor_sets_from(ROOT, [DATA / "negative.yaml"])
+    assert "field value: expected a number of at least 0 (al.anode.nac cannot be negative" in problems[0].render("en")
+    assert "found -0.395" in problems[0].render("en")
+    assert "应为 不小于 0 的数（al.anode.nac 不可能为负" in problems[0].render("zh")
+
+
+def test_no_shipped_factor_is_negative(lib):
+    # the rule above refuses negatives for every shipped key: none of their values is one
+    assert not [v for s in lib.sets.values() for v in s.values if v.value < 0]

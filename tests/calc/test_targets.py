@@ -102,3 +102,12 @@ def test_a_target_whose_arithmetic_cannot_run_says_why_in_both_languages():
     found = a.problem.params["found"]  # the reason itself, in both languages
     assert found.zh != found.en and any("\u4e00" <= ch <= "\u9fff" for ch in found.zh)
     assert found.zh in a.problem.render("zh") and found.en in a.problem.render("en")
+
+
+def test_a_targets_file_saved_as_gbk_is_named_not_a_traceback(sqlite_workspace):
+    # 单 (0xb5 0xa5 in GBK) opens line 2's value: 'name: 单…', its 7th character
+    ws = sqlite_workspace
+    (ws.path / "targets.yaml").write_bytes("targets:\nname: 单位能耗\n".encode("gbk"))
+    r = cli(ws, "calc", "targets", "--period", "2024")
+    assert r.exit_code == 1 and "targets.yaml:2: ESG-LIB-001" in r.output and "Traceback" not in r.output
+    assert "byte 0xb5 at line 2, column 7" in r.output

@@ -146,3 +146,21 @@ def test_nothing_to_submit(sqlite_group):
     assert rep.ok and rep.status == {"HQ": ("submitted", 3)}
     rep = submit_entity(g.admin, g.c2025, "HQ")
     assert rep.ok and not rep.written  # already submitted: nothing to do
+
+
+def test_an_absurd_magnitude_in_a_number_cell_is_refused(group, tmp_path):
+    # UAT2 M4: 1e300 typed into a number cell imported cleanly; a value above 10^15 in the
+    # indicator's unit (units.CEILING) is a fat finger or a wrong unit, not a figure
+    import openpyxl
+
+    wb = openpyxl.load_workbook(WORKBOOKS / "good.xlsx")
+    sheet, row = next((ws.title, r) for ws in wb.worksheets for r in range(1, ws.max_row + 1)
+                      if ws.cell(r, 1).value == "aluminium_output")
+    wb[sheet].cell(row, 6, 1e300)
+    wb.save(tmp_path / "huge.xlsx")
+    before = group.facts()
+    rep = import_workbook(group.desk("p1"), tmp_path / "huge.xlsx", entity="P1")
+    assert rep.flat() == [(f"huge.xlsx:{sheet}!F{row}", "ESG-COLLECT-003")]
+    assert "found 1.000000E+300, expected a number of at most 10^15 in absolute value" in rep.problems[0].render("en")
+    assert "应为 绝对值不超过 10^15 的数" in rep.problems[0].render("zh")
+    assert not rep.written and group.facts() == before

@@ -305,3 +305,16 @@ def test_calculation_sources_read_in_chinese(monkeypatch):
     assert _source_where("import", "approve X.csv") == "approve X.csv"  # a file's name stays
     monkeypatch.setattr(STATE, "lang", "en")
     assert _source_where("calc", "calc run 2024 control") == "calc run 2024 control"
+
+
+def test_a_due_date_that_is_not_yyyy_mm_dd_is_refused_before_anything_opens(wsdir):
+    # 2026-13-01 has no month 13; the others are dates written in forms the help does not give
+    for due in ("2026-13-01", "2026/06/30", "2026-6-30", "abc"):
+        r = cli(wsdir, "collect", "open", "--period", "2025", "--due", due)
+        assert r.exit_code == 1 and "Traceback" not in r.output, r.output
+        assert f"ESG-CLI-001 invalid option value: --due {due}: expected a date YYYY-MM-DD" in r.output
+    r = cli(wsdir, "collect", "open", "--period", "2025", "--due", "2026-02-30", lang="zh")
+    assert r.exit_code == 1 and "--due 2026-02-30：应为 YYYY-MM-DD 格式的日期" in r.output, r.output
+    # nothing was opened: the campaign can still be opened, once
+    r = cli(wsdir, "collect", "open", "--period", "2025", "--due", "2026-06-30")
+    assert r.exit_code == 0 and "opened campaign #1 for 2025" in r.output, r.output

@@ -358,3 +358,118 @@ def test_an_entered_value_in_the_indicators_own_unit_is_quoted_once(ws, tmp_path
     assert p.code == "ESG-IMPORT-020"
     assert "填报值与数值不符：58.80 万吨 与 60.00 万吨（value 列） 不符" in p.render("zh")
     assert "58.80 万吨 does not give 60.00 万吨 (value)" in p.render("en")
+
+
+def test_a_date_shown_with_its_day_in_the_period_column_is_not_a_period(ws, tmp_path):
+    # UAT2 M1: a clerk types 2025-01-01 (or Excel formats the cell as a date): in a CSV the text
+    # 2025-01-01 is refused (ESG-IMPORT-005), so the date cell is refused too, at its cell; a
+    # date shown as a month (yyyy-mm, 2025年3月) stays the month a typed 2025-03 became
+    import datetime as dt
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    sh = wb.active
+    sh.title = "facts"
+    sh.append(["entity", "indicator", "period", "value", "unit"])
+    sh.append(["TLYX", "employees", dt.datetime(2025, 1, 1), 2400, "人"])        # default format: a day
+    sh.append(["TLYX", "employees", dt.datetime(2025, 3, 31), 2400, "人"])
+    sh.append(["TLYX", "employees", dt.datetime(2025, 3, 1), 2400, "人"])
+    sh["C4"].number_format = 'yyyy"年"m"月"'                                     # shown 2025年3月
+    sh.append(["TLYX", "employees", dt.datetime(2025, 5, 1), 2400, "人"])
+    sh["C5"].number_format = "yyyy/m/d"                                          # shown 2025/5/1
+    wb.save(tmp_path / "dates.xlsx")
+    rep = ws.import_facts(tmp_path / "dates.xlsx")
+    assert rep.problems.flat() == [("dates.xlsx:facts!C2 [period]", "ESG-IMPORT-005"),
+                                   ("dates.xlsx:facts!C3 [period]", "ESG-IMPORT-005"),
+                                   ("dates.xlsx:facts!C5 [period]", "ESG-IMPORT-005")]
+    assert "period 2025-01-01: expected a year (2024), a month (2024-03) or a quarter" in rep.problems[0].render("en")
+    assert "期间 2025-05-01 无效" in rep.problems[2].render("zh")
+    assert list(ws.store.current_facts()) == []  # nothing landed
+
+
+def test_a_cell_under_no_column_refuses_the_file(ws, tmp_path):
+    # UAT2 M2: the 6th cell "female" under a 5-column header would be dropped and 2400 land on
+    # the total; the second row has a trailing empty cell, which is no value and is fine. The
+    # third is like the first accepted row (the fast path) but for its stray cell.
+    rep = run(ws, tmp_path, "entity,indicator,period,value,unit\n"
+                            "TLYX,employees,2024,2400,人,female\n"
+                            "TRNY,employees,2024,300,人,\n"
+                            "TLYX,employees,2023,2400,人,,x\n")
+    assert rep.problems.flat() == [("facts.csv:2", "ESG-IMPORT-024"), ("facts.csv:4", "ESG-IMPORT-024")]
+    assert "female in column 6 has no column heading (the header names 5 columns)" in rep.problems[0].render("en")
+    assert "第 7 列的 x 没有列标题（表头共 5 列）" in rep.problems[1].render("zh")
+    assert_nothing_landed(ws)
+
+
+def test_a_cell_under_a_blank_heading_in_a_workbook_refuses_it(ws, tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    sh = wb.active
+    sh.append(["entity", "indicator", "period", "value", "unit", None, "comment"])
+    sh.append(["TLYX", "employees", "2024", 2400, "人", "female", "ok"])
+    wb.save(tmp_path / "blank.xlsx")
+    rep = ws.import_facts(tmp_path / "blank.xlsx")
+    assert rep.problems.flat() == [("blank.xlsx:Sheet!F2", "ESG-IMPORT-024")]
+    assert_nothing_landed(ws)
+
+
+@pytest.mark.parametrize("header,where,said", [
+    ("entity,indicator,period,value,unit,数值", "facts.csv:1 [数值]", "column 数值 gives value again (first as value)"),
+    ("entity,indicator,period,value,unit,gender,gender", "facts.csv:1 [gender]",
+     "column gender gives gender again (first as gender)"),
+    ("主体,entity,indicator,period,value,unit", "facts.csv:1 [entity]", "column entity gives entity again (first as 主体)"),
+])
+def test_a_column_given_twice_refuses_the_file(ws, tmp_path, header, where, said):
+    # value 2400 and 数值 2500: which one is meant cannot be told, so neither is taken
+    rep = run(ws, tmp_path, header + "\n" + "TLYX,employees,2026,2400,人,2500\n".replace(
+        "TLYX,employees", "TLYX,TLYX,employees" if header.startswith("主体") else "TLYX,employees"))
+    assert [(str(p.location), p.code) for p in rep.problems] == [(where, "ESG-IMPORT-025")]
+    assert said in rep.problems[0].render("en")
+    assert "再次表示" in rep.problems[0].render("zh")
+    assert_nothing_landed(ws)
+
+
+def test_a_blank_or_merged_entity_cell_is_a_missing_value_not_an_unknown_entity(ws, tmp_path):
+    # UAT2 M6: clerks merge A2:A3 to group a plant's rows; openpyxl reads A3 as empty. The
+    # message was "unknown entity: entity  is not in the entity tree"; it is the empty-cell one.
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    sh = wb.active
+    sh.title = "facts"
+    sh.append(["entity", "indicator", "period", "value", "unit"])
+    sh.append(["TLYX", "employees", "2025", 2400, "人"])
+    sh.append([None, "employees", "2024", 2300, "人"])
+    sh.merge_cells("A2:A3")
+    sh.append(["TLYX", None, "2023", 2200, "人"])
+    sh.append(["TLYX", "employees", None, 2100, "人"])
+    wb.save(tmp_path / "merged.xlsx")
+    rep = ws.import_facts(tmp_path / "merged.xlsx")
+    assert rep.problems.flat() == [("merged.xlsx:facts!A3 [entity]", "ESG-IMPORT-016"),
+                                   ("merged.xlsx:facts!B4 [indicator]", "ESG-IMPORT-016"),
+                                   ("merged.xlsx:facts!C5 [period]", "ESG-IMPORT-016")]
+    assert "missing value: column entity is empty" in rep.problems[0].render("en")
+    assert "缺少数值：列 entity 为空" in rep.problems[0].render("zh")
+    assert_nothing_landed(ws)
+
+
+def test_a_value_above_ten_to_the_fifteen_is_refused(ws, tmp_path):
+    # UAT2 M4: 1e400 万元 landed and consolidated to a 401-digit value. Above 10^15 in the
+    # indicator's unit is refused at its line: 1e400, forty 9s (about 10^40), and 2e15 in a row
+    # whose texts repeat an accepted row's (the fast path); the row of 12 is fine, but nothing
+    # lands from a file with errors. 10^15 itself is within the bound.
+    rep = run(ws, tmp_path, "entity,indicator,period,value,unit\n"
+                            "TLYX,employees,2024,1e400,人\n"
+                            "TLYX,employees,2023," + "9" * 40 + ",人\n"
+                            "TRNY,employees,2024,12,人\n"
+                            "TRNY,employees,2023,2e15,人\n")
+    assert rep.problems.flat() == [("facts.csv:2 [value]", "ESG-IMPORT-014"), ("facts.csv:3 [value]", "ESG-IMPORT-014"),
+                                   ("facts.csv:5 [value]", "ESG-IMPORT-014")]
+    assert ("found 1e400, expected a number of at most 10^15 in absolute value, in persons"
+            in rep.problems[0].render("en"))
+    assert "应为 绝对值不超过 10^15 的数，以人为单位" in rep.problems[0].render("zh")
+    assert_nothing_landed(ws)
+    rep = run(ws, tmp_path, "entity,indicator,period,value,unit\nTLYX,employees,2024,1000000000000000,人\n")
+    assert rep.problems.flat() == [] and ws.store.count_facts() == 1

@@ -214,3 +214,19 @@ def test_an_indicator_without_levels_takes_its_topics():
     assert lib.levels_of("party_members") == ("group", "company", "site")  # party_building
     assert lib.levels_of("party_committees") == ("group", "company")       # its own
     assert lib.levels_of("aluminium_output") == ()                          # every level
+
+
+@pytest.mark.parametrize("name", ["dimensions.yaml", "rules.yaml", "mine.yaml"])
+def test_a_workspace_library_file_saved_as_gbk_is_named_not_a_traceback(root, tmp_path, name):
+    # Notepad/WPS on a Chinese Windows saves GBK: 靖 is 0xbe 0xb8 in GBK, not UTF-8. Line 4 reads
+    # '      - {code: jxtg, name: {zh: 靖…' and 靖 is its 33rd character (6 spaces + 26).
+    user = tmp_path / "user"
+    user.mkdir()
+    text = ("dimensions:\n  - code: vendor\n    members:\n"
+            "      - {code: jxtg, name: {zh: 靖西天桂, en: Jingxi Tiangui}}\n")
+    (user / name).write_bytes(text.encode("gbk"))
+    lib, problems = load_library_from(root, [user])
+    assert lib is None and problems.flat() == [(f"{user / name}:4", "ESG-LIB-001")]
+    assert "byte 0xbe at line 4, column 33" in problems[0].render("en")
+    assert "UTF-8" in problems[0].render("en") and "GBK" in problems[0].render("en")
+    assert "第 4 行第 33 列的字节 0xbe" in problems[0].render("zh") and "另存为 UTF-8" in problems[0].render("zh")

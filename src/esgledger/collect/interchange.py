@@ -29,7 +29,7 @@ from esgledger.library.loader import Library
 from esgledger.model.errors import EMPTY_TREE, Bilingual, Location, Problem, ProblemList, near_miss
 from esgledger.model.period import Period, PeriodError
 from esgledger.model.types import STATUSES, WITHDRAWN
-from esgledger.model.units import UNITS, UnitError, range_text, ungroup
+from esgledger.model.units import CEILING, UNITS, UnitError, ceiling_text, range_text, ungroup
 from esgledger.store.access import REVIEW_STATUSES
 from esgledger.store.ledger import NewFact, gc_paused
 
@@ -175,6 +175,7 @@ XLSX = Bilingual(".xlsx 工作簿", "an .xlsx workbook")
 
 def read_xlsx_table(path: Path) -> tuple[_Table | None, ProblemList]:
     import openpyxl
+    from openpyxl.styles import numbers as _numbers
 
     problems = ProblemList()
     try:
@@ -201,6 +202,27 @@ def read_xlsx_table(path: Path) -> tuple[_Table | None, ProblemList]:
         problems.append(Problem("ESG-IMPORT-002", Location(file=path.name, sheet=ws.title, cell="A1")))
         return None, problems
     start = rownum
+    # the period column: a date cell there is a month only where the cell shows a month
+    pc = next((i for i, h in enumerate(header) if HEADER_ALIASES.get(h.strip(), HEADER_ALIASES.get(
+        h.strip().lower())) == "period"), None)
+    shown: dict[int, str] = {}  # row → number format of its period cell, read at the first date
+
+    def period_text(v, n: int) -> str:
+        """A date cell of the period column: Excel turns a typed 2021-03 into the date 2021-03-01
+        shown as a month (yyyy-mm, mmm-yy, yyyy"年"m"月"), which is that month; a date shown
+        with its day (2025/1/1, 2025-01-01) is a date, not a period (ESG-IMPORT-005, as in a CSV)."""
+        if not shown:  # one more pass over the sheet, only in a file with a date in the column
+            shown[-1] = ""
+            for r, cells in enumerate(ws.iter_rows(min_row=start + 1, min_col=pc + 1, max_col=pc + 1),
+                                      start + 1):
+                if cells and isinstance(cells[0].value, (dt.date, dt.datetime)):
+                    shown[r] = cells[0].number_format or ""
+        fmt = _numbers.STRIP_RE.sub("", (shown.get(n) or "General").split(";")[0]).lower()
+        month_only = "y" in fmt and "m" in fmt and not any(c in fmt for c in "dhs")
+        at_midnight = not isinstance(v, dt.datetime) or v.time() == dt.time(0)
+        if month_only and at_midnight and v.day == 1:
+            return f"{v.year:04d}-{v.month:02d}"
+        return v.date().isoformat() if isinstance(v, dt.datetime) and at_midnight else v.isoformat()
 
     def rows():
         n = start
@@ -208,7 +230,10 @@ def read_xlsx_table(path: Path) -> tuple[_Table | None, ProblemList]:
             n += 1
             if row is None or all(v in (None, "") for v in row):
                 continue
-            yield n, [_cell_text(v) for v in row]
+            cells = [_cell_text(v) for v in row]
+            if pc is not None and pc < len(row) and isinstance(row[pc], (dt.date, dt.datetime)):
+                cells[pc] = period_text(row[pc], n)
+            yield n, cells
 
     return _Table(path.name, header, rows(), sheet=ws.title, header_row=start), problems
 
@@ -288,8 +313,15 @@ def check_table(table: _Table, library: Library, entity_index: dict[str, str], *
     dim_cols: list[tuple[str, int]] = []
     export_cols: dict[str, int] = {}
     unknown: list[tuple[int, str]] = []
+    twice: list[tuple[int, str, str, int]] = []  # (column, heading, what it gives, its first column)
+    given: dict[str, int] = {}
     for i, h in enumerate(table.header):
         key = HEADER_ALIASES.get(h.strip(), HEADER_ALIASES.get(h.strip().lower()))
+        what = key or (h.strip() if h.strip() in library.dimensions else h.strip().lower()
+                       if h.strip().lower() in EXPORT_ONLY else None)
+        if what is not None and given.setdefault(what, i) != i:  # value and 数值: which one?
+            twice.append((i, h.strip(), what, given[what]))
+            continue
         if key:
             cols.setdefault(key, i)
         elif h.strip() in library.dimensions:
@@ -298,6 +330,24 @@ def check_table(table: _Table, library: Library, entity_index: dict[str, str], *
             export_cols.setdefault(h.strip().lower(), i)
         elif h.strip():
             unknown.append((i, h.strip()))
+    for i, h, what, first in twice:
+        problems.append(Problem("ESG-IMPORT-025", table.location(hdr, i, h), {
+            "found": h, "field": what, "first": table.header[first].strip()}))
+    if twice:
+        return rep
+    # cells past the header, or under a blank heading: a value under no column would be dropped
+    nhead = len(table.header)
+    blank_cols = [i for i, h in enumerate(table.header) if not h.strip()]
+
+    def stray(row) -> int | None:
+        """The first cell with something in it under no heading, or None."""
+        for i in blank_cols:
+            if i < len(row) and row[i].strip():
+                return i
+        for i in range(nhead, len(row)):
+            if row[i].strip():
+                return i
+        return None
     missing = [c for c in REQUIRED if c not in cols]
     if missing:
         problems.append(Problem("ESG-IMPORT-001", table.location(hdr, None), {
@@ -384,9 +434,11 @@ def check_table(table: _Table, library: Library, entity_index: dict[str, str], *
         b = bounds_cache.get(ind.code)
         if b is None:
             v = ind.validation
-            b = bounds_cache[ind.code] = (None if v.min is None else Decimal(str(v.min)),
-                                          None if v.max is None else Decimal(str(v.max)),
-                                          bool(v.integer))
+            # the fast path's bounds take the ceiling (units.CEILING) too: a value past it
+            # goes to check_row, which says which bound it passed
+            lo = -CEILING if v.min is None else max(Decimal(str(v.min)), -CEILING)
+            hi = CEILING if v.max is None else min(Decimal(str(v.max)), CEILING)
+            b = bounds_cache[ind.code] = (lo, hi, bool(v.integer))
         return b
 
     def accept(row, entity, period, ind, dims, unit_text, factor, row_status) -> None:
@@ -410,10 +462,16 @@ def check_table(table: _Table, library: Library, entity_index: dict[str, str], *
         if status_cell == CALCULATED:  # an export's calculated value: calc run computes it again
             skipped.append(rownum)
             return
+        at = stray(row) if blank_cols or len(row) > nhead else None
+        if at is not None:
+            problem("ESG-IMPORT-024", rownum, at, None, found=row[at].strip(), position=at + 1, n=nhead)
         ent_text = row[ce].strip()
         entity = entity_index.get(ent_text)
-        ok = True
-        if entity is None:
+        ok = at is None
+        if not ent_text:  # a blank cell (or the lower part of a merged one) names no entity
+            problem("ESG-IMPORT-016", rownum, ce, "entity", field="entity")
+            ok = False
+        elif entity is None:
             problem("ESG-IMPORT-003", rownum, ce, "entity", found=ent_text,
                     near=near_miss(ent_text, entity_index) if entity_index else EMPTY_TREE)
             ok = False
@@ -423,7 +481,10 @@ def check_table(table: _Table, library: Library, entity_index: dict[str, str], *
             ind = indicators.get(ind_text) or _by_name(library, ind_text)
             if ind is not None:
                 ind_cache[ind_text] = ind
-        if ind is None:
+        if ind is None and not ind_text:
+            problem("ESG-IMPORT-016", rownum, ci, "indicator", field="indicator")
+            ok = False
+        elif ind is None:
             problem("ESG-IMPORT-004", rownum, ci, "indicator", found=ind_text,
                     near=near_miss(ind_text, indicator_names()))
             ok = False
@@ -435,7 +496,10 @@ def check_table(table: _Table, library: Library, entity_index: dict[str, str], *
             except PeriodError:
                 period = None
             period_cache[per_text] = period
-        if period is None:
+        if period is None and not per_text.strip():
+            problem("ESG-IMPORT-016", rownum, cp, "period", field="period")
+            ok = False
+        elif period is None:
             problem("ESG-IMPORT-005", rownum, cp, "period", found=per_text.strip())
             ok = False
         if ind is None:
@@ -561,6 +625,10 @@ def check_table(table: _Table, library: Library, entity_index: dict[str, str], *
                 raw = format(num, "f")  # full-width digits (１２３) or a plus sign: the ledger keeps 123
             lo, hi, integer = bounds(ind)
             v = ind.validation
+            if abs(num) > CEILING:  # 1e400 万元: a fat finger or the wrong unit, not a figure
+                problem("ESG-IMPORT-014", rownum, cv, "value", indicator=ind.code, found=value,
+                        expected=ceiling_text(ind.unit))
+                return
             if lo is not None and num < lo or hi is not None and num > hi:
                 problem("ESG-IMPORT-014", rownum, cv, "value", indicator=ind.code, found=value,
                         expected=range_text(v.min, v.max, ind.unit, integer=integer))
@@ -654,7 +722,7 @@ def check_table(table: _Table, library: Library, entity_index: dict[str, str], *
                     add = facts.append
                     flush_at += chunk
                 # -- fast path: a row like one already accepted; anything else goes to check_row --
-                if len(row) < width:
+                if len(row) < width or ((blank_cols or len(row) > nhead) and stray(row) is not None):
                     check_row(rownum, row)
                     continue
                 entity = fast_entity.get(row[ce])

@@ -48,7 +48,7 @@ from esgledger.model.errors import Bilingual, Location, Problem, ProblemList, ne
 from esgledger.model.formula import FormulaZeroDivision
 from esgledger.model.period import Period, PeriodError
 from esgledger.model.types import Dims, FactRecord
-from esgledger.model.units import UNITS, plain, range_text, ungroup, with_unit
+from esgledger.model.units import CEILING, UNITS, ceiling_text, plain, range_text, ungroup, with_unit
 from esgledger.store import schema_collect as C
 from esgledger.store.ledger import NewFact
 
@@ -178,7 +178,7 @@ def check_value(ind: Indicator, raw, loc: Location, lang: str = "en") -> tuple[s
         v = ind.validation
         num = raw
         if (v.min is None or num >= v.min) and (v.max is None or num <= v.max) and \
-                (not v.integer or float(num).is_integer()):
+                (not v.integer or float(num).is_integer()) and abs(num) <= CEILING:
             return text, None
     label = indicator_label(ind)
     if isinstance(raw, str) and raw.lstrip().startswith("="):
@@ -199,6 +199,10 @@ def check_value(ind: Indicator, raw, loc: Location, lang: str = "en") -> tuple[s
         return None, Problem("ESG-COLLECT-001", loc, {"indicator": label, "found": shown, "expected": expected})
     num = Decimal(text)
     v = ind.validation
+    if abs(num) > CEILING:  # 1e300 in a number cell: a fat finger or the wrong unit
+        return None, Problem("ESG-COLLECT-003", loc, {"indicator": label,
+                                                      "found": text if len(text) <= 24 else f"{num:.6E}",
+                                                      "expected": ceiling_text(ind.unit)})
     if (v.min is not None and num < Decimal(str(v.min))) or (v.max is not None and num > Decimal(str(v.max))):
         return None, Problem("ESG-COLLECT-003", loc, {"indicator": label, "found": text,
                                                       "expected": _range_text(ind)})

@@ -10,7 +10,6 @@ from the ledger in Chinese and English as HTML, DOCX, PDF and XLSX.
 from __future__ import annotations
 
 import shutil
-import tomllib
 from importlib import resources
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from esgledger.model.errors import Location, ProblemsError
 from esgledger.model.i18n import fmt
-from esgledger.workspace import CONFIG_NAME, WorkspaceError, init_workspace, write_config
+from esgledger.workspace import CONFIG_NAME, WorkspaceError, init_workspace, read_config, write_config
 
 YEARS = (2022, 2023, 2024)
 REPORT_YEAR = 2024
@@ -45,10 +44,10 @@ def data_dir():
 def _prepare(path: Path, db: str | None) -> None:
     cfg = path / CONFIG_NAME
     if cfg.exists():
-        config = tomllib.loads(cfg.read_text(encoding="utf-8"))
+        config = read_config(cfg)  # a settings file that cannot be read: ESG-WS-009, nothing removed
         if not config.get("workspace", {}).get("demo"):
             raise WorkspaceError("ESG-WS-005", Location(file=str(path)))
-        if not config["store"]["url"].startswith("sqlite") or db:
+        if not str(config.get("store", {}).get("url", "")).startswith("sqlite") or db:
             raise WorkspaceError("ESG-WS-006", Location(file=str(path)))
         shutil.rmtree(path)
 

@@ -38,6 +38,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, Validat
 
 from esgledger.library.loader import _LineLoader, _strip_lines, files_digest
 from esgledger.model.errors import Bilingual, EsgledgerError, Location, Problem, ProblemList
+from esgledger.model.textfile import expected_utf8, read_utf8
 from esgledger.model.units import UNITS
 
 CONFIDENCE = ("V", "V-calc", "S", "R", "R-low")
@@ -84,6 +85,9 @@ class FactorKey(_Frozen):
     units: tuple[str, ...] = Field(min_length=1)
     dims: dict[str, tuple[str, ...] | None] = {}
     note: str | None = None
+    # values may be below 0: no key of keys.yaml (emission factors, NCVs, carbon contents,
+    # rates and shares, GWPs); a user key of a quantity that can be (a net removal) says so
+    signed: bool = False
 
 
 class FactorValue(_Frozen):
@@ -299,6 +303,13 @@ def _check_value(raw: _RawFactor, key: FactorKey | None, loc: Location,
         problems.append(Problem("ESG-FACTOR-004", loc, {"field": "value", "expected": "a decimal number",
                                                          "found": repr(raw.value)[:60]}))
         return None
+    if value < 0 and not key.signed:  # a negative anode consumption would lower Scope 1 silently
+        problems.append(Problem("ESG-FACTOR-004", loc, {
+            "field": "value", "found": str(raw.value).strip(),
+            "expected": Bilingual(f"不小于 0 的数（{raw.key} 不可能为负；可为负的自定义因子键须注明 signed: true）",
+                                  f"a number of at least 0 ({raw.key} cannot be negative; a key of your own "
+                                  f"that can be declares signed: true)")}))
+        ok = False
     vf, vt = _as_date(raw.valid_from, False), _as_date(raw.valid_to, True)
     if vf and vt and vf > vt:
         problems.append(Problem("ESG-FACTOR-004", loc, {"field": "valid_to", "expected": f"on or after {vf}",
@@ -381,13 +392,19 @@ def _shipped_files(root) -> tuple[_File | None, list[_File]]:
     return keys, files
 
 
-def _user_files(extra: Iterable[Path | str]) -> list[_File]:
+def _user_files(extra: Iterable[Path | str], problems: ProblemList) -> list[_File]:
+    """The workspace's factor files; one that is not UTF-8 (saved as GBK) is ESG-FACTOR-004."""
     out = []
     for d in extra:
         p = Path(d)
         paths = [p] if p.is_file() else sorted(p.glob("*.yaml"))
         for q in paths:
-            out.append(_File(str(q), q.read_text(encoding="utf-8"), True))
+            text, bad = read_utf8(q)
+            if bad is not None:
+                problems.append(Problem("ESG-FACTOR-004", Location(file=str(q), line=bad.line),
+                                        {"field": "-", "expected": expected_utf8("YAML"), "found": bad.found()}))
+                continue
+            out.append(_File(str(q), text, True))
     return out
 
 
@@ -396,7 +413,7 @@ def load_factor_sets_from(root, extra_dirs: Iterable[Path | str] = ()) -> tuple[
     ``keys.yaml`` and set files) plus the user's folders or files; ``(library, problems)``."""
     problems = ProblemList()
     key_file, files = _shipped_files(root)
-    files += _user_files(extra_dirs)
+    files += _user_files(extra_dirs, problems)
     keys: dict[str, FactorKey] = {}
     key_origin: dict[str, str] = {}
     if key_file is not None:

@@ -18,6 +18,7 @@ import yaml
 from pydantic import ValidationError
 
 from esgledger.model.errors import Bilingual, EsgledgerError, Location, Problem, ProblemList
+from esgledger.model.textfile import expected_utf8, read_utf8
 from esgledger.model.formula import FormulaError, FormulaUnitMismatch, Node, Ref, parse, unit_of
 from esgledger.model.units import UNITS, UnitError
 from esgledger.library.schema import Dimension, Indicator, Member, Topic, UserDimension
@@ -372,14 +373,18 @@ def load_library_from(root, extra_dirs: Iterable[Path] = ()) -> tuple[Library | 
     rules = _yaml_items(root.joinpath("rules.yaml").read_text(encoding="utf-8"), "rules.yaml", "rules", problems)
     for d in extra_dirs:
         for p in sorted(Path(d).glob("*.yaml")):
+            text, bad = read_utf8(p)  # a workspace's own file, perhaps saved as GBK
+            if bad is not None:
+                problems.append(Problem("ESG-LIB-001", Location(file=str(p), line=bad.line),
+                                        {"expected": expected_utf8("YAML"), "found": bad.found()}))
+                continue
             if p.name == "rules.yaml":  # a workspace's own rule pack
-                rules += _yaml_items(p.read_text(encoding="utf-8"), str(p), "rules", problems)
+                rules += _yaml_items(text, str(p), "rules", problems)
             elif p.name == "dimensions.yaml":  # a workspace's own members and dimensions
-                text = p.read_text(encoding="utf-8")
                 digest.update(str(p).encode() + b"\0" + text.encode())
                 _merge_dimensions(dimensions, text, str(p), problems, member_at)
             else:
-                files.append((str(p), p.read_text(encoding="utf-8")))
+                files.append((str(p), text))
     _check_member_within(dimensions, member_at, problems)
 
     indicators: dict[str, Indicator] = {}

@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from esgledger.model.errors import EsgledgerError, Location, Problem
+from esgledger.model.textfile import decode_utf8, expected_utf8
 
 FILE_NAME = "targets.yaml"
 FIELDS = ("code", "name", "indicator", "entity", "baseline_year", "target_year", "change_pct",
@@ -60,7 +61,11 @@ def _bad(path: Path, field: str, expected: str, found) -> TargetsFileError:
 def read_targets(path: Path) -> list[Target]:
     """The targets of one file; :class:`TargetsFileError` names the file and the field."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        text, bad = decode_utf8(path.read_bytes())
+        if bad is not None:  # saved as GBK
+            raise TargetsFileError(Problem("ESG-LIB-001", Location(file=str(path), line=bad.line),
+                                           {"expected": expected_utf8("YAML"), "found": bad.found()}))
+        data = yaml.safe_load(text) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise TargetsFileError(Problem("ESG-LIB-001", Location(file=str(path)),
                                        {"expected": "YAML with a list `targets`", "found": str(exc).splitlines()[0]}))

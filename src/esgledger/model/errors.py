@@ -102,6 +102,9 @@ CATALOGUE: dict[str, Spec] = dict([
     _spec("ESG-WS-008", "error", "the store cannot be opened", "无法打开数据存储",
           "store {field}: {found}; check the URL, that the server runs and that the database exists",
           "数据存储 {field}：{found}；请检查地址、服务器是否运行以及数据库是否存在"),
+    _spec("ESG-WS-009", "error", "the settings file cannot be read", "工作区配置文件无法读取",
+          "expected {expected}, found {found}",
+          "应为 {expected}，实际为 {found}"),
     _spec("ESG-ENT-001", "error", "entity tree has a cycle", "组织树存在循环",
           "entity {entity} is its own ancestor: {found}",
           "主体 {entity} 成为了自己的上级：{found}"),
@@ -194,6 +197,13 @@ CATALOGUE: dict[str, Spec] = dict([
           "`--status submitted` to submit them for review, or ask a reviewer to import the file",
           "状态 {found}（{entity}）：{user} 无权审核该主体的数据；请以 `--status submitted` 导入并提交审核，"
           "或请审核人导入该文件"),
+    _spec("ESG-IMPORT-024", "error", "a cell under no column", "单元格不在任何列下",
+          "{found} in column {position} has no column heading (the header names {n} columns): head the "
+          "column (a dimension code such as gender) or remove the cell",
+          "第 {position} 列的 {found} 没有列标题（表头共 {n} 列）：请为该列写上标题（如维度代码 gender）或删除该单元格"),
+    _spec("ESG-IMPORT-025", "error", "a column given twice", "列重复",
+          "column {found} gives {field} again (first as {first}): keep one of the two",
+          "列 {found} 再次表示 {field}（首次为列 {first}）：请只保留其中一列"),
     # --- validation rules over the ledger (warnings) -----------------------------------
     _spec("ESG-VAL-001", "warning", "breakdown does not add up to its total", "分项之和与合计不符",
           "{named} {period} at {entity}: the {field} breakdown sums to {found}, total is {expected}",

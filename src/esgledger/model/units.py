@@ -237,3 +237,29 @@ def _load() -> UnitTable:
 
 
 UNITS = _load()
+
+
+# A value entered for an indicator is at most this large (in absolute value) in the indicator's
+# unit. No figure of a group report comes near it (the largest, energy in kWh or money in 元,
+# stays below 10^13), while a fat finger (1e400, forty 9s) or a value in the wrong unit does.
+CEILING = Decimal(10) ** 15
+
+
+def ceiling_text(unit: str | None):
+    """The "expected …" phrase of a value above :data:`CEILING`, in both languages.
+
+    >>> t = ceiling_text("万元")
+    >>> t.en
+    'a number of at most 10^15 in absolute value, in CNY 10k (a larger one is a typo or in another unit)'
+    >>> t.zh
+    '绝对值不超过 10^15 的数，以万元为单位（更大的值多为输入错误或单位有误）'
+    """
+    from esgledger.model.errors import Bilingual
+
+    zh_unit = UNITS.display(unit, "zh") if unit and unit != "1" else ""
+    pad = "" if zh_unit and "\u2e80" <= zh_unit[0] else " "  # 以万元为单位 / 以 MWh 为单位
+    en_unit = UNITS.display(unit, "en") if unit and unit != "1" else ""
+    return Bilingual(f"绝对值不超过 10^15 的数{f'，以{pad}{zh_unit}{pad}为单位' if zh_unit else ''}"
+                     f"（更大的值多为输入错误或单位有误）",
+                     f"a number of at most 10^15 in absolute value{f', in {en_unit}' if en_unit else ''} "
+                     f"(a larger one is a typo or in another unit)")
