@@ -127,7 +127,13 @@ def test_english_narrative_names_wan_and_yi_quantities_in_english(demo):
         return "\n".join(getattr(b, "text", "") for b, _d in walk(demo["docs"][lang]))
 
     en, zh = text("en"), text("zh")
-    assert "aluminium production emitted 12.70 million t CO2e (its CO2 and the CF4 and C2F6 of anode effects" in en
+    # what the figure contains (UAT 1 F6): the electrolysis step's direct emissions and the
+    # electricity it uses (86 % of the 12.70 Mt), not only "its CO2 and anode-effect PFCs"
+    assert ("aluminium production emitted 12.70 million t CO2e (the electrolysis step's product emissions: "
+            "the CO2 of anode consumption, the CF4 and C2F6 of anode effects and fuel combustion, plus the "
+            "electricity it uses, captive power at that plant's emission factor and grid power at the "
+            "residual-mix factor)") in en
+    assert "加上所用电力的排放，其中自备电厂电力按该电厂排放因子、电网电力按剩余电力组合因子计算" in zh
     assert "the captive power plant generated 13.5 billion kWh" in en
     assert "Cleaner-production projects save 56.54 million kWh per year" in en
     assert "10k t" not in en and "100m kWh" not in en and "10k kWh" not in en
@@ -256,7 +262,10 @@ def test_the_docx_opens_and_its_tables_match_the_ledger(demo, lang):
     if lang == "zh":
         assert [t for t in CHAPTERS_ZH[:4] if not any(h.endswith(t) for h in h1)] == []
     ours = kpi_table(demo["docs"][lang])
-    found = next(t for t in d.tables if _docx_rows(t._tbl)[0][0] in ("指标", "Indicator"))
+    # the KPI table: the indicator table with the most rows (a section's indicator table, such
+    # as the climate chapter's Scope 1 and 2, has the same header)
+    found = max((t for t in d.tables if _docx_rows(t._tbl)[0][0] in ("指标", "Indicator")),
+                key=lambda t: len(t._tbl.tr_lst))
     rows = [r for r in _docx_rows(found._tbl)[1:] if len(r) > 1]
     assert rows == data_rows(ours)
     ctx = demo["ctx"]
@@ -333,3 +342,84 @@ def test_the_html_gap_checklist_is_in_the_document_data(demo):
     art52 = next(i for i in checklist.items if i.text.startswith("Art. 52 "))
     assert (art52.status, art52.detail) == ("missing", "no narrative")
     assert "SZSE No.17 disclosure check (2024)" == checklist.title
+
+
+def _own_total(ws, indicator: str, year: str = "2024"):
+    """The sum of every entity's own figure: the demo's entities are all under the group's
+    operational control at 100 %, so the control-basis group total is their plain sum."""
+    return sum((Decimal(f.value) for f in ws.store.iter_current(period=[year], basis=None)
+                if f.indicator == indicator and f.dims == "" and f.basis == "own"), Decimal(0))
+
+
+def test_the_climate_chapter_prints_scope_1_scope_2_and_the_total(demo):
+    """SZSE Art. 24 ("shall"): Scope 1, Scope 2 and the total are printed with their method
+    footnotes (UAT 1 F2: the report printed only product emissions). By hand, from the entities'
+    own 2024 Scope 1 (explain): GNBX 2 193.49 + JXTG 1 836 590.17 + NJTS 54 432.17 + TLYX 324.56
+    + TLYX-P1 882 857.26 + TLYX-P2 882 707.12 + TRNY 9 590 267.78 + TSAL 107.69 + TZXC 920.80
+    + XRLB 4 488.94 + YDTS 56 867.04 = 13 311 757.03 → 13,311,757; Scope 2 location
+    2 486 294.39; Scope 1 + 2 = 15 798 051.42 → 15,798,051."""
+    ws = demo["ws"]
+    s1, s2l, s2m = (_own_total(ws, c) for c in ("scope1_emissions", "scope2_location", "scope2_market"))
+    assert s1.quantize(Decimal("0.01")) == Decimal("13311757.03")
+    expected = {c: format_value(v, 0, lang="en") for c, v in
+                (("s1", s1), ("s2l", s2l), ("s2m", s2m), ("tot", s1 + s2l))}
+    assert expected["s1"] == "13,311,757" and expected["tot"] == "15,798,051"
+    for lang, caption in (("en", "GHG emissions (Scope 1 and Scope 2)"), ("zh", "温室气体排放量（范围一、范围二）")):
+        table = next(t for t in tables(demo["docs"][lang]) if t.caption == caption)
+        col = 2 + demo["ctx"].years.index(2024)
+        printed = [r.cells[col].text for r in table.rows if r.kind == "data"]
+        assert printed == [expected["s1"], expected["s2l"], expected["s2m"], expected["tot"]]
+        # every row carries a footnote: the methodology and factor sets behind it
+        assert all(r.cells[0].marks for r in table.rows if r.kind == "data")
+        notes = " ".join(f.text for f in table.footnotes)
+        assert ("Scope 1 total" in notes and "purchased electricity" in notes) if lang == "en" else "范围" in notes
+    html = demo["out"]["report-2024.en.html"].read_text(encoding="utf-8")
+    assert all(expected[k] in html for k in expected)
+    assert "Scope 1 GHG emissions were 13.31 million t CO2e" in html
+
+
+def _check_without(demo, tmp_path, edits):
+    from esgledger.report.gap import check_gaps
+
+    text = (demo["ws"].path / "report.yaml").read_text(encoding="utf-8")
+    for old, new in edits:
+        assert old in text
+        text = text.replace(old, new)
+    path = tmp_path / "report.yaml"
+    path.write_text(text, encoding="utf-8")
+    ctx = ReportContext(demo["ws"], load_workspace_definition(demo["ws"], path))
+    return next(i for i in check_gaps(ctx, "en").items if i.article == 24)
+
+
+INVENTORY_TABLE = ("table: indicators\n            indicators: [scope1_emissions, scope2_location, "
+                   "scope2_market, ghg_emissions_scope12]")
+
+
+def test_a_shall_datapoint_only_listed_by_a_section_is_not_disclosed(demo, tmp_path):
+    """Art. 24's Scope 1 only listed in a section's `indicators` (what it answers) and in a
+    chart, never printed as a figure: the article is not disclosed (UAT 1 F2)."""
+    item = _check_without(demo, tmp_path, [
+        (INVENTORY_TABLE, "indicators: [scope1_emissions, scope2_location, scope2_market, ghg_emissions_scope12]"),
+        ("{{ fact scope1_emissions P }}", "—")])
+    assert item.status == "partial"
+    assert "not printed in the report: Scope 1 GHG emissions" in item.detail
+    assert "Scope 2" not in item.detail.split("not printed in the report:")[1].split(";")[0]
+
+
+def test_scope_2_on_either_basis_answers_the_article(demo, tmp_path):
+    """The guideline asks for Scope 2 without naming a basis: location- or market-based
+    printed alone satisfies it; the total missing still leaves the article partial."""
+    item = _check_without(demo, tmp_path, [
+        (INVENTORY_TABLE, "table: indicators\n            indicators: [scope1_emissions, scope2_market]"),
+        ("{{ fact scope2_location P }}", "—"), ("{{ fact ghg_emissions_scope12 P }}", "—")])
+    assert item.status == "partial"
+    assert "not printed in the report: Scope 1 and 2 GHG emissions" in item.detail
+    assert "location" not in item.detail
+
+
+def test_the_shipped_required_indicators_are_library_indicators(demo):
+    from esgledger.report.gap import required_indicators
+
+    lib = demo["ws"].library
+    groups = {a: required_indicators(fc, lib) for a, fc in lib.frameworks["szse17"].items()}
+    assert groups["24"] == [("scope1_emissions",), ("scope2_location", "scope2_market"), ("ghg_emissions_scope12",)]

@@ -29,7 +29,7 @@ from esgledger.report.context import ReportContext
 from esgledger.report.definition import (DEFINITION_NAME, GUIDELINES, Definition, DefinitionError,
                                          SectionDef, load_definition)
 from esgledger.report.placeholders import PLACEHOLDER, parse_placeholder, resolve_year
-from esgledger.report.document import (Block, BulletList, Cell, Chapter, Cover, Document, HeaderCell,
+from esgledger.report.document import (Block, BulletList, Cell, Chapter, Cover, Document, Footnote, HeaderCell,
                                        Paragraph, Row, Section, Table, TableOfContents)
 from esgledger.report.figure_notes import formula_note, method_notes
 from esgledger.report.gap import check_gaps, gap_checklist
@@ -215,12 +215,31 @@ class _Assembly:
         header = [HeaderCell(TEXT["indicator"][lang], align="left"), HeaderCell(TEXT["unit"][lang])]
         header += [HeaderCell(TEXT["year"][lang].format(y=y)) for y in ctx.years]
         rows = []
+        notes: dict[str, str] = {}  # footnote text -> mark (the method, GWP and factor sets behind a row)
         for code in n.indicators:
             ind = ctx.library[code]
-            cells = [Cell.label(ind.name.get(lang)), Cell.label(ctx.unit_label(code, lang), align="center")]
+            marks = [notes.setdefault(text, str(len(notes) + 1)) for text in self.indicator_notes(code)]
+            cells = [Cell.label(ind.name.get(lang), marks), Cell.label(ctx.unit_label(code, lang), align="center")]
             cells += [Cell.number(ctx.value(code, y), ind.precision, lang=lang) for y in ctx.years]
             rows.append(Row(tuple(cells)))
-        return Table(n.title.get(lang), [header], rows, (), ("text", "unit") + ("number",) * len(ctx.years))
+        return Table(n.title.get(lang), [header], rows, tuple(Footnote(m, t) for t, m in notes.items()),
+                     ("text", "unit") + ("number",) * len(ctx.years))
+
+    def indicator_notes(self, code: str) -> list[str]:
+        """The footnotes of a row of a section's indicator table: as the KPI table's (formula,
+        then the methodology, GWP set and factor sets of the reporting year's figure, read from
+        its lineage and its breakdowns')."""
+        ctx, lang = self.ctx, self.lang
+        notes = []
+        formula = formula_note(ctx.library, code, lang)
+        if formula:
+            notes.append(formula)
+        ind = ctx.library.get(code)
+        if ind is not None and ind.kind in ("method", "formula"):
+            ids = set(ctx.breakdown_ids(code, ctx.period))
+            if ids:
+                notes += method_notes(ctx.ws, ids, lang)
+        return notes
 
 
 def build_document(ctx: ReportContext, lang: str, *, checklist: bool = True,

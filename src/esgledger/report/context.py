@@ -153,6 +153,36 @@ class ReportContext:
                 out |= {s.indicator for s in c.series} | ({c.indicator} if c.indicator else set())
         return out
 
+    @cached_property
+    def printed_indicators(self) -> set[str]:
+        """The indicators whose report-entity total for the reporting year the report prints as
+        a number in every report language: a row of the KPI table, a row of a section's
+        indicator table (``table: indicators``), or a ``{{ fact X }}`` placeholder of the
+        reporting year without an entity of its own or a breakdown. A section's ``indicators``
+        list alone (what it answers, for the framework index) and a chart do not print the
+        figure; the gap check's required datapoints must be printed (UAT: Art. 24 was passed on
+        indicators only listed)."""
+        from esgledger.report.definition import iter_texts
+        from esgledger.report.placeholders import PlaceholderError, parse_placeholder, placeholders, resolve_year
+
+        out = {r.indicator for _s, r in self.kpi.rows() if r.entity == self.entity and r.dims == ("",)}
+        for node, _d, _p in self.model.walk():
+            if node.table == "indicators":
+                out |= set(node.indicators)
+        by_lang: dict[str, set[str]] = {lang: set() for lang in self.model.languages}
+        for _node, fld, lang, text in iter_texts(self.definition):
+            if lang not in by_lang or fld != "narrative":
+                continue
+            for _offset, _whole, inner in placeholders(text or ""):
+                try:
+                    ph = parse_placeholder(inner)
+                except PlaceholderError:
+                    continue
+                if (ph.kind == "fact" and ph.indicator and ph.entity in (None, self.entity) and not ph.dims
+                        and any(resolve_year(y, self.period) == self.period for y in ph.years)):
+                    by_lang[lang].add(ph.indicator)
+        return out | set.intersection(*by_lang.values()) if by_lang else out
+
 
 def _mark_restated_lineage(ws, kpi):
     """Footnote as restated the consolidated and calculated cells whose inputs were restated
