@@ -112,11 +112,26 @@ def test_formula_figures_are_footnoted_with_their_formula(demo):
     # by their names, not their ids (UAT 14): the method, and each factor set by its title
     # (the product figure reads the captive plant's factor per MWh supplied, a calculated fact
     # of its own method: both are named, the figure's own first)
+    # each set with the edition of the values used (the published source's own, as the factor
+    # data records it: the 2024 grid factors are MEE/NBS's 2023年电力二氧化碳排放因子), the set's
+    # version named as such, not as the edition (UAT1 F8)
     assert notes[1] == (
-        "按产品碳足迹（集团内摇篮到大门）、自备电厂排放计算，方法版本 1.0。GWP 取 IPCC AR5。因子：《碳酸盐分解排放因子》2025.1 版；"
-        "《化石燃料缺省参数（生态环境部现行指南附录A）》2024.1 版；《中国电力二氧化碳排放因子（全国、区域、省级）》2026.1 版；"
-        "《发电设施核算指南 燃煤缺省参数》2022.1 版；《常用换算参数》2025.1 版；《全球增温潜势（SAR、TAR、AR4、AR5、AR6）》2025.1 版；"
-        "《IPCC 2006 指南 原铝生产 系数与缺省值》2006.1 版。")
+        "按产品碳足迹（集团内摇篮到大门）、自备电厂排放计算，方法版本 1.0。GWP 取 IPCC AR5。因子："
+        "《碳酸盐分解排放因子》（IPCC 2006 / IAI 2006；因子集 2025.1 版）；"
+        "《化石燃料缺省参数（生态环境部现行指南附录A）》（MEE guideline Appendix A (current edition)；因子集 2024.1 版）；"
+        "《中国电力二氧化碳排放因子（全国、区域、省级）》（2023年电力二氧化碳排放因子；因子集 2026.1 版）；"
+        "《发电设施核算指南 燃煤缺省参数》（发电设施 guideline 2022 revision；因子集 2022.1 版）；"
+        "《常用换算参数》（domain reference §3.2；因子集 2025.1 版）；"
+        "《全球增温潜势（SAR、TAR、AR4、AR5、AR6）》（IPCC AR5 (2013)；因子集 2025.1 版）；"
+        "《IPCC 2006 指南 原铝生产 系数与缺省值》（IPCC 2006 Guidelines Vol.3 Ch.4.4；因子集 2006.1 版）。")
+    en = kpi_table(demo["docs"]["en"])
+    row = next(r for r in en.rows if r.kind == "data" and r.cells[0].text == "CO2e per tonne of aluminium")
+    note = dict((f.mark, f.text) for f in en.footnotes)[row.cells[0].marks[1]]
+    # two method names are not run together ("A, B, method version 1.0")
+    assert note.startswith("Calculated as the product footprint (cradle-to-gate inside the group) and captive "
+                           "power plant emissions, method version 1.0. ")
+    assert ("China grid CO2 emission factors: national, regional, provincial (edition 2023年电力二氧化碳排放因子; "
+            "factor set version 2026.1)") in note
 
 
 def test_english_narrative_names_wan_and_yi_quantities_in_english(demo):
