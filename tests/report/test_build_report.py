@@ -288,7 +288,10 @@ def test_the_docx_opens_and_its_tables_match_the_ledger(demo, lang):
         if lang == "zh":
             row = next(r for r in rows if r[0].rstrip("0123456789") == label)
             ind = ctx.library[code]
-            assert row[-1] == format_value(ctx.value(code, 2024), ind.precision)
+            shown = format_value(ctx.value(code, 2024), ind.precision)
+            # the docx cell is the value and its footnote marks (3: rests on illustrative inputs)
+            assert row[-1] == shown + "".join(ours.rows[[r.cells[0].text + "".join(r.cells[0].marks)
+                                                         for r in ours.rows].index(row[0])].cells[-1].marks)
     assert len(d.inline_shapes) >= 4                     # the charts, as PNG
 
 
@@ -438,3 +441,31 @@ def test_the_shipped_required_indicators_are_library_indicators(demo):
     lib = demo["ws"].library
     groups = {a: required_indicators(fc, lib) for a, fc in lib.frameworks["szse17"].items()}
     assert groups["24"] == [("scope1_emissions",), ("scope2_location", "scope2_market"), ("ghg_emissions_scope12",)]
+
+
+def test_figures_resting_on_illustrative_inputs_are_footnoted_as_such(demo):
+    """UAT1 F7: the demo's 2022/2023 rows (facts-2022/2023.csv, comment "illustrative") were
+    printed as reported data. A cell is marked when its figure is, or rests on, a fact whose
+    comment starts with "illustrative": the 2023 employees (entered per company, each row
+    commented illustrative) are; the 2024 employees (as published, no such comment) and the
+    2023 R&D expenditure (loaded as published, no comment) are not."""
+    for lang, text in (("en", "Illustrative value: it rests on input data marked illustrative"),
+                       ("zh", "示意值：所依据的输入数据在台账中标注为示意")):
+        table = kpi_table(demo["docs"][lang])
+        notes = {f.text: f.mark for f in table.footnotes}
+        mark = next(m for t, m in notes.items() if t.startswith(text))
+        kpi = demo["ctx"].kpi
+        row = next(r for _s, r in kpi.rows() if r.indicator == "employees" and r.dims == ("",))
+        assert "illustrative" in row.cells[2023].notes and "illustrative" in row.cells[2022].notes
+        assert "illustrative" not in row.cells[2024].notes
+        rd = next(r for _s, r in kpi.rows() if r.indicator == "rd_expenditure")
+        assert "illustrative" not in rd.cells[2023].notes
+        label = row.label[lang]
+        printed = next(r for r in table.rows if r.kind == "data" and r.cells[0].text == label)
+        years = demo["ctx"].years
+        assert mark in printed.cells[2 + years.index(2023)].marks
+        assert mark not in printed.cells[2 + years.index(2024)].marks
+    # the standalone KPI files the demo writes carry the same mark and note
+    md = demo["out"]["kpi-2024.en.md"].read_text(encoding="utf-8")
+    assert "| Employees | persons | 6,685[3] | 6,923[3] | 6,756 |" in md
+    assert "[3] Illustrative value: it rests on input data marked illustrative in the ledger" in md

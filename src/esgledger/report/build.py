@@ -31,7 +31,8 @@ from esgledger.report.definition import (DEFINITION_NAME, GUIDELINES, Definition
 from esgledger.report.placeholders import PLACEHOLDER, parse_placeholder, resolve_year
 from esgledger.report.document import (Block, BulletList, Cell, Chapter, Cover, Document, Footnote, HeaderCell,
                                        Paragraph, Row, Section, Table, TableOfContents)
-from esgledger.report.figure_notes import formula_note, method_notes
+from esgledger.report.figure_notes import formula_note, illustrative_through_lineage, method_notes
+from esgledger.report.kpi import NOTE_ILLUSTRATIVE
 from esgledger.report.gap import check_gaps, gap_checklist
 from esgledger.report.index import gri_content_index, index_table
 from esgledger.report.kpi_render import TITLE as KPI_TITLE, kpi_document_table
@@ -216,11 +217,19 @@ class _Assembly:
         header += [HeaderCell(TEXT["year"][lang].format(y=y)) for y in ctx.years]
         rows = []
         notes: dict[str, str] = {}  # footnote text -> mark (the method, GWP and factor sets behind a row)
+        facts = {(code, y): ctx.fact(code, y) for code in n.indicators for y in ctx.years}
+        flagged = illustrative_through_lineage(ctx.ws.store, {f.id for f in facts.values() if f is not None})
         for code in n.indicators:
             ind = ctx.library[code]
             marks = [notes.setdefault(text, str(len(notes) + 1)) for text in self.indicator_notes(code)]
             cells = [Cell.label(ind.name.get(lang), marks), Cell.label(ctx.unit_label(code, lang), align="center")]
-            cells += [Cell.number(ctx.value(code, y), ind.precision, lang=lang) for y in ctx.years]
+            for y in ctx.years:
+                f = facts[code, y]
+                cell = Cell.number(ctx.value(code, y), ind.precision, lang=lang)
+                if f is not None and f.id in flagged:  # rests on inputs marked illustrative
+                    mark = notes.setdefault(NOTE_ILLUSTRATIVE[lang], str(len(notes) + 1))
+                    cell = dataclasses.replace(cell, marks=tuple(cell.marks) + (mark,))
+                cells.append(cell)
             rows.append(Row(tuple(cells)))
         return Table(n.title.get(lang), [header], rows, tuple(Footnote(m, t) for t, m in notes.items()),
                      ("text", "unit") + ("number",) * len(ctx.years))

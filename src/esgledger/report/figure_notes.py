@@ -292,3 +292,61 @@ def restated_through_lineage(store, fact_ids, max_depth: int = 8) -> set[int]:
         return memo[fid]
 
     return {fid for fid in fact_ids if restated(fid)}
+
+
+# A fact's comment that starts with one of these marks it as an illustrative or estimated
+# input, not reported data (the interchange format has no data-quality column: the comment
+# column carries it, as the demo's comparison years do).
+ILLUSTRATIVE_MARKERS = ("illustrative", "示意")
+
+
+def is_illustrative_comment(comment: str | None) -> bool:
+    """True for a comment that flags its fact as illustrative (``illustrative…``, ``示意…``).
+
+    >>> is_illustrative_comment("illustrative; own alumina from JXTG"), is_illustrative_comment("as published")
+    (True, False)
+    """
+    text = (comment or "").strip().lower()
+    return text.startswith(ILLUSTRATIVE_MARKERS)
+
+
+def illustrative_through_lineage(store, fact_ids, max_depth: int = 12) -> set[int]:
+    """The facts among ``fact_ids`` that are, or rest on (through consolidation, formulas and
+    the methodologies' inputs), a fact whose comment flags it as illustrative (UAT1 F7: the
+    demo's comparison years are built from illustrative inputs and were printed as reported
+    data)."""
+    from esgledger.store import schema as S
+
+    _fm, _ff, fact_input = _lineage_tables()
+    children: dict[int, set[int]] = {}
+    frontier = set(fact_ids)
+    seen: set[int] = set()
+    flagged: set[int] = set()
+    with store.engine.connect() as conn:
+        for _ in range(max_depth):
+            frontier -= seen
+            if not frontier:
+                break
+            seen |= frontier
+            for r in conn.execute(select(S.fact.c.id, S.fact.c.comment).where(S.fact.c.id.in_(frontier))):
+                if is_illustrative_comment(r.comment):
+                    flagged.add(r.id)
+            nxt: set[int] = set()
+            for r in conn.execute(select(fact_input.c.fact_id, fact_input.c.input_fact_id)
+                                  .where(fact_input.c.fact_id.in_(frontier))):
+                children.setdefault(r.fact_id, set()).add(r.input_fact_id)
+                nxt.add(r.input_fact_id)
+            frontier = nxt
+    if not flagged:
+        return set()
+    memo: dict[int, bool] = {}
+
+    def rests(fid: int, depth: int = 0) -> bool:
+        if fid in memo:
+            return memo[fid]
+        memo[fid] = False  # cycles cannot occur; guard anyway
+        memo[fid] = fid in flagged or (depth < max_depth and any(rests(c, depth + 1)
+                                                                 for c in children.get(fid, ())))
+        return memo[fid]
+
+    return {fid for fid in fact_ids if rests(fid)}
