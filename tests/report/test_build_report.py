@@ -465,6 +465,13 @@ def test_figures_resting_on_illustrative_inputs_are_footnoted_as_such(demo):
         years = demo["ctx"].years
         assert mark in printed.cells[2 + years.index(2023)].marks
         assert mark not in printed.cells[2 + years.index(2024)].marks
+    # a change in the narrative whose base year rests on illustrative inputs says so
+    def text(lang):
+        return "\n".join(getattr(b, "text", "") for b, _d in walk(demo["docs"][lang]))
+
+    assert "CO2e per tonne of aluminium was 10.80 t CO2e per t, -0.4% (against an illustrative 2023 value) " \
+           "on the year before." in text("en")
+    assert "较上年变化-0.4%（2023年对比值为示意值）。" in text("zh")
     # the standalone KPI files the demo writes carry the same mark and note
     md = demo["out"]["kpi-2024.en.md"].read_text(encoding="utf-8")
     assert "| Employees | persons | 6,685[3] | 6,923[3] | 6,756 |" in md

@@ -45,6 +45,7 @@ TEXT = {
     "cover_period": {"zh": "报告期：{p}年1月1日至{p}年12月31日", "en": "Reporting period: 1 January to 31 December {p}"},
     "cover_frameworks": {"zh": "编制依据：{g}", "en": "Prepared under {g}"},
     "indicator": {"zh": "指标", "en": "Indicator"},
+    "illustrative_base": {"zh": "（{y}年对比值为示意值）", "en": " (against an illustrative {y} value)"},
     "unit": {"zh": "单位", "en": "Unit"},
     "year": {"zh": "{y}年", "en": "{y}"},
 }
@@ -91,7 +92,10 @@ def fill_placeholders(ctx: ReportContext, text: str, lang: str, where=None,
                 return DASH
             change = (b - a) / abs(a) * 100
             text_ = format_value(change, 1 if ph.precision is None else ph.precision, lang) + "%"
-            return ("+" + text_) if change > 0 and not text_.startswith("0") else text_
+            text_ = ("+" + text_) if change > 0 and not text_.startswith("0") else text_
+            if ctx.is_illustrative(facts[0]):  # the base of the change is not reported data (UAT1 F7)
+                text_ += TEXT["illustrative_base"][lang].format(y=years[0])
+            return text_
         f = facts[0]
         if ind.value_type != "number":
             return f.value

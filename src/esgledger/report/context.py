@@ -74,6 +74,16 @@ class ReportContext:
         return [f.id for k, f in self._facts.items()
                 if k[0] == entity and k[1] == indicator and k[2] == year_ and k[4] == basis]
 
+    def is_illustrative(self, fact: FactRecord) -> bool:
+        """The fact is, or rests on through its lineage, a fact whose comment flags it as
+        illustrative (``figure_notes.illustrative_through_lineage``); asked once per fact."""
+        from esgledger.report.figure_notes import illustrative_through_lineage
+
+        cache = self.__dict__.setdefault("_illustrative", {})
+        if fact.id not in cache:
+            cache[fact.id] = bool(illustrative_through_lineage(self.ws.store, {fact.id}))
+        return cache[fact.id]
+
     def has_value(self, indicator: str, year: int | None = None) -> bool:
         """Any value of ``indicator`` for the year at the report entity or below it (a figure
         such as a smelter's pass rate is reported for the plant only), any breakdown."""
