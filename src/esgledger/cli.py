@@ -746,7 +746,8 @@ def explain(indicator: str = typer.Argument(..., help="Indicator code."),
             entity: str = typer.Option(..., "--entity", help="Entity code."),
             period: str = typer.Option(..., "--period", help="Period."),
             dims: str = typer.Option("", "--dims", help="Dimension key, e.g. gender=female."),
-            basis: Optional[str] = typer.Option(None, "--basis", help="own, control or equity (default: consolidated at a parent).")) -> None:
+            basis: Optional[str] = typer.Option(None, "--basis", help="own, control or equity (default: consolidated at a parent)."),
+            as_json: bool = typer.Option(False, "--json", help="Print the lineage as JSON.")) -> None:
     """Print the lineage of a value down to the imported rows."""
     _choice(basis, ("own", "control", "equity"), "--basis")
     _period(period)
@@ -757,8 +758,11 @@ def explain(indicator: str = typer.Argument(..., help="Indicator code."),
         if node is None:
             err_console.print(_no_value(ws, indicator, entity, period), markup=False)
             raise typer.Exit(1)
-        for line in render_explain(ws, node):
-            console.print(line, markup=False, highlight=False, crop=False, overflow="ignore")
+        if as_json:
+            console.print_json(json.dumps(explain_json(ws, node), ensure_ascii=False, default=str))
+        else:
+            for line in render_explain(ws, node):
+                console.print(line, markup=False, highlight=False, crop=False, overflow="ignore")
         stale = _stale_inputs(ws, node)
         if stale:
             err_console.print(tr("stale", n=len(stale), first=stale[0], p=period), markup=False)
@@ -844,11 +848,76 @@ def _method(n, lang: str) -> str:
     return f"{method_name(code, lang)}, method version {version}" + (f", GWP {gwp}" if gwp else "")
 
 
+def _factor_citations(ws, node) -> dict[tuple[int, int], tuple[str, str, str]]:
+    """``(fact id, position) → (factor set, edition, source)`` of every factor the lineage tree
+    cites, as the calculation run recorded them (``fact_factor``): the citation an auditor
+    checks a factor against (UAT1 F8: explain showed set@version and confidence only)."""
+    from sqlalchemy import select
+
+    from esgledger.store import schema as S
+
+    ids, stack = [], [node]
+    while stack:
+        n = stack.pop()
+        if n.factors:
+            ids.append(n.fact.id)
+        stack += n.children
+    if not ids:
+        return {}
+    ff = S.fact_factor
+    with ws.store.engine.connect() as conn:
+        rows = conn.execute(select(ff.c.fact_id, ff.c.pos, ff.c.factor_set, ff.c.edition, ff.c.source)
+                            .where(ff.c.fact_id.in_(ids)).order_by(ff.c.fact_id, ff.c.pos)).all()
+    out: dict[tuple[int, int], tuple[str, str, str]] = {}
+    by_fact: dict[int, int] = {}
+    for r in rows:  # positions as the node lists its factors (ordered by pos, from 0)
+        i = by_fact.get(r.fact_id, 0)
+        by_fact[r.fact_id] = i + 1
+        out[(r.fact_id, i)] = (r.factor_set or "", r.edition or "", r.source or "")
+    return out
+
+
+def _citation_words(edition: str, source: str, lang: str) -> str:
+    parts = []
+    if edition:
+        parts.append(("版本：" if lang == "zh" else "edition: ") + edition)
+    if source:
+        parts.append(("来源：" if lang == "zh" else "source: ") + source)
+    return ("；" if lang == "zh" else "; ").join(parts)
+
+
+def explain_json(ws, node) -> dict:
+    """The lineage tree as data (``explain --json``): each value with its method, equation,
+    factors (key, value, unit, confidence, set, edition, source) and inputs."""
+    cites = _factor_citations(ws, node)
+
+    def one(n) -> dict:
+        f = n.fact
+        factors = []
+        for i, (key, value, unit, conf) in enumerate(n.factors):
+            fset, edition, source = cites.get((f.id, i), ("", "", ""))
+            factors.append({"factor": key, "factor_set": fset or None, "value": value, "unit": unit,
+                            "confidence": conf, "edition": edition or None, "source": source or None})
+        method = None
+        if n.method_parts:
+            code, version, gwp = n.method_parts
+            method = {"method": code, "version": version, "gwp_set": gwp}
+        return {"entity": f.entity, "indicator": f.indicator, "dims": f.dims, "period": f.period,
+                "basis": f.basis, "value": f.value, "unit": f.unit, "status": f.status,
+                "weight": n.weight, "method": method, "equation": n.equation,
+                "source": (_source(n) if n.source and f.status != "calculated" else None),
+                "factors": factors, "inputs": [one(ch) for ch in n.children]}
+
+    return one(node)
+
+
 def render_explain(ws, node) -> list[str]:
-    """The lineage tree as text lines (never cropped: they are read and grepped)."""
+    """The lineage tree as text lines (never cropped: they are read and grepped). A factor
+    line names the factor's edition and source as the calculation recorded them."""
     from esgledger.calc.equations import equation_text
 
     lang = STATE.lang if STATE.lang in ("zh", "en") else "en"
+    cites = _factor_citations(ws, node)
 
     def label(n) -> str:
         f = n.fact
@@ -875,7 +944,7 @@ def render_explain(ws, node) -> list[str]:
 
     def add(n, prefix: str) -> None:
         items = [("equation", n.equation)] if n.equation else []
-        items += [("factor", fk) for fk in n.factors] + [("fact", ch) for ch in n.children]
+        items += [("factor", (j, fk)) for j, fk in enumerate(n.factors)] + [("fact", ch) for ch in n.children]
         for i, (kind, item) in enumerate(items):
             last = i == len(items) - 1
             if kind == "equation":  # as the lineage records it (the equation's own citation)
@@ -883,9 +952,12 @@ def render_explain(ws, node) -> list[str]:
                              + equation_text(item, lang))
                 continue
             if kind == "factor":
-                key, value, factor_unit, conf = item
+                j, (key, value, factor_unit, conf) = item
                 words = ["因子" if lang == "zh" else "factor", key, "=", value, _unit(factor_unit), f"({conf})"]
-                lines.append(prefix + ("└── " if last else "├── ") + " ".join(w for w in words if w))
+                _set, edition, source = cites.get((n.fact.id, j), ("", "", ""))
+                cite = _citation_words(edition, source, lang)
+                lines.append(prefix + ("└── " if last else "├── ") + " ".join(w for w in words if w)
+                             + (("；" if lang == "zh" else "; ") + cite if cite else ""))
                 continue
             lines.append(prefix + ("└── " if last else "├── ") + label(item))
             add(item, prefix + ("    " if last else "│   "))

@@ -50,6 +50,7 @@ ZH: dict[str, str] = {
     "As JSON.": "以 JSON 输出。",
     "Print problems as JSON.": "以 JSON 输出问题。",
     "Print the report as JSON.": "以 JSON 输出导入报告。",
+    "Print the lineage as JSON.": "以 JSON 输出溯源（含每个因子的版本和来源）。",
     # history, explain, validate
     "Every revision of one fact, oldest first: who, when, old and new value, source and reason.":
         "一条数据的全部版本（从旧到新）：操作人、时间、原值与新值、来源及原因。",

@@ -112,11 +112,26 @@ def test_formula_figures_are_footnoted_with_their_formula(demo):
     # by their names, not their ids (UAT 14): the method, and each factor set by its title
     # (the product figure reads the captive plant's factor per MWh supplied, a calculated fact
     # of its own method: both are named, the figure's own first)
+    # each set with the edition of the values used (the published source's own, as the factor
+    # data records it: the 2024 grid factors are MEE/NBS's 2023年电力二氧化碳排放因子), the set's
+    # version named as such, not as the edition (UAT1 F8)
     assert notes[1] == (
-        "按产品碳足迹（集团内摇篮到大门）、自备电厂排放计算，方法版本 1.0。GWP 取 IPCC AR5。因子：《碳酸盐分解排放因子》2025.1 版；"
-        "《化石燃料缺省参数（生态环境部现行指南附录A）》2024.1 版；《中国电力二氧化碳排放因子（全国、区域、省级）》2026.1 版；"
-        "《发电设施核算指南 燃煤缺省参数》2022.1 版；《常用换算参数》2025.1 版；《全球增温潜势（SAR、TAR、AR4、AR5、AR6）》2025.1 版；"
-        "《IPCC 2006 指南 原铝生产 系数与缺省值》2006.1 版。")
+        "按产品碳足迹（集团内摇篮到大门）、自备电厂排放计算，方法版本 1.0。GWP 取 IPCC AR5。因子："
+        "《碳酸盐分解排放因子》（IPCC 2006 / IAI 2006；因子集 2025.1 版）；"
+        "《化石燃料缺省参数（生态环境部现行指南附录A）》（MEE guideline Appendix A (current edition)；因子集 2024.1 版）；"
+        "《中国电力二氧化碳排放因子（全国、区域、省级）》（2023年电力二氧化碳排放因子；因子集 2026.1 版）；"
+        "《发电设施核算指南 燃煤缺省参数》（发电设施 guideline 2022 revision；因子集 2022.1 版）；"
+        "《常用换算参数》（domain reference §3.2；因子集 2025.1 版）；"
+        "《全球增温潜势（SAR、TAR、AR4、AR5、AR6）》（IPCC AR5 (2013)；因子集 2025.1 版）；"
+        "《IPCC 2006 指南 原铝生产 系数与缺省值》（IPCC 2006 Guidelines Vol.3 Ch.4.4；因子集 2006.1 版）。")
+    en = kpi_table(demo["docs"]["en"])
+    row = next(r for r in en.rows if r.kind == "data" and r.cells[0].text == "CO2e per tonne of aluminium")
+    note = dict((f.mark, f.text) for f in en.footnotes)[row.cells[0].marks[1]]
+    # two method names are not run together ("A, B, method version 1.0")
+    assert note.startswith("Calculated as the product footprint (cradle-to-gate inside the group) and captive "
+                           "power plant emissions, method version 1.0. ")
+    assert ("China grid CO2 emission factors: national, regional, provincial (edition 2023年电力二氧化碳排放因子; "
+            "factor set version 2026.1)") in note
 
 
 def test_english_narrative_names_wan_and_yi_quantities_in_english(demo):
@@ -127,7 +142,13 @@ def test_english_narrative_names_wan_and_yi_quantities_in_english(demo):
         return "\n".join(getattr(b, "text", "") for b, _d in walk(demo["docs"][lang]))
 
     en, zh = text("en"), text("zh")
-    assert "aluminium production emitted 12.70 million t CO2e (its CO2 and the CF4 and C2F6 of anode effects" in en
+    # what the figure contains (UAT 1 F6): the electrolysis step's direct emissions and the
+    # electricity it uses (86 % of the 12.70 Mt), not only "its CO2 and anode-effect PFCs"
+    assert ("aluminium production emitted 12.70 million t CO2e (the electrolysis step's product emissions: "
+            "the CO2 of anode consumption, the CF4 and C2F6 of anode effects and fuel combustion, plus the "
+            "electricity it uses, captive power at that plant's emission factor and grid power at the "
+            "residual-mix factor)") in en
+    assert "加上所用电力的排放，其中自备电厂电力按该电厂排放因子、电网电力按剩余电力组合因子计算" in zh
     assert "the captive power plant generated 13.5 billion kWh" in en
     assert "Cleaner-production projects save 56.54 million kWh per year" in en
     assert "10k t" not in en and "100m kWh" not in en and "10k kWh" not in en
@@ -256,7 +277,10 @@ def test_the_docx_opens_and_its_tables_match_the_ledger(demo, lang):
     if lang == "zh":
         assert [t for t in CHAPTERS_ZH[:4] if not any(h.endswith(t) for h in h1)] == []
     ours = kpi_table(demo["docs"][lang])
-    found = next(t for t in d.tables if _docx_rows(t._tbl)[0][0] in ("指标", "Indicator"))
+    # the KPI table: the indicator table with the most rows (a section's indicator table, such
+    # as the climate chapter's Scope 1 and 2, has the same header)
+    found = max((t for t in d.tables if _docx_rows(t._tbl)[0][0] in ("指标", "Indicator")),
+                key=lambda t: len(t._tbl.tr_lst))
     rows = [r for r in _docx_rows(found._tbl)[1:] if len(r) > 1]
     assert rows == data_rows(ours)
     ctx = demo["ctx"]
@@ -264,7 +288,10 @@ def test_the_docx_opens_and_its_tables_match_the_ledger(demo, lang):
         if lang == "zh":
             row = next(r for r in rows if r[0].rstrip("0123456789") == label)
             ind = ctx.library[code]
-            assert row[-1] == format_value(ctx.value(code, 2024), ind.precision)
+            shown = format_value(ctx.value(code, 2024), ind.precision)
+            # the docx cell is the value and its footnote marks (3: rests on illustrative inputs)
+            assert row[-1] == shown + "".join(ours.rows[[r.cells[0].text + "".join(r.cells[0].marks)
+                                                         for r in ours.rows].index(row[0])].cells[-1].marks)
     assert len(d.inline_shapes) >= 4                     # the charts, as PNG
 
 
@@ -333,3 +360,119 @@ def test_the_html_gap_checklist_is_in_the_document_data(demo):
     art52 = next(i for i in checklist.items if i.text.startswith("Art. 52 "))
     assert (art52.status, art52.detail) == ("missing", "no narrative")
     assert "SZSE No.17 disclosure check (2024)" == checklist.title
+
+
+def _own_total(ws, indicator: str, year: str = "2024"):
+    """The sum of every entity's own figure: the demo's entities are all under the group's
+    operational control at 100 %, so the control-basis group total is their plain sum."""
+    return sum((Decimal(f.value) for f in ws.store.iter_current(period=[year], basis=None)
+                if f.indicator == indicator and f.dims == "" and f.basis == "own"), Decimal(0))
+
+
+def test_the_climate_chapter_prints_scope_1_scope_2_and_the_total(demo):
+    """SZSE Art. 24 ("shall"): Scope 1, Scope 2 and the total are printed with their method
+    footnotes (UAT 1 F2: the report printed only product emissions). By hand, from the entities'
+    own 2024 Scope 1 (explain): GNBX 2 193.49 + JXTG 1 836 590.17 + NJTS 54 432.17 + TLYX 324.56
+    + TLYX-P1 882 857.26 + TLYX-P2 882 707.12 + TRNY 9 590 267.78 + TSAL 107.69 + TZXC 920.80
+    + XRLB 4 488.94 + YDTS 56 867.04 = 13 311 757.03 → 13,311,757; Scope 2 location
+    2 486 294.39; Scope 1 + 2 = 15 798 051.42 → 15,798,051."""
+    ws = demo["ws"]
+    s1, s2l, s2m = (_own_total(ws, c) for c in ("scope1_emissions", "scope2_location", "scope2_market"))
+    assert s1.quantize(Decimal("0.01")) == Decimal("13311757.03")
+    expected = {c: format_value(v, 0, lang="en") for c, v in
+                (("s1", s1), ("s2l", s2l), ("s2m", s2m), ("tot", s1 + s2l))}
+    assert expected["s1"] == "13,311,757" and expected["tot"] == "15,798,051"
+    for lang, caption in (("en", "GHG emissions (Scope 1 and Scope 2)"), ("zh", "温室气体排放量（范围一、范围二）")):
+        table = next(t for t in tables(demo["docs"][lang]) if t.caption == caption)
+        col = 2 + demo["ctx"].years.index(2024)
+        printed = [r.cells[col].text for r in table.rows if r.kind == "data"]
+        assert printed == [expected["s1"], expected["s2l"], expected["s2m"], expected["tot"]]
+        # every row carries a footnote: the methodology and factor sets behind it
+        assert all(r.cells[0].marks for r in table.rows if r.kind == "data")
+        notes = " ".join(f.text for f in table.footnotes)
+        assert ("Scope 1 total" in notes and "purchased electricity" in notes) if lang == "en" else "范围" in notes
+    html = demo["out"]["report-2024.en.html"].read_text(encoding="utf-8")
+    assert all(expected[k] in html for k in expected)
+    assert "Scope 1 GHG emissions were 13.31 million t CO2e" in html
+
+
+def _check_without(demo, tmp_path, edits):
+    from esgledger.report.gap import check_gaps
+
+    text = (demo["ws"].path / "report.yaml").read_text(encoding="utf-8")
+    for old, new in edits:
+        assert old in text
+        text = text.replace(old, new)
+    path = tmp_path / "report.yaml"
+    path.write_text(text, encoding="utf-8")
+    ctx = ReportContext(demo["ws"], load_workspace_definition(demo["ws"], path))
+    return next(i for i in check_gaps(ctx, "en").items if i.article == 24)
+
+
+INVENTORY_TABLE = ("table: indicators\n            indicators: [scope1_emissions, scope2_location, "
+                   "scope2_market, ghg_emissions_scope12]")
+
+
+def test_a_shall_datapoint_only_listed_by_a_section_is_not_disclosed(demo, tmp_path):
+    """Art. 24's Scope 1 only listed in a section's `indicators` (what it answers) and in a
+    chart, never printed as a figure: the article is not disclosed (UAT 1 F2)."""
+    item = _check_without(demo, tmp_path, [
+        (INVENTORY_TABLE, "indicators: [scope1_emissions, scope2_location, scope2_market, ghg_emissions_scope12]"),
+        ("{{ fact scope1_emissions P }}", "—")])
+    assert item.status == "partial"
+    assert "not printed in the report: Scope 1 GHG emissions" in item.detail
+    assert "Scope 2" not in item.detail.split("not printed in the report:")[1].split(";")[0]
+
+
+def test_scope_2_on_either_basis_answers_the_article(demo, tmp_path):
+    """The guideline asks for Scope 2 without naming a basis: location- or market-based
+    printed alone satisfies it; the total missing still leaves the article partial."""
+    item = _check_without(demo, tmp_path, [
+        (INVENTORY_TABLE, "table: indicators\n            indicators: [scope1_emissions, scope2_market]"),
+        ("{{ fact scope2_location P }}", "—"), ("{{ fact ghg_emissions_scope12 P }}", "—")])
+    assert item.status == "partial"
+    assert "not printed in the report: Scope 1 and 2 GHG emissions" in item.detail
+    assert "location" not in item.detail
+
+
+def test_the_shipped_required_indicators_are_library_indicators(demo):
+    from esgledger.report.gap import required_indicators
+
+    lib = demo["ws"].library
+    groups = {a: required_indicators(fc, lib) for a, fc in lib.frameworks["szse17"].items()}
+    assert groups["24"] == [("scope1_emissions",), ("scope2_location", "scope2_market"), ("ghg_emissions_scope12",)]
+
+
+def test_figures_resting_on_illustrative_inputs_are_footnoted_as_such(demo):
+    """UAT1 F7: the demo's 2022/2023 rows (facts-2022/2023.csv, comment "illustrative") were
+    printed as reported data. A cell is marked when its figure is, or rests on, a fact whose
+    comment starts with "illustrative": the 2023 employees (entered per company, each row
+    commented illustrative) are; the 2024 employees (as published, no such comment) and the
+    2023 R&D expenditure (loaded as published, no comment) are not."""
+    for lang, text in (("en", "Illustrative value: it rests on input data marked illustrative"),
+                       ("zh", "示意值：所依据的输入数据在台账中标注为示意")):
+        table = kpi_table(demo["docs"][lang])
+        notes = {f.text: f.mark for f in table.footnotes}
+        mark = next(m for t, m in notes.items() if t.startswith(text))
+        kpi = demo["ctx"].kpi
+        row = next(r for _s, r in kpi.rows() if r.indicator == "employees" and r.dims == ("",))
+        assert "illustrative" in row.cells[2023].notes and "illustrative" in row.cells[2022].notes
+        assert "illustrative" not in row.cells[2024].notes
+        rd = next(r for _s, r in kpi.rows() if r.indicator == "rd_expenditure")
+        assert "illustrative" not in rd.cells[2023].notes
+        label = row.label[lang]
+        printed = next(r for r in table.rows if r.kind == "data" and r.cells[0].text == label)
+        years = demo["ctx"].years
+        assert mark in printed.cells[2 + years.index(2023)].marks
+        assert mark not in printed.cells[2 + years.index(2024)].marks
+    # a change in the narrative whose base year rests on illustrative inputs says so
+    def text(lang):
+        return "\n".join(getattr(b, "text", "") for b, _d in walk(demo["docs"][lang]))
+
+    assert "CO2e per tonne of aluminium was 10.80 t CO2e per t, -0.4% (against an illustrative 2023 value) " \
+           "on the year before." in text("en")
+    assert "较上年变化-0.4%（2023年对比值为示意值）。" in text("zh")
+    # the standalone KPI files the demo writes carry the same mark and note
+    md = demo["out"]["kpi-2024.en.md"].read_text(encoding="utf-8")
+    assert "| Employees | persons | 6,685[3] | 6,923[3] | 6,756 |" in md
+    assert "[3] Illustrative value: it rests on input data marked illustrative in the ledger" in md

@@ -158,11 +158,13 @@ def test_method_and_factor_sets_behind_a_figure_come_from_the_lineage(group):
     notes = method_notes(group["ws"], [group["group_fact"]], "en")
     # factor sets by their titles in the report's language, with their editions when recorded;
     # a method id the name table does not know is shown as it is (UAT 14)
+    # (the editions are those the lineage recorded for the values used: UAT1 F8)
     assert notes == ["Calculated as combustion, method version 1.0. GWP from IPCC AR5. Factors: Fuel defaults, "
-                     "current MEE guideline Appendix A; GB/T 2589-2020 standard-coal conversion coefficients."]
+                     "current MEE guideline Appendix A (edition 2022); GB/T 2589-2020 standard-coal conversion "
+                     "coefficients (edition 2020)."]
     assert method_notes(group["ws"], [group["group_fact"]], "zh") == [
-        "按combustion计算，方法版本 1.0。GWP 取 IPCC AR5。因子：化石燃料缺省参数（生态环境部现行指南附录A）；"
-        "GB/T 2589-2020 综合能耗计算通则 折标准煤系数。"]
+        "按combustion计算，方法版本 1.0。GWP 取 IPCC AR5。因子：《化石燃料缺省参数（生态环境部现行指南附录A）》（2022）；"
+        "《GB/T 2589-2020 综合能耗计算通则 折标准煤系数》（2020）。"]
 
 
 def test_charts_use_the_ledger_and_a_stated_baseline(group):

@@ -29,9 +29,10 @@ from esgledger.report.context import ReportContext
 from esgledger.report.definition import (DEFINITION_NAME, GUIDELINES, Definition, DefinitionError,
                                          SectionDef, load_definition)
 from esgledger.report.placeholders import PLACEHOLDER, parse_placeholder, resolve_year
-from esgledger.report.document import (Block, BulletList, Cell, Chapter, Cover, Document, HeaderCell,
+from esgledger.report.document import (Block, BulletList, Cell, Chapter, Cover, Document, Footnote, HeaderCell,
                                        Paragraph, Row, Section, Table, TableOfContents)
-from esgledger.report.figure_notes import formula_note, method_notes
+from esgledger.report.figure_notes import formula_note, illustrative_through_lineage, method_notes
+from esgledger.report.kpi import NOTE_ILLUSTRATIVE
 from esgledger.report.gap import check_gaps, gap_checklist
 from esgledger.report.index import gri_content_index, index_table
 from esgledger.report.kpi_render import TITLE as KPI_TITLE, kpi_document_table
@@ -44,6 +45,7 @@ TEXT = {
     "cover_period": {"zh": "报告期：{p}年1月1日至{p}年12月31日", "en": "Reporting period: 1 January to 31 December {p}"},
     "cover_frameworks": {"zh": "编制依据：{g}", "en": "Prepared under {g}"},
     "indicator": {"zh": "指标", "en": "Indicator"},
+    "illustrative_base": {"zh": "（{y}年对比值为示意值）", "en": " (against an illustrative {y} value)"},
     "unit": {"zh": "单位", "en": "Unit"},
     "year": {"zh": "{y}年", "en": "{y}"},
 }
@@ -90,7 +92,10 @@ def fill_placeholders(ctx: ReportContext, text: str, lang: str, where=None,
                 return DASH
             change = (b - a) / abs(a) * 100
             text_ = format_value(change, 1 if ph.precision is None else ph.precision, lang) + "%"
-            return ("+" + text_) if change > 0 and not text_.startswith("0") else text_
+            text_ = ("+" + text_) if change > 0 and not text_.startswith("0") else text_
+            if ctx.is_illustrative(facts[0]):  # the base of the change is not reported data (UAT1 F7)
+                text_ += TEXT["illustrative_base"][lang].format(y=years[0])
+            return text_
         f = facts[0]
         if ind.value_type != "number":
             return f.value
@@ -215,12 +220,39 @@ class _Assembly:
         header = [HeaderCell(TEXT["indicator"][lang], align="left"), HeaderCell(TEXT["unit"][lang])]
         header += [HeaderCell(TEXT["year"][lang].format(y=y)) for y in ctx.years]
         rows = []
+        notes: dict[str, str] = {}  # footnote text -> mark (the method, GWP and factor sets behind a row)
+        facts = {(code, y): ctx.fact(code, y) for code in n.indicators for y in ctx.years}
+        flagged = illustrative_through_lineage(ctx.ws.store, {f.id for f in facts.values() if f is not None})
         for code in n.indicators:
             ind = ctx.library[code]
-            cells = [Cell.label(ind.name.get(lang)), Cell.label(ctx.unit_label(code, lang), align="center")]
-            cells += [Cell.number(ctx.value(code, y), ind.precision, lang=lang) for y in ctx.years]
+            marks = [notes.setdefault(text, str(len(notes) + 1)) for text in self.indicator_notes(code)]
+            cells = [Cell.label(ind.name.get(lang), marks), Cell.label(ctx.unit_label(code, lang), align="center")]
+            for y in ctx.years:
+                f = facts[code, y]
+                cell = Cell.number(ctx.value(code, y), ind.precision, lang=lang)
+                if f is not None and f.id in flagged:  # rests on inputs marked illustrative
+                    mark = notes.setdefault(NOTE_ILLUSTRATIVE[lang], str(len(notes) + 1))
+                    cell = dataclasses.replace(cell, marks=tuple(cell.marks) + (mark,))
+                cells.append(cell)
             rows.append(Row(tuple(cells)))
-        return Table(n.title.get(lang), [header], rows, (), ("text", "unit") + ("number",) * len(ctx.years))
+        return Table(n.title.get(lang), [header], rows, tuple(Footnote(m, t) for t, m in notes.items()),
+                     ("text", "unit") + ("number",) * len(ctx.years))
+
+    def indicator_notes(self, code: str) -> list[str]:
+        """The footnotes of a row of a section's indicator table: as the KPI table's (formula,
+        then the methodology, GWP set and factor sets of the reporting year's figure, read from
+        its lineage and its breakdowns')."""
+        ctx, lang = self.ctx, self.lang
+        notes = []
+        formula = formula_note(ctx.library, code, lang)
+        if formula:
+            notes.append(formula)
+        ind = ctx.library.get(code)
+        if ind is not None and ind.kind in ("method", "formula"):
+            ids = set(ctx.breakdown_ids(code, ctx.period))
+            if ids:
+                notes += method_notes(ctx.ws, ids, lang)
+        return notes
 
 
 def build_document(ctx: ReportContext, lang: str, *, checklist: bool = True,

@@ -74,6 +74,16 @@ class ReportContext:
         return [f.id for k, f in self._facts.items()
                 if k[0] == entity and k[1] == indicator and k[2] == year_ and k[4] == basis]
 
+    def is_illustrative(self, fact: FactRecord) -> bool:
+        """The fact is, or rests on through its lineage, a fact whose comment flags it as
+        illustrative (``figure_notes.illustrative_through_lineage``); asked once per fact."""
+        from esgledger.report.figure_notes import illustrative_through_lineage
+
+        cache = self.__dict__.setdefault("_illustrative", {})
+        if fact.id not in cache:
+            cache[fact.id] = bool(illustrative_through_lineage(self.ws.store, {fact.id}))
+        return cache[fact.id]
+
     def has_value(self, indicator: str, year: int | None = None) -> bool:
         """Any value of ``indicator`` for the year at the report entity or below it (a figure
         such as a smelter's pass rate is reported for the plant only), any breakdown."""
@@ -152,6 +162,36 @@ class ReportContext:
             for c in node.charts:
                 out |= {s.indicator for s in c.series} | ({c.indicator} if c.indicator else set())
         return out
+
+    @cached_property
+    def printed_indicators(self) -> set[str]:
+        """The indicators whose report-entity total for the reporting year the report prints as
+        a number in every report language: a row of the KPI table, a row of a section's
+        indicator table (``table: indicators``), or a ``{{ fact X }}`` placeholder of the
+        reporting year without an entity of its own or a breakdown. A section's ``indicators``
+        list alone (what it answers, for the framework index) and a chart do not print the
+        figure; the gap check's required datapoints must be printed (UAT: Art. 24 was passed on
+        indicators only listed)."""
+        from esgledger.report.definition import iter_texts
+        from esgledger.report.placeholders import PlaceholderError, parse_placeholder, placeholders, resolve_year
+
+        out = {r.indicator for _s, r in self.kpi.rows() if r.entity == self.entity and r.dims == ("",)}
+        for node, _d, _p in self.model.walk():
+            if node.table == "indicators":
+                out |= set(node.indicators)
+        by_lang: dict[str, set[str]] = {lang: set() for lang in self.model.languages}
+        for _node, fld, lang, text in iter_texts(self.definition):
+            if lang not in by_lang or fld != "narrative":
+                continue
+            for _offset, _whole, inner in placeholders(text or ""):
+                try:
+                    ph = parse_placeholder(inner)
+                except PlaceholderError:
+                    continue
+                if (ph.kind == "fact" and ph.indicator and ph.entity in (None, self.entity) and not ph.dims
+                        and any(resolve_year(y, self.period) == self.period for y in ph.years)):
+                    by_lang[lang].add(ph.indicator)
+        return out | set.intersection(*by_lang.values()) if by_lang else out
 
 
 def _mark_restated_lineage(ws, kpi):

@@ -108,15 +108,26 @@ def _set_titles(factors) -> dict:
     return titles
 
 
-def factor_set_name(ws, ref: str, lang: str) -> str:
+def factor_set_name(ws, ref: str, lang: str, editions=()) -> str:
     """A factor set as the lineage records it (``carbonates@2025.1``) by its title in
-    ``lang`` with its edition: 《碳酸盐分解排放因子》2025.1 版 / Carbonate decomposition
-    factors (edition 2025.1); the id as it is when the set has no title."""
+    ``lang`` with its version: 《碳酸盐分解排放因子》2025.1 版 / Carbonate decomposition
+    factors (edition 2025.1); the id as it is when the set has no title.
+
+    ``editions``: the editions of the values used (the lineage's ``fact_factor.edition``, the
+    published source's own edition such as 2023年电力二氧化碳排放因子): they are the edition,
+    the set's version is named as such (UAT1 F8: the set version read as the edition)."""
     name, _, version = ref.partition("@")
     title = _set_titles(ws.factors).get(name)
     text = getattr(title, lang, None) if title is not None else None
+    eds = [e for e in dict.fromkeys(editions) if e]
     if not text:
-        return ref
+        text = name if eds else None
+        if text is None:
+            return ref
+    if eds:
+        if lang == "zh":
+            return f"《{text}》（{'、'.join(eds)}；因子集 {version} 版）" if version else f"《{text}》（{'、'.join(eds)}）"
+        return f"{text} (edition {' / '.join(eds)}" + (f"; factor set version {version})" if version else ")")
     if not version:
         return text
     return f"《{text}》{version} 版" if lang == "zh" else f"{text} (edition {version})"
@@ -203,16 +214,30 @@ def method_notes(ws, fact_ids, lang: str) -> list[str]:
     versions = sorted({v for _n, v in names})
     sep = "、" if lang == "zh" else ", "
     shown = list(dict.fromkeys(method_name(n, lang) for n, _ in names))  # two variants may share a name
-    parts = [NOTE["method"][lang].format(method=sep.join(shown), version=sep.join(versions))]
+    parts = [NOTE["method"][lang].format(method=_method_list(shown, lang), version=sep.join(versions))]
     gwp = sorted({m["gwp_set"] for m in methods if m.get("gwp_set")})
     if gwp:
         parts.append(NOTE["gwp"][lang].format(gwp=sep.join(gwp)))
     sets = sorted({f["factor_set"] for f in factors})
     if sets:
+        editions: dict[str, list[str]] = {}
+        for f in factors:
+            editions.setdefault(f["factor_set"], []).append(f.get("edition") or "")
         # titles have commas of their own: sets are separated as list items of a sentence
         parts.append(NOTE["factors"][lang].format(factors=("；" if lang == "zh" else "; ").join(
-            factor_set_name(ws, s, lang) for s in sets)))
+            factor_set_name(ws, s, lang, sorted(set(editions[s]))) for s in sets)))
     return [("。" if lang == "zh" else ". ").join(parts) + ("。" if lang == "zh" else ".")]
+
+
+def _method_list(names: list[str], lang: str) -> str:
+    """Method names as a list in a sentence: 、 in Chinese; in English "A and B", "A; B and C"
+    (a name has commas of its own, and "A, B, method version 1.0" ran two names together:
+    UAT1 F8)."""
+    if lang == "zh":
+        return "、".join(names)
+    if len(names) < 2:
+        return "".join(names)
+    return "; ".join(names[:-1]) + " and " + names[-1]
 
 
 def low_confidence_factors(ws, fact_ids) -> list[dict]:
@@ -267,3 +292,61 @@ def restated_through_lineage(store, fact_ids, max_depth: int = 8) -> set[int]:
         return memo[fid]
 
     return {fid for fid in fact_ids if restated(fid)}
+
+
+# A fact's comment that starts with one of these marks it as an illustrative or estimated
+# input, not reported data (the interchange format has no data-quality column: the comment
+# column carries it, as the demo's comparison years do).
+ILLUSTRATIVE_MARKERS = ("illustrative", "示意")
+
+
+def is_illustrative_comment(comment: str | None) -> bool:
+    """True for a comment that flags its fact as illustrative (``illustrative…``, ``示意…``).
+
+    >>> is_illustrative_comment("illustrative; own alumina from JXTG"), is_illustrative_comment("as published")
+    (True, False)
+    """
+    text = (comment or "").strip().lower()
+    return text.startswith(ILLUSTRATIVE_MARKERS)
+
+
+def illustrative_through_lineage(store, fact_ids, max_depth: int = 12) -> set[int]:
+    """The facts among ``fact_ids`` that are, or rest on (through consolidation, formulas and
+    the methodologies' inputs), a fact whose comment flags it as illustrative (UAT1 F7: the
+    demo's comparison years are built from illustrative inputs and were printed as reported
+    data)."""
+    from esgledger.store import schema as S
+
+    _fm, _ff, fact_input = _lineage_tables()
+    children: dict[int, set[int]] = {}
+    frontier = set(fact_ids)
+    seen: set[int] = set()
+    flagged: set[int] = set()
+    with store.engine.connect() as conn:
+        for _ in range(max_depth):
+            frontier -= seen
+            if not frontier:
+                break
+            seen |= frontier
+            for r in conn.execute(select(S.fact.c.id, S.fact.c.comment).where(S.fact.c.id.in_(frontier))):
+                if is_illustrative_comment(r.comment):
+                    flagged.add(r.id)
+            nxt: set[int] = set()
+            for r in conn.execute(select(fact_input.c.fact_id, fact_input.c.input_fact_id)
+                                  .where(fact_input.c.fact_id.in_(frontier))):
+                children.setdefault(r.fact_id, set()).add(r.input_fact_id)
+                nxt.add(r.input_fact_id)
+            frontier = nxt
+    if not flagged:
+        return set()
+    memo: dict[int, bool] = {}
+
+    def rests(fid: int, depth: int = 0) -> bool:
+        if fid in memo:
+            return memo[fid]
+        memo[fid] = False  # cycles cannot occur; guard anyway
+        memo[fid] = fid in flagged or (depth < max_depth and any(rests(c, depth + 1)
+                                                                 for c in children.get(fid, ())))
+        return memo[fid]
+
+    return {fid for fid in fact_ids if rests(fid)}

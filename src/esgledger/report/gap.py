@@ -7,7 +7,10 @@ topic articles 20–56):
    the ledger, else the definition's ``material_topics``), otherwise all 21 topics;
 2. for each article of a required topic: does the report show data (the indicators the
    library maps to the article that the report discloses, with a value for the period) and
-   narrative (a section citing the article with text in every report language)?
+   narrative (a section citing the article with text in every report language)? An article
+   whose framework row lists ``required_indicators`` (its "shall" datapoints, e.g. Art. 24:
+   Scope 1, Scope 2 and the total) has data only when each of them is printed in the report
+   (KPI table, a section's indicator table or a placeholder of the year) with a value;
 3. the facts behind the report's figures that are not approved, a year of the report with
    entered facts that has never been calculated, and the entities of the year's collection
    campaign that are not approved;
@@ -44,6 +47,7 @@ T = {
     "art": {"zh": "第{n}条", "en": "Art. {a}"},
     "no_ind": {"zh": "报告未包含该条款的指标", "en": "no indicator of this article is in the report"},
     "no_values": {"zh": "无数据：{names}", "en": "no data: {names}"},
+    "not_printed": {"zh": "报告未列示：{names}", "en": "not printed in the report: {names}"},
     "no_narr": {"zh": "无叙述", "en": "no narrative"},
     "narr_in": {"zh": "叙述见：{s}", "en": "narrative in: {s}"},
     "not_material": {"zh": "非重要议题（{src}），不要求披露", "en": "not material ({src}); not required"},
@@ -182,6 +186,18 @@ def _article_item(ctx, a: int, fc, rows, nodes, lang, t) -> GapItem:
     else:
         data = "partial" if with_value else "missing"
         details.append(t("no_values", names=_names(lib, [c for c in shown if c not in with_value], lang)))
+    required = required_indicators(fc, lib)
+    if required:
+        # a "shall" datapoint: each of its indicators (or one of its alternatives) printed with a value
+        unprinted = [g for g in required if not any(c in ctx.printed_indicators for c in g)]
+        empty = [g for g in required if g not in unprinted
+                 and not any(c in ctx.printed_indicators and ctx.has_value(c) for c in g)]
+        if unprinted:
+            details.append(t("not_printed", names=_group_names(lib, unprinted, lang)))
+        if empty:
+            details.append(t("no_values", names=_group_names(lib, empty, lang)))
+        if unprinted or empty:
+            data = "partial" if len(unprinted) + len(empty) < len(required) else "missing"
     narrated = [r for r in rows if all(nodes[r.node_id].narrative.get(l).strip() or nodes[r.node_id].table
                                        for l in ctx.model.languages)]
     if narrated:
@@ -198,6 +214,26 @@ def _article_item(ctx, a: int, fc, rows, nodes, lang, t) -> GapItem:
     text = f"{ref} {topic}"  # the whole title: tables and the checklist wrap it
     return GapItem("article", status, text, f"{GUIDELINES[ctx.model.guideline]['short_' + lang]} {ref}",
                    "；".join(details) if lang == "zh" else "; ".join(details), a)
+
+
+def required_indicators(fc, lib) -> list[tuple[str, ...]]:
+    """The indicators a "shall" datapoint of the article needs printed, from the framework
+    table's ``required_indicators`` column: groups separated by ``;``, each group one
+    indicator or alternatives separated by ``|`` (any one of them satisfies it). Empty: the
+    article has no such list and any of its indicators shown counts."""
+    text = (fc.row.get("required_indicators") or "").strip() if fc else ""
+    groups = [tuple(c.strip() for c in g.split("|") if c.strip()) for g in text.split(";") if g.strip()]
+    unknown = [c for g in groups for c in g if c not in lib.indicators]
+    if unknown:
+        raise ValueError(f"framework table szse17, article {fc.code}: required_indicators names "
+                         f"{', '.join(unknown)}, which the library does not have")
+    return groups
+
+
+def _group_names(lib, groups, lang: str) -> str:
+    alt = " 或 " if lang == "zh" else " or "
+    sep = "、" if lang == "zh" else ", "
+    return sep.join(alt.join(_name(lib, c, lang) for c in g) for g in groups)
 
 
 def _placeholder_items(ctx, lang, t) -> list[GapItem]:

@@ -25,6 +25,9 @@ DIMENSION_TITLES = {"E": {"zh": "环境", "en": "Environmental"},
                     "G": {"zh": "治理", "en": "Governance"}}
 NOTE_MISSING = {"zh": "未披露或不适用。", "en": "Not disclosed or not applicable."}
 NOTE_RESTATED = {"zh": "该数据已重述，与此前披露值不同。", "en": "Restated; differs from the value disclosed earlier."}
+NOTE_ILLUSTRATIVE = {"zh": "示意值：所依据的输入数据在台账中标注为示意（见其备注），并非完全基于实际报告数据。",
+                     "en": "Illustrative value: it rests on input data marked illustrative in the ledger (their "
+                           "comment), not on reported data alone."}
 
 
 class LayoutError(EsgledgerError, ValueError):
@@ -35,7 +38,7 @@ class LayoutError(EsgledgerError, ValueError):
 class KpiCell:
     value: Decimal | None
     text: str                  # the display text (rounded, or a category value, or "—")
-    notes: tuple[str, ...] = ()  # footnote keys: "missing", "restated"
+    notes: tuple[str, ...] = ()  # footnote keys: "missing", "restated", "illustrative"
     fact_ids: tuple[int, ...] = ()
 
 
@@ -140,7 +143,25 @@ def build_kpi_table(ws, period: int, layout: dict | None = None) -> KpiTable:
         topic = lib.topics.get(sec["topic"])
         title = {"zh": topic.name.zh, "en": topic.name.en} if topic else {"zh": sec["topic"], "en": sec["topic"]}
         sections.append(KpiSection(sec["dimension"], sec["topic"], title, tuple(rows)))
-    return KpiTable(period, years, sections, {"missing": NOTE_MISSING, "restated": NOTE_RESTATED})
+    return mark_illustrative(ws, KpiTable(period, years, sections, {
+        "missing": NOTE_MISSING, "restated": NOTE_RESTATED, "illustrative": NOTE_ILLUSTRATIVE}))
+
+
+def mark_illustrative(ws, kpi: "KpiTable") -> "KpiTable":
+    """Footnote as illustrative the cells whose figure is, or rests on (through its lineage),
+    a fact whose comment flags it as illustrative (UAT1 F7: the demo's comparison years were
+    printed as reported data). Data-driven: the comment column of the interchange format,
+    ``figure_notes.is_illustrative_comment``."""
+    import dataclasses
+
+    from esgledger.report.figure_notes import illustrative_through_lineage
+
+    cells = [(r, y, c) for sec in kpi.sections for r in sec.rows for y, c in r.cells.items() if c.fact_ids]
+    flagged = illustrative_through_lineage(ws.store, {i for _r, _y, c in cells for i in c.fact_ids})
+    for r, y, c in cells:
+        if flagged & set(c.fact_ids):
+            r.cells[y] = dataclasses.replace(c, notes=c.notes + ("illustrative",))
+    return kpi
 
 
 def _cell(ws, ind, found: list[FactRecord | None]) -> KpiCell:

@@ -16,7 +16,7 @@ from esgledger.report.render import write
 HEADERS = {"zh": ("指标", "单位", "{y}年"), "en": ("Indicator", "Unit", "{y}")}
 CAPTION = {"zh": "附录一：绩效表", "en": "Appendix 1: Key performance indicators"}
 TITLE = {"zh": "{y}年度环境、社会及治理（ESG）绩效表", "en": "{y} ESG key performance indicators"}
-MARKS = {"missing": "1", "restated": "2"}
+MARKS = {"missing": "1", "restated": "2", "illustrative": "3"}
 
 
 def kpi_document_table(kpi: KpiTable, lang: str,
@@ -51,7 +51,7 @@ def kpi_document_table(kpi: KpiTable, lang: str,
                 else:
                     cells.append(Cell.label(c.text, marks, align="right"))
             rows.append(Row(tuple(cells)))
-    notes = [Footnote(MARKS[k], kpi.notes[k][lang]) for k in ("missing", "restated") if k in used]
+    notes = [Footnote(MARKS[k], kpi.notes[k][lang]) for k in MARKS if k in used]
     notes += [Footnote(mark, text) for text, mark in extra.items()]
     return Table(CAPTION[lang], [header], rows, notes,
                  ("text", "unit") + ("number",) * len(kpi.years),
