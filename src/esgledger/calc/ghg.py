@@ -16,7 +16,7 @@ Views over the same activity data (ARCHITECTURE.md "Accounting view"):
   group: its CO2 is the plant's Scope 1. Consolidated up the tree by control or equity.
 * **ets** (MEE CETS-AG-04.01-V01-2024): per enterprise (a company and its own sites and
   units, not its subsidiaries): electrolysis anode + PFC + enterprise-level combustion and
-  carbonates; purchased electricity as an auxiliary item only; the captive plant under the
+  carbonates, the PFC at the guideline's coefficients (C2F6/CF4 0.1, :meth:`GhgRun._ets_pfc`); purchased electricity as an auxiliary item only; the captive plant under the
   power-generation guideline (its own ``ets_emissions``), also when it is a site or unit of
   the smelter company (:func:`ets_enterprises`).
 * **product** (cradle-to-gate inside the group): t CO2e per tonne of alumina, baked anode,
@@ -61,6 +61,8 @@ from esgledger.store.lineage import record_methods
 SCOPE1_SOURCES = ("combustion", "anode", "pfc", "carbonate", "pitch_volatiles", "packing_coke",
                   "power_generation", "desulphurisation")
 ETS_SOURCES = ("combustion", "anode", "pfc", "carbonate")          # MEE aluminium guideline §5
+# the national ETS view's coefficients: the 2024 guideline's, then its 2013 predecessor's
+ETS_PREFER = ("cn_aluminium_mee2024", "cn_aluminium_ndrc2013")
 ETS_POWER_SOURCES = ("power_generation", "desulphurisation", "combustion")  # MEE 发电设施 guideline
 FUEL_INDICATORS = {  # activity indicator -> (fuel key of the factor sets, unit of the fact)
     "diesel_consumption": "diesel",
@@ -861,6 +863,8 @@ class GhgRun:
         for m in members:
             for src in wanted:
                 source = self.sources.get(m, {}).get(src)
+                if src == "pfc" and source is not None:
+                    source = self._ets_pfc(m, source)
                 if source is not None:
                     r = source.result
                     if r.gwp_set not in (None, self.gwp):
@@ -877,6 +881,32 @@ class GhgRun:
             if grid:
                 self.emit(code, "ets_aux_electricity", "", sum(Decimal(g.value) for g in grid), grid, None,
                           "ets.auxiliary_electricity", "ets", equation=EQ_ETS_AUX)
+
+    def _ets_pfc(self, code: str, source: Source) -> Source:
+        """A line's PFC as the national ETS guideline computes it: the same method and activity
+        data as the inventory's, with the guideline's coefficients first (MEE CETS-AG-04.01-V01-2024
+        as implemented, then NDRC 2013 for years before it: slope 0.143 for every technology,
+        EF_C2F6 = 0.1 × EF_CF4, 0.034 / 0.0034 kg/t without anode-effect data; domain reference
+        §2.1, §2.3), where the inventory takes IPCC 2006's coefficients by cell technology
+        (CWPB: C2F6/CF4 0.121). A coefficient the guideline does not give (the overvoltage
+        coefficient) stays IPCC's; the lineage names the set of every value."""
+        kind = source.result.method.split(":")[-1]
+        prod_t = self.tonnes(code, "aluminium_output")
+        tech = self.attr(code, "cell_technology") or "CWPB"
+        kw = {"on": self.year, "prefer": ETS_PREFER}
+        try:
+            if kind == "pfc_slope":
+                r = m_al.pfc_slope(prod_t, self.num(code, "anode_effect_minutes"), tech, self.factors, self.gwp, **kw)
+            elif kind == "pfc_overvoltage":
+                r = m_al.pfc_overvoltage(prod_t, self.num(code, "anode_effect_overvoltage"),
+                                         self.num(code, "current_efficiency"), tech, self.factors, self.gwp, **kw)
+            elif kind == "pfc_tier1":
+                r = m_al.pfc_tier1(prod_t, tech, self.factors, self.gwp, **kw)
+            else:
+                return source
+        except CalcError:
+            return source  # the inventory's own computation already reported what is wrong
+        return Source(r, source.reads)
 
     def _electricity_co2(self, code: str, plant_ef) -> tuple[Decimal, list[FactRecord], list, FactRecord | None]:
         """Electricity of one entity at product-view factors: captive at the plant's factor,
