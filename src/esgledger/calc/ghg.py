@@ -119,7 +119,7 @@ GHG_INPUTS = frozenset({
     "anode_effect_overvoltage", "current_efficiency", "green_anode_input", "anode_output",
     "packing_coke_consumption", "power_supplied", "electricity_received", "purchased_material",
     "freight_transport", "alumina_output", "alumina_consumption", "aluminium_foil_output", PASTE_INDICATOR,
-    HEAT_INDICATOR})
+    HEAT_INDICATOR, "electricity_consumption"})
 # energy_consumption (kind method) is computed here too, from the same fuel, electricity and heat facts
 
 
@@ -395,6 +395,7 @@ class GhgRun:
                 self._inventory(code, srcs)
                 self._scope2_and_3(code, srcs)
                 self._energy(code)
+                self._unattributed_electricity(code)
             elif kind == "ets":
                 self._ets_company(code)
             else:
@@ -833,6 +834,29 @@ class GhgRun:
             use((code, HEAT_INDICATOR), (heat,), lambda: m_energy.EnergyUse("heat", heat.value, heat.unit))
             reads.append(heat)
         return uses, reads, memos
+
+    def _unattributed_electricity(self, code: str) -> None:
+        """Electricity an entity reports consuming (``electricity_consumption``) beyond what it
+        reports receiving by supplier (``electricity_received``) is counted nowhere: Scope 2,
+        energy consumption and the product view all read the receipts by supplier. The run does
+        not guess its source: it may be the grid (Scope 2 at the grid's factor and, market-based,
+        the residual mix, GHG Protocol Scope 2 Guidance §6), the captive plant (the plant's
+        Scope 1, not Scope 2) or the entity's own generation (its fuel already counted), and an
+        entity abroad has no factor in the Chinese grid sets. It says so (ESG-CALC-012), with
+        the MWh left out. A power plant's own use beyond what it receives is its own generation
+        (station service, inside its gross output), not a gap."""
+        consumed = self.num(code, "electricity_consumption")
+        if consumed is None or self.process_type(code) == "power_plant":
+            return
+        mwh = UNITS.convert(consumed, self.lib["electricity_consumption"].unit, "兆瓦时")
+        unit = self.lib["electricity_received"].unit
+        received = sum((UNITS.convert(Decimal(self.facts[(code, "electricity_received", d)].value), unit, "兆瓦时")
+                        for d in self.dims(code, "electricity_received")), Decimal(0))
+        if mwh > received:
+            self.res.problems.append(Problem("ESG-CALC-012", Location(field=f"{code}/electricity_consumption"), {
+                "entity": code, "indicator": "electricity_consumption", "period": self.period,
+                "found": with_unit(plain(mwh - received), "兆瓦时"),
+                "expected": with_unit(plain(received), "兆瓦时")}))
 
     def _energy(self, code: str) -> None:
         """综合能耗 by GB/T 2589-2020: fuels burnt, and electricity and heat bought from outside
