@@ -56,7 +56,8 @@ ZH: dict[str, str] = {
     scope3.EQ_CAT3B: "E = 电量 × EF_upstream（范围三计算技术指南，类别3b）",
     scope3.EQ_CAT3C: "E = 电量 × 输配电损耗率 × EF_grid（范围三计算技术指南，类别3c）",
     scope3.EQ_CAT4: "E = 吨 × 公里 × EF_mode（范围三计算技术指南，类别4，基于距离）",
-    energy.EQUATION: "E = Σ e_i × k_i（GB/T 2589-2020 §4，附录A）",
+    energy.EQUATION: ("E = Σ e_i × k_i（GB/T 2589-2020 §4）；已知燃料的 NCV（实测值，或其 CO2 核算所用的缺省值）时 "
+                      "k_i = NCV / 29.307 GJ per tce，否则取附录A"),
     combustion.EQUATION: "E = FC × NCV × CC × OF × 44/12（GB/T 32151.4-2015 §5.2；国家发展改革委 2013；IPCC 2006 第2卷 式2.1）",
     combustion.EQUATION_CAR: "E = FC × C_ar × OF × 44/12（GB/T 32151.1-2015；生态环境部 发电设施核算指南）",
     "Σ parts": "Σ 各部分",

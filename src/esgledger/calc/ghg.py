@@ -789,7 +789,8 @@ class GhgRun:
     def _energy_uses(self, code: str, electricity: tuple[str, ...] = BOUGHT_ELECTRICITY
                      ) -> tuple[list[m_energy.EnergyUse], list[FactRecord], list[dict]]:
         """What one entity consumes, carrier by carrier, for GB/T 2589: its fuels (a measured
-        NCV gives the fuel its own coefficient, NCV / 29.307 GJ per tce), the electricity it
+        NCV, or else the default NCV its CO2 takes, gives a solid fuel its own coefficient, NCV /
+        29.307 GJ per tce, recorded as ``energy.ncv_standard_coal``), the electricity it
         receives from the sources ``electricity`` names, and bought heat; the facts read; and
         each use's memo for :func:`~esgledger.calc.methods.energy.total_energy`. A use is made
         once for the facts it is made of (the same fact objects give the same use object, and
@@ -816,11 +817,16 @@ class GhgRun:
             ncv_f = self.fact(code, "fuel_ncv_measured", dims)
 
             def solid() -> m_energy.EnergyUse:
-                fuel = _members(dims).get("fuel", "raw_coal")
-                ncv = None if ncv_f is None else Decimal(ncv_f.value)
-                coef = None if ncv is None else ncv / Decimal("29.307")   # GJ/t → kgce/kg
-                return m_energy.EnergyUse(fuel if fuel in ("coke", "petroleum_coke") else "raw_coal", f.value,
-                                          f.unit, coefficient=coef, coefficient_unit="kgce/kg")
+                # the NCV its CO2 takes, so that one tonne of coal has one energy content: the
+                # measured one, else the named fuel's default NCV (JXTG's bituminous coal: 23.204
+                # GJ/t, not GB/T 2589's raw-coal mean 20.908); / 29.307 GJ per tce, both in the
+                # lineage. Only a fuel with neither takes GB/T 2589 Annex A's coefficient.
+                named = _members(dims).get("fuel")
+                fuel = named or "raw_coal"
+                carrier = fuel if fuel in ("coke", "petroleum_coke") else "raw_coal"
+                if ncv_f is not None:
+                    return m_energy.EnergyUse(carrier, f.value, f.unit, ncv=Decimal(ncv_f.value), ncv_unit=ncv_f.unit)
+                return m_energy.EnergyUse(carrier, f.value, f.unit, ncv_fuel=named)
             use((code, ind_code, dims), (f, ncv_f), solid)
             reads += [f, ncv_f]
         received = [self.fact(code, "electricity_received", f"supplier={s}") for s in electricity]

@@ -34,7 +34,8 @@ METHOD_ID = "energy"
 METHOD_VERSION = "1.0"
 METHODS = ("calorific", "equivalent")
 TCE = "吨标准煤"
-EQUATION = "E = Σ e_i × k_i (GB/T 2589-2020 §4, Annex A)"
+EQUATION = ("E = Σ e_i × k_i (GB/T 2589-2020 §4); k_i = the fuel's NCV / 29.307 GJ per tce where its NCV is "
+            "known (measured, or the default its CO2 takes), else Annex A")
 
 
 _METHOD_ZH = {"calorific": "当量值", "equivalent": "等价值"}
@@ -54,6 +55,12 @@ class EnergyUse:
     coefficient: Param | None = None
     coefficient_unit: str = "kgce/kg"
     density: Param | None = None
+    # the calorific-value route (GB/T 2589-2020 §4: a fuel's own NCV where known): ``ncv`` in
+    # ``ncv_unit`` (a measured number or a FactorValue), or, with ``ncv_fuel``, the factor sets'
+    # ``fuel.ncv`` of that fuel (the default its CO2 takes); k = NCV / 29.307 GJ per tce
+    ncv: Param | None = None
+    ncv_unit: str = "GJ/t"
+    ncv_fuel: str | None = None
 
 
 def _tce(rec: Recorder, use: EnergyUse, k: Decimal, k_unit: str, prefix: str) -> Decimal:
@@ -87,6 +94,22 @@ def _use_tce(use: EnergyUse, method: str, factors: FactorLibrary | None, on: Any
     rec = Recorder()
     prefix = f"{use.carrier}."
     coef = use.coefficient
+    ncv = use.ncv
+    if coef is None and ncv is None and use.ncv_fuel:
+        ncv = library(factors).find("fuel.ncv", on, prefer=prefer, fuel=use.ncv_fuel)
+    if coef is None and ncv is not None:
+        # by the fuel's own net calorific value: k (kgce/kg) = NCV (GJ/t) / (GJ per tce),
+        # 1 kgce = 29 307 kJ (GB/T 2589-2020 §3), both recorded
+        ncv_unit = ncv.unit if isinstance(ncv, FactorValue) else use.ncv_unit
+        n = rec.nonnegative(f"{prefix}ncv", rec.take(f"{prefix}ncv", ncv, ncv_unit))
+        per_tce = rec.take_or_lookup(f"{prefix}gj_per_tce", None, "GJ/tce", factors, "energy.ncv_standard_coal",
+                                     on, prefer)
+        k_unit = {"GJ/t": "kgce/kg"}.get(ncv_unit)
+        if k_unit is None:
+            raise InvalidInput(f"{use.carrier}: an NCV in {ncv_unit} cannot give a coefficient per kg",
+                               zh=f"{use.carrier}：以 {ncv_unit} 计的低位发热量无法换算为每千克的折标系数")
+        k = rec.step(f"{prefix}coefficient", n / per_tce, k_unit)
+        return tuple(rec.params), _tce(rec, use, k, k_unit, prefix)
     if coef is None:
         coef = library(factors).find("energy.sce", on, prefer=prefer, carrier=use.carrier, basis=method)
         if coef is None:
