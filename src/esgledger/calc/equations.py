@@ -51,6 +51,8 @@ ZH: dict[str, str] = {
     power_plant.EQ_DESULPH: ("E = B × I × EF_CaCO3，I = 脱硫剂的 CaCO3 含量（无实测值时取 100 %）"
                              "（生态环境部 发电设施核算指南，脱硫过程）"),
     power_plant.EQ_SUPPLY: "EF = E_plant × (1 − 供热比) / 供电量（生态环境部 发电设施核算指南 供电排放强度）",
+    power_plant.EQ_SUPPLY_NO_HEAT: ("EF = E_plant × (1 − 供热比) / 供电量，供热比 0：未填报供热，全部计入电力"
+                                    "（生态环境部 发电设施核算指南 供电排放强度）"),
     scope3.EQ_CAT1: "E = 数量 × EF（温室气体核算体系 范围三计算技术指南，类别1）",
     scope3.EQ_CAT3A: "E = 燃料能量 × EF_upstream（范围三计算技术指南，类别3a）",
     scope3.EQ_CAT3B: "E = 电量 × EF_upstream（范围三计算技术指南，类别3b）",

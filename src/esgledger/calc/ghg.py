@@ -63,6 +63,8 @@ SCOPE1_SOURCES = ("combustion", "anode", "pfc", "carbonate", "pitch_volatiles", 
 ETS_SOURCES = ("combustion", "anode", "pfc", "carbonate")          # MEE aluminium guideline §5
 # the national ETS view's coefficients: the 2024 guideline's, then its 2013 predecessor's
 ETS_PREFER = ("cn_aluminium_mee2024", "cn_aluminium_ndrc2013")
+# what the captive plant's factor per MWh supplied counts: all it burns, and desulphurisation
+PLANT_SOURCES = ("power_generation", "desulphurisation", "combustion")
 ETS_POWER_SOURCES = ("power_generation", "desulphurisation", "combustion")  # MEE 发电设施 guideline
 FUEL_INDICATORS = {  # activity indicator -> (fuel key of the factor sets, unit of the fact)
     "diesel_consumption": "diesel",
@@ -571,11 +573,13 @@ class GhgRun:
 
     def _captive_plant(self, code: str) -> None:
         """The captive plant's emission factor per MWh supplied (passed on to the units it
-        supplies, in the product view)."""
+        supplies, in the product view): every fuel it burns (GB/T 32151.1: its coal, and its
+        own diesel or gas for start-up and mobile plant) and its desulphurisation, as in its
+        power-guideline ETS total (UAT F10: the diesel was left out)."""
         self.plant_ef.pop(code, None)
         srcs = self.sources.get(code, {})
         supplied = self.fact(code, "power_supplied")
-        parts = [srcs[s] for s in ("power_generation", "desulphurisation") if s in srcs]
+        parts = [srcs[s] for s in PLANT_SOURCES if s in srcs]
         if supplied is None or not parts:
             return
         try:
@@ -584,7 +588,8 @@ class GhgRun:
             self.problem(code, "power_supplied", exc)
             return
         out = self.emit(code, "captive_plant_ef", "", pf.ef, [supplied] + [f for p in parts for f in p.reads],
-                        pf.emissions, "captive_power_plant", "product", equation=m_power.EQ_SUPPLY)
+                        pf.emissions, "captive_power_plant", "product",
+                        equation=m_power.EQ_SUPPLY_NO_HEAT if pf.heat_share_pct == 0 else m_power.EQ_SUPPLY)
         self.plant_ef[code] = (pf.ef, pf.emissions, out)
         # in entity order, as the first plant's factor is the one passed on
         self.plant_ef = dict(sorted(self.plant_ef.items()))

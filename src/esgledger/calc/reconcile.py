@@ -18,7 +18,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from esgledger.calc.consolidate import Consolidation, to_decimal
-from esgledger.calc.ghg import ETS_POWER_SOURCES, ETS_SOURCES, ets_enterprises
+from esgledger.calc.ghg import ETS_POWER_SOURCES, ETS_SOURCES, PLANT_SOURCES, ets_enterprises
 from esgledger.model.types import Dims
 
 LABELS = {
@@ -131,7 +131,7 @@ def reconcile(ws, period: str, lang: str = "en", approach: str | None = None) ->
         product = None
         if e.process_type == "smelter" and src not in ("power_generation", "desulphurisation"):
             product = value
-        elif entity in plant_ef and src in ("power_generation", "desulphurisation"):
+        elif entity in plant_ef and src in PLANT_SOURCES:
             supplied = num(entity, "power_supplied")
             if supplied:
                 product = value * captive_to_smelter / supplied
