@@ -1,10 +1,12 @@
-"""A solid fuel's energy takes the NCV its CO2 takes (UAT 1 F4), and the 29.307 GJ/tce of
-GB/T 2589's standard coal is in the lineage (F13).
+"""A fuel's energy takes the NCV its CO2 takes (UAT 1 F4), and the 29.307 GJ/tce of GB/T 2589's
+standard coal is in the lineage (F13).
 
 Hand figures: the refinery R burns 1 000 t of bituminous coal with no measured NCV: its CO2 takes
 the MEE default NCV 23.204 GJ/t, so its energy is 1 000 × 23.204 / 29.307 = 791.756 tce (GB/T
 2589 Annex A's raw coal, 0.7143 kgce/kg, would give 714.3). The anode plant A burns 500 t of
-coal with a measured NCV of 25 GJ/t: 500 × 25 / 29.307 = 426.519 tce.
+coal with a measured NCV of 25 GJ/t: 500 × 25 / 29.307 = 426.519 tce. The refinery's 100 000 m³
+of natural gas at the MEE default 389.31 GJ/10⁴Nm³ (its CO2's): 3 893.1 GJ / 29.307 = 132.839 tce,
+so R's total is 791.756 + 132.839 = 924.595 tce.
 """
 from decimal import Decimal
 
@@ -20,6 +22,7 @@ TREE = """entities:
 """
 FACTS = """entity,indicator,period,value,unit,fuel
 R,solid_fuel_consumption,2024,1000,吨,bituminous
+R,natural_gas_consumption,2024,100000,立方米,
 A,solid_fuel_consumption,2024,500,吨,bituminous
 A,fuel_ncv_measured,2024,25,GJ/t,bituminous
 """
@@ -50,11 +53,12 @@ def _value(ws, entity, indicator):
 
 
 def test_energy_takes_the_default_ncv_the_co2_takes(ws):
-    assert round(_value(ws, "R", "energy_consumption"), 3) == Decimal("791.756")
-    assert round(_value(ws, "R", "energy_consumption_equivalent"), 3) == Decimal("791.756")  # fuels: both methods
+    assert round(_value(ws, "R", "energy_consumption"), 3) == Decimal("924.595")
+    assert round(_value(ws, "R", "energy_consumption_equivalent"), 3) == Decimal("924.595")  # fuels: both methods
     factors = _factors(ws, "R", "energy_consumption")
     assert factors["cn_fuels_mee/fuel.ncv[fuel=bituminous]"] == "23.204"
     assert factors["gbt2589/energy.ncv_standard_coal"] == "29.307"
+    assert factors["cn_fuels_mee/fuel.ncv[fuel=natural_gas]"] == "389.31"
     assert not any(k.startswith("gbt2589/energy.sce") for k in factors)   # not Annex A's 0.7143
     # the same NCV in its CO2
     assert _factors(ws, "R", "scope1_emissions")["cn_fuels_mee/fuel.ncv[fuel=bituminous]"] == "23.204"

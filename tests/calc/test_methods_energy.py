@@ -79,6 +79,20 @@ def test_a_fuel_with_its_own_ncv_takes_it_not_annex_a():
     assert annex.total == D("714.3000")
 
 
+def test_diesel_and_gas_at_the_ncv_their_co2_takes():
+    """The same rule for liquid and gaseous fuels: natural gas 1 000 000 m³ at the MEE default
+    389.31 GJ/10⁴Nm³ = 38 931 GJ / 29.307 = 1 328.386 tce (Annex A's 1.2143 kgce/m³ would give
+    1 214.3); diesel 1 000 000 L × 0.85 kg/L = 850 t × 43.33 GJ/t = 36 830.5 GJ / 29.307 =
+    1 256.713 tce (Annex A's 1.4571: 1 238.535)."""
+    gas = total_energy([EnergyUse("natural_gas", 1000000, "立方米", ncv_fuel="natural_gas")], on=2024)
+    assert q(gas.total, "0.001") == D("1328.386")
+    diesel = total_energy([EnergyUse("diesel", 1000000, "升", density=D("0.85"), ncv_fuel="diesel")], on=2024)
+    assert q(diesel.total, "0.001") == D("1256.713")
+    assert diesel.param("diesel.ncv").value == D("43.33")
+    with pytest.raises(MissingInput):   # litres and an NCV per tonne: the density is needed
+        total_energy([EnergyUse("diesel", 1000000, "升", ncv_fuel="diesel")], on=2024)
+
+
 def test_litres_need_a_density():
     # 1 000 000 L × 0.85 kg/L = 850 t × 1.4571 = 1 238.535 tce
     r = total_energy([EnergyUse("diesel", 1000000, "升", density=D("0.85"))])

@@ -794,8 +794,8 @@ class GhgRun:
     def _energy_uses(self, code: str, electricity: tuple[str, ...] = BOUGHT_ELECTRICITY
                      ) -> tuple[list[m_energy.EnergyUse], list[FactRecord], list[dict]]:
         """What one entity consumes, carrier by carrier, for GB/T 2589: its fuels (a measured
-        NCV, or else the default NCV its CO2 takes, gives a solid fuel its own coefficient, NCV /
-        29.307 GJ per tce, recorded as ``energy.ncv_standard_coal``), the electricity it
+        NCV, or else the default NCV its CO2 takes, gives a fuel its own energy content, / 29.307
+        GJ per tce, recorded as ``energy.ncv_standard_coal``), the electricity it
         receives from the sources ``electricity`` names, and bought heat; the facts read; and
         each use's memo for :func:`~esgledger.calc.methods.energy.total_energy`. A use is made
         once for the facts it is made of (the same fact objects give the same use object, and
@@ -812,8 +812,10 @@ class GhgRun:
         for ind_code, fuel in FUEL_INDICATORS.items():
             f = self.fact(code, ind_code)
             if f is not None:
+                # at the NCV its CO2 takes (the MEE default: diesel 43.33 GJ/t, natural gas 389.31
+                # GJ/10⁴Nm³), / 29.307 GJ per tce, not GB/T 2589 Annex A's mean coefficients
                 use((code, ind_code), (f,), lambda: m_energy.EnergyUse(
-                    fuel, f.value, f.unit,
+                    fuel, f.value, f.unit, ncv_fuel=fuel,
                     density=self.factors.find("fuel.density", self.year, fuel=fuel) if f.unit in ("升",) else None))
                 reads.append(f)
         ind_code = "solid_fuel_consumption"

@@ -56,8 +56,9 @@ class EnergyUse:
     coefficient_unit: str = "kgce/kg"
     density: Param | None = None
     # the calorific-value route (GB/T 2589-2020 §4: a fuel's own NCV where known): ``ncv`` in
-    # ``ncv_unit`` (a measured number or a FactorValue), or, with ``ncv_fuel``, the factor sets'
-    # ``fuel.ncv`` of that fuel (the default its CO2 takes); k = NCV / 29.307 GJ per tce
+    # ``ncv_unit`` (a measured number or a FactorValue; GJ/t, GJ/万Nm3), or, with ``ncv_fuel``,
+    # the factor sets' ``fuel.ncv`` of that fuel (the default its CO2 takes); tce = amount × NCV
+    # / 29.307 GJ per tce
     ncv: Param | None = None
     ncv_unit: str = "GJ/t"
     ncv_fuel: str | None = None
@@ -98,18 +99,26 @@ def _use_tce(use: EnergyUse, method: str, factors: FactorLibrary | None, on: Any
     if coef is None and ncv is None and use.ncv_fuel:
         ncv = library(factors).find("fuel.ncv", on, prefer=prefer, fuel=use.ncv_fuel)
     if coef is None and ncv is not None:
-        # by the fuel's own net calorific value: k (kgce/kg) = NCV (GJ/t) / (GJ per tce),
-        # 1 kgce = 29 307 kJ (GB/T 2589-2020 §3), both recorded
+        # by the fuel's own net calorific value: tce = amount × NCV / (GJ per tce), 1 kgce =
+        # 29 307 kJ (GB/T 2589-2020), both recorded; litres through the density
         ncv_unit = ncv.unit if isinstance(ncv, FactorValue) else use.ncv_unit
+        if not UNITS.is_known(ncv_unit):
+            raise InvalidInput(f"unknown NCV unit {ncv_unit}", zh=f"低位发热量的单位 {ncv_unit} 无法识别")
         n = rec.nonnegative(f"{prefix}ncv", rec.take(f"{prefix}ncv", ncv, ncv_unit))
         per_tce = rec.take_or_lookup(f"{prefix}gj_per_tce", None, "GJ/tce", factors, "energy.ncv_standard_coal",
                                      on, prefer)
-        k_unit = {"GJ/t": "kgce/kg"}.get(ncv_unit)
-        if k_unit is None:
-            raise InvalidInput(f"{use.carrier}: an NCV in {ncv_unit} cannot give a coefficient per kg",
-                               zh=f"{use.carrier}：以 {ncv_unit} 计的低位发热量无法换算为每千克的折标系数")
-        k = rec.step(f"{prefix}coefficient", n / per_tce, k_unit)
-        return tuple(rec.params), _tce(rec, use, k, k_unit, prefix)
+        amount = rec.nonnegative(f"{prefix}amount", rec.take(f"{prefix}amount", use.amount, use.unit))
+        try:
+            gj = amount * n * product_factor(use.unit, ncv_unit, "GJ")
+        except UnitError:
+            if use.density is None:
+                raise MissingInput(f"{use.carrier}: {use.unit} × {ncv_unit} is not energy; give the density",
+                                   zh=f"{use.carrier}：{use.unit} × {ncv_unit} 不是能量；请给出密度") from None
+            mass_t = (amount * rec.take(f"{prefix}density", use.density, "kg/L")
+                      * product_factor(use.unit, "kg/L", "吨"))
+            gj = mass_t * n * product_factor("吨", ncv_unit, "GJ")
+        rec.step(f"{prefix}energy", gj, "GJ")
+        return tuple(rec.params), gj / per_tce
     if coef is None:
         coef = library(factors).find("energy.sce", on, prefer=prefer, carrier=use.carrier, basis=method)
         if coef is None:
