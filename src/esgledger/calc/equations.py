@@ -22,7 +22,8 @@ ZH: dict[str, str] = {
     ghg.EQ_SCOPE1: "范围一 = Σ 各排放源的 CO2e（温室气体核算体系 企业核算与报告标准；ISO 14064-1:2018）",
     ghg.EQ_SCOPE1_GAS: "E_gas = Σ 各排放源该气体的质量 × 其 GWP（温室气体核算体系 企业核算与报告标准）",
     ghg.EQ_SCOPE3: "范围三 = Σ 各类别的 CO2e（温室气体核算体系 范围三标准）",
-    ghg.EQ_ENERGY_CARRIER: "E_carrier = 实物量 × 其 GB/T 2589-2020 折标准煤系数（tce）",
+    ghg.EQ_ENERGY_CARRIER: ("E_carrier = 实物量 × 其折标准煤系数：已知燃料的 NCV 时为 NCV / 29.307 GJ per tce，"
+                            "否则为 GB/T 2589-2020 附录A 系数（tce）"),
     ghg.EQ_ETS["smelter"]: ("E = E_combustion + E_anode + E_PFC + E_carbonate（生态环境部 CETS-AG-04.01-V01-2024 §5）；"
                             "外购电力为辅助参数，不计入"),
     ghg.EQ_ETS["power_plant"]: "E = E_combustion + E_desulphurisation（生态环境部 发电设施核算指南；自备电厂单独报告）",

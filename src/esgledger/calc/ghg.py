@@ -94,7 +94,8 @@ METHOD_VERSION = "1.0"
 EQ_SCOPE1 = "Scope 1 = Σ sources' CO2e (GHG Protocol Corporate Standard; ISO 14064-1:2018)"
 EQ_SCOPE1_GAS = "E_gas = Σ sources' mass of the gas × its GWP (GHG Protocol Corporate Standard)"
 EQ_SCOPE3 = "Scope 3 = Σ categories' CO2e (GHG Protocol Scope 3 Standard)"
-EQ_ENERGY_CARRIER = "E_carrier = amount × its GB/T 2589-2020 coefficient (tce)"
+EQ_ENERGY_CARRIER = ("E_carrier = amount × its coefficient: the fuel's NCV / 29.307 GJ per tce where its NCV is known, "
+                     "else its GB/T 2589-2020 Annex A coefficient (tce)")
 EQ_ETS = {"smelter": "E = E_combustion + E_anode + E_PFC + E_carbonate (MEE CETS-AG-04.01-V01-2024 §5); "
                      "purchased electricity is an auxiliary item, not counted",
           "power_plant": "E = E_combustion + E_desulphurisation (MEE 发电设施 guideline; the captive plant "
