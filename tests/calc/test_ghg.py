@@ -15,7 +15,10 @@ coal oxidation 99 % from the 2022 power-generation guideline revision):
 * product (electrolysis): 14314.6667 + 570.07665 + 1000 × 0.9075 + 500 × 0.6096
   = 14884.7433 + 907.5 + 304.8 = 16097.0433 t, per tonne 1.609704; no cradle-to-gate figure,
   as the potline's alumina consumption is not given
-* ETS: smelter enterprise S (with its unit P) = 14884.7433; power plant W = 1815
+* ETS: the national guideline's PFC coefficients (MEE CETS-AG-04.01-V01-2024 as implemented,
+  domain reference §2.3: slope 0.143, EF_C2F6 = 0.1 × EF_CF4): CF4 71.5 kg as above, C2F6
+  7.15 kg; 0.0715 × 6630 + 0.00715 × 11100 = 474.045 + 79.365 = 553.41 t; smelter enterprise S
+  (with its unit P) = 14314.6667 + 553.41 = 14868.0767; power plant W = 1815
 """
 from decimal import Decimal
 
@@ -72,7 +75,8 @@ def test_scope_1_and_2_is_their_sum_not_twice_it(ws):
 
 
 def test_ets_view(ws):
-    assert close(v(ws, "S", "ets_emissions"), "14884.7433")
+    # the inventory's PFC takes IPCC's CWPB ratio 0.121 (570.07665 t), the ETS the guideline's 0.1
+    assert close(v(ws, "S", "ets_emissions"), "14868.0767")
     assert v(ws, "W", "ets_emissions") == Decimal("1815")
     assert v(ws, "S", "ets_aux_electricity") == Decimal("500")     # net purchased, auxiliary only
 
@@ -89,7 +93,11 @@ def test_reconcile_lines_add_up_to_each_view(ws):
     rec = reconcile(ws, "2024")
     tot = rec.totals()
     assert close(tot["inventory"], "16699.7433")
-    assert close(tot["ets"], "16699.7433")          # everything here is inside one ETS guideline or the other
+    # everything here is inside one ETS guideline or the other; the PFC at the guideline's ratio
+    # 0.1: 16699.7433 − (96.03165 − 79.365) = 16683.0767, a line of its own for the difference
+    assert close(tot["ets"], "16683.0767")
+    (adj,) = [ln for ln in rec.lines if ln.item == "pfc" and ln.inventory is None]
+    assert (adj.entity, adj.product) == ("S", None) and close(adj.ets, "-16.66665")
     assert close(tot["product"], "16097.0433")
     # Scope 2 in a column of its own: P's market-based 304.8 (grid at the residual mix), not
     # in the Scope 1 column, not counted by the ETS view, counted by the product view
@@ -182,7 +190,7 @@ def test_each_view_read_from_the_ledger(ws):
     assert [(r.key, r.label) for r in ets.rows] == [("S", "Smelter company (aluminium smelting guideline)"),
                                                    ("W", "Captive plant (power generation guideline)")]
     s, w = (r.values for r in ets.rows)
-    assert close(s["ets_emissions"], "14884.7433") and s["ets_aux_electricity"] == Decimal("500")
+    assert close(s["ets_emissions"], "14868.0767") and s["ets_aux_electricity"] == Decimal("500")
     assert w["ets_emissions"] == Decimal("1815") and w["ets_aux_electricity"] is None
     [prod] = view_table(ws, "2024", "product", lang="zh").rows   # no alumina given: no cradle-to-gate line
     assert (prod.key, prod.label) == ("aluminium_electrolysis", "电解工序")
@@ -202,7 +210,7 @@ def test_calc_run_prints_the_view_asked_for(ws):
         STATE.lang = "en"
     assert r.exit_code == 0, r.output
     assert "全国碳市场口径" in r.output and "铝冶炼行业核算指南" in r.output
-    assert "14,884.74" in r.output and "1,815.00" in r.output and "500.00" in r.output
+    assert "14,868.08" in r.output and "1,815.00" in r.output and "500.00" in r.output
 
 
 
@@ -228,6 +236,14 @@ def test_aggregates_name_the_factors_of_what_they_add_up(ws):
     total = {k for k, _v in _factor_values(ws, "P", "scope1_emissions")}
     assert any(k.startswith("al.pfc.slope") for k in total)
     assert {"gwp[gas=CF4;gwp_set=AR5]", "gwp[gas=C2F6;gwp_set=AR5]"} <= total
+    # the smelter's ETS total names the guideline's ratio 0.1, from the MEE 2024 set (as a
+    # third-party tool implements it: confidence S), not IPCC's 0.121 the inventory uses
+    with ws.store.engine.connect() as conn:
+        [f] = ws.store.current_facts(entity="S", indicator="ets_emissions", period="2024")
+        rows = {(r.factor_key, r.value, r.confidence) for r in
+                conn.execute(S.fact_factor.select().where(S.fact_factor.c.fact_id == f.id))}
+    ratios = {(k.split("@")[0], val, conf) for k, val, conf in rows if "c2f6_cf4_ratio" in k}
+    assert ratios == {("cn_aluminium_mee2024", "0.1", "S")}
     # the ETS total of the power plant: the coal's oxidation (99 %) and default-free measured data
     assert any(k.startswith("power.coal.oxidation") for k, _v in _factor_values(ws, "W", "ets_emissions"))
     # the electrolysis footprint: the potline's factors, the grid's residual mix 0.6096 for its

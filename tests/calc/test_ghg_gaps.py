@@ -46,8 +46,9 @@ workspace = ghg_workspace
 #   ETS, aluminium guideline, S (with P, without W): 14314.6667 + 570.07665 = 14884.7433
 #   ETS, power guideline, W: 1815 + 44 + 26.73354119 = 1885.73354119
 #   Scope 1 (everything once): 14884.7433 + 1885.7335 = 16770.4769
-#   product (electrolysis): W supply factor (1815 + 44) / 2000 MWh = 0.9295 t/MWh;
-#       14884.7433 + 1000 MWh × 0.9295 = 14884.7433 + 929.5 = 15814.2433
+#   product (electrolysis): W supply factor, all it burns and its desulphurisation (GB/T 32151.1;
+#       UAT F10: its diesel was left out), (1815 + 44 + 26.73354119) / 2000 MWh = 0.94286677 t/MWh;
+#       14884.7433 + 1000 MWh × 0.94286677 = 14884.7433 + 942.8668 = 15827.6101
 #   W Scope 3 cat.3a: coal 1000 × 20 = 20000 GJ × 12 kg/GJ = 240 t;
 #       diesel 368.305 GJ × 17 kg/GJ = 6.261185 t; cat.3 = 246.261185 t
 @pytest.fixture(scope="module")
@@ -61,10 +62,13 @@ def site_ws(tmp_path_factory):
 
 def test_captive_plant_site_is_its_own_ets_entry(site_ws):
     assert ets_enterprises(site_ws.tree) == {"S": ["P", "S"], "W": ["W"]}
-    assert close(v(site_ws, "S", "ets_emissions"), "14884.7433")      # without W's diesel
+    # without W's diesel; the PFC at the national guideline's C2F6/CF4 0.1 (test_ghg: 553.41 t,
+    # not the inventory's 570.07665): 14314.6667 + 553.41
+    assert close(v(site_ws, "S", "ets_emissions"), "14868.0767")
     assert close(v(site_ws, "W", "ets_emissions"), "1885.73354119", 8)
     assert close(v(site_ws, "G", "scope1_emissions", basis="control"), "16770.4769")
-    assert close(v(site_ws, "G", "product_emissions", "product=aluminium_electrolysis"), "15814.2433")
+    assert close(v(site_ws, "W", "captive_plant_ef"), "0.94286677", 8)
+    assert close(v(site_ws, "G", "product_emissions", "product=aluminium_electrolysis"), "15827.6101")
 
 
 def test_ets_view_lists_the_plant_under_the_power_guideline(site_ws):
@@ -88,9 +92,11 @@ def test_reconcile_marks_the_plant_site_as_power_generation(site_ws):
     assert not any("outside" in ln.note for ln in rec.lines)
     tot = rec.totals()
     assert close(tot["inventory"], "16770.4769")
-    assert close(tot["ets"], "16770.4769")       # S 14884.7433 + W 1885.7335: both guidelines
-    assert close(tot["product"], "15814.2433")
-    assert {ln.note for ln in reconcile(site_ws, "2024", "zh").lines if ln.entity == "W"} >= {"发电设施（发电行业指南）"}
+    assert close(tot["ets"], "16753.8102")       # S 14868.0767 + W 1885.7335: both guidelines
+    assert close(tot["product"], "15827.6101")
+    # every W line, its diesel too (it is in the plant's factor, UAT F10), reaches the product via the power
+    assert {ln.note for ln in reconcile(site_ws, "2024", "zh").lines if ln.entity == "W"} == {
+        "发电设施（发电行业指南）; 经自备电厂供电传递"}
 
 
 def test_scope3_cat3a_includes_the_captive_plants_coal_with_lineage(site_ws):

@@ -51,6 +51,17 @@ def test_grid_factor_province_then_region_then_national(lib):
     assert grid_factor(lib, 2024, province="新疆", region="northwest", latest=True).value == D("0.5543")
 
 
+def test_the_latest_factor_never_mixes_vintages(lib):
+    """UAT F9: 广西 has a provincial factor for 2022 only (0.4044); reporting 2024 with the latest
+    published factors, every other site takes a 2023 one, so 广西 takes its region's 2023 factor
+    (south 0.4042, MEE/NBS 2023), not the older provincial one: 612 877.03 MWh × 0.4042 =
+    247 724.90 t, not × 0.4044 = 247 847.47 t. Reporting 2022 itself, the provincial factor is of
+    the same vintage as the region's and, more specific, is taken."""
+    v = grid_factor(lib, 2024, province="广西", region="south", latest=True)
+    assert (v.value, v.valid_from.year) == (D("0.4042"), 2023)
+    assert grid_factor(lib, 2022, province="广西", region="south", latest=True).value == D("0.4044")
+
+
 def test_purchased_heat():
     # 10 000 GJ × 0.11 t CO2/GJ = 1 100 t
     r = purchased_heat_co2(10000)

@@ -52,10 +52,45 @@ def test_calorific_and_equivalent_methods():
     # equivalent: electricity at ≈0.300 kgce/kWh -> 3 000 tce; fuels unchanged -> 5 671.4
     eq = total_energy(uses, method="equivalent")
     assert q(eq.values["electricity"], "0.1") == D("3000.0") and q(eq.total, "0.1") == D("5671.4")
-    assert eq.param("electricity.coefficient").factor.confidence == "R"
+    # not a GB/T 2589 value (the standard gives none for 等价值, UAT F12): a recalled placeholder
+    k = eq.param("electricity.coefficient").factor
+    assert k.confidence == "R-low" and "not in GB/T 2589-2020" in k.source
     # captive power at the plant's own generation coal rate, 0.305 kgce/kWh -> 3 050 tce
     own = total_energy([EnergyUse("electricity", 10000, "兆瓦时", D("0.305"), "kgce/kWh")], method="equivalent")
     assert q(own.total, "0.1") == D("3050.0")
+
+
+def test_a_fuel_with_its_own_ncv_takes_it_not_annex_a():
+    """GB/T 2589's calorific-value method: a fuel's own NCV / 29.307 GJ per tce (1 kgce = 29 307 kJ),
+    the constant recorded as a factor (UAT F4, F13). Bituminous coal at the MEE default NCV
+    23.204 GJ/t: 841 659.39 t × 23.204 / 29.307 = 666 389.1 tce (Annex A's raw-coal 0.7143 would
+    give 601 197.3); at a measured 21.8 GJ/t: 4 600 000 × 21.8 / 29.307 = 3 421 708.1 tce."""
+    default = total_energy([EnergyUse("raw_coal", D("841659.39"), "吨", ncv_fuel="bituminous")], on=2024)
+    assert q(default.total, "0.1") == D("666389.1")
+    assert default.param("raw_coal.ncv").factor.ref.startswith("cn_fuels_mee")
+    assert default.param("raw_coal.ncv").value == D("23.204")
+    per_tce = default.param("raw_coal.gj_per_tce")
+    assert per_tce.value == D("29.307") and per_tce.factor.confidence == "V-calc"
+    measured = total_energy([EnergyUse("raw_coal", 4600000, "吨", ncv=D("21.8"))], method="equivalent")
+    assert q(measured.total, "0.1") == D("3421708.1")
+    assert measured.param("raw_coal.ncv").factor is None          # the plant's measured value, an input
+    # no NCV known: Annex A's coefficient, as before
+    annex = total_energy([EnergyUse("raw_coal", 1000, "吨")])
+    assert annex.total == D("714.3000")
+
+
+def test_diesel_and_gas_at_the_ncv_their_co2_takes():
+    """The same rule for liquid and gaseous fuels: natural gas 1 000 000 m³ at the MEE default
+    389.31 GJ/10⁴Nm³ = 38 931 GJ / 29.307 = 1 328.386 tce (Annex A's 1.2143 kgce/m³ would give
+    1 214.3); diesel 1 000 000 L × 0.85 kg/L = 850 t × 43.33 GJ/t = 36 830.5 GJ / 29.307 =
+    1 256.713 tce (Annex A's 1.4571: 1 238.535)."""
+    gas = total_energy([EnergyUse("natural_gas", 1000000, "立方米", ncv_fuel="natural_gas")], on=2024)
+    assert q(gas.total, "0.001") == D("1328.386")
+    diesel = total_energy([EnergyUse("diesel", 1000000, "升", density=D("0.85"), ncv_fuel="diesel")], on=2024)
+    assert q(diesel.total, "0.001") == D("1256.713")
+    assert diesel.param("diesel.ncv").value == D("43.33")
+    with pytest.raises(MissingInput):   # litres and an NCV per tonne: the density is needed
+        total_energy([EnergyUse("diesel", 1000000, "升", ncv_fuel="diesel")], on=2024)
 
 
 def test_litres_need_a_density():

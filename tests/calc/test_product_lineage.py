@@ -57,7 +57,7 @@ def test_a_footprint_reads_the_captive_plants_factor_and_through_it_the_plant(ws
     assert set(inputs(ws, plant.id)) == {
         ("TRNY", "power_supplied", ""), ("TRNY", "solid_fuel_consumption", "fuel=bituminous"),
         ("TRNY", "fuel_ncv_measured", "fuel=bituminous"), ("TRNY", "fuel_carbon_content_measured", "fuel=bituminous"),
-        ("TRNY", "limestone_consumption", "")}
+        ("TRNY", "limestone_consumption", ""), ("TRNY", "diesel_consumption", "")}  # all it burns (UAT F10)
     # explain walks it: the footprint's tree holds the plant's coal under the plant's factor
     node = ws.explain("product_footprint", entity="TSAL", period="2024", dims="product=liquid_aluminium")
     if node.fact.basis != "own":  # the group's reported figure: its own product figure below it

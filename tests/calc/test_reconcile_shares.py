@@ -57,6 +57,8 @@ def test_the_inventory_column_adds_up_to_the_consolidated_scope_1(ws, approach):
     assert round(rec.totals()["inventory"], 4) == round(scope1, 4)
     shares = inventory_shares(ws, "2024", approach)
     for ln in rec.lines:
+        if ln.inventory is None and ln.item == "pfc":
+            continue  # the ETS view's PFC at the guideline's coefficients, a difference line (test_ghg)
         own = Decimal(ws.value(ln.entity, "emissions_by_source", "2024", f"emission_source={ln.item}",
                                basis="own").value)
         assert ln.share == shares[ln.entity]

@@ -22,7 +22,8 @@ ZH: dict[str, str] = {
     ghg.EQ_SCOPE1: "范围一 = Σ 各排放源的 CO2e（温室气体核算体系 企业核算与报告标准；ISO 14064-1:2018）",
     ghg.EQ_SCOPE1_GAS: "E_gas = Σ 各排放源该气体的质量 × 其 GWP（温室气体核算体系 企业核算与报告标准）",
     ghg.EQ_SCOPE3: "范围三 = Σ 各类别的 CO2e（温室气体核算体系 范围三标准）",
-    ghg.EQ_ENERGY_CARRIER: "E_carrier = 实物量 × 其 GB/T 2589-2020 折标准煤系数（tce）",
+    ghg.EQ_ENERGY_CARRIER: ("E_carrier = 实物量 × 其折标准煤系数：已知燃料的 NCV 时为 NCV / 29.307 GJ per tce，"
+                            "否则为 GB/T 2589-2020 附录A 系数（tce）"),
     ghg.EQ_ETS["smelter"]: ("E = E_combustion + E_anode + E_PFC + E_carbonate（生态环境部 CETS-AG-04.01-V01-2024 §5）；"
                             "外购电力为辅助参数，不计入"),
     ghg.EQ_ETS["power_plant"]: "E = E_combustion + E_desulphurisation（生态环境部 发电设施核算指南；自备电厂单独报告）",
@@ -51,12 +52,15 @@ ZH: dict[str, str] = {
     power_plant.EQ_DESULPH: ("E = B × I × EF_CaCO3，I = 脱硫剂的 CaCO3 含量（无实测值时取 100 %）"
                              "（生态环境部 发电设施核算指南，脱硫过程）"),
     power_plant.EQ_SUPPLY: "EF = E_plant × (1 − 供热比) / 供电量（生态环境部 发电设施核算指南 供电排放强度）",
+    power_plant.EQ_SUPPLY_NO_HEAT: ("EF = E_plant × (1 − 供热比) / 供电量，供热比 0：未填报供热，全部计入电力"
+                                    "（生态环境部 发电设施核算指南 供电排放强度）"),
     scope3.EQ_CAT1: "E = 数量 × EF（温室气体核算体系 范围三计算技术指南，类别1）",
     scope3.EQ_CAT3A: "E = 燃料能量 × EF_upstream（范围三计算技术指南，类别3a）",
     scope3.EQ_CAT3B: "E = 电量 × EF_upstream（范围三计算技术指南，类别3b）",
     scope3.EQ_CAT3C: "E = 电量 × 输配电损耗率 × EF_grid（范围三计算技术指南，类别3c）",
     scope3.EQ_CAT4: "E = 吨 × 公里 × EF_mode（范围三计算技术指南，类别4，基于距离）",
-    energy.EQUATION: "E = Σ e_i × k_i（GB/T 2589-2020 §4，附录A）",
+    energy.EQUATION: ("E = Σ e_i × k_i（GB/T 2589-2020 §4）；已知燃料的 NCV（实测值，或其 CO2 核算所用的缺省值）时 "
+                      "k_i = NCV / 29.307 GJ per tce，否则取附录A"),
     combustion.EQUATION: "E = FC × NCV × CC × OF × 44/12（GB/T 32151.4-2015 §5.2；国家发展改革委 2013；IPCC 2006 第2卷 式2.1）",
     combustion.EQUATION_CAR: "E = FC × C_ar × OF × 44/12（GB/T 32151.1-2015；生态环境部 发电设施核算指南）",
     "Σ parts": "Σ 各部分",

@@ -16,7 +16,7 @@ Views over the same activity data (ARCHITECTURE.md "Accounting view"):
   group: its CO2 is the plant's Scope 1. Consolidated up the tree by control or equity.
 * **ets** (MEE CETS-AG-04.01-V01-2024): per enterprise (a company and its own sites and
   units, not its subsidiaries): electrolysis anode + PFC + enterprise-level combustion and
-  carbonates; purchased electricity as an auxiliary item only; the captive plant under the
+  carbonates, the PFC at the guideline's coefficients (C2F6/CF4 0.1, :meth:`GhgRun._ets_pfc`); purchased electricity as an auxiliary item only; the captive plant under the
   power-generation guideline (its own ``ets_emissions``), also when it is a site or unit of
   the smelter company (:func:`ets_enterprises`).
 * **product** (cradle-to-gate inside the group): t CO2e per tonne of alumina, baked anode,
@@ -61,6 +61,10 @@ from esgledger.store.lineage import record_methods
 SCOPE1_SOURCES = ("combustion", "anode", "pfc", "carbonate", "pitch_volatiles", "packing_coke",
                   "power_generation", "desulphurisation")
 ETS_SOURCES = ("combustion", "anode", "pfc", "carbonate")          # MEE aluminium guideline §5
+# the national ETS view's coefficients: the 2024 guideline's, then its 2013 predecessor's
+ETS_PREFER = ("cn_aluminium_mee2024", "cn_aluminium_ndrc2013")
+# what the captive plant's factor per MWh supplied counts: all it burns, and desulphurisation
+PLANT_SOURCES = ("power_generation", "desulphurisation", "combustion")
 ETS_POWER_SOURCES = ("power_generation", "desulphurisation", "combustion")  # MEE 发电设施 guideline
 FUEL_INDICATORS = {  # activity indicator -> (fuel key of the factor sets, unit of the fact)
     "diesel_consumption": "diesel",
@@ -90,7 +94,8 @@ METHOD_VERSION = "1.0"
 EQ_SCOPE1 = "Scope 1 = Σ sources' CO2e (GHG Protocol Corporate Standard; ISO 14064-1:2018)"
 EQ_SCOPE1_GAS = "E_gas = Σ sources' mass of the gas × its GWP (GHG Protocol Corporate Standard)"
 EQ_SCOPE3 = "Scope 3 = Σ categories' CO2e (GHG Protocol Scope 3 Standard)"
-EQ_ENERGY_CARRIER = "E_carrier = amount × its GB/T 2589-2020 coefficient (tce)"
+EQ_ENERGY_CARRIER = ("E_carrier = amount × its coefficient: the fuel's NCV / 29.307 GJ per tce where its NCV is known, "
+                     "else its GB/T 2589-2020 Annex A coefficient (tce)")
 EQ_ETS = {"smelter": "E = E_combustion + E_anode + E_PFC + E_carbonate (MEE CETS-AG-04.01-V01-2024 §5); "
                      "purchased electricity is an auxiliary item, not counted",
           "power_plant": "E = E_combustion + E_desulphurisation (MEE 发电设施 guideline; the captive plant "
@@ -117,7 +122,7 @@ GHG_INPUTS = frozenset({
     "anode_effect_overvoltage", "current_efficiency", "green_anode_input", "anode_output",
     "packing_coke_consumption", "power_supplied", "electricity_received", "purchased_material",
     "freight_transport", "alumina_output", "alumina_consumption", "aluminium_foil_output", PASTE_INDICATOR,
-    HEAT_INDICATOR})
+    HEAT_INDICATOR, "electricity_consumption"})
 # energy_consumption (kind method) is computed here too, from the same fuel, electricity and heat facts
 
 
@@ -393,6 +398,7 @@ class GhgRun:
                 self._inventory(code, srcs)
                 self._scope2_and_3(code, srcs)
                 self._energy(code)
+                self._unattributed_electricity(code)
             elif kind == "ets":
                 self._ets_company(code)
             else:
@@ -568,11 +574,13 @@ class GhgRun:
 
     def _captive_plant(self, code: str) -> None:
         """The captive plant's emission factor per MWh supplied (passed on to the units it
-        supplies, in the product view)."""
+        supplies, in the product view): every fuel it burns (GB/T 32151.1: its coal, and its
+        own diesel or gas for start-up and mobile plant) and its desulphurisation, as in its
+        power-guideline ETS total (UAT F10: the diesel was left out)."""
         self.plant_ef.pop(code, None)
         srcs = self.sources.get(code, {})
         supplied = self.fact(code, "power_supplied")
-        parts = [srcs[s] for s in ("power_generation", "desulphurisation") if s in srcs]
+        parts = [srcs[s] for s in PLANT_SOURCES if s in srcs]
         if supplied is None or not parts:
             return
         try:
@@ -581,7 +589,8 @@ class GhgRun:
             self.problem(code, "power_supplied", exc)
             return
         out = self.emit(code, "captive_plant_ef", "", pf.ef, [supplied] + [f for p in parts for f in p.reads],
-                        pf.emissions, "captive_power_plant", "product", equation=m_power.EQ_SUPPLY)
+                        pf.emissions, "captive_power_plant", "product",
+                        equation=m_power.EQ_SUPPLY_NO_HEAT if pf.heat_share_pct == 0 else m_power.EQ_SUPPLY)
         self.plant_ef[code] = (pf.ef, pf.emissions, out)
         # in entity order, as the first plant's factor is the one passed on
         self.plant_ef = dict(sorted(self.plant_ef.items()))
@@ -786,7 +795,8 @@ class GhgRun:
     def _energy_uses(self, code: str, electricity: tuple[str, ...] = BOUGHT_ELECTRICITY
                      ) -> tuple[list[m_energy.EnergyUse], list[FactRecord], list[dict]]:
         """What one entity consumes, carrier by carrier, for GB/T 2589: its fuels (a measured
-        NCV gives the fuel its own coefficient, NCV / 29.307 GJ per tce), the electricity it
+        NCV, or else the default NCV its CO2 takes, gives a fuel its own energy content, / 29.307
+        GJ per tce, recorded as ``energy.ncv_standard_coal``), the electricity it
         receives from the sources ``electricity`` names, and bought heat; the facts read; and
         each use's memo for :func:`~esgledger.calc.methods.energy.total_energy`. A use is made
         once for the facts it is made of (the same fact objects give the same use object, and
@@ -803,8 +813,10 @@ class GhgRun:
         for ind_code, fuel in FUEL_INDICATORS.items():
             f = self.fact(code, ind_code)
             if f is not None:
+                # at the NCV its CO2 takes (the MEE default: diesel 43.33 GJ/t, natural gas 389.31
+                # GJ/10⁴Nm³), / 29.307 GJ per tce, not GB/T 2589 Annex A's mean coefficients
                 use((code, ind_code), (f,), lambda: m_energy.EnergyUse(
-                    fuel, f.value, f.unit,
+                    fuel, f.value, f.unit, ncv_fuel=fuel,
                     density=self.factors.find("fuel.density", self.year, fuel=fuel) if f.unit in ("升",) else None))
                 reads.append(f)
         ind_code = "solid_fuel_consumption"
@@ -813,11 +825,16 @@ class GhgRun:
             ncv_f = self.fact(code, "fuel_ncv_measured", dims)
 
             def solid() -> m_energy.EnergyUse:
-                fuel = _members(dims).get("fuel", "raw_coal")
-                ncv = None if ncv_f is None else Decimal(ncv_f.value)
-                coef = None if ncv is None else ncv / Decimal("29.307")   # GJ/t → kgce/kg
-                return m_energy.EnergyUse(fuel if fuel in ("coke", "petroleum_coke") else "raw_coal", f.value,
-                                          f.unit, coefficient=coef, coefficient_unit="kgce/kg")
+                # the NCV its CO2 takes, so that one tonne of coal has one energy content: the
+                # measured one, else the named fuel's default NCV (JXTG's bituminous coal: 23.204
+                # GJ/t, not GB/T 2589's raw-coal mean 20.908); / 29.307 GJ per tce, both in the
+                # lineage. Only a fuel with neither takes GB/T 2589 Annex A's coefficient.
+                named = _members(dims).get("fuel")
+                fuel = named or "raw_coal"
+                carrier = fuel if fuel in ("coke", "petroleum_coke") else "raw_coal"
+                if ncv_f is not None:
+                    return m_energy.EnergyUse(carrier, f.value, f.unit, ncv=Decimal(ncv_f.value), ncv_unit=ncv_f.unit)
+                return m_energy.EnergyUse(carrier, f.value, f.unit, ncv_fuel=named)
             use((code, ind_code, dims), (f, ncv_f), solid)
             reads += [f, ncv_f]
         received = [self.fact(code, "electricity_received", f"supplier={s}") for s in electricity]
@@ -831,6 +848,29 @@ class GhgRun:
             use((code, HEAT_INDICATOR), (heat,), lambda: m_energy.EnergyUse("heat", heat.value, heat.unit))
             reads.append(heat)
         return uses, reads, memos
+
+    def _unattributed_electricity(self, code: str) -> None:
+        """Electricity an entity reports consuming (``electricity_consumption``) beyond what it
+        reports receiving by supplier (``electricity_received``) is counted nowhere: Scope 2,
+        energy consumption and the product view all read the receipts by supplier. The run does
+        not guess its source: it may be the grid (Scope 2 at the grid's factor and, market-based,
+        the residual mix, GHG Protocol Scope 2 Guidance §6), the captive plant (the plant's
+        Scope 1, not Scope 2) or the entity's own generation (its fuel already counted), and an
+        entity abroad has no factor in the Chinese grid sets. It says so (ESG-CALC-012), with
+        the MWh left out. A power plant's own use beyond what it receives is its own generation
+        (station service, inside its gross output), not a gap."""
+        consumed = self.num(code, "electricity_consumption")
+        if consumed is None or self.process_type(code) == "power_plant":
+            return
+        mwh = UNITS.convert(consumed, self.lib["electricity_consumption"].unit, "兆瓦时")
+        unit = self.lib["electricity_received"].unit
+        received = sum((UNITS.convert(Decimal(self.facts[(code, "electricity_received", d)].value), unit, "兆瓦时")
+                        for d in self.dims(code, "electricity_received")), Decimal(0))
+        if mwh > received:
+            self.res.problems.append(Problem("ESG-CALC-012", Location(field=f"{code}/electricity_consumption"), {
+                "entity": code, "indicator": "electricity_consumption", "period": self.period,
+                "found": with_unit(plain(mwh - received), "兆瓦时"),
+                "expected": with_unit(plain(received), "兆瓦时")}))
 
     def _energy(self, code: str) -> None:
         """综合能耗 by GB/T 2589-2020: fuels burnt, and electricity and heat bought from outside
@@ -861,6 +901,8 @@ class GhgRun:
         for m in members:
             for src in wanted:
                 source = self.sources.get(m, {}).get(src)
+                if src == "pfc" and source is not None:
+                    source = self._ets_pfc(m, source)
                 if source is not None:
                     r = source.result
                     if r.gwp_set not in (None, self.gwp):
@@ -877,6 +919,32 @@ class GhgRun:
             if grid:
                 self.emit(code, "ets_aux_electricity", "", sum(Decimal(g.value) for g in grid), grid, None,
                           "ets.auxiliary_electricity", "ets", equation=EQ_ETS_AUX)
+
+    def _ets_pfc(self, code: str, source: Source) -> Source:
+        """A line's PFC as the national ETS guideline computes it: the same method and activity
+        data as the inventory's, with the guideline's coefficients first (MEE CETS-AG-04.01-V01-2024
+        as implemented, then NDRC 2013 for years before it: slope 0.143 for every technology,
+        EF_C2F6 = 0.1 × EF_CF4, 0.034 / 0.0034 kg/t without anode-effect data; domain reference
+        §2.1, §2.3), where the inventory takes IPCC 2006's coefficients by cell technology
+        (CWPB: C2F6/CF4 0.121). A coefficient the guideline does not give (the overvoltage
+        coefficient) stays IPCC's; the lineage names the set of every value."""
+        kind = source.result.method.split(":")[-1]
+        prod_t = self.tonnes(code, "aluminium_output")
+        tech = self.attr(code, "cell_technology") or "CWPB"
+        kw = {"on": self.year, "prefer": ETS_PREFER}
+        try:
+            if kind == "pfc_slope":
+                r = m_al.pfc_slope(prod_t, self.num(code, "anode_effect_minutes"), tech, self.factors, self.gwp, **kw)
+            elif kind == "pfc_overvoltage":
+                r = m_al.pfc_overvoltage(prod_t, self.num(code, "anode_effect_overvoltage"),
+                                         self.num(code, "current_efficiency"), tech, self.factors, self.gwp, **kw)
+            elif kind == "pfc_tier1":
+                r = m_al.pfc_tier1(prod_t, tech, self.factors, self.gwp, **kw)
+            else:
+                return source
+        except CalcError:
+            return source  # the inventory's own computation already reported what is wrong
+        return Source(r, source.reads)
 
     def _electricity_co2(self, code: str, plant_ef) -> tuple[Decimal, list[FactRecord], list, FactRecord | None]:
         """Electricity of one entity at product-view factors: captive at the plant's factor,

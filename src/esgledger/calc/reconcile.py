@@ -5,7 +5,9 @@ line says whether the national ETS view counts it (and under which guideline) an
 reaches the product view of liquid aluminium (electrolysis stage) — directly, or through the
 electricity the captive plant supplies to the potlines. Scope 2 lines follow, in a column of their
 own (the inventory's Scope 2, market-based; the ETS view reports purchased electricity as an
-auxiliary item and does not count it; the product view counts a smelter's electricity). The
+auxiliary item and does not count it; the product view counts a smelter's electricity). Where the
+ETS view computes a smelter's PFC with the national guideline's coefficients rather than the
+inventory's IPCC ones, a line of the difference follows in the ETS column only. The
 columns add up to each view's own published total, so a difference between two totals is the sum
 of the lines where they differ.
 """
@@ -16,7 +18,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from esgledger.calc.consolidate import Consolidation, to_decimal
-from esgledger.calc.ghg import ETS_POWER_SOURCES, ETS_SOURCES, ets_enterprises
+from esgledger.calc.ghg import ETS_POWER_SOURCES, ETS_SOURCES, PLANT_SOURCES, ets_enterprises
 from esgledger.model.types import Dims
 
 LABELS = {
@@ -28,6 +30,9 @@ LABELS = {
     "ets_aux": {"zh": "全国碳市场：辅助报告项，不计入", "en": "national ETS: auxiliary item, not counted"},
     "product_power": {"zh": "产品：电网电力按剩余组合因子、绿电为零计入",
                       "en": "product: grid electricity at the residual mix, green contracts at zero"},
+    "ets_pfc": {"zh": "全国碳市场：阳极效应按指南系数（C2F6/CF4 = 0.1）计，清单按 IPCC 槽型系数计，此行为差额",
+                "en": "national ETS: PFC at the guideline's coefficients (C2F6/CF4 = 0.1), the inventory at "
+                      "IPCC's by cell technology; this line is the difference"},
     "outside": {"zh": "不在边界内", "en": "outside the boundary"},
     "via_power": {"zh": "经自备电厂供电传递", "en": "via the captive plant's electricity"},
     "ets_power": {"zh": "发电设施（发电行业指南）", "en": "power generation (power sector guideline)"},
@@ -131,13 +136,25 @@ def reconcile(ws, period: str, lang: str = "en", approach: str | None = None) ->
         product = None
         if e.process_type == "smelter" and src not in ("power_generation", "desulphurisation"):
             product = value
-        elif entity in plant_ef and src in ("power_generation", "desulphurisation"):
+        elif entity in plant_ef and src in PLANT_SOURCES:
             supplied = num(entity, "power_supplied")
             if supplied:
                 product = value * captive_to_smelter / supplied
                 note += f"; {LABELS['via_power'][lang]}"
         inv, share = counted(entity, value)
         out.lines.append(Line(entity, src, inv, ets, product, note, share))
+    # a smelter enterprise's PFC at the national guideline's coefficients (C2F6/CF4 0.1, slope
+    # 0.143 for every technology) where the inventory's lines take IPCC's by technology: one line
+    # of the difference, so the ETS column still adds up to the ETS view's published totals
+    for top, members in sorted(ets_enterprises(tree).items()):
+        total = num(top, "ets_emissions")
+        if total is None or tree.entities[top].process_type != "smelter":
+            continue
+        inside = set(members)
+        counted_ets = sum((ln.ets for ln in out.lines if ln.entity in inside and ln.ets is not None), Decimal(0))
+        if total != counted_ets:
+            out.lines.append(Line(top, "pfc", None, total - counted_ets, None, LABELS["ets_pfc"][lang],
+                                  shares.get(top, Fraction(0))))
     for c in sorted(tree.entities):
         market = num(c, "scope2_market")
         if market is None:

@@ -270,6 +270,14 @@ CATALOGUE: dict[str, Spec] = dict([
           "limestone or power supplied not reported): the figure is too low until the plant's data is in",
           "{entity} {period} 的 {named}（{field}）：{expected} 取用的自备电量 {found} 未计入，因为自备电厂本期没有"
           "供电排放因子（燃煤、石灰石或供电量未填报）；在电厂数据填报之前，该数值偏低"),
+    _spec("ESG-CALC-012", "warning", "electricity consumed without its supplier", "用电量缺少供电来源",
+          "{named} {period} at {entity}: {found} of the electricity consumed is not in its electricity_received "
+          "by supplier (which adds up to {expected}), so Scope 2, energy consumption and product figures leave it out; enter "
+          "electricity_received by supplier (grid, captive, green_contract, green_certificate), or the fuel of "
+          "the entity's own generation",
+          "{entity} {period} 的 {named}：用电量中有 {found}没有按供电来源填报 electricity_received（按来源填报的合计为 "
+          "{expected}），范围二、综合能耗和产品碳足迹均未计入这部分；请按供电来源（grid、captive、green_contract、"
+          "green_certificate）填报 electricity_received，自发电的请填报所用燃料"),
     # --- users and access (store/access.py) ---------------------------------------------
     _spec("ESG-ACCESS-001", "error", "sign-in failed", "登录失败",
           "unknown user or wrong password for {user}", "用户 {user} 不存在或密码错误"),

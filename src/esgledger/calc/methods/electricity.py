@@ -23,6 +23,8 @@ reports purchased electricity and heat as auxiliary items only; the accounting v
 """
 from __future__ import annotations
 
+import datetime as dt
+
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any, Sequence
@@ -102,14 +104,24 @@ def grid_factor(factors: FactorLibrary | None, year: Any, *, basis: str = "avera
                 region: str | None = None, latest: bool = False, prefer: Sequence[str] = ()) -> FactorValue:
     """The grid factor for a site: its province's if published, else its grid region's, else
     the national one. ``latest=True`` takes the most recent factor published by ``year``
-    (ETS practice reports year Y with the Y−2 factor)."""
+    (ETS practice reports year Y with the Y−2 factor), and then the most specific area among
+    those of the newest data year: a province whose latest factor is older than its region's
+    or the national one gives way to them, so that the sites of one run never mix grid-factor
+    vintages (domain reference §0; UAT F9: 广西's 2022 factor 0.4044 against the 2023 south
+    regional 0.4042 that every other site's vintage matches)."""
     lib = library(factors)
+    found = []
     for area in (province, region, "national"):
         if not area:
             continue
         v = lib.find("grid.ef", year, basis=basis, area=area, latest=latest, prefer=prefer)
         if v is not None:
-            return v
+            if not latest:
+                return v
+            found.append(v)
+    if found:
+        newest = max(v.valid_from or dt.date.min for v in found)
+        return next(v for v in found if (v.valid_from or dt.date.min) == newest)
     raise MissingInput(f"no {basis} grid factor for {province or region or 'national'} in {year}",
                        zh=f"没有适用于 {province or region or '全国'} {year} 年的{_BASIS_ZH.get(basis, basis)}电网排放因子"
                           f"（{basis}）")

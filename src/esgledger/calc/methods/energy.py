@@ -34,7 +34,8 @@ METHOD_ID = "energy"
 METHOD_VERSION = "1.0"
 METHODS = ("calorific", "equivalent")
 TCE = "吨标准煤"
-EQUATION = "E = Σ e_i × k_i (GB/T 2589-2020 §4, Annex A)"
+EQUATION = ("E = Σ e_i × k_i (GB/T 2589-2020 §4); k_i = the fuel's NCV / 29.307 GJ per tce where its NCV is "
+            "known (measured, or the default its CO2 takes), else Annex A")
 
 
 _METHOD_ZH = {"calorific": "当量值", "equivalent": "等价值"}
@@ -54,6 +55,13 @@ class EnergyUse:
     coefficient: Param | None = None
     coefficient_unit: str = "kgce/kg"
     density: Param | None = None
+    # the calorific-value route (GB/T 2589-2020 §4: a fuel's own NCV where known): ``ncv`` in
+    # ``ncv_unit`` (a measured number or a FactorValue; GJ/t, GJ/万Nm3), or, with ``ncv_fuel``,
+    # the factor sets' ``fuel.ncv`` of that fuel (the default its CO2 takes); tce = amount × NCV
+    # / 29.307 GJ per tce
+    ncv: Param | None = None
+    ncv_unit: str = "GJ/t"
+    ncv_fuel: str | None = None
 
 
 def _tce(rec: Recorder, use: EnergyUse, k: Decimal, k_unit: str, prefix: str) -> Decimal:
@@ -87,6 +95,30 @@ def _use_tce(use: EnergyUse, method: str, factors: FactorLibrary | None, on: Any
     rec = Recorder()
     prefix = f"{use.carrier}."
     coef = use.coefficient
+    ncv = use.ncv
+    if coef is None and ncv is None and use.ncv_fuel:
+        ncv = library(factors).find("fuel.ncv", on, prefer=prefer, fuel=use.ncv_fuel)
+    if coef is None and ncv is not None:
+        # by the fuel's own net calorific value: tce = amount × NCV / (GJ per tce), 1 kgce =
+        # 29 307 kJ (GB/T 2589-2020), both recorded; litres through the density
+        ncv_unit = ncv.unit if isinstance(ncv, FactorValue) else use.ncv_unit
+        if not UNITS.is_known(ncv_unit):
+            raise InvalidInput(f"unknown NCV unit {ncv_unit}", zh=f"低位发热量的单位 {ncv_unit} 无法识别")
+        n = rec.nonnegative(f"{prefix}ncv", rec.take(f"{prefix}ncv", ncv, ncv_unit))
+        per_tce = rec.take_or_lookup(f"{prefix}gj_per_tce", None, "GJ/tce", factors, "energy.ncv_standard_coal",
+                                     on, prefer)
+        amount = rec.nonnegative(f"{prefix}amount", rec.take(f"{prefix}amount", use.amount, use.unit))
+        try:
+            gj = amount * n * product_factor(use.unit, ncv_unit, "GJ")
+        except UnitError:
+            if use.density is None:
+                raise MissingInput(f"{use.carrier}: {use.unit} × {ncv_unit} is not energy; give the density",
+                                   zh=f"{use.carrier}：{use.unit} × {ncv_unit} 不是能量；请给出密度") from None
+            mass_t = (amount * rec.take(f"{prefix}density", use.density, "kg/L")
+                      * product_factor(use.unit, "kg/L", "吨"))
+            gj = mass_t * n * product_factor("吨", ncv_unit, "GJ")
+        rec.step(f"{prefix}energy", gj, "GJ")
+        return tuple(rec.params), gj / per_tce
     if coef is None:
         coef = library(factors).find("energy.sce", on, prefer=prefer, carrier=use.carrier, basis=method)
         if coef is None:

@@ -34,6 +34,9 @@ EQ_COAL = "E = FC × C_ar × OF × 44/12, or FC × NCV × CC × OF × 44/12 (MEE
 EQ_DESULPH = ("E = B × I × EF_CaCO3, I = the sorbent's CaCO3 purity (100 % unless a measured one is given) "
               "(MEE 发电设施 guideline, desulphurisation)")
 EQ_SUPPLY = "EF = E_plant × (1 − heat share) / electricity supplied (MEE 发电设施 guideline 供电排放强度)"
+# a run's: the plant reports no heat supplied, so none of its emissions go to heat (said, not silent)
+EQ_SUPPLY_NO_HEAT = ("EF = E_plant × (1 − heat share) / electricity supplied, heat share 0: no heat supplied "
+                     "reported, all to electricity (MEE 发电设施 guideline 供电排放强度)")
 
 
 @dataclass(frozen=True)

@@ -57,7 +57,7 @@ _ZH_NAMES = {
     "csm": "环己烷可溶物排放", "current_efficiency_pct": "电流效率", "current_value": "当前值",
     "density": "密度", "distance": "运输距离", "duration_min": "阳极效应持续时间（分钟）",
     "dust_carbon": "撇渣粉尘含碳量", "ef": "排放因子", "ef_c2f6": "C2F6 排放因子", "ef_cf4": "CF4 排放因子",
-    "electricity": "电量", "energy": "能量", "exported": "外供量", "frequency": "阳极效应频率",
+    "electricity": "电量", "energy": "能量", "exported": "外供量", "frequency": "阳极效应频率", "gj_per_tce": "标准煤低位发热量",
     "green_anodes": "入炉生阳极量", "green_contracts": "绿电交易电量", "grid_factor": "电网排放因子",
     "heat": "外购热力", "heat_factor": "外购热力排放因子", "heat_share_pct": "供热比", "hydrogen": "含氢量",
     "hydrogen_fraction": "生阳极含氢比例", "limestone": "石灰石消耗量", "loss_rate_pct": "输配电线损率",
