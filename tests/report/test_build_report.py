@@ -375,13 +375,16 @@ def test_the_climate_chapter_prints_scope_1_scope_2_and_the_total(demo):
     own 2024 Scope 1 (explain): GNBX 2 193.49 + JXTG 1 836 590.17 + NJTS 54 432.17 + TLYX 324.56
     + TLYX-P1 882 857.26 + TLYX-P2 882 707.12 + TRNY 9 590 267.78 + TSAL 107.69 + TZXC 920.80
     + XRLB 4 488.94 + YDTS 56 867.04 = 13 311 757.03 → 13,311,757; Scope 2 location
-    2 486 294.39; Scope 1 + 2 = 15 798 051.42 → 15,798,051."""
+    2 486 171.81 (2 486 294.39 before less 612 877.03 MWh × (0.4044 − 0.4042) = 122.58: JXTG at the
+    southern grid's 2023 factor, no longer Guangxi's 2022 one);
+    Scope 1 + 2 = 15 797 928.84 → 15,797,929."""
     ws = demo["ws"]
     s1, s2l, s2m = (_own_total(ws, c) for c in ("scope1_emissions", "scope2_location", "scope2_market"))
     assert s1.quantize(Decimal("0.01")) == Decimal("13311757.03")
     expected = {c: format_value(v, 0, lang="en") for c, v in
                 (("s1", s1), ("s2l", s2l), ("s2m", s2m), ("tot", s1 + s2l))}
-    assert expected["s1"] == "13,311,757" and expected["tot"] == "15,798,051"
+    assert s2l.quantize(Decimal("0.01")) == Decimal("2486171.81")
+    assert expected["s1"] == "13,311,757" and expected["tot"] == "15,797,929"
     for lang, caption in (("en", "GHG emissions (Scope 1 and Scope 2)"), ("zh", "温室气体排放量（范围一、范围二）")):
         table = next(t for t in tables(demo["docs"][lang]) if t.caption == caption)
         col = 2 + demo["ctx"].years.index(2024)
