@@ -173,18 +173,29 @@ def _heads(*pairs: tuple[str, str]) -> list[str]:
     return [zh if STATE.lang == "zh" else en for zh, en in pairs]
 
 
-def _near(found: str, codes) -> tuple[str, str]:
-    """The closest codes to a mistyped one, as a (zh, en) tail for an expected text."""
+def _near(found: str, codes, names: dict[str, str] | None = None) -> tuple[str, str]:
+    """The closest codes to a mistyped one, as a (zh, en) tail for an expected text. Case does
+    not count (``tlyx`` → TLYX, ``EMPLOYEES`` → employees), and ``names`` (a name → its code)
+    are matched too, as the import matches an entity's names (天铝 → TLYX)."""
     import difflib
 
-    near = difflib.get_close_matches(found, list(codes), n=3)
+    folded: dict[str, list[str]] = {}
+    for c in codes:
+        folded.setdefault(str(c).casefold(), []).append(c)
+    for n, c in (names or {}).items():
+        if n:
+            folded.setdefault(str(n).casefold(), []).append(c)
+    key = str(found).casefold()
+    near = list(dict.fromkeys(folded.get(key, []) + [
+        c for n in difflib.get_close_matches(key, list(folded), n=3) for c in folded[n]]))[:3]
     return (f"，如 {'、'.join(near)}", f", e.g. {', '.join(near)}") if near else ("", "")
 
 
 def _check_indicator(library, code: str, option: str = "INDICATOR") -> None:
     """ESG-CLI-001 unless the library has the indicator ``code``."""
     if library.get(code) is None:
-        zh, en = _near(code, library.indicators)
+        zh, en = _near(code, library.indicators, {n: c for c, i in library.indicators.items()
+                                                   for n in (i.name.zh, i.name.en)})
         raise OptionError(option, code, Bilingual("指标库中的指标代码（见 esgledger indicators list）" + zh,
                                                   "an indicator code of the library (esgledger indicators list)" + en))
 
@@ -219,7 +230,7 @@ def _dims_key(library, text: str) -> str:
 def _check_entity(tree, entity: str) -> None:
     """ESG-CLI-001 unless the tree has the entity (with the closest codes, for a typo)."""
     if entity not in tree.entities:
-        zh, en = _near(entity, tree.entities)
+        zh, en = _near(entity, tree.entities, {n: c for c, e in tree.entities.items() for n in (e.name_zh, e.name_en)})
         raise OptionError("--entity", entity, Bilingual("组织树中的主体代码（见 esgledger entities tree）" + zh,
                                                         "an entity code of the tree (esgledger entities tree)" + en))
 

@@ -37,7 +37,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError
 
 from esgledger.library.loader import _LineLoader, _strip_lines, files_digest
-from esgledger.model.errors import Bilingual, EsgledgerError, Location, Problem, ProblemList
+from esgledger.model.errors import (Bilingual, EsgledgerError, Location, Problem, ProblemList, found_text,
+                                    pydantic_problems, reason)
 from esgledger.model.units import UNITS
 
 CONFIDENCE = ("V", "V-calc", "S", "R", "R-low")
@@ -221,22 +222,21 @@ def _read_yaml(f: _File, problems: ProblemList) -> dict | None:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problems.append(Problem("ESG-FACTOR-004", Location(file=f.label, line=(mark.line + 1) if mark else None),
-                                {"field": "-", "expected": "YAML",
-                                 "found": getattr(exc, "problem", None) or str(exc)}))
+                                {"field": "-", "expected": "YAML", "found": reason(exc)}))
         return None
     if not isinstance(doc, dict):
         problems.append(Problem("ESG-FACTOR-004", Location(file=f.label, line=1),
-                                {"field": "-", "expected": "a mapping with `set`, `version` and `factors`",
-                                 "found": type(doc).__name__}))
+                                {"field": "-", "expected": Bilingual("含 set、version 和 factors 的映射",
+                                                                     "a mapping with `set`, `version` and `factors`"),
+                                 "found": Bilingual("空文件", "an empty file") if doc is None else found_text(doc)}))
         return None
     return doc
 
 
 def _pydantic_problems(exc: ValidationError, loc: Location, problems: ProblemList) -> None:
-    for err in exc.errors():
-        fld = ".".join(str(p) for p in err["loc"] if not isinstance(p, int)) or "-"
-        problems.append(Problem("ESG-FACTOR-004", loc,
-                                {"field": fld, "expected": err["msg"], "found": repr(err.get("input"))[:60]}))
+    for where, expected, found in pydantic_problems(exc):
+        fld = ".".join(str(p) for p in where if not isinstance(p, int)) or "-"
+        problems.append(Problem("ESG-FACTOR-004", loc, {"field": fld, "expected": expected, "found": found}))
 
 
 def _read_keys(items: list, label: str, keys: dict[str, FactorKey], origin: dict[str, str],
@@ -245,8 +245,8 @@ def _read_keys(items: list, label: str, keys: dict[str, FactorKey], origin: dict
         line = item.get("__line__") if isinstance(item, dict) else None
         loc = Location(file=label, line=line, field=item.get("key") if isinstance(item, dict) else None)
         if not isinstance(item, dict):
-            problems.append(Problem("ESG-FACTOR-004", loc, {"field": "keys", "expected": "a mapping",
-                                                             "found": repr(item)[:60]}))
+            problems.append(Problem("ESG-FACTOR-004", loc, {"field": "keys", "expected": Bilingual("映射（键: 值）", "a mapping"),
+                                                             "found": found_text(item)}))
             continue
         try:
             k = FactorKey.model_validate(_strip_lines(item))
@@ -274,7 +274,7 @@ def _check_value(raw: _RawFactor, key: FactorKey | None, loc: Location,
     for name, member in raw.dims.items():
         if name not in key.dims:
             problems.append(Problem("ESG-FACTOR-008", loc, {"field": raw.key, "found": name,
-                                                             "expected": ", ".join(key.dims) or "no dimensions"}))
+                                                             "expected": ", ".join(key.dims) or Bilingual("无维度", "no dimensions")}))
             ok = False
         elif key.dims[name] is not None and str(member) not in key.dims[name]:
             problems.append(Problem("ESG-FACTOR-008", loc, {"field": raw.key, "found": f"{name}={member}",
@@ -289,19 +289,19 @@ def _check_value(raw: _RawFactor, key: FactorKey | None, loc: Location,
         ok = False
     elif not any(UNITS.compatible(raw.unit, u) for u in key.units):
         problems.append(Problem("ESG-FACTOR-002", loc, {"field": raw.key, "found": raw.unit,
-                                                         "expected": " or ".join(key.units)}))
+                                                         "expected": Bilingual(" 或 ".join(key.units), " or ".join(key.units))}))
         ok = False
     try:
         value = Decimal(str(raw.value).strip())
         if not value.is_finite():
             raise InvalidOperation
     except InvalidOperation:
-        problems.append(Problem("ESG-FACTOR-004", loc, {"field": "value", "expected": "a decimal number",
-                                                         "found": repr(raw.value)[:60]}))
+        problems.append(Problem("ESG-FACTOR-004", loc, {"field": "value", "expected": Bilingual("十进制数字", "a decimal number"),
+                                                         "found": str(raw.value)[:60]}))
         return None
     vf, vt = _as_date(raw.valid_from, False), _as_date(raw.valid_to, True)
     if vf and vt and vf > vt:
-        problems.append(Problem("ESG-FACTOR-004", loc, {"field": "valid_to", "expected": f"on or after {vf}",
+        problems.append(Problem("ESG-FACTOR-004", loc, {"field": "valid_to", "expected": Bilingual(f"不早于 {vf} 的日期", f"a date on or after {vf}"),
                                                          "found": str(vt)}))
         ok = False
     return value if ok else None
@@ -321,14 +321,16 @@ def _read_set(doc: dict, f: _File, keys: dict[str, FactorKey], problems: Problem
         line = item.get("__line__") if isinstance(item, dict) else None
         if not isinstance(item, dict):
             problems.append(Problem("ESG-FACTOR-004", Location(file=f.label, line=line),
-                                    {"field": "factors", "expected": "a mapping", "found": repr(item)[:60]}))
+                                    {"field": "factors", "expected": Bilingual("映射（键: 值）", "a mapping"),
+                                     "found": found_text(item)}))
             continue
         merged = {**defaults, **_strip_lines(item)}
         loc = Location(file=f.label, line=line, field=merged.get("key"))
         if "value" in merged and isinstance(merged["value"], float):
             problems.append(Problem("ESG-FACTOR-004", loc, {
-                "field": "value", "expected": "a decimal written as a string (\"0.5568\")",
-                "found": repr(merged["value"])}))
+                "field": "value", "expected": Bilingual("加引号的十进制数（如 \"0.5568\"）",
+                                                        "a decimal written as a string (\"0.5568\")"),
+                "found": str(merged["value"])}))
             continue
         try:
             raw = _RawFactor.model_validate(merged)
