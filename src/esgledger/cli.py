@@ -283,6 +283,18 @@ def init(path: Path = typer.Argument(..., help="Folder to create the workspace i
 
 
 # -- indicators --------------------------------------------------------------------------
+def _library():
+    """The library a command run here works with: in a workspace, the shipped one plus the
+    workspace's own ``library/`` (as an import sees it, its errors included); elsewhere the
+    shipped one. No store is opened (no sign-in)."""
+    from esgledger.library.loader import load_library
+    from esgledger.model.i18n import WORKSPACE_CONFIG
+
+    root = STATE.workspace or Path.cwd()
+    own = root / "library"
+    return load_library([own] if (root / WORKSPACE_CONFIG).exists() and own.is_dir() else [])
+
+
 @indicators_app.command("list")
 def indicators_list(
     framework: Optional[str] = typer.Option(None, "--framework", help="Only indicators citing this framework: szse17, gri, cass, issb_s2, sasb, sdg."),
@@ -290,9 +302,9 @@ def indicators_list(
     fmt: str = typer.Option("table", "--format", help="table, json or csv."),
 ) -> None:
     """List the indicator library."""
-    from esgledger.library.loader import FRAMEWORK_FILES, load_library
+    from esgledger.library.loader import FRAMEWORK_FILES
 
-    lib = load_library()
+    lib = _library()
     framework = {"issb": "issb_s2", "sdgs": "sdg"}.get(framework, framework)  # the short names people type
     _choice(framework, tuple(FRAMEWORK_FILES), "--framework")
     _choice(fmt, ("table", "json", "csv"), "--format")
@@ -336,9 +348,7 @@ def indicators_list(
 @indicators_app.command("show")
 def indicators_show(code: str = typer.Argument(..., help="Indicator code.")) -> None:
     """Show one indicator with its definition and framework references."""
-    from esgledger.library.loader import load_library
-
-    lib = load_library()
+    lib = _library()
     _check_indicator(lib, code)
     ind = lib[code]
     data = ind.model_dump(exclude_none=True)

@@ -363,7 +363,12 @@ def _check_overlaps(values: list[FactorValue], problems: ProblemList) -> None:
             for a in group[:i]:
                 if (a.valid_from or lo) <= (b.valid_to or hi) and (b.valid_from or lo) <= (a.valid_to or hi):
                     span = _validity(b.valid_from, b.valid_to)
-                    problems.append(Problem("ESG-FACTOR-003", Location(file=b.file, line=b.line, field=b.key),
+                    if span == "…":  # no validity: every year
+                        span = Bilingual("所有年份", "(every year)")
+                    # the same validity again is the value given twice, not an overlap
+                    code = ("ESG-FACTOR-007" if (a.valid_from, a.valid_to) == (b.valid_from, b.valid_to)
+                            else "ESG-FACTOR-003")
+                    problems.append(Problem(code, Location(file=b.file, line=b.line, field=b.key),
                                             {"field": _label(b), "found": span, "first": f"{a.file}:{a.line}"}))
                     break
 
