@@ -365,9 +365,10 @@ def _check_overlaps(values: list[FactorValue], problems: ProblemList) -> None:
                     span = _validity(b.valid_from, b.valid_to)
                     if span == "…":  # no validity: every year
                         span = Bilingual("所有年份", "(every year)")
-                    # the same validity again is the value given twice, not an overlap
-                    code = ("ESG-FACTOR-007" if (a.valid_from, a.valid_to) == (b.valid_from, b.valid_to)
-                            else "ESG-FACTOR-003")
+                    # the same value for the same validity again is the value given twice, not an
+                    # overlap (another value for it stays an overlap: which one holds is the question)
+                    code = ("ESG-FACTOR-007" if (a.valid_from, a.valid_to, a.value, a.unit)
+                            == (b.valid_from, b.valid_to, b.value, b.unit) else "ESG-FACTOR-003")
                     problems.append(Problem(code, Location(file=b.file, line=b.line, field=b.key),
                                             {"field": _label(b), "found": span, "first": f"{a.file}:{a.line}"}))
                     break
