@@ -402,3 +402,41 @@ def test_full_width_digits_point_and_comma_read_as_ascii(wsdir, tmp_path):
     f = write(tmp_path / "dc.csv", 'entity,indicator,period,value,unit\nTLYX,water_withdrawal,2025,"1，5",吨\n')
     r = runner.invoke(app, ["--lang", "en", "-w", str(wsdir), "facts", "import", str(f)])
     assert r.exit_code == 1 and "ESG-IMPORT-006" in r.output
+
+
+def test_a_targets_file_and_an_empty_library_file_read_in_each_language(wsdir, tmp_path):
+    from esgledger.library.targets import TargetsFileError, read_targets
+
+    bad = write(tmp_path / "targets.yaml", "targets:\n  - {code: t1\n")
+    with pytest.raises(TargetsFileError) as exc:
+        read_targets(bad)
+    p = exc.value.problem
+    assert english_words(p.message("zh"), ("targets",)) == [] and p.message("zh").startswith(
+        "库文件格式错误：无法按含 targets 列表的 YAML读取该文件：YAML 语法错误（第 3 行第 1 列）")
+    missing = write(tmp_path / "t2.yaml", "targets:\n  - {code: t1}\n")
+    with pytest.raises(TargetsFileError) as exc:
+        read_targets(missing)
+    p = exc.value.problem  # the first required field it lacks, found "empty" (not None)
+    assert p.message("zh") == "库条目无效：字段 targets[0].name：应为 一个值（该字段必填），实际为 空"
+    assert p.message("en") == "invalid library entry: field targets[0].name: expected a value, found empty"
+    write(wsdir / "library" / "my.yaml", "")
+    f = write(tmp_path / "g.csv", "entity,indicator,period,value,unit\nTLYX,employees,2025,1,人\n")
+    zh, en = assert_reads_in_each_language(both(wsdir, "facts", "import", str(f), "--dry-run"), "ESG-LIB-001",
+                                           keep_zh=("indicators",))
+    assert "实际为" not in zh[0] and zh[0].endswith("空文件")
+
+
+def test_a_folder_or_a_missing_entity_or_facts_file_is_named_as_such(wsdir, tmp_path):
+    """L4: a folder given as a facts file is no "missing file", and an entity file that is not
+    there is ESG-IMPORT-010 in the user's language, not a command-line usage error in English."""
+    folder = tmp_path / "adir.csv"
+    folder.mkdir()
+    zh, en = assert_reads_in_each_language(both(wsdir, "facts", "import", str(folder)), "ESG-IMPORT-010")
+    assert zh[0].endswith("这是一个目录，不是文件") and en[0].endswith("a folder, not a file")
+    (tmp_path / "dir.yaml").mkdir()
+    zh, en = assert_reads_in_each_language(both(wsdir, "entities", "import", str(tmp_path / "dir.yaml")),
+                                           "ESG-IMPORT-010")
+    assert zh[0] == " 文件无法读取：应为 主体文件（.yaml 或 .csv）：这是一个目录，不是文件"
+    zh, en = assert_reads_in_each_language(both(wsdir, "entities", "import", str(tmp_path / "nope.yaml")),
+                                           "ESG-IMPORT-010")
+    assert en[0] == " file cannot be read: expected an entity file (.yaml or .csv): no such file"

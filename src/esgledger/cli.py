@@ -358,7 +358,7 @@ def indicators_show(code: str = typer.Argument(..., help="Indicator code.")) -> 
 
 # -- entities ----------------------------------------------------------------------------
 @entities_app.command("import")
-def entities_import(path: Path = typer.Argument(..., exists=True, dir_okay=False, help="An entity file (.yaml or .csv)."),
+def entities_import(path: Path = typer.Argument(..., help="An entity file (.yaml or .csv)."),
                     dry_run: bool = typer.Option(False, "--dry-run", help="Check only; write nothing."),
                     as_json: bool = typer.Option(False, "--json", help="Print problems as JSON.")) -> None:
     """Import (add or replace) entities and their dated memberships."""

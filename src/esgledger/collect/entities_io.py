@@ -37,6 +37,12 @@ def read_entities(path: str | Path, known: tuple[Iterable[EntityRecord], Iterabl
     only."""
     p = Path(path)
     problems = ProblemList()
+    if not p.is_file():  # ESG-IMPORT-010 as a facts import says it, in the user's language
+        problems.append(Problem("ESG-IMPORT-010", Location(file=str(p)), {
+            "expected": Bilingual("主体文件（.yaml 或 .csv）", "an entity file (.yaml or .csv)"),
+            "found": Bilingual("这是一个目录，不是文件", "a folder, not a file") if p.is_dir()
+            else Bilingual("文件不存在", "no such file")}))
+        return None, problems
     if p.suffix.lower() in (".yaml", ".yml"):
         rows = _rows_from_yaml(p, problems)
     else:

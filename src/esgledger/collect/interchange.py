@@ -243,7 +243,8 @@ def read_table(path: Path) -> tuple[_Table | None, ProblemList]:
     if not path.is_file():
         return None, ProblemList([Problem("ESG-IMPORT-010", Location(file=str(path)), {
             "expected": Bilingual("一个存在的 .csv 或 .xlsx 文件", "an existing .csv or .xlsx file"),
-            "found": Bilingual("文件不存在", "no such file")})])
+            "found": Bilingual("这是一个目录，不是文件", "a folder, not a file") if path.is_dir()
+            else Bilingual("文件不存在", "no such file")})])
     if path.stat().st_size == 0:
         return None, ProblemList([Problem("ESG-IMPORT-002", Location(file=path.name))])
     return read_csv_table(path)

@@ -18,7 +18,7 @@ import yaml
 from pydantic import ValidationError
 
 from esgledger.model.errors import (Bilingual, EsgledgerError, Location, Problem, ProblemList, found_text,
-                                    pydantic_problems)
+                                    pydantic_problems, reason)
 from esgledger.model.formula import FormulaError, FormulaUnitMismatch, Node, Ref, parse, unit_of
 from esgledger.model.units import UNITS, UnitError, unit_name
 from esgledger.library.schema import Dimension, Indicator, Member, Topic, UserDimension
@@ -248,11 +248,12 @@ def _yaml_items(text: str, fname: str, section: str, problems: ProblemList) -> l
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problems.append(Problem("ESG-LIB-001", Location(file=fname, line=(mark.line + 1) if mark else None),
-                                {"expected": "YAML", "found": getattr(exc, "problem", str(exc))}))
+                                {"expected": "YAML", "found": reason(exc)}))
         return []
     if not isinstance(doc, dict) or not isinstance(doc.get(section), list):
         problems.append(Problem("ESG-LIB-001", Location(file=fname, line=1),
-                                {"expected": f"a mapping with a list '{section}'", "found": type(doc).__name__}))
+                                {"expected": Bilingual(f"含 {section} 列表的映射", f"a mapping with a list '{section}'"),
+                                 "found": Bilingual("空文件", "an empty file") if doc is None else found_text(doc)}))
         return []
     return [item for item in doc[section]]
 

@@ -675,7 +675,7 @@ def pydantic_problems(exc) -> list[tuple[tuple, Bilingual, "Bilingual | str"]]:
 def found_text(value: Any) -> "Bilingual | str":
     """A value read from a file as a message shows it: text as written, nothing as "empty",
     a mapping or a list by what it is (never a Python repr or type name)."""
-    if value is None:
+    if value is None or value == "":
         return Bilingual("空", "empty")
     if isinstance(value, str):
         return value[:60]
