@@ -86,3 +86,13 @@ def test_indicators_list_and_show_see_the_workspaces_own_library(wsdir, tmp_path
     (wsdir / "library" / "my.yaml").write_text(MY.replace("topic: energy", "topic: enrgy"), "utf-8")
     r = runner.invoke(app, ["--lang", "en", "-w", str(wsdir), "indicators", "list"])
     assert "ESG-LIB-002" in "\n".join(_problems(r, "en")) + r.output
+
+
+def test_a_factor_value_typed_with_full_width_characters(wsdir):
+    """L1: "０．３９５" in a factor file is 0.395, as １３．５ in an import is 13.5."""
+    (wsdir / "factors").mkdir(exist_ok=True)
+    (wsdir / "factors" / "f.yaml").write_text(FACTORS.split("  - ")[0] + (
+        '  - {key: al.anode.nac, value: "０．３９５", unit: tC/t, valid_from: 2024, valid_to: 2024}\n'), "utf-8")
+    r = runner.invoke(app, ["--lang", "en", "-w", str(wsdir), "factors", "show", "al.anode.nac"])
+    assert r.exit_code == 0, r.output
+    assert any("tianlu_measured@2024.1" in ln and " 0.395 " in ln for ln in r.output.splitlines()), r.output

@@ -16,7 +16,7 @@ from typing import Any, Iterable
 
 import yaml
 
-from esgledger.model.errors import Bilingual, Location, Problem, ProblemList, reason
+from esgledger.model.errors import Bilingual, Location, Problem, ProblemList, found_text, reason
 from esgledger.model.tree import EntityTree
 from esgledger.model.types import CELL_TECHNOLOGIES, GRID_REGIONS, LEVELS, PROCESS_TYPES, EntityRecord, Membership
 from esgledger.library.loader import _LineLoader
@@ -72,7 +72,7 @@ def _rows_from_yaml(p: Path, problems: ProblemList) -> list[tuple[Location, dict
         if not isinstance(item, dict):
             problems.append(Problem("ESG-ENT-007", Location(file=p.name), {
                 "expected": Bilingual("每个主体为一个映射（code、name…）", "each entity a mapping (code, name, …)"),
-                "found": str(item)[:40]}))
+                "found": found_text(item)}))
             continue
         loc = Location(file=p.name, line=item.get("__line__"))
         name = item.get("name") or {}

@@ -39,7 +39,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, Validat
 from esgledger.library.loader import _LineLoader, _strip_lines, files_digest
 from esgledger.model.errors import (Bilingual, EsgledgerError, Location, Problem, ProblemList, found_text,
                                     pydantic_problems, reason)
-from esgledger.model.units import UNITS
+from esgledger.model.units import UNITS, halfwidth
 
 CONFIDENCE = ("V", "V-calc", "S", "R", "R-low")
 STATUSES = ("current", "superseded", "uncertain", "illustrative")
@@ -292,7 +292,7 @@ def _check_value(raw: _RawFactor, key: FactorKey | None, loc: Location,
                                                          "expected": Bilingual(" 或 ".join(key.units), " or ".join(key.units))}))
         ok = False
     try:
-        value = Decimal(str(raw.value).strip())
+        value = Decimal(halfwidth(str(raw.value).strip()))  # "０．３９５" as typed with a Chinese IME
         if not value.is_finite():
             raise InvalidOperation
     except InvalidOperation:

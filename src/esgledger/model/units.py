@@ -176,6 +176,11 @@ _GROUPED = re.compile(r"[-+]?[1-9]\d{0,2}(,\d{3})+(\.\d+)?")
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．，－＋", "0123456789.,-+")
 
 
+def halfwidth(text: str) -> str:
+    """``text`` with full-width digits, point, comma and signs as ASCII (１３．５ → 13.5)."""
+    return text.translate(_FULL_WIDTH)
+
+
 def ungroup(text: str) -> str | None:
     """A number cell's text without its thousands separators, as Excel shows them
     (``1,234,567.5``); None for any other comma: a decimal comma (``1,5``, ``1.234,5``) or a
@@ -189,7 +194,7 @@ def ungroup(text: str) -> str | None:
     >>> ungroup("１３．５"), ungroup("1，234.5"), ungroup("1，5")
     ('13.5', '1234.5', None)
     """
-    text = text.translate(_FULL_WIDTH)
+    text = halfwidth(text)
     if "," not in text:
         return text
     return text.replace(",", "") if _GROUPED.fullmatch(text) else None
