@@ -440,3 +440,17 @@ def test_a_folder_or_a_missing_entity_or_facts_file_is_named_as_such(wsdir, tmp_
     zh, en = assert_reads_in_each_language(both(wsdir, "entities", "import", str(tmp_path / "nope.yaml")),
                                            "ESG-IMPORT-010")
     assert en[0] == " file cannot be read: expected an entity file (.yaml or .csv): no such file"
+
+
+def test_a_workbook_without_one_of_its_parts(tmp_path):
+    """A zip that is no workbook (xl/workbook.xml missing): a translated reason, not KeyError."""
+    with pytest.raises(KeyError) as exc:
+        zipfile.ZipFile(write(tmp_path / "x.zip", "") and _empty_zip(tmp_path / "x.zip")).getinfo("xl/workbook.xml")
+    r = reason(exc.value)
+    assert r.zh == "缺少必需的部件（文件可能已损坏）" and r.en.startswith("a required part is missing: ")
+
+
+def _empty_zip(path):
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("other.txt", "x")
+    return path

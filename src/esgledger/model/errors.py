@@ -560,6 +560,8 @@ def reason(exc: BaseException) -> Bilingual:
     if isinstance(exc, zipfile.BadZipFile):
         return Bilingual("不是 .xlsx 所用的 ZIP 压缩包，或文件已损坏（可能被截断）",
                          f"not the zip container an .xlsx is, or damaged (perhaps truncated): {exc}")
+    if isinstance(exc, KeyError):  # a workbook without one of its parts (xl/workbook.xml …)
+        return Bilingual("缺少必需的部件（文件可能已损坏）", f"a required part is missing: {exc}")
     if isinstance(exc, EOFError):
         return Bilingual("文件提前结束（可能被截断）", "the file ends early (perhaps truncated)")
     if isinstance(exc, UnicodeDecodeError):

@@ -194,7 +194,8 @@ def ungroup(text: str) -> str | None:
     >>> ungroup("１３．５"), ungroup("1，234.5"), ungroup("1，5")
     ('13.5', '1234.5', None)
     """
-    text = halfwidth(text)
+    if not text.isascii():  # (a check far cheaper than translating every cell of a large file)
+        text = halfwidth(text)
     if "," not in text:
         return text
     return text.replace(",", "") if _GROUPED.fullmatch(text) else None
