@@ -445,7 +445,7 @@ def test_a_folder_or_a_missing_entity_or_facts_file_is_named_as_such(wsdir, tmp_
 def test_a_workbook_without_one_of_its_parts(tmp_path):
     """A zip that is no workbook (xl/workbook.xml missing): a translated reason, not KeyError."""
     with pytest.raises(KeyError) as exc:
-        zipfile.ZipFile(write(tmp_path / "x.zip", "") and _empty_zip(tmp_path / "x.zip")).getinfo("xl/workbook.xml")
+        zipfile.ZipFile(_empty_zip(tmp_path / "x.zip")).getinfo("xl/workbook.xml")
     r = reason(exc.value)
     assert r.zh == "缺少必需的部件（文件可能已损坏）" and r.en.startswith("a required part is missing: ")
 
