@@ -454,3 +454,15 @@ def _empty_zip(path):
     with zipfile.ZipFile(path, "w") as z:
         z.writestr("other.txt", "x")
     return path
+
+
+def test_a_sum_of_terms_in_different_units_names_them_per_language(wsdir, tmp_path):
+    # charitable_donations is in 万元, total_assets in 亿元 (library): their raw numbers cannot be added
+    write(wsdir / "library" / "my.yaml", LIBRARY.split("  - code: my_b")[0].replace(
+        "    dimensions: [gendr]\n    precision: many\n", "").replace("topic: enrgy", "topic: energy").replace(
+        "    unit: 吨\n", "    unit: 吨\n    kind: formula\n    formula: \"charitable_donations + total_assets\"\n"))
+    f = write(tmp_path / "g.csv", "entity,indicator,period,value,unit\nTLYX,employees,2025,1,人\n")
+    zh, en = assert_reads_in_each_language(both(wsdir, "facts", "import", str(f), "--dry-run"), "ESG-LIB-007",
+                                           keep_zh=("charitable_donations", "total_assets"))
+    assert zh[0].endswith("的结果单位为 万元 ± 亿元，无法换算为 吨")
+    assert en[0].endswith("gives CNY 10k ± CNY 100m, which cannot be expressed in t")

@@ -525,7 +525,12 @@ def _check_formula(ind, node, loc, indicators, problems) -> None:
                                                          "expected": unit_name(ind.unit)}))
             return
     except FormulaUnitMismatch as exc:  # terms of a sum in different units
-        problems.append(Problem("ESG-LIB-007", loc, {"formula": text, "found": f"{exc.left} ± {exc.right}",
+        if len(exc.quantities) == 2:
+            a, b = (_units_text(q) for q in exc.quantities)
+            found = Bilingual(f"{a.zh} ± {b.zh}", f"{a.en} ± {b.en}")
+        else:
+            found = f"{exc.left} ± {exc.right}"
+        problems.append(Problem("ESG-LIB-007", loc, {"formula": text, "found": found,
                                                      "expected": unit_name(ind.unit)}))
     except Exception as exc:  # pint DimensionalityError or UnitError
         found = str(getattr(exc, "unit", "")) or type(exc).__name__
@@ -536,6 +541,12 @@ def _units_text(q) -> Bilingual:
     """A formula's unit (a pint quantity) as a person writes it: in English pint's short form
     (``MWh / person``), in Chinese each unit by the name the units table gives it (兆瓦时/人)."""
     en = f"{q.units:~}" if hasattr(q, "units") else str(q)
+    for sym in UNITS.symbols:  # a unit of the table (万元, 兆瓦时): by its name
+        try:
+            if UNITS.quantity(sym) == q:
+                return Bilingual(UNITS.display(sym, "zh") or sym, UNITS.display(sym, "en") or sym)
+        except Exception:  # noqa: BLE001 - a symbol pint cannot compare with q
+            continue
     by_pint = {str(spec.get("pint")): sym for sym, spec in UNITS.symbols.items()}
     parts = []
     for name, power in getattr(q.units, "_units", {}).items():

@@ -262,9 +262,10 @@ class FormulaUnitMismatch(ValueError):
     """A sum or difference of terms in different units: :meth:`Node.evaluate` adds the numbers
     as they are, so the terms must be in one unit."""
 
-    def __init__(self, left: str, right: str):
+    def __init__(self, left: str, right: str, quantities: tuple = ()):
         super().__init__(f"{left} ± {right}")
         self.left, self.right = left, right
+        self.quantities = quantities  # the two terms' units as pint quantities, to name them per language
 
 
 class _UnitTerm:
@@ -279,7 +280,7 @@ class _UnitTerm:
         # a sum has the unit of its terms (not twice it); the terms' raw numbers are added as
         # they are, so the terms must be in the very same unit (万元 + 亿元 would be wrong)
         if self.q.units != other.q.units or self.q.magnitude != other.q.magnitude:
-            raise FormulaUnitMismatch(f"{self.q:~}", f"{other.q:~}")
+            raise FormulaUnitMismatch(f"{self.q:~}", f"{other.q:~}", (self.q, other.q))
         return self
 
     __add__ = __sub__ = _same
