@@ -138,7 +138,7 @@ def test_option_values_are_checked_with_a_clear_error(wsdir):
              (["facts", "export", "--entity", "TLYXX"], "--entity",
               "an entity code of the tree (esgledger entities tree), e.g. TLYX, TLYX-P2, TLYX-P1"),
              (["facts", "export", "--indicator", "employes"], "--indicator",
-              "an indicator code of the library (esgledger indicators list), e.g. employees, minority_employees, disabled_employees"),
+              "an indicator code of the library (esgledger indicators list), e.g. employees, new_hires, minority_employees"),
              (["facts", "export", "--status", "bogus"], "--status", "draft, submitted, approved, rejected, calculated"),
              (["facts", "export", "--format", "xlsx"], "--output", "a file path (xlsx cannot go to the terminal)"),
              (["facts", "export", "-o", "/nonexistent/x.csv"], "--output", "a path in an existing folder"),

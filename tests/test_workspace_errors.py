@@ -94,7 +94,7 @@ def test_a_folder_that_cannot_be_made_is_a_clear_error(tmp_path):
 ])
 def test_a_store_that_cannot_be_opened_leaves_nothing_behind(tmp_path, url, said):
     p = code_of(lambda: init_workspace(tmp_path / "ws", db=url))
-    assert p.code == "ESG-WS-008" and said in p.params["found"]
+    assert p.code == "ESG-WS-008" and said in p.message("en")
     assert "secret" not in p.render("en") and "无法打开数据存储" in p.render("zh")
     assert not (tmp_path / "ws").exists()  # a retry with a good URL finds no half-made workspace
     init_workspace(tmp_path / "ws").close()

@@ -194,18 +194,29 @@ def _heads(*pairs: tuple[str, str]) -> list[str]:
     return [zh if STATE.lang == "zh" else en for zh, en in pairs]
 
 
-def _near(found: str, codes) -> tuple[str, str]:
-    """The closest codes to a mistyped one, as a (zh, en) tail for an expected text."""
+def _near(found: str, codes, names: dict[str, str] | None = None) -> tuple[str, str]:
+    """The closest codes to a mistyped one, as a (zh, en) tail for an expected text. Case does
+    not count (``tlyx`` → TLYX, ``EMPLOYEES`` → employees), and ``names`` (a name → its code)
+    are matched too, as the import matches an entity's names (天铝 → TLYX)."""
     import difflib
 
-    near = difflib.get_close_matches(found, list(codes), n=3)
+    folded: dict[str, list[str]] = {}
+    for c in codes:
+        folded.setdefault(str(c).casefold(), []).append(c)
+    for n, c in (names or {}).items():
+        if n:
+            folded.setdefault(str(n).casefold(), []).append(c)
+    key = str(found).casefold()
+    near = list(dict.fromkeys(folded.get(key, []) + [
+        c for n in difflib.get_close_matches(key, list(folded), n=3) for c in folded[n]]))[:3]
     return (f"，如 {'、'.join(near)}", f", e.g. {', '.join(near)}") if near else ("", "")
 
 
 def _check_indicator(library, code: str, option: str = "INDICATOR") -> None:
     """ESG-CLI-001 unless the library has the indicator ``code``."""
     if library.get(code) is None:
-        zh, en = _near(code, library.indicators)
+        zh, en = _near(code, library.indicators, {n: c for c, i in library.indicators.items()
+                                                   for n in (i.name.zh, i.name.en)})
         raise OptionError(option, code, Bilingual("指标库中的指标代码（见 esgledger indicators list）" + zh,
                                                   "an indicator code of the library (esgledger indicators list)" + en))
 
@@ -252,7 +263,7 @@ def _dims_expected(library, dim: str | None) -> Bilingual:
 def _check_entity(tree, entity: str) -> None:
     """ESG-CLI-001 unless the tree has the entity (with the closest codes, for a typo)."""
     if entity not in tree.entities:
-        zh, en = _near(entity, tree.entities)
+        zh, en = _near(entity, tree.entities, {n: c for c, e in tree.entities.items() for n in (e.name_zh, e.name_en)})
         raise OptionError("--entity", entity, Bilingual("组织树中的主体代码（见 esgledger entities tree）" + zh,
                                                         "an entity code of the tree (esgledger entities tree)" + en))
 
@@ -305,6 +316,18 @@ def init(path: Path = typer.Argument(..., help="Folder to create the workspace i
 
 
 # -- indicators --------------------------------------------------------------------------
+def _library():
+    """The library a command run here works with: in a workspace, the shipped one plus the
+    workspace's own ``library/`` (as an import sees it, its errors included); elsewhere the
+    shipped one. No store is opened (no sign-in)."""
+    from esgledger.library.loader import load_library
+    from esgledger.model.i18n import WORKSPACE_CONFIG
+
+    root = STATE.workspace or Path.cwd()
+    own = root / "library"
+    return load_library([own] if (root / WORKSPACE_CONFIG).exists() and own.is_dir() else [])
+
+
 @indicators_app.command("list")
 def indicators_list(
     framework: Optional[str] = typer.Option(None, "--framework", help="Only indicators citing this framework: szse17, gri, cass, issb_s2, sasb, sdg."),
@@ -312,9 +335,9 @@ def indicators_list(
     fmt: str = typer.Option("table", "--format", help="table, json or csv."),
 ) -> None:
     """List the indicator library."""
-    from esgledger.library.loader import FRAMEWORK_FILES, load_library
+    from esgledger.library.loader import FRAMEWORK_FILES
 
-    lib = load_library()
+    lib = _library()
     framework = {"issb": "issb_s2", "sdgs": "sdg"}.get(framework, framework)  # the short names people type
     _choice(framework, tuple(FRAMEWORK_FILES), "--framework")
     _choice(fmt, ("table", "json", "csv"), "--format")
@@ -358,9 +381,7 @@ def indicators_list(
 @indicators_app.command("show")
 def indicators_show(code: str = typer.Argument(..., help="Indicator code.")) -> None:
     """Show one indicator with its definition and framework references."""
-    from esgledger.library.loader import load_library
-
-    lib = load_library()
+    lib = _library()
     _check_indicator(lib, code)
     ind = lib[code]
     data = ind.model_dump(exclude_none=True)
@@ -370,7 +391,7 @@ def indicators_show(code: str = typer.Argument(..., help="Indicator code.")) -> 
 
 # -- entities ----------------------------------------------------------------------------
 @entities_app.command("import")
-def entities_import(path: Path = typer.Argument(..., exists=True, dir_okay=False, help="An entity file (.yaml or .csv)."),
+def entities_import(path: Path = typer.Argument(..., help="An entity file (.yaml or .csv)."),
                     dry_run: bool = typer.Option(False, "--dry-run", help="Check only; write nothing."),
                     as_json: bool = typer.Option(False, "--json", help="Print problems as JSON.")) -> None:
     """Import (add or replace) entities and their dated memberships."""

@@ -171,8 +171,11 @@ def users_add(username: str = typer.Argument(..., help="Sign-in name."),
               user_lang: Optional[str] = typer.Option(None, "--user-lang", help="The user's language: zh or en."),
               password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password from standard input.")) -> None:
     """Add a user with a role (argon2-hashed password). The first user needs no sign-in."""
+    from esgledger.store.access import _check_grant
+
     with _ws() as ws:
         desk = _desk(ws)
+        _check_grant(ws.store, role, entity)  # a role or entity it refuses, before asking for a password
         u = desk.store.add_user(username, _password(password_stdin, f"users add {username} --role {role}"), role, entity=entity,
                                 display_name=name, lang=user_lang)
         console.print(tr("user_added", u=u.username, r=u.roles))

@@ -26,7 +26,7 @@ from esgledger.collect.interchange import (EXPORT_COLUMNS, ImportReport, check_t
                                            fact_rows, read_table, status_refusals)
 from esgledger.library.loader import Library, load_library
 from esgledger.model.errors import (Bilingual, EsgledgerError, Location, Problem, ProblemList, ProblemsError,
-                                    name_indicators)
+                                    name_indicators, reason)
 from esgledger.model.i18n import WORKSPACE_CONFIG, configured_lang, default_lang, forced_lang
 from esgledger.model.period import Period
 from esgledger.model.tree import EntityTree
@@ -107,7 +107,7 @@ def init_workspace(path: str | Path, *, db: str | None = None, name: str | None 
         made_evidence = not (p / "evidence").exists()
         (p / "evidence").mkdir(exist_ok=True)
     except OSError as exc:  # a file in the way, no permission, a read-only place
-        raise WorkspaceError("ESG-WS-007", Location(file=str(p)), found=f"{exc.strerror or exc}: {p}") from None
+        raise WorkspaceError("ESG-WS-007", Location(file=str(p)), found=reason(exc) if exc.filename else f"{exc.strerror or exc}: {p}") from None
     config = {
         "workspace": {"name": name or p.resolve().name, "lang": lang or default_lang()},
         "store": {"url": db or "sqlite:///ledger.db"},
@@ -134,9 +134,8 @@ def _open_store(url: str, shown: str) -> Store:
     try:
         return Store(url)
     except (DBAPIError, ArgumentError, NoSuchModuleError, ModuleNotFoundError) as exc:
-        said = str(getattr(exc, "orig", None) or exc).strip().splitlines()
         raise WorkspaceError("ESG-WS-008", Location(field="store.url"), field=_without_password(shown),
-                             found=said[0] if said else type(exc).__name__) from None
+                             found=reason(exc)) from None
 
 
 def _without_password(url: str) -> str:

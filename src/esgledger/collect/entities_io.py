@@ -16,7 +16,7 @@ from typing import Any, Iterable
 
 import yaml
 
-from esgledger.model.errors import Bilingual, Location, Problem, ProblemList
+from esgledger.model.errors import Bilingual, Location, Problem, ProblemList, found_text, reason
 from esgledger.model.tree import EntityTree
 from esgledger.model.types import CELL_TECHNOLOGIES, GRID_REGIONS, LEVELS, PROCESS_TYPES, EntityRecord, Membership
 from esgledger.library.loader import _LineLoader
@@ -37,6 +37,12 @@ def read_entities(path: str | Path, known: tuple[Iterable[EntityRecord], Iterabl
     only."""
     p = Path(path)
     problems = ProblemList()
+    if not p.is_file():  # ESG-IMPORT-010 as a facts import says it, in the user's language
+        problems.append(Problem("ESG-IMPORT-010", Location(file=str(p)), {
+            "expected": Bilingual("主体文件（.yaml 或 .csv）", "an entity file (.yaml or .csv)"),
+            "found": Bilingual("这是一个目录，不是文件", "a folder, not a file") if p.is_dir()
+            else Bilingual("文件不存在", "no such file")}))
+        return None, problems
     if p.suffix.lower() in (".yaml", ".yml"):
         rows = _rows_from_yaml(p, problems)
     else:
@@ -53,7 +59,7 @@ def _rows_from_yaml(p: Path, problems: ProblemList) -> list[tuple[Location, dict
         mark = getattr(exc, "problem_mark", None)
         problems.append(Problem("ESG-ENT-007", Location(file=p.name, line=mark.line + 1 if mark else None), {
             "expected": Bilingual("UTF-8 编码的 YAML", "YAML in UTF-8"),
-            "found": getattr(exc, "problem", None) or type(exc).__name__}))
+            "found": reason(exc)}))
         return []
     items = doc.get("entities") if isinstance(doc, dict) else None
     if not isinstance(items, list):
@@ -66,7 +72,7 @@ def _rows_from_yaml(p: Path, problems: ProblemList) -> list[tuple[Location, dict
         if not isinstance(item, dict):
             problems.append(Problem("ESG-ENT-007", Location(file=p.name), {
                 "expected": Bilingual("每个主体为一个映射（code、name…）", "each entity a mapping (code, name, …)"),
-                "found": str(item)[:40]}))
+                "found": found_text(item)}))
             continue
         loc = Location(file=p.name, line=item.get("__line__"))
         name = item.get("name") or {}
@@ -154,9 +160,11 @@ def _build(rows, problems: ProblemList, known=None) -> tuple[EntityTree | None, 
             # Table 4.14/4.15): an unknown one would only show up as a skipped method later
             bad("attrs.cell_technology", " | ".join(CELL_TECHNOLOGIES), tech)
             rec_ok = False
-        if not r.get("name_zh") or not r.get("name_en"):
-            bad("name", Bilingual("中英文名称", "zh and en names"), f"{r.get('name_zh')!r}/{r.get('name_en')!r}")
-            rec_ok = False
+        for fld, lang_name in (("name_zh", Bilingual("中文名称", "a Chinese name")),
+                               ("name_en", Bilingual("英文名称", "an English name"))):
+            if not r.get(fld):  # each missing name on its own, never "None/None"
+                bad(fld, lang_name, Bilingual("空", "empty"))
+                rec_ok = False
         try:
             share = Decimal(str(r.get("equity_share"))) if r.get("equity_share") not in (None, "") else Decimal(100)
         except InvalidOperation:
@@ -174,11 +182,15 @@ def _build(rows, problems: ProblemList, known=None) -> tuple[EntityTree | None, 
         else:
             bad("operational_control", Bilingual("true/false（是/否）", "true/false"), oc)
             continue
-        try:
-            vf, vt = _date(r.get("valid_from")), _date(r.get("valid_to"))
-        except ValueError:
-            bad("valid_from/valid_to", Bilingual("YYYY-MM-DD 格式的日期", "a date YYYY-MM-DD"), f"{r.get('valid_from')}/{r.get('valid_to')}")
+        dates = {}
+        for fld in ("valid_from", "valid_to"):  # each bad date named on its own, as written
+            try:
+                dates[fld] = _date(r.get(fld))
+            except ValueError:
+                bad(fld, Bilingual("YYYY-MM-DD 格式的日期", "a date YYYY-MM-DD"), str(r.get(fld)).strip())
+        if len(dates) < 2:
             continue
+        vf, vt = dates["valid_from"], dates["valid_to"]
         if not rec_ok:
             continue
         rec = EntityRecord(code, str(r["name_zh"]), str(r["name_en"]), r["level"], r["process_type"],

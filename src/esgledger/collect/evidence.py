@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from esgledger.collect.campaign import Desk
-from esgledger.model.errors import Location, Problem, ProblemsError
+from esgledger.model.errors import Bilingual, Location, Problem, ProblemsError
 from esgledger.model.period import Period
 from esgledger.store import schema_collect as C
 from esgledger.store.ledger import now_iso
@@ -59,11 +59,14 @@ def attach_evidence(desk: Desk, path: str | Path, entity: str, *, indicator: str
     path = Path(path)
     loc = Location(file=path.name)
     if not path.is_file():
-        raise ProblemsError([Problem("ESG-COLLECT-014", loc, {"found": f"no such file: {path}"})])
+        raise ProblemsError([Problem("ESG-COLLECT-014", loc, {"found": Bilingual(
+            f"{'这是一个目录，不是文件' if path.is_dir() else '文件不存在'}：{path}",
+            f"{'a folder, not a file' if path.is_dir() else 'no such file'}: {path}")})])
     if path.suffix.lower() not in ACCEPTED:
         raise ProblemsError([Problem("ESG-COLLECT-014", loc, {
-            "found": f"{path.suffix or 'no extension'} files are not accepted; expected one of "
-                     + " ".join(sorted(ACCEPTED))})])
+            "found": Bilingual(f"不接受{' ' + path.suffix + ' ' if path.suffix else '无扩展名的'}文件；应为以下之一：" + " ".join(sorted(ACCEPTED)),
+                               f"{path.suffix or 'no extension'} files are not accepted; expected one of "
+                               + " ".join(sorted(ACCEPTED)))})])
     fact_id = None
     if indicator is not None:
         period = str(Period.parse(period)) if period else None
@@ -82,7 +85,7 @@ def attach_evidence(desk: Desk, path: str | Path, entity: str, *, indicator: str
         shutil.copyfile(path, tmp)
         if _sha256(tmp) != sha:  # the file changed while it was copied
             tmp.unlink()
-            raise ProblemsError([Problem("ESG-COLLECT-014", loc, {"found": "the file changed while it was read"})])
+            raise ProblemsError([Problem("ESG-COLLECT-014", loc, {"found": Bilingual("读取期间文件被改动", "the file changed while it was read")})])
         tmp.replace(target)
     row = dict(sha256=sha, filename=path.name, size=path.stat().st_size,
                media_type=mimetypes.guess_type(path.name)[0], stored_path=rel.as_posix(), entity=entity,

@@ -26,10 +26,10 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from esgledger.library.loader import Library
-from esgledger.model.errors import EMPTY_TREE, Bilingual, Location, Problem, ProblemList, near_miss
+from esgledger.model.errors import EMPTY_TREE, Bilingual, Location, Problem, ProblemList, near_miss, reason
 from esgledger.model.period import Period, PeriodError
 from esgledger.model.types import STATUSES, WITHDRAWN
-from esgledger.model.units import CEILING, UNITS, UnitError, ceiling_text, range_text, ungroup
+from esgledger.model.units import CEILING, UNITS, UnitError, ceiling_text, range_text, ungroup, unit_name
 from esgledger.store.access import REVIEW_STATUSES
 from esgledger.store.ledger import NewFact, gc_paused
 
@@ -53,16 +53,18 @@ CALCULATED = "calculated"
 MAX_PROBLEMS = 10_000
 
 
-def decode_text(data: bytes) -> tuple[str, str | None]:
-    """Decode a CSV's bytes: UTF-8 (BOM or not), else GB18030 (a superset of GBK)."""
+def decode_text(data: bytes) -> tuple[str, Bilingual | None]:
+    """Decode a CSV's bytes: UTF-8 (BOM or not), else GB18030 (a superset of GBK); else ``""``
+    and why not, in both languages (the byte where each encoding failed)."""
     try:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
-        utf8_error = f"not UTF-8 at byte {exc.start}"
+        utf8_at = exc.start
     try:
         return data.decode("gb18030"), None
     except UnicodeDecodeError as exc:
-        return "", f"{utf8_error}; not GB18030 at byte {exc.start}"
+        return "", Bilingual(f"第 {utf8_at} 字节处不是 UTF-8，第 {exc.start} 字节处不是 GB18030",
+                             f"not UTF-8 at byte {utf8_at}; not GB18030 at byte {exc.start}")
 
 
 @dataclass
@@ -138,7 +140,7 @@ def read_csv_table(path: Path, data: bytes | None = None) -> tuple[_Table | None
             break
     except csv.Error as exc:
         problems.append(Problem("ESG-IMPORT-010", Location(file=path.name, line=reader.line_num), {
-            "expected": Bilingual("CSV 格式的一行", "a row in CSV form"), "found": str(exc)}))
+            "expected": Bilingual("CSV 格式的一行", "a row in CSV form"), "found": reason(exc)}))
         return None, problems
     if header is None:
         problems.append(Problem("ESG-IMPORT-002", Location(file=path.name)))
@@ -182,7 +184,7 @@ def read_xlsx_table(path: Path) -> tuple[_Table | None, ProblemList]:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         problems.append(Problem("ESG-IMPORT-010", Location(file=path.name), {
-            "expected": XLSX, "found": f"{type(exc).__name__}: {exc}"[:120]}))
+            "expected": XLSX, "found": reason(exc)}))
         return None, problems
     ws = wb["facts"] if "facts" in wb.sheetnames else wb.worksheets[0]
     it = ws.iter_rows(values_only=True)
@@ -196,7 +198,7 @@ def read_xlsx_table(path: Path) -> tuple[_Table | None, ProblemList]:
                 break
     except (zipfile.BadZipFile, KeyError, OSError, EOFError) as exc:
         problems.append(Problem("ESG-IMPORT-010", Location(file=path.name), {
-            "expected": XLSX, "found": f"{type(exc).__name__}: {exc}"[:120]}))
+            "expected": XLSX, "found": reason(exc)}))
         return None, problems
     if header is None:
         problems.append(Problem("ESG-IMPORT-002", Location(file=path.name, sheet=ws.title, cell="A1")))
@@ -266,7 +268,8 @@ def read_table(path: Path) -> tuple[_Table | None, ProblemList]:
     if not path.is_file():
         return None, ProblemList([Problem("ESG-IMPORT-010", Location(file=str(path)), {
             "expected": Bilingual("一个存在的 .csv 或 .xlsx 文件", "an existing .csv or .xlsx file"),
-            "found": Bilingual("文件不存在", "no such file")})])
+            "found": Bilingual("这是一个目录，不是文件", "a folder, not a file") if path.is_dir()
+            else Bilingual("文件不存在", "no such file")})])
     if path.stat().st_size == 0:
         return None, ProblemList([Problem("ESG-IMPORT-002", Location(file=path.name))])
     return read_csv_table(path)
@@ -426,7 +429,8 @@ def check_table(table: _Table, library: Library, entity_index: dict[str, str], *
             unit_cache[(unit_text, ind.code)] = conv
         if isinstance(conv, str):
             code = "ESG-IMPORT-008" if conv == "unknown" else "ESG-IMPORT-007"
-            problem(code, rownum, col, colname, indicator=ind.code, found=unit_text, expected=ind.unit)
+            problem(code, rownum, col, colname, indicator=ind.code, found=unit_name(unit_text, typed=True),
+                    expected=unit_name(ind.unit))
             return None
         return conv
 
@@ -562,8 +566,11 @@ def check_table(table: _Table, library: Library, entity_index: dict[str, str], *
                     member_cache[mk] = member
                 allowed = ind.members.get(dname)  # the members the indicator is broken down by
                 if member is None or (allowed is not None and member not in allowed):
-                    problem("ESG-IMPORT-011", rownum, di, dname, indicator=ind.code, found=f"{dname}={dv}",
-                            expected=", ".join(m.code for m in library.members_of(ind.code, dname)))
+                    # the dimension is taken; the member is unknown (女 for 女性) or not one it takes
+                    found = f"{dname}={dv}" if member is not None else Bilingual(
+                        f"{dname}={dv}（{dname} 没有成员“{dv}”）", f"{dname}={dv} ({dname} has no member {dv!r})")
+                    problem("ESG-IMPORT-011", rownum, di, dname, indicator=ind.code, found=found,
+                            expected=library.members_text(ind.code, dname))
                     ok = False
                     continue
                 parts.append(f"{dname}={member}")
@@ -776,7 +783,7 @@ def check_table(table: _Table, library: Library, entity_index: dict[str, str], *
     except csv.Error as exc:  # the CSV reader itself stops (a field over its size limit …)
         problems.append(Problem("ESG-IMPORT-010", Location(
             file=table.name, line=table.line_now() if table.line_now else None), {
-                "expected": Bilingual("CSV 格式的一行", "a row in CSV form"), "found": str(exc)}))
+                "expected": Bilingual("CSV 格式的一行", "a row in CSV form"), "found": reason(exc)}))
     if sink is not None:
         if facts:
             sink(facts)

@@ -48,7 +48,7 @@ from esgledger.model.errors import Bilingual, Location, Problem, ProblemList, ne
 from esgledger.model.formula import FormulaZeroDivision
 from esgledger.model.period import Period, PeriodError
 from esgledger.model.types import Dims, FactRecord
-from esgledger.model.units import CEILING, UNITS, ceiling_text, plain, range_text, ungroup, with_unit
+from esgledger.model.units import CEILING, UNITS, ceiling_text, plain, range_text, ungroup, unit_name, with_unit
 from esgledger.store import schema_collect as C
 from esgledger.store.ledger import NewFact
 
@@ -531,6 +531,13 @@ def submit_values(desk: Desk, campaign: Campaign, entity: str, values: Iterable[
                     "expected": ", ".join(f"{d}={c.code}" for c in desk.library.members_of(code, d))}))
                 bad = True
                 continue
+            if member is None and d in ind.dimensions:  # the dimension is taken, the member unknown
+                rep.problems.append(Problem("ESG-IMPORT-011", loc("dims"), {
+                    "indicator": code, "found": Bilingual(f"{d}={m}（{d} 没有成员“{m}”）",
+                                                          f"{d}={m} ({d} has no member {m!r})"),
+                    "expected": desk.library.members_text(code, d)}))
+                bad = True
+                continue
             if member is None:
                 rep.problems.append(Problem("ESG-IMPORT-011", loc("dims"), {
                     "indicator": code, "found": f"{d}={m}", "expected": ", ".join(ind.dimensions) or "-"}))
@@ -551,7 +558,7 @@ def submit_values(desk: Desk, campaign: Campaign, entity: str, values: Iterable[
             conv = _conversion(str(unit_in), ind.unit)
             if isinstance(conv, str):
                 problem = Problem("ESG-IMPORT-008" if conv == "unknown" else "ESG-IMPORT-007", loc("unit"),
-                                  {"indicator": code, "found": unit_in, "expected": ind.unit})
+                                  {"indicator": code, "found": unit_name(unit_in, typed=True), "expected": unit_name(ind.unit)})
             else:  # converted to the indicator's unit; the value as entered is kept beside it
                 entered = text
                 text, problem = check_value(ind, format(Decimal(text) * conv[1], "f"), loc("value"), rep.lang)

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Iterable
 
 from esgledger.library.loader import Library
-from esgledger.model.errors import Bilingual, Location, Problem, ProblemList
+from esgledger.model.errors import Bilingual, Location, Problem, ProblemList, reason
 from esgledger.model.period import Period
 from esgledger.model.types import Dims
 
@@ -499,7 +499,7 @@ def open_workbook(path: Path) -> tuple[OpenedWorkbook | None, ProblemList]:
             head = fh.read(8)
             data = head + fh.read() if head == CFB_MAGIC else b""
     except OSError as exc:
-        problems.append(Problem("ESG-IMPORT-010", loc, {"expected": XLSX, "found": str(exc)}))
+        problems.append(Problem("ESG-IMPORT-010", loc, {"expected": XLSX, "found": reason(exc)}))
         return None, problems
     if head == CFB_MAGIC:
         if ENCRYPTION_INFO in data:
@@ -519,7 +519,7 @@ def open_workbook(path: Path) -> tuple[OpenedWorkbook | None, ProblemList]:
         book = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as exc:
         problems.append(Problem("ESG-IMPORT-010", loc, {
-            "expected": XLSX, "found": f"{type(exc).__name__}: {exc}"[:160]}))
+            "expected": XLSX, "found": reason(exc)}))
         return None, problems
     if META_SHEET not in book.sheetnames:
         book.close()
@@ -534,7 +534,7 @@ def open_workbook(path: Path) -> tuple[OpenedWorkbook | None, ProblemList]:
     except (zipfile.BadZipFile, KeyError, OSError, EOFError) as exc:
         book.close()
         problems.append(Problem("ESG-IMPORT-010", loc, {
-            "expected": XLSX, "found": f"{type(exc).__name__}: {exc}"[:160]}))
+            "expected": XLSX, "found": reason(exc)}))
         return None, problems
     meta_loc = Location(file=name, sheet=META_SHEET, cell="B1")
     if meta.get("format") != FORMAT:

@@ -37,9 +37,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError
 
 from esgledger.library.loader import _LineLoader, _strip_lines, files_digest
-from esgledger.model.errors import Bilingual, EsgledgerError, Location, Problem, ProblemList
+from esgledger.model.errors import (Bilingual, EsgledgerError, Location, Problem, ProblemList, found_text,
+                                    pydantic_problems, reason)
 from esgledger.model.textfile import expected_utf8, read_utf8
-from esgledger.model.units import UNITS
+from esgledger.model.units import UNITS, halfwidth
 
 CONFIDENCE = ("V", "V-calc", "S", "R", "R-low")
 STATUSES = ("current", "superseded", "uncertain", "illustrative")
@@ -225,22 +226,21 @@ def _read_yaml(f: _File, problems: ProblemList) -> dict | None:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problems.append(Problem("ESG-FACTOR-004", Location(file=f.label, line=(mark.line + 1) if mark else None),
-                                {"field": "-", "expected": "YAML",
-                                 "found": getattr(exc, "problem", None) or str(exc)}))
+                                {"field": "-", "expected": "YAML", "found": reason(exc)}))
         return None
     if not isinstance(doc, dict):
         problems.append(Problem("ESG-FACTOR-004", Location(file=f.label, line=1),
-                                {"field": "-", "expected": "a mapping with `set`, `version` and `factors`",
-                                 "found": type(doc).__name__}))
+                                {"field": "-", "expected": Bilingual("含 set、version 和 factors 的映射",
+                                                                     "a mapping with `set`, `version` and `factors`"),
+                                 "found": Bilingual("空文件", "an empty file") if doc is None else found_text(doc)}))
         return None
     return doc
 
 
 def _pydantic_problems(exc: ValidationError, loc: Location, problems: ProblemList) -> None:
-    for err in exc.errors():
-        fld = ".".join(str(p) for p in err["loc"] if not isinstance(p, int)) or "-"
-        problems.append(Problem("ESG-FACTOR-004", loc,
-                                {"field": fld, "expected": err["msg"], "found": repr(err.get("input"))[:60]}))
+    for where, expected, found in pydantic_problems(exc):
+        fld = ".".join(str(p) for p in where if not isinstance(p, int)) or "-"
+        problems.append(Problem("ESG-FACTOR-004", loc, {"field": fld, "expected": expected, "found": found}))
 
 
 def _read_keys(items: list, label: str, keys: dict[str, FactorKey], origin: dict[str, str],
@@ -249,8 +249,8 @@ def _read_keys(items: list, label: str, keys: dict[str, FactorKey], origin: dict
         line = item.get("__line__") if isinstance(item, dict) else None
         loc = Location(file=label, line=line, field=item.get("key") if isinstance(item, dict) else None)
         if not isinstance(item, dict):
-            problems.append(Problem("ESG-FACTOR-004", loc, {"field": "keys", "expected": "a mapping",
-                                                             "found": repr(item)[:60]}))
+            problems.append(Problem("ESG-FACTOR-004", loc, {"field": "keys", "expected": Bilingual("映射（键: 值）", "a mapping"),
+                                                             "found": found_text(item)}))
             continue
         try:
             k = FactorKey.model_validate(_strip_lines(item))
@@ -278,7 +278,7 @@ def _check_value(raw: _RawFactor, key: FactorKey | None, loc: Location,
     for name, member in raw.dims.items():
         if name not in key.dims:
             problems.append(Problem("ESG-FACTOR-008", loc, {"field": raw.key, "found": name,
-                                                             "expected": ", ".join(key.dims) or "no dimensions"}))
+                                                             "expected": ", ".join(key.dims) or Bilingual("无维度", "no dimensions")}))
             ok = False
         elif key.dims[name] is not None and str(member) not in key.dims[name]:
             problems.append(Problem("ESG-FACTOR-008", loc, {"field": raw.key, "found": f"{name}={member}",
@@ -293,15 +293,15 @@ def _check_value(raw: _RawFactor, key: FactorKey | None, loc: Location,
         ok = False
     elif not any(UNITS.compatible(raw.unit, u) for u in key.units):
         problems.append(Problem("ESG-FACTOR-002", loc, {"field": raw.key, "found": raw.unit,
-                                                         "expected": " or ".join(key.units)}))
+                                                         "expected": Bilingual(" 或 ".join(key.units), " or ".join(key.units))}))
         ok = False
     try:
-        value = Decimal(str(raw.value).strip())
+        value = Decimal(halfwidth(str(raw.value).strip()))  # "０．３９５" as typed with a Chinese IME
         if not value.is_finite():
             raise InvalidOperation
     except InvalidOperation:
-        problems.append(Problem("ESG-FACTOR-004", loc, {"field": "value", "expected": "a decimal number",
-                                                         "found": repr(raw.value)[:60]}))
+        problems.append(Problem("ESG-FACTOR-004", loc, {"field": "value", "expected": Bilingual("十进制数字", "a decimal number"),
+                                                         "found": str(raw.value)[:60]}))
         return None
     if value < 0 and not key.signed:  # a negative anode consumption would lower Scope 1 silently
         problems.append(Problem("ESG-FACTOR-004", loc, {
@@ -312,7 +312,7 @@ def _check_value(raw: _RawFactor, key: FactorKey | None, loc: Location,
         ok = False
     vf, vt = _as_date(raw.valid_from, False), _as_date(raw.valid_to, True)
     if vf and vt and vf > vt:
-        problems.append(Problem("ESG-FACTOR-004", loc, {"field": "valid_to", "expected": f"on or after {vf}",
+        problems.append(Problem("ESG-FACTOR-004", loc, {"field": "valid_to", "expected": Bilingual(f"不早于 {vf} 的日期", f"a date on or after {vf}"),
                                                          "found": str(vt)}))
         ok = False
     return value if ok else None
@@ -332,14 +332,16 @@ def _read_set(doc: dict, f: _File, keys: dict[str, FactorKey], problems: Problem
         line = item.get("__line__") if isinstance(item, dict) else None
         if not isinstance(item, dict):
             problems.append(Problem("ESG-FACTOR-004", Location(file=f.label, line=line),
-                                    {"field": "factors", "expected": "a mapping", "found": repr(item)[:60]}))
+                                    {"field": "factors", "expected": Bilingual("映射（键: 值）", "a mapping"),
+                                     "found": found_text(item)}))
             continue
         merged = {**defaults, **_strip_lines(item)}
         loc = Location(file=f.label, line=line, field=merged.get("key"))
         if "value" in merged and isinstance(merged["value"], float):
             problems.append(Problem("ESG-FACTOR-004", loc, {
-                "field": "value", "expected": "a decimal written as a string (\"0.5568\")",
-                "found": repr(merged["value"])}))
+                "field": "value", "expected": Bilingual("加引号的十进制数（如 \"0.5568\"）",
+                                                        "a decimal written as a string (\"0.5568\")"),
+                "found": str(merged["value"])}))
             continue
         try:
             raw = _RawFactor.model_validate(merged)
@@ -372,7 +374,13 @@ def _check_overlaps(values: list[FactorValue], problems: ProblemList) -> None:
             for a in group[:i]:
                 if (a.valid_from or lo) <= (b.valid_to or hi) and (b.valid_from or lo) <= (a.valid_to or hi):
                     span = _validity(b.valid_from, b.valid_to)
-                    problems.append(Problem("ESG-FACTOR-003", Location(file=b.file, line=b.line, field=b.key),
+                    if span == "…":  # no validity: every year
+                        span = Bilingual("所有年份", "(every year)")
+                    # the same value for the same validity again is the value given twice, not an
+                    # overlap (another value for it stays an overlap: which one holds is the question)
+                    code = ("ESG-FACTOR-007" if (a.valid_from, a.valid_to, a.value, a.unit)
+                            == (b.valid_from, b.valid_to, b.value, b.unit) else "ESG-FACTOR-003")
+                    problems.append(Problem(code, Location(file=b.file, line=b.line, field=b.key),
                                             {"field": _label(b), "found": span, "first": f"{a.file}:{a.line}"}))
                     break
 

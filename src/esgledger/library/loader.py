@@ -17,10 +17,11 @@ from typing import Any, Iterable
 import yaml
 from pydantic import ValidationError
 
-from esgledger.model.errors import Bilingual, EsgledgerError, Location, Problem, ProblemList
+from esgledger.model.errors import (Bilingual, EsgledgerError, Location, Problem, ProblemList, found_text,
+                                    pydantic_problems, reason)
 from esgledger.model.textfile import expected_utf8, read_utf8
 from esgledger.model.formula import FormulaError, FormulaUnitMismatch, Node, Ref, parse, unit_of
-from esgledger.model.units import UNITS, UnitError
+from esgledger.model.units import UNITS, unit_name
 from esgledger.library.schema import Dimension, Indicator, Member, Topic, UserDimension
 
 FRAMEWORK_FILES = {
@@ -182,6 +183,17 @@ class Library:
         members = self.dimensions[dim].members
         return members if chosen is None else [m for m in members if m.code in chosen]
 
+    def members_text(self, code: str, dim: str):
+        """The members of ``dim`` indicator ``code`` takes, as an "allowed: …" list in both
+        languages: codes with their Chinese names in Chinese (female（女性）、male（男性）), codes
+        in English."""
+        from esgledger.model.errors import Bilingual
+
+        ms = self.members_of(code, dim)
+        return Bilingual("、".join(f"{m.code}（{m.name.zh}）" if m.name.zh and m.name.zh != m.code else m.code
+                                  for m in ms),
+                         ", ".join(m.code for m in ms))
+
     def dimension_member_label(self, dim: str, member: str, lang: str) -> str:
         d = self.dimensions.get(dim)
         if d is None:
@@ -214,14 +226,15 @@ def _read_frameworks(root, problems: ProblemList) -> dict[str, dict[str, Framewo
         absent = [c for c in required if c not in (reader.fieldnames or [])]
         for c in absent:
             problems.append(Problem("ESG-LIB-001", Location(file=where, line=1), {
-                "expected": f"a CSV table with a {c} column", "found": ",".join(reader.fieldnames or [])}))
+                "expected": Bilingual(f"含 {c} 列的 CSV 表", f"a CSV table with a {c} column"), "found": ",".join(reader.fieldnames or [])}))
         table: dict[str, FrameworkCode] = {}
         for row in reader:
             code = row[key].strip()
             for c in required:
                 if c not in absent and not (row.get(c) or "").strip():
                     problems.append(Problem("ESG-LIB-002", Location(file=where, line=reader.line_num, field=code),
-                                            {"field": c, "expected": "a non-empty value", "found": repr(row.get(c))}))
+                                            {"field": c, "expected": Bilingual("非空的值", "a non-empty value"),
+                                             "found": found_text(row.get(c) or None)}))
             title = (row.get("title") or row.get("topic_en") or row.get("name_en")
                      or row.get("title_en") or row.get("metric") or "")
             title_zh = (row.get("title_zh") or row.get("topic_zh") or row.get("name_zh") or "").strip()
@@ -236,11 +249,12 @@ def _yaml_items(text: str, fname: str, section: str, problems: ProblemList) -> l
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problems.append(Problem("ESG-LIB-001", Location(file=fname, line=(mark.line + 1) if mark else None),
-                                {"expected": "YAML", "found": getattr(exc, "problem", str(exc))}))
+                                {"expected": "YAML", "found": reason(exc)}))
         return []
     if not isinstance(doc, dict) or not isinstance(doc.get(section), list):
         problems.append(Problem("ESG-LIB-001", Location(file=fname, line=1),
-                                {"expected": f"a mapping with a list '{section}'", "found": type(doc).__name__}))
+                                {"expected": Bilingual(f"含 {section} 列表的映射", f"a mapping with a list '{section}'"),
+                                 "found": Bilingual("空文件", "an empty file") if doc is None else found_text(doc)}))
         return []
     return [item for item in doc[section]]
 
@@ -249,16 +263,15 @@ def _validate(model, item: Any, fname: str, problems: ProblemList):
     line = item.get("__line__") if isinstance(item, dict) else None
     if not isinstance(item, dict):
         problems.append(Problem("ESG-LIB-002", Location(file=fname, line=line),
-                                {"field": "-", "expected": "a mapping", "found": repr(item)[:60]}))
+                                {"field": "-", "expected": Bilingual("映射（键: 值）", "a mapping"), "found": found_text(item)}))
         return None
     try:
         return model.model_validate(_strip_lines(item)), line
     except ValidationError as exc:
-        for err in exc.errors():
-            fld = ".".join(str(p) for p in err["loc"])
+        for where, expected, found in pydantic_problems(exc):
+            fld = ".".join(str(p) for p in where)
             problems.append(Problem("ESG-LIB-002", Location(file=fname, line=line, field=item.get("code")),
-                                    {"field": fld, "expected": err["msg"],
-                                     "found": repr(err.get("input"))[:60]}))
+                                    {"field": fld, "expected": expected, "found": found}))
         return None
 
 
@@ -442,17 +455,18 @@ def _check_indicator(ind, loc, topics, dimensions, frameworks, problems) -> None
         problems.append(Problem("ESG-LIB-002", loc, {"field": fld, "expected": expected, "found": found}))
 
     if ind.topic not in topics:
-        bad("topic", "a topic of topics.yaml", ind.topic)
+        bad("topic", Bilingual("topics.yaml 中的议题", "a topic of topics.yaml"), ind.topic)
     if ind.value_type == "number":
         if ind.unit is None:
-            bad("unit", "a unit for a number indicator", "none")
+            bad("unit", Bilingual("数值型指标的单位", "a unit for a number indicator"), Bilingual("无", "none"))
         elif not UNITS.is_known(ind.unit):
             problems.append(Problem("ESG-LIB-008", loc, {"found": ind.unit}))
     elif not ind.values:
-        bad("values", "the allowed values of a category indicator", "none")
+        bad("values", Bilingual("分类型指标的允许取值", "the allowed values of a category indicator"),
+            Bilingual("无", "none"))
     for d in ind.dimensions:
         if d not in dimensions:
-            bad("dimensions", "a dimension of dimensions.yaml", d)
+            bad("dimensions", Bilingual("dimensions.yaml 中的维度", "a dimension of dimensions.yaml"), d)
     for d, chosen in ind.members.items():  # the members it is broken down by
         if d not in ind.dimensions:
             bad("members", Bilingual(f"它所细分的维度：{', '.join(ind.dimensions) or '无'}",
@@ -462,17 +476,18 @@ def _check_indicator(ind, loc, topics, dimensions, frameworks, problems) -> None
             unknown = [c for c in chosen if c not in codes]
             if unknown or not chosen:
                 bad("members", Bilingual(f"{d} 的成员：{', '.join(codes)}", f"members of {d}: {', '.join(codes)}"),
-                    ", ".join(unknown) or "none")
+                    ", ".join(unknown) or Bilingual("无", "none"))
     if ind.kind == "formula" and not ind.formula:
-        bad("formula", "a formula for kind formula", "none")
+        bad("formula", Bilingual("kind 为 formula 时的公式", "a formula for kind formula"), Bilingual("无", "none"))
     if ind.kind != "formula" and ind.formula:
-        bad("kind", "formula (a formula is given)", ind.kind)
+        bad("kind", Bilingual("formula（已给出公式）", "formula (a formula is given)"), ind.kind)
     if ind.kind == "method" and not ind.method:
-        bad("method", "the methodology that computes it", "none")
+        bad("method", Bilingual("计算它的方法", "the methodology that computes it"), Bilingual("无", "none"))
     if ind.aggregation == "weighted_mean" and not ind.weight:
-        bad("weight", "a weighting indicator for weighted_mean", "none")
+        bad("weight", Bilingual("weighted_mean 所用的权重指标", "a weighting indicator for weighted_mean"),
+            Bilingual("无", "none"))
     if ind.aggregation == "recompute" and ind.kind != "formula":
-        bad("aggregation", "recompute only for formula indicators", ind.kind)
+        bad("aggregation", Bilingual("仅公式指标可用 recompute", "recompute only for formula indicators"), ind.kind)
     for fw in FRAMEWORK_FILES:
         for c in getattr(ind.frameworks, fw):
             if str(c) not in frameworks[fw]:
@@ -483,7 +498,7 @@ def _parse_formula(text: str, loc: Location, problems: ProblemList) -> Node | No
     try:
         return parse(text)
     except FormulaError as exc:
-        problems.append(Problem("ESG-LIB-005", loc, {"formula": text, "found": str(exc)}))
+        problems.append(Problem("ESG-LIB-005", loc, {"formula": text, "found": exc.message}))
         return None
 
 
@@ -501,8 +516,9 @@ def _check_formula(ind, node, loc, indicators, problems) -> None:
                 problems.append(Problem("ESG-LIB-006", loc, {"formula": text, "found": f"{r.indicator}[{k}]"}))
                 ok = False
         if target.value_type != "number":
-            problems.append(Problem("ESG-LIB-007", loc, {"formula": text, "found": "category",
-                                                           "expected": ind.unit}))
+            problems.append(Problem("ESG-LIB-007", loc, {"formula": text, "found": Bilingual(
+                f"分类型指标 {r.indicator}（非数值）", f"the category indicator {r.indicator} (not a number)"),
+                                                           "expected": unit_name(ind.unit)}))
             ok = False
     if not ok or ind.unit is None or not UNITS.is_known(ind.unit):
         return
@@ -510,13 +526,41 @@ def _check_formula(ind, node, loc, indicators, problems) -> None:
         q = unit_of(node, lambda r: UNITS.quantity(indicators[r.indicator].unit), UNITS.ureg.Quantity(Decimal(1)))
         target = UNITS.quantity(ind.unit)
         if getattr(q, "dimensionality", {}) != target.dimensionality:
-            raise UnitError("incompatible", str(getattr(q, "units", q)), ind.unit)
+            problems.append(Problem("ESG-LIB-007", loc, {"formula": text, "found": _units_text(q),
+                                                         "expected": unit_name(ind.unit)}))
+            return
     except FormulaUnitMismatch as exc:  # terms of a sum in different units
-        problems.append(Problem("ESG-LIB-007", loc, {"formula": text, "found": f"{exc.left} ± {exc.right}",
-                                                     "expected": ind.unit}))
+        if len(exc.quantities) == 2:
+            a, b = (_units_text(q) for q in exc.quantities)
+            found = Bilingual(f"{a.zh} ± {b.zh}", f"{a.en} ± {b.en}")
+        else:
+            found = f"{exc.left} ± {exc.right}"
+        problems.append(Problem("ESG-LIB-007", loc, {"formula": text, "found": found,
+                                                     "expected": unit_name(ind.unit)}))
     except Exception as exc:  # pint DimensionalityError or UnitError
         found = str(getattr(exc, "unit", "")) or type(exc).__name__
-        problems.append(Problem("ESG-LIB-007", loc, {"formula": text, "found": found, "expected": ind.unit}))
+        problems.append(Problem("ESG-LIB-007", loc, {"formula": text, "found": found, "expected": unit_name(ind.unit)}))
+
+
+def _units_text(q) -> Bilingual:
+    """A formula's unit (a pint quantity) as a person writes it: in English pint's short form
+    (``MWh / person``), in Chinese each unit by the name the units table gives it (兆瓦时/人)."""
+    en = f"{q.units:~}" if hasattr(q, "units") else str(q)
+    for sym in UNITS.symbols:  # a unit of the table (万元, 兆瓦时): by its name
+        try:
+            if UNITS.quantity(sym) == q:
+                return Bilingual(UNITS.display(sym, "zh") or sym, UNITS.display(sym, "en") or sym)
+        except Exception:  # noqa: BLE001 - a symbol pint cannot compare with q
+            continue
+    by_pint = {str(spec.get("pint")): sym for sym, spec in UNITS.symbols.items()}
+    parts = []
+    for name, power in getattr(q.units, "_units", {}).items():
+        sym = by_pint.get(name)
+        shown = UNITS.display(sym, "zh") if sym else f"{UNITS.ureg.Unit(name):~}"
+        parts.append((shown, power))
+    top = "·".join(s + (f"^{p}" if p != 1 else "") for s, p in parts if p > 0) or "1"
+    bottom = "·".join(s + (f"^{-p}" if p != -1 else "") for s, p in parts if p < 0)
+    return Bilingual(top + ("/" + bottom if bottom else ""), en)
 
 
 def _check_cycles(formulas: dict[str, Node], origin: dict[str, str], problems: ProblemList) -> None:

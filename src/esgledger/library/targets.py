@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from esgledger.model.errors import EsgledgerError, Location, Problem
+from esgledger.model.errors import Bilingual, EsgledgerError, Location, Problem, found_text, reason
 from esgledger.model.textfile import decode_utf8, expected_utf8
 
 FILE_NAME = "targets.yaml"
@@ -53,9 +53,9 @@ def shipped_file() -> Path:
     return Path(str(resources.files("esgledger.library").joinpath("data", FILE_NAME)))
 
 
-def _bad(path: Path, field: str, expected: str, found) -> TargetsFileError:
+def _bad(path: Path, field: str, expected, found) -> TargetsFileError:
     return TargetsFileError(Problem("ESG-LIB-002", Location(file=str(path), field=field),
-                                    {"field": field, "expected": expected, "found": repr(found)}))
+                                    {"field": field, "expected": expected, "found": found_text(found)}))
 
 
 def read_targets(path: Path) -> list[Target]:
@@ -68,31 +68,33 @@ def read_targets(path: Path) -> list[Target]:
         data = yaml.safe_load(text) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise TargetsFileError(Problem("ESG-LIB-001", Location(file=str(path)),
-                                       {"expected": "YAML with a list `targets`", "found": str(exc).splitlines()[0]}))
+                                       {"expected": Bilingual("含 targets 列表的 YAML", "YAML with a list `targets`"),
+                                        "found": reason(exc)}))
     items = data.get("targets") if isinstance(data, dict) else None
     if not isinstance(items, list):
-        raise _bad(path, "targets", "a list of targets", items)
+        raise _bad(path, "targets", Bilingual("目标的列表", "a list of targets"), items)
     out = []
     for i, t in enumerate(items):
         where = f"targets[{i}]"
         if not isinstance(t, dict):
-            raise _bad(path, where, "a mapping", t)
+            raise _bad(path, where, Bilingual("映射（键: 值）", "a mapping"), t)
         unknown = set(t) - set(FIELDS)
         if unknown:
-            raise _bad(path, f"{where}.{sorted(unknown)[0]}", "one of " + ", ".join(FIELDS), sorted(unknown)[0])
+            raise _bad(path, f"{where}.{sorted(unknown)[0]}", Bilingual("以下之一：" + "、".join(FIELDS), "one of " + ", ".join(FIELDS)),
+                       sorted(unknown)[0])
         for req in ("code", "name", "indicator", "baseline_year", "target_year", "change_pct", "source"):
             if t.get(req) in (None, ""):
-                raise _bad(path, f"{where}.{req}", "a value", t.get(req))
+                raise _bad(path, f"{where}.{req}", Bilingual("一个值（该字段必填）", "a value"), t.get(req))
         name = t["name"]
         if not isinstance(name, dict) or not name.get("zh") or not name.get("en"):
             raise _bad(path, f"{where}.name", "{zh: ..., en: ...}", name)
         years = []
         for y in ("baseline_year", "target_year"):
             if not isinstance(t[y], int) or isinstance(t[y], bool):
-                raise _bad(path, f"{where}.{y}", "a year", t[y])
+                raise _bad(path, f"{where}.{y}", Bilingual("年份", "a year"), t[y])
             years.append(t[y])
         if years[0] >= years[1]:
-            raise _bad(path, f"{where}.target_year", f"a year after {years[0]}", years[1])
+            raise _bad(path, f"{where}.target_year", Bilingual(f"{years[0]} 之后的年份", f"a year after {years[0]}"), years[1])
         nums = {}
         for n in ("change_pct", "baseline_value"):
             v = t.get(n)
@@ -104,7 +106,7 @@ def read_targets(path: Path) -> list[Target]:
             except InvalidOperation:
                 d = None
             if d is None or not d.is_finite():
-                raise _bad(path, f"{where}.{n}", "a decimal number in quotes (e.g. \"-13.5\")", v)
+                raise _bad(path, f"{where}.{n}", Bilingual("加引号的十进制数（如 \"-13.5\"）", "a decimal number in quotes (e.g. \"-13.5\")"), v)
             nums[n] = d
         out.append(Target(str(t["code"]), str(name["zh"]), str(name["en"]), str(t["indicator"]),
                           t.get("entity"), years[0], years[1], nums["change_pct"], nums["baseline_value"],

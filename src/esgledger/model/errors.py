@@ -153,7 +153,7 @@ CATALOGUE: dict[str, Spec] = dict([
           "同一数据（{found}）重复出现；首次出现在 {first}"),
     _spec("ESG-IMPORT-010", "error", "file cannot be read", "文件无法读取",
           "expected {expected}: {found}", "应为 {expected}：{found}"),
-    _spec("ESG-IMPORT-011", "error", "dimension not allowed", "维度不允许",
+    _spec("ESG-IMPORT-011", "error", "dimension or member not allowed", "维度或成员不允许",
           "indicator {indicator} does not take {found}; allowed: {expected}",
           "指标 {indicator} 不支持 {found}；允许：{expected}"),
     _spec("ESG-IMPORT-012", "error", "text encoding not recognised", "文本编码无法识别",
@@ -534,13 +534,179 @@ def name_indicators(problems: Iterable[Problem], library) -> None:
 def near_miss(found: str, names: dict[str, str]) -> "Bilingual | str":
     """The codes whose code or name is closest to a mistyped ``found`` (``names``: code or name
     → code), as the tail of an unknown-code message: "; did you mean TLYX?" / "，是否为 TLYX？";
-    "" when nothing is close."""
+    "" when nothing is close. Case does not count: ``tlyx`` and ``EMPLOYEES`` are near misses
+    of ``TLYX`` and ``employees``; a code that differs only in case comes first."""
     import difflib
 
-    near = list(dict.fromkeys(names[n] for n in difflib.get_close_matches(str(found), list(names), n=5, cutoff=0.6)))[:3]
+    folded: dict[str, list[str]] = {}
+    for n, code in names.items():
+        folded.setdefault(str(n).casefold(), []).append(code)
+    key = str(found).casefold()
+    near = list(dict.fromkeys(folded.get(key, []) + [
+        c for n in difflib.get_close_matches(key, list(folded), n=5, cutoff=0.6) for c in folded[n]]))[:3]
     if not near:
         return ""
     return Bilingual(f"，是否为 {'、'.join(near)}？", f"; did you mean {', '.join(near)}?")
+
+
+def reason(exc: BaseException) -> Bilingual:
+    """Why a file or store could not be read, in both languages: the OS, zip, codec, YAML,
+    TOML, CSV and database errors a user meets get a translated reason; the library's own
+    (English) text follows only in the English one, as a detail. Anything else is named by its
+    exception type in Chinese and by type and text in English."""
+    import csv
+    import errno
+    import re
+    import zipfile
+
+    import yaml
+
+    name = getattr(exc, "filename", None)
+    if isinstance(exc, OSError) and exc.errno is not None:
+        tail_zh = f"：{name}" if name else ""
+        tail_en = f": {name}" if name else ""
+        if exc.errno == errno.ENOENT:
+            return Bilingual("文件不存在" + tail_zh, "no such file" + tail_en)
+        if exc.errno == errno.EISDIR:
+            return Bilingual("这是一个目录，不是文件" + tail_zh, "a folder, not a file" + tail_en)
+        if exc.errno in (errno.EACCES, errno.EPERM):
+            return Bilingual("没有读取权限" + tail_zh, "permission denied" + tail_en)
+        zh = {errno.EEXIST: "已有同名文件", errno.ENOTDIR: "路径中有一段是文件而不是目录",
+              errno.EROFS: "只读文件系统", errno.ENOSPC: "磁盘空间不足"}.get(exc.errno, f"操作系统错误（错误号 {exc.errno}）")
+        return Bilingual(zh + tail_zh, f"{exc.strerror or exc}" + tail_en)
+    if isinstance(exc, ModuleNotFoundError):  # a database driver that is not installed
+        return Bilingual(f"未安装所需的模块 {exc.name}", str(exc))
+    if isinstance(exc, zipfile.BadZipFile):
+        return Bilingual("不是 .xlsx 所用的 ZIP 压缩包，或文件已损坏（可能被截断）",
+                         f"not the zip container an .xlsx is, or damaged (perhaps truncated): {exc}")
+    if isinstance(exc, KeyError):  # a workbook without one of its parts (xl/workbook.xml …)
+        return Bilingual("缺少必需的部件（文件可能已损坏）", f"a required part is missing: {exc}")
+    if isinstance(exc, EOFError):
+        return Bilingual("文件提前结束（可能被截断）", "the file ends early (perhaps truncated)")
+    if isinstance(exc, UnicodeDecodeError):
+        return Bilingual(f"第 {exc.start} 字节处不是合法的 {exc.encoding.upper()} 编码",
+                         f"not valid {exc.encoding.upper()} at byte {exc.start}")
+    if isinstance(exc, yaml.MarkedYAMLError) and exc.problem_mark is not None:
+        mark = exc.problem_mark
+        return Bilingual(f"YAML 语法错误（第 {mark.line + 1} 行第 {mark.column + 1} 列）",
+                         f"YAML syntax error at line {mark.line + 1}, column {mark.column + 1}: {exc.problem}")
+    if isinstance(exc, yaml.YAMLError):
+        return Bilingual("YAML 语法错误", f"YAML syntax error: {exc}")
+    if type(exc).__name__ == "TOMLDecodeError":
+        m = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        at_zh = f"（第 {m[1]} 行第 {m[2]} 列）" if m else ""
+        return Bilingual("TOML 语法错误" + at_zh, f"TOML syntax error: {exc}")
+    if isinstance(exc, csv.Error):
+        return Bilingual("CSV 格式错误（如引号不成对或字段过长）", f"CSV error: {exc}")
+    said = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    if said and "unable to open database file" in said[0]:
+        return Bilingual("无法打开数据库文件（所在目录是否存在、是否可写？）", said[0])
+    if said and "Connection refused" in said[0]:
+        return Bilingual("连接被拒绝（服务器是否在运行？）", said[0])
+    if said and re.search(r'database ".*" does not exist', said[0]):
+        return Bilingual("数据库不存在", said[0])
+    if said and "password authentication failed" in said[0]:
+        return Bilingual("密码验证失败", said[0])
+    if getattr(exc, "orig", None) is not None:
+        return Bilingual(f"数据库驱动报错（{type(exc.orig).__name__}）", said[0] if said else type(exc).__name__)
+    return Bilingual(f"无法读取（{type(exc).__name__}）", f"{type(exc).__name__}: {said[0] if said else ''}"[:160])
+
+
+# pydantic's tags of the members of a union in an error's location (``valid_from.int``,
+# ``valid_from.date``): not fields, so left out, and the union's errors merged into one
+_UNION_TAGS = {"int", "str", "float", "bool", "date", "datetime", "decimal", "list", "dict", "none",
+               "tuple", "set", "bytes"}
+
+
+def _or(items: list[str], lang: str) -> str:
+    if len(items) == 1:
+        return items[0]
+    return "、".join(items[:-1]) + " 或 " + items[-1] if lang == "zh" else ", ".join(items[:-1]) + " or " + items[-1]
+
+
+def _pydantic_expected(err: dict) -> Bilingual:
+    """What a pydantic error ``err`` expected, in both languages."""
+    t, ctx = err.get("type", ""), err.get("ctx") or {}
+    simple = {
+        "missing": ("一个值（该字段必填）", "a value (the field is required)"),
+        "extra_forbidden": ("已知的字段（该字段无法识别）", "a known field (this one is not)"),
+        "int_type": ("整数", "a whole number"), "int_parsing": ("整数", "a whole number"),
+        "int_from_float": ("整数", "a whole number"),
+        "string_type": ("文本", "text"), "float_type": ("数字", "a number"),
+        "float_parsing": ("数字", "a number"), "decimal_type": ("数字", "a number"),
+        "decimal_parsing": ("数字", "a number"),
+        "date_type": ("YYYY-MM-DD 格式的日期", "a date YYYY-MM-DD"),
+        "date_parsing": ("YYYY-MM-DD 格式的日期", "a date YYYY-MM-DD"),
+        "date_from_datetime_parsing": ("YYYY-MM-DD 格式的日期", "a date YYYY-MM-DD"),
+        "bool_type": ("true 或 false", "true or false"), "bool_parsing": ("true 或 false", "true or false"),
+        "list_type": ("列表", "a list"), "tuple_type": ("列表", "a list"),
+        "dict_type": ("映射（键: 值）", "a mapping (key: value)"),
+        "model_type": ("映射（键: 值）", "a mapping (key: value)"),
+        "model_attributes_type": ("映射（键: 值）", "a mapping (key: value)"),
+        "string_too_short": ("非空文本", "non-empty text"),
+    }
+    if t in simple:
+        return Bilingual(*simple[t])
+    if t in ("literal_error", "enum"):
+        opts = [o.strip() for o in str(ctx.get("expected", "")).replace(" or ", ", ").split(",") if o.strip()]
+        return Bilingual(f"{_or(opts, 'zh')} 之一", f"one of {_or(opts, 'en')}")
+    if t == "string_pattern_mismatch":
+        return Bilingual(f"符合 {ctx.get('pattern')} 的代码", f"a code matching {ctx.get('pattern')}")
+    bounds = {"greater_than_equal": ("ge", "≥"), "greater_than": ("gt", ">"),
+              "less_than_equal": ("le", "≤"), "less_than": ("lt", "<")}
+    if t in bounds:
+        key, sign = bounds[t]
+        return Bilingual(f"{sign} {ctx.get(key)} 的数", f"a number {sign} {ctx.get(key)}")
+    if t in ("too_short", "too_long"):
+        n = ctx.get("min_length") if t == "too_short" else ctx.get("max_length")
+        return Bilingual(f"{'至少' if t == 'too_short' else '至多'} {n} 项",
+                         f"{'at least' if t == 'too_short' else 'at most'} {n} items")
+    # a message of our own validators or a kind not met so far: pydantic's English, named by
+    # its kind in Chinese
+    return Bilingual(f"有效的取值（{t}）", str(err.get("msg", t)))
+
+
+def pydantic_problems(exc) -> list[tuple[tuple, Bilingual, "Bilingual | str"]]:
+    """A pydantic ``ValidationError`` as ``(location, expected, found)`` per bad field, in both
+    languages: the union's member tags dropped from the location and its members' errors
+    merged into one ("a whole number or a date YYYY-MM-DD"), a missing field found as
+    "missing" (not the whole mapping it is missing from)."""
+    merged: dict[tuple, list[dict]] = {}
+    for err in exc.errors():
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and (
+            p in _UNION_TAGS or p.startswith("function-") or "[" in p)))
+        merged.setdefault(loc, []).append(err)
+    out = []
+    for loc, errs in merged.items():
+        exps = list(dict.fromkeys(_pydantic_expected(e) for e in errs))
+        if {e.get("type") for e in errs} <= {"int_type", "int_parsing", "date_type", "date_parsing",
+                                             "date_from_datetime_parsing"} and len(errs) > 1:
+            exps = [Bilingual("年份（如 2024）或 YYYY-MM-DD 格式的日期", "a year (2024) or a date YYYY-MM-DD")]
+        expected = exps[0] if len(exps) == 1 else Bilingual(_or([e.zh for e in exps], "zh"),
+                                                           _or([e.en for e in exps], "en"))
+        err = errs[0]
+        if err.get("type") == "missing":
+            found: "Bilingual | str" = Bilingual("缺失", "missing")
+        else:
+            found = found_text(err.get("input"))
+        out.append((loc, expected, found))
+    return out
+
+
+def found_text(value: Any) -> "Bilingual | str":
+    """A value read from a file as a message shows it: text as written, nothing as "empty",
+    a mapping or a list by what it is (never a Python repr or type name)."""
+    if value is None or value == "":
+        return Bilingual("空", "empty")
+    if isinstance(value, str):
+        return value[:60]
+    if isinstance(value, dict):
+        return Bilingual("映射（键: 值）", "a mapping (key: value)")
+    if isinstance(value, (list, tuple)):
+        return Bilingual("列表", "a list")
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)[:60]
 
 
 # the tail of ESG-IMPORT-003 when the workspace has no entity tree yet (a new workspace)

@@ -30,9 +30,22 @@ _TOKEN = re.compile(r"\s*(?:(\d+(?:\.\d+)?)|([A-Za-z_][A-Za-z0-9_]*)|(.))")
 
 
 class FormulaError(ValueError):
-    def __init__(self, message: str, position: int):
+    """A formula that cannot be parsed: ``str(exc)`` is the English, :attr:`message` both
+    languages (``zh``: the Chinese of ``message``)."""
+
+    def __init__(self, message: str, position: int, zh: str | None = None):
         self.position = position
+        self.zh = f"第 {position} 个字符处{zh or message}"
         super().__init__(f"{message} at position {position}")
+
+    @property
+    def message(self):
+        from esgledger.model.errors import Bilingual
+
+        return Bilingual(self.zh, str(self))
+
+
+_KIND_ZH = {"name": "名称", "num": "数字"}
 
 
 class FormulaZeroDivision(ArithmeticError):
@@ -158,7 +171,8 @@ class _Parser:
                 self.tokens.append(("name", m.group(2), start))
             elif m.group(3):
                 if m.group(3) not in "+-*/()[]=,":
-                    raise FormulaError(f"unexpected character {m.group(3)!r}", start)
+                    raise FormulaError(f"unexpected character {m.group(3)!r}", start,
+                                       f"有无法识别的字符 {m.group(3)!r}")
                 self.tokens.append(("op", m.group(3), start))
             pos = m.end()
         self.i = 0
@@ -169,19 +183,21 @@ class _Parser:
     def take(self, value: str | None = None, kind: str | None = None) -> tuple[str, str, int]:
         tok = self.peek()
         if tok is None:
-            raise FormulaError(f"expected {value or kind}, found the end", len(self.text))
+            raise FormulaError(f"expected {value or kind}, found the end", len(self.text),
+                               f"应为 {value or _KIND_ZH.get(kind, kind)}，但公式已结束")
         if (value is not None and tok[1] != value) or (kind is not None and tok[0] != kind):
-            raise FormulaError(f"expected {value or kind}, found {tok[1]!r}", tok[2])
+            raise FormulaError(f"expected {value or kind}, found {tok[1]!r}", tok[2],
+                               f"应为 {value or _KIND_ZH.get(kind, kind)}，实际为 {tok[1]!r}")
         self.i += 1
         return tok
 
     def parse(self) -> Node:
         if not self.tokens:
-            raise FormulaError("empty formula", 0)
+            raise FormulaError("empty formula", 0, "公式为空")
         node = self.expr()
         tok = self.peek()
         if tok is not None:
-            raise FormulaError(f"unexpected {tok[1]!r}", tok[2])
+            raise FormulaError(f"unexpected {tok[1]!r}", tok[2], f"出现了多余的 {tok[1]!r}")
         return node
 
     def expr(self) -> Node:
@@ -208,7 +224,8 @@ class _Parser:
     def atom(self) -> Node:
         tok = self.peek()
         if tok is None:
-            raise FormulaError("expected a number, a name or '('", len(self.text))
+            raise FormulaError("expected a number, a name or '('", len(self.text),
+                               "应为数字、名称或 '('，但公式已结束")
         if tok[0] == "num":
             self.i += 1
             return Num(Decimal(tok[1]))
@@ -233,7 +250,7 @@ class _Parser:
             node = self.expr()
             self.take(")")
             return node
-        raise FormulaError(f"unexpected {tok[1]!r}", tok[2])
+        raise FormulaError(f"unexpected {tok[1]!r}", tok[2], f"出现了意外的 {tok[1]!r}")
 
 
 def parse(text: str) -> Node:
@@ -245,9 +262,10 @@ class FormulaUnitMismatch(ValueError):
     """A sum or difference of terms in different units: :meth:`Node.evaluate` adds the numbers
     as they are, so the terms must be in one unit."""
 
-    def __init__(self, left: str, right: str):
+    def __init__(self, left: str, right: str, quantities: tuple = ()):
         super().__init__(f"{left} ± {right}")
         self.left, self.right = left, right
+        self.quantities = quantities  # the two terms' units as pint quantities, to name them per language
 
 
 class _UnitTerm:
@@ -262,7 +280,7 @@ class _UnitTerm:
         # a sum has the unit of its terms (not twice it); the terms' raw numbers are added as
         # they are, so the terms must be in the very same unit (万元 + 亿元 would be wrong)
         if self.q.units != other.q.units or self.q.magnitude != other.q.magnitude:
-            raise FormulaUnitMismatch(f"{self.q:~}", f"{other.q:~}")
+            raise FormulaUnitMismatch(f"{self.q:~}", f"{other.q:~}", (self.q, other.q))
         return self
 
     __add__ = __sub__ = _same

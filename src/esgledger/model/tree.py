@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterable
 
-from esgledger.model.errors import Location, Problem, ProblemList
+from esgledger.model.errors import Bilingual, Location, Problem, ProblemList
 from esgledger.model.types import EntityRecord, Membership
 
 
@@ -57,7 +57,7 @@ class EntityTree:
                                             {"entity": code, "found": f"{m.equity_share} %"}))
                 if m.valid_from and m.valid_to and m.valid_to <= m.valid_from:
                     problems.append(Problem("ESG-ENT-005", loc(code, i), {
-                        "entity": code, "field": "valid_to", "expected": f"after {m.valid_from}",
+                        "entity": code, "field": "valid_to", "expected": Bilingual(f"晚于 {m.valid_from} 的日期", f"a date after {m.valid_from}"),
                         "found": str(m.valid_to)}))
             for i in range(len(ms)):
                 for j in range(i + 1, len(ms)):

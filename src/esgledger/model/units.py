@@ -171,16 +171,31 @@ def _plain(bound) -> str:
 _GROUPED = re.compile(r"[-+]?[1-9]\d{0,2}(,\d{3})+(\.\d+)?")
 
 
+# a Chinese input method's full-width digits, point, comma and signs (１３．５, 1，234.5): read as
+# their ASCII forms, so a full-width comma groups thousands only where an ASCII one would
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．，－＋", "0123456789.,-+")
+
+
+def halfwidth(text: str) -> str:
+    """``text`` with full-width digits, point, comma and signs as ASCII (１３．５ → 13.5)."""
+    return text.translate(_FULL_WIDTH)
+
+
 def ungroup(text: str) -> str | None:
     """A number cell's text without its thousands separators, as Excel shows them
     (``1,234,567.5``); None for any other comma: a decimal comma (``1,5``, ``1.234,5``) or a
-    list is not read as a number, so it cannot turn 1.5 into 15 unseen.
+    list is not read as a number, so it cannot turn 1.5 into 15 unseen. Full-width digits,
+    point, comma and signs read as the ASCII ones.
 
     >>> ungroup("1,234,567.5"), ungroup("-12,000"), ungroup("1,5"), ungroup("1.234,5"), ungroup("58.9")
     ('1234567.5', '-12000', None, None, '58.9')
     >>> ungroup("0,045"), ungroup("-0,030"), ungroup("012,345")
     (None, None, None)
+    >>> ungroup("１３．５"), ungroup("1，234.5"), ungroup("1，5")
+    ('13.5', '1234.5', None)
     """
+    if not text.isascii():  # (a check far cheaper than translating every cell of a large file)
+        text = halfwidth(text)
     if "," not in text:
         return text
     return text.replace(",", "") if _GROUPED.fullmatch(text) else None
@@ -194,6 +209,28 @@ def with_unit(text: str, unit: str | None):
     if not unit or unit == "1":
         return Bilingual(text, text)
     return Bilingual(f"{text} {UNITS.display(unit, 'zh')}", f"{text} {UNITS.display(unit, 'en')}")
+
+
+def unit_name(unit: str | None, typed: bool = False):
+    """A unit as each language names it (人 → ``persons`` / ``人``, 万元 → ``CNY 10k`` / ``万元``),
+    for a message; a unit the table does not know, as written, in both. ``typed``: a unit as
+    the user wrote it, kept as written in Chinese and, where written in Chinese, beside its
+    English name (``t (吨)``), so the user finds it in the file."""
+    from esgledger.model.errors import Bilingual
+
+    text = "" if unit is None else str(unit).strip()
+    try:
+        sym = UNITS.canonical(text) if text else None
+    except UnitError:
+        sym = None
+    if sym is None:
+        return Bilingual(text, text)
+    zh, en = UNITS.display(sym, "zh") or text, UNITS.display(sym, "en") or text
+    if not typed:
+        return Bilingual(zh, en)
+    if text != en and any("\u4e00" <= ch <= "\u9fff" for ch in text):
+        en = f"{en} ({text})"
+    return Bilingual(text, en)
 
 
 def range_text(lo=None, hi=None, unit: str | None = None, integer: bool = False):

@@ -38,7 +38,8 @@ from typing import Any, Iterator, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from esgledger.model.errors import EsgledgerError, Location, Problem, ProblemList
+from esgledger.model.errors import (Bilingual, EsgledgerError, Location, Problem, ProblemList, found_text,
+                                    near_miss, pydantic_problems, reason)
 from esgledger.report.placeholders import (PLACEHOLDER, SYNTAX, Placeholder,  # noqa: F401 (re-exported)
                                            PlaceholderError, parse_placeholder, placeholders,
                                            resolve_year, stray_braces)
@@ -276,30 +277,29 @@ def load_definition(path: str | Path | None = None, library=None, *, text: str |
             text = Path(path).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             problems.append(Problem("ESG-REPORT-004", Location(file=fname),
-                                    {"expected": "a UTF-8 YAML file", "found": str(exc)}))
+                                    {"expected": Bilingual("UTF-8 编码的 YAML 文件", "a UTF-8 YAML file"), "found": reason(exc)}))
             return None, problems
     try:
         raw = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problems.append(Problem("ESG-REPORT-004", Location(file=fname, line=mark.line + 1 if mark else None),
-                                {"expected": "YAML", "found": getattr(exc, "problem", None) or str(exc)}))
+                                {"expected": "YAML", "found": reason(exc)}))
         return None, problems
     if not isinstance(raw, dict):
         problems.append(Problem("ESG-REPORT-004", Location(file=fname, line=1),
-                                {"expected": "a mapping with title, period and chapters",
-                                 "found": type(raw).__name__}))
+                                {"expected": Bilingual("含 title、period 和 chapters 的映射",
+                                                       "a mapping with title, period and chapters"),
+                                 "found": Bilingual("空文件", "an empty file") if raw is None else found_text(raw)}))
         return None, problems
     _report_duplicate_keys(raw, fname, problems)
     try:
         model = ReportDefinition.model_validate(_strip(raw))
     except ValidationError as exc:
-        for err in exc.errors():
-            loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        for loc, expected, found in pydantic_problems(exc):
             problems.append(Problem("ESG-REPORT-003", Location(file=fname, line=_line_of(raw, loc),
                                                                field=_loc_text(loc)),
-                                    {"field": _loc_text(loc), "expected": err["msg"],
-                                     "found": repr(err.get("input"))[:60]}))
+                                    {"field": _loc_text(loc), "expected": expected, "found": found}))
         return None, problems
     spans = _text_spans(raw, model)
     defn = Definition(model, fname, spans)
@@ -313,7 +313,8 @@ def _report_duplicate_keys(raw: Any, fname: str, problems: ProblemList) -> None:
     if isinstance(raw, dict):
         for key, line in raw.get("__dupes__", ()):
             problems.append(Problem("ESG-REPORT-003", Location(file=fname, line=line, field=str(key)),
-                                    {"field": key, "expected": "each key once", "found": "a second value"}))
+                                    {"field": key, "expected": Bilingual("每个键只出现一次", "each key once"),
+                                     "found": Bilingual("第二个值", "a second value")}))
         for k, v in raw.items():
             if k not in ("__line__", "__lines__", "__dupes__"):
                 _report_duplicate_keys(v, fname, problems)
@@ -358,44 +359,44 @@ def _check(defn: Definition, raw: dict, library, problems: ProblemList) -> None:
     m = defn.model
     fname = defn.file
 
-    def bad(fld: str, expected: str, found: Any, loc: tuple, node: str | None = None):
+    def bad(fld: str, expected: Bilingual, found: Any, loc: tuple, node: str | None = None):
         problems.append(Problem("ESG-REPORT-003", Location(file=fname, line=_line_of(raw, loc),
                                                            field=node or _loc_text(loc)),
                                 {"field": fld, "expected": expected, "found": found}))
 
     if any(y >= m.period for y in m.comparison_years):
-        bad("comparison_years", f"years before the reporting period {m.period}",
+        bad("comparison_years", Bilingual(f"报告期 {m.period} 之前的年份", f"years before the reporting period {m.period}"),
             m.comparison_years, ("comparison_years",))
     for lang in m.languages:
         if not m.title.get(lang).strip():
-            bad(f"title.{lang}", f"a title in {lang}", "''", ("title",))
+            bad(f"title.{lang}", Bilingual(f"{lang} 标题", f"a title in {lang}"), Bilingual("空", "empty"), ("title",))
     seen: dict[str, str] = {}
     paths = dict(_node_paths(m))
     for node, _depth, _parents in m.walk():
         loc = paths[node.id]
         if node.id in seen:
-            bad("id", "a section id used once", node.id, loc + ("id",), node.id)
+            bad("id", Bilingual("只用一次的章节 id", "a section id used once"), node.id, loc + ("id",), node.id)
         seen[node.id] = node.id
         for lang in m.languages:
             if not node.title.get(lang).strip():
-                bad(f"title.{lang}", f"a title in {lang}", "''", loc + ("title",), node.id)
+                bad(f"title.{lang}", Bilingual(f"{lang} 标题", f"a title in {lang}"), Bilingual("空", "empty"), loc + ("title",), node.id)
         if node.table and node.sections:
-            bad("table", "a generated table only in a section without sub-sections", node.table,
+            bad("table", Bilingual("仅在无子章节的章节中使用生成表格", "a generated table only in a section without sub-sections"), node.table,
                 loc + ("table",), node.id)
     if library is None:
         _check_texts(defn, None, problems)
         return
     for code in m.material_topics or ():
         if code not in library.topics:
-            bad("material_topics", "a topic of the library", code, ("material_topics",))
+            bad("material_topics", Bilingual("指标库中的议题", "a topic of the library"), code, ("material_topics",))
     for node, _depth, _parents in m.walk():
         loc = paths[node.id]
         for code in node.indicators:
             if code not in library.indicators:
-                bad("indicators", "an indicator of the library", code, loc + ("indicators",), node.id)
+                bad("indicators", Bilingual("指标库中的指标", "an indicator of the library"), code, loc + ("indicators",), node.id)
         for code in node.topics:
             if code not in library.topics:
-                bad("topics", "a topic of the library", code, loc + ("topics",), node.id)
+                bad("topics", Bilingual("指标库中的议题", "a topic of the library"), code, loc + ("topics",), node.id)
         _check_refs(node, library, fname, _line_of(raw, loc + ("refs",)), problems)
         for i, chart in enumerate(node.charts):
             _check_chart(chart, library, fname, raw, loc + ("charts", i), f"{node.id}#chart{i + 1}",
@@ -447,29 +448,29 @@ def _check_chart(chart: ChartDef, library, fname, raw, loc, node_id, problems) -
                 problems.append(Problem("ESG-REPORT-006", Location(file=fname, line=_line_of(raw, loc),
                                                                    field=node_id),
                                         {"found": f"{code}[{k}={v}]",
-                                         "expected": f"a dimension of {code}: {', '.join(ind.dimensions) or 'none'}"}))
+                                         "expected": _dims_of(code, ind.dimensions)}))
 
     if chart.kind == "target" and chart.target is not None:
         given = [f for f in ("indicator", "entity", "baseline_year", "baseline_value", "target_year",
                              "target_change", "target_value") if getattr(chart, f) is not None]
         if given:  # one source of truth: the targets file
-            bad(given[0], f"nothing besides target: {chart.target} (the targets file gives it)", given[0])
+            bad(given[0], Bilingual(f"除 target: {chart.target} 外不填（由目标文件给出）", f"nothing besides target: {chart.target} (the targets file gives it)"), given[0])
         return
     if chart.target is not None:
-        bad("target", "a target only on a chart of kind target", chart.target)
+        bad("target", Bilingual("target 只用于 kind 为 target 的图表", "a target only on a chart of kind target"), chart.target)
     if chart.kind == "target":
         if chart.indicator is None or chart.baseline_year is None or chart.target_year is None:
-            bad("indicator", "indicator, baseline_year and target_year for a target chart", None)
+            bad("indicator", Bilingual("目标图表需要 indicator、baseline_year 和 target_year", "indicator, baseline_year and target_year for a target chart"), Bilingual("缺失", "missing"))
         if (chart.target_change is None) == (chart.target_value is None):
-            bad("target_change", "one of target_change or target_value", None)
+            bad("target_change", Bilingual("target_change 与 target_value 二者之一", "one of target_change or target_value"), Bilingual("两者都有或都没有", "both or neither"))
         if chart.indicator and chart.indicator not in library.indicators:
-            bad("indicator", "an indicator of the library", chart.indicator)
+            bad("indicator", Bilingual("指标库中的指标", "an indicator of the library"), chart.indicator)
         return
     if not chart.series:
-        bad("series", "at least one series", [])
+        bad("series", Bilingual("至少一个序列", "at least one series"), Bilingual("无", "none"))
     for s in chart.series:
         if s.indicator not in library.indicators:
-            bad("series", "an indicator of the library", s.indicator)
+            bad("series", Bilingual("指标库中的指标", "an indicator of the library"), s.indicator)
         else:
             dims_ok(s.indicator, s.dims)
     if chart.by is not None:
@@ -479,7 +480,7 @@ def _check_chart(chart: ChartDef, library, fname, raw, loc, node_id, problems) -
                 problems.append(Problem("ESG-REPORT-006", Location(file=fname, line=_line_of(raw, loc + ("by",)),
                                                                    field=node_id),
                                         {"found": f"by: {chart.by}",
-                                         "expected": f"a dimension of {s.indicator}: {', '.join(ind.dimensions) or 'none'}"}))
+                                         "expected": _dims_of(s.indicator, ind.dimensions)}))
 
 
 def iter_texts(defn: Definition) -> Iterator[tuple[str, str, str, str]]:
@@ -503,7 +504,7 @@ def _check_texts(defn: Definition, library, problems: ProblemList) -> None:
             continue
         for offset, snippet in stray_braces(text):
             problems.append(Problem("ESG-REPORT-001", defn.location(node, fld, lang, offset),
-                                    {"found": snippet.strip(), "expected": "a placeholder closed by }}"}))
+                                    {"found": snippet.strip(), "expected": Bilingual("以 }} 结束的占位符", "a placeholder closed by }}")}))
         for offset, whole, inner in placeholders(text):
             where = defn.location(node, fld, lang, offset)
             try:
@@ -519,29 +520,38 @@ def _check_texts(defn: Definition, library, problems: ProblemList) -> None:
                 continue
             if ph.kind == "change" and ind.value_type != "number":
                 problems.append(Problem("ESG-REPORT-001", where, {"found": whole,
-                                                                  "expected": "change of a number indicator"}))
+                                                                  "expected": Bilingual("数值型指标的 change", "change of a number indicator")}))
             for k, v in ph.dims:
                 if k not in ind.dimensions or library.resolve_member(k, v) is None:
                     problems.append(Problem("ESG-REPORT-006", where, {
                         "found": f"{k}={v}",
-                        "expected": f"a dimension of {ph.indicator}: {', '.join(ind.dimensions) or 'none'}"}))
+                        "expected": _dims_of(ph.indicator, ind.dimensions)}))
+
+
+def _dims_of(code: str, dims) -> Bilingual:
+    return Bilingual(f"{code} 的维度：{', '.join(dims) or '无'}", f"a dimension of {code}: {', '.join(dims) or 'none'}")
 
 
 def check_entities(defn: Definition, tree) -> ProblemList:
     """Entities named by the definition (report entity, charts, placeholders) must be in the tree."""
     problems = ProblemList()
     known = tree.entities
-    expected = "an entity of the tree"
+    index = {c: c for c in known}
+
+    def expected_for(code: str) -> Bilingual:
+        near = near_miss(code, index)  # a code near it, as the import suggests one
+        return Bilingual("组织树中的主体" + (near.zh if near else ""),
+                         "an entity of the tree" + (near.en if near else ""))
     m = defn.model
     if m.entity and m.entity not in known:
         problems.append(Problem("ESG-REPORT-006", Location(file=defn.file, field="entity"),
-                                {"found": m.entity, "expected": expected}))
+                                {"found": m.entity, "expected": expected_for(m.entity)}))
     for node, _d, _p in m.walk():
         for i, c in enumerate(node.charts):
             for code in [c.entity] + [s.entity for s in c.series]:
                 if code and code not in known:
                     problems.append(Problem("ESG-REPORT-006", defn.location(f"{node.id}#chart{i + 1}", "title", "zh"),
-                                            {"found": code, "expected": expected}))
+                                            {"found": code, "expected": expected_for(code)}))
     for node, fld, lang, text in iter_texts(defn):
         for offset, whole, inner in placeholders(text or ""):
             try:
@@ -550,7 +560,7 @@ def check_entities(defn: Definition, tree) -> ProblemList:
                 continue
             if ph.entity and ph.entity not in known:
                 problems.append(Problem("ESG-REPORT-006", defn.location(node, fld, lang, offset),
-                                        {"found": f"entity={ph.entity}", "expected": expected}))
+                                        {"found": f"entity={ph.entity}", "expected": expected_for(ph.entity)}))
     return problems
 
 

@@ -32,9 +32,17 @@ SYNTAX = {"fact": "{{ fact INDICATOR [YEAR] [entity=CODE] [DIMENSION=MEMBER] [un
 
 
 class PlaceholderError(ValueError):
-    def __init__(self, expected: str, found: str):
+    """``expected``: a :class:`Bilingual` phrase (or text that reads the same in both)."""
+
+    def __init__(self, expected, found: str):
         self.expected, self.found = expected, found
         super().__init__(f"{found}: expected {expected}")
+
+
+def _one_of(names):
+    from esgledger.model.errors import Bilingual
+
+    return Bilingual("以下之一：" + "、".join(names), "one of " + ", ".join(names))
 
 
 @dataclass(frozen=True)
@@ -52,14 +60,14 @@ def parse_placeholder(inner: str) -> Placeholder:
     """Parse the inside of ``{{ … }}``; raises :class:`PlaceholderError`."""
     words = inner.split()
     if not words:
-        raise PlaceholderError("one of " + ", ".join(SYNTAX), "an empty placeholder")
+        raise PlaceholderError(_one_of(SYNTAX), "{{ }}")
     kind, args = words[0], words[1:]
     if kind in ("period", "company"):
         if args:
             raise PlaceholderError(SYNTAX[kind], " ".join(words))
         return Placeholder(kind)
     if kind not in ("fact", "change"):
-        raise PlaceholderError("one of " + ", ".join(SYNTAX), kind)
+        raise PlaceholderError(_one_of(SYNTAX), kind)
     positional = [a for a in args if "=" not in a]
     options = [a for a in args if "=" in a]
     if not positional or not _WORD.match(positional[0]):
@@ -77,7 +85,7 @@ def parse_placeholder(inner: str) -> Placeholder:
             entity = value
         elif key == "unit" and kind == "fact":
             if value not in ("yes", "no"):
-                raise PlaceholderError("unit=yes or unit=no", opt)
+                raise PlaceholderError(_one_of(["unit=yes", "unit=no"]), opt)
             unit = value == "yes"
         elif key == "precision":
             if not value.isdigit() or int(value) > 8:
@@ -86,7 +94,7 @@ def parse_placeholder(inner: str) -> Placeholder:
         elif _WORD.match(key):
             dims.append((key, value))
         else:
-            raise PlaceholderError("entity=, unit=, precision= or DIMENSION=MEMBER", opt)
+            raise PlaceholderError(_one_of(["entity=", "unit=", "precision=", "DIMENSION=MEMBER"]), opt)
     return Placeholder(kind, indicator, tuple(years) or ("P",), entity, tuple(sorted(dims)),
                        unit, precision)
 
