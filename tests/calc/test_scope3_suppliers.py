@@ -103,7 +103,8 @@ def test_an_unlisted_supplier_is_an_import_error(run, tmp_path):
     rep = ws.import_facts(write(tmp_path / "x.csv", "entity,indicator,period,value,unit,material,vendor\n"
                                                     "P,purchased_material,2024,5,吨,alumina,nobody\n"))
     assert [(p.code, p.location.line, p.location.column) for p in rep.problems] == [("ESG-IMPORT-011", 2, "vendor")]
-    assert rep.problems[0].params["expected"] == "jxtg, hnzl"  # the workspace's suppliers
+    expected = rep.problems[0].params["expected"]  # the workspace's suppliers, with their names in zh
+    assert (expected.en, expected.zh) == ("jxtg, hnzl", "jxtg（靖西天桂）、hnzl（河南中铝）")
 
 
 def test_a_supplier_without_its_material_is_an_import_error(run, tmp_path):
