@@ -14,6 +14,7 @@ from importlib import resources
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from esgledger.model.errors import Location, ProblemsError
@@ -33,6 +34,8 @@ MSG = {
     "report": {"zh": "报告：生成 {lang} {fmt}", "en": "report: rendering {lang} {fmt}"},
     "warnings": {"zh": "校验发现 {n} 条提示（数据来源报告自身的不一致，按原样保留并提示）：",
                  "en": "validation found {n:warning|warnings} (inconsistencies of the source report itself, kept as published and flagged):"},
+    "calc_warnings": {"zh": "计算发现 {n} 条提示（数据来源报告未提供的数据，按原样保留并提示）：",
+                      "en": "calculation found {n:warning|warnings} (data the source report does not give, left as published and flagged):"},
     "done": {"zh": "演示完成。输出文件：", "en": "demo finished. Outputs:"},
 }
 
@@ -71,7 +74,7 @@ def build_demo(path: str | Path, *, db: str | None = None, lang: str = "en",
     config["report"]["root"] = "TSAL"
     write_config(path / CONFIG_NAME, config)
     t = lambda key, **kw: fmt(MSG[key][lang], **kw)  # noqa: E731
-    warnings = []
+    calc_warnings, warnings = [], []
     report_problems = []
     steps = 1 + 3 * len(YEARS) + 1 + (1 + 2 * len(report_formats) if report_formats else 0)
     with ws, Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
@@ -92,7 +95,7 @@ def build_demo(path: str | Path, *, db: str | None = None, lang: str = "en",
         for y in YEARS:
             progress.update(task, description=t("calc", y=y))
             res = ws.calc(str(y))
-            warnings.extend(res.problems)
+            calc_warnings.extend(res.problems)
             progress.advance(task)
         for y in YEARS:
             progress.update(task, description=t("validate", y=y))
@@ -114,11 +117,12 @@ def build_demo(path: str | Path, *, db: str | None = None, lang: str = "en",
                 raise ProblemsError(res.problems.errors, lang)
             report_problems.extend(res.problems)
             outputs += [path / DEFINITION_NAME] + res.outputs
-    if warnings:
-        console.print(t("warnings", n=len(warnings)))
-        for w in warnings:
-            console.print(f"  [yellow]{w.render(lang)}[/yellow]", markup=True, highlight=False)
+    for key, found in (("calc_warnings", calc_warnings), ("warnings", warnings)):
+        if found:
+            console.print(t(key, n=len(found)))
+            for w in found:
+                console.print(f"  [yellow]{escape(w.render(lang))}[/yellow]", markup=True, highlight=False)
     for p in report_problems:
-        console.print(f"  [yellow]{p.render(lang)}[/yellow]", markup=True, highlight=False)
+        console.print(f"  [yellow]{escape(p.render(lang))}[/yellow]", markup=True, highlight=False)
     console.print(t("done"))
     return outputs
