@@ -246,28 +246,55 @@ def low_confidence_factors(ws, fact_ids) -> list[dict]:
     return [f for f in factors if (f.get("confidence") or "") not in ("V", "S", "")]
 
 
+def _walk_inputs(conn, fact_ids, max_depth: int, visit=None) -> tuple[dict[int, set[int]], set[int]]:
+    """The inputs below ``fact_ids`` through the lineage, level by level, up to ``max_depth``
+    levels: (each fact's input ids, every fact id reached). ``visit(level)`` sees each level's
+    ids before their inputs are read."""
+    _fm, _ff, fact_input = _lineage_tables()
+    children: dict[int, set[int]] = {}
+    frontier = set(fact_ids)
+    seen: set[int] = set()
+    for _ in range(max_depth):
+        frontier -= seen
+        if not frontier:
+            break
+        seen |= frontier
+        if visit is not None:
+            visit(frontier)
+        nxt: set[int] = set()
+        for r in conn.execute(select(fact_input.c.fact_id, fact_input.c.input_fact_id)
+                              .where(fact_input.c.fact_id.in_(frontier))):
+            children.setdefault(r.fact_id, set()).add(r.input_fact_id)
+            nxt.add(r.input_fact_id)
+        frontier = nxt
+    return children, seen
+
+
+def _resting_on(fact_ids, children: dict[int, set[int]], leaves: set[int], max_depth: int) -> set[int]:
+    """The facts among ``fact_ids`` that are one of ``leaves`` or have one below them."""
+    if not leaves:
+        return set()
+    memo: dict[int, bool] = {}
+
+    def rests(fid: int, depth: int = 0) -> bool:
+        if fid in memo:
+            return memo[fid]
+        memo[fid] = False  # cycles cannot occur; guard anyway
+        memo[fid] = fid in leaves or (depth < max_depth and any(rests(c, depth + 1)
+                                                                for c in children.get(fid, ())))
+        return memo[fid]
+
+    return {fid for fid in fact_ids if rests(fid)}
+
+
 def restated_through_lineage(store, fact_ids, max_depth: int = 8) -> set[int]:
     """The facts among ``fact_ids`` whose value rests on a restated input: an entered fact
     below them (through consolidation and formulas) that was approved earlier with another
     value. (A consolidated or calculated figure is restated when its inputs are.)"""
-    _fm, _ff, fact_input = _lineage_tables()
     from esgledger.store import schema as S
 
-    children: dict[int, set[int]] = {}
-    frontier = set(fact_ids)
-    seen: set[int] = set()
     with store.engine.connect() as conn:
-        for _ in range(max_depth):
-            frontier -= seen
-            if not frontier:
-                break
-            seen |= frontier
-            nxt: set[int] = set()
-            for r in conn.execute(select(fact_input.c.fact_id, fact_input.c.input_fact_id)
-                                  .where(fact_input.c.fact_id.in_(frontier))):
-                children.setdefault(r.fact_id, set()).add(r.input_fact_id)
-                nxt.add(r.input_fact_id)
-            frontier = nxt
+        children, seen = _walk_inputs(conn, fact_ids, max_depth)
         f = S.fact.c
         candidates = [dict(r._mapping) for r in conn.execute(
             select(f.id, f.entity, f.indicator, f.period, f.dims, f.basis, f.value, f.revision)
@@ -278,20 +305,7 @@ def restated_through_lineage(store, fact_ids, max_depth: int = 8) -> set[int]:
         earlier = [h for h in history if h.revision < c["revision"]]
         if any(h.status == "approved" and h.value != c["value"] for h in earlier):
             restated_leaves.add(c["id"])
-    if not restated_leaves:
-        return set()
-
-    memo: dict[int, bool] = {}
-
-    def restated(fid: int, depth: int = 0) -> bool:
-        if fid in memo:
-            return memo[fid]
-        memo[fid] = False  # cycles cannot occur; guard anyway
-        memo[fid] = fid in restated_leaves or (depth < max_depth and any(
-            restated(c, depth + 1) for c in children.get(fid, ())))
-        return memo[fid]
-
-    return {fid for fid in fact_ids if restated(fid)}
+    return _resting_on(fact_ids, children, restated_leaves, max_depth)
 
 
 # A fact's comment that starts with one of these marks it as an illustrative or estimated
@@ -317,36 +331,12 @@ def illustrative_through_lineage(store, fact_ids, max_depth: int = 12) -> set[in
     data)."""
     from esgledger.store import schema as S
 
-    _fm, _ff, fact_input = _lineage_tables()
-    children: dict[int, set[int]] = {}
-    frontier = set(fact_ids)
-    seen: set[int] = set()
     flagged: set[int] = set()
     with store.engine.connect() as conn:
-        for _ in range(max_depth):
-            frontier -= seen
-            if not frontier:
-                break
-            seen |= frontier
-            for r in conn.execute(select(S.fact.c.id, S.fact.c.comment).where(S.fact.c.id.in_(frontier))):
+        def flag(level: set[int]) -> None:
+            for r in conn.execute(select(S.fact.c.id, S.fact.c.comment).where(S.fact.c.id.in_(level))):
                 if is_illustrative_comment(r.comment):
                     flagged.add(r.id)
-            nxt: set[int] = set()
-            for r in conn.execute(select(fact_input.c.fact_id, fact_input.c.input_fact_id)
-                                  .where(fact_input.c.fact_id.in_(frontier))):
-                children.setdefault(r.fact_id, set()).add(r.input_fact_id)
-                nxt.add(r.input_fact_id)
-            frontier = nxt
-    if not flagged:
-        return set()
-    memo: dict[int, bool] = {}
 
-    def rests(fid: int, depth: int = 0) -> bool:
-        if fid in memo:
-            return memo[fid]
-        memo[fid] = False  # cycles cannot occur; guard anyway
-        memo[fid] = fid in flagged or (depth < max_depth and any(rests(c, depth + 1)
-                                                                 for c in children.get(fid, ())))
-        return memo[fid]
-
-    return {fid for fid in fact_ids if rests(fid)}
+        children, _seen = _walk_inputs(conn, fact_ids, max_depth, visit=flag)
+    return _resting_on(fact_ids, children, flagged, max_depth)
