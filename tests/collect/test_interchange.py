@@ -164,6 +164,22 @@ def test_import_errors(ws, tmp_path, text, expected):
     assert_nothing_landed(ws)
 
 
+@pytest.mark.parametrize("sep, zh, en", [(";", "分号", "semicolons"), ("\t", "制表符", "tabs")])
+def test_a_file_separated_by_semicolons_or_tabs_says_so(ws, tmp_path, sep, zh, en):
+    """Excel in a locale with a decimal comma saves "CSV" with ;, and a copy from a sheet has
+    tabs: the whole header reads as one column. ESG-IMPORT-001 says what the separator seems to
+    be (UAT: it only listed the missing columns); a comma-separated file missing a column gets
+    no such hint."""
+    rep = run(ws, tmp_path, sep.join(["entity", "indicator", "period", "value", "unit"]) + "\n"
+              + sep.join(["TLYX", "employees", "2024", "3", "人"]) + "\n")
+    assert rep.problems.flat() == [("facts.csv:1", "ESG-IMPORT-001")]
+    assert f"separated by {en}: separate them by commas" in rep.problems[0].render("en")
+    assert f"该文件的列似乎以{zh}分隔，应以逗号分隔" in rep.problems[0].render("zh")
+    assert_nothing_landed(ws)
+    rep = run(ws, tmp_path, "entity,indicator,period,value\nTLYX,employees,2024,1\n")
+    assert "separated by" not in rep.problems[0].render("en")
+
+
 def test_empty_file(ws, tmp_path):
     rep = run(ws, tmp_path, "")
     assert rep.problems.flat() == [("facts.csv", "ESG-IMPORT-002")]

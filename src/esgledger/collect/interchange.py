@@ -353,8 +353,15 @@ def check_table(table: _Table, library: Library, entity_index: dict[str, str], *
         return None
     missing = [c for c in REQUIRED if c not in cols]
     if missing:
+        found = [h for h in table.header if h]
+        sep = next((name for ch, name in ((";", ("分号", "semicolons")), ("\t", ("制表符", "tabs")))
+                    if len(found) == 1 and ch in found[0]), None)
         problems.append(Problem("ESG-IMPORT-001", table.location(hdr, None), {
-            "expected": ", ".join(missing), "found": ", ".join(h for h in table.header if h)}))
+            "expected": ", ".join(missing), "found": ", ".join(found),
+            # a file saved with ; or tab between its columns reads as one column
+            "hint": "" if sep is None else Bilingual(f"；该文件的列似乎以{sep[0]}分隔，应以逗号分隔（另存为“CSV（逗号分隔）”）",
+                                                     f"; the file's columns seem to be separated by {sep[1]}: "
+                                                     f"separate them by commas (save as \"CSV (comma delimited)\")")}))
         return rep
     for i, h in unknown:  # a misspelt dimension would otherwise land every row on its total
         problems.append(Problem("ESG-IMPORT-018", table.location(hdr, i, h), {

@@ -128,8 +128,8 @@ CATALOGUE: dict[str, Spec] = dict([
           "expected {expected}, found {found}", "应为 {expected}，实际为 {found}"),
     # --- fact import (interchange format) ---------------------------------------------
     _spec("ESG-IMPORT-001", "error", "missing column", "缺少列",
-          "required column {expected} is missing (found: {found})",
-          "缺少必需的列 {expected}（现有列：{found}）"),
+          "required column {expected} is missing (found: {found}){hint}",
+          "缺少必需的列 {expected}（现有列：{found}）{hint}"),
     _spec("ESG-IMPORT-002", "error", "empty file", "文件为空",
           "the file has no data rows", "文件中没有数据行"),
     _spec("ESG-IMPORT-003", "error", "unknown entity", "未知主体",
