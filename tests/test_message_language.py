@@ -126,6 +126,11 @@ def test_an_encoding_that_is_neither_utf8_nor_gb18030(wsdir, tmp_path):
 
 
 def test_an_entity_file_with_a_yaml_error(wsdir, tmp_path):
+    # saved as GBK: line 2, column 26 (`  - {code: X, name: {zh: ` is 25 characters), byte 0xcc (天)
+    gbk = tmp_path / "gbk.yaml"
+    gbk.write_bytes("entities:\n  - {code: X, name: {zh: 天铝, en: a}}\n".encode("gbk"))
+    zh, en = assert_reads_in_each_language(both(wsdir, "entities", "import", str(gbk)), "ESG-ENT-007")
+    assert "第 2 行第 26 列的字节 0xcc" in zh[0] and "byte 0xcc at line 2, column 26" in en[0]
     unclosed = write(tmp_path / "bad.yaml", "entities:\n  - {code: X, name: {zh: a\n")
     zh, _en = assert_reads_in_each_language(both(wsdir, "entities", "import", str(unclosed)), "ESG-ENT-007")
     assert "YAML 语法错误（第 3 行第 1 列）" in zh[0]
@@ -289,8 +294,9 @@ def test_report_definition_messages(sqlite_workspace, tmp_path):
     gbk = tmp_path / "gbk.yaml"
     gbk.write_bytes("title: 报告\n".encode("gbk"))
     _d, problems = load_definition(gbk, lib)
-    # "title: " is 7 bytes; 报 in GBK (B1 A8) is no UTF-8 lead byte
-    assert problems[0].message("zh") == "报告定义无法读取：应为 UTF-8 编码的 YAML 文件：第 7 字节处不是合法的 UTF-8 编码"
+    # "title: " is 7 characters, so 报 (GBK B1 A8, no UTF-8 lead byte) is at column 8 of line 1
+    assert problems[0].message("zh") == ("报告定义无法读取：应为 UTF-8 编码的 YAML：第 1 行第 8 列的字节 0xb1"
+                                         "（不是 UTF-8，文件可能是 GBK 编码：请在编辑器中另存为 UTF-8）")
     assert english_words(problems[0].message("zh"), ("title",)) == []
     _d, problems = _definition(lib, text.replace("{{ fact taxes_paid P }}", "{{ fakt taxes_paid P }}", 1))
     p = next(p for p in problems if p.code == "ESG-REPORT-001")

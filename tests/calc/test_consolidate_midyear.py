@@ -69,15 +69,21 @@ Q,t_emissions,2024,1830,tCO2e
 """
 
 
-@pytest.fixture
-def ws(tmp_path, store_url):
+def _workspace(tmp_path, store_url, tree: str, facts: str):
+    """A workspace with the test library, the tree and the facts given."""
     root = tmp_path / "ws"
     init_workspace(root, db=store_url, lang="en").close()
     (root / "library").mkdir()
     shutil.copy(DATA / "calc" / "indicators.yaml", root / "library")
     w = open_workspace(root)
-    assert not w.import_entities(write(tmp_path / "tree.yaml", TREE)).errors
-    assert w.import_facts(write(tmp_path / "facts.csv", FACTS)).problems.flat() == []
+    assert not w.import_entities(write(tmp_path / "tree.yaml", tree)).errors
+    assert w.import_facts(write(tmp_path / "facts.csv", facts)).problems.flat() == []
+    return w
+
+
+@pytest.fixture
+def ws(tmp_path, store_url):
+    w = _workspace(tmp_path, store_url, TREE, FACTS)
     yield w
     w.close()
 
@@ -182,13 +188,7 @@ T,t_emissions,2024,366,tCO2e
 
 @pytest.fixture
 def ws2(tmp_path, store_url):
-    root = tmp_path / "ws"
-    init_workspace(root, db=store_url, lang="en").close()
-    (root / "library").mkdir()
-    shutil.copy(DATA / "calc" / "indicators.yaml", root / "library")
-    w = open_workspace(root)
-    assert not w.import_entities(write(tmp_path / "tree.yaml", TREE2)).errors
-    assert w.import_facts(write(tmp_path / "facts.csv", FACTS2)).problems.flat() == []
+    w = _workspace(tmp_path, store_url, TREE2, FACTS2)
     yield w
     w.close()
 

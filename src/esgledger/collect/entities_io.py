@@ -17,6 +17,7 @@ from typing import Any, Iterable
 import yaml
 
 from esgledger.model.errors import Bilingual, Location, Problem, ProblemList, found_text, reason
+from esgledger.model.textfile import expected_utf8, read_utf8
 from esgledger.model.tree import EntityTree
 from esgledger.model.types import CELL_TECHNOLOGIES, GRID_REGIONS, LEVELS, PROCESS_TYPES, EntityRecord, Membership
 from esgledger.library.loader import _LineLoader
@@ -53,9 +54,14 @@ def read_entities(path: str | Path, known: tuple[Iterable[EntityRecord], Iterabl
 
 
 def _rows_from_yaml(p: Path, problems: ProblemList) -> list[tuple[Location, dict[str, Any]]]:
+    text, bad = read_utf8(p)
+    if bad is not None:  # saved as GBK: the line, the column and the byte
+        problems.append(Problem("ESG-ENT-007", Location(file=p.name, line=bad.line),
+                                {"expected": expected_utf8("YAML"), "found": bad.found()}))
+        return []
     try:
-        doc = yaml.load(p.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        doc = yaml.load(text, Loader=_LineLoader)  # noqa: S506
+    except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problems.append(Problem("ESG-ENT-007", Location(file=p.name, line=mark.line + 1 if mark else None), {
             "expected": Bilingual("UTF-8 编码的 YAML", "YAML in UTF-8"),

@@ -40,7 +40,7 @@ class BadByte:
 
 def expected_utf8(kind: str) -> Bilingual:
     """The ``expected`` parameter: ``kind`` (TOML, YAML) saved as UTF-8."""
-    return Bilingual(f"UTF-8 编码的 {kind} ", f"UTF-8 encoded {kind}")
+    return Bilingual(f"UTF-8 编码的 {kind}", f"UTF-8 encoded {kind}")
 
 
 def decode_utf8(data: bytes) -> tuple[str | None, BadByte | None]:

@@ -38,6 +38,7 @@ from typing import Any, Iterator, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from esgledger.model.textfile import expected_utf8, read_utf8
 from esgledger.model.errors import (Bilingual, EsgledgerError, Location, Problem, ProblemList, found_text,
                                     near_miss, pydantic_problems, reason)
 from esgledger.report.placeholders import (PLACEHOLDER, SYNTAX, Placeholder,  # noqa: F401 (re-exported)
@@ -274,10 +275,14 @@ def load_definition(path: str | Path | None = None, library=None, *, text: str |
     fname = name or (Path(path).name if path is not None else DEFINITION_NAME)
     if text is None:
         try:
-            text = Path(path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
+            text, bad = read_utf8(Path(path))
+        except OSError as exc:
             problems.append(Problem("ESG-REPORT-004", Location(file=fname),
-                                    {"expected": Bilingual("UTF-8 编码的 YAML 文件", "a UTF-8 YAML file"), "found": reason(exc)}))
+                                    {"expected": expected_utf8("YAML"), "found": reason(exc)}))
+            return None, problems
+        if bad is not None:  # saved as GBK: the line, the column and the byte
+            problems.append(Problem("ESG-REPORT-004", Location(file=fname, line=bad.line),
+                                    {"expected": expected_utf8("YAML"), "found": bad.found()}))
             return None, problems
     try:
         raw = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
