@@ -609,10 +609,11 @@ def calc_run(period: str = typer.Option(..., "--period", help="Period, e.g. 2024
     _choice(view, VIEWS, "--view")
     _period(period)
     with _ws() as ws:
-        _has_period(ws, period)
         res = ws.calc(period, approach, full=full)
         _print_problems(res.problems, False)
         g = res.ghg  # the methodology results (None: no activity input changed since the last run)
+        if not res.computed and not (g and g.outputs):
+            _has_period(ws, period)
         console.print(tr("calc", p=res.period, c=res.computed + (len(g.outputs) if g else 0),
                          w=res.written + (g.written if g else 0), u=res.unchanged + (g.unchanged if g else 0)))
         gone = len(res.withdrawn) + (len(g.withdrawn) if g else 0)
@@ -714,7 +715,8 @@ TARGET_COLUMNS = {
 def _has_period(ws, period: str) -> None:
     """A period the ledger has no value for: say so and stop (exit 1), rather than print zero
     totals, "computed 0 values" or "no problems found" (UAT: a typo in --period looked like a
-    year without emissions)."""
+    year without emissions). Asked only when a command found nothing: the query scans the fact
+    table (no index leads with the period)."""
     if not ws.access.has_period(period):
         err_console.print(f"esgledger: {tr('no_period', p=period)}", markup=False)
         raise typer.Exit(1)
@@ -740,9 +742,10 @@ def calc_reconcile(period: str = typer.Option(..., "--period", help="Period, e.g
     _choice(approach, ("control", "equity"), "--approach")
     period = _period(period)
     with _ws() as ws:
-        _has_period(ws, period)
         approach = approach or ws.approach
         rec = reconcile(ws, period, lang, approach)
+        if not any(rec.totals().values()):
+            _has_period(ws, period)
         t = Table(LABELS["entity"][lang], LABELS["source"][lang], LABELS["share"][lang], LABELS["inventory"][lang],
                   LABELS["inventory_scope2"][lang], LABELS["ets"][lang], LABELS["product"][lang], LABELS["note"][lang],
                   title=f"{period} {UNITS.display('tCO2e', lang)} ({BASIS_NAME[approach][lang]})")
@@ -997,8 +1000,9 @@ def validate(period: str = typer.Option(..., "--period", help="Period to check."
     from esgledger.calc.validate import run_rules
 
     with _ws() as ws:
-        _has_period(ws, period)
         problems = run_rules(ws, period, select=rule or None, skip=skip or ())
+        if not problems:
+            _has_period(ws, period)
         _finish(problems, as_json, ok_msg=tr("ok") if not problems else None)
 
 
