@@ -19,6 +19,7 @@ from rich.text import Text
 from typer import rich_utils
 from typer.core import TyperGroup
 
+from esgledger.cli_usage import install as install_usage
 from esgledger.model.i18n import default_lang, forced_lang, workspace_lang
 
 ZH: dict[str, str] = {
@@ -230,6 +231,10 @@ _TYPER_TEXT = {
     "DEFAULT_STRING": {"en": "[default: {}]", "zh": "[默认：{}]"},
     "ENVVAR_STRING": {"en": "[env var: {}]", "zh": "[环境变量：{}]"},
     "REQUIRED_LONG_STRING": {"en": "[required]", "zh": "[必填]"},
+    "RICH_HELP": {"en": "Try [blue]'{command_path} {help_option}'[/] for help.",
+                  "zh": "运行 [blue]'{command_path} {help_option}'[/] 查看帮助。"},
+    "ABORTED_TEXT": {"en": "Aborted.", "zh": "已中止。"},
+    "DEPRECATED_STRING": {"en": "(deprecated) ", "zh": "（已弃用）"},
 }
 
 
@@ -290,6 +295,7 @@ def _folding(make_text):
 def localize(command, lang: str) -> None:
     """Every help text of ``command`` and its subcommands in ``lang`` (English is as declared)."""
     rich_utils._make_rich_text = _folding(rich_utils._make_rich_text)
+    install_usage(command, lang)  # Click's usage line and usage errors
     for name, texts in _TYPER_TEXT.items():
         setattr(rich_utils, name, texts[lang if lang in texts else "en"])
     if lang != "zh":

@@ -25,7 +25,6 @@ T = {
     "exists": {"zh": "{p} 已存在；使用 --force 覆盖", "en": "{p} exists; use --force to overwrite it"},
     "no_def": {"zh": "没有报告定义 {p}；先运行 `esgledger report init`",
                "en": "no report definition {p}; run `esgledger report init` first"},
-    "bad_lang": {"zh": "应为 zh、en 或 both", "en": "expected zh, en or both"},
     "setup": {"zh": "读取台账", "en": "reading the ledger"},
     "render": {"zh": "生成 {lang} {fmt}", "en": "rendering {lang} {fmt}"},
     "outputs": {"zh": "输出文件：", "en": "Outputs:"},
@@ -96,9 +95,9 @@ def report_init(
 def _langs(lang: str) -> list[str]:
     if lang == "both":
         return ["zh", "en"]
-    if lang in ("zh", "en"):
-        return [lang]
-    raise typer.BadParameter(_t("bad_lang"), param_hint="--lang")
+    from esgledger.cli import _choice
+
+    return [_choice(lang, ("zh", "en", "both"), "--lang")]
 
 
 @report_app.command("build")
@@ -112,15 +111,14 @@ def report_build(
     """Build the report from the ledger in each language and format, with a progress bar."""
     from esgledger.cli import _print_problems, console
     from esgledger.report.build import build_outputs, progress_steps
-    from esgledger.report.render import renderer_for
+    from esgledger.cli import OptionError
+    from esgledger.report.render import RENDERERS
 
     langs = _langs(lang)
     formats = [f.strip().lower() for f in fmt.split(",") if f.strip()]
     for f in formats:
-        try:
-            renderer_for(f)
-        except ValueError as exc:
-            raise typer.BadParameter(str(exc), param_hint="--format") from None
+        if f.lstrip(".") not in RENDERERS:
+            raise OptionError("--format", f, ", ".join(sorted(RENDERERS)))
     with _ws() as ws:
         defn = _definition(ws, definition)
         with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),

@@ -52,8 +52,15 @@ def test_build_refuses_bad_options_and_a_missing_definition(wsdir):
     r = cli(wsdir, "report", "build")
     assert r.exit_code == 1 and "report init" in r.output
     assert cli(wsdir, "report", "init").exit_code == 0
-    assert cli(wsdir, "report", "build", "--lang", "fr").exit_code == 2
-    assert cli(wsdir, "report", "build", "--format", "odt").exit_code == 2
+    from esgledger.cli import _message
+
+    # ESG-CLI-001 as every other option's value (was Click's English "Invalid value for …")
+    r = cli(wsdir, "report", "build", "--lang", "fr", lang="zh")
+    assert r.exit_code == 1 and _message(r.exception) == "(--lang): ESG-CLI-001 选项取值无效：--lang fr：应为 zh, en, both"
+    r = cli(wsdir, "report", "build", "--format", "html,odt")
+    assert r.exit_code == 1 and _message(r.exception) == \
+        "(--format): ESG-CLI-001 invalid option value: --format odt: expected docx, html, md, pdf, xlsx"
+    assert not (wsdir / "outputs").exists()  # refused before anything is built
 
 
 def test_a_broken_definition_prints_its_problems(wsdir):
