@@ -52,8 +52,9 @@ def test_a_role_it_does_not_have_is_refused_before_the_password_is_asked(wsdir, 
     import esgledger.cli
 
     monkeypatch.setattr(esgledger.cli, "stdin_is_terminal", lambda: False)
-    for lang, said in (("en", "ESG-ACCESS-006 invalid user or grant: boss: expected admin | manager | submitter | auditor"),
-                       ("zh", "ESG-ACCESS-006 用户或授权无效：boss：应为 admin | manager | submitter | auditor")):
+    for lang, said in (("en", "ESG-ACCESS-006 invalid user or grant: boss: expected admin, manager, submitter or auditor"),
+                       ("zh", "ESG-ACCESS-006 用户或授权无效：boss：应为 admin（管理员）、manager（主管）、submitter（填报人）"
+                              "或 auditor（审计）")):
         r = runner.invoke(app, ["--lang", lang, "-w", str(wsdir), "users", "add", "bob", "--role", "boss"])
         assert r.exit_code == 1 and said in r.output, r.output
         assert "--password-stdin" not in r.output  # not asked for (nor told how to give) a password

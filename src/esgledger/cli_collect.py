@@ -178,7 +178,7 @@ def users_add(username: str = typer.Argument(..., help="Sign-in name."),
         _check_grant(ws.store, role, entity)  # a role or entity it refuses, before asking for a password
         u = desk.store.add_user(username, _password(password_stdin, f"users add {username} --role {role}"), role, entity=entity,
                                 display_name=name, lang=user_lang)
-        console.print(tr("user_added", u=u.username, r=u.roles))
+        console.print(tr("user_added", u=u.username, r=u.roles_named.in_lang(STATE.lang)))
 
 
 @users_app.command("list")
@@ -194,7 +194,7 @@ def users_list(as_json: bool = typer.Option(False, "--json", help="As JSON.")) -
             return
         t = Table(*headers("users"))
         for u in users:
-            t.add_row(u.username, u.display_name or "", u.roles, tr("yes") if u.disabled else "", u.created_at or "")
+            t.add_row(u.username, u.display_name or "", u.roles_in(STATE.lang), tr("yes") if u.disabled else "", u.created_at or "")
         console.print(t)
 
 
@@ -224,7 +224,7 @@ def users_grant(username: str = typer.Argument(..., help="Sign-in name."),
     """Give a user another role (or the same role for another entity)."""
     with _ws() as ws:
         u = _desk(ws).store.grant(username, role, entity)
-        console.print(tr("user_changed", u=u.username, r=u.roles))
+        console.print(tr("user_changed", u=u.username, r=u.roles_named.in_lang(STATE.lang)))
 
 
 @users_app.command("revoke")
@@ -235,7 +235,7 @@ def users_revoke(username: str = typer.Argument(..., help="Sign-in name."),
     """Take a role away from a user."""
     with _ws() as ws:
         u = _desk(ws).store.revoke(username, role, entity)
-        console.print(tr("user_changed", u=u.username, r=u.roles))
+        console.print(tr("user_changed", u=u.username, r=u.roles_named.in_lang(STATE.lang)))
 
 
 @users_app.command("passwd")

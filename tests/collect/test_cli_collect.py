@@ -192,7 +192,7 @@ def test_tables_and_refusals_read_in_chinese(wsdir, tmp_path, monkeypatch):
         assert cli(wsdir, *args, user="boss", stdin=PW + "\n").exit_code == 0
     assert cli(wsdir, "users", "disable", "audit", user="boss").exit_code == 0
     zh, en = both("users", "list", user="boss")
-    assert _rows(zh)[0] == ["用户", "名称", "角色", "已停用", "创建时间"] and _rows(zh)[1][:4] == ["audit", "", "auditor", "是"]
+    assert _rows(zh)[0] == ["用户", "名称", "角色", "已停用", "创建时间"] and _rows(zh)[1][:4] == ["audit", "", "auditor（审计）", "是"]
     assert _rows(en)[0] == ["user", "name", "roles", "disabled", "created"] and _rows(en)[1][:4] == ["audit", "", "auditor", "yes"]
     assert cli(wsdir, "users", "enable", "audit", user="boss").exit_code == 0
 
@@ -201,7 +201,7 @@ def test_tables_and_refusals_read_in_chinese(wsdir, tmp_path, monkeypatch):
     assert "p1 只能在 TLYX-P1 及其下级主体范围内读取；已拒绝：JXTG" in zh, zh
     assert "p1 may read only TLYX-P1 (subtree); refused: JXTG" in en, en
     zh, en = both("users", "add", "x2", "--role", "auditor", "--password-stdin", user="esg", stdin=PW + "\n")
-    assert "ESG-ACCESS-003 无权操作：esg（manager）无权管理用户：添加用户 x2" in zh, zh
+    assert "ESG-ACCESS-003 无权操作：esg（主管 manager）无权管理用户：添加用户 x2" in zh, zh
     assert "ESG-ACCESS-003 not permitted: esg (manager) may not users: add user x2" in en, en
     zh, en = both("collect", "log", "--limit", "1", user="audit")
     assert _rows(zh)[0] == ["时间", "用户", "操作", "对象", "代码"], zh
@@ -274,7 +274,7 @@ def test_password_prompts_are_bilingual_and_need_a_terminal(wsdir, monkeypatch):
     r = cli(wsdir, "users", "add", "boss", "--role", "admin", stdin=f"{PW}\n{PW}x\n", lang="zh")
     assert r.exit_code == 1 and "密码：\n再次输入密码：\n两次输入的密码不一致，未作任何更改" in r.output, r.output
     r = cli(wsdir, "users", "add", "boss", "--role", "admin", stdin=f"{PW}\n{PW}\n", lang="zh")
-    assert r.exit_code == 0 and r.output.startswith("密码：\n再次输入密码：\n已添加用户 boss（admin）"), r.output
+    assert r.exit_code == 0 and r.output.startswith("密码：\n再次输入密码：\n已添加用户 boss（管理员 admin）"), r.output
     r = cli(wsdir, "users", "add", "boss2", "--role", "admin", stdin=f"{PW}\n{PW}\n", lang="en",
             user="boss")
     assert r.exit_code == 0 and r.output.startswith("password: \npassword again: \nadded user boss2"), r.output

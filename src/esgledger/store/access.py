@@ -39,6 +39,8 @@ from esgledger.store import schema_collect as C
 from esgledger.store.ledger import NewFact, Store, batch_fact_ids, max_fact_id, now_iso
 
 ROLES = ("admin", "manager", "submitter", "auditor")
+# what a Chinese reader calls each role (the codes are what the command line takes)
+ROLE_NAMES_ZH = {"admin": "管理员", "manager": "主管", "submitter": "填报人", "auditor": "审计"}
 ACTIONS = ("read", "write", "submit", "review", "campaign", "audit", "evidence", "users")
 PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": frozenset(ACTIONS),
@@ -130,6 +132,12 @@ class Grant:
     def __str__(self) -> str:
         return self.role + (f"@{self.entity}" if self.entity else "")
 
+    def shown(self, lang: str) -> str:
+        """The grant as a reader of ``lang`` sees it: in Chinese with the role's name,
+        ``submitter（填报人）@TLYX``."""
+        name = ROLE_NAMES_ZH.get(self.role) if lang == "zh" else None
+        return self.role + (f"（{name}）" if name else "") + (f"@{self.entity}" if self.entity else "")
+
 
 @dataclass(frozen=True)
 class User:
@@ -144,6 +152,16 @@ class User:
     @property
     def roles(self) -> str:
         return ", ".join(str(g) for g in self.grants) or "-"
+
+    def roles_in(self, lang: str) -> str:
+        """:attr:`roles` for a reader of ``lang`` (:meth:`Grant.shown`)."""
+        return ("、" if lang == "zh" else ", ").join(g.shown(lang) for g in self.grants) or "-"
+
+    @property
+    def roles_named(self) -> "Bilingual":
+        """:attr:`roles` inside a sentence's brackets: ``主管 manager`` / ``manager``."""
+        return Bilingual("、".join(f"{ROLE_NAMES_ZH.get(g.role, '')} {g}".strip() for g in self.grants) or "-",
+                         self.roles)
 
 
 # -- passwords -------------------------------------------------------------------------
@@ -281,7 +299,8 @@ class ScopedStore:
     def _refuse(self, code: str, action: str, target: str, scope: frozenset[str]) -> None:
         roots = sorted({g.entity for g in self.user.grants if g.entity and action in PERMISSIONS[g.role]})
         problem = Problem(code, Location(field=action), {
-            "user": self.username, "role": self.user.roles, "action": action_name(action),
+            "user": self.username, "role": self.user.roles_named,
+            "action": action_name(action),
             "found": target_text(target),
             "expected": Bilingual("、".join(roots) + " 及其下级主体", ", ".join(roots) + " (subtree)") if roots else ""})
         entry = dict(at=now_iso(), username=self.username, action=action, target=target[:500],
@@ -565,7 +584,10 @@ def _load_user(store: Store, row) -> User:
 def _check_grant(store: Store, role: str, entity: str | None) -> None:
     if role not in ROLES:
         raise ProblemsError([Problem("ESG-ACCESS-006", Location(field="role"),
-                                     {"found": role, "expected": " | ".join(ROLES)})])
+                                     {"found": role, "expected": Bilingual(
+                                         "、".join(f"{r}（{ROLE_NAMES_ZH[r]}）" for r in ROLES[:-1])
+                                         + f"或 {ROLES[-1]}（{ROLE_NAMES_ZH[ROLES[-1]]}）",
+                                         ", ".join(ROLES[:-1]) + f" or {ROLES[-1]}")})])
     if role == "submitter" and not entity:
         raise ProblemsError([Problem("ESG-ACCESS-006", Location(field="entity"),
                                      {"found": Bilingual("未指定主体的 submitter（填报人）", "submitter without an entity"),
