@@ -38,3 +38,14 @@ def test_the_en_gri_index_prints_the_english_disclosure_titles():
                                              ("en", "2-1", "2-1 Organizational details")])
 def test_in_accordance_lists_gri_2_and_3_with_titles_in_the_language(lang, code, title):
     assert disclosures(lang, "in_accordance")[code] == title
+
+
+def test_the_zh_gri_index_says_that_its_scope_terms_are_the_reports():
+    """UAT 4 F-M11: GRI's Chinese titles read 范畴1/2/3, the report 范围一/二/三; the index keeps
+    GRI's wording and says they are the same."""
+    from esgledger.report.document import Paragraph
+
+    zh = gri_content_index([ROW], load_library(), "zh", organisation="Org", period=2024)
+    assert isinstance(zh[-1], Paragraph) and "“范畴1”“范畴2”“范畴3”，即本报告所称的“范围一”“范围二”“范围三”" in zh[-1].text
+    en = gri_content_index([ROW], load_library(), "en", organisation="Org", period=2024)
+    assert isinstance(en[-1], Table)

@@ -149,7 +149,7 @@ class ReportContext:
     def index(self):
         from esgledger.report.index import build_index
 
-        return build_index(self.model, self.library)
+        return build_index(self.model, self.library, has_value=self.has_value)
 
     @cached_property
     def report_indicators(self) -> set[str]:

@@ -2,8 +2,12 @@
 
 Each section of the report definition that is a row of the index cites the union of
 
-- the framework references of the indicators it discloses (its ``indicators``, and those its
-  placeholders and charts show), from the indicator library;
+- the framework references of the indicators whose value the section prints (a ``{{ fact }}``
+  placeholder of its narrative, or a row of its indicator table, ``table: indicators``), from
+  the indicator library. An indicator only listed in ``indicators`` or drawn in a chart is not
+  cited: the section would claim a disclosure whose figure it does not give (UAT 4 F-H5). When
+  the build knows the ledger (``has_value``), an indicator without a value for the period is not
+  cited either: its placeholder prints a dash;
 - the SZSE No.17 articles of the topics it covers (``topics``);
 - its own ``refs`` in the definition (what no indicator carries: governance, strategy, the
   report's front matter and appendices).
@@ -98,19 +102,19 @@ class IndexRow:
         return tuple(int(c) for c in self.codes("szse17"))
 
 
-def disclosed_indicators(node: SectionDef) -> list[str]:
-    """The indicators a section shows: listed, in its placeholders, and in its charts."""
-    out = list(node.indicators)
+def printed_indicators(node: SectionDef) -> list[str]:
+    """The indicators whose value the section prints: the rows of its indicator table
+    (``table: indicators``) and its ``{{ fact }}`` placeholders (any language, year, entity or
+    breakdown). A ``{{ change }}`` placeholder prints a change, not the figure."""
+    out = list(node.indicators) if node.table == "indicators" else []
     for lang in ("zh", "en"):
         for _off, _whole, inner in placeholders(node.narrative.get(lang)):
             try:
                 ph = parse_placeholder(inner)
             except PlaceholderError:
                 continue
-            if ph.indicator:
+            if ph.kind == "fact" and ph.indicator:
                 out.append(ph.indicator)
-    for c in node.charts:
-        out += [s.indicator for s in c.series] + ([c.indicator] if c.indicator else [])
     return list(dict.fromkeys(out))
 
 
@@ -128,13 +132,16 @@ def _titled(node: SectionDef) -> dict[str, str]:
             for lang in ("zh", "en")}
 
 
-def build_index(defn: ReportDefinition, library) -> list[IndexRow]:
-    """The index rows of a definition, in document order."""
+def build_index(defn: ReportDefinition, library,
+                has_value: Callable[[str], bool] | None = None) -> list[IndexRow]:
+    """The index rows of a definition, in document order. ``has_value(indicator)``: the
+    ledger has a value of the indicator for the period (without it every printed indicator
+    counts). A row's ``indicators`` are those it cites codes for."""
     rows: list[IndexRow] = []
     for node, _depth, parents in defn.walk():
         if node.sections or not node.index:
             continue
-        inds = disclosed_indicators(node) if node.table is None else list(node.indicators)
+        inds = [c for c in printed_indicators(node) if has_value is None or has_value(c)]
         found: dict[str, dict[str, Ref]] = {fw: {} for fw in FRAMEWORK_ORDER}
         for code in inds:
             ind = library.get(code)
@@ -270,6 +277,9 @@ GRI_TEXT = {
     "not_reported": {"zh": "本报告未披露", "en": "Not reported in this report"},
     "start": {"zh": "{y}年1月1日", "en": "1 January {y}"},
     "end": {"zh": "{y}年12月31日", "en": "31 December {y}"},
+    # GRI's Chinese titles say 范畴1/2/3 where the report (and SZSE No.17) says 范围一/二/三 (UAT 4 F-M11)
+    "scope_terms": {"zh": "注：GRI 标准中文版披露项标题中的“范畴1”“范畴2”“范畴3”，即本报告所称的“范围一”“范围二”“范围三”温室气体排放。",
+                    "en": ""},
 }
 
 
@@ -333,4 +343,6 @@ def gri_content_index(rows: list[IndexRow], library, lang: str, *, organisation:
     if full:
         lines.append(Paragraph(t("sector")))
     table = Table(t("caption", y=period), header, body, (), kinds, sheet="GRI 内容索引" if lang == "zh" else "GRI index")
+    if GRI_TEXT["scope_terms"][lang] and any(c in ("305-1", "305-2", "305-3") for c in codes):
+        return lines + [table, Paragraph(GRI_TEXT["scope_terms"][lang])]
     return lines + [table]
