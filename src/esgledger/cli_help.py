@@ -143,8 +143,10 @@ ZH: dict[str, str] = {
     "Comma-separated formats: html, docx, pdf, xlsx, md.": "逗号分隔的格式：html、docx、pdf、xlsx、md。",
     "Output folder (default: WORKSPACE/outputs).": "输出目录（默认：工作区/outputs）。",
     "Report definition file (default: WORKSPACE/report.yaml).": "报告定义文件（默认：工作区/report.yaml）。",
-    "The gap check: required topics, articles without data or narrative, unapproved facts, low-confidence factors.":
-        "差距检查：必须披露的议题、缺少数据或叙述的条款、未批准的数据、低置信度因子。",
+    "Internal draft: add the gap check to the HTML as an appendix (never for the filed report).":
+        "内部草稿：在 HTML 中附上披露核查清单（对外报送的报告不附）。",
+    "The gap check: each required article disclosed, cited but not verified, partly disclosed or missing, with what to do; unapproved facts, illustrative inputs, low-confidence factors.":
+        "差距检查：各必须披露条款为已披露、已引用未核实、部分披露或缺失，并给出处理办法；另列未批准的数据、示意值输入和低置信度因子。",
     "Print the check as JSON.": "以 JSON 输出检查结果。",
     "Exit with 1 when a required disclosure is missing.": "缺少必须披露的内容时以退出码 1 结束。",
     # users

@@ -1,7 +1,7 @@
 """``esgledger report …``: the report definition, the report build and the gap check.
 
     esgledger report init [--period P] [--force]
-    esgledger report build [--period P] [--lang zh|en|both] [--format html,docx,pdf,xlsx] [-o DIR]
+    esgledger report build [--period P] [--lang zh|en|both] [--format html,docx,pdf,xlsx] [-o DIR] [--checklist]
     esgledger report check [--period P] [--json] [--strict]
 """
 from __future__ import annotations
@@ -33,8 +33,20 @@ T = {
     # the timed steps of a build: reading the ledger, then each format (html, docx, pdf, xlsx: named
     # as they are in both languages)
     "step_setup": {"zh": "读取台账", "en": "setup"},
-    "summary": {"zh": "{g} {p}年：已披露 {ok}，部分披露 {partial}，缺失 {missing}，不适用 {na}（必须披露的议题来自：{src}）",
-                "en": "{g} {p}: {ok} disclosed, {partial} partly, {missing} missing, {na} not applicable (required topics from: {src})"},
+    "summary": {"zh": "{g} {p}年 条款：已披露 {ok}，已引用未核实 {cited}，部分披露 {partial}，缺失 {missing}，"
+                      "视情况适用 {conditional}，不适用 {na}（必须披露的议题来自：{src}）",
+                "en": "{g} {p} articles: {ok} disclosed, {cited} cited but not verified, {partial} partly, {missing} missing, "
+                      "{conditional} conditional, {na} not applicable (required topics from: {src})"},
+    "other": {"zh": "其他待处理事项：{items}", "en": "Other items to clear: {items}"},
+    "kinds": {"review": {"zh": "审阅确认文件问题", "en": "review file problems"},
+              "not_calculated": {"zh": "未计算的年度", "en": "years not calculated"},
+              "campaign": {"zh": "收集任务未完成", "en": "open collection campaigns"},
+              "illustrative": {"zh": "示意值数字", "en": "illustrative figures"},
+              "placeholder": {"zh": "无数据的占位符", "en": "placeholders without a value"},
+              "chart": {"zh": "缺数据的图表", "en": "charts without data"},
+              "not_approved": {"zh": "未批准的数据", "en": "indicators with facts not approved"},
+              "low_factor": {"zh": "低置信度因子", "en": "low-confidence factors"}},
+    "todo": {"zh": "处理", "en": "To do"},
     "src": {"materiality": {"zh": "双重重要性评估", "en": "the double-materiality assessment"},
             "definition": {"zh": "报告定义的 material_topics", "en": "material_topics of the report definition"},
             "all": {"zh": "全部议题（未记录重要性评估）", "en": "all topics (no materiality result recorded)"}},
@@ -107,6 +119,7 @@ def report_build(
     fmt: str = typer.Option("html,docx,pdf,xlsx", "--format", help="Comma-separated formats: html, docx, pdf, xlsx, md."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Output folder (default: WORKSPACE/outputs)."),
     definition: Optional[Path] = typer.Option(None, "--definition", help="Report definition file (default: WORKSPACE/report.yaml)."),
+    checklist: bool = typer.Option(False, "--checklist", help="Internal draft: add the gap check to the HTML as an appendix (never for the filed report)."),
 ) -> None:
     """Build the report from the ledger in each language and format, with a progress bar."""
     from esgledger.cli import _print_problems, console
@@ -127,7 +140,7 @@ def report_build(
             step = progress_steps(progress, task, lambda lg, f: _t("setup") if lg is None
                                   else _t("render", lang=lg, fmt=f))
             res = build_outputs(ws, defn, output or ws.path / "outputs", period=period, langs=langs,
-                                formats=formats, step=step)
+                                formats=formats, checklist=checklist, step=step)
             progress.advance(task)
     _print_problems(res.problems, False)
     if res.problems.errors:
@@ -146,7 +159,7 @@ def report_check(
     as_json: bool = typer.Option(False, "--json", help="Print the check as JSON."),
     strict: bool = typer.Option(False, "--strict", help="Exit with 1 when a required disclosure is missing."),
 ) -> None:
-    """The gap check: required topics, articles without data or narrative, unapproved facts, low-confidence factors."""
+    """The gap check: each required article disclosed, cited but not verified, partly disclosed or missing, with what to do; unapproved facts, illustrative inputs, low-confidence factors."""
     from esgledger.cli import _print_problems, console
     from esgledger.report.context import ReportContext
     from esgledger.report.document import STATUS_SYMBOLS, ui_text
@@ -165,16 +178,21 @@ def report_check(
     if as_json:
         console.print_json(json.dumps({"guideline": gap.guideline, "period": gap.period,
                                        "required_from": gap.required_from, "counts": counts,
-                                       "items": gap.as_dicts()}, ensure_ascii=False))
+                                       "other": gap.other_counts(), "items": gap.as_dicts()}, ensure_ascii=False))
     else:
         table = Table(ui_text("status", lang), ui_text("item", lang), ui_text("reference", lang),
-                      ui_text("detail", lang))
-        style = {"ok": "green", "partial": "yellow", "missing": "red", "na": "dim"}
+                      ui_text("detail", lang), _t("todo"))
+        style = {"ok": "green", "cited": "yellow", "partial": "yellow", "missing": "red", "conditional": "yellow",
+                 "na": "dim"}
         for i in gap.items:
             table.add_row(Text(f"{STATUS_SYMBOLS[i.status]} {ui_text('status_' + i.status, lang)}", style=style[i.status]),
-                          i.text, i.ref, i.detail)
+                          i.text, i.ref, i.detail, i.action)
         console.print(table)
         console.print(_t("summary", g=GUIDELINES[gap.guideline]["short_" + lang], p=gap.period,
                          src=T["src"][gap.required_from][lang], **counts))
-    if strict and counts["missing"]:
+        other = gap.other_counts()
+        if other:
+            sep = _t("sep")
+            console.print(_t("other", items=sep.join(f"{T['kinds'][k][lang]} {n}" for k, n in other.items())))
+    if strict and gap.blocking():
         raise typer.Exit(1)

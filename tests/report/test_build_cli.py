@@ -90,3 +90,28 @@ def test_build_names_its_timed_steps_in_the_users_language(wsdir):
     r = cli(wsdir, "report", "build", "--lang", "zh", "--format", "html", "-o", str(wsdir / "out"))
     last = r.output.strip().splitlines()[-1]
     assert r.exit_code == 0 and last.startswith("seconds: setup ") and ", html " in last, r.output
+
+
+def test_the_checklist_is_left_out_of_the_report_unless_asked_for(wsdir):
+    """UAT 4 F-M12: the filed HTML carries no gap checklist; ``--checklist`` adds it to an
+    internal draft."""
+    assert cli(wsdir, "report", "init").exit_code == 0
+    r = cli(wsdir, "report", "build", "--lang", "en", "--format", "html", "-o", str(wsdir / "filed"))
+    assert r.exit_code == 0, r.output
+    assert "class=\"data checks\"" not in (wsdir / "filed" / "report-2024.en.html").read_text(encoding="utf-8")
+    r = cli(wsdir, "report", "build", "--lang", "en", "--format", "html", "--checklist", "-o", str(wsdir / "draft"))
+    assert r.exit_code == 0, r.output
+    html = (wsdir / "draft" / "report-2024.en.html").read_text(encoding="utf-8")
+    assert "class=\"data checks\"" in html and "SZSE No.17 disclosure check (2024)" in html
+
+
+def test_check_counts_articles_apart_from_other_items(wsdir):
+    assert cli(wsdir, "report", "init").exit_code == 0
+    data = json.loads(cli(wsdir, "report", "check", "--json").output)
+    articles = [i for i in data["items"] if i["kind"] in ("article", "topic_na")]
+    assert sum(data["counts"].values()) == len(articles)
+    assert sum(data["other"].values()) == len(data["items"]) - len(articles)
+    # every item that is not disclosed says what to do
+    assert all(i["action"] for i in data["items"] if i["status"] not in ("ok", "na"))
+    r = cli(wsdir, "report", "check")
+    assert "articles:" in r.output and "Other items to clear:" in r.output

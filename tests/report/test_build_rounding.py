@@ -185,25 +185,30 @@ def test_the_gap_check_follows_the_material_topics_and_flags_approvals_and_facto
     gap = check_gaps(group["ctx"], "en")
     assert gap.required_from == "definition"
     articles = [i.article for i in gap.items if i.kind == "article"]
-    assert articles == [21, 22, 23, 24, 25, 26, 27, 28, 40]
+    # Art. 5 and 51 are mandatory whatever the topics; Art. 11-19 apply to financially material
+    # topics, and material_topics does not say which those are (UAT 4 F-H2)
+    assert articles == [5, *range(11, 20), 21, 22, 23, 24, 25, 26, 27, 28, 40, 51]
     assert sum(1 for i in gap.items if i.kind == "topic_na") == 19
     by_kind = {}
     for i in gap.items:
         by_kind.setdefault(i.kind, []).append(i)
     assert [(i.status, i.ref) for i in by_kind["not_approved"]] == [("partial", "charitable_donations")]
     assert [(i.ref, i.detail, i.text) for i in by_kind["low_factor"]] == [
-        ("scope1_emissions", "gbt2589",
-         # the set by its title (gbt2589.yaml), its id kept as the item's detail
-         "Scope 1 GHG emissions rests on low-confidence factors of GB/T 2589-2020 standard-coal conversion "
-         "coefficients (R-low): energy.sce")]
+        ("energy.sce", "gbt2589",
+         # one item per factor, with the figures that use it; the set by its title (gbt2589.yaml),
+         # its id kept as the item's detail
+         "low-confidence factor energy.sce of GB/T 2589-2020 standard-coal conversion coefficients (R-low), "
+         "used by: Scope 1 GHG emissions")]
     zh = check_gaps(group["ctx"], "zh")
     assert [i.text for i in zh.items if i.kind == "low_factor"] == [
-        "范围一温室气体排放量 依赖低置信度因子（GB/T 2589-2020 综合能耗计算通则 折标准煤系数，R-low）：energy.sce"]
+        "低置信度因子 energy.sce（GB/T 2589-2020 综合能耗计算通则 折标准煤系数，R-low），用于：范围一温室气体排放量"]
     assert [i.status for i in by_kind["placeholder"]] == ["missing"]
     art40 = next(i for i in gap.items if i.article == 40)
     # donations have data; the KPI table's socio-economic contribution has none
     assert (art40.status, art40.detail) == ("partial", "no data: Total socio-economic contribution; "
-                                                       "narrative in: Community")
+                                                       "narrative in: Community; a section citing it prints its "
+                                                       "data: Community")
+    assert art40.action == "collect and enter: Total socio-economic contribution"
 
 
 def test_the_checklist_is_in_the_html_document_only(group):
@@ -233,7 +238,8 @@ def test_a_recorded_double_materiality_result_overrides_the_definition(group, mo
     monkeypatch.setitem(sys.modules, "esgledger.assess.materiality", materiality)
     gap = check_gaps(group["ctx"], "zh")
     assert calls == [2024] and gap.required_from == "materiality"
-    assert [i.article for i in gap.items if i.kind == "article"] == [40]     # 公益慈善 (community)
+    # 公益慈善 (community), with the mandatory Art. 5, 11-19 and 51
+    assert [i.article for i in gap.items if i.kind == "article"] == [5, *range(11, 20), 40, 51]
     na = [i for i in gap.items if i.kind == "topic_na"]
     assert len(na) == 20 and na[0].detail == "非重要议题（双重重要性评估结果），不要求披露"
 

@@ -4,7 +4,8 @@ Setting up reads the ledger once (:class:`~esgledger.report.context.ReportContex
 document is assembled per language: a cover, the contents, the chapters with their narrative
 (placeholders filled from the ledger), charts and generated tables, and the appendices: the
 KPI table (绩效表) with footnotes for missing, restated and derived figures, the framework index
-(指标索引表), the GRI content index and, in the HTML only, the gap check as a checklist.
+(指标索引表), the GRI content index and, only for an internal draft (``checklist=True``,
+``report build --checklist``), the gap check as a checklist in the HTML.
 Renderers (:mod:`esgledger.report.render`) turn each document into HTML, DOCX, PDF and XLSX.
 
 >>> from esgledger.workspace import open_workspace              # doctest: +SKIP
@@ -255,9 +256,10 @@ class _Assembly:
         return notes
 
 
-def build_document(ctx: ReportContext, lang: str, *, checklist: bool = True,
+def build_document(ctx: ReportContext, lang: str, *, checklist: bool = False,
                    problems: ProblemList | None = None) -> Document:
-    """The report in one language. ``checklist`` keeps the gap-check appendix (HTML)."""
+    """The report in one language. ``checklist`` keeps the gap-check appendix: an internal
+    draft's, never the filed report's (UAT 4 F-M12: it lists the company's own gaps)."""
     a = _Assembly(ctx, lang, checklist)
     m = ctx.model
     title = a.text("", "title", m.title.get(lang))
@@ -303,10 +305,11 @@ def progress_steps(progress, task, describe: Callable[[str | None, str | None], 
 
 def build_outputs(ws, definition: Definition, outdir: str | Path, *, period: int | None = None,
                   langs: Iterable[str] = LANGS, formats: Iterable[str] = FORMATS,
-                  basename: str | None = None,
+                  basename: str | None = None, checklist: bool = False,
                   step: Callable[[str], None] | None = None) -> BuildResult:
     """Write the report in each language and format to ``outdir``; ``step(label)`` is called
-    before each piece of work (for a progress bar). Names: ``report-2024.zh.pdf``."""
+    before each piece of work (for a progress bar). Names: ``report-2024.zh.pdf``.
+    ``checklist``: an internal draft, whose HTML carries the gap check as an appendix."""
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     langs, formats = list(langs), list(formats)
@@ -325,8 +328,8 @@ def build_outputs(ws, definition: Definition, outdir: str | Path, *, period: int
     base = basename or f"report-{ctx.period}"
     outputs: list[Path] = []
     for lang in langs:
-        with_checklist = build_document(ctx, lang, checklist=True, problems=problems)
-        filed = build_document(ctx, lang, checklist=False) if any(f != "html" for f in formats) else None
+        filed = build_document(ctx, lang, checklist=False, problems=problems)
+        with_checklist = build_document(ctx, lang, checklist=True) if checklist and "html" in formats else filed
         for fmt in formats:
             if step:
                 step(f"{lang}:{fmt}")

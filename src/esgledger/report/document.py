@@ -38,7 +38,7 @@ from esgledger.report.numbers import DASH, format_value
 ALIGNS = ("left", "center", "right")
 COLUMN_KINDS = ("text", "unit", "number")
 CHART_KINDS = ("line", "bar", "stacked_bar", "pie", "target")
-CHECK_STATUSES = ("ok", "partial", "missing", "na")
+CHECK_STATUSES = ("ok", "cited", "partial", "missing", "conditional", "na")
 
 
 class DocumentError(EsgledgerError, ValueError):
@@ -259,7 +259,8 @@ def target_path(chart: Chart) -> list[tuple[int, Decimal]]:
 
 @dataclass(frozen=True)
 class CheckItem:
-    """One line of a gap check: ``status`` ok, partial, missing or na (not applicable)."""
+    """One line of a gap check: ``status`` ok, cited (cited, not verified), partial, missing,
+    conditional (applies only in some cases: say why not, Art. 7) or na (not applicable)."""
 
     text: str
     status: str
@@ -457,15 +458,17 @@ _UI = {
     "toc_placeholder": {"zh": "右键单击此处并选择“更新域”以生成目录。",
                         "en": "Right-click here and choose Update Field to build the contents."},
     "status_ok": {"zh": "已披露", "en": "disclosed"},
+    "status_cited": {"zh": "已引用，未核实", "en": "cited, not verified"},
     "status_partial": {"zh": "部分披露", "en": "partly disclosed"},
     "status_missing": {"zh": "缺失", "en": "missing"},
+    "status_conditional": {"zh": "视情况适用", "en": "conditional"},
     "status_na": {"zh": "不适用", "en": "not applicable"},
     "item": {"zh": "项目", "en": "Item"},
     "status": {"zh": "状态", "en": "Status"},
     "detail": {"zh": "说明", "en": "Detail"},
     "reference": {"zh": "依据", "en": "Reference"},
 }
-STATUS_SYMBOLS = {"ok": "✓", "partial": "◐", "missing": "×", "na": "–"}
+STATUS_SYMBOLS = {"ok": "✓", "cited": "○", "partial": "◐", "missing": "×", "conditional": "◇", "na": "–"}
 
 
 def ui_text(key: str, lang: str, **kw) -> str:

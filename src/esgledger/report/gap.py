@@ -5,20 +5,37 @@ topic articles 20–56):
 
 1. the required topics: the double-materiality result when one is recorded (an assessment in
    the ledger, else the definition's ``material_topics``), otherwise all 21 topics;
-2. for each article of a required topic: does the report show data (the indicators the
-   library maps to the article that the report discloses, with a value for the period) and
-   narrative (a section citing the article with text in every report language)? An article
-   whose framework row lists ``required_indicators`` (its "shall" datapoints, e.g. Art. 24:
-   Scope 1, Scope 2 and the total) has data only when each of them is printed in the report
-   (KPI table, a section's indicator table or a placeholder of the year) with a value;
-3. the facts behind the report's figures that are not approved, a year of the report with
+2. the mandatory framework articles, whatever the topics: Art. 5 (double materiality),
+   Art. 51 (sustainability governance) and, unless the materiality record says no topic is
+   financially material, Art. 11–19 (governance, strategy, impact-risk-opportunity management,
+   metrics and targets of the financially material topics);
+3. for each article: data (the indicators the library maps to the article that the report
+   shows, with a value for the period; an article whose framework row lists
+   ``required_indicators``, its "shall" datapoints, e.g. Art. 24: Scope 1, Scope 2 and the
+   total, has data only when each of them is printed with a value) and narrative (a section
+   citing the article with text in every report language). A citation alone is not evidence:
+   the article is **disclosed** (ok) only when the tool can see it answered —
+
+   - its required indicators are all printed with a value, or
+   - a section that cites it prints a value of one of the article's indicators (a
+     ``{{ fact }}`` placeholder or a row of its indicator table), or, for Art. 5, the
+     materiality result is recorded, or
+   - a reviewer confirmed, in the workspace's ``report-review.yaml``, that the section
+     citing it discloses it (:func:`load_confirmations`);
+
+   otherwise a cited article is **cited, not verified** (``cited``). A conditional article
+   (Art. 43, 46) with nothing reported is **conditional**: state why it does not apply (Art. 7);
+4. the facts behind the report's figures that are not approved, a year of the report with
    entered facts that has never been calculated, and the entities of the year's collection
    campaign that are not approved;
-4. the figures that rest on factors below V/S confidence (from the calculation lineage);
-5. placeholders without a value, and charts without data or baseline.
+5. the printed figures that rest on inputs marked illustrative, and each factor below V/S
+   confidence (once, with the figures that use it);
+6. placeholders without a value, and charts without data or baseline.
 
-The result is data (:class:`GapReport`); ``esgledger report check`` prints it and the HTML
-report carries it as a checklist (:func:`gap_checklist`).
+Every item says what to do (:attr:`GapItem.action`). :meth:`GapReport.counts` counts the
+articles; :meth:`GapReport.other_counts` the other items by kind. The result is data
+(:class:`GapReport`); ``esgledger report check`` prints it; the report build adds it as a
+checklist appendix only when asked to (``report build --checklist``: an internal draft).
 """
 from __future__ import annotations
 
@@ -40,8 +57,13 @@ from esgledger.report.figure_notes import factor_set_name, low_confidence_factor
 from esgledger.report.index import cn_number
 from esgledger.store import schema_collect as C
 
-STATUS_ORDER = ("missing", "partial", "ok", "na")
-KIND_ORDER = ("not_calculated", "campaign", "article", "placeholder", "chart", "not_approved", "low_factor", "topic_na")
+STATUS_ORDER = ("missing", "partial", "cited", "conditional", "ok", "na")
+KIND_ORDER = ("review", "not_calculated", "campaign", "article", "illustrative", "placeholder", "chart",
+              "not_approved", "low_factor", "topic_na")
+MANDATORY = (5, 51)                    # whatever the topics (szse17.csv: "mandatory")
+FRAMEWORK_ARTICLES = tuple(range(11, 20))   # the four elements, for financially material topics
+CONDITIONAL_EXPLAIN = 7                # where a requirement does not apply: say why
+REVIEW_FILE = "report-review.yaml"
 T = {
     "title": {"zh": "{g} 披露核查（{p}年）", "en": "{g} disclosure check ({p})"},
     "art": {"zh": "第{n}条", "en": "Art. {a}"},
@@ -64,8 +86,51 @@ T = {
                              "results are empty and show as dashes): run esgledger calc run --period {y} first"},
     "campaign": {"zh": "收集任务 #{c}（{p}年）：{total} 个主体中 {n} 个尚未批准（{st}）：{ents}",
                  "en": "collection campaign #{c} ({p}): {n} of {total:entity|entities} not approved ({st}): {ents}"},
-    "low_factor": {"zh": "{name} 依赖低置信度因子（{set}，{conf}）：{key}",
-                   "en": "{name} rests on low-confidence factors of {set} ({conf}): {key}"},
+    "low_factor": {"zh": "低置信度因子 {key}（{set}，{conf}），用于：{names}",
+                   "en": "low-confidence factor {key} of {set} ({conf}), used by: {names}"},
+    "illustrative": {"zh": "{n} 项报告数字依赖标注为示意值的输入数据：{names}",
+                     "en": "{n:printed figure rests|printed figures rest} on inputs marked illustrative: {names}"},
+    "cited_only": {"zh": "仅有引用：引用该条款的章节未列示其数据，也无审阅确认",
+                   "en": "cited only: no section citing it prints its data, and no reviewer confirmed it"},
+    "verified_data": {"zh": "章节列示了该条款的数据：{s}", "en": "a section citing it prints its data: {s}"},
+    "verified_required": {"zh": "必须披露的数据均已列示", "en": "its required data are all printed"},
+    "verified_materiality": {"zh": "已记录重要性评估结果（{src}）", "en": "the materiality result is recorded ({src})"},
+    "confirmed": {"zh": "{by}于{date}确认已披露（{s}）", "en": "confirmed disclosed by {by} on {date} ({s})"},
+    "conditional": {"zh": "视情况适用：如不适用，请说明原因（第七条）", "en": "conditional: state why it does not apply (Art. 7)"},
+    "mandatory": {"zh": "必须披露（不论议题是否重要）", "en": "mandatory whatever the material topics"},
+    "framework_why": {"zh": "财务重要性议题须按治理、战略、影响风险和机遇管理、指标与目标披露；{why}",
+                      "en": "financially material topics are disclosed under governance, strategy, "
+                            "impact-risk-opportunity management, metrics and targets; {why}"},
+    "fin_unknown": {"zh": "重要性记录未区分财务重要性议题，按适用处理",
+                    "en": "the materiality record does not say which topics are financially material, so it applies"},
+    "fin_topics": {"zh": "财务重要性议题：{t}", "en": "financially material topics: {t}"},
+    "fin_none": {"zh": "重要性评估结果中无财务重要性议题，不适用", "en": "no topic is financially material in the materiality result; not required"},
+    "review_bad": {"zh": "审阅确认文件 {f}：{msg}", "en": "reviewer confirmations {f}: {msg}"},
+    # what to do
+    "do_collect": {"zh": "采集并填报：{names}", "en": "collect and enter: {names}"},
+    "do_print": {"zh": "在报告中列示（绩效表、章节指标表或 {{{{ fact }}}} 占位符）：{names}",
+                 "en": "print in the report (KPI table, a section's indicator table or a {{{{ fact }}}} placeholder): {names}"},
+    "do_section": {"zh": "在回应该条款的章节写入叙述，并在其 refs 中加入 szse17: [{a}]",
+                   "en": "write the narrative in the section that answers it and add szse17: [{a}] to its refs"},
+    "do_verify": {"zh": "在{s}中加入该条款数据的占位符（{names}），或经审阅后在 {f} 中记录确认",
+                  "en": "add a placeholder of the article's data ({names}) to {s}, or have a reviewer confirm it in {f}"},
+    "do_verify_text": {"zh": "由审阅人核对{s}的内容后在 {f} 中记录确认",
+                       "en": "have a reviewer read {s} and record the confirmation in {f}"},
+    "do_conditional": {"zh": "在相关章节说明不适用的原因，并在其 refs 中加入 szse17: [{a}, 7]",
+                       "en": "say in the section on the topic why it does not apply and add szse17: [{a}, 7] to its refs"},
+    "do_materiality": {"zh": "在报告定义的 material_topics 中记录重要性评估结果",
+                       "en": "record the materiality result in material_topics of the report definition"},
+    "do_placeholder": {"zh": "填报{name}的{y}年数据，或修改该占位符", "en": "enter {name} for {y}, or change the placeholder"},
+    "do_chart": {"zh": "填报图表所用指标的数据，或删除该图表", "en": "enter the chart's data, or remove the chart"},
+    "do_baseline": {"zh": "填报{y}年基准值", "en": "enter the {y} baseline"},
+    "do_approve": {"zh": "审批这些数据（esgledger review）", "en": "approve these facts (esgledger review)"},
+    "do_campaign": {"zh": "推动未批准主体完成填报和审批", "en": "get the entities not approved to finish and approve their data"},
+    "do_calc": {"zh": "运行 esgledger calc run --period {y}", "en": "run esgledger calc run --period {y}"},
+    "do_factor": {"zh": "对照官方来源核实该因子并提高置信度，或换用 V/S 级因子",
+                  "en": "check the factor against its official source and raise its confidence, or use a V/S factor"},
+    "do_illustrative": {"zh": "以实际采集的数据替换示意值输入，清理前不得对外报送",
+                        "en": "replace the illustrative inputs with collected data; do not file before they are cleared"},
+    "do_review": {"zh": "修正该文件", "en": "correct the file"},
 }
 
 
@@ -77,6 +142,7 @@ class GapItem:
     ref: str = ""
     detail: str = ""
     article: int | None = None
+    action: str = ""                      # what to do about it, in the check's language
 
 
 @dataclass
@@ -88,11 +154,22 @@ class GapReport:
     items: list[GapItem] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
-        return {s: sum(1 for i in self.items if i.status == s) for s in STATUS_ORDER}
+        """The articles (and not-required topics, as ``na``) by status."""
+        return {s: sum(1 for i in self.items if i.kind in ("article", "topic_na") and i.status == s)
+                for s in STATUS_ORDER}
+
+    def other_counts(self) -> dict[str, int]:
+        """The other items (approvals, factors, placeholders, …) by kind."""
+        return {k: n for k in KIND_ORDER if k not in ("article", "topic_na")
+                and (n := sum(1 for i in self.items if i.kind == k))}
+
+    def blocking(self) -> int:
+        """Items that ``--strict`` fails on: missing articles and other missing items."""
+        return sum(1 for i in self.items if i.status == "missing")
 
     def as_dicts(self) -> list[dict]:
         return [{"kind": i.kind, "status": i.status, "text": i.text, "ref": i.ref,
-                 "detail": i.detail, "article": i.article} for i in self.items]
+                 "detail": i.detail, "article": i.article, "action": i.action} for i in self.items]
 
 
 def szse_topics() -> list[tuple[int, str, str, tuple[int, ...]]]:
@@ -107,9 +184,10 @@ def szse_topics() -> list[tuple[int, str, str, tuple[int, ...]]]:
     return out
 
 
-def recorded_materiality(ws, period: int) -> list[str] | None:
+def recorded_materiality(ws, period: int):
     """The material topics of a double-materiality assessment recorded in the ledger, if the
-    assessment module (``esgledger.assess.materiality``) is installed and has one."""
+    assessment module (``esgledger.assess.materiality``) is installed and has one: a list of
+    topic codes, or a mapping topic → ``{"financial": bool, "impact": bool}``."""
     try:
         from esgledger.assess import materiality  # type: ignore[attr-defined]
     except ImportError:
@@ -118,17 +196,78 @@ def recorded_materiality(ws, period: int) -> list[str] | None:
     return get(ws, period) if callable(get) else None
 
 
+@dataclass(frozen=True)
+class Confirmation:
+    """A reviewer's word that a section discloses an article (``report-review.yaml``)."""
+
+    article: int
+    section: str
+    by: str
+    date: str
+    period: int
+
+
+def load_confirmations(ws, period: int) -> tuple[list[Confirmation], list[str]]:
+    """The reviewer confirmations of the period in the workspace's ``report-review.yaml``,
+    and the problems of entries that cannot be used (as English/Chinese-neutral text)::
+
+        confirmations:
+          - {article: 26, section: env.climate.carbon, period: 2024, by: 王敏（董事会办公室）, date: 2025-03-20}
+
+    A confirmation names the article, the section that discloses it (its ``id`` in
+    report.yaml), the reporting year it was given for, who gave it and when: the reviewer read
+    that section of that year's report and found the article answered."""
+    import datetime as dt
+
+    import yaml
+
+    path = ws.path / REVIEW_FILE
+    if not path.exists():
+        return [], []
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as e:
+        return [], [str(e).splitlines()[0]]
+    entries = data.get("confirmations") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        return [], ["confirmations: a list of {article, section, period, by, date}"]
+    out, problems = [], []
+    for n, e in enumerate(entries, 1):
+        keys = ("article", "section", "period", "by", "date")
+        if not isinstance(e, dict) or any(e.get(k) in (None, "") for k in keys):
+            problems.append(f"confirmations #{n}: needs {', '.join(keys)}")
+            continue
+        try:
+            article, year = int(e["article"]), int(e["period"])
+            date = e["date"] if isinstance(e["date"], dt.date) else dt.date.fromisoformat(str(e["date"]))
+        except (TypeError, ValueError):
+            problems.append(f"confirmations #{n}: article and period are numbers, date is YYYY-MM-DD")
+            continue
+        if year == period:
+            out.append(Confirmation(article, str(e["section"]), str(e["by"]), date.isoformat(), year))
+    return out, problems
+
+
+def _materiality(ctx):
+    """(material topics or None, financially material topics or None (unknown), source)."""
+    recorded = recorded_materiality(ctx.ws, ctx.period)
+    if recorded is not None:
+        if isinstance(recorded, dict):
+            material = {c for c, v in recorded.items() if not isinstance(v, dict) or any(v.values())}
+            financial = {c for c, v in recorded.items() if isinstance(v, dict) and v.get("financial")}
+            known = all(isinstance(v, dict) and "financial" in v for v in recorded.values())
+            return material, (financial if known else None), "materiality"
+        return set(recorded), None, "materiality"
+    if ctx.model.material_topics is not None:
+        return set(ctx.model.material_topics), None, "definition"
+    return None, None, "all"
+
+
 def check_gaps(ctx, lang: str = "zh") -> GapReport:
     """The gap check of a report context (see the module docstring)."""
     lib, model = ctx.library, ctx.model
     t = lambda k, **kw: fmt(T[k][lang], **kw)  # noqa: E731
-    recorded = recorded_materiality(ctx.ws, ctx.period)
-    if recorded is not None:
-        material, source = set(recorded), "materiality"
-    elif model.material_topics is not None:
-        material, source = set(model.material_topics), "definition"
-    else:
-        material, source = None, "all"
+    material, financial, source = _materiality(ctx)
     required = None if material is None else {lib.topics[c].szse17_topic for c in material
                                              if c in lib.topics and lib.topics[c].szse17_topic}
     report = GapReport(model.guideline, ctx.period, lang, source)
@@ -137,23 +276,47 @@ def check_gaps(ctx, lang: str = "zh") -> GapReport:
     for row in ctx.index:
         for a in row.articles():
             rows_by_article.setdefault(a, []).append(row)
+    confirmations, problems = load_confirmations(ctx.ws, ctx.period)
+    report.items += [GapItem("review", "missing", t("review_bad", f=REVIEW_FILE, msg=m), REVIEW_FILE,
+                             action=t("do_review")) for m in problems]
     szse = lib.frameworks["szse17"]
+    article = lambda a, why="": _article_item(ctx, a, szse.get(str(a)), rows_by_article.get(a, []),  # noqa: E731
+                                              nodes, lang, t, confirmations, source, why)
+    for a in MANDATORY[:1]:
+        report.items.append(article(a, t("mandatory")))
+    if financial is not None and not financial:
+        for a in FRAMEWORK_ARTICLES:
+            fc = szse.get(str(a))
+            topic = (fc.row.get("topic_zh") if lang == "zh" else fc.row.get("topic_en")) if fc else ""
+            report.items.append(GapItem("article", "na", f"{t('art', n=cn_number(a), a=a)} {topic}",
+                                        _ref(ctx, a, t, lang), t("fin_none"), a))
+    else:
+        why = t("fin_unknown") if financial is None else t("fin_topics", t=("、" if lang == "zh" else ", ").join(
+            lib.topics[c].name.get(lang) if c in lib.topics else c for c in sorted(financial)))
+        for a in FRAMEWORK_ARTICLES:
+            report.items.append(article(a, t("framework_why", why=why)))
     for no, zh, en, articles in szse_topics():
         if required is not None and no not in required:
             report.items.append(GapItem("topic_na", "na", t("topic", n=no, name=zh if lang == "zh" else en),
                                         "", t("not_material", src=t("src_" + source))))
             continue
         for a in articles:
-            report.items.append(_article_item(ctx, a, szse.get(str(a)), rows_by_article.get(a, []),
-                                              nodes, lang, t))
+            report.items.append(article(a))
+    for a in MANDATORY[1:]:
+        report.items.append(article(a, t("mandatory")))
     report.items += _calculation_items(ctx, t)
     report.items += _campaign_items(ctx, lang, t)
+    report.items += _illustrative_items(ctx, lang, t)
     report.items += _placeholder_items(ctx, lang, t)
     report.items += _chart_items(ctx, lang, t)
     report.items += _approval_items(ctx, lang, t)
     report.items += _factor_items(ctx, lang, t)
     report.items.sort(key=lambda i: (KIND_ORDER.index(i.kind), i.article or 0))
     return report
+
+
+def _ref(ctx, a: int, t, lang: str) -> str:
+    return f"{GUIDELINES[ctx.model.guideline]['short_' + lang]} {t('art', n=cn_number(a), a=a)}"
 
 
 def _name(lib, code: str, lang: str) -> str:
@@ -168,25 +331,31 @@ def _names(lib, codes, lang: str, limit: int = 4) -> str:
     return sep.join(names[:limit]) + (f"{sep}…(+{more})" if more > 0 else "")
 
 
-def _article_item(ctx, a: int, fc, rows, nodes, lang, t) -> GapItem:
+def _article_item(ctx, a: int, fc, rows, nodes, lang, t, confirmations=(), source="all", why="") -> GapItem:
     lib = ctx.library
+    sep = "、" if lang == "zh" else ", "
     topic = (fc.row.get("topic_zh") if lang == "zh" else fc.row.get("topic_en")) if fc else ""
     ref = t("art", n=cn_number(a), a=a)
     in_library = [c for c, ind in lib.indicators.items() if a in ind.frameworks.szse17]
     shown = [c for c in in_library if c in ctx.report_indicators]
     with_value = [c for c in shown if ctx.has_value(c)]
-    details = []
+    details = [why] if why else []
+    actions = []
     if not in_library:
         data = "na"
     elif not shown:
         data = "missing"
         details.append(t("no_ind"))
+        actions.append(t("do_print", names=_names(lib, in_library, lang, 3)))
     elif len(with_value) == len(shown):
         data = "ok"
     else:
         data = "partial" if with_value else "missing"
-        details.append(t("no_values", names=_names(lib, [c for c in shown if c not in with_value], lang)))
+        empty = [c for c in shown if c not in with_value]
+        details.append(t("no_values", names=_names(lib, empty, lang)))
+        actions.append(t("do_collect", names=_names(lib, empty, lang)))
     required = required_indicators(fc, lib)
+    required_ok = False
     if required:
         # a "shall" datapoint: each of its indicators (or one of its alternatives) printed with a value
         unprinted = [g for g in required if not any(c in ctx.printed_indicators for c in g)]
@@ -194,26 +363,60 @@ def _article_item(ctx, a: int, fc, rows, nodes, lang, t) -> GapItem:
                  and not any(c in ctx.printed_indicators and ctx.has_value(c) for c in g)]
         if unprinted:
             details.append(t("not_printed", names=_group_names(lib, unprinted, lang)))
+            actions.append(t("do_print", names=_group_names(lib, unprinted, lang)))
         if empty:
             details.append(t("no_values", names=_group_names(lib, empty, lang)))
+            actions.append(t("do_collect", names=_group_names(lib, empty, lang)))
         if unprinted or empty:
             data = "partial" if len(unprinted) + len(empty) < len(required) else "missing"
+        required_ok = not (unprinted or empty)
     narrated = [r for r in rows if all(nodes[r.node_id].narrative.get(l).strip() or nodes[r.node_id].table
                                        for l in ctx.model.languages)]
     if narrated:
-        details.append(t("narr_in", s=("、" if lang == "zh" else ", ").join(r.title[lang] for r in narrated[:3])))
+        details.append(t("narr_in", s=sep.join(r.title[lang] for r in narrated[:3])))
     else:
         details.append(t("no_narr"))
-    narrative = "ok" if narrated else "missing"
-    if data in ("ok", "na") and narrative == "ok":
+    # the evidence the tool can see that the article is answered, not only cited
+    ids = {r.node_id for r in narrated}
+    with_data = [r for r in narrated if set(r.indicators) & set(in_library)]
+    confirmed = [c for c in confirmations if c.article == a and c.section in ids]
+    evidence = []
+    if required_ok:
+        evidence.append(t("verified_required"))
+    if with_data:
+        evidence.append(t("verified_data", s=sep.join(r.title[lang] for r in with_data[:3])))
+    if a == 5 and narrated and source != "all":
+        evidence.append(t("verified_materiality", src=t("src_" + source)))
+    for c in confirmed:
+        title = next(r.title[lang] for r in narrated if r.node_id == c.section)
+        evidence.append(t("confirmed", by=c.by, date=c.date, s=title))
+    details += evidence
+    if data in ("ok", "na") and narrated and evidence:
         status = "ok"
-    elif data in ("missing", "na") and narrative == "missing":
+    elif data in ("ok", "na") and narrated:
+        status = "cited"
+        details.append(t("cited_only"))
+    elif data in ("missing", "na") and not narrated:
         status = "missing"
     else:
         status = "partial"
+    if not narrated:
+        actions.append(t("do_section", a=a))
+    elif not evidence:
+        where = sep.join(r.title[lang] for r in narrated[:2])
+        actions.append(t("do_verify", s=where, names=_names(lib, in_library, lang, 2), f=REVIEW_FILE) if in_library
+                       else t("do_verify_text", s=where, f=REVIEW_FILE))
+        if a == 5 and source == "all":
+            actions.insert(0, t("do_materiality"))
+    basis = (fc.row.get("disclosure_basis") or "") if fc else ""
+    if status == "missing" and basis.startswith("conditional"):
+        status = "conditional"
+        details.insert(0, t("conditional"))
+        actions = [t("do_conditional", a=a)]
     text = f"{ref} {topic}"  # the whole title: tables and the checklist wrap it
+    join = "；" if lang == "zh" else "; "
     return GapItem("article", status, text, f"{GUIDELINES[ctx.model.guideline]['short_' + lang]} {ref}",
-                   "；".join(details) if lang == "zh" else "; ".join(details), a)
+                   join.join(details), a, join.join(dict.fromkeys(actions)))
 
 
 def required_indicators(fc, lib) -> list[tuple[str, ...]]:
@@ -251,8 +454,9 @@ def _placeholder_items(ctx, lang, t) -> list[GapItem]:
             for y in ph.years:
                 if ctx.fact(ph.indicator, resolve_year(y, ctx.period), ph.entity, ph.dims) is None:
                     where = ctx.definition.location(node, fld, tl, offset)
+                    name, year = _name(ctx.library, ph.indicator, lang), resolve_year(y, ctx.period)
                     out.append(GapItem("placeholder", "missing", t("placeholder", ph=whole), str(where),
-                                       f"{_name(ctx.library, ph.indicator, lang)} {resolve_year(y, ctx.period)}"))
+                                       f"{name} {year}", action=t("do_placeholder", name=name, y=year)))
                     break
     return out
 
@@ -266,10 +470,12 @@ def _chart_items(ctx, lang, t) -> list[GapItem]:
             _chart, reason = chart_from_definition(ctx, c, lang)
             title = c.title.get(lang)
             if reason == "no_data":
-                out.append(GapItem("chart", "partial", t("chart", t=title), node.title.get(lang)))
+                out.append(GapItem("chart", "partial", t("chart", t=title), node.title.get(lang),
+                                   action=t("do_chart")))
             elif reason == "no_baseline":
-                out.append(GapItem("chart", "partial", t("baseline", y=resolve_target(ctx, c).baseline_year, t=title),
-                                   node.title.get(lang)))
+                y = resolve_target(ctx, c).baseline_year
+                out.append(GapItem("chart", "partial", t("baseline", y=y, t=title), node.title.get(lang),
+                                   action=t("do_baseline", y=y)))
     return out
 
 
@@ -280,7 +486,7 @@ def _calculation_items(ctx, t) -> list[GapItem]:
     entered, calculated = set(), set()
     for f in ctx.facts_all():
         (calculated if f.status == "calculated" else entered).add(f.period)
-    return [GapItem("not_calculated", "missing", t("not_calculated", y=y))
+    return [GapItem("not_calculated", "missing", t("not_calculated", y=y), action=t("do_calc", y=y))
             for y in map(str, ctx.years) if y in entered and y not in calculated]
 
 
@@ -308,7 +514,7 @@ def _campaign_items(ctx, lang, t) -> list[GapItem]:
     if len(names) > 8:
         ents += f" … (+{len(names) - 8})"
     return [GapItem("campaign", "partial", t("campaign", c=camp.id, p=ctx.period, n=len(pending), total=len(rows),
-                                            st=st, ents=ents))]
+                                            st=st, ents=ents), action=t("do_campaign"))]
 
 
 def _approval_items(ctx, lang, t) -> list[GapItem]:
@@ -322,34 +528,55 @@ def _approval_items(ctx, lang, t) -> list[GapItem]:
         st = ", ".join(f"{s} {n}" for s, n in sorted(by_status.items()))
         out.append(GapItem("not_approved", "partial",
                            t("not_approved", name=_name(ctx.library, code, lang), n=sum(by_status.values()), st=st),
-                           code))
+                           code, action=t("do_approve")))
     return out
 
 
 def _factor_items(ctx, lang, t) -> list[GapItem]:
-    """One item per (figure, factor set) with the factors below V/S confidence it rests on."""
+    """One item per factor below V/S confidence, with the printed figures that rest on it
+    (UAT 4 F-M15: the same factor was listed once per figure)."""
     lib = ctx.library
     derived = sorted(c for c in ctx.report_indicators if lib.get(c) and lib[c].kind in ("method", "formula"))
-    out = []
+    users: dict[tuple[str, str], list[str]] = {}
+    conf: dict[tuple[str, str], str] = {}
     for code in derived:
         ids = ctx.breakdown_ids(code, ctx.period)
         if not ids:
             continue
-        by_set: dict[str, dict[str, str]] = {}
         for fac in low_confidence_factors(ctx.ws, ids):
-            key = fac["factor_key"].split("/", 1)[-1]
-            by_set.setdefault(fac["factor_set"], {})[key] = fac.get("confidence") or ""
-        for fset, keys in sorted(by_set.items()):
-            shown = ", ".join(sorted(keys))
-            conf = "/".join(sorted(set(keys.values())))
-            out.append(GapItem("low_factor", "partial",
-                               t("low_factor", name=_name(lib, code, lang), key=shown,
-                                 set=factor_set_name(ctx.ws, fset, lang), conf=conf),
-                               code, fset))
+            k = (fac["factor_set"], fac["factor_key"].split("/", 1)[-1])
+            if code not in users.setdefault(k, []):
+                users[k].append(code)
+            conf[k] = fac.get("confidence") or ""
+    out = []
+    for (fset, key), codes in sorted(users.items()):
+        out.append(GapItem("low_factor", "partial",
+                           t("low_factor", key=key, set=factor_set_name(ctx.ws, fset, lang), conf=conf[fset, key],
+                             names=_names(lib, codes, lang, limit=len(codes))),
+                           key, fset, action=t("do_factor")))
     return out
 
 
+def _illustrative_items(ctx, lang, t) -> list[GapItem]:
+    """The figures the report prints for the period that are, or rest on, inputs whose
+    comment marks them illustrative: the first thing to clear before signing (UAT 4 F-M15)."""
+    flagged = []
+    for code in sorted(ctx.printed_indicators):
+        f = ctx.fact(code, ctx.period)
+        if f is not None and ctx.is_illustrative(f):
+            flagged.append(code)
+    if not flagged:
+        return []
+    return [GapItem("illustrative", "partial",
+                    t("illustrative", n=len(flagged), names=_names(ctx.library, flagged, lang, limit=len(flagged))),
+                    action=t("do_illustrative"))]
+
+
 def gap_checklist(report: GapReport, lang: str) -> Checklist:
-    """The gap check as a document checklist (the HTML report's appendix)."""
+    """The gap check as a document checklist: an appendix of an internal draft (``report build
+    --checklist``), never of the filed report by default (UAT 4 F-M12)."""
     title = T["title"][lang].format(g=GUIDELINES[report.guideline]["short_" + lang], p=report.period)
-    return Checklist(tuple(CheckItem(i.text, i.status, i.detail, i.ref) for i in report.items), title)
+    todo = "→ 处理：" if lang == "zh" else "→ to do: "
+    join = "；" if lang == "zh" else "; "
+    return Checklist(tuple(CheckItem(i.text, i.status, join.join(x for x in (i.detail, i.action and todo + i.action) if x),
+                                     i.ref) for i in report.items), title)
