@@ -15,7 +15,10 @@ each with its lineage (the facts it was computed from). Rules (ARCHITECTURE.md):
 * ``not_additive``: value(N) = own(N) (a figure that only exists at the entity it describes);
 * ``weighted_mean``: Σ w·x / Σ w over own(N) and the children, w = the weighting indicator;
 * ``recompute`` (formula indicators): the formula over the consolidated inputs at N; ratios
-  are never summed.
+  are never summed. A share of a total by a breakdown of the same indicator
+  (``employees[gender=female] / employees``) whose breakdown some of N's entities did not
+  report is computed over the entities that reported both, numerator and denominator alike,
+  with ESG-CALC-014 naming the rest (:meth:`Consolidation._share_over_covered`).
 
 Calculated facts are stored with ``basis`` = ``control`` or ``equity`` (consolidated), and
 formula values of a single entity's own data with ``basis`` = ``own``.
@@ -33,12 +36,12 @@ from typing import Iterable, NamedTuple
 from esgledger.calc._rows import insert_rows
 from esgledger.library.loader import Library, reachable
 from esgledger.store import schema as S
-from esgledger.model.errors import Location, Problem, ProblemList
+from esgledger.model.errors import Bilingual, Location, Problem, ProblemList
 from esgledger.model.formula import Bin, FormulaZeroDivision, Neg, Node, Num, Ref, unit_of
 from esgledger.model.period import Period
 from esgledger.model.tree import EntityTree
 from esgledger.model.types import WITHDRAWN, Dims, FactRecord
-from esgledger.model.units import UNITS, plain
+from esgledger.model.units import UNITS, plain, with_unit
 from esgledger.store.ledger import NewFact, Store
 
 APPROACHES = ("control", "equity")
@@ -379,6 +382,10 @@ class Consolidation:
                     todo.add(parent)
                     stack.append(parent)
         weighted = self._weighted()
+        # a share over the entities that reported its breakdown reads which entities below a node
+        # reported it, which the node's consolidated values need not show (a plant's first
+        # female count of 0): recomputed at every node above a change of its indicator
+        shares = self._shares_reading({i for keys in dirty.values() for i, _d in keys}, deps)
         for e in self.order:
             if e not in todo:
                 continue
@@ -390,7 +397,7 @@ class Consolidation:
                 keys |= moved.get(ch, set()) if self.children_of.get(ch) else dirty.get(ch, set())
             for d, _w in self.corrections.get(e, ()):
                 keys |= dirty.get(d, set())
-            if not keys:
+            if not keys and not shares:
                 continue
             # weighted means move with their weights
             inds = {i for i, _d in keys}
@@ -403,7 +410,7 @@ class Consolidation:
             moved[e] = {k for k in keys if _text(self.cons.get((e, *k))) != _text(before[k])}
             # the formulas reading a value that moved (one recomputed to the same value keeps
             # its fact, so what reads it is as the last run left it)
-            codes = self._formulas_reading(moved[e], deps)
+            codes = self._formulas_reading(moved[e], deps) | shares
             if codes:
                 self._forget(e, codes, self.approach)
                 self._formulas(e, self.approach, lambda ind, dims, e=e: self.cons.get((e, ind, dims)),
@@ -452,6 +459,19 @@ class Consolidation:
             for code, read in readers.get(ind, ()):
                 if read is None or dims in read:
                     start.add(code)
+        return start | reachable(start, deps) if start else start
+
+    def _shares_reading(self, indicators: set[str], deps) -> set[str]:
+        """The share formulas (see :func:`_share_refs`) of one of ``indicators``, and the
+        formulas reading those."""
+        of = getattr(self, "_share_of", None)
+        if of is None:
+            of = self._share_of = {}
+            for code, node in self.lib.formulas.items():
+                pair = _share_refs(node)
+                if pair is not None:
+                    of.setdefault(pair[0].indicator, set()).add(code)
+        start = {code for i in indicators for code in of.get(i, ())}
         return start | reachable(start, deps) if start else start
 
     def _forget(self, e: str, codes: set[str], basis: str) -> None:
@@ -664,6 +684,11 @@ class Consolidation:
                         self.result.problems.append(Problem("ESG-CALC-001", Location(field=code), {
                             "indicator": code, "period": self.period, "entity": e, "found": missing}))
                     continue
+                if spec.share is not None and basis != "own":
+                    over = self._share_over_covered(e, spec.share, dims if has_dims else None)
+                    if over is not None:
+                        self._covered_share(e, code, dims, over, vals, ctx, cons)
+                        continue
                 table = {r.ref: v.number for r, v in vals}
                 try:
                     raw = evaluate(table, ctx)
@@ -687,10 +712,86 @@ class Consolidation:
         node = self.lib.formulas[code]
         ind = self.lib[code]
         refs = tuple(_Ref(r) for r in node.refs())
+        pair = _share_refs(node)
+        share = None if pair is None else tuple(next(r for r in refs if r.ref is x) for x in pair)
         spec = self._fspecs[code] = _FormulaSpec(refs, tuple(dict.fromkeys(r.indicator for r in refs)),
                                                  _compile(node), bool(ind.dimensions),
-                                                 frozenset(ind.dimensions or ()), {})
+                                                 frozenset(ind.dimensions or ()), {}, share)
         return spec
+
+    def _share_over_covered(self, e: str, share: tuple["_Ref", "_Ref"], dims: str | None):
+        """A share of a total by a breakdown of the same indicator at the consolidated node
+        ``e``, where some of its entities report the total without the breakdown (UAT 3 H3:
+        employees by gender from two plants of six entities). Dividing the breakdown of a few
+        by the total of all would state a share nobody has (390 women / 5 980 staff = 6.52 %
+        where the plants that split by gender have 390 / 2 380 = 16.39 %); the share is then
+        computed over the entities that reported both, numerator and denominator alike, each
+        at the weight consolidation gives it (its own value at 1, a child's at the child's
+        weight, a structure correction at its difference: the walk mirrors
+        :meth:`_consolidate_node`). None where every entity reporting either reported both
+        (the consolidated values then are the covered ones); else (numerator, denominator,
+        lineage inputs, the entities left out)."""
+        num, den = share
+        ind = num.indicator
+        kn = num.dims_key if dims is None else num.key(dims)
+        kd = den.dims_key if dims is None else den.key(dims)
+        own = self.own
+        n_sum = d_sum = Fraction(0)
+        inputs: dict[tuple, list] = {}  # (fact id, role) -> [value, role, weight]
+        left_out: set[str] = set()
+
+        def take(x: str, w: Fraction) -> None:
+            nonlocal n_sum, d_sum
+            vn, vd = own.get((x, ind, kn)), own.get((x, ind, kd))
+            if vn is None or vd is None:
+                if vn is not None or vd is not None:
+                    left_out.add(x)
+                return
+            n_sum += Fraction(vn.number) * w
+            d_sum += Fraction(vd.number) * w
+            for v, role in ((vn, num.role), (vd, den.role)):
+                got = inputs.get((v.fact_id, role))
+                if got is None:
+                    inputs[(v.fact_id, role)] = [v, role, w]
+                else:
+                    got[2] += w
+
+        stack = [(e, _ONE)]
+        while stack:
+            x, w = stack.pop()
+            take(x, w)
+            for ch, cw in self._children(x):
+                if w * cw:
+                    stack.append((ch, w * cw))
+            for d, dw in self.corrections.get(x, ()):
+                if w * dw:
+                    take(d, w * dw)
+        if not left_out:
+            return None
+        return n_sum, d_sum, [(v, role, None if w == _ONE else w) for v, role, w in inputs.values()], left_out
+
+    def _covered_share(self, e: str, code: str, dims: str, over, vals, ctx, cons) -> None:
+        """Emit a share computed over the entities that reported its breakdown (see
+        :meth:`_share_over_covered`), and at the reporting root say so (ESG-CALC-014): which
+        entities are left out and how much of the total the share covers."""
+        n_sum, d_sum, inputs, left_out = over
+        if e in self.roots:
+            total = next(v for r, v in vals if r is self._fspecs[code].share[1])
+            unit = self.lib[self._fspecs[code].share[1].indicator].unit
+            covered, of = with_unit(plain(to_decimal(d_sum)), unit), with_unit(total.text or plain(total.number), unit)
+            names = sorted(left_out)
+            shown = "、".join(names[:12]), ", ".join(names[:12])
+            more = (Bilingual(f" 等 {len(names)} 个主体", f" and {len(names) - 12} more") if len(names) > 12
+                    else Bilingual("", ""))
+            self.result.problems.append(Problem("ESG-CALC-014", Location(field=code), {
+                "indicator": code, "period": self.period, "entity": e,
+                "field": _breakdown_label(self.lib, self._fspecs[code].share[0], dims),
+                "found": Bilingual(f"{of.zh}中的 {covered.zh}", f"{covered.en} of {of.en}"),
+                "expected": Bilingual(shown[0] + more.zh, shown[1] + more.en)}))
+        if d_sum == 0:
+            return  # no entity reported both: nothing to divide
+        number = ctx.multiply(to_decimal(n_sum / d_sum), self._formula_factors.get(code) or self._formula_factor(code))
+        self._emit(e, code, dims, self.approach, number, inputs, cons)
 
     def _formula_factor(self, code: str) -> Decimal:
         """formula_factor of ``code``, kept by the run (its library does not change; finding it
@@ -859,6 +960,40 @@ class _FormulaSpec(NamedTuple):
     has_dims: bool
     dimensions: frozenset
     dim_keys: dict
+    share: tuple[_Ref, _Ref] | None = None  # (numerator, denominator) of a share: see _share_refs
+
+
+def _breakdown_label(lib: Library, ref: "_Ref", dims: str = "") -> Bilingual:
+    """A share's numerator as the workbook names its row, in both languages: 员工总人数（性别: 女性）
+    / Employees (Gender: Female)."""
+    ind = lib.indicators.get(ref.indicator)
+    items = list(Dims.parse(ref.key(dims) if dims else ref.dims_key))
+    out = []
+    for lang in ("zh", "en"):
+        name = ind.name.get(lang) if ind is not None else ref.indicator
+        parts = []
+        for d, m in items:
+            dim = lib.dimensions.get(d)
+            dn = dim.name.get(lang) if dim is not None else d
+            parts.append(f"{dn}: {lib.dimension_member_label(d, m, lang) or m}")
+        joined = ("；" if lang == "zh" else "; ").join(parts)
+        out.append(f"{name}（{joined}）" if lang == "zh" else f"{name} ({joined})")
+    return Bilingual(*out)
+
+
+def _share_refs(node: Node) -> tuple[Ref, Ref] | None:
+    """(numerator, denominator) of a formula that is a share of a total by a breakdown of the
+    same indicator: ``X[d=m] / X`` (``employees[gender=female] / employees``), or more generally
+    a reference divided by the same indicator at a key it narrows (``X[a=1,b=2] / X[a=1]``);
+    None for any other formula (a ratio of two indicators, ``waste_recycled[…] /
+    waste_generated[…]``, is not one: what one entity lacks of it is not a breakdown)."""
+    if type(node) is not Bin or node.op != "/" or type(node.left) is not Ref or type(node.right) is not Ref:
+        return None
+    num, den = node.left, node.right
+    narrow, wide = set(num.dims), set(den.dims)
+    if num.indicator != den.indicator or not wide < narrow:
+        return None
+    return num, den
 
 
 def _compile(node: Node):

@@ -88,6 +88,12 @@ HEAT_INDICATOR = "purchased_heat"
 # where it burns), and all the electricity a process stage uses (its energy per tonne of product)
 BOUGHT_ELECTRICITY = ("grid", "green_contract", "green_certificate")
 STAGE_ELECTRICITY = ("grid", "captive", "green_contract", "green_certificate")
+# electricity bought from the grid or from retailers (外购电量, green power included): where the
+# entity's electricity_received by supplier from outside the group (BOUGHT_ELECTRICITY) does not
+# account for all of it, the rest is counted as grid electricity without contractual instruments
+# (location-based at the grid factor, market-based at the residual mix: GHG Protocol Scope 2
+# Guidance ch.6-7; ref. §3.1), with ESG-CALC-013 (UAT 3 H2)
+PURCHASED_INDICATOR = "purchased_electricity"
 METHOD_VERSION = "1.0"
 # the equations of figures that add up methodology results (recorded in their lineage, as a
 # methodology's result records its own)
@@ -112,7 +118,7 @@ EQ_FOOTPRINT = "footprint = the product's emissions / its output (t CO2e per t)"
 PRODUCT_READS = frozenset({"alumina_refinery", "anode_plant", "smelter", "foil_mill", "power_plant"})
 _PART_ORDER = {"plant": 0, "entity": 1, "ets": 2, "product": 3}
 # in the order Scope 3 reads them (by indicator, then dimension key)
-_SCOPE3_READS = ("electricity_received", "freight_transport", "purchased_material")
+_SCOPE3_READS = ("electricity_received", "freight_transport", "purchased_material", PURCHASED_INDICATOR)
 # every indicator a GHG run reads: a change to anything else leaves its results as they are
 GHG_INPUTS = frozenset({
     "diesel_consumption", "natural_gas_consumption", "solid_fuel_consumption", "fuel_ncv_measured",
@@ -122,7 +128,7 @@ GHG_INPUTS = frozenset({
     "anode_effect_overvoltage", "current_efficiency", "green_anode_input", "anode_output",
     "packing_coke_consumption", "power_supplied", "electricity_received", "purchased_material",
     "freight_transport", "alumina_output", "alumina_consumption", "aluminium_foil_output", PASTE_INDICATOR,
-    HEAT_INDICATOR, "electricity_consumption"})
+    HEAT_INDICATOR, "electricity_consumption", PURCHASED_INDICATOR})
 # energy_consumption (kind method) is computed here too, from the same fuel, electricity and heat facts
 
 
@@ -267,6 +273,25 @@ class GhgRun:
         v = self.num(entity, indicator, dims)
         return None if v is None else UNITS.convert(v, self.lib[indicator].unit, "吨")
 
+    def purchased_as_grid(self, code: str) -> tuple[Decimal, FactRecord | None]:
+        """The MWh of the entity's purchased electricity (``purchased_electricity``, 外购电量)
+        that its electricity_received from outside the group by supplier (grid, green
+        contracts, certificates) does not account for, and the purchased_electricity fact;
+        (0, None) when there is none. That electricity is counted as grid electricity without
+        contractual instruments, wherever grid electricity is: Scope 2 (location-based at the
+        grid factor of the entity's area, market-based at the residual mix, GHG Protocol Scope 2
+        Guidance ch.6-7), Scope 3 cat.3, energy consumption, the ETS auxiliary electricity and
+        the product view (at the residual mix), with ESG-CALC-013 naming the entity and the MWh."""
+        p = self.fact(code, PURCHASED_INDICATOR)
+        if p is None:
+            return Decimal(0), None
+        unit = self.lib["electricity_received"].unit
+        by_supplier = sum((UNITS.convert(Decimal(f.value), unit, "兆瓦时") for f in (
+            self.fact(code, "electricity_received", f"supplier={s}") for s in BOUGHT_ELECTRICITY) if f is not None),
+            Decimal(0))
+        rest = UNITS.convert(Decimal(p.value), self.lib[PURCHASED_INDICATOR].unit, "兆瓦时") - by_supplier
+        return (rest, p) if rest > 0 else (Decimal(0), None)
+
     def emit(self, entity, indicator, dims, value, inputs, result, method, view, factors=(),
              equation: str | None = None) -> Output:
         """An output of the run. ``inputs``: the facts it read, and outputs of this run it was
@@ -398,6 +423,7 @@ class GhgRun:
                 self._inventory(code, srcs)
                 self._scope2_and_3(code, srcs)
                 self._energy(code)
+                self._purchased_electricity(code)
                 self._unattributed_electricity(code)
             elif kind == "ets":
                 self._ets_company(code)
@@ -667,7 +693,7 @@ class GhgRun:
         calls = self._calls[(code, "scope2_and_3")] = _Calls(self._calls.get((code, "scope2_and_3")))
         problems = self.res.problems
         kept = self._scope23.get(code)
-        sig2 = (grid, green, certs, self.fact(code, HEAT_INDICATOR))
+        sig2 = (grid, green, certs, self.fact(code, HEAT_INDICATOR), self.fact(code, PURCHASED_INDICATOR))
         if kept is not None and _same(kept[0], sig2):
             r, ok, said = kept[1]
             problems += said
@@ -676,7 +702,7 @@ class GhgRun:
             r, ok = self._scope2(code, grid, green, certs, calls)
             said = problems[first:]
         if ok and r is not None:
-            ins = [grid, green, certs, sig2[3]]
+            ins = [grid, green, certs, sig2[3], self.purchased_as_grid(code)[1]]
             self.emit(code, "scope2_location", "", r.location.total, ins, r.location, r.location.method, "inventory")
             if r.market is not None:
                 self.emit(code, "scope2_market", "", r.market.total, ins, r.market, r.market.method, "inventory")
@@ -728,8 +754,9 @@ class GhgRun:
         heat_r, heat = self._heat_co2(code)
         r: m_elec.Scope2Result | None = None
         ok = heat is None or heat_r is not None
-        if grid is not None or green is not None:
-            mwh = sum((Decimal(f.value) for f in (grid, green, certs) if f is not None), Decimal(0))
+        rest, _purchased = self.purchased_as_grid(code)  # purchased electricity counted as grid
+        if grid is not None or green is not None or rest:
+            mwh = sum((Decimal(f.value) for f in (grid, green, certs) if f is not None), rest)
             try:
                 r = calls(m_elec.scope2, mwh, self._grid(code, "average"),
                           green_mwh=Decimal(green.value) if green else 0,
@@ -764,6 +791,12 @@ class GhgRun:
                 # cat.3b/3c: upstream of purchased electricity, and its T&D losses
                 add("c3", f"{ind}[{dims}]", m_s3.electricity_upstream, f.value, inputs=[f])
                 add("c3", f"{ind}[{dims}]", m_s3.td_losses, f.value, self._grid(code, "average"), inputs=[f])
+            elif ind == PURCHASED_INDICATOR and not dims:
+                # the same for purchased electricity counted as grid electricity (ESG-CALC-013)
+                rest, p = self.purchased_as_grid(code)
+                if p is not None:
+                    add("c3", ind, m_s3.electricity_upstream, rest, inputs=[p])
+                    add("c3", ind, m_s3.td_losses, rest, self._grid(code, "average"), inputs=[p])
         for material, (whole, by_vendor) in sorted(purchases.items()):
             self._purchased_goods(code, material, whole, by_vendor, add)
 
@@ -839,15 +872,30 @@ class GhgRun:
             reads += [f, ncv_f]
         received = [self.fact(code, "electricity_received", f"supplier={s}") for s in electricity]
         received = tuple(f for f in received if f is not None)
+        rest, purchased = self.purchased_as_grid(code)  # purchased electricity counted as grid
+        if purchased is not None:
+            received += (purchased,)
         if received:
             use((code, "electricity_received", electricity), received, lambda: m_energy.EnergyUse(
-                "electricity", sum(Decimal(f.value) for f in received), "兆瓦时"))
+                "electricity", sum((Decimal(f.value) for f in received if f is not purchased), rest), "兆瓦时"))
             reads += received
         heat = self.fact(code, HEAT_INDICATOR)
         if heat is not None:
             use((code, HEAT_INDICATOR), (heat,), lambda: m_energy.EnergyUse("heat", heat.value, heat.unit))
             reads.append(heat)
         return uses, reads, memos
+
+    def _purchased_electricity(self, code: str) -> None:
+        """Purchased electricity without its breakdown by supplier is counted as grid electricity
+        (:meth:`purchased_as_grid`): a method choice, which the run states (ESG-CALC-013) with
+        the entity, the MWh so counted and the purchased total."""
+        rest, purchased = self.purchased_as_grid(code)
+        if purchased is None:
+            return
+        self.res.problems.append(Problem("ESG-CALC-013", Location(field=f"{code}/{PURCHASED_INDICATOR}"), {
+            "entity": code, "indicator": PURCHASED_INDICATOR, "period": self.period,
+            "found": with_unit(plain(rest), "兆瓦时"),
+            "expected": with_unit(plain(Decimal(purchased.value)), purchased.unit)}))
 
     def _unattributed_electricity(self, code: str) -> None:
         """Electricity an entity reports consuming (``electricity_consumption``) beyond what it
@@ -858,7 +906,8 @@ class GhgRun:
         Scope 1, not Scope 2) or the entity's own generation (its fuel already counted), and an
         entity abroad has no factor in the Chinese grid sets. It says so (ESG-CALC-012), with
         the MWh left out. A power plant's own use beyond what it receives is its own generation
-        (station service, inside its gross output), not a gap."""
+        (station service, inside its gross output), not a gap. Purchased electricity counted as
+        grid electricity (ESG-CALC-013) is counted: only what is beyond it is a gap."""
         consumed = self.num(code, "electricity_consumption")
         if consumed is None or self.process_type(code) == "power_plant":
             return
@@ -866,11 +915,17 @@ class GhgRun:
         unit = self.lib["electricity_received"].unit
         received = sum((UNITS.convert(Decimal(self.facts[(code, "electricity_received", d)].value), unit, "兆瓦时")
                         for d in self.dims(code, "electricity_received")), Decimal(0))
-        if mwh > received:
+        rest, _purchased = self.purchased_as_grid(code)
+        if mwh > received + rest:
+            counted = with_unit(plain(received + rest), "兆瓦时")
+            if rest:
+                as_grid = with_unit(plain(rest), "兆瓦时")
+                counted = Bilingual(f"{counted.zh}，其中 {as_grid.zh}为按电网电力计入的外购电量",
+                                    f"{counted.en}, {as_grid.en} of it purchased electricity counted as grid "
+                                    "electricity")
             self.res.problems.append(Problem("ESG-CALC-012", Location(field=f"{code}/electricity_consumption"), {
                 "entity": code, "indicator": "electricity_consumption", "period": self.period,
-                "found": with_unit(plain(mwh - received), "兆瓦时"),
-                "expected": with_unit(plain(received), "兆瓦时")}))
+                "found": with_unit(plain(mwh - received - rest), "兆瓦时"), "expected": counted}))
 
     def _energy(self, code: str) -> None:
         """综合能耗 by GB/T 2589-2020: fuels burnt, and electricity and heat bought from outside
@@ -916,8 +971,14 @@ class GhgRun:
         if e.process_type == "smelter":
             grid = [self.fact(m, "electricity_received", "supplier=grid") for m in members]
             grid = [g for g in grid if g is not None]
+            mwh = sum((Decimal(g.value) for g in grid), Decimal(0))
+            for m in members:  # purchased electricity counted as grid electricity (ESG-CALC-013)
+                rest, purchased = self.purchased_as_grid(m)
+                if purchased is not None:
+                    mwh += rest
+                    grid.append(purchased)
             if grid:
-                self.emit(code, "ets_aux_electricity", "", sum(Decimal(g.value) for g in grid), grid, None,
+                self.emit(code, "ets_aux_electricity", "", mwh, grid, None,
                           "ets.auxiliary_electricity", "ets", equation=EQ_ETS_AUX)
 
     def _ets_pfc(self, code: str, source: Source) -> Source:
@@ -963,10 +1024,11 @@ class GhgRun:
         elif captive is not None and Decimal(captive.value) != 0:
             uncounted = captive
         grid = self.fact(code, "electricity_received", "supplier=grid")
-        if grid is not None:
+        rest, purchased = self.purchased_as_grid(code)  # purchased electricity counted as grid
+        if grid is not None or purchased is not None:
             residual = self._grid(code, "residual")
-            total += Decimal(grid.value) * residual.value
-            ins.append(grid)
+            total += (Decimal(grid.value) if grid is not None else 0) * residual.value + rest * residual.value
+            ins += [f for f in (grid, purchased) if f is not None]
             used.append(residual)
         return total, ins, used, uncounted
 
@@ -1042,7 +1104,7 @@ class GhgRun:
             for o in energy:
                 self.emit(*o)
             if qty is not None and qty != 0 and ins:
-                if not any(f.indicator == "electricity_received" for f in ins):
+                if not any(f.indicator in ("electricity_received", PURCHASED_INDICATOR) for f in ins):
                     # no electricity reported for any entity of the stage: its direct emissions only
                     problems.append(Problem("ESG-CALC-010", Location(
                         field=f"{self.root()}/product_footprint/product={product}"), {

@@ -278,6 +278,23 @@ CATALOGUE: dict[str, Spec] = dict([
           "{entity} {period} 的 {named}：用电量中有 {found}没有按供电来源填报 electricity_received（按来源填报的合计为 "
           "{expected}），范围二、综合能耗和产品碳足迹均未计入这部分；请按供电来源（grid、captive、green_contract、"
           "green_certificate）填报 electricity_received，自发电的请填报所用燃料"),
+    _spec("ESG-CALC-013", "warning", "purchased electricity counted as grid electricity", "外购电量按电网电力计入",
+          "{named} {period} at {entity}: {found} of the {expected} bought is not broken "
+          "down by supplier in electricity_received, so it is counted as grid electricity without contractual "
+          "instruments: Scope 2 location-based at the grid factor of the entity's area, market-based at the "
+          "residual-mix factor, and in energy consumption and product figures; if part of it came under "
+          "green-power contracts or certificates, enter electricity_received by supplier",
+          "{entity} {period} 的 {named}共 {expected}，其中 {found}未按供电来源填报 electricity_received，"
+          "已按无合同工具的电网电力计入：范围二基于位置按该主体所在地区的电网排放因子计算，"
+          "基于市场按剩余组合因子（不含市场化交易非化石能源电量的电力排放因子）计算，"
+          "并计入综合能耗和产品碳足迹；如其中有绿电交易或绿证电量，请按供电来源填报 electricity_received"),
+    _spec("ESG-CALC-014", "warning", "a share over the entities that reported its breakdown",
+          "占比仅按填报了分项的主体计算",
+          "{named} {period} at {entity} is computed only over the entities that reported both {field} and its "
+          "total, covering {found}; left out of the numerator and the denominator alike: {expected}. A share "
+          "for the whole of {entity} needs {field} from each of them",
+          "{entity} {period} 的 {named}仅按同时填报了{field}及其合计的主体计算，覆盖 {found}；以下主体未填报该分项，"
+          "已从分子和分母中同时剔除：{expected}。如需 {entity} 全口径的占比，请上述主体补充填报{field}"),
     # --- users and access (store/access.py) ---------------------------------------------
     _spec("ESG-ACCESS-001", "error", "sign-in failed", "登录失败",
           "unknown user or wrong password for {user}", "用户 {user} 不存在或密码错误"),
