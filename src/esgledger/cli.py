@@ -782,6 +782,7 @@ def explain(indicator: str = typer.Argument(..., help="Indicator code."),
         if node is None:
             err_console.print(_no_value(ws, indicator, entity, period), markup=False)
             raise typer.Exit(1)
+        _resolve_sources(ws, node)
         if as_json:
             console.print_json(json.dumps(explain_json(ws, node), ensure_ascii=False, default=str))
         else:
@@ -851,6 +852,84 @@ def _source_where(kind: str, where: str) -> str:
     return where
 
 
+def _resolve_sources(ws, node) -> None:
+    """An imported row's file as a path a reviewer can open: relative to the workspace when the
+    file is inside it (``data/facts-2024.csv:736``, the demo keeps the files it imported
+    there), else the whole path the import read (UAT4 F-M16: only the file name was shown,
+    and the file was not in the workspace)."""
+    from pathlib import Path
+
+    batches: dict[int, str | None] = {}
+    root = Path(ws.path).resolve()
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        stack += n.children
+        b = n.batch
+        if not b or b["kind"] != "import" or not n.fact.location:
+            continue
+        if b["id"] not in batches:
+            rec = ws.access.batch(b["id"])
+            src = Path(rec["source"]) if rec and rec.get("source") else None
+            if src is not None:
+                try:
+                    src = src.resolve().relative_to(root)
+                except ValueError:
+                    pass
+            batches[b["id"]] = src.as_posix() if src is not None else None
+        if batches[b["id"]]:
+            b["where"] = f"{batches[b['id']]}:{n.fact.location}"
+
+
+def _input_flags(ws, node) -> dict[int, dict]:
+    """For every value of the lineage tree: its comment, what the comment says the row is
+    (:func:`figure_notes.comment_status`: illustrative, a company split of a published total,
+    calibrated to named published figures) and the mark the report prints on the figure
+    (:func:`figure_notes.figure_statuses`, the workspace's root as the group) — what a
+    reviewer must clear before signing (UAT4 F-M16)."""
+    from esgledger.report.figure_notes import comment_status, figure_statuses
+
+    facts, stack = {}, [node]
+    while stack:
+        n = stack.pop()
+        facts[n.fact.id] = n.fact
+        stack += n.children
+    marks = figure_statuses(ws.store, set(facts), ws.root())
+    out = {}
+    for fid, f in facts.items():
+        kind, targets = comment_status(f.comment) if f.status != "calculated" else (None, ())
+        out[fid] = {"comment": f.comment or None, "kind": kind, "calibrated_to": list(targets),
+                    "mark": marks.get(fid)}
+    return out
+
+
+_FLAG_WORDS = {
+    "illustrative": {"zh": "示意", "en": "illustrative"},
+    "split": {"zh": "拆分（集团合计为公布值）", "en": "split of a published group total"},
+    "calibrated": {"zh": "校准至 {t}", "en": "calibrated to {t}"},
+    "comment": {"zh": "备注：{c}", "en": "comment: {c}"},
+    "mark_illustrative": {"zh": "报告标注：示意值", "en": "report mark: illustrative value"},
+    "mark_split": {"zh": "报告标注：分公司拆分为示意", "en": "report mark: company split illustrative"},
+    "mark_calibrated": {"zh": "报告标注：与公布值一致，输入为校准后的示意值",
+                        "en": "report mark: as published, inputs illustrative and calibrated"},
+}
+
+
+def _flag_words(flags: dict | None, lang: str, calculated: bool) -> str:
+    """``  [示意；备注：illustrative]`` after an entered value; ``  [report mark: …]`` after a
+    calculated or consolidated one that carries a mark."""
+    if not flags:
+        return ""
+    words = []
+    if not calculated and flags["kind"]:
+        words.append(_FLAG_WORDS[flags["kind"]][lang].format(t=", ".join(flags["calibrated_to"])))
+    if not calculated and flags["comment"]:
+        words.append(_FLAG_WORDS["comment"][lang].format(c=flags["comment"]))
+    if calculated and flags["mark"]:
+        words.append(_FLAG_WORDS["mark_" + flags["mark"]][lang])
+    return f"  [{('；' if lang == 'zh' else '; ').join(words)}]" if words else ""
+
+
 def _source(n) -> str:
     """Where an entered value came from, the batch kind and the source collect wrote in the
     user's language (导入 #3 facts-2024.csv:125, 审核 #6 批准 TLYX-P1)."""
@@ -914,9 +993,11 @@ def explain_json(ws, node) -> dict:
     """The lineage tree as data (``explain --json``): each value with its method, equation,
     factors (key, value, unit, confidence, set, edition, source) and inputs."""
     cites = _factor_citations(ws, node)
+    flags = _input_flags(ws, node)
 
     def one(n) -> dict:
         f = n.fact
+        fl = flags.get(f.id) or {}
         factors = []
         for i, (key, value, unit, conf) in enumerate(n.factors):
             fset, edition, source = cites.get((f.id, i), ("", "", ""))
@@ -930,6 +1011,10 @@ def explain_json(ws, node) -> dict:
                 "basis": f.basis, "value": f.value, "unit": f.unit, "status": f.status,
                 "weight": n.weight, "method": method, "equation": n.equation,
                 "source": (_source(n) if n.source and f.status != "calculated" else None),
+                "comment": fl.get("comment"), "input_kind": fl.get("kind"),
+                "calibrated_to": fl.get("calibrated_to") or [],
+                "illustrative": bool(fl.get("kind")) or fl.get("mark") == "illustrative",
+                "report_mark": fl.get("mark"),
                 "factors": factors, "inputs": [one(ch) for ch in n.children]}
 
     return one(node)
@@ -942,6 +1027,7 @@ def render_explain(ws, node) -> list[str]:
 
     lang = STATE.lang if STATE.lang in ("zh", "en") else "en"
     cites = _factor_citations(ws, node)
+    flags = _input_flags(ws, node)
 
     def label(n) -> str:
         f = n.fact
@@ -962,7 +1048,8 @@ def render_explain(ws, node) -> list[str]:
         src = f"  ← {_source(n)}" if n.source and f.status != "calculated" else ""
         method = f"  [{_method(n, lang)}]" if n.method else ""
         shown, exact = _shown(f, ind)
-        return f"{f.entity} {name} {f.indicator}{dims} {f.period}: {shown} {_unit(f.unit)}{exact}{w}{how}{method}{src}"
+        flag = _flag_words(flags.get(f.id), lang, calculated=f.status == "calculated" or bool(n.children))
+        return f"{f.entity} {name} {f.indicator}{dims} {f.period}: {shown} {_unit(f.unit)}{exact}{w}{how}{method}{src}{flag}"
 
     lines = [label(node)]
 

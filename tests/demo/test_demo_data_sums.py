@@ -253,7 +253,26 @@ def test_rows_fit_the_library_and_the_entity_tree(lib, facts):
 
 
 def test_illustrative_years_are_marked(facts):
+    """Every 2022/2023 row but the published R&D expenditure and directors' pay says what it is
+    (illustrative, split of a published total, calibrated to a published figure: the comment
+    convention of report/figure_notes.comment_status); the 2024 rows spread over two or more
+    companies are marked split, and the two solved activity rows name the published figure
+    they are calibrated to (UAT4 F-M1)."""
+    from esgledger.report.figure_notes import comment_status
+
     published = {"rd_expenditure", "directors_pay"}
     unmarked = [(y, r["entity"], r["indicator"]) for y in ("2022", "2023") for r in facts[y]
-                if r["indicator"] not in published and "illustrative" not in r["comment"]]
+                if r["indicator"] not in published and comment_status(r["comment"])[0] is None]
     assert unmarked == []
+    assert {comment_status(r["comment"])[0] for r in facts["2022"] if r["indicator"] == "rd_staff"} == {"split"}
+    assert {comment_status(r["comment"]) for r in facts["2022"] if r["indicator"] == "employees" and not r["gender"]} \
+        == {("calibrated", ("rd_staff_share",))}
+    rows24 = facts["2024"]
+    # each of the 10 companies' employees (the total 6,756 is published; seed-csv) and its women
+    employees = [r for r in rows24 if r["indicator"] == "employees" and (not r["gender"] or r["gender"] == "female")
+                 and not any(r[k] for k in ("age_band", "education", "region"))]
+    assert len(employees) == 2 * 10 and {comment_status(r["comment"])[0] for r in employees} == {"split"}
+    calibrated = sorted((r["entity"], comment_status(r["comment"])[1]) for r in rows24
+                        if comment_status(r["comment"])[0] == "calibrated")
+    assert calibrated == [("JXTG", ("co2_alumina_production",)), ("TLYX-P1", ("co2_aluminium_production",)),
+                          ("TLYX-P1", ("co2_aluminium_production",))]

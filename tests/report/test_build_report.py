@@ -8,6 +8,7 @@ tables match the ledger; the HTML parses without errors.
 from __future__ import annotations
 
 import csv
+import re
 import subprocess
 import zipfile
 from decimal import ROUND_HALF_UP, Decimal
@@ -112,26 +113,37 @@ def test_formula_figures_are_footnoted_with_their_formula(demo):
     # by their names, not their ids (UAT 14): the method, and each factor set by its title
     # (the product figure reads the captive plant's factor per MWh supplied, a calculated fact
     # of its own method: both are named, the figure's own first)
-    # each set with the edition of the values used (the published source's own, as the factor
-    # data records it: the 2024 grid factors are MEE/NBS's 2023年电力二氧化碳排放因子), the set's
-    # version named as such, not as the edition (UAT1 F8)
+    # each set with the edition of the values used, cited as the public source in the note's own
+    # language (UAT4 F-M8: no "domain reference §3.2", no English in the Chinese note, no
+    # internal set version such as "因子集 2026.1 版"); the grid factors per column, since the
+    # 2022 figure used the 2022 factors and 2023/2024 the 2023 ones (UAT4 F-M7); the figure is
+    # the electrolysis stage's, not cradle to gate (UAT4 F-L7)
     assert notes[1] == (
-        "按产品碳足迹（集团内摇篮到大门）、自备电厂排放计算，方法版本 1.0。GWP 取 IPCC AR5。因子："
-        "《碳酸盐分解排放因子》（IPCC 2006 / IAI 2006；因子集 2025.1 版）；"
-        "《化石燃料缺省参数（生态环境部现行指南附录A）》（MEE guideline Appendix A (current edition)；因子集 2024.1 版）；"
-        "《中国电力二氧化碳排放因子（全国、区域、省级）》（2023年电力二氧化碳排放因子；因子集 2026.1 版）；"
-        "《发电设施核算指南 燃煤缺省参数》（发电设施 guideline 2022 revision；因子集 2022.1 版）；"
-        "《常用换算参数》（domain reference §3.2；因子集 2025.1 版）；"
-        "《全球增温潜势（SAR、TAR、AR4、AR5、AR6）》（IPCC AR5 (2013)；因子集 2025.1 版）；"
-        "《IPCC 2006 指南 原铝生产 系数与缺省值》（IPCC 2006 Guidelines Vol.3 Ch.4.4；因子集 2006.1 版）。")
+        "按工序产品碳排放（本工序直接排放及所用电力、热力的排放）、自备电厂排放计算，方法版本 1.0。GWP 取 IPCC AR5。因子："
+        "《碳酸盐分解排放因子》（《2006年IPCC国家温室气体清单指南》；国际铝业协会《铝行业温室气体议定书》（2006年））；"
+        "《化石燃料缺省参数（生态环境部现行指南附录A）》（生态环境部《企业温室气体排放核算与报告指南》附录A（现行版））；"
+        "《中国电力二氧化碳排放因子（全国、区域、省级）》（2022年：生态环境部、国家统计局《2022年电力二氧化碳排放因子》；"
+        "2023年、2024年：生态环境部、国家统计局《2023年电力二氧化碳排放因子》）；"
+        "《发电设施核算指南 燃煤缺省参数》（生态环境部《企业温室气体排放核算方法与报告指南 发电设施》（2022年修订版））；"
+        "《常用换算参数》（esgledger 缺省值，无公开来源，置信度 R）；"
+        "《全球增温潜势（SAR、TAR、AR4、AR5、AR6）》（IPCC第五次评估报告（2013年））；"
+        "《IPCC 2006 指南 原铝生产 系数与缺省值》（《2006年IPCC国家温室气体清单指南》第3卷第4.4章）。")
     en = kpi_table(demo["docs"]["en"])
     row = next(r for r in en.rows if r.kind == "data" and r.cells[0].text == "CO2e per tonne of aluminium")
     note = dict((f.mark, f.text) for f in en.footnotes)[row.cells[0].marks[1]]
     # two method names are not run together ("A, B, method version 1.0")
-    assert note.startswith("Calculated as the product footprint (cradle-to-gate inside the group) and captive "
-                           "power plant emissions, method version 1.0. ")
-    assert ("China grid CO2 emission factors: national, regional, provincial (edition 2023年电力二氧化碳排放因子; "
-            "factor set version 2026.1)") in note
+    assert note.startswith("Calculated as the process stage's product emissions (its direct emissions and those "
+                           "of the electricity and heat it uses) and captive power plant emissions, method version 1.0. ")
+    assert ("China grid CO2 emission factors: national, regional, provincial (2022: MEE/NBS electricity CO2 "
+            "emission factors for 2022; 2023, 2024: MEE/NBS electricity CO2 emission factors for 2023)") in note
+    # every note of both tables is in its table's language, and cites no project document
+    for table, lang in ((kpi_table(demo["docs"]["zh"]), "zh"), (en, "en")):
+        for f in table.footnotes:
+            assert "domain reference" not in f.text and "因子集" not in f.text and "factor set version" not in f.text
+            if lang == "en":
+                assert not re.search(r"[\u4e00-\u9fff]", f.text), f.text
+            else:
+                assert "guideline" not in f.text and "edition" not in f.text, f.text
 
 
 def test_english_narrative_names_wan_and_yi_quantities_in_english(demo):
@@ -144,7 +156,8 @@ def test_english_narrative_names_wan_and_yi_quantities_in_english(demo):
     en, zh = text("en"), text("zh")
     # what the figure contains (UAT 1 F6): the electrolysis step's direct emissions and the
     # electricity it uses (86 % of the 12.70 Mt), not only "its CO2 and anode-effect PFCs"
-    assert ("aluminium production emitted 12.70 million t CO2e (the electrolysis step's product emissions: "
+    # (the figure equals the published total, its inputs calibrated: note mark [a], UAT4 F-H1)
+    assert ("aluminium production emitted 12.70 million t[a] CO2e (the electrolysis step's product emissions: "
             "the CO2 of anode consumption, the CF4 and C2F6 of anode effects and fuel combustion, plus the "
             "electricity it uses, captive power at that plant's emission factor and grid power at the "
             "residual-mix factor)") in en
@@ -482,10 +495,55 @@ def test_figures_resting_on_illustrative_inputs_are_footnoted_as_such(demo):
     def text(lang):
         return "\n".join(getattr(b, "text", "") for b, _d in walk(demo["docs"][lang]))
 
-    assert "CO2e per tonne of aluminium was 10.80 t CO2e per t, -0.4% (against an illustrative 2023 value) " \
+    assert "CO2e per tonne of aluminium was 10.80 t CO2e per t[a], -0.4% (against an illustrative 2023 value) " \
            "on the year before." in text("en")
-    assert "较上年变化-0.4%（2023年对比值为示意值）。" in text("zh")
+    assert "2024年吨电解铝二氧化碳排放量为10.80吨二氧化碳当量/吨①，较上年变化-0.4%（2023年对比值为示意值）。" in text("zh")
     # the standalone KPI files the demo writes carry the same mark and note
+    # (numbered from 1 without a gap: 1 missing, 2 illustrative, 3 calibrated; no value of the
+    # demo is restated, so no note skips a number: UAT4 F-L2)
     md = demo["out"]["kpi-2024.en.md"].read_text(encoding="utf-8")
-    assert "| Employees | persons | 6,685[3] | 6,923[3] | 6,756 |" in md
-    assert "[3] Illustrative value: it rests on input data marked illustrative in the ledger" in md
+    assert "| Employees | persons | 6,685[2] | 6,923[2] | 6,756 |" in md
+    assert "[2] Illustrative value: it rests on input data marked illustrative in the ledger" in md
+    assert "[3] As published: the inputs are illustrative, calibrated to the published total" in md
+
+
+def test_published_figures_read_as_published_and_invented_ones_as_illustrative(demo):
+    """UAT4 F-M1, against the seed (kpi-2024.csv): R&D staff 591 / 945 (2022 / 2023, seed-csv
+    line 93) are published group totals spread over the companies ("split"): no mark. R&D
+    staff share 8.84 % / 13.65 % and R&D intensity 1.67 % / 4.59 % are published, computed from
+    employees and revenue invented so that they come out ("calibrated to rd_staff_share",
+    "calibrated to rd_intensity"): marked as published, inputs calibrated. The 2024 aluminium
+    and alumina CO2 (1,270.26 and 221.02 万吨, seed 2056-2062) and their intensities 10.80 and
+    0.97 rest on illustrative activity data solved for the published totals: the same mark. The
+    2022 employees 6,685 are invented: illustrative. The 2024 employees 6,756 (published,
+    split over the companies) carry no mark."""
+    kpi = demo["ctx"].kpi
+
+    def notes(indicator):
+        row = next(r for _s, r in kpi.rows() if r.indicator == indicator and r.dims == ("",) and r.entity == "TSAL")
+        return {y: [n for n in c.notes if n in ("illustrative", "split", "calibrated")] for y, c in row.cells.items()}
+
+    assert notes("rd_staff") == {2022: [], 2023: [], 2024: []}
+    assert notes("rd_staff_share") == {2022: ["calibrated"], 2023: ["calibrated"], 2024: []}
+    assert notes("rd_intensity") == {2022: ["calibrated"], 2023: ["calibrated"], 2024: []}
+    for code in ("co2_aluminium_production", "co2_per_tonne_aluminium", "co2_alumina_production",
+                 "co2_per_tonne_alumina"):
+        assert notes(code) == {2022: ["illustrative"], 2023: ["illustrative"], 2024: ["calibrated"]}, code
+    assert notes("employees") == {2022: ["illustrative"], 2023: ["illustrative"], 2024: []}
+    # the narrative and the charts say the same (UAT4 F-H1): Scope 1 and 2 rest on invented
+    # activity data (the published report gives no Scope 1 or 2 at all)
+    zh = "\n".join(getattr(b, "text", "") for b, _d in walk(demo["docs"]["zh"]))
+    assert "2024年，集团范围一温室气体排放量为1,331.18万吨二氧化碳当量①，" in zh
+    assert "①示意值：所依据的输入数据在台账中标注为示意（见其备注），并非完全基于实际报告数据。" in zh
+    charts = {c.title: c for c, _d in walk(demo["docs"]["zh"]) if type(c).__name__ == "Chart"}
+    assert [f.text for f in charts["能源消费结构"].footnotes] == [
+        "图中数值为示意值：所依据的输入数据在台账中标注为示意（见其备注），并非完全基于实际报告数据。"]
+    assert [f.text for f in charts["员工人数（按性别）"].footnotes] == [
+        "2022年、2023年数值为示意值：所依据的输入数据在台账中标注为示意（见其备注），并非完全基于实际报告数据。"]
+    assert [f.text for f in charts["生产过程二氧化碳排放"].footnotes] == [
+        "2022年、2023年数值为示意值：所依据的输入数据在台账中标注为示意（见其备注），并非完全基于实际报告数据。",
+        "2024年数值与公布值一致：所依据的输入数据为示意值，经校准与公布的合计一致（见台账备注）。"]
+    # the aluminium and alumina stages stacked add up to no published figure: no total (F-L7)
+    assert charts["生产过程二氧化碳排放"].spec["total"] is False
+    # the pie's unit is not repeated in its title (F-L1)
+    assert "温室气体排放构成（范围一、范围二）（2024年）" in charts

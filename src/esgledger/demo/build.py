@@ -1,7 +1,8 @@
 """``esgledger demo``: the reference aluminium group of shared/seed, built end to end.
 
 Creates a workspace, imports the entity tree and plant-level data for 2022–2024 (the facts
-CSVs beside this file, in the documented interchange format), computes derived indicators and
+CSVs beside this file, in the documented interchange format, copied into the workspace's
+``data/`` and imported from there), computes derived indicators and
 consolidates to the group, runs the validation rules (the seed's own inconsistencies show as
 warnings), writes the KPI table as XLSX, HTML (zh and en) and Markdown, writes the starting
 report definition (``report.yaml``, the reference report's chapters) and builds the 2024 report
@@ -44,6 +45,21 @@ def data_dir():
     return resources.files("esgledger.demo").joinpath("data")
 
 
+DATA_DIR = "data"  # the workspace folder that keeps the files the demo imported
+
+
+def copy_data(path: Path) -> Path:
+    """Copy the demo's entity tree and facts files into the workspace (``data/``) and return
+    that folder: the demo imports these copies, so a value's lineage (``esgledger explain``:
+    ``data/facts-2024.csv:736``) names a file a reviewer can open (UAT4 F-M16)."""
+    out = path / DATA_DIR
+    out.mkdir(parents=True, exist_ok=True)
+    for name in ("entities.yaml", *(f"facts-{y}.csv" for y in YEARS)):
+        with resources.as_file(data_dir().joinpath(name)) as src:
+            shutil.copyfile(src, out / name)
+    return out
+
+
 def _prepare(path: Path, db: str | None) -> None:
     cfg = path / CONFIG_NAME
     if cfg.exists():
@@ -80,15 +96,14 @@ def build_demo(path: str | Path, *, db: str | None = None, lang: str = "en",
     with ws, Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
                       console=console, transient=True) as progress:
         task = progress.add_task(t("entities"), total=steps)
-        with resources.as_file(data_dir().joinpath("entities.yaml")) as p:
-            problems = ws.import_entities(p)
+        data = copy_data(path)
+        problems = ws.import_entities(data / "entities.yaml")
         if problems.errors:
             raise ProblemsError(problems.errors, lang)
         progress.advance(task)
         for y in YEARS:
             progress.update(task, description=t("facts", y=y))
-            with resources.as_file(data_dir().joinpath(f"facts-{y}.csv")) as p:
-                rep = ws.import_facts(p, status="approved", author="demo")
+            rep = ws.import_facts(data / f"facts-{y}.csv", status="approved", author="demo")
             if rep.problems.errors:
                 raise ProblemsError(rep.problems.errors, lang)
             progress.advance(task)

@@ -32,8 +32,7 @@ from esgledger.report.definition import (DEFINITION_NAME, GUIDELINES, Definition
 from esgledger.report.placeholders import PLACEHOLDER, parse_placeholder, resolve_year
 from esgledger.report.document import (Block, BulletList, Cell, Chapter, Cover, Document, Footnote, HeaderCell,
                                        Paragraph, Row, Section, Table, TableOfContents)
-from esgledger.report.figure_notes import formula_note, illustrative_through_lineage, method_notes
-from esgledger.report.kpi import NOTE_ILLUSTRATIVE
+from esgledger.report.figure_notes import FIGURE_NOTES, FIGURE_STATUSES, formula_note, method_notes
 from esgledger.report.gap import check_gaps, gap_checklist
 from esgledger.report.index import gri_content_index, index_table
 from esgledger.report.kpi_render import TITLE as KPI_TITLE, kpi_document_table
@@ -63,12 +62,43 @@ def load_workspace_definition(ws, path: str | Path | None = None) -> Definition:
 
 # --- narrative ------------------------------------------------------------------------------
 
+# The marks of the narrative's notes, in order: circled numbers in Chinese, letters in English
+# (the section's tables number their own notes 1, 2, 3 …, so the two never read alike).
+NARRATIVE_MARKS = {"zh": "①②③④⑤⑥⑦⑧⑨", "en": "abcdefghi"}
+
+
+def narrative_mark(index: int, lang: str) -> str:
+    """The ``index``-th (from 0) note mark of a narrative: ①, ② … / [a], [b] …"""
+    m = NARRATIVE_MARKS["zh" if lang == "zh" else "en"][index]
+    return m if lang == "zh" else f"[{m}]"
+
+
+def narrative_notes(marks: dict[str, str], lang: str) -> list[Paragraph]:
+    """The notes under a narrative for the marks it used (``{status: mark}``), in mark order."""
+    return [Paragraph(f"{mark}{FIGURE_NOTES[status][lang]}" if lang == "zh" else f"{mark} {FIGURE_NOTES[status][lang]}")
+            for status, mark in marks.items()]
+
+
 def fill_placeholders(ctx: ReportContext, text: str, lang: str, where=None,
-                      problems: ProblemList | None = None) -> str:
+                      problems: ProblemList | None = None, marks: dict[str, str] | None = None) -> str:
     """``text`` with every placeholder replaced by its value (a dash when the ledger has none;
-    ESG-REPORT-007 then goes to ``problems`` with the placeholder's file:line)."""
+    ESG-REPORT-007 then goes to ``problems`` with the placeholder's file:line).
+
+    ``marks``: a figure that is, or rests on, an input marked illustrative, split or
+    calibrated (:meth:`ReportContext.figure_status`) is followed by a note mark, one per kind,
+    collected in ``marks`` (``{status: mark}``) for :func:`narrative_notes` (UAT4 F-H1); without
+    it (a title) figures are not marked."""
     if "{{" not in text:
         return text
+
+    def mark(statuses) -> str:
+        found = [s for s in statuses if s]
+        if marks is None or not found:
+            return ""
+        status = max(found, key=FIGURE_STATUSES.index)
+        if status not in marks:
+            marks[status] = narrative_mark(len(marks), lang)
+        return marks[status]
 
     def one(m: re.Match) -> str:
         ph = parse_placeholder(m.group(1))  # the definition was checked when loaded
@@ -95,11 +125,14 @@ def fill_placeholders(ctx: ReportContext, text: str, lang: str, where=None,
             text_ = format_value(change, 1 if ph.precision is None else ph.precision, lang) + "%"
             text_ = ("+" + text_) if change > 0 and not text_.startswith("0") else text_
             if ctx.is_illustrative(facts[0]):  # the base of the change is not reported data (UAT1 F7)
-                text_ += TEXT["illustrative_base"][lang].format(y=years[0])
-            return text_
+                return text_ + TEXT["illustrative_base"][lang].format(y=years[0])
+            return text_ + mark(ctx.figure_status(f) for f in facts)
         f = facts[0]
         if ind.value_type != "number":
             return f.value
+        return number(f, ind, ph) + mark([ctx.figure_status(f)])
+
+    def number(f, ind, ph) -> str:
         precision = ind.precision if ph.precision is None else ph.precision
         if ph.unit and lang == "en":  # 1,270.26 万吨 reads "12.70 million t" in English
             amount = english_amount(Decimal(f.value), precision, ind.unit)
@@ -159,9 +192,9 @@ class _Assembly:
     checklist: bool
     problems: ProblemList = field(default_factory=ProblemList)
 
-    def text(self, node_id: str, fld: str, value: str) -> str:
+    def text(self, node_id: str, fld: str, value: str, marks: dict[str, str] | None = None) -> str:
         where = lambda off: self.ctx.definition.location(node_id, fld, self.lang, off)  # noqa: E731
-        return fill_placeholders(self.ctx, value, self.lang, where, self.problems)
+        return fill_placeholders(self.ctx, value, self.lang, where, self.problems, marks)
 
     def node(self, n: SectionDef, depth: int) -> Block | None:
         lang = self.lang
@@ -169,7 +202,9 @@ class _Assembly:
             return None
         title = self.text(n.id, "title", n.title.get(lang))
         number = n.number.get(lang) if n.number else ""
-        blocks: list[Block] = narrative_blocks(self.text(n.id, "narrative", n.narrative.get(lang)), lang)
+        marks: dict[str, str] = {}
+        blocks: list[Block] = narrative_blocks(self.text(n.id, "narrative", n.narrative.get(lang), marks), lang)
+        blocks += narrative_notes(marks, lang)
         for c in n.charts:
             chart, _reason = chart_from_definition(self.ctx, c, lang)
             if chart is not None:
@@ -210,10 +245,14 @@ class _Assembly:
             notes.append(formula)
         ind = self.ctx.library.get(row.indicator)
         if ind is not None and ind.kind in ("method", "formula") and self.ctx.period in row.cells:
-            ids = set(row.cells[self.ctx.period].fact_ids)
-            if row.dims == ("",):  # a total: the calculation records factors on its breakdowns
-                ids |= set(self.ctx.breakdown_ids(row.indicator, self.ctx.period, row.entity))
-            notes += method_notes(self.ctx.ws, ids, lang)
+            def ids_of(year):
+                ids = set(row.cells[year].fact_ids) if year in row.cells else set()
+                if row.dims == ("",):  # a total: the calculation records factors on its breakdowns
+                    ids |= set(self.ctx.breakdown_ids(row.indicator, year, row.entity))
+                return ids
+
+            notes += method_notes(self.ctx.ws, ids_of(self.ctx.period), lang,
+                                  years={y: ids_of(y) for y in self.ctx.years})
         return notes
 
     def indicator_table(self, n: SectionDef) -> Table:
@@ -223,7 +262,7 @@ class _Assembly:
         rows = []
         notes: dict[str, str] = {}  # footnote text -> mark (the method, GWP and factor sets behind a row)
         facts = {(code, y): ctx.fact(code, y) for code in n.indicators for y in ctx.years}
-        flagged = illustrative_through_lineage(ctx.ws.store, {f.id for f in facts.values() if f is not None})
+        status = ctx.figure_statuses(facts.values())
         for code in n.indicators:
             ind = ctx.library[code]
             marks = [notes.setdefault(text, str(len(notes) + 1)) for text in self.indicator_notes(code)]
@@ -231,8 +270,8 @@ class _Assembly:
             for y in ctx.years:
                 f = facts[code, y]
                 cell = Cell.number(ctx.value(code, y), ind.precision, lang=lang)
-                if f is not None and f.id in flagged:  # rests on inputs marked illustrative
-                    mark = notes.setdefault(NOTE_ILLUSTRATIVE[lang], str(len(notes) + 1))
+                if f is not None and f.id in status:  # rests on inputs marked illustrative, split or calibrated
+                    mark = notes.setdefault(FIGURE_NOTES[status[f.id]][lang], str(len(notes) + 1))
                     cell = dataclasses.replace(cell, marks=tuple(cell.marks) + (mark,))
                 cells.append(cell)
             rows.append(Row(tuple(cells)))
@@ -252,7 +291,7 @@ class _Assembly:
         if ind is not None and ind.kind in ("method", "formula"):
             ids = set(ctx.breakdown_ids(code, ctx.period))
             if ids:
-                notes += method_notes(ctx.ws, ids, lang)
+                notes += method_notes(ctx.ws, ids, lang, years={y: set(ctx.breakdown_ids(code, y)) for y in ctx.years})
         return notes
 
 

@@ -136,7 +136,7 @@ def _bars(ax, chart: Chart, lang: str, stacked: bool) -> None:
                      fontsize=7, color="white" if stacked else "black")
         if stacked:
             bottoms = [b + h for b, h in zip(bottoms, heights)]
-    if stacked:  # the total on top, only where no layer is missing
+    if stacked and chart.spec.get("total", True):  # the total on top, only where no layer is missing
         for j, top in enumerate(bottoms):
             layer = [s.values[j] for s in chart.series]
             if None not in layer:
@@ -159,8 +159,41 @@ def _pie(ax, chart: Chart, lang: str) -> None:
     # below the pie: an equal-aspect pie leaves its axes wider than the wedges, and a legend
     # anchored at the axes' right edge is cut off by the figure
     ax.legend(wedges, labels, frameon=False, fontsize=8, loc="upper center",
-              bbox_to_anchor=(0.5, 0.0))
+              bbox_to_anchor=(0.5, 0.0), title=_unit_caption(chart, lang), title_fontsize=8)
     ax.set_aspect("equal")
+
+
+def _unit_caption(chart: Chart, lang: str) -> str | None:
+    """单位：吨二氧化碳当量 / Unit: t CO2e, for a chart with no axis to carry its unit."""
+    if not chart.unit:
+        return None
+    return f"单位：{chart.unit}" if lang == "zh" else f"Unit: {chart.unit}"
+
+
+def wrap_title(title: str, width_in: float, fontsize: float = 11) -> str:
+    """``title`` broken into lines that fit ``width_in`` inches at ``fontsize`` points (bold):
+    a CJK character is about 1 em wide, any other about 0.6 em; English breaks between words,
+    Chinese anywhere, before an opening bracket where it can (UAT4 F-L1: a long pie title ran
+    off the image).
+
+    >>> wrap_title("温室气体排放构成（范围一、范围二）（2024年）", 3.0)
+    '温室气体排放构成（范围一、范围二）\\n（2024年）'
+    """
+    limit = width_in * 72 / fontsize  # ems per line
+    width = lambda t: sum(1.0 if _CJK.match(ch) else 0.6 for ch in t)  # noqa: E731
+    if width(title) <= limit:
+        return title
+    lines, line = [], ""
+    tokens = re.findall(r"[（(][^（()）]*[)）]|[A-Za-z0-9_.,:;%/+-]+\s*|\s+|.", title)
+    for tok in tokens:
+        if line and width(line + tok.rstrip()) > limit:
+            lines.append(line.rstrip())
+            line = tok.lstrip()
+        else:
+            line += tok
+    if line:
+        lines.append(line.rstrip())
+    return "\n".join(lines)
 
 
 def _target(ax, chart: Chart, lang: str) -> None:
@@ -206,7 +239,10 @@ def _figure(chart: Chart, lang: str, width: float, height: float) -> Figure:
         if len(chart.series) > 1 or chart.kind == "target":
             ax.legend(frameon=False, fontsize=8, loc="upper center",
                       bbox_to_anchor=(0.5, -0.1), ncol=4)
-    ax.set_title(chart.title, fontsize=11, fontweight="bold", loc="left")
+    if chart.kind == "pie":  # the pie's axes are narrower than the figure: centred over it
+        ax.set_title(wrap_title(chart.title, width * 0.9), fontsize=11, fontweight="bold", loc="center")
+    else:  # from the axes' left edge, right of the y-axis labels
+        ax.set_title(wrap_title(chart.title, width - 1.2), fontsize=11, fontweight="bold", loc="left")
     fig.tight_layout()
     return fig
 

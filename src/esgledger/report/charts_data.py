@@ -33,6 +33,49 @@ TEXT = {
     "achieved": {"zh": "已达到目标", "en": "target achieved"},
     "missing": {"zh": "“—”或空缺表示台账中没有该年数据。", "en": "A gap means the ledger has no value for that year."},
 }
+# the notes under a chart for values resting on marked inputs: {which} is 图中 / All or the years
+CHART_NOTES = {
+    "illustrative": {"zh": "{which}数值为示意值：所依据的输入数据在台账中标注为示意（见其备注），并非完全基于实际报告数据。",
+                     "en": "{which} values are illustrative: they rest on input data marked illustrative in the ledger "
+                           "(their comment), not on reported data alone."},
+    "split": {"zh": "{which}数值为分公司数据，属示意：集团合计为公布值，其在各公司之间的分配为示意（见台账备注）。",
+              "en": "{which} values are company-level figures and illustrative: the group total is published; how it "
+                    "is split over the companies is illustrative (see the ledger's comment)."},
+    "calibrated": {"zh": "{which}数值与公布值一致：所依据的输入数据为示意值，经校准与公布的合计一致（见台账备注）。",
+                   "en": "{which} values are as published: the inputs are illustrative, calibrated to the published "
+                         "total (see the ledger's comment)."},
+}
+
+
+def _which(cats: list[str] | None, lang: str, years: bool) -> str:
+    """图中 / All (``cats`` None), else 2022年、2023年 / The 2022 and 2023."""
+    if cats is None:
+        return "图中" if lang == "zh" else "All"
+    if lang == "zh":
+        return "、".join(f"{c}年" if years else c for c in cats)
+    return "The " + (cats[0] if len(cats) == 1 else ", ".join(cats[:-1]) + " and " + cats[-1])
+
+
+def status_notes(ctx, facts_by_category: dict[str, list], lang: str, years: bool = True) -> list[Footnote]:
+    """Notes under a chart for the values that are, or rest on, inputs marked illustrative,
+    split or calibrated (UAT4 F-H1): one per kind, naming the years (or slices) it applies to,
+    or all values. ``facts_by_category``: the facts drawn at each x position (a year, a slice)."""
+    from esgledger.report.figure_notes import FIGURE_STATUSES
+
+    status = ctx.figure_statuses([f for fs in facts_by_category.values() for f in fs if f is not None])
+    by_status: dict[str, list[str]] = {}
+    for cat, fs in facts_by_category.items():
+        found = [status[f.id] for f in fs if f is not None and f.id in status]
+        if found:
+            by_status.setdefault(max(found, key=FIGURE_STATUSES.index), []).append(cat)
+    notes = []
+    for st in FIGURE_STATUSES[::-1]:  # the strongest first
+        cats = by_status.get(st)
+        if not cats:
+            continue
+        which = _which(None if len(cats) == len(facts_by_category) else cats, lang, years)
+        notes.append(Footnote("*", CHART_NOTES[st][lang].format(which=which)))
+    return notes
 
 
 def _label_precision(ind, values) -> int:
@@ -53,6 +96,7 @@ def chart_from_definition(ctx, c: ChartDef, lang: str) -> tuple[Chart | None, st
     if c.kind == "pie":
         years = [max(years)] if c.years is None else years[-1:]
     series: list[Series] = []
+    drawn: dict[str, list] = {str(y): [] for y in years}  # the facts behind each year's values
     for s in c.series:
         ind = lib[s.indicator]
         if c.by:
@@ -61,22 +105,34 @@ def chart_from_definition(ctx, c: ChartDef, lang: str) -> tuple[Chart | None, st
                 values = [ctx.value(s.indicator, y, s.entity, dims) for y in years]
                 if any(v is not None for v in values):
                     series.append(Series(m.name.get(lang), values))
+                    for y in years:
+                        drawn[str(y)].append(ctx.fact(s.indicator, y, s.entity, dims))
         else:
             name = s.label.get(lang) if s.label else ind.name.get(lang)
             series.append(Series(name, [ctx.value(s.indicator, y, s.entity, s.dims) for y in years]))
+            for y in years:
+                drawn[str(y)].append(ctx.fact(s.indicator, y, s.entity, s.dims))
     values = [v for s in series for v in s.values]
     if not values or all(v is None for v in values):
         return None, "no_data"
     first = lib[c.series[0].indicator]
     spec = {"precision": _label_precision(first, values)}
+    if c.kind == "stacked_bar":
+        # the total above a stack only where the layers are one indicator's breakdown (energy by
+        # fuel adds up to the energy used); layers of different indicators (aluminium and
+        # alumina CO2) add up to no figure of the ledger, and their sum read as one (UAT4 F-L7)
+        spec["total"] = bool(c.by)
     unit = ctx.unit_label(first.code, lang)
-    if c.kind == "pie":  # a pie has no axis to carry the unit: the title does
-        title = f"{title}（{years[0]}年，{unit}）" if lang == "zh" else f"{title} ({years[0]}, {unit})"
+    if c.kind == "pie":  # a pie has no axis for the unit: the drawing names it under the title
+        title = f"{title}（{years[0]}年）" if lang == "zh" else f"{title} ({years[0]})"
+        notes += status_notes(ctx, {s.name: [f] for s, f in zip(series, drawn[str(years[0])])}, lang, years=False) \
+            if not c.by else status_notes(ctx, drawn, lang)
         chart = Chart("pie", title, [Series(str(years[0]), [s.values[0] for s in series])],
                       [s.name for s in series], unit, spec, notes)
         return chart, None
     if any(v is None for v in values):
         notes.append(Footnote("—", TEXT["missing"][lang]))
+    notes += status_notes(ctx, drawn, lang)
     return Chart(c.kind, title, series, [str(y) for y in years], unit, spec, notes), None
 
 
@@ -128,6 +184,7 @@ def _target(ctx, c: ChartDef, lang, title, notes) -> tuple[Chart | None, str | N
     note = _progress_note(ind, baseline, c, years, actual, lang)
     if note is not None:
         notes.append(note)
+    notes += status_notes(ctx, {str(y): [ctx.fact(c.indicator, y, c.entity)] for y in years}, lang)
     return Chart("target", title, [Series(TEXT["actual"][lang], actual)], [str(y) for y in years],
                  ctx.unit_label(c.indicator, lang), spec, notes), None
 

@@ -74,15 +74,27 @@ class ReportContext:
         return [f.id for k, f in self._facts.items()
                 if k[0] == entity and k[1] == indicator and k[2] == year_ and k[4] == basis]
 
-    def is_illustrative(self, fact: FactRecord) -> bool:
-        """The fact is, or rests on through its lineage, a fact whose comment flags it as
-        illustrative (``figure_notes.illustrative_through_lineage``); asked once per fact."""
-        from esgledger.report.figure_notes import illustrative_through_lineage
+    def figure_statuses(self, facts) -> dict[int, str]:
+        """``fact id → illustrative | split | calibrated`` for the facts whose printed figure
+        carries a mark (``figure_notes.figure_statuses``, the report entity as the group whose
+        totals are published); each fact's lineage is walked once per report."""
+        from esgledger.report.figure_notes import figure_statuses
 
-        cache = self.__dict__.setdefault("_illustrative", {})
-        if fact.id not in cache:
-            cache[fact.id] = bool(illustrative_through_lineage(self.ws.store, {fact.id}))
-        return cache[fact.id]
+        cache = self.__dict__.setdefault("_statuses", {})
+        todo = {f.id for f in facts if f is not None and f.id not in cache}
+        if todo:
+            found = figure_statuses(self.ws.store, todo, self.entity)
+            cache.update({i: found.get(i) for i in todo})
+        return {f.id: cache[f.id] for f in facts if f is not None and cache.get(f.id)}
+
+    def figure_status(self, fact: FactRecord | None) -> str | None:
+        """``illustrative``, ``split``, ``calibrated`` or None for one printed figure."""
+        return None if fact is None else self.figure_statuses([fact]).get(fact.id)
+
+    def is_illustrative(self, fact: FactRecord) -> bool:
+        """The fact's figure is illustrative: it is, or rests on through its lineage, an
+        illustrative input that no calibration or group total answers for."""
+        return self.figure_status(fact) == "illustrative"
 
     def has_value(self, indicator: str, year: int | None = None) -> bool:
         """Any value of ``indicator`` for the year at the report entity or below it (a figure

@@ -34,6 +34,11 @@ NOTE = {
 # as it is.
 METHOD_NAMES: dict[str, dict[str, str]] = {
     "product": {"zh": "产品碳足迹（集团内摇篮到大门）", "en": "the product footprint (cradle-to-gate inside the group)"},
+    # the product view's figure of one process stage (electrolysis, alumina, anodes): the
+    # stage's own emissions and those of the electricity and heat it uses, not cradle to gate
+    "product:stage": {"zh": "工序产品碳排放（本工序直接排放及所用电力、热力的排放）",
+                      "en": "the process stage's product emissions (its direct emissions and those of the "
+                            "electricity and heat it uses)"},
     "sum": {"zh": "各排放源加总", "en": "the sum of the emission sources"},
     "fuel_combustion": {"zh": "化石燃料燃烧排放", "en": "fossil-fuel combustion emissions"},
     "captive_power_plant": {"zh": "自备电厂排放", "en": "captive power plant emissions"},
@@ -108,29 +113,104 @@ def _set_titles(factors) -> dict:
     return titles
 
 
-def factor_set_name(ws, ref: str, lang: str, editions=()) -> str:
-    """A factor set as the lineage records it (``carbonates@2025.1``) by its title in
-    ``lang`` with its version: 《碳酸盐分解排放因子》2025.1 版 / Carbonate decomposition
-    factors (edition 2025.1); the id as it is when the set has no title.
+# The editions the shipped factor sets record (``edition`` of a value, kept in the lineage), as a
+# reader cites them in each language: the published source, never a project document. A value
+# no public source gives is an esgledger default and says so, with its confidence. An edition
+# not listed (a workspace's own set) is printed as it is.
+_DEFAULT = {"zh": "esgledger 缺省值，无公开来源，置信度 {conf}", "en": "esgledger default value, no public source, confidence {conf}"}
+EDITIONS: dict[str, dict[str, str]] = {
+    "IPCC 2006 / IAI 2006": {"zh": "《2006年IPCC国家温室气体清单指南》；国际铝业协会《铝行业温室气体议定书》（2006年）",
+                             "en": "2006 IPCC Guidelines; IAI Aluminium Sector Greenhouse Gas Protocol (2006)"},
+    "CETS-AG-04.01-V01-2024": {"zh": "生态环境部《企业温室气体排放核算与报告指南 铝冶炼行业》（CETS-AG-04.01-V01-2024）",
+                               "en": "MEE GHG accounting and reporting guideline for aluminium smelting (CETS-AG-04.01-V01-2024)"},
+    "NDRC 2013 (试行); GB/T 32151.4-2015": {
+        "zh": "国家发展改革委《中国电解铝生产企业温室气体排放核算方法与报告指南（试行）》（2013年）；GB/T 32151.4-2015",
+        "en": "NDRC GHG accounting and reporting guideline for Chinese primary aluminium producers (trial, 2013); "
+              "GB/T 32151.4-2015"},
+    "NDRC 2013, first batch of 10 industry guidelines (试行)": {
+        "zh": "国家发展改革委首批10个行业企业温室气体排放核算方法与报告指南（试行）（2013年）",
+        "en": "NDRC first batch of 10 industry GHG accounting and reporting guidelines (trial, 2013)"},
+    "MEE guideline Appendix A (current edition)": {
+        "zh": "生态环境部《企业温室气体排放核算与报告指南》附录A（现行版）",
+        "en": "MEE GHG accounting and reporting guideline, Appendix A (current edition)"},
+    "发电设施 guideline 2021": {"zh": "生态环境部《企业温室气体排放核算方法与报告指南 发电设施》（2021年版）",
+                             "en": "MEE GHG accounting and reporting guideline for power generation facilities (2021)"},
+    "发电设施 guideline 2022 revision": {"zh": "生态环境部《企业温室气体排放核算方法与报告指南 发电设施》（2022年修订版）",
+                                      "en": "MEE GHG accounting and reporting guideline for power generation facilities "
+                                            "(2022 revision)"},
+    "MEE supplementary-data instructions (补充数据表填报说明)": {"zh": "生态环境部补充数据表填报说明",
+                                                          "en": "MEE instructions for the supplementary data tables"},
+    "GB/T 2589-2020": {"zh": "GB/T 2589-2020《综合能耗计算通则》", "en": "GB/T 2589-2020 General rules for calculation "
+                                                                  "of the comprehensive energy consumption"},
+    "IPCC AR5 (2013)": {"zh": "IPCC第五次评估报告（2013年）", "en": "IPCC Fifth Assessment Report (2013)"},
+    "IPCC AR6 (2021)": {"zh": "IPCC第六次评估报告（2021年）", "en": "IPCC Sixth Assessment Report (2021)"},
+    "IPCC 2006 Guidelines Vol.3 Ch.4.4": {"zh": "《2006年IPCC国家温室气体清单指南》第3卷第4.4章",
+                                          "en": "2006 IPCC Guidelines, Vol. 3, Ch. 4.4"},
+    "domain reference §3.2": _DEFAULT,           # diesel density (workspaces built before the citation fix)
+    "esgledger default": _DEFAULT,
+    "approximate national supply coal rate (year unstated)": {
+        "zh": "esgledger 缺省值，全国供电标准煤耗近似值，年份未注明，无公开来源，置信度 {conf}",
+        "en": "esgledger default value, an approximate national supply coal rate, year not stated, no public source, "
+              "confidence {conf}"},
+    "illustrative": {"zh": "esgledger 示意占位值，无公开来源，置信度 {conf}",
+                     "en": "esgledger illustrative placeholder, no public source, confidence {conf}"},
+}
+_GRID_EDITION = re.compile(r"^(\d{4})年电力二氧化碳排放因子$")
 
-    ``editions``: the editions of the values used (the lineage's ``fact_factor.edition``, the
-    published source's own edition such as 2023年电力二氧化碳排放因子): they are the edition,
-    the set's version is named as such (UAT1 F8: the set version read as the edition)."""
+
+def edition_text(edition: str, lang: str, confidence: str = "") -> str:
+    """An edition the lineage records as a reader cites it in ``lang`` (:data:`EDITIONS`).
+
+    >>> edition_text("2023年电力二氧化碳排放因子", "en")
+    'MEE/NBS electricity CO2 emission factors for 2023'
+    >>> edition_text("domain reference §3.2", "zh", "R")
+    'esgledger 缺省值，无公开来源，置信度 R'
+    """
+    lang = lang if lang in ("zh", "en") else "en"
+    m = _GRID_EDITION.match(edition)
+    if m:
+        return (f"生态环境部、国家统计局《{edition}》" if lang == "zh"
+                else f"MEE/NBS electricity CO2 emission factors for {m.group(1)}")
+    text = EDITIONS.get(edition)
+    if text is None:  # a workspace's own edition, as it is (labelled in English)
+        return edition if lang == "zh" else f"edition {edition}"
+    return text[lang].format(conf=confidence or ("未注明" if lang == "zh" else "not stated"))
+
+
+def factor_set_name(ws, ref: str, lang: str, editions=(), confidence: str = "") -> str:
+    """A factor set as the lineage records it (``carbonates@2025.1``) by its title in ``lang``
+    with the editions of the values used (the lineage's ``fact_factor.edition``, the published
+    source's own edition, cited in ``lang``: :func:`edition_text`): 《中国电力二氧化碳排放因子》
+    （生态环境部、国家统计局《2023年电力二氧化碳排放因子》）. The set's own version is
+    esgledger's, not the source's: it is named only when no edition is recorded, and labelled
+    as such (UAT1 F8, UAT4 F-M7/F-M8).
+
+    ``editions`` may be ``(years, edition)`` pairs when the report's years used different
+    editions: each is named with its years (2022年：…；2023年、2024年：…)."""
     name, _, version = ref.partition("@")
     title = _set_titles(ws.factors).get(name)
     text = getattr(title, lang, None) if title is not None else None
+    zh = lang == "zh"
     eds = [e for e in dict.fromkeys(editions) if e]
     if not text:
         text = name if eds else None
         if text is None:
             return ref
+    quoted = f"《{text}》" if zh else text
     if eds:
-        if lang == "zh":
-            return f"《{text}》（{'、'.join(eds)}；因子集 {version} 版）" if version else f"《{text}》（{'、'.join(eds)}）"
-        return f"{text} (edition {' / '.join(eds)}" + (f"; factor set version {version})" if version else ")")
+        parts = []
+        for e in eds:
+            if isinstance(e, tuple):
+                years, ed = e
+                when = ("、".join(f"{y}年" for y in years) + "：") if zh else (", ".join(map(str, years)) + ": ")
+                parts.append(when + edition_text(ed, lang, confidence))
+            else:
+                parts.append(edition_text(e, lang, confidence))
+        body = "；".join(parts) if zh else "; ".join(parts)
+        return f"{quoted}（{body}）" if zh else f"{quoted} ({body})"
     if not version:
         return text
-    return f"《{text}》{version} 版" if lang == "zh" else f"{text} (edition {version})"
+    return f"{quoted}（esgledger 因子集版本 {version}）" if zh else f"{quoted} (esgledger factor set version {version})"
 
 
 def formula_note(library, indicator: str, lang: str) -> str | None:
@@ -196,12 +276,32 @@ def lineage_records(store, fact_ids, max_depth: int = 10) -> tuple[list[dict], l
 AGGREGATING_METHODS = ("sum",)  # they add up other methods' results
 
 
-def method_notes(ws, fact_ids, lang: str) -> list[str]:
+def _stage_products(ws, fact_ids) -> set[int]:
+    """The facts among ``fact_ids`` (written by the ``product`` method) that are one process
+    stage's figure rather than the cradle-to-gate liquid aluminium's (UAT4 F-L7)."""
+    from esgledger.store import schema as S
+
+    if not fact_ids:
+        return set()
+    with ws.store.engine.connect() as conn:
+        return {r.id for r in conn.execute(select(S.fact.c.id, S.fact.c.dims).where(S.fact.c.id.in_(list(fact_ids))))
+                if "product=liquid_aluminium" not in (r.dims or "")}
+
+
+def method_notes(ws, fact_ids, lang: str, years: dict | None = None) -> list[str]:
     """Footnote texts naming the methodologies, GWP set and factor sets behind facts, read
-    from their lineage (``fact_method`` and ``fact_factor`` of the calculation run)."""
+    from their lineage (``fact_method`` and ``fact_factor`` of the calculation run).
+
+    ``years``: ``{year: fact ids}`` of the same figure in every year the table shows; when a
+    factor set's editions differ between the years (the 2022 column on the 2022 grid factors,
+    2023 and 2024 on the 2023 ones), the note names each edition with its years (UAT4 F-M7)."""
     methods, factors = lineage_records(ws.store, list(fact_ids))
     if not methods:
         return []
+    stage = _stage_products(ws, {m["fact_id"] for m in methods if m["method"] == "product"})
+    for m in methods:
+        if m["method"] == "product" and m["fact_id"] in stage:
+            m["method"] = "product:stage"
     names = sorted({(m["method"], m["version"]) for m in methods if m["method"] not in AGGREGATING_METHODS}) \
         or sorted({(m["method"], m["version"]) for m in methods})
     # the methods nearest the figures first (a product footprint, then the captive plant's
@@ -220,13 +320,36 @@ def method_notes(ws, fact_ids, lang: str) -> list[str]:
         parts.append(NOTE["gwp"][lang].format(gwp=sep.join(gwp)))
     sets = sorted({f["factor_set"] for f in factors})
     if sets:
-        editions: dict[str, list[str]] = {}
+        editions = _editions(factors)
+        per_year: dict[int, dict[str, tuple]] = {}
+        for year, ids in sorted((years or {}).items()):
+            if ids:
+                per_year[year] = _editions(lineage_records(ws.store, list(ids))[1])
+        confidence = {}
         for f in factors:
-            editions.setdefault(f["factor_set"], []).append(f.get("edition") or "")
+            confidence.setdefault(f["factor_set"], set()).add(f.get("confidence") or "")
+        texts = []
+        for s_ in sets:
+            eds: list = list(editions[s_])
+            seen = {y: e[s_] for y, e in per_year.items() if s_ in e}
+            if len(set(seen.values())) > 1:  # the years used different editions: each with its years
+                groups: dict[tuple, list[int]] = {}
+                for y, e in seen.items():
+                    groups.setdefault(e, []).append(y)
+                eds = [(tuple(ys), ed) for e, ys in groups.items() for ed in e]
+            conf = "/".join(sorted(c for c in confidence[s_] if c))
+            texts.append(factor_set_name(ws, s_, lang, eds, conf))
         # titles have commas of their own: sets are separated as list items of a sentence
-        parts.append(NOTE["factors"][lang].format(factors=("；" if lang == "zh" else "; ").join(
-            factor_set_name(ws, s, lang, sorted(set(editions[s]))) for s in sets)))
+        parts.append(NOTE["factors"][lang].format(factors=("；" if lang == "zh" else "; ").join(texts)))
     return [("。" if lang == "zh" else ". ").join(parts) + ("。" if lang == "zh" else ".")]
+
+
+def _editions(factors) -> dict[str, tuple[str, ...]]:
+    """Factor set → the editions of its values used, sorted."""
+    out: dict[str, set[str]] = {}
+    for f in factors:
+        out.setdefault(f["factor_set"], set()).add(f.get("edition") or "")
+    return {k: tuple(sorted(v)) for k, v in out.items()}
 
 
 def _method_list(names: list[str], lang: str) -> str:
@@ -308,35 +431,175 @@ def restated_through_lineage(store, fact_ids, max_depth: int = 8) -> set[int]:
     return _resting_on(fact_ids, children, restated_leaves, max_depth)
 
 
-# A fact's comment that starts with one of these marks it as an illustrative or estimated
-# input, not reported data (the interchange format has no data-quality column: the comment
-# column carries it, as the demo's comparison years do).
+# The comment convention of the interchange format (it has no data-quality column: the comment
+# column carries it). A comment that starts with one of these words says what kind of figure
+# the row is, in either language:
+#
+#   illustrative | 示意         an invented value (a typical value, a placeholder);
+#   split | 拆分               a share of a published group total spread over the companies: the
+#                              split is illustrative, the group total is published;
+#   calibrated to IND[, IND] | 校准至 IND[、IND]
+#                              an illustrative value solved so that the group's figure of each
+#                              named indicator comes out at its published value.
+#
+# A comment that starts otherwise ("as published", "entered in 吨", a blank) marks nothing.
 ILLUSTRATIVE_MARKERS = ("illustrative", "示意")
+SPLIT_MARKERS = ("split", "拆分")
+CALIBRATED_MARKERS = ("calibrated", "校准")
+_CALIBRATED_TO = re.compile(r"^(?:calibrated\s+to|校准至)\s*([a-z][a-z0-9_]*(?:\s*(?:,|、|and)\s*[a-z][a-z0-9_]*)*)",
+                            re.I)
+# the order of a figure's statuses, weakest first: a figure has the strongest of its inputs'
+FIGURE_STATUSES = ("calibrated", "split", "illustrative")
+FIGURE_NOTES = {
+    "illustrative": {"zh": "示意值：所依据的输入数据在台账中标注为示意（见其备注），并非完全基于实际报告数据。",
+                     "en": "Illustrative value: it rests on input data marked illustrative in the ledger (their "
+                           "comment), not on reported data alone."},
+    "split": {"zh": "分公司数据为示意：集团合计为公布值，其在各公司之间的分配为示意（见台账备注）。",
+              "en": "Company-level figure illustrative: the group total is published; how it is split over the "
+                    "companies is illustrative (see the ledger's comment)."},
+    "calibrated": {"zh": "与公布值一致：所依据的输入数据为示意值，经校准与公布的合计一致（见台账备注）。",
+                   "en": "As published: the inputs are illustrative, calibrated to the published total (see the "
+                         "ledger's comment)."},
+}
+
+
+def _starts(text: str, words) -> bool:
+    """``text`` starts with one of ``words`` as a word (``split`` but not ``splitting``)."""
+    for w in words:
+        if text.startswith(w):
+            rest = text[len(w):]
+            if not rest or not (w.isascii() and (rest[0].isalnum() or rest[0] == "_")):
+                return True
+    return False
+
+
+def comment_status(comment: str | None) -> tuple[str | None, tuple[str, ...]]:
+    """What a fact's comment says the row is: ``(status, calibration targets)``, status one of
+    ``illustrative``, ``split``, ``calibrated`` or None. A calibrated value is illustrative in
+    itself; it names the indicators whose group figure it makes come out as published (a
+    ``calibrated`` without ``to IND`` names none and reads as illustrative).
+
+    >>> comment_status("illustrative; own alumina from JXTG"), comment_status("as published")
+    (('illustrative', ()), (None, ()))
+    >>> comment_status("拆分：集团合计为公布值"), comment_status("calibrated to co2_alumina_production: coal solved")
+    (('split', ()), ('calibrated', ('co2_alumina_production',)))
+    """
+    text = (comment or "").strip()
+    low = text.lower()
+    m = _CALIBRATED_TO.match(text)
+    if m:
+        return "calibrated", tuple(re.split(r"\s*(?:,|、|and)\s*", m.group(1).lower()))
+    if _starts(low, ILLUSTRATIVE_MARKERS) or _starts(low, CALIBRATED_MARKERS):
+        return "illustrative", ()
+    if _starts(low, SPLIT_MARKERS):
+        return "split", ()
+    return None, ()
 
 
 def is_illustrative_comment(comment: str | None) -> bool:
-    """True for a comment that flags its fact as illustrative (``illustrative…``, ``示意…``).
+    """True for a comment that flags its fact as not reported data as it stands (illustrative,
+    calibrated or a company-level split of a published total).
 
     >>> is_illustrative_comment("illustrative; own alumina from JXTG"), is_illustrative_comment("as published")
     (True, False)
     """
-    text = (comment or "").strip().lower()
-    return text.startswith(ILLUSTRATIVE_MARKERS)
+    return comment_status(comment)[0] is not None
 
 
-def illustrative_through_lineage(store, fact_ids, max_depth: int = 12) -> set[int]:
+def figure_statuses(store, fact_ids, group: str, max_depth: int = 12) -> dict[int, str]:
     """The facts among ``fact_ids`` that are, or rest on (through consolidation, formulas and
-    the methodologies' inputs), a fact whose comment flags it as illustrative (UAT1 F7: the
-    demo's comparison years are built from illustrative inputs and were printed as reported
-    data)."""
+    the methodologies' inputs), a fact whose comment marks it (:func:`comment_status`), each with
+    the status its printed figure has: ``illustrative``, ``split`` or ``calibrated``. Facts
+    with none are left out.
+
+    ``group`` is the entity whose totals are published (the report entity):
+
+    - a split reaches the group's figure through consolidation only: the group total is the
+      published one, no mark; a company's figure, or one a method or formula computed from
+      split figures of the companies (at a company or at the group), is ``split`` (at a
+      company) or ``illustrative`` (the group's, summed from such figures);
+    - the group's figure of an indicator that a calibrated input below it names is
+      ``calibrated`` (it equals the published value whatever else below it is illustrative),
+      and so is a figure computed at the group from it and from published figures;
+    - anything else resting on an illustrative or calibrated input is ``illustrative``.
+    """
     from esgledger.store import schema as S
 
-    flagged: set[int] = set()
+    info: dict[int, tuple] = {}
     with store.engine.connect() as conn:
-        def flag(level: set[int]) -> None:
-            for r in conn.execute(select(S.fact.c.id, S.fact.c.comment).where(S.fact.c.id.in_(level))):
-                if is_illustrative_comment(r.comment):
-                    flagged.add(r.id)
+        def read(level: set[int]) -> None:
+            f = S.fact.c
+            for r in conn.execute(select(f.id, f.entity, f.indicator, f.period, f.basis, f.comment)
+                                  .where(f.id.in_(level))):
+                info[r.id] = (r.entity, r.indicator, r.period, r.basis, r.comment)
 
-        children, _seen = _walk_inputs(conn, fact_ids, max_depth, visit=flag)
-    return _resting_on(fact_ids, children, flagged, max_depth)
+        children, _seen = _walk_inputs(conn, fact_ids, max_depth, visit=read)
+    rank = {s: i for i, s in enumerate(FIGURE_STATUSES)}
+    memo: dict[int, tuple[str | None, frozenset]] = {}
+
+    def worst(statuses) -> str | None:
+        found = [s for s in statuses if s]
+        return max(found, key=lambda s: rank.get(s, len(rank))) if found else None
+
+    def status(fid: int, depth: int = 0) -> tuple[str | None, frozenset]:
+        # (status, calibration targets still open): "split_sum" is a split that reached this
+        # figure through consolidation only (it becomes the published total at the group)
+        if fid in memo:
+            return memo[fid]
+        memo[fid] = (None, frozenset())  # cycles cannot occur; guard anyway
+        entity, indicator, period, basis, comment = info.get(fid, (None, None, None, "own", None))
+        kids = [status(c, depth + 1) for c in children.get(fid, ())] if depth < max_depth else []
+        if not kids:
+            own, targets = comment_status(comment)
+            out = ("split_sum", frozenset()) if own == "split" else \
+                  ("illustrative", frozenset((t, period) for t in targets)) if own else (None, frozenset())
+            memo[fid] = out
+            return out
+        targets = frozenset().union(*(t for _s, t in kids))
+        if entity == group and (indicator, period) in targets:
+            memo[fid] = ("calibrated", frozenset())
+            return memo[fid]
+        states = {s for s, _t in kids}
+        consolidation = basis != "own"
+        if "split_sum" in states:
+            states.discard("split_sum")
+            if consolidation and entity == group:
+                pass                                        # the published group total
+            elif consolidation:
+                states.add("split_sum")                     # a part of the sum, so far
+            else:
+                states.add("split" if entity != group else "illustrative")
+        if "split" in states and consolidation and entity == group:
+            states.discard("split")                         # summed from figures computed on splits
+            states.add("illustrative")
+        s = "split_sum" if states == {"split_sum"} else worst(states - {"split_sum"}) or \
+            ("split_sum" if "split_sum" in states else None)
+        memo[fid] = (s, targets)
+        return memo[fid]
+
+    out = {}
+    for fid in fact_ids:
+        s, _t = status(fid)
+        if s == "split_sum":
+            s = "split"       # a company's figure (or the group's own part) of a split
+        if s:
+            out[fid] = s
+    return out
+
+
+def illustrative_through_lineage(store, fact_ids, max_depth: int = 12, group: str | None = None) -> set[int]:
+    """The facts among ``fact_ids`` whose figure carries a mark (:func:`figure_statuses`);
+    with no ``group``, every figure resting on a marked input."""
+    if group is None:
+        from esgledger.store import schema as S
+
+        flagged: set[int] = set()
+        with store.engine.connect() as conn:
+            def flag(level: set[int]) -> None:
+                for r in conn.execute(select(S.fact.c.id, S.fact.c.comment).where(S.fact.c.id.in_(level))):
+                    if is_illustrative_comment(r.comment):
+                        flagged.add(r.id)
+
+            children, _seen = _walk_inputs(conn, fact_ids, max_depth, visit=flag)
+        return _resting_on(fact_ids, children, flagged, max_depth)
+    return set(figure_statuses(store, fact_ids, group, max_depth))

@@ -18,6 +18,7 @@ import yaml
 from esgledger.model.errors import EsgledgerError
 from esgledger.model.types import Dims, FactRecord
 from esgledger.model.units import UNITS
+from esgledger.report.figure_notes import FIGURE_NOTES  # illustrative, split, calibrated
 from esgledger.report.numbers import format_value
 
 DIMENSION_TITLES = {"E": {"zh": "环境", "en": "Environmental"},
@@ -25,9 +26,7 @@ DIMENSION_TITLES = {"E": {"zh": "环境", "en": "Environmental"},
                     "G": {"zh": "治理", "en": "Governance"}}
 NOTE_MISSING = {"zh": "未披露或不适用。", "en": "Not disclosed or not applicable."}
 NOTE_RESTATED = {"zh": "该数据已重述，与此前披露值不同。", "en": "Restated; differs from the value disclosed earlier."}
-NOTE_ILLUSTRATIVE = {"zh": "示意值：所依据的输入数据在台账中标注为示意（见其备注），并非完全基于实际报告数据。",
-                     "en": "Illustrative value: it rests on input data marked illustrative in the ledger (their "
-                           "comment), not on reported data alone."}
+NOTE_ILLUSTRATIVE = FIGURE_NOTES["illustrative"]
 
 
 class LayoutError(EsgledgerError, ValueError):
@@ -38,7 +37,7 @@ class LayoutError(EsgledgerError, ValueError):
 class KpiCell:
     value: Decimal | None
     text: str                  # the display text (rounded, or a category value, or "—")
-    notes: tuple[str, ...] = ()  # footnote keys: "missing", "restated", "illustrative"
+    notes: tuple[str, ...] = ()  # footnote keys: "missing", "restated", "illustrative", "split", "calibrated"
     fact_ids: tuple[int, ...] = ()
 
 
@@ -144,23 +143,27 @@ def build_kpi_table(ws, period: int, layout: dict | None = None) -> KpiTable:
         title = {"zh": topic.name.zh, "en": topic.name.en} if topic else {"zh": sec["topic"], "en": sec["topic"]}
         sections.append(KpiSection(sec["dimension"], sec["topic"], title, tuple(rows)))
     return mark_illustrative(ws, KpiTable(period, years, sections, {
-        "missing": NOTE_MISSING, "restated": NOTE_RESTATED, "illustrative": NOTE_ILLUSTRATIVE}))
+        "missing": NOTE_MISSING, "restated": NOTE_RESTATED, **FIGURE_NOTES}), root)
 
 
-def mark_illustrative(ws, kpi: "KpiTable") -> "KpiTable":
-    """Footnote as illustrative the cells whose figure is, or rests on (through its lineage),
-    a fact whose comment flags it as illustrative (UAT1 F7: the demo's comparison years were
-    printed as reported data). Data-driven: the comment column of the interchange format,
-    ``figure_notes.is_illustrative_comment``."""
+def mark_illustrative(ws, kpi: "KpiTable", group: str | None = None) -> "KpiTable":
+    """Footnote the cells whose figure is, or rests on (through its lineage), a fact whose
+    comment marks it (UAT1 F7; UAT4 F-M1): ``illustrative``, ``split`` (a company's share of a
+    published group total) or ``calibrated`` (the group's figure equals the published one,
+    its inputs are illustrative), as :func:`figure_notes.figure_statuses` decides for the
+    group ``group`` (the workspace's root). Data-driven: the comment column of the
+    interchange format (``figure_notes.comment_status``)."""
     import dataclasses
 
-    from esgledger.report.figure_notes import illustrative_through_lineage
+    from esgledger.report.figure_notes import FIGURE_STATUSES, figure_statuses
 
     cells = [(r, y, c) for sec in kpi.sections for r in sec.rows for y, c in r.cells.items() if c.fact_ids]
-    flagged = illustrative_through_lineage(ws.store, {i for _r, _y, c in cells for i in c.fact_ids})
+    status = figure_statuses(ws.store, {i for _r, _y, c in cells for i in c.fact_ids}, group or ws.root())
     for r, y, c in cells:
-        if flagged & set(c.fact_ids):
-            r.cells[y] = dataclasses.replace(c, notes=c.notes + ("illustrative",))
+        found = [status[i] for i in c.fact_ids if i in status]
+        if found:
+            worst = max(found, key=FIGURE_STATUSES.index)
+            r.cells[y] = dataclasses.replace(c, notes=c.notes + (worst,))
     return kpi
 
 

@@ -16,7 +16,9 @@ from esgledger.report.render import write
 HEADERS = {"zh": ("指标", "单位", "{y}年"), "en": ("Indicator", "Unit", "{y}")}
 CAPTION = {"zh": "附录一：绩效表", "en": "Appendix 1: Key performance indicators"}
 TITLE = {"zh": "{y}年度环境、社会及治理（ESG）绩效表", "en": "{y} ESG key performance indicators"}
-MARKS = {"missing": "1", "restated": "2", "illustrative": "3"}
+# the cell notes in the order they are numbered; only those a table uses get a number, from 1
+# on, then the row notes (formula, methods and factors): no number is skipped (UAT4 F-L2)
+NOTE_ORDER = ("missing", "restated", "illustrative", "split", "calibrated")
 
 
 def kpi_document_table(kpi: KpiTable, lang: str,
@@ -26,9 +28,11 @@ def kpi_document_table(kpi: KpiTable, lang: str,
     one footnote, marked on the row's label."""
     h = HEADERS[lang]
     header = [HeaderCell(h[0], align="left"), HeaderCell(h[1])] + [HeaderCell(h[2].format(y=y)) for y in kpi.years]
+    used = [k for k in NOTE_ORDER if any(k in c.notes for s in kpi.sections for r in s.rows
+                                         for c in r.cells.values())]
+    marks = {k: str(i + 1) for i, k in enumerate(used)}
     rows: list[Row] = []
     last_dim = None
-    used: set[str] = set()
     extra: dict[str, str] = {}  # footnote text -> mark
     for sec in kpi.sections:
         if sec.dimension != last_dim:
@@ -38,20 +42,19 @@ def kpi_document_table(kpi: KpiTable, lang: str,
         for r in sec.rows:
             label_marks = []
             for text in (row_notes(r, lang) if row_notes else ()):
-                label_marks.append(extra.setdefault(text, str(len(MARKS) + 1 + len(extra))))
+                label_marks.append(extra.setdefault(text, str(len(used) + 1 + len(extra))))
             cells = [Cell.label(r.label[lang], label_marks), Cell.label(r.unit_label(lang), align="center")]
             for y in kpi.years:
                 c = r.cells[y]
-                marks = tuple(MARKS[n] for n in c.notes)
-                used.update(c.notes)
+                cell_marks = tuple(marks[n] for n in c.notes)
                 if c.value is None and "missing" in c.notes:
-                    cells.append(Cell.dash(marks))
+                    cells.append(Cell.dash(cell_marks))
                 elif c.value is not None:
-                    cells.append(Cell(c.text, c.value, "right", marks, r.precision))
+                    cells.append(Cell(c.text, c.value, "right", cell_marks, r.precision))
                 else:
-                    cells.append(Cell.label(c.text, marks, align="right"))
+                    cells.append(Cell.label(c.text, cell_marks, align="right"))
             rows.append(Row(tuple(cells)))
-    notes = [Footnote(MARKS[k], kpi.notes[k][lang]) for k in MARKS if k in used]
+    notes = [Footnote(marks[k], kpi.notes[k][lang]) for k in used]
     notes += [Footnote(mark, text) for text, mark in extra.items()]
     return Table(CAPTION[lang], [header], rows, notes,
                  ("text", "unit") + ("number",) * len(kpi.years),
