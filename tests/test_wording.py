@@ -200,8 +200,13 @@ def test_every_method_the_demo_records_has_a_name():
 # -- 15: English names 万 and 亿 quantities by themselves ----------------------------------------
 @pytest.mark.parametrize("value, precision, unit, expected", [
     ("1270.26", 2, "万吨", "12.70 million t"),
-    ("135", 0, "亿千瓦时", "13.5 billion kWh"),
-    ("5653.9478", 4, "万千瓦时/年", "56.54 million kWh per year"),
+    # electricity in GWh/TWh (UAT4 F-M9): 135 × 10⁸ kWh = 13.5 × 10⁹ kWh; 5,653.9478 × 10⁴ kWh =
+    # 56.539478 × 10⁶ kWh; 18,174,128.78 MWh = 18.174 × 10⁹ kWh (four significant digits)
+    ("135", 0, "亿千瓦时", "13.5 TWh"),
+    ("5653.9478", 4, "万千瓦时/年", "56.54 GWh per year"),
+    ("18174128.78", 2, "兆瓦时", "18.17 TWh"),
+    ("1233011.90", 2, "兆瓦时", "1.233 TWh"),
+    ("184543.28", 2, "万元", "CNY 1.845 billion"),   # 1,845,432,800 yuan
     ("132861.32", 2, "万元", "CNY 1.329 billion"),
     ("7.00", 2, "万元", "CNY 70,000"),
     ("221.02", 2, "万tCO2e", "2.210 million t CO2e"),
@@ -214,6 +219,9 @@ def test_english_amounts(value, precision, unit, expected):
 def test_english_amount_leaves_other_units_alone():
     assert english_amount(Decimal("10.80"), 2, "tCO2e/t") is None
     assert english_amount(Decimal("360"), 0, "人") is None
+    # 850.5 MWh = 850,500 kWh, under a GWh: it reads as it is, in MWh
+    assert english_amount(Decimal("850.5"), 1, "兆瓦时") is None
+    assert english_amount(Decimal("22431.32"), 2, "兆瓦时") == "22.43 GWh"   # 22,431,320 kWh
 
 
 def test_explain_names_the_method_of_a_calculated_value():

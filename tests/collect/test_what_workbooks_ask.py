@@ -147,7 +147,7 @@ def test_units_read_in_the_workbooks_language(desk, tmp_path):
     expected = {"employees": ("persons", "人"), "total_assets": ("CNY 100m", "亿元"),
                 "electricity_consumption": ("MWh", "兆瓦时"), "purchased_heat": ("GJ", "吉焦"),
                 "solid_fuel_consumption": ("t", "吨"), "ets_verified_emissions": None,
-                "diesel_consumption": ("L", "升"), "trainees": ("person-times", "人次")}
+                "diesel_consumption": ("L", "升"), "trainees": ("headcount (cumulative)", "人次")}
     for code, units in expected.items():
         if units is None:
             continue

@@ -52,3 +52,28 @@ def test_shown_value_is_within_half_a_unit_and_halves_round_away_from_zero(value
     assert diff <= unit / 2
     if diff == unit / 2:           # an exact half went away from zero
         assert abs(back) > abs(value)
+
+
+@pytest.mark.parametrize("value, precision, unit, expected", [
+    # UAT4 F-M10: a sentence names its quantities alike, from 10⁴ of the base unit in 万, 10⁸ 亿
+    ("824747.34", 2, "吨", "82.47万吨"),            # 824,747.34 ÷ 10⁴ = 82.4747 → 82.47 (seed: 82.47万吨)
+    ("3592632.15", 2, "吨", "359.26万吨"),
+    ("18174128.78", 2, "兆瓦时", "181.74亿千瓦时"),  # × 10³ kWh = 18,174,128,780 kWh ÷ 10⁸ = 181.7413
+    ("135", 0, "亿千瓦时", "135亿千瓦时"),
+    ("184543.28", 2, "万元", "18.45亿元"),          # 1,845,432,800 元 ÷ 10⁸ = 18.454 (F-L6)
+    ("659.00", 2, "万元", "659.00万元"),
+    ("12.25", 2, "万元/人", "12.25万元/人"),
+    ("4701968.35", 2, "吨标准煤", "470.20万吨标准煤"),
+])
+def test_chinese_amounts(value, precision, unit, expected):
+    from esgledger.report.numbers import chinese_amount
+
+    assert chinese_amount(Decimal(value), precision, unit) == expected
+
+
+def test_chinese_amount_leaves_small_quantities_and_other_units_alone():
+    from esgledger.report.numbers import chinese_amount
+
+    # 7,126 t < 10⁴ t reads as it is; a head count is never 万人 in a report's sentence
+    assert chinese_amount(Decimal("7126"), 0, "吨") is None
+    assert chinese_amount(Decimal("6756"), 0, "人") is None and chinese_amount(Decimal("518184"), 0, "小时") is None

@@ -101,6 +101,14 @@ class UnitTable:
         amount = spec.get("en_amount") if spec else None
         return (int(amount[0]), str(amount[1])) if amount else None
 
+    def zh_amount(self, unit: str | None) -> tuple[int, str] | None:
+        """``(power of ten, Chinese base unit)`` of a unit whose quantity Chinese narrative names
+        in 万 or 亿 of a base unit (兆瓦时 → ``(3, "千瓦时")``: 1,817.41万兆瓦时 reads 181.74亿千瓦时),
+        or None for a unit narrative does not scale (人, 次, 小时 …)."""
+        spec = self.symbols.get(unit) if unit else None
+        amount = spec.get("zh_amount") if spec else None
+        return (int(amount[0]), str(amount[1])) if amount else None
+
     @functools.lru_cache(maxsize=4096)
     def _quantity(self, unit: str):
         expr = self.symbols[unit]["pint"] if unit in self.symbols else unit

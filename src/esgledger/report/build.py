@@ -36,7 +36,7 @@ from esgledger.report.figure_notes import FIGURE_NOTES, FIGURE_STATUSES, formula
 from esgledger.report.gap import check_gaps, gap_checklist
 from esgledger.report.index import gri_content_index, index_table
 from esgledger.report.kpi_render import TITLE as KPI_TITLE, kpi_document_table
-from esgledger.report.numbers import DASH, english_amount, format_value, large_amount
+from esgledger.report.numbers import DASH, format_value, large_amount, narrative_amount
 from esgledger.report.render import renderer_for
 
 FORMATS = ("html", "docx", "pdf", "xlsx")
@@ -134,11 +134,12 @@ def fill_placeholders(ctx: ReportContext, text: str, lang: str, where=None,
 
     def number(f, ind, ph) -> str:
         precision = ind.precision if ph.precision is None else ph.precision
-        if ph.unit and lang == "en":  # 1,270.26 万吨 reads "12.70 million t" in English
-            amount = english_amount(Decimal(f.value), precision, ind.unit)
+        if ph.unit and (lang == "en" or ph.precision is None):
+            # 1,270.26 万吨 reads "12.70 million t"; 18,174,128.78 MWh 181.74亿千瓦时 / 18.17 TWh
+            amount = narrative_amount(Decimal(f.value), precision, ind.unit, lang)
             if amount is not None:
                 return amount
-        if ph.unit and ph.precision is None:  # 18,174,128.78 MWh reads 1,817.41万兆瓦时 / 18.17 million MWh
+        if ph.unit and ph.precision is None:  # 1,234,567 小时 reads 123.46万小时 / 1.235 million hours
             amount = large_amount(Decimal(f.value), precision, lang)
             if amount is not None:
                 return ctx.with_unit(amount, ph.indicator, lang)

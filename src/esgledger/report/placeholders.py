@@ -9,8 +9,9 @@ One small grammar, parsed by splitting words (never evaluated)::
 A YEAR is ``2024``, ``P`` (the reporting year) or ``P-1``, ``P-2`` …
 
 A fact shown with its unit and without ``precision=N`` reads as narrative names a large
-quantity: from a million up, in 万 or 亿 in Chinese and in millions or billions in English
-(``1,817.41万兆瓦时`` / ``18.17 million MWh``); ``precision=N`` keeps the whole figure.
+quantity (:func:`esgledger.report.numbers.narrative_amount`): in 万 or 亿 of the base unit in
+Chinese and in millions or billions (electricity in GWh/TWh) in English (``181.74亿千瓦时`` /
+``18.17 TWh``); ``precision=N`` keeps the whole figure.
 
 >>> parse_placeholder("fact employees P-1 gender=female")
 Placeholder(kind='fact', indicator='employees', years=('P-1',), entity=None, dims=(('gender', 'female'),), unit=True, precision=None)
