@@ -423,6 +423,10 @@ CATALOGUE: dict[str, Spec] = dict([
     _spec("ESG-REPORT-007", "warning", "no value for a placeholder", "占位符无对应数据",
           "{found}: the ledger has no value for {indicator} {period} at {entity}; printed as a dash",
           "{found}：台账中没有 {entity} {period} 年的 {indicator}，以“—”显示"),
+    _spec("ESG-REPORT-008", "warning", "narrative texts are a sample", "叙述文字为示例",
+          "taken from the report of {found}: rewrite them for your organisation, then delete sample_of "
+          "from the report definition",
+          "取自{found}的报告，请改写为本公司的内容，然后从报告定义中删除 sample_of"),
 ])
 
 
