@@ -79,7 +79,7 @@ def test_indicators_list_formats(wsdir):
     assert any(x["code"] == "employees" and "50" in x["szse17"].split(";") for x in rows)
     r = runner.invoke(app, ["indicators", "list", "--format", "csv"])
     assert r.output.startswith("code,name_zh,name_en,")
-    r = runner.invoke(app, ["indicators", "show", "employees"])
+    r = runner.invoke(app, ["indicators", "show", "employees", "--json"])
     assert json.loads(r.output)["unit"] == "人"
 
 
@@ -98,7 +98,7 @@ def test_entities_tree_shows_a_member_without_operational_control(wsdir, tmp_pat
               "    operational_control: false\n")
     assert cli(wsdir, "entities", "import", str(f)).exit_code == 0
     r = runner.invoke(app, ["--lang", "zh", "-w", str(wsdir), "entities", "tree"], env={"COLUMNS": "200"})
-    assert "JV1 合资厂 [smelter] 40% 无运营控制" in r.output
+    assert "JV1 合资厂 [电解铝厂] 40% 无运营控制" in r.output  # the process type named as docs/zh/entities.md names it (UAT3 L1)
 
 
 def test_validate_and_errors_list(wsdir, tmp_path):
@@ -149,7 +149,7 @@ def test_option_values_are_checked_with_a_clear_error(wsdir):
         r = cli(wsdir, *args)
         assert r.exit_code == 1 and isinstance(r.exception, OptionError), (args, r.output)
         p = r.exception.problem
-        assert (p.code, p.params["field"], str(p.params["expected"])) == ("ESG-CLI-001", option, expected)
+        assert (p.code, str(p.params["field"]), str(p.params["expected"])) == ("ESG-CLI-001", option, expected)
     STATE.lang = "zh"
     try:
         assert _message(r.exception) == "(--format): ESG-CLI-001 选项取值无效：--format toml：应为 yaml, csv"
@@ -192,12 +192,12 @@ def test_explain_and_history_say_why_there_is_no_value(wsdir, tmp_path):
         r = cli(wsdir, cmd, "employes", "--entity", "TLYX", "--period", "2024")
         assert r.exit_code == 1 and isinstance(r.exception, OptionError), r.output
         p = r.exception.problem
-        assert (p.code, p.params["field"], p.params["found"]) == ("ESG-CLI-001", "INDICATOR", "employes")
+        assert (p.code, str(p.params["field"]), p.params["found"]) == ("ESG-CLI-001", "INDICATOR", "employes")
         assert str(p.params["expected"]).startswith(
             "an indicator code of the library (esgledger indicators list), e.g. employees")
         r = cli(wsdir, cmd, "employees", "--entity", "TLYXX", "--period", "2024")
         p = r.exception.problem
-        assert (p.params["field"], str(p.params["expected"])) == (
+        assert (str(p.params["field"]), str(p.params["expected"])) == (
             "--entity", "an entity code of the tree (esgledger entities tree), e.g. TLYX, TLYX-P2, TLYX-P1")
         # no such dimension key: the two that exist (no dims, and gender=female), own basis
         r = cli(wsdir, cmd, "employees", "--entity", "TLYX", "--period", "2024", "--dims", "gender=male")
@@ -422,9 +422,12 @@ def test_a_dry_run_of_an_entity_import_says_it_checked_and_wrote_nothing(tmp_pat
     d = tmp_path / "ws"
     assert runner.invoke(app, ["--lang", "en", "init", str(d)]).exit_code == 0
     r = cli(d, "entities", "import", str(DEMO_ENTITIES), "--dry-run")
-    assert r.exit_code == 0 and "checked: no errors; nothing written (--dry-run)" in r.output
+    # the demo tree: 12 entities (12 "- code:" items), 11 with a parent (TSAL is the root) (UAT3 L12)
+    assert r.exit_code == 0 and r.output.strip() == (
+        "checked: no errors; the file has 12 entities (12 new, 0 already in the tree) and 11 memberships; "
+        "nothing written (--dry-run)")
     r = cli(d, "entities", "import", str(DEMO_ENTITIES), "--dry-run", lang="zh")
-    assert "检查通过，未写入任何内容（--dry-run）" in r.output
+    assert "检查通过：文件中有 12 个主体（新增 12 个，已在组织树中 0 个）、11 条隶属关系；未写入任何内容（--dry-run）" in r.output
     assert "TSAL" not in cli(d, "entities", "export", "--format", "csv").output  # nothing written
 
 

@@ -76,7 +76,7 @@ MY = """indicators:
 def test_indicators_list_and_show_see_the_workspaces_own_library(wsdir, tmp_path):
     (wsdir / "library").mkdir()
     (wsdir / "library" / "my.yaml").write_text(MY, "utf-8")
-    r = runner.invoke(app, ["--lang", "en", "-w", str(wsdir), "indicators", "show", "my_ok"])
+    r = runner.invoke(app, ["--lang", "en", "-w", str(wsdir), "indicators", "show", "my_ok", "--json"])
     assert r.exit_code == 0 and '"code": "my_ok"' in r.output, r.output
     r = runner.invoke(app, ["--lang", "en", "-w", str(wsdir), "indicators", "list", "--format", "csv"])
     assert r.exit_code == 0 and "\nmy_ok,自定义指标,My indicator,E,energy,吨," in r.output

@@ -74,7 +74,10 @@ T = {
                     "run `esgledger calc run --period {p}` to recompute"},
     "ws_created": {"zh": "已创建工作区 {p}", "en": "created workspace {p}"},
     "entities_ok": {"zh": "已导入组织树（{n} 个主体）", "en": "imported the entity tree ({n:entity|entities})"},
-    "entities_dry": {"zh": "检查通过，未写入任何内容（--dry-run）", "en": "checked: no errors; nothing written (--dry-run)"},
+    "entities_dry": {"zh": "检查通过：文件中有 {n} 个主体（新增 {new} 个，已在组织树中 {old} 个）、{m} 条隶属关系；未写入任何内容（--dry-run）",
+                     "en": "checked: no errors; the file has {n:entity|entities} ({new} new, {old} already in the tree) "
+                           "and {m:membership|memberships}; nothing written (--dry-run)"},
+    "exported": {"zh": "已导出 {n} 条数据：{p}", "en": "exported {n:fact|facts} to {p}"},
     "password_for": {"zh": "{u} 的密码：", "en": "password for {u}: "},
     "no_tty_sign_in": {"zh": "没有终端，无法提示输入 {u} 的密码：请用环境变量 ESGLEDGER_PASSWORD 提供密码",
                        "en": "no terminal to ask for the password of {u}: give it in the environment variable "
@@ -150,8 +153,13 @@ class OptionError(EsgledgerError, ValueError):
     """A command-line option with a value it does not take (ESG-CLI-001)."""
 
     def __init__(self, option: str, found, expected: "str | Bilingual"):
+        from esgledger.model.errors import FIELD_NAMES_ZH
+
+        # an argument (INDICATOR, KEY) is named in Chinese in a Chinese message; an option
+        # (--period) is what the user typed and stays as it is
+        named = Bilingual(FIELD_NAMES_ZH[option], option) if option in FIELD_NAMES_ZH else option
         self.problem = Problem("ESG-CLI-001", Location(field=option),
-                               {"field": option, "found": str(found), "expected": expected})
+                               {"field": named, "found": str(found), "expected": expected})
         super().__init__(self.problem.render("en"))
 
 
@@ -379,14 +387,110 @@ def indicators_list(
 
 
 @indicators_app.command("show")
-def indicators_show(code: str = typer.Argument(..., help="Indicator code.")) -> None:
+def indicators_show(code: str = typer.Argument(..., help="Indicator code."),
+                    as_json: bool = typer.Option(False, "--json", help="As JSON (the library entry as written).")) -> None:
     """Show one indicator with its definition and framework references."""
     lib = _library()
     _check_indicator(lib, code)
     ind = lib[code]
-    data = ind.model_dump(exclude_none=True)
-    data["origin"] = lib.origin[code]
-    console.print_json(json.dumps(data, ensure_ascii=False, default=str))
+    if as_json:
+        data = ind.model_dump(exclude_none=True)
+        data["origin"] = lib.origin[code]
+        console.print_json(json.dumps(data, ensure_ascii=False, default=str))
+        return
+    t = Table(*_heads(("项目", "field"), ("内容", "value")))
+    for label, value in _indicator_fields(lib, ind):
+        if value not in (None, ""):
+            t.add_row(label, str(value))
+    console.print(t)
+
+
+# what an indicator's library entry says, as a reader names it (indicators show)
+IND_FIELDS = {
+    "code": ("代码", "code"), "name": ("名称", "name"), "definition": ("定义", "definition"),
+    "dimension": ("ESG 维度", "ESG pillar"), "topic": ("议题", "topic"), "unit": ("单位", "unit"),
+    "value_type": ("取值类型", "value type"), "values": ("可选值", "allowed values"),
+    "kind": ("来源", "kind"), "formula": ("公式", "formula"), "method": ("核算方法", "method"),
+    "aggregation": ("合并方式", "consolidation"), "weight": ("权重指标", "weighted by"),
+    "dimensions": ("细分维度", "breakdowns"), "breakdown_sums": ("分项之和等于合计", "breakdowns add up"),
+    "precision": ("小数位数", "decimal places"), "frequency": ("填报频率", "frequency"),
+    "process_types": ("适用工艺类型", "process types"), "levels": ("填报层级", "entity levels"),
+    "validation": ("校验规则", "checks"), "check": ("与公式核对", "checked against"),
+    "frameworks": ("框架引用", "framework references"), "origin": ("定义位置", "defined in"),
+}
+PILLAR_NAMES = {"E": {"zh": "环境（E）", "en": "environmental (E)"}, "S": {"zh": "社会（S）", "en": "social (S)"},
+                "G": {"zh": "治理（G）", "en": "governance (G)"}}
+VALUE_TYPE_NAMES = {"number": {"zh": "数值", "en": "number"}, "category": {"zh": "选项", "en": "category"}}
+AGGREGATION_NAMES = {
+    "sum": {"zh": "逐级加总", "en": "summed up the tree"},
+    "recompute": {"zh": "由合并后的输入按公式重算", "en": "recomputed from the consolidated inputs"},
+    "weighted_mean": {"zh": "加权平均", "en": "weighted mean"},
+    "not_additive": {"zh": "不合并（集团值须在集团填报）", "en": "not consolidated (the group's value is entered at the group)"},
+}
+FREQUENCY_NAMES = {"annual": {"zh": "年度", "en": "annual"}, "monthly": {"zh": "月度", "en": "monthly"}}
+LEVEL_NAMES = {"group": {"zh": "集团", "en": "group"}, "company": {"zh": "公司", "en": "company"},
+               "site": {"zh": "厂区", "en": "site"}, "unit": {"zh": "单元", "en": "unit"}}
+# an entity's process type as docs/entities.md names it
+PROCESS_TYPE_NAMES = {
+    "holding": {"zh": "控股", "en": "holding"}, "smelter": {"zh": "电解铝厂", "en": "smelter"},
+    "alumina_refinery": {"zh": "氧化铝厂", "en": "alumina refinery"}, "anode_plant": {"zh": "阳极厂", "en": "anode plant"},
+    "power_plant": {"zh": "电厂", "en": "power plant"}, "high_purity_aluminium": {"zh": "高纯铝", "en": "high-purity aluminium"},
+    "foil_mill": {"zh": "铝箔厂", "en": "foil mill"}, "mine": {"zh": "矿山", "en": "mine"},
+    "office": {"zh": "办公机构", "en": "office"},
+}
+
+
+def _indicator_fields(lib, ind) -> list[tuple[str, object]]:
+    """``(label, text)`` of each field of an indicator, in the user's language."""
+    zh = STATE.lang == "zh"
+    lang = "zh" if zh else "en"
+    sep = "、" if zh else ", "
+    yes, no = ("是", "否") if zh else ("yes", "no")
+
+    def names(table: dict, codes) -> str:
+        return sep.join(_named(table, c) for c in codes)
+
+    topic = lib.topics.get(ind.topic)
+    dims = sep.join((f"{lib.dimensions[d].name.zh}（{d}）" if zh else f"{lib.dimensions[d].name.en} ({d})")
+                    if d in lib.dimensions else d for d in ind.dimensions)
+    v = ind.validation
+    checks = []
+    if v.min is not None:
+        checks.append(f"≥ {v.min:g}")
+    if v.max is not None:
+        checks.append(f"≤ {v.max:g}")
+    if v.integer:
+        checks.append("整数" if zh else "whole number")
+    if v.change_threshold_pct is not None:
+        checks.append(f"较上年变化超过 {v.change_threshold_pct:g}% 时提示" if zh
+                      else f"warn on a change of more than {v.change_threshold_pct:g}% from last year")
+    fw = ind.frameworks
+    refs = [(label, codes) for label, codes in (
+        ("深交所指引第17号" if zh else "SZSE No.17", [f"第{a}条" if zh else f"Art. {a}" for a in fw.szse17]),
+        ("GRI", fw.gri), ("CASS-ESG 6.0", fw.cass), ("IFRS S2", fw.issb_s2), ("SASB", fw.sasb),
+        ("SDG", [str(x) for x in fw.sdg])) if codes]
+    weight = ind.weight and f"{lib[ind.weight].name.get(lang)}（{ind.weight}）" if zh else \
+        ind.weight and f"{lib[ind.weight].name.get(lang)} ({ind.weight})"
+    values = {
+        "code": ind.code, "name": ind.name.get(lang),
+        "definition": ind.definition.get(lang) if ind.definition else None,
+        "dimension": _named(PILLAR_NAMES, ind.dimension),
+        "topic": (f"{topic.name.get(lang)}（{ind.topic}）" if zh else f"{topic.name.get(lang)} ({ind.topic})")
+                 if topic else ind.topic,
+        "unit": _unit(ind.unit), "value_type": _named(VALUE_TYPE_NAMES, ind.value_type),
+        "values": sep.join(ind.values), "kind": _named(KIND_NAMES, ind.kind),
+        "formula": ind.formula, "method": ind.method,
+        "aggregation": _named(AGGREGATION_NAMES, ind.aggregation), "weight": weight,
+        "dimensions": dims, "breakdown_sums": (yes if ind.breakdown_sums else no) if ind.dimensions else None,
+        "precision": ind.precision, "frequency": _named(FREQUENCY_NAMES, ind.frequency),
+        "process_types": names(PROCESS_TYPE_NAMES, ind.process_types) or ("全部" if zh else "all"),
+        "levels": names(LEVEL_NAMES, lib.levels_of(ind.code)) or ("全部" if zh else "all"),
+        "validation": ("；" if zh else "; ").join(checks),
+        "check": ind.check and ind.check.formula,
+        "frameworks": ("；" if zh else "; ").join(f"{label} {sep.join(codes)}" for label, codes in refs),
+        "origin": lib.origin[ind.code],
+    }
+    return [(IND_FIELDS[k][0 if zh else 1], values[k]) for k in IND_FIELDS]
 
 
 # -- entities ----------------------------------------------------------------------------
@@ -396,9 +500,17 @@ def entities_import(path: Path = typer.Argument(..., help="An entity file (.yaml
                     as_json: bool = typer.Option(False, "--json", help="Print problems as JSON.")) -> None:
     """Import (add or replace) entities and their dated memberships."""
     with _ws() as ws:
-        problems = ws.import_entities(path, dry_run=dry_run)
-        _finish(problems, as_json, ok_msg=tr("entities_dry") if dry_run else
-                tr("entities_ok", n=len(ws.tree.entities) if not problems.errors else 0))
+        if dry_run:  # what the file holds, as an import would read it; nothing is written
+            from esgledger.collect.entities_io import read_entities
+
+            incoming, problems = read_entities(path, known=ws.store.load_entities())
+            n = len(incoming.entities) if incoming is not None else 0
+            new = sum(1 for c in incoming.entities if c not in ws.tree.entities) if incoming is not None else 0
+            m = sum(1 for ms in incoming.memberships.values() for x in ms if x.parent) if incoming is not None else 0
+            _finish(problems, as_json, ok_msg=tr("entities_dry", n=n, new=new, old=n - new, m=m))
+            return
+        problems = ws.import_entities(path)
+        _finish(problems, as_json, ok_msg=tr("entities_ok", n=len(ws.tree.entities) if not problems.errors else 0))
 
 
 @entities_app.command("export")
@@ -426,7 +538,7 @@ def entities_tree(date: Optional[str] = typer.Option(None, "--date", help="Tree 
                 zh = STATE.lang == "zh"
                 share = f" {m.equity_share}% " + (("运营控制" if zh else "operational control") if m.operational_control
                                                   else ("无运营控制" if zh else "no operational control"))
-            label = f"{code} {e.name(STATE.lang)} [{e.process_type}]{share}"
+            label = f"{code} {e.name(STATE.lang)} [{_named(PROCESS_TYPE_NAMES, e.process_type) if STATE.lang == 'zh' else e.process_type}]{share}"
             parent = nodes.get(m.parent) if m and m.parent else top
             nodes[code] = (parent or top).add(escape(label))  # "[smelter]" is text, not rich markup
         console.print(top)
@@ -484,11 +596,29 @@ def facts_export(fmt: str = typer.Option("csv", "--format", help="csv, xlsx or j
             _check_entity(ws.tree, e)
         for i in indicator or ():
             _check_indicator(ws.library, i, "--indicator")
-        text = ws.export_facts(fmt, out=out, entity=entity or None, indicator=indicator or None,
-                               period=period or None, status=status or None,
-                               basis=None if basis == "all" else basis)
-        if text is not None:
-            sys.stdout.write(text)
+        filters = dict(entity=entity or None, indicator=indicator or None, period=period or None,
+                       status=status or None, basis=None if basis == "all" else basis)
+        if out is None:
+            sys.stdout.write(ws.export_facts(fmt, **filters))
+            return
+        if fmt == "xlsx":
+            ws.export_facts(fmt, out=out, **filters)
+            import openpyxl
+
+            book = openpyxl.load_workbook(out, read_only=True)
+            n = sum(1 for _ in book.worksheets[0].iter_rows(min_row=2, values_only=True))
+            book.close()
+        else:
+            text = ws.export_facts(fmt, **filters)
+            out.write_text(text, encoding="utf-8")
+            if fmt == "json":
+                n = len(json.loads(text))
+            else:
+                import csv
+                import io
+
+                n = sum(1 for _ in csv.reader(io.StringIO(text))) - 1  # without the header
+    console.print(tr("exported", n=n, p=out), markup=False)
 
 
 @facts_app.command("withdraw")
@@ -534,7 +664,7 @@ def history(indicator: str = typer.Argument(..., help="Indicator code."),
                 line = f":{f.location}" if f.location else ""
                 src = (where if b["kind"] == "calc" else f"{b['kind']} {where}".strip()) + line
                 shown_where = _source_where(b["kind"], where)
-                shown_src = (shown_where if b["kind"] == "calc"
+                shown_src = (shown_where if b["kind"] == "calc" or _is_submission(b["kind"], where)
                              else f"{_named(BATCH_KIND_NAMES, b['kind'])} {shown_where}".strip()) + line
             rows.append({"revision": f.revision, "old_value": old, "value": f.value, "unit": f.unit,
                          "entered": f"{f.value_entered or ''} {f.unit_entered or ''}".strip() or None,
@@ -835,6 +965,14 @@ def _shown(f, ind) -> tuple[str, str]:
     if rounded == exact:
         return shown, ""
     return shown, f"  [{'精确值' if STATE.lang == 'zh' else 'exact'} {f.value}]"
+
+
+def _is_submission(kind: str, where: str) -> bool:
+    """A batch that submitted an entity (``esgledger collect submit E``, stored as kind api
+    with source ``submit E``): shown by what it did (提交 E / submit E), not as an API call."""
+    import re
+
+    return kind == "api" and re.fullmatch(r"submit \S+", where or "") is not None
 
 
 def _source_where(kind: str, where: str) -> str:

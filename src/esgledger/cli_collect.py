@@ -284,9 +284,17 @@ def collect_status(period: Optional[str] = typer.Option(None, "--period", help="
     """Progress of every entity: status, values filled, who is late, who waits for review."""
     from esgledger.collect.campaign import status_table
 
+    from esgledger.collect.campaign import get_campaign
+    from esgledger.model.errors import ProblemsError
+
     with _ws() as ws:
         desk = _desk(ws)
-        c = _campaign(desk, period)
+        try:
+            c = _campaign(desk, period)
+        except ProblemsError:  # a year's closed campaign can still be viewed (its title says closed)
+            if period is None:
+                raise
+            c = get_campaign(desk, period, open_only=False)
         rows = status_table(desk, c)
         if as_json:
             console.print_json(json.dumps([r.__dict__ for r in rows], ensure_ascii=False))

@@ -49,6 +49,7 @@ ZH: dict[str, str] = {
     "own, control or equity (default: consolidated at a parent).":
         "own、control 或 equity（默认：上级主体取合并值）。",
     "As JSON.": "以 JSON 输出。",
+    "As JSON (the library entry as written).": "以 JSON 输出（指标库中的原始条目）。",
     "Print problems as JSON.": "以 JSON 输出问题。",
     "Print the report as JSON.": "以 JSON 输出导入报告。",
     "Print the lineage as JSON.": "以 JSON 输出溯源（含每个因子的版本和来源）。",

@@ -22,6 +22,8 @@ report_app = typer.Typer(help="The sustainability report: definition, build and 
 
 T = {
     "written": {"zh": "已写入报告定义 {p}", "en": "wrote the report definition {p}"},
+    "sample": {"zh": "报告名称为“{name}”（工作区名称）；各章节的叙述文字是参考公司报告的示例，请改写后删除 sample_of（report check 会列出）",
+               "en": "the report names “{name}” (the workspace's name); the chapters' narrative texts are the reference company's report as a sample: rewrite them, then delete sample_of (report check lists it)"},
     "exists": {"zh": "{p} 已存在；使用 --force 覆盖", "en": "{p} exists; use --force to overwrite it"},
     "no_def": {"zh": "没有报告定义 {p}；先运行 `esgledger report init`",
                "en": "no report definition {p}; run `esgledger report init` first"},
@@ -45,7 +47,8 @@ T = {
               "placeholder": {"zh": "无数据的占位符", "en": "placeholders without a value"},
               "chart": {"zh": "缺数据的图表", "en": "charts without data"},
               "not_approved": {"zh": "未批准的数据", "en": "indicators with facts not approved"},
-              "low_factor": {"zh": "低置信度因子", "en": "low-confidence factors"}},
+              "low_factor": {"zh": "低置信度因子", "en": "low-confidence factors"},
+              "sample_text": {"zh": "参考公司的示例文字", "en": "the reference company's sample texts"}},
     "todo": {"zh": "处理", "en": "To do"},
     "src": {"materiality": {"zh": "双重重要性评估", "en": "the double-materiality assessment"},
             "definition": {"zh": "报告定义的 material_topics", "en": "material_topics of the report definition"},
@@ -69,7 +72,7 @@ def _ws():
     return open_ws()
 
 
-def _definition(ws, path: Optional[Path]):
+def _definition(ws, path: Optional[Path], as_json: bool = False):
     from esgledger.cli import _print_problems
     from esgledger.report.definition import DEFINITION_NAME, load_definition
 
@@ -80,7 +83,9 @@ def _definition(ws, path: Optional[Path]):
         err_console.print(escape(_t("no_def", p=p)))
         raise typer.Exit(1)
     defn, problems = load_definition(p, ws.library)
-    _print_problems(problems, False)
+    # with --json a definition that loads prints only the JSON (its warnings, such as
+    # ESG-REPORT-008, are items of the check); one that does not load still says why
+    _print_problems(problems, as_json and defn is not None)
     if defn is None:
         raise typer.Exit(1)
     return defn
@@ -100,8 +105,14 @@ def report_init(
         if path.exists() and not force:
             err_console.print(escape(_t("exists", p=path)))
             raise typer.Exit(1)
-        write_starting_definition(path, period)
+        settings = ws.config.get("workspace", {})
+        # the demo is the reference company itself; any other workspace gets its own name, and
+        # the reference company's narrative is marked as a sample to rewrite (sample_of)
+        own = None if settings.get("demo") else str(settings.get("name") or ws.path.resolve().name)
+        write_starting_definition(path, period, organisation=own)
     console.print(escape(_t("written", p=path)))
+    if own is not None:
+        console.print(escape(_t("sample", name=own)))
 
 
 def _langs(lang: str) -> list[str]:
@@ -168,7 +179,7 @@ def report_check(
 
     lang = _lang()
     with _ws() as ws:
-        defn = _definition(ws, definition)
+        defn = _definition(ws, definition, as_json)
         ctx = ReportContext(ws, defn, period)
         _print_problems(ctx.problems, as_json)
         if ctx.problems.errors:

@@ -231,20 +231,27 @@ def test_tables_and_refusals_read_in_chinese(wsdir, tmp_path, monkeypatch):
     zh, en = both("collect", "approve", "TLYX-P1", user="esg")
     assert "ESG-COLLECT-008 当前状态不允许该操作：TLYX-P1 当前状态为已退回；该操作要求状态为已提交" in zh, zh
     assert "ESG-COLLECT-008 not allowed in the entity's status: TLYX-P1 is returned; this needs submitted" in en, en
+    # the next step (UAT3 L10): a returned entity is submitted before it can be reviewed
+    assert "该操作要求状态为已提交；填报人提交（esgledger collect submit TLYX-P1）后才能审核" in zh, zh
+    assert "this needs submitted; it can be reviewed once it is submitted (esgledger collect submit TLYX-P1)" in en, en
     assert cli(wsdir, "collect", "submit", "TLYX-P1", user="p1").exit_code == 0
     assert cli(wsdir, "collect", "approve", "TLYX-P1", user="esg").exit_code == 0
     zh, en = both("collect", "import", str(tmp_path / "good.xlsx"), user="p1")
     assert "当前状态为已批准；该操作要求状态为未开始、填报中、已退回或已提交" in zh, zh
     assert "TLYX-P1 is approved; this needs not_started | in_progress | returned | submitted" in en, en
+    # an approved entity is reopened by a manager before it takes new values (UAT3 L10)
+    assert "或已提交；如需修改，请联系主管运行 esgledger collect reopen TLYX-P1 重新开启" in zh, zh
+    assert "returned | submitted; to change it, a manager reopens it first: esgledger collect reopen TLYX-P1" in en, en
 
     # the sources collect wrote to the ledger (kept as stored) read in Chinese in history and explain
     zh, en = both("history", "aluminium_output", "--entity", "TLYX-P1", "--period", "2025", user="esg")
     at = ":Carbon emissions!F3"  # the sheet of the (English) workbook
-    assert [r[8] for r in _rows(zh)[1:]] == ["导入 good.xlsx" + at, "接口 提交 TLYX-P1" + at, "审核 退回 TLYX-P1" + at,
-                                          "接口 提交 TLYX-P1" + at, "审核 批准 TLYX-P1" + at], zh
-    assert [r[8] for r in _rows(en)[1:]] == ["import good.xlsx:Carbon emissions!F3", "api submit TLYX-P1:Carbon emissions!F3",
+    # `collect submit` reads as the submission it was, not as an API call (UAT3 L5: 接口 提交)
+    assert [r[8] for r in _rows(zh)[1:]] == ["导入 good.xlsx" + at, "提交 TLYX-P1" + at, "审核 退回 TLYX-P1" + at,
+                                          "提交 TLYX-P1" + at, "审核 批准 TLYX-P1" + at], zh
+    assert [r[8] for r in _rows(en)[1:]] == ["import good.xlsx:Carbon emissions!F3", "submit TLYX-P1:Carbon emissions!F3",
                                           "review return TLYX-P1:Carbon emissions!F3",
-                                          "api submit TLYX-P1:Carbon emissions!F3",
+                                          "submit TLYX-P1:Carbon emissions!F3",
                                           "review approve TLYX-P1:Carbon emissions!F3"], en
     r = cli(wsdir, "history", "aluminium_output", "--entity", "TLYX-P1", "--period", "2025", "--json", user="esg",
             lang="zh")
@@ -252,6 +259,14 @@ def test_tables_and_refusals_read_in_chinese(wsdir, tmp_path, monkeypatch):
     zh, en = both("explain", "aluminium_output", "--entity", "TLYX-P1", "--period", "2025", user="esg")
     assert zh.rstrip().endswith("48 万吨  ← 审核 #5 批准 TLYX-P1"), zh
     assert en.rstrip().endswith("48 10k t  ← review #5 approve TLYX-P1"), en
+
+    # a closed campaign's progress can still be seen with --period (UAT3 L9); without it, only
+    # an open campaign is meant
+    assert cli(wsdir, "collect", "close", "--period", "2025", user="esg").exit_code == 0
+    zh, en = both("collect", "status", "--period", "2025", user="esg")
+    assert "收集任务 #1（2025）：已关闭" in zh and "共 12 个主体：未开始 11，已批准 1" in zh, zh
+    assert "campaign #1 (2025) — closed" in en and "12 entities: not started 11, approved 1" in en, en
+    assert "ESG-COLLECT-010" in cli(wsdir, "collect", "status", user="esg").output
 
 def test_password_prompts_are_bilingual_and_need_a_terminal(wsdir, monkeypatch):
     """UAT: `users add NAME --role admin` with no terminal printed an English `password:`, then

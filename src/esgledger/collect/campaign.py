@@ -52,6 +52,28 @@ def statuses_named(statuses: Iterable[str]) -> Bilingual:
     return Bilingual("、".join(zh[:-1]) + "或" + zh[-1] if len(zh) > 1 else "".join(zh), " | ".join(statuses))
 
 
+def next_step(entity: str, status: str, allowed: Iterable[str]) -> Bilingual:
+    """What to do when ``entity`` in ``status`` refuses an action that needs one of ``allowed``
+    (the tail of ESG-COLLECT-008): an approved entity is reopened by a manager, a submitted one
+    waits for review, one still being filled is submitted first; "" when none of these fits."""
+    allowed = tuple(allowed)
+    if status == "approved":
+        return Bilingual(f"；如需修改，请联系主管运行 esgledger collect reopen {entity} 重新开启",
+                         f"; to change it, a manager reopens it first: esgledger collect reopen {entity}")
+    if status == "submitted":
+        return Bilingual(f"；已提交的数据待主管审核：批准（esgledger collect approve {entity}）"
+                         f"或退回（esgledger collect return {entity}）",
+                         f"; it waits for review: a manager approves (esgledger collect approve {entity}) "
+                         f"or returns it (esgledger collect return {entity})")
+    if "submitted" in allowed:
+        return Bilingual(f"；填报人提交（esgledger collect submit {entity}）后才能审核",
+                         f"; it can be reviewed once it is submitted (esgledger collect submit {entity})")
+    if allowed == ("approved",):
+        return Bilingual("；该主体尚未批准，可直接填报，无需重新开启",
+                         "; it is not approved, so values can be entered without reopening it")
+    return Bilingual("", "")
+
+
 @dataclass
 class Desk:
     """One user's view of a workspace for data collection: the scoped store, the library,
@@ -311,7 +333,8 @@ def set_status(conn: Connection, campaign: Campaign, entity: str, new: str, *, a
         return problems, version
     if status not in allowed:
         problems.append(Problem("ESG-COLLECT-008", Location(field="status"), {
-            "entity": entity, "found": statuses_named([status]), "expected": statuses_named(allowed)}))
+            "entity": entity, "found": statuses_named([status]), "expected": statuses_named(allowed),
+            "next": next_step(entity, status, allowed)}))
         return problems, version
     now = now_iso()
     res = conn.execute(C.entity_status.update().where(

@@ -19,7 +19,7 @@ from typing import Mapping
 from sqlalchemy import select
 
 from esgledger.collect.campaign import (Campaign, Desk, current_facts, entity_status,
-                                        reference_values, set_status, statuses_named)
+                                        reference_values, next_step, set_status, statuses_named)
 from esgledger.collect.submission import find_warnings
 from esgledger.model.errors import Location, Problem, ProblemList
 from esgledger.store import schema_collect as C
@@ -255,7 +255,8 @@ def _can_move(out: Outcome, st, allowed: tuple[str, ...], version: int | None) -
         return False
     if status not in allowed:
         out.problems.append(Problem("ESG-COLLECT-008", Location(field="status"), {
-            "entity": out.entity, "found": statuses_named([status]), "expected": statuses_named(allowed)}))
+            "entity": out.entity, "found": statuses_named([status]), "expected": statuses_named(allowed),
+            "next": next_step(out.entity, status, allowed)}))
         out.status, out.version = status, current
         return False
     return True

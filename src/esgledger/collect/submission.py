@@ -40,7 +40,7 @@ from sqlalchemy.engine import Connection
 
 from esgledger.collect.campaign import (Campaign, Desk, assigned_indicators, current_facts,
                                         entity_status, get_campaign, reference_values, set_status,
-                                        statuses_named)
+                                        next_step, statuses_named)
 from esgledger.collect.templates import (Cell, Layout, OpenedWorkbook, layout_for, open_workbook,
                                          read_slots)
 from esgledger.library.schema import Indicator
@@ -602,7 +602,8 @@ def _plan(desk: Desk, conn: Connection, rep: SubmissionReport, entity: str, entr
     allowed = SUBMITTABLE + ("submitted",) if submit and not entries else IMPORTABLE
     if status not in allowed:
         rep.problems.append(Problem("ESG-COLLECT-008", Location(field="status"), {
-            "entity": entity, "found": statuses_named([status]), "expected": statuses_named(allowed)}))
+            "entity": entity, "found": statuses_named([status]), "expected": statuses_named(allowed),
+            "next": next_step(entity, status, allowed)}))
         return [], status, version
     target = "submitted" if submit else "draft"
     current = current_facts(conn, entity, campaign.periods())

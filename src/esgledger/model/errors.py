@@ -12,7 +12,8 @@ field) and what was expected.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any, Iterable, Iterator
 
@@ -276,8 +277,8 @@ CATALOGUE: dict[str, Spec] = dict([
           "electricity_received by supplier (grid, captive, green_contract, green_certificate), or the fuel of "
           "the entity's own generation",
           "{entity} {period} 的 {named}：用电量中有 {found}没有按供电来源填报 electricity_received（按来源填报的合计为 "
-          "{expected}），范围二、综合能耗和产品碳足迹均未计入这部分；请按供电来源（grid、captive、green_contract、"
-          "green_certificate）填报 electricity_received，自发电的请填报所用燃料"),
+          "{expected}），范围二、综合能耗和产品碳足迹均未计入这部分；请按电力来源（supplier：电网 grid、自备电厂 captive、"
+          "绿电交易 green_contract、绿证 green_certificate）填报分来源用电量 electricity_received，自发电的请填报所用燃料"),
     _spec("ESG-CALC-013", "warning", "purchased electricity counted as grid electricity", "外购电量按电网电力计入",
           "{named} {period} at {entity}: {found} of the {expected} bought is not broken "
           "down by supplier in electricity_received, so it is counted as grid electricity without contractual "
@@ -370,8 +371,8 @@ CATALOGUE: dict[str, Spec] = dict([
           "{indicator} at {entity}: warning {found} needs a comment from the submitter before submitting",
           "{entity} 的 {indicator}：提示 {found} 需要填报人在提交前填写备注说明"),
     _spec("ESG-COLLECT-008", "error", "not allowed in the entity's status", "当前状态不允许该操作",
-          "{entity} is {found}; this needs {expected}",
-          "{entity} 当前状态为{found}；该操作要求状态为{expected}"),
+          "{entity} is {found}; this needs {expected}{next}",
+          "{entity} 当前状态为{found}；该操作要求状态为{expected}{next}"),
     _spec("ESG-COLLECT-009", "error", "changed since it was reviewed", "审核期间数据已变更",
           "{entity} changed since it was reviewed (version {found}, reviewed {expected}): review it again",
           "{entity} 在审核期间已变更（当前版本 {found}，审核版本 {expected}）：请重新审核"),
@@ -440,6 +441,10 @@ CATALOGUE: dict[str, Spec] = dict([
     _spec("ESG-REPORT-007", "warning", "no value for a placeholder", "占位符无对应数据",
           "{found}: the ledger has no value for {indicator} {period} at {entity}; printed as a dash",
           "{found}：台账中没有 {entity} {period} 年的 {indicator}，以“—”显示"),
+    _spec("ESG-REPORT-008", "warning", "narrative texts are a sample", "叙述文字为示例",
+          "taken from the report of {found}: rewrite them for your organisation, then delete sample_of "
+          "from the report definition",
+          "取自{found}的报告，请改写为本公司的内容，然后从报告定义中删除 sample_of"),
 ])
 
 
@@ -470,6 +475,68 @@ class Location:
 
     def as_dict(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if v is not None}
+
+    def text(self, lang: str = "en") -> str:
+        """As ``str()``, for a reader of ``lang``: in Chinese, a field that is a word (an access
+        right, ``version``, an argument such as ``INDICATOR``) by its Chinese name, and the
+        breakdowns in a key by their Chinese names (``性别=女性（gender=female）``)."""
+        if lang != "zh" or not self.field:
+            return str(self)
+        named = FIELD_NAMES_ZH.get(self.field)
+        return str(replace(self, field=named or dims_zh(self.field)))
+
+
+# fields of a problem's location that are words, not codes, in Chinese: the access rights
+# (store/access.py ACTIONS), the review's and the users' fields, and the arguments of commands
+FIELD_NAMES_ZH = {
+    "read": "读取", "write": "写入", "submit": "提交", "review": "审核", "campaign": "收集任务",
+    "audit": "审计", "evidence": "证明材料", "users": "用户管理",
+    "value_comments": "数据意见", "version": "版本", "comment": "说明", "password": "密码",
+    "user": "用户", "username": "用户名", "role": "角色", "status": "状态", "entity": "主体",
+    "entities": "主体", "indicator": "指标", "period": "期间", "dims": "细分",
+    "INDICATOR": "指标", "ENTITY": "主体", "KEY": "因子键", "CODE": "代码", "PATH": "文件",
+    "FILE": "文件", "USERNAME": "用户名", "PERIOD": "期间", "CAMPAIGN": "收集任务",
+}
+
+_DIMS: dict[str, tuple[str, dict[str, str]]] | None = None
+
+
+def dimension_names_zh() -> dict[str, tuple[str, dict[str, str]]]:
+    """The shipped dimensions' Chinese names: code → (name, {member code: name})."""
+    global _DIMS
+    if _DIMS is None:
+        from importlib import resources
+
+        import yaml
+
+        text = resources.files("esgledger.library").joinpath("data", "dimensions.yaml").read_text(encoding="utf-8")
+        _DIMS = {d["code"]: (d["name"]["zh"], {m["code"]: m["name"]["zh"] for m in d.get("members") or ()})
+                 for d in (yaml.safe_load(text) or {}).get("dimensions", [])}
+    return _DIMS
+
+
+_PAIR = re.compile(r"(?<![\w.])([a-z][a-z0-9_]*)=([a-z0-9][a-z0-9_]*)(?![\w.])")
+
+
+def dims_zh(text: str) -> str:
+    """``text`` with each ``dimension=member`` of a shipped dimension named in Chinese, the codes
+    after it: ``gender=female`` → ``性别=女性（gender=female）``; a text that is only dimension
+    codes (``gender``, ``gender, age_band``) → ``性别（gender）``, ``性别（gender）、年龄段（age_band）``.
+    Anything else is left as it is (display only: stored keys keep their codes)."""
+    dims = dimension_names_zh()
+
+    def pair(m: "re.Match") -> str:
+        d = dims.get(m[1])
+        if d is None or m[2] not in d[1]:
+            return m[0]
+        return f"{d[0]}={d[1][m[2]]}（{m[0]}）"
+
+    parts = [p.strip() for p in re.split(r",|、", text)]
+    if parts and all(p in dims for p in parts):
+        return "、".join(f"{dims[p][0]}（{p}）" for p in parts)
+    # a key in brackets (solid_fuel_consumption[fuel=bituminous], a factor key) stays a code
+    return "".join(seg if seg.startswith("[") else _PAIR.sub(pair, seg)
+                   for seg in re.split(r"(\[[^\]]*\])", text))
 
 
 @dataclass(frozen=True)
@@ -509,6 +576,9 @@ class Problem:
         title = self.spec.title_zh if lang == "zh" else self.spec.title_en
         params = _Defaulting({k: ("" if v is None else v.in_lang(lang) if isinstance(v, Bilingual) else v)
                               for k, v in self.params.items()})
+        if lang == "zh":  # breakdowns by their Chinese names (display only)
+            params = _Defaulting({k: dims_zh(v) if isinstance(v, str) and k not in ("indicator", "name") else v
+                                  for k, v in params.items()})
         if "indicator" in params:  # {named}: the indicator by its name with its code, or the code
             name = params.get("name")
             params["named"] = (params["indicator"] if not name or name == params["indicator"] else
@@ -517,7 +587,7 @@ class Problem:
         return title + sep + tmpl.format_map(params)
 
     def render(self, lang: str = "en") -> str:
-        return f"{self.location}: {self.code} {self.message(lang)}"
+        return f"{self.location.text(lang)}: {self.code} {self.message(lang)}"
 
     def as_dict(self, lang: str = "en") -> dict[str, Any]:
         return {

@@ -153,6 +153,9 @@ class ReportDefinition(_Frozen):
     title: Text
     subtitle: Text = Text()
     organisation: Text
+    # set by ``report init`` in a workspace that is not the reference company's: the narrative
+    # texts are that company's report, kept as a sample to rewrite (the company whose it is)
+    sample_of: Text | None = None
     period: int = Field(ge=1990, le=2100)
     comparison_years: list[int] = []
     consolidation: Literal["control", "equity"] | None = None
@@ -369,6 +372,9 @@ def _check(defn: Definition, raw: dict, library, problems: ProblemList) -> None:
                                                            field=node or _loc_text(loc)),
                                 {"field": fld, "expected": expected, "found": found}))
 
+    sample = sample_problem(defn, raw)
+    if sample is not None:
+        problems.append(sample)
     if any(y >= m.period for y in m.comparison_years):
         bad("comparison_years", Bilingual(f"报告期 {m.period} 之前的年份", f"years before the reporting period {m.period}"),
             m.comparison_years, ("comparison_years",))
@@ -569,12 +575,64 @@ def check_entities(defn: Definition, tree) -> ProblemList:
     return problems
 
 
-def write_starting_definition(path: Path, period: int | None = None) -> Path:
-    """Write the starting definition (the reference report's structure) to ``path``."""
+def sample_problem(defn: Definition, raw: dict | None = None) -> Problem | None:
+    """ESG-REPORT-008 (a warning) when the definition's narrative texts are still the reference
+    company's sample (``sample_of``, written by ``report init`` in another company's workspace)."""
+    sample = defn.model.sample_of
+    if sample is None:
+        return None
+    line = raw["__lines__"].get("sample_of", (None,))[0] if isinstance(raw, dict) else None
+    return Problem("ESG-REPORT-008", Location(file=defn.file, line=line, field="sample_of"),
+                   {"found": Bilingual(sample.zh or sample.en, sample.en or sample.zh)})
+
+
+_ORGANISATION = re.compile(r"(?m)^organisation: *(\{.*\})[ \t]*$")
+
+
+def write_starting_definition(path: Path, period: int | None = None,
+                              organisation: str | None = None) -> Path:
+    """Write the starting definition (the reference report's structure) to ``path``.
+
+    With ``organisation`` (the workspace's name, for a workspace that is not the reference
+    company's), the definition names that organisation (zh and en) instead of the reference
+    company, the reference company's short name in texts outside placeholders is replaced by
+    it too, and a top-level ``sample_of`` records whose report the narrative texts are a
+    sample of: ``report check`` lists it as missing and every load warns (ESG-REPORT-008)
+    until the user rewrites the texts and deletes the line."""
     text = template_text()
     if period is not None:
         text = re.sub(r"(?m)^period: \d{4}$", f"period: {period}", text)
         text = re.sub(r"(?m)^comparison_years: \[.*\]$",
                       f"comparison_years: [{period - 2}, {period - 1}]", text)
+    if organisation is not None:
+        text = _own_organisation(text, organisation)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def _own_organisation(text: str, organisation: str) -> str:
+    import json
+
+    m = _ORGANISATION.search(text)
+    if m is None:  # the shipped template always names its organisation on one line
+        raise ValueError("report template without a one-line organisation: {zh: ..., en: ...}")
+    reference = yaml.safe_load(m.group(1))
+    name = json.dumps(organisation, ensure_ascii=False)  # a YAML double-quoted scalar
+    # the reference company's short name (天山铝业 of 天山铝业集团股份有限公司) in an unquoted
+    # zh text of a flow mapping, such as a chapter title: the organisation's name instead
+    short = re.match(r"^(.+?)(集团)?股份有限公司$", str(reference.get("zh") or ""))
+
+    def own(part: str) -> str:
+        if short is None:
+            return part
+        return re.sub(r"(zh: )([^,\"{}\n]*)" + re.escape(short.group(1)) + r"([^,\"{}\n]*)([,}])",
+                      lambda g: g.group(1) + json.dumps(g.group(2) + organisation + g.group(3),
+                                                        ensure_ascii=False) + g.group(4), part)
+    lines = (
+        f"organisation: {{zh: {name}, en: {name}}}   # the workspace's name (esgledger.toml); "
+        "give the English name under en\n"
+        "# The narrative texts below are the reference company's report, kept as a sample. Rewrite\n"
+        "# them for your organisation, then delete sample_of (report check lists it until then).\n"
+        f"sample_of: {m.group(1)}"
+    )
+    return own(text[:m.start()]) + lines + own(text[m.end():])

@@ -59,7 +59,7 @@ from esgledger.store import schema_collect as C
 
 STATUS_ORDER = ("missing", "partial", "cited", "conditional", "ok", "na")
 KIND_ORDER = ("review", "not_calculated", "campaign", "article", "illustrative", "placeholder", "chart",
-              "not_approved", "low_factor", "topic_na")
+              "not_approved", "low_factor", "topic_na", "sample_text")
 MANDATORY = (5, 51)                    # whatever the topics (szse17.csv: "mandatory")
 FRAMEWORK_ARTICLES = tuple(range(11, 20))   # the four elements, for financially material topics
 CONDITIONAL_EXPLAIN = 7                # where a requirement does not apply: say why
@@ -312,11 +312,26 @@ def check_gaps(ctx, lang: str = "zh") -> GapReport:
     report.items += _approval_items(ctx, lang, t)
     report.items += _factor_items(ctx, lang, t)
     report.items.sort(key=lambda i: (KIND_ORDER.index(i.kind), i.article or 0))
+    report.items += _sample_text_items(ctx, lang)
     return report
 
 
 def _ref(ctx, a: int, t, lang: str) -> str:
     return f"{GUIDELINES[ctx.model.guideline]['short_' + lang]} {t('art', n=cn_number(a), a=a)}"
+
+
+def _sample_text_items(ctx, lang: str) -> list[GapItem]:
+    """The narrative texts are still the reference company's sample (``sample_of`` of the
+    definition, written by ``report init`` outside the demo): one missing item, listed last."""
+    sample = ctx.model.sample_of
+    if sample is None:
+        return []
+    who = sample.get(lang) or sample.zh or sample.en
+    text = (f"叙述文字是参考公司（{who}）报告的示例：请改写为本公司的内容" if lang == "zh" else
+            f"the narrative texts are the reference company's ({who}) sample: rewrite them for your organisation")
+    detail = ("改写后从报告定义中删除 sample_of" if lang == "zh" else
+              "then delete sample_of from the report definition")
+    return [GapItem("sample_text", "missing", text, "sample_of", action=detail)]
 
 
 def _name(lib, code: str, lang: str) -> str:
