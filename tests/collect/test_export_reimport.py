@@ -271,7 +271,7 @@ def test_the_demo_ledger_round_trips(tmp_path, store_url):
     # what the UAT met: a value entered in 立方米 for an indicator in 升, its comment saying so
     assert {k: v for k, v in expected_of(text).items() if k[:2] == ("GNBX", "diesel_consumption")} == {
         ("GNBX", "diesel_consumption", "2024", ""):
-            ("820500.0", "升", "820.5", "立方米", "approved", "entered in 立方米: 820500 升 (mining fleet)")}
+            ("820500.0", "升", "820.5", "立方米", "approved", "split; entered in 立方米: 820500 升 (mining fleet)")}
     f = write(tmp_path / "facts.csv", text)
 
     STATE.lang = "en"
