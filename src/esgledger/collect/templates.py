@@ -35,7 +35,7 @@ from typing import Iterable
 from esgledger.library.loader import Library
 from esgledger.model.errors import Bilingual, Location, Problem, ProblemList, reason
 from esgledger.model.period import Period
-from esgledger.model.types import Dims
+from esgledger.model.types import Dims, category_label
 
 FORMAT = "esgledger-collection-workbook"
 FORMAT_VERSION = "1"
@@ -279,7 +279,9 @@ def _make_dv(key: tuple, lang: str):
     from openpyxl.worksheet.datavalidation import DataValidation
 
     if key[0] == "list":
-        dv = DataValidation(type="list", formula1='"' + ",".join(key[1]) + '"', allow_blank=True)
+        # in the workbook's language: 是,否 in a Chinese one (either language reads back)
+        dv = DataValidation(type="list", formula1='"' + ",".join(category_label(v, lang) for v in key[1]) + '"',
+                            allow_blank=True)
         dv.error = t("dv_list", lang)
     else:
         kind, lo, hi = key
@@ -388,7 +390,8 @@ def write_workbook(path: Path, layout: Layout, library: Library, *, secret: str,
             else:
                 ref = references.get((s.indicator, s.dims, layout.period))
                 if ref is not None:
-                    ws.cell(r, 5, _number(ref.value)).fill = st.ref_fill
+                    shown = category_label(ref.value, lang) if ind.value_type == "category" else _number(ref.value)
+                    ws.cell(r, 5, shown).fill = st.ref_fill
                 else:
                     ws.cell(r, 5).fill = st.ref_fill
             if values:
