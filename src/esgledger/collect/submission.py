@@ -671,6 +671,21 @@ def submit_values(desk: Desk, campaign: Campaign, entity: str, values: Iterable[
     return _apply(desk, rep, kind="api", source=source, dry_run=dry_run, submit=submit)
 
 
+def blank_warning(desk: Desk, campaign: Campaign, entity: str, action: str) -> Problem | None:
+    """ESG-COLLECT-019 when most indicators asked of ``entity`` have no value (more blank
+    than filled, as ``collect status`` counts them): submitting or approving (``action``:
+    ``submit`` or ``approve``) goes ahead, but nobody should do it without seeing it."""
+    from esgledger.collect.campaign import status_table
+
+    row = next((r for r in status_table(desk, campaign) if r.entity == entity), None)
+    if row is None or row.assigned == 0 or row.filled * 2 >= row.assigned:
+        return None
+    done = {"submit": Bilingual("提交", "the submission"), "approve": Bilingual("批准", "the approval")}[action]
+    return Problem("ESG-COLLECT-019", Location(field=entity), {
+        "entity": entity, "filled": row.filled, "assigned": row.assigned,
+        "blank": row.assigned - row.filled, "action": done})
+
+
 def submit_entity(desk: Desk, campaign: Campaign, entity: str) -> SubmissionReport:
     """Submit an entity for review: every warning must be explained (ESG-COLLECT-007)."""
     rep = SubmissionReport(f"submit {entity}", desk.lang, campaign, [entity])
@@ -788,5 +803,5 @@ def _apply(desk: Desk, rep: SubmissionReport, *, kind: str, source: str, dry_run
     return rep
 
 
-__all__ = ["Entry", "Finding", "SubmissionReport", "check_value", "find_warnings", "import_csv",
+__all__ = ["Entry", "Finding", "SubmissionReport", "blank_warning", "check_value", "find_warnings", "import_csv",
            "import_workbook", "indicator_label", "number_text", "submit_entity", "submit_values"]

@@ -388,6 +388,10 @@ CATALOGUE: dict[str, Spec] = dict([
           "threshold is flagged at ten times or a tenth of last year's); explain it in the comment",
           "{indicator}：{found} 是上年 {expected} 的 {ratio}（未设变化阈值的指标，达到上年的 10 倍以上或"
           "十分之一以下时提示）；请在备注中说明"),
+    _spec("ESG-COLLECT-019", "warning", "most values blank", "大部分数据为空白",
+          "{entity}: {filled} of the {assigned} indicators asked have a value, {blank} are blank; "
+          "make sure nothing is missing ({action} goes ahead)",
+          "{entity} 已填 {filled}/{assigned} 项，空白 {blank} 项；请确认没有遗漏（仍已{action}）"),
     # --- factor sets (library/factors.py) ------------------------------------------------
     _spec("ESG-FACTOR-001", "error", "factor without a citation", "因子缺少出处",
           "factor {field} has no {expected}; every value must cite its source and edition",
