@@ -245,6 +245,7 @@ def test_submitting_or_approving_a_mostly_blank_entity_warns(sqlite_group):
                                         {"indicator": "fatalities", "value": "0"},
                                         {"indicator": "disclosure_rating", "value": "A"}])
     p = blank_warning(desk, g.c2025, "P1", "submit")
+    assert p.code == "ESG-COLLECT-019" and p.severity.value == "warning"
     # 3 filled of 8: 5 blank, more blank than filled
     assert p.message("zh") == "大部分数据为空白：P1 已填 3/8 项，空白 5 项；请确认没有遗漏（仍已提交）"
     assert p.message("en") == ("most values blank: P1: 3 of the 8 indicators asked have a value, 5 are blank; "
