@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Optional
@@ -20,7 +21,7 @@ from rich.markup import escape
 from esgledger import cli as cli_main
 from esgledger.cli import STATE, _date, _message, _named, _ws, app, console, err_console
 from esgledger.cli_table import Table
-from esgledger.model.errors import EsgledgerError, ProblemList, ProblemsError
+from esgledger.model.errors import Bilingual, EsgledgerError, ProblemList, ProblemsError
 from esgledger.model.i18n import fmt
 from esgledger.model.types import CAMPAIGN_STATUS_NAMES, ENTITY_STATUS_NAMES, FACT_STATUS_NAMES
 
@@ -369,6 +370,9 @@ def collect_import(files: list[Path] = typer.Argument(..., help="Filled workbook
                     console.print(tr("imported", f=rep.source, n=rep.changed, u=rep.unchanged, e=ent, s=status_name(st)))
             if rep.ok and rep.unexplained and not submit:
                 console.print(tr("unexplained", n=len(rep.unexplained)))
+            if rep.ok and rep.submitted:
+                for ent in rep.status:
+                    _blank(desk, rep.campaign, ent, "submit")
     if as_json:
         console.print_json(json.dumps([r.as_dict() for r in reports], ensure_ascii=False))
     if failed:
@@ -384,12 +388,23 @@ def collect_submit(entity: str = typer.Argument(..., help="Entity code."),
 
     with _ws() as ws:
         desk = _desk(ws)
-        rep = submit_entity(desk, _campaign(desk, period), entity)
+        c = _campaign(desk, period)
+        rep = submit_entity(desk, c, entity)
         _print(rep.problems)
         if not rep.ok:
             raise typer.Exit(1)
         st, v = rep.status.get(entity, ("submitted", 0))
         console.print(tr("moved", e=entity, s=status_name(st), v=v))
+        _blank(desk, c, entity, "submit")
+
+
+def _blank(desk, campaign, entity: str, action: str) -> None:
+    """Say so when most values asked of the entity are blank (ESG-COLLECT-019)."""
+    from esgledger.collect.submission import blank_warning
+
+    p = blank_warning(desk, campaign, entity, action)
+    if p is not None:
+        _print(ProblemList([p]))
 
 
 # -- review ---------------------------------------------------------------------------------
@@ -417,9 +432,13 @@ def collect_review(entity: str = typer.Argument(..., help="Entity code."),
                       " / ".join(l.review_comments))
         console.print(t)
         _print(sheet.warnings)
+        shown = {(l.indicator, l.dims, l.period) for l in sheet.lines}
         for c in sheet.comments:
-            if c["indicator"] is None:
-                console.print(escape(f"{c['at']} {c['author']} [{_named(COMMENT_KIND_NAMES, c['kind'])}]: {c['text']}"))
+            # on the entity, or on a value not given (a reviewer asking for it)
+            if c["indicator"] is None or (c["indicator"], c["dims"] or "", c["period"]) not in shown:
+                what = "" if c["indicator"] is None else \
+                    f" {c['indicator']}" + (f"[{c['dims']}]" if c["dims"] else "") + f" {c['period']}"
+                console.print(escape(f"{c['at']} {c['author']} [{_named(COMMENT_KIND_NAMES, c['kind'])}]{what}: {c['text']}"))
 
 
 def _review_unit(unit: str | None) -> str:
@@ -444,8 +463,10 @@ def collect_approve(entity: str = typer.Argument(..., help="Entity code."),
 
     with _ws() as ws:
         desk = _desk(ws)
-        out = approve_entity(desk, _campaign(desk, period), entity, version=version, comment=comment)
+        c = _campaign(desk, period)
+        out = approve_entity(desk, c, entity, version=version, comment=comment)
         _outcome(out)
+        _blank(desk, c, entity, "approve")
 
 
 @collect_app.command("return")
@@ -453,7 +474,7 @@ def collect_approve(entity: str = typer.Argument(..., help="Entity code."),
 def collect_return(entity: str = typer.Argument(..., help="Entity code."),
                    period: Optional[str] = typer.Option(None, "--period", help="Reporting year (default: the open campaign)."),
                    comment: Optional[str] = typer.Option(None, "--comment", help="A comment on the whole entity."),
-                   value: Optional[list[str]] = typer.Option(None, "--value", help="A comment on one value: INDICATOR[:DIMS][@PERIOD]=TEXT (repeatable)."),
+                   value: Optional[list[str]] = typer.Option(None, "--value", help="A comment on one value, given or still missing: INDICATOR[DIMS][@PERIOD]=TEXT, e.g. employees[gender=female]=TEXT (repeatable)."),
                    version: Optional[int] = typer.Option(None, "--version", help="The version you reviewed.")) -> None:
     """Return an entity to its submitter with comments."""
     from esgledger.collect.review import return_entity
@@ -461,13 +482,58 @@ def collect_return(entity: str = typer.Argument(..., help="Entity code."),
     with _ws() as ws:
         desk = _desk(ws)
         c = _campaign(desk, period)
-        comments = {}
-        for v in value or []:
-            target, _, text = v.partition("=")
-            target, _, per = target.partition("@")
-            ind, _, dims = target.partition(":")
-            comments[(ind.strip(), dims.strip(), per.strip() or c.period)] = text.strip()
+        comments = dict(value_comment(desk.library, v, c.period) for v in value or [])
         _outcome(return_entity(desk, c, entity, comment=comment, value_comments=comments, version=version))
+
+
+# IND=TEXT, IND[DIMS]=TEXT or IND:DIMS=TEXT, each with an optional @PERIOD before the "=": DIMS
+# is dim=member;… (codes or names), so the text starts at the "=" after the last member
+_VALUE = re.compile(r"""^\s*(?P<ind>[^:=@\[\]]+?)\s*
+    (?:\[(?P<bracket>[^\]]*)\]|:(?P<colon>[^=;@\[\]]+=[^=;@]+(?:;[^=;@]+=[^=;@]+)*))?
+    \s*(?:@(?P<period>[^=\s]+))?\s*=(?P<text>.*)$""", re.X | re.S)
+VALUE_FORMS = Bilingual(
+    "指标[细分]=意见，如 employees[gender=female]=请核对 或 employees[性别=女性]=请核对"
+    "（也可写 employees:gender=female=请核对；加 @期间 指定期间：water_consumption@2025=请补充）",
+    "INDICATOR[BREAKDOWN]=TEXT, e.g. employees[gender=female]=please check "
+    "(or employees:gender=female=please check; @PERIOD names a period: water_consumption@2025=please fill in)")
+
+
+def value_comment(library, text: str, period: str) -> tuple[tuple[str, str, str], str]:
+    """A ``--value`` of ``collect return`` as ((indicator, dims key, period), comment): the
+    indicator by code (ESG-CLI-001 with the closest codes for a typo), the breakdown by the
+    dimensions' and members' codes or names (性别=女性 → gender=female)."""
+    from esgledger.cli import OptionError, _check_indicator
+    from esgledger.collect.interchange import dimension_names, dimensions_text
+    from esgledger.model.period import Period, PeriodError
+    from esgledger.model.types import Dims
+
+    m = _VALUE.match(text)
+    if m is None:
+        raise OptionError("--value", text, VALUE_FORMS)
+    code = m["ind"].strip()
+    _check_indicator(library, code, "--value")
+    ind = library[code]
+    names = dimension_names(library)
+    parts = {}
+    for part in filter(None, (m["bracket"] or m["colon"] or "").split(";")):
+        k, eq, v = part.partition("=")
+        dim = names.get(k.strip(), names.get(k.strip().lower()))
+        if not eq or dim is None or dim not in ind.dimensions:
+            raise OptionError("--value", text, Bilingual(
+                f"{code} 的细分：{dimensions_text(library, ind.dimensions, '=…').in_lang('zh') if ind.dimensions else '无'}",
+                f"a breakdown of {code}: " + (dimensions_text(library, ind.dimensions, '=…').in_lang('en')
+                                              if ind.dimensions else "none")))
+        member = library.resolve_member(dim, v)
+        if member is None:
+            raise OptionError("--value", text, library.members_text(code, dim))
+        parts[dim] = member
+    try:
+        per = str(Period.parse(m["period"])) if m["period"] else period
+    except PeriodError:
+        from esgledger.cli import PERIOD_FORMS
+
+        raise OptionError("--value", text, PERIOD_FORMS) from None
+    return (code, Dims(parts).key, per), m["text"].strip()
 
 
 @collect_app.command("reopen")
@@ -502,6 +568,10 @@ def collect_attach(file: Path = typer.Argument(..., help="A PDF, image, spreadsh
     from esgledger.collect.evidence import attach_evidence
 
     with _ws() as ws:
+        if indicator is not None:  # a typo gets the closest codes, not "no such value"
+            from esgledger.cli import _check_indicator
+
+            _check_indicator(ws.library, indicator, "--indicator")
         rec = attach_evidence(_desk(ws), file, entity, indicator=indicator, period=period, dims=dims, note=note)
         console.print(tr("attached", f=rec.filename, h=rec.sha256))
 

@@ -202,7 +202,8 @@ ZH: dict[str, str] = {
     "A note kept with the approval.": "随批准保存的说明。",
     "Return an entity to its submitter with comments.": "附意见将主体退回填报人。",
     "A comment on the whole entity.": "针对整个主体的意见。",
-    "A comment on one value: INDICATOR[:DIMS][@PERIOD]=TEXT (repeatable).": "针对单个数值的意见：INDICATOR[:DIMS][@PERIOD]=TEXT（可重复）。",
+    "A comment on one value, given or still missing: INDICATOR[DIMS][@PERIOD]=TEXT, e.g. employees[gender=female]=TEXT (repeatable).":
+        "针对单个数值（已填或尚未填报）的意见：INDICATOR[DIMS][@PERIOD]=TEXT，如 employees[性别=女性]=请核对（可重复）。",
     "The version you reviewed.": "你审核的版本。",
     "Hand an approved entity back to its submitter for a correction.": "将已批准的主体交回填报人更正。",
     "Why it is reopened.": "重新开启的原因。",

@@ -53,7 +53,7 @@ def test_errors_speak_the_readers_language_whatever_the_workbooks(sqlite_group):
     assert rep.lang == "zh"
     assert [p.render(rep.lang) for p in rep.problems] == [
         "zh_errors.xlsx:劳工权益!F3: ESG-COLLECT-001 数值不是数字：employees（员工总人数）：实际为“一千一百”，"
-        "应为 以人为单位的数字",
+        "应为以人为单位的数字（没有数据请留空）",
         "zh_errors.xlsx:劳工权益!F6: ESG-COLLECT-003 数值超出范围：training_coverage（培训覆盖率）：实际为 101，"
         "应为 0–100 %"]
     # the same Chinese workbook read by an English desk: English messages, English unit names
@@ -61,14 +61,14 @@ def test_errors_speak_the_readers_language_whatever_the_workbooks(sqlite_group):
     assert rep.lang == "en"
     assert [p.render(rep.lang) for p in rep.problems] == [
         'zh_errors.xlsx:劳工权益!F3: ESG-COLLECT-001 value is not a number: employees (Employees): '
-        'found "一千一百", expected a number in persons',
+        'found "一千一百", expected a number in persons (leave the cell empty when there is no data)',
         "zh_errors.xlsx:劳工权益!F6: ESG-COLLECT-003 value out of range: training_coverage (Training coverage): "
         "found 101, expected from 0 to 100 %"]
     # an English workbook read by a Chinese desk: Chinese messages
     rep = import_workbook(zh_desk, WORKBOOKS / "text_in_number.xlsx")
     assert rep.problems[0].render(rep.lang) == (
         "text_in_number.xlsx:Labour!F3: ESG-COLLECT-001 数值不是数字：employees（员工总人数）："
-        "实际为“about 1,100”，应为 以人为单位的数字")
+        "实际为“about 1,100”，应为以人为单位的数字（没有数据请留空）")
 
 
 def test_another_entitys_workbook_is_refused_to_a_plant_submitter(sqlite_group):

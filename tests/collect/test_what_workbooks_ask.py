@@ -189,11 +189,11 @@ def test_an_english_workbook_imported_in_chinese_reads_chinese(desk, tmp_path):
     assert r.exit_code == 1
     assert r.output.splitlines() == [
         f"bad_en.xlsx:Energy management!F{row}: ESG-COLLECT-001 数值不是数字：electricity_consumption（用电量）："
-        "实际为“lots”，应为 以兆瓦时为单位的数字",
+        "实际为“lots”，应为以兆瓦时为单位的数字（没有数据请留空）",
         "bad_en.xlsx：存在 1 个错误，未写入任何数据"]
     r = runner.invoke(app, ["--lang", "en", "-w", ws_dir, "collect", "import", str(tmp_path / "bad_zh.xlsx")])
     assert r.exit_code == 1
     assert r.output.splitlines() == [
         f'bad_zh.xlsx:能源管理!F{row}: ESG-COLLECT-001 value is not a number: electricity_consumption '
-        '(Electricity consumption): found "lots", expected a number in MWh',
+        '(Electricity consumption): found "lots", expected a number in MWh (leave the cell empty when there is no data)',
         "bad_zh.xlsx: 1 error, nothing was written"]

@@ -111,3 +111,37 @@ def test_a_sum_of_terms_in_different_units_is_refused():
     units = {"a": "万元", "b": "亿元"}
     with pytest.raises(FormulaUnitMismatch):
         unit_of(parse("a + b"), lambda r: UNITS.quantity(units[r.indicator]), UNITS.ureg.Quantity(Decimal(1)))
+
+
+def test_every_unit_name_the_product_shows_reads_back_as_that_unit():
+    """UAT3 M4: the workbook's unit column and explain show 阳极效应分钟/(槽·日); an import
+    given that text must read it as AE-min/cell-day, as it does every other name shown."""
+    from esgledger.model.units import UNITS
+
+    for sym, spec in UNITS.symbols.items():
+        for lang in ("zh", "en"):
+            shown = spec.get(lang)
+            if shown:
+                assert UNITS.factor(UNITS.canonical(shown), sym) == 1, (sym, lang, shown)
+    assert UNITS.canonical("阳极效应分钟/(槽·日)") == "AE-min/cell-day"
+
+
+def test_the_unit_a_value_too_large_was_typed_in():
+    from decimal import Decimal
+
+    from esgledger.model.units import slipped_units
+
+    # 1 MWh = 1,000 kWh; 1 万元 = 10,000 元; 1 t = 1/10,000 万吨; a head count has no such unit
+    assert slipped_units("兆瓦时", Decimal("1027.8"))[0] == "千瓦时"
+    assert slipped_units("万元", Decimal("10666.7"))[0] == "元"
+    assert slipped_units("吨", Decimal("0.0001"))[0] == "万吨"
+    assert slipped_units("人", Decimal(1000)) == []
+
+
+def test_yes_and_no_in_either_language():
+    from esgledger.model.types import category_label, category_value
+
+    assert [category_value(["yes", "no"], t) for t in ("是", "否", "YES", "No", " yes ", "也许")] == \
+        ["yes", "no", "yes", "no", "yes", None]
+    assert (category_label("yes", "zh"), category_label("no", "en"), category_label("B", "zh")) == ("是", "no", "B")
+    assert category_value(["A", "B", "C", "D"], "b") == "B"

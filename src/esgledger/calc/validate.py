@@ -208,6 +208,41 @@ def change_from_last_year(lib: Library, pkg: Package, period: str, before: Packa
                 "change": f"{'+' if pct > 0 else ''}{pct.quantize(Decimal('0.1'))} %", "threshold": plain(Decimal(str(thr)))})
 
 
+@rule("ESG-VAL-007")
+def part_not_above_whole(lib: Library, pkg: Package, period: str) -> Iterator[Problem]:
+    """A figure no larger than the figure it is part of (rule pack: ``{code: ESG-VAL-007,
+    indicator: purchased_electricity, than: electricity_consumption}``, 外购电量 ≤ 用电量), in
+    the same entity, basis and period; the whole converted to the part's unit. A part 1,000
+    times its whole is a unit mistake (kWh in a MWh cell): the collection desk says so
+    (ESG-COLLECT-017)."""
+    from esgledger.model.units import UNITS
+
+    for r in lib.rules:
+        if r.get("code") != "ESG-VAL-007":
+            continue
+        part_ind, whole_ind = lib.get(r["indicator"]), lib.get(r["than"])
+        if part_ind is None or whole_ind is None:
+            continue
+        to_part = UNITS.factor(whole_ind.unit, part_ind.unit) if whole_ind.unit and part_ind.unit else Decimal(1)
+        for (entity, basis, code, dims), f in pkg.items():
+            if code != part_ind.code or dims:
+                continue
+            whole = pkg.get((entity, basis, whole_ind.code, ""))
+            if whole is None:
+                continue
+            try:
+                part, of = Decimal(f.value), Decimal(whole.value) * to_part
+            except ArithmeticError:
+                continue
+            if part > of:
+                yield Problem("ESG-VAL-007", _loc(f), {
+                    "indicator": code, "name": indicator_name(lib, code), "period": period, "entity": entity,
+                    "found": with_unit(_as_shown(f, part_ind), part_ind.unit),
+                    "expected": with_unit(_as_shown(whole, whole_ind), whole_ind.unit),
+                    "whole": indicator_name(lib, whole_ind.code), "than": whole_ind.code,
+                    "part": plain(part), "whole_value": plain(of)})
+
+
 def _as_shown(f: FactRecord, ind) -> str:
     """An entered value as entered; a calculated one (30-odd digits stored) as the report
     rounds it, at the indicator's precision."""

@@ -28,7 +28,7 @@ from typing import Callable, Iterable, Iterator
 from esgledger.library.loader import Library
 from esgledger.model.errors import EMPTY_TREE, Bilingual, Location, Problem, ProblemList, near_miss, reason
 from esgledger.model.period import Period, PeriodError
-from esgledger.model.types import STATUSES, WITHDRAWN
+from esgledger.model.types import STATUSES, WITHDRAWN, category_label, category_value
 from esgledger.model.units import CEILING, UNITS, UnitError, ceiling_text, range_text, ungroup, unit_name
 from esgledger.store.access import REVIEW_STATUSES
 from esgledger.store.ledger import NewFact, gc_paused
@@ -318,17 +318,18 @@ def check_table(table: _Table, library: Library, entity_index: dict[str, str], *
     unknown: list[tuple[int, str]] = []
     twice: list[tuple[int, str, str, int]] = []  # (column, heading, what it gives, its first column)
     given: dict[str, int] = {}
+    dim_names = dimension_names(library)
     for i, h in enumerate(table.header):
         key = HEADER_ALIASES.get(h.strip(), HEADER_ALIASES.get(h.strip().lower()))
-        what = key or (h.strip() if h.strip() in library.dimensions else h.strip().lower()
-                       if h.strip().lower() in EXPORT_ONLY else None)
+        dim = dim_names.get(h.strip(), dim_names.get(h.strip().lower()))  # gender, 性别, Gender
+        what = key or dim or (h.strip().lower() if h.strip().lower() in EXPORT_ONLY else None)
         if what is not None and given.setdefault(what, i) != i:  # value and 数值: which one?
             twice.append((i, h.strip(), what, given[what]))
             continue
         if key:
             cols.setdefault(key, i)
-        elif h.strip() in library.dimensions:
-            dim_cols.append((h.strip(), i))
+        elif dim is not None:
+            dim_cols.append((dim, i))
         elif h.strip().lower() in EXPORT_ONLY:
             export_cols.setdefault(h.strip().lower(), i)
         elif h.strip():
@@ -545,10 +546,11 @@ def check_table(table: _Table, library: Library, entity_index: dict[str, str], *
                 dname, eq, dv = part.partition("=")
                 if not eq or not dname.strip() or not dv.strip():
                     problem("ESG-IMPORT-011", rownum, cd, "dims", indicator=ind.code, found=part.strip(),
-                            expected=", ".join(f"{d}=…" for d in ind.dimensions) or "-")
+                            expected=dimensions_text(library, ind.dimensions, "=…"))
                     ok = False
                     continue
-                cells.append((dname.strip(), cd, dv.strip()))
+                dname = dname.strip()  # a dimension by its code or name (性别=女性, 电力来源=电网)
+                cells.append((dim_names.get(dname, dim_names.get(dname.lower(), dname)), cd, dv.strip()))
         if cells:
             parts = []
             given: set[str] = set()
@@ -557,13 +559,13 @@ def check_table(table: _Table, library: Library, entity_index: dict[str, str], *
                     continue
                 if dname in given:  # the same dimension twice (a column and the dims cell)
                     problem("ESG-IMPORT-011", rownum, di, dname, indicator=ind.code, found=f"{dname}={dv}",
-                            expected=", ".join(ind.dimensions) or "-")
+                            expected=dimensions_text(library, ind.dimensions))
                     ok = False
                     continue
                 given.add(dname)
                 if dname not in ind.dimensions:
                     problem("ESG-IMPORT-011", rownum, di, dname, indicator=ind.code, found=f"{dname}={dv}",
-                            expected=", ".join(ind.dimensions) or "-")
+                            expected=dimensions_text(library, ind.dimensions))
                     ok = False
                     continue
                 mk = (dname, dv)
@@ -615,10 +617,12 @@ def check_table(table: _Table, library: Library, entity_index: dict[str, str], *
         unit = ind.unit
         factor = None
         if ind.value_type == "category":
-            if raw not in ind.values:
+            chosen = category_value(ind.values, raw)  # yes, Yes or 是 for yes
+            if chosen is None:
                 problem("ESG-IMPORT-013", rownum, cv, "value", indicator=ind.code, found=raw,
-                        expected=" | ".join(ind.values))
+                        expected=category_choices(ind.values))
                 return
+            value = raw = chosen  # kept as the value, not the word (an export reimports as it is)
         else:
             got = _number(raw)
             if got is None:
@@ -840,6 +844,43 @@ def status_refusals(table: _Table, facts: Iterable, review: frozenset[str], user
             out.append(Problem("ESG-IMPORT-023", table.location(rownum, col, "status"),
                                {"found": f[7], "entity": f[0], "user": user}))
     return out
+
+
+# other names people give a dimension (the electricity-source dimension is 电力来源 in the
+# library and in workbooks, 供电来源 in the electricity messages)
+DIMENSION_ALIASES = {"供电来源": "supplier", "用电来源": "supplier"}
+
+
+def dimension_names(library: Library) -> dict[str, str]:
+    """Every way an import may name a dimension → its code: the code, its Chinese and English
+    names (性别, Gender, gender), and :data:`DIMENSION_ALIASES`; English ones in lower case too."""
+    out: dict[str, str] = {}
+    for code, d in library.dimensions.items():
+        for n in (code, d.name.zh, d.name.en):
+            if n:
+                out.setdefault(n, code)
+                out.setdefault(n.lower(), code)
+    for alias, code in DIMENSION_ALIASES.items():
+        if code in library.dimensions:
+            out.setdefault(alias, code)
+    return out
+
+
+def dimensions_text(library: Library, dims, suffix: str = "") -> Bilingual | str:
+    """The dimensions an indicator takes, as an "allowed: …" list: codes with their Chinese
+    names in Chinese (gender（性别）=…、age_band（年龄段）=…), codes in English; "-" for none."""
+    if not dims:
+        return "-"
+    zh = "、".join(f"{d}{suffix}（{library.dimensions[d].name.zh}）" if d in library.dimensions else f"{d}{suffix}"
+                  for d in dims)
+    return Bilingual(zh, ", ".join(f"{d}{suffix}" for d in dims))
+
+
+def category_choices(values) -> Bilingual:
+    """A category indicator's values as an "expected one of" list in each language: 是 | 否
+    in Chinese, yes | no in English (either is accepted)."""
+    return Bilingual(" | ".join(category_label(v, "zh") for v in values),
+                     " | ".join(category_label(v, "en") for v in values))
 
 
 def _by_name(library: Library, text: str):

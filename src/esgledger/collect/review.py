@@ -18,8 +18,8 @@ from typing import Mapping
 
 from sqlalchemy import select
 
-from esgledger.collect.campaign import (Campaign, Desk, current_facts, entity_status,
-                                        reference_values, next_step, set_status, statuses_named)
+from esgledger.collect.campaign import (Campaign, Desk, assigned_indicators, current_facts, entity_status,
+                                        next_step, reference_values, set_status, statuses_named)
 from esgledger.collect.submission import find_warnings
 from esgledger.model.errors import Location, Problem, ProblemList
 from esgledger.store import schema_collect as C
@@ -158,26 +158,32 @@ def return_entity(desk: Desk, campaign: Campaign, entity: str, *, comment: str |
                   value_comments: Mapping[Key, str] | None = None,
                   version: int | None = None) -> Outcome:
     """Return ``entity`` to its submitter with a comment on the entity and/or on values
-    (``{(indicator, dims, period): text}``); each commented value gets a ``rejected`` revision."""
+    (``{(indicator, dims, period): text}``); each commented value gets a ``rejected`` revision.
+    A comment on a value asked of the entity but not given (``请补充用水量``) is kept as it is:
+    it asks the submitter to fill it in. A value not asked of the entity is ESG-COLLECT-015."""
     desk.store.require("review", entity)
     out = Outcome(entity)
     value_comments = {k: v for k, v in (value_comments or {}).items() if v and v.strip()}
     if not (comment and comment.strip()) and not value_comments:
         out.problems.append(Problem("ESG-COLLECT-013", Location(field="comment"), {"entity": entity}))
         return out
+    asked = set(assigned_indicators(desk, campaign, entity))
+    periods = set(campaign.periods())
     try:
         with desk.store.writing() as tx:
             st = entity_status(tx.conn, campaign.id, entity)
             if not _can_move(out, st, ("submitted",), version):
                 raise _Abort
             facts = current_facts(tx.conn, entity, campaign.periods())
+            # a comment on a value not given yet asks for it: kept, with no revision to reject
             for key in value_comments:
-                if key not in facts:
+                if key not in facts and (key[0] not in asked or key[2] not in periods):
                     out.problems.append(Problem("ESG-COLLECT-015", Location(field="value_comments"), {
                         "entity": entity, "indicator": key[0], "found": f"{key[2]} {key[1]}".strip()}))
             if out.problems.errors:
                 raise _Abort
-            keys = list(value_comments)
+            keys = [k for k in value_comments if k in facts]
+            missing = [k for k in value_comments if k not in facts]
             new = [NewFact(entity, k[0], k[2], k[1], facts[k].value, facts[k].unit, "own", "rejected",
                            facts[k].value_entered, facts[k].unit_entered, facts[k].location, facts[k].comment)
                    for k in keys]
@@ -189,7 +195,7 @@ def return_entity(desk: Desk, campaign: Campaign, entity: str, *, comment: str |
             now = now_iso()
             rows = [dict(campaign_id=campaign.id, entity=entity, indicator=k[0], period=k[2], dims=k[1],
                          fact_id=fid, kind="return", author=desk.user, at=now, text=value_comments[k])
-                    for k, fid in zip(keys, ids)]
+                    for k, fid in list(zip(keys, ids)) + [(k, None) for k in missing]]
             if comment and comment.strip():
                 rows.append(dict(campaign_id=campaign.id, entity=entity, indicator=None, period=None, dims=None,
                                  fact_id=None, kind="return", author=desk.user, at=now, text=comment.strip()))

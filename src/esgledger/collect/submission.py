@@ -47,8 +47,9 @@ from esgledger.library.schema import Indicator
 from esgledger.model.errors import Bilingual, Location, Problem, ProblemList, near_miss
 from esgledger.model.formula import FormulaZeroDivision
 from esgledger.model.period import Period, PeriodError
-from esgledger.model.types import Dims, FactRecord
-from esgledger.model.units import CEILING, UNITS, ceiling_text, plain, range_text, ungroup, unit_name, with_unit
+from esgledger.model.types import Dims, FactRecord, category_value
+from esgledger.model.units import (CEILING, UNITS, ceiling_text, plain, range_text, slipped_units, ungroup,
+                                   unit_name, with_unit)
 from esgledger.store import schema_collect as C
 from esgledger.store.ledger import NewFact
 
@@ -86,6 +87,7 @@ class Finding:
     period: str
     indicators: frozenset[str]
     explained: bool = False
+    verify: tuple[str, str, str] | None = None  # a likely unit mistake: the key whose comment must say "已核实"
 
 
 @dataclass
@@ -185,17 +187,22 @@ def check_value(ind: Indicator, raw, loc: Location, lang: str = "en") -> tuple[s
         return None, Problem("ESG-COLLECT-002", loc, {"indicator": label, "found": raw.strip()})
     if ind.value_type == "category":
         text = str(raw).strip()
-        if text not in ind.values:
+        chosen = category_value(ind.values, text)  # yes, Yes or 是 for yes
+        if chosen is None:
+            from esgledger.collect.interchange import category_choices
+
             return None, Problem("ESG-COLLECT-004", loc, {"indicator": label, "found": text,
-                                                          "expected": " | ".join(ind.values)})
-        return text, None
+                                                          "expected": category_choices(ind.values)})
+        return chosen, None
     text = number_text(raw)
     if text is None:
         shown = raw.isoformat() if hasattr(raw, "isoformat") else str(raw)
         zh_unit = UNITS.display(ind.unit, "zh") if ind.unit else ""
         pad = "" if zh_unit and "\u2e80" <= zh_unit[0] else " "  # 以人为单位 / 以 MWh 为单位
-        expected = Bilingual(f"以{pad}{zh_unit}{pad}为单位的数字" if ind.unit else "数字",
-                             f"a number in {UNITS.display(ind.unit, 'en')}" if ind.unit else "a number")
+        # "没有数据请留空": N/A, — or 约300000 is what people type where they have no figure
+        expected = Bilingual((f"以{pad}{zh_unit}{pad}为单位的数字" if ind.unit else "数字") + "（没有数据请留空）",
+                             (f"a number in {UNITS.display(ind.unit, 'en')}" if ind.unit else "a number")
+                             + " (leave the cell empty when there is no data)")
         return None, Problem("ESG-COLLECT-001", loc, {"indicator": label, "found": shown, "expected": expected})
     num = Decimal(text)
     v = ind.validation
@@ -235,15 +242,30 @@ def find_warnings(desk: Desk, entity: str, facts: Mapping[tuple[str, str, str], 
             field=f"{entity}/{key[0]}/{key[2]}" + (f"/{key[1]}" if key[1] else ""))
 
     out: list[Finding] = []
-    # a change from last year beyond the indicator's threshold
+    # a change from last year: ≥100× or ≤1/100 a likely unit mistake (ESG-COLLECT-017), else
+    # beyond the indicator's threshold (ESG-COLLECT-005) or, without one, ≥10× or ≤1/10 (-018)
     for key, f in facts.items():
         ind = lib.get(key[0])
-        thr = ind.validation.change_threshold_pct if ind is not None else None
         ref = references.get(key)
-        if thr is None or ref is None or ind.value_type != "number":
+        if ind is None or ref is None or ind.value_type != "number":
             continue
+        thr = ind.validation.change_threshold_pct
         old, new = Decimal(ref.value), Decimal(f.value)
         if old == 0:
+            continue
+        ratio = new / old
+        if new != 0 and (ratio >= UNIT_SLIP or ratio <= 1 / UNIT_SLIP):
+            out.append(Finding(_unit_slip(ind, key, where(key), f.value, ratio, Bilingual(
+                f"上年（{ref.period}）{with_unit(_grouped(ref.value), ind.unit).zh}",
+                f"last year's {with_unit(_grouped(ref.value), ind.unit).en} ({ref.period})")),
+                entity, key[2], frozenset({key[0]}), verify=key))
+            continue
+        if thr is None:
+            if not ind.validation.integer and new != 0 and (ratio >= DEFAULT_CHANGE or ratio <= 1 / DEFAULT_CHANGE):
+                out.append(Finding(Problem("ESG-COLLECT-018", where(key), {
+                    "indicator": _with_dims(indicator_label(ind), key[1]),
+                    "found": with_unit(f.value, ind.unit), "expected": with_unit(ref.value, ind.unit),
+                    "ratio": _ratio_text(ratio)}), entity, key[2], frozenset({key[0]})))
             continue
         pct = (new - old) / abs(old) * 100
         if abs(pct) > Decimal(str(thr)):
@@ -260,9 +282,23 @@ def find_warnings(desk: Desk, entity: str, facts: Mapping[tuple[str, str, str], 
             for p in rule(lib, pkg, period):
                 key = _key_of(p.location.field, entity)
                 # explained by a comment on the indicator named, or on the fact the rule flags
-                # (ESG-VAL-003 flags the target, and names the figure it is about)
-                involved = {p.params.get("indicator", "")} | ({key[0]} if key else set())
+                # (ESG-VAL-003 flags the target, and names the figure it is about; ESG-VAL-007
+                # the part, and names the whole)
+                involved = {p.params.get("indicator", ""), p.params.get("than", "")} - {""} | (
+                    {key[0]} if key else set())
                 loc = where(key) if key in facts else p.location
+                whole = (entity, "own", p.params.get("than"), "")
+                if code == "ESG-VAL-007" and key in facts and whole in pkg and Decimal(p.params["whole_value"]) > 0:
+                    ratio = Decimal(p.params["part"]) / Decimal(p.params["whole_value"])
+                    if ratio >= UNIT_SLIP:  # 外购电量 1,000 × 用电量: kWh in a MWh cell
+                        if not any(fd.verify == key for fd in out):  # said once per cell (last year's first)
+                            ind, than = lib[key[0]], lib[p.params["than"]]
+                            shown = with_unit(_grouped(pkg[whole].value), than.unit)
+                            out.append(Finding(_unit_slip(ind, key, loc, facts[key].value, ratio, Bilingual(
+                                f"同期{than.name.zh}（{than.code}）{shown.zh}",
+                                f"the {than.name.en.lower()} ({than.code}) of {shown.en} in the same period")),
+                                entity, period, frozenset(involved), verify=key))
+                        continue
                 out.append(Finding(Problem(code, loc, p.params), entity, period, frozenset(involved)))
         # ratios out of range
         for code, node in lib.formulas.items():
@@ -291,8 +327,65 @@ def find_warnings(desk: Desk, entity: str, facts: Mapping[tuple[str, str, str], 
                         frozenset(r.indicator for r in node.refs())))
     commented = {(k[0], k[2]) for k, f in facts.items() if f.comment}
     for fd in out:
-        fd.explained = any((i, fd.period) in commented for i in fd.indicators)
+        if fd.verify is not None:  # a likely unit mistake: only the value's own "已核实：" comment
+            fd.explained = verified(facts[fd.verify].comment)
+        else:
+            fd.explained = any((i, fd.period) in commented for i in fd.indicators)
     return out
+
+
+# A value at least this many times (or at most 1/this of) last year's, or of the figure it is
+# part of, is most likely in the wrong unit (kWh in a MWh cell: 1,000; 元 in a 万元 cell:
+# 10,000; kg in a t cell: 1,000): ESG-COLLECT-017, cleared only by a comment that says the
+# figure was verified (VERIFIED), not by any comment (a note "产量205万吨" beside 2,050,000
+# 万吨 restates the mistake).
+UNIT_SLIP = Decimal(100)
+# Without its own change_threshold_pct, a number at least this many times (or at most 1/this
+# of) last year's asks for a comment (ESG-COLLECT-018); whole-number counts (people, cases)
+# swing too much at small numbers to be flagged this way.
+DEFAULT_CHANGE = Decimal(10)
+# how a comment that clears ESG-COLLECT-017 starts (documented in docs/collect.md)
+VERIFIED = ("已核实", "已确认", "核实", "确认无误", "verified", "confirmed")
+
+
+def verified(comment: str | None) -> bool:
+    """A comment that says the value was checked: it starts with 已核实/已确认/核实/确认无误,
+    Verified or Confirmed (any case)."""
+    c = (comment or "").strip().casefold()
+    return any(c.startswith(w) for w in VERIFIED)
+
+
+def _grouped(value: str) -> str:
+    """A value with thousands grouped, as a message quotes a reference (5,400,000)."""
+    d = Decimal(value)
+    whole, dot, frac = plain(d).partition(".")
+    sign = "-" if whole.startswith("-") else ""
+    return f"{sign}{int(whole.lstrip('-') or 0):,}{dot}{frac}"
+
+
+def _ratio_text(ratio: Decimal) -> Bilingual:
+    """How many times, or what fraction of, the other value: ``1,028 倍`` / ``1,028 times``;
+    ``1/10,000`` / ``1/10,000 of``."""
+    if ratio >= 1:
+        n = f"{int(ratio.to_integral_value()):,}"
+        return Bilingual(f"{n} 倍", f"{n} times")
+    n = f"{int((1 / ratio).to_integral_value()):,}"
+    return Bilingual(f"1/{n}", f"1/{n} of")
+
+
+def _unit_slip(ind: Indicator, key, loc: Location, value: str, ratio: Decimal, against: Bilingual) -> Problem:
+    """ESG-COLLECT-017 at ``loc``: ``value`` is ``ratio`` times ``against``, and the units it
+    was probably typed in (units.slipped_units)."""
+    slips = slipped_units(ind.unit, ratio)
+    unit_zh, unit_en = UNITS.display(ind.unit, "zh"), UNITS.display(ind.unit, "en")
+    if slips:
+        zh, en = UNITS.display(slips[0], "zh"), UNITS.display(slips[0], "en")
+        cause = Bilingual(f"可能按{zh}而不是{unit_zh}填写", f"probably entered in {en}, not {unit_en}")
+    else:
+        cause = Bilingual("可能单位有误，或多写、少写了几位数", "a wrong unit, or digits too many or too few")
+    return Problem("ESG-COLLECT-017", loc, {
+        "indicator": _with_dims(indicator_label(ind), key[1]), "found": with_unit(_grouped(value), ind.unit),
+        "against": against, "ratio": _ratio_text(ratio), "cause": cause})
 
 
 def _with_dims(label: Bilingual, dims: str) -> Bilingual:
@@ -493,7 +586,7 @@ def submit_values(desk: Desk, campaign: Campaign, entity: str, values: Iterable[
 
     >>> rep = submit_values(desk, c, "TLYX", [{"indicator": "employees", "value": "3000"}])  # doctest: +SKIP
     """
-    from esgledger.collect.interchange import _conversion
+    from esgledger.collect.interchange import _conversion, dimension_names, dimensions_text
 
     rep = SubmissionReport(source, desk.lang, campaign, [entity])
     desk.store.require("write", entity, target=f"{entity} ({source})")
@@ -523,7 +616,9 @@ def submit_values(desk: Desk, campaign: Campaign, entity: str, values: Iterable[
         dims_in = v.get("dims") or ""
         dims_map = dict(dims_in) if isinstance(dims_in, Mapping) else Dims.parse(str(dims_in)).as_dict()
         parts, bad = {}, False
+        names = dimension_names(desk.library)
         for d, m in dims_map.items():
+            d = names.get(str(d).strip(), names.get(str(d).strip().lower(), d))  # 性别 → gender
             member = desk.library.resolve_member(d, m) if d in ind.dimensions else None
             if member is not None and d in ind.members and member not in ind.members[d]:
                 rep.problems.append(Problem("ESG-IMPORT-011", loc("dims"), {  # not one it is broken down by
@@ -540,7 +635,7 @@ def submit_values(desk: Desk, campaign: Campaign, entity: str, values: Iterable[
                 continue
             if member is None:
                 rep.problems.append(Problem("ESG-IMPORT-011", loc("dims"), {
-                    "indicator": code, "found": f"{d}={m}", "expected": ", ".join(ind.dimensions) or "-"}))
+                    "indicator": code, "found": f"{d}={m}", "expected": dimensions_text(desk.library, ind.dimensions)}))
                 bad = True
                 continue
             parts[d] = member
@@ -574,6 +669,21 @@ def submit_values(desk: Desk, campaign: Campaign, entity: str, values: Iterable[
         rep.entries.append(Entry(entity, code, dims, period, text, ind.unit, loc("value"),
                                  f"values[{i}]", v.get("comment"), entered, entered_unit))
     return _apply(desk, rep, kind="api", source=source, dry_run=dry_run, submit=submit)
+
+
+def blank_warning(desk: Desk, campaign: Campaign, entity: str, action: str) -> Problem | None:
+    """ESG-COLLECT-019 when most indicators asked of ``entity`` have no value (more blank
+    than filled, as ``collect status`` counts them): submitting or approving (``action``:
+    ``submit`` or ``approve``) goes ahead, but nobody should do it without seeing it."""
+    from esgledger.collect.campaign import status_table
+
+    row = next((r for r in status_table(desk, campaign) if r.entity == entity), None)
+    if row is None or row.assigned == 0 or row.filled * 2 >= row.assigned:
+        return None
+    done = {"submit": Bilingual("提交", "the submission"), "approve": Bilingual("批准", "the approval")}[action]
+    return Problem("ESG-COLLECT-019", Location(field=entity), {
+        "entity": entity, "filled": row.filled, "assigned": row.assigned,
+        "blank": row.assigned - row.filled, "action": done})
 
 
 def submit_entity(desk: Desk, campaign: Campaign, entity: str) -> SubmissionReport:
@@ -694,5 +804,5 @@ def _apply(desk: Desk, rep: SubmissionReport, *, kind: str, source: str, dry_run
     return rep
 
 
-__all__ = ["Entry", "Finding", "SubmissionReport", "check_value", "find_warnings", "import_csv",
+__all__ = ["Entry", "Finding", "SubmissionReport", "blank_warning", "check_value", "find_warnings", "import_csv",
            "import_workbook", "indicator_label", "number_text", "submit_entity", "submit_values"]

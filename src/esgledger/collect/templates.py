@@ -35,7 +35,7 @@ from typing import Iterable
 from esgledger.library.loader import Library
 from esgledger.model.errors import Bilingual, Location, Problem, ProblemList, reason
 from esgledger.model.period import Period
-from esgledger.model.types import Dims
+from esgledger.model.types import Dims, category_label
 
 FORMAT = "esgledger-collection-workbook"
 FORMAT_VERSION = "1"
@@ -75,11 +75,18 @@ INSTRUCTIONS = {
         "1. 只在浅黄色单元格中填写：“本年数值”和“备注说明”。其他单元格已锁定，请勿修改、插入或删除行、重命名或删除工作表。",
         "2. 数值请按“单位”列所示单位填写，直接填写数字，不要填写公式、文字或单位。没有数据的单元格请留空。",
         "3. 有细分的指标（如按性别、年龄段）：请同时填写“合计”行和各细分行，各细分之和应等于合计。",
-        "4. 与上年相比变化超过阈值、细分之和与合计不符、比率超出合理范围时，系统会给出提示；请在“备注说明”中解释原因，否则无法提交。",
+        "4. 与上年相比变化超过阈值、细分之和与合计不符、比率超出合理范围时，系统会给出提示；请在“备注说明”中解释原因，否则无法提交。"
+        "数值达到上年（或其所属总量，如外购电量之于用电量）的 100 倍以上或百分之一以下时，多为单位填错（如按千瓦时填了兆瓦时的单元格）："
+        "请更正；如确实无误，备注须以“已核实：”开头。",
         "5. 月度指标请按月填写 12 个月的数值；每行下方灰色行为上年同月数值，仅供参考。",
         "6. 填好后用 `esgledger collect import 文件名.xlsx` 导入（可先加 --dry-run 检查）；任何错误都会指出工作表和单元格，且不会写入任何数据。",
         "7. 请勿用其他主体或往年的模板填报：系统会识别并拒绝。",
     ],
+    # an entity with entities below it (a company, the group): its own figures only
+    "zh_parent": "8. 本主体有下级主体：{children}。请只填报{entity}本主体自身的数据，不含下级主体："
+                 "下级主体各自填报，系统合并时会把各级数据相加，已含下级的数字会被重复计算。",
+    "en_parent": "8. Entities below this one report on their own: {children}. Report {entity}'s own figures "
+                 "only, without theirs: consolidation adds every level, so a figure that includes them is counted twice.",
     "en": [
         "ESG data collection template",
         "Entity: {entity}  {entity_name}",
@@ -88,7 +95,9 @@ INSTRUCTIONS = {
         "1. Fill in only the light-yellow cells: 'Value' and 'Comment'. All other cells are locked: do not change them, insert or delete rows, or rename or delete sheets.",
         "2. Enter numbers in the unit shown in the 'Unit' column: plain numbers, no formulas, words or units. Leave a cell empty when there is no data.",
         "3. Indicators with breakdowns (gender, age band, …): fill the 'Total' row and each breakdown row; the breakdowns must add up to the total.",
-        "4. A change from last year beyond the indicator's threshold, breakdowns that do not add up, or a ratio out of range give a warning: explain it in 'Comment', or the entity cannot be submitted.",
+        "4. A change from last year beyond the indicator's threshold, breakdowns that do not add up, or a ratio out of range give a warning: explain it in 'Comment', or the entity cannot be submitted. "
+        "A value 100 times last year's (or the whole it is part of, as purchased electricity of electricity consumed) or more, or a hundredth or less, is most likely in the wrong unit (kWh in a MWh cell): "
+        "correct it; if it is right, start its comment with 'Verified:'.",
         "5. Monthly indicators take twelve monthly values; the grey row under each is last year's months, for reference.",
         "6. Import with `esgledger collect import FILE.xlsx` (try --dry-run first). Every error names its sheet and cell, and nothing is written while there is one.",
         "7. Do not use another entity's or last year's workbook: it is recognised and refused.",
@@ -279,7 +288,9 @@ def _make_dv(key: tuple, lang: str):
     from openpyxl.worksheet.datavalidation import DataValidation
 
     if key[0] == "list":
-        dv = DataValidation(type="list", formula1='"' + ",".join(key[1]) + '"', allow_blank=True)
+        # in the workbook's language: 是,否 in a Chinese one (either language reads back)
+        dv = DataValidation(type="list", formula1='"' + ",".join(category_label(v, lang) for v in key[1]) + '"',
+                            allow_blank=True)
         dv.error = t("dv_list", lang)
     else:
         kind, lo, hi = key
@@ -319,9 +330,12 @@ def _number(text: str | None):
 
 def write_workbook(path: Path, layout: Layout, library: Library, *, secret: str,
                    entity_name: str, due: str | None, references: dict | None = None,
-                   generated_at: str = "", values: dict | None = None) -> Path:
+                   generated_at: str = "", values: dict | None = None,
+                   children: list[tuple[str, str]] | None = None) -> Path:
     """Write the template workbook of ``layout`` to ``path``; ``values`` pre-fills input
-    cells as :func:`fill_workbook` does ((indicator, dims, period) → value or (value, comment))."""
+    cells as :func:`fill_workbook` does ((indicator, dims, period) → value or (value, comment)).
+    ``children`` (code, name) of the entities below it: the instructions then ask for the
+    entity's own figures only."""
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
     from openpyxl.workbook.protection import WorkbookProtection
@@ -337,7 +351,11 @@ def write_workbook(path: Path, layout: Layout, library: Library, *, secret: str,
     ins.title = layout.instructions
     params = dict(entity=layout.entity, entity_name=entity_name, period=layout.period,
                   campaign=layout.campaign_id, due=due or "-")
-    for i, line in enumerate(INSTRUCTIONS[lang], start=1):
+    lines = list(INSTRUCTIONS[lang])
+    if children:  # a company or the group: its own figures, not its plants' again
+        params["children"] = ("、" if lang == "zh" else ", ").join(f"{c} {n}" for c, n in children)
+        lines.append(INSTRUCTIONS[f"{lang}_parent"])
+    for i, line in enumerate(lines, start=1):
         c = ins.cell(i, 1, line.format(**params))
         if i == 1:
             c.font = st.title_font
@@ -388,7 +406,8 @@ def write_workbook(path: Path, layout: Layout, library: Library, *, secret: str,
             else:
                 ref = references.get((s.indicator, s.dims, layout.period))
                 if ref is not None:
-                    ws.cell(r, 5, _number(ref.value)).fill = st.ref_fill
+                    shown = category_label(ref.value, lang) if ind.value_type == "category" else _number(ref.value)
+                    ws.cell(r, 5, shown).fill = st.ref_fill
                 else:
                     ws.cell(r, 5).fill = st.ref_fill
             if values:
@@ -458,7 +477,20 @@ def generate_workbook(desk, campaign, entity: str, out_dir: Path, *, lang: str |
     return write_workbook(Path(out_dir) / workbook_name(campaign, entity, lang), layout, desk.library,
                           secret=campaign.secret, entity_name=e.name(lang) if e else entity,
                           due=campaign.due, references=reference_values(desk, campaign, entity),
-                          generated_at=now_iso())
+                          generated_at=now_iso(), children=children_of(desk, campaign, entity, lang))
+
+
+def children_of(desk, campaign, entity: str, lang: str) -> list[tuple[str, str]]:
+    """(code, name) of the entities directly below ``entity`` at the end of the campaign's
+    year, in the reader's language."""
+    import datetime as dt
+
+    day = dt.date(Period.parse(campaign.period).year, 12, 31)
+    out = []
+    for code in desk.tree.children_on(entity, day):
+        e = desk.tree.entities.get(code)
+        out.append((code, e.name(lang) if e else code))
+    return out
 
 
 def generate_workbooks(desk, campaign, out_dir: Path, *, entities: Iterable[str] | None = None,

@@ -440,7 +440,9 @@ def load_library_from(root, extra_dirs: Iterable[Path] = ()) -> tuple[Library | 
     if problems.errors:
         return None, problems
     for r in rules:
-        for key in ("target", "indicator"):
+        # ESG-VAL-003 names a target and the figure it is about; ESG-VAL-007 a part and its whole
+        keys = ("indicator", "than") if isinstance(r, dict) and r.get("code") == "ESG-VAL-007" else ("target", "indicator")
+        for key in keys:
             if isinstance(r, dict) and r.get(key) not in indicators:
                 problems.append(Problem("ESG-LIB-006", Location(file="rules.yaml", line=r.get("__line__")), {
                     "formula": r.get("code"), "found": r.get(key)}))

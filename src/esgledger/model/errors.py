@@ -225,6 +225,9 @@ CATALOGUE: dict[str, Spec] = dict([
     _spec("ESG-VAL-006", "warning", "large change from last year", "与上年相比变化过大",
           "{named} {period} at {entity}: {found} is {change} from {expected} (threshold ±{threshold} %)",
           "{entity} {period} 的 {named}：{found} 较 {expected} 变化 {change}（阈值 ±{threshold}%）"),
+    _spec("ESG-VAL-007", "warning", "a part larger than its whole", "分项数值大于其所属总量",
+          "{named} {period} at {entity}: {found} is more than the {whole} it is part of ({expected})",
+          "{entity} {period} 的 {named}：{found} 大于其所属的{whole}（{expected}）"),
     # --- calculation -------------------------------------------------------------------
     _spec("ESG-CALC-001", "warning", "formula input missing", "公式输入缺失",
           "{named} {period} at {entity} not computed: {found} has no value",
@@ -351,7 +354,7 @@ CATALOGUE: dict[str, Spec] = dict([
     # --- collection campaigns, submissions and review (collect/) -------------------------
     _spec("ESG-COLLECT-001", "error", "value is not a number", "数值不是数字",
           "{indicator}: found \"{found}\", expected {expected}",
-          "{indicator}：实际为“{found}”，应为 {expected}"),
+          "{indicator}：实际为“{found}”，应为{expected}"),
     _spec("ESG-COLLECT-002", "error", "formula in an input cell", "填报单元格含公式",
           "{indicator}: found the formula {found}; type the value itself (formulas are not accepted)",
           "{indicator}：填写了公式 {found}；请直接填写数值（不接受公式）"),
@@ -392,6 +395,21 @@ CATALOGUE: dict[str, Spec] = dict([
           "{entity} has no value of {indicator} for {found}", "{entity} 没有 {indicator} 在 {found} 的数据"),
     _spec("ESG-COLLECT-016", "error", "nothing to submit", "没有可提交的数据",
           "{entity} has no values in {expected}", "{entity} 在 {expected} 中没有任何数据"),
+    _spec("ESG-COLLECT-017", "warning", "likely unit mistake", "疑似单位填错",
+          "{indicator}: {found} is {ratio} {against}: most likely a unit mistake ({cause}). Enter the value in "
+          "the unit of the Unit column; if the figure is right, start its comment with \"Verified:\" and say "
+          "why (no other comment clears this warning, and the entity cannot be submitted without one)",
+          "{indicator}：{found} 是{against}的 {ratio}，很可能是单位填错了（{cause}）。请按“单位”列的单位填写；"
+          "如数值确实无误，请在该数据的备注中以“已核实：”开头说明原因（其他备注不能消除此提示，否则无法提交）"),
+    _spec("ESG-COLLECT-018", "warning", "ten times last year's or more", "与上年相比相差十倍以上",
+          "{indicator}: {found} is {ratio} last year's {expected} (an indicator without its own change "
+          "threshold is flagged at ten times or a tenth of last year's); explain it in the comment",
+          "{indicator}：{found} 是上年 {expected} 的 {ratio}（未设变化阈值的指标，达到上年的 10 倍以上或"
+          "十分之一以下时提示）；请在备注中说明"),
+    _spec("ESG-COLLECT-019", "warning", "most values blank", "大部分数据为空白",
+          "{entity}: {filled} of the {assigned} indicators asked have a value, {blank} are blank; "
+          "make sure nothing is missing ({action} goes ahead)",
+          "{entity} 已填 {filled}/{assigned} 项，空白 {blank} 项；请确认没有遗漏（仍已{action}）"),
     # --- factor sets (library/factors.py) ------------------------------------------------
     _spec("ESG-FACTOR-001", "error", "factor without a citation", "因子缺少出处",
           "factor {field} has no {expected}; every value must cite its source and edition",

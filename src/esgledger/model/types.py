@@ -33,6 +33,32 @@ CAMPAIGN_STATUS_NAMES = {"open": {"zh": "进行中", "en": "open"}, "closed": {"
 # prebake, counted as CWPB; calc/methods/aluminium.py maps it)
 CELL_TECHNOLOGIES = ("CWPB", "PFPB", "SWPB", "VSS", "HSS")
 BASES = ("own", "control", "equity")
+# the values of a category indicator as a reader names them, and the other words accepted for
+# each on import (a yes/no indicator: 是/否 in a Chinese workbook's dropdown, yes/no in an
+# English one; either language, and these spellings, read back in both)
+CATEGORY_VALUE_NAMES = {"yes": {"zh": "是", "en": "yes"}, "no": {"zh": "否", "en": "no"}}
+_CATEGORY_WORDS = {"yes": ("是", "y", "true", "对", "达成", "已达成"),
+                   "no": ("否", "n", "false", "不是", "未达成")}
+
+
+def category_label(value: str, lang: str) -> str:
+    """A category value as the reader's language shows it (yes → 是 in Chinese); other
+    values (ratings A–D) as they are."""
+    names = CATEGORY_VALUE_NAMES.get(value)
+    return names["zh" if lang == "zh" else "en"] if names else value
+
+
+def category_value(values, text) -> str | None:
+    """The value of ``values`` (a category indicator's) that ``text`` gives: the value itself,
+    in any case (Yes, NO), or a word for it in either language (是/否); None if none."""
+    t = str(text).strip()
+    if t in values:
+        return t
+    folded = t.casefold()
+    for v in values:
+        if folded == str(v).casefold() or t in _CATEGORY_WORDS.get(v, ()) or folded in _CATEGORY_WORDS.get(v, ()):
+            return v
+    return None
 
 
 class Dims(tuple):

@@ -57,6 +57,14 @@ class UnitTable:
             for a in u.get("aliases", []):
                 self._alias[a] = sym
                 self._alias[a.lower()] = sym
+        # every name the product shows a unit by (a workbook's unit column, explain, a report)
+        # reads back as that unit: 阳极效应分钟/(槽·日), t CO2e per t … (a symbol or alias wins)
+        for sym, u in self.symbols.items():
+            for lang in ("zh", "en"):
+                shown = str(u.get(lang) or "").strip()
+                if shown:
+                    self._alias.setdefault(shown, sym)
+                    self._alias.setdefault(shown.lower(), sym)
 
     # -- lookups -------------------------------------------------------------------------
     def canonical(self, unit: str | None) -> str | None:
@@ -308,3 +316,40 @@ def ceiling_text(unit: str | None):
                      f"（更大的值多为输入错误或单位有误）",
                      f"a number of at most 10^15 in absolute value{f', in {en_unit}' if en_unit else ''} "
                      f"(a larger one is a typo or in another unit)")
+
+
+def slipped_units(unit: str | None, ratio: Decimal) -> list[str]:
+    """The units a value ``ratio`` times what was expected in ``unit`` was probably typed in:
+    those a quantity in ``unit`` reads about ``ratio`` times larger in (兆瓦时 × 1,000 → 千瓦时;
+    万元 × 10,000 → 元; 吨 × 1/10,000 → 万吨), closest first, the simplest symbol first among
+    equally close ones (吨 before tCO2e). Empty when no unit of the table fits (a slip of digits,
+    not of units).
+
+    >>> slipped_units("兆瓦时", Decimal(1028)), slipped_units("万元", Decimal(10000))
+    (['千瓦时'], ['元'])
+    >>> slipped_units("吨", Decimal("0.0001"))[0], slipped_units("人", Decimal(1000))
+    ('万吨', [])
+    """
+    import math
+
+    if not unit or unit == "1" or ratio <= 0:
+        return []
+    try:
+        sym = UNITS.canonical(unit)
+    except UnitError:
+        return []
+    target = math.log10(float(ratio))
+    found = []
+    for other in UNITS.symbols:
+        if other == sym or other == "1":
+            continue
+        try:
+            f = UNITS.factor(sym, other)  # 1 unit = f others: a value typed in others reads f times larger
+        except UnitError:
+            continue
+        if f <= 0:
+            continue
+        gap = abs(math.log10(float(f)) - target)
+        if gap <= 0.2:  # within a factor of about 1.6
+            found.append((round(gap, 3), len(other), other))
+    return [o for _, _, o in sorted(found)]
