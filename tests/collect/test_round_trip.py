@@ -77,10 +77,12 @@ def test_demo_2024_round_trip(tmp_path, monkeypatch):
         out = approve_entity(esg, campaign, entity, version=sheet.version)
         assert out.ok, out.problems.flat()
 
-    approved = {(f.entity, f.indicator, f.period, f.dims): (Decimal(f.value) if f.unit else f.value, f.unit)
+    def value(f):  # a number compared as one; a category (the disclosure rating "A", unit 级) as text
+        return (f.value if ws.library[f.indicator].value_type == "category" else Decimal(f.value), f.unit)
+
+    approved = {(f.entity, f.indicator, f.period, f.dims): value(f)
                 for f in esg.store.current_facts(period="2024", status="approved")}
-    expected = {(f.entity, f.indicator, f.period, f.dims): (Decimal(f.value) if f.unit else f.value, f.unit)
-                for f in demo}
+    expected = {(f.entity, f.indicator, f.period, f.dims): value(f) for f in demo}
     assert approved == expected
     assert len(approved) == len(demo) > 600
     assert {r.entity: r.status for r in status_table(esg, campaign) if r.entity in entities} == \
