@@ -118,6 +118,28 @@ def test_counts_separate_articles_from_other_items(small):
     assert gap.other_counts()["review"] == 1
     review = next(i for i in gap.items if i.kind == "review")
     assert review.text == "reviewer confirmations report-review.yaml: confirmations #4: needs article, section, period, by, date"
+    review = next(i for i in check_gaps(small, "zh").items if i.kind == "review")
+    assert review.text == "审阅确认文件 report-review.yaml：confirmations 第 4 条：须填写 article、section、period、by、date"
+
+
+def test_a_review_file_saved_as_gbk_or_broken_is_named_in_the_readers_language(small):
+    path = small.ws.path / "report-review.yaml"
+    try:
+        # "王敏" in GBK: 0xcd 0xf5 … at line 2, column 61 (before it: "  - " 4, "{article: 51, " 14,
+        # "section: gov.structure, " 24, "period: 2024, " 14, "by: " 4 = 60 characters)
+        path.write_bytes("confirmations:\n  - {article: 51, section: gov.structure, period: 2024, by: 王敏, date: 2025-03-20}\n"
+                         .encode("gbk"))
+        zh = next(i for i in check_gaps(small, "zh").items if i.kind == "review").text
+        en = next(i for i in check_gaps(small, "en").items if i.kind == "review").text
+        assert zh == ("审阅确认文件 report-review.yaml：第 2 行第 61 列的字节 0xcd"
+                      "（不是 UTF-8，文件可能是 GBK 编码：请在编辑器中另存为 UTF-8）")
+        assert en.startswith("reviewer confirmations report-review.yaml: byte 0xcd at line 2, column 61 (not UTF-8")
+        path.write_text("confirmations: [\n", encoding="utf-8")  # unclosed: a YAML error
+        zh = next(i for i in check_gaps(small, "zh").items if i.kind == "review").text
+        # the flow list is still open where the file ends: line 2, column 1
+        assert zh == "审阅确认文件 report-review.yaml：YAML 语法错误（第 2 行第 1 列）"
+    finally:
+        write(path, REVIEW)
 
 
 def test_the_index_cites_only_what_a_section_prints_with_a_value(small):

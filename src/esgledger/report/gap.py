@@ -48,6 +48,8 @@ from importlib import resources
 
 from sqlalchemy import select
 
+from esgledger.model.errors import Bilingual, reason
+from esgledger.model.textfile import read_utf8
 from esgledger.model.i18n import fmt
 from esgledger.model.types import ENTITY_STATUS_NAMES
 from esgledger.report.definition import GUIDELINES, iter_texts
@@ -207,9 +209,9 @@ class Confirmation:
     period: int
 
 
-def load_confirmations(ws, period: int) -> tuple[list[Confirmation], list[str]]:
+def load_confirmations(ws, period: int) -> tuple[list[Confirmation], list[Bilingual]]:
     """The reviewer confirmations of the period in the workspace's ``report-review.yaml``,
-    and the problems of entries that cannot be used (as English/Chinese-neutral text)::
+    and the problems of entries that cannot be used (in both languages)::
 
         confirmations:
           - {article: 26, section: env.climate.carbon, period: 2024, by: 王敏（董事会办公室）, date: 2025-03-20}
@@ -224,24 +226,30 @@ def load_confirmations(ws, period: int) -> tuple[list[Confirmation], list[str]]:
     path = ws.path / REVIEW_FILE
     if not path.exists():
         return [], []
+    text, bad = read_utf8(path)
+    if text is None:
+        return [], [bad.found()]
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as e:
-        return [], [str(e).splitlines()[0]]
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as e:
+        return [], [reason(e)]
     entries = data.get("confirmations") if isinstance(data, dict) else None
     if not isinstance(entries, list):
-        return [], ["confirmations: a list of {article, section, period, by, date}"]
+        return [], [Bilingual("confirmations：应为 {article, section, period, by, date} 的列表",
+                              "confirmations: a list of {article, section, period, by, date}")]
     out, problems = [], []
     for n, e in enumerate(entries, 1):
         keys = ("article", "section", "period", "by", "date")
         if not isinstance(e, dict) or any(e.get(k) in (None, "") for k in keys):
-            problems.append(f"confirmations #{n}: needs {', '.join(keys)}")
+            problems.append(Bilingual(f"confirmations 第 {n} 条：须填写 {'、'.join(keys)}",
+                                      f"confirmations #{n}: needs {', '.join(keys)}"))
             continue
         try:
             article, year = int(e["article"]), int(e["period"])
             date = e["date"] if isinstance(e["date"], dt.date) else dt.date.fromisoformat(str(e["date"]))
         except (TypeError, ValueError):
-            problems.append(f"confirmations #{n}: article and period are numbers, date is YYYY-MM-DD")
+            problems.append(Bilingual(f"confirmations 第 {n} 条：article 和 period 应为数字，date 应为 YYYY-MM-DD 格式的日期",
+                                      f"confirmations #{n}: article and period are numbers, date is YYYY-MM-DD"))
             continue
         if year == period:
             out.append(Confirmation(article, str(e["section"]), str(e["by"]), date.isoformat(), year))
@@ -277,7 +285,7 @@ def check_gaps(ctx, lang: str = "zh") -> GapReport:
         for a in row.articles():
             rows_by_article.setdefault(a, []).append(row)
     confirmations, problems = load_confirmations(ctx.ws, ctx.period)
-    report.items += [GapItem("review", "missing", t("review_bad", f=REVIEW_FILE, msg=m), REVIEW_FILE,
+    report.items += [GapItem("review", "missing", t("review_bad", f=REVIEW_FILE, msg=m.in_lang(lang)), REVIEW_FILE,
                              action=t("do_review")) for m in problems]
     szse = lib.frameworks["szse17"]
     article = lambda a, why="": _article_item(ctx, a, szse.get(str(a)), rows_by_article.get(a, []),  # noqa: E731
