@@ -195,7 +195,7 @@ def users_list(as_json: bool = typer.Option(False, "--json", help="As JSON.")) -
             return
         t = Table(*headers("users"))
         for u in users:
-            t.add_row(u.username, u.display_name or "", u.roles_in(STATE.lang), tr("yes") if u.disabled else "", u.created_at or "")
+            t.add_row(u.username, u.display_name or "", u.roles_named.in_lang(STATE.lang), tr("yes") if u.disabled else "", u.created_at or "")
         console.print(t)
 
 

@@ -192,7 +192,7 @@ def test_tables_and_refusals_read_in_chinese(wsdir, tmp_path, monkeypatch):
         assert cli(wsdir, *args, user="boss", stdin=PW + "\n").exit_code == 0
     assert cli(wsdir, "users", "disable", "audit", user="boss").exit_code == 0
     zh, en = both("users", "list", user="boss")
-    assert _rows(zh)[0] == ["用户", "名称", "角色", "已停用", "创建时间"] and _rows(zh)[1][:4] == ["audit", "", "auditor（审计）", "是"]
+    assert _rows(zh)[0] == ["用户", "名称", "角色", "已停用", "创建时间"] and _rows(zh)[1][:4] == ["audit", "", "审计 auditor", "是"]
     assert _rows(en)[0] == ["user", "name", "roles", "disabled", "created"] and _rows(en)[1][:4] == ["audit", "", "auditor", "yes"]
     assert cli(wsdir, "users", "enable", "audit", user="boss").exit_code == 0
 

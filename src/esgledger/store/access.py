@@ -132,12 +132,6 @@ class Grant:
     def __str__(self) -> str:
         return self.role + (f"@{self.entity}" if self.entity else "")
 
-    def shown(self, lang: str) -> str:
-        """The grant as a reader of ``lang`` sees it: in Chinese with the role's name,
-        ``submitter（填报人）@TLYX``."""
-        name = ROLE_NAMES_ZH.get(self.role) if lang == "zh" else None
-        return self.role + (f"（{name}）" if name else "") + (f"@{self.entity}" if self.entity else "")
-
 
 @dataclass(frozen=True)
 class User:
@@ -153,13 +147,10 @@ class User:
     def roles(self) -> str:
         return ", ".join(str(g) for g in self.grants) or "-"
 
-    def roles_in(self, lang: str) -> str:
-        """:attr:`roles` for a reader of ``lang`` (:meth:`Grant.shown`)."""
-        return ("、" if lang == "zh" else ", ").join(g.shown(lang) for g in self.grants) or "-"
-
     @property
     def roles_named(self) -> "Bilingual":
-        """:attr:`roles` inside a sentence's brackets: ``主管 manager`` / ``manager``."""
+        """:attr:`roles` for a reader: in Chinese each with its role's name, ``主管 manager`` (also
+        inside a sentence's brackets), in English the codes."""
         return Bilingual("、".join(f"{ROLE_NAMES_ZH.get(g.role, '')} {g}".strip() for g in self.grants) or "-",
                          self.roles)
 
