@@ -19,7 +19,7 @@ from rich.text import Text
 from typer import rich_utils
 from typer.core import TyperGroup
 
-from esgledger.cli_usage import install as install_usage
+from esgledger.cli_usage import LocalizedContext, install as install_usage
 from esgledger.model.i18n import default_lang, forced_lang, workspace_lang
 
 ZH: dict[str, str] = {
@@ -299,16 +299,17 @@ def _folding(make_text):
 def localize(command, lang: str) -> None:
     """Every help text of ``command`` and its subcommands in ``lang`` (English is as declared)."""
     rich_utils._make_rich_text = _folding(rich_utils._make_rich_text)
-    install_usage(command, lang)  # Click's usage line and usage errors
+    install_usage(lang)  # Click's usage line and usage errors
     for name, texts in _TYPER_TEXT.items():
         setattr(rich_utils, name, texts[lang if lang in texts else "en"])
     if lang != "zh":
-        return
+        return  # English: Click's own usage line ("Usage: ") and help texts as declared
     from typer._click.core import Context
 
     stack = [command]
     while stack:
         c = stack.pop()
+        c.context_class = LocalizedContext  # the usage line's prefix in the language
         if c.help:
             c.help = ZH.get(inspect.cleandoc(c.help), c.help)
         c.short_help = None

@@ -143,15 +143,13 @@ class _Shown:
         return self.text
 
 
-def install(command, lang: str) -> None:
-    """Usage lines and usage errors of ``command`` and its subcommands in ``lang``."""
+def install(lang: str) -> None:
+    """Usage lines and usage errors in ``lang``: Typer's error printer is ours, and commands
+    whose ``context_class`` is :class:`LocalizedContext` (set by
+    :func:`esgledger.cli_help.localize` as it walks the commands) write their usage line with the
+    language's prefix."""
     _STATE["lang"] = lang
     rich_utils.rich_format_error = _format_error
-    stack = [command]
-    while stack:
-        c = stack.pop()
-        c.context_class = LocalizedContext
-        stack.extend(getattr(c, "commands", {}).values())
 
 
 __all__ = ["LocalizedContext", "LocalizedFormatter", "USAGE", "install", "message", "zh_message"]
