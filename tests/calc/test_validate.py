@@ -223,3 +223,33 @@ def test_a_calculated_total_far_from_last_years_is_named_too(ws, tmp_path):
     assert p.params["expected"].en == "2162 t CO2e (2023)"
     # the entered gas itself has its own threshold (±30 %) and is named as before
     assert ("JXTG", "natural_gas_consumption", "(JXTG/natural_gas_consumption/2024)") in found
+
+
+def test_a_value_ten_times_last_years_is_named_without_a_threshold(ws, tmp_path):
+    """ESG-VAL-008: purchased electricity sets no change threshold, so a figure typed in kWh
+    instead of MWh (or 万kWh instead of MWh) went through the ledger's validation without a word;
+    a workbook flagged it at submission (ESG-COLLECT-018). TLYX 1,000,000 → 10,000,000 MWh is
+    exactly 10 times (named); JXTG 500 → 50 is exactly a tenth (named); TRNY 500 → 50.5 is
+    0.101 of it (not named); head counts are whole numbers and swing at small sizes (not named);
+    nothing in 2022 to compare 2023 with."""
+    from esgledger.calc.validate import run_rules
+
+    rep = ws.import_facts(write(tmp_path / "p.csv", "entity,indicator,period,value,unit\n"
+                                "TLYX,purchased_electricity,2023,1000000,兆瓦时\n"
+                                "TLYX,purchased_electricity,2024,10000000,兆瓦时\n"
+                                "JXTG,purchased_electricity,2023,500,兆瓦时\n"
+                                "JXTG,purchased_electricity,2024,50,兆瓦时\n"
+                                "TRNY,purchased_electricity,2023,500,兆瓦时\n"
+                                "TRNY,purchased_electricity,2024,50.5,兆瓦时\n"
+                                "TRNY,employees,2023,10,人\n"
+                                "TRNY,employees,2024,200,人\n"))
+    assert rep.ok, rep.problems.flat()
+    found = {str(p.location): p for p in run_rules(ws, "2024", select=["ESG-VAL-008"])}
+    assert set(found) == {"(TLYX/purchased_electricity/2024)", "(JXTG/purchased_electricity/2024)"}
+    tlyx, jxtg = found["(TLYX/purchased_electricity/2024)"], found["(JXTG/purchased_electricity/2024)"]
+    assert "10 times 1000000 MWh (2023)" in tlyx.render("en")
+    assert "是 1000000 兆瓦时（2023） 的 10 倍" in tlyx.render("zh") and "请核对填报单位" in tlyx.render("zh")
+    assert "1/10 of 500 MWh (2023)" in jxtg.render("en")
+    assert run_rules(ws, "2023", select=["ESG-VAL-008"]) == []
+    # the whole catalogue runs it too (esgledger validate)
+    assert ("(TLYX/purchased_electricity/2024)", "ESG-VAL-008") in ws.validate("2024").flat()

@@ -243,6 +243,54 @@ def part_not_above_whole(lib: Library, pkg: Package, period: str) -> Iterator[Pr
                     "part": plain(part), "whole_value": plain(of)})
 
 
+# Without its own change_threshold_pct, a number at least this many times (or at most 1/this
+# of) last year's is named (ESG-VAL-008 over the ledger, ESG-COLLECT-018 in a workbook);
+# whole-number counts (people, cases) swing too much at small numbers to be flagged this way.
+DEFAULT_CHANGE = Decimal(10)
+
+
+def ratio_text(ratio: Decimal) -> Bilingual:
+    """How many times, or what fraction of, the other value: ``1,028 倍`` / ``1,028 times``;
+    ``1/10,000`` / ``1/10,000 of``."""
+    if ratio >= 1:
+        n = f"{int(ratio.to_integral_value()):,}"
+        return Bilingual(f"{n} 倍", f"{n} times")
+    n = f"{int((1 / ratio).to_integral_value()):,}"
+    return Bilingual(f"1/{n}", f"1/{n} of")
+
+
+@rule("ESG-VAL-008", last_year=True)
+def tenfold_from_last_year(lib: Library, pkg: Package, period: str, before: Package | None = None) -> Iterator[Problem]:
+    """A number whose indicator sets no ``change_threshold_pct``, at ten times or a tenth of
+    the same key's value a year earlier or beyond: the check a workbook makes at submission
+    (ESG-COLLECT-018), over the ledger, so that values imported from files get it too (a
+    figure typed in 吨 instead of 万吨, in kWh instead of MWh). Whole-number counts are left
+    out, as there; entered values are compared with entered ones, calculated with calculated."""
+    if not before:
+        return
+    for (entity, basis, code, dims), f in pkg.items():
+        ind = lib.get(code)
+        old = before.get((entity, basis, code, dims))
+        if ind is None or old is None or ind.value_type != "number" or ind.validation.integer \
+                or ind.validation.change_threshold_pct is not None \
+                or (f.status == "calculated") != (old.status == "calculated"):
+            continue
+        try:
+            was, now = Decimal(old.value), Decimal(f.value)
+        except ArithmeticError:
+            continue
+        if was == 0 or now == 0:
+            continue
+        ratio = abs(now / was)
+        if ratio >= DEFAULT_CHANGE or ratio <= 1 / DEFAULT_CHANGE:
+            was_shown = with_unit(_as_shown(old, ind), ind.unit)
+            yield Problem("ESG-VAL-008", _loc(f), {
+                "indicator": code, "name": indicator_name(lib, code), "period": period, "entity": entity,
+                "found": with_unit(_as_shown(f, ind), ind.unit),
+                "expected": Bilingual(f"{was_shown.zh}（{old.period}）", f"{was_shown.en} ({old.period})"),
+                "ratio": ratio_text(ratio)})
+
+
 def _as_shown(f: FactRecord, ind) -> str:
     """An entered value as entered; a calculated one (30-odd digits stored) as the report
     rounds it, at the indicator's precision."""
@@ -275,4 +323,4 @@ def _package(ws, period: str) -> Package:
                             key=lambda f: (f.entity, f.indicator, f.dims, f.basis))}
 
 
-__all__ = ["RULES", "run_rules", "round_half_up", "Dims"]
+__all__ = ["DEFAULT_CHANGE", "RULES", "Dims", "ratio_text", "run_rules", "round_half_up"]

@@ -38,6 +38,7 @@ from typing import Iterable, Mapping
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
+from esgledger.calc.validate import DEFAULT_CHANGE, ratio_text
 from esgledger.collect.campaign import (Campaign, Desk, assigned_indicators, current_facts,
                                         entity_status, get_campaign, reference_values, set_status,
                                         next_step, statuses_named)
@@ -265,7 +266,7 @@ def find_warnings(desk: Desk, entity: str, facts: Mapping[tuple[str, str, str], 
                 out.append(Finding(Problem("ESG-COLLECT-018", where(key), {
                     "indicator": _with_dims(indicator_label(ind), key[1]),
                     "found": with_unit(f.value, ind.unit), "expected": with_unit(ref.value, ind.unit),
-                    "ratio": _ratio_text(ratio)}), entity, key[2], frozenset({key[0]})))
+                    "ratio": ratio_text(ratio)}), entity, key[2], frozenset({key[0]})))
             continue
         pct = (new - old) / abs(old) * 100
         if abs(pct) > Decimal(str(thr)):
@@ -340,10 +341,6 @@ def find_warnings(desk: Desk, entity: str, facts: Mapping[tuple[str, str, str], 
 # figure was verified (VERIFIED), not by any comment (a note "产量205万吨" beside 2,050,000
 # 万吨 restates the mistake).
 UNIT_SLIP = Decimal(100)
-# Without its own change_threshold_pct, a number at least this many times (or at most 1/this
-# of) last year's asks for a comment (ESG-COLLECT-018); whole-number counts (people, cases)
-# swing too much at small numbers to be flagged this way.
-DEFAULT_CHANGE = Decimal(10)
 # how a comment that clears ESG-COLLECT-017 starts (documented in docs/collect.md)
 VERIFIED = ("已核实", "已确认", "核实", "确认无误", "verified", "confirmed")
 
@@ -363,16 +360,6 @@ def _grouped(value: str) -> str:
     return f"{sign}{int(whole.lstrip('-') or 0):,}{dot}{frac}"
 
 
-def _ratio_text(ratio: Decimal) -> Bilingual:
-    """How many times, or what fraction of, the other value: ``1,028 倍`` / ``1,028 times``;
-    ``1/10,000`` / ``1/10,000 of``."""
-    if ratio >= 1:
-        n = f"{int(ratio.to_integral_value()):,}"
-        return Bilingual(f"{n} 倍", f"{n} times")
-    n = f"{int((1 / ratio).to_integral_value()):,}"
-    return Bilingual(f"1/{n}", f"1/{n} of")
-
-
 def _unit_slip(ind: Indicator, key, loc: Location, value: str, ratio: Decimal, against: Bilingual) -> Problem:
     """ESG-COLLECT-017 at ``loc``: ``value`` is ``ratio`` times ``against``, and the units it
     was probably typed in (units.slipped_units)."""
@@ -385,7 +372,7 @@ def _unit_slip(ind: Indicator, key, loc: Location, value: str, ratio: Decimal, a
         cause = Bilingual("可能单位有误，或多写、少写了几位数", "a wrong unit, or digits too many or too few")
     return Problem("ESG-COLLECT-017", loc, {
         "indicator": _with_dims(indicator_label(ind), key[1]), "found": with_unit(_grouped(value), ind.unit),
-        "against": against, "ratio": _ratio_text(ratio), "cause": cause})
+        "against": against, "ratio": ratio_text(ratio), "cause": cause})
 
 
 def _with_dims(label: Bilingual, dims: str) -> Bilingual:

@@ -228,6 +228,11 @@ CATALOGUE: dict[str, Spec] = dict([
     _spec("ESG-VAL-007", "warning", "a part larger than its whole", "分项数值大于其所属总量",
           "{named} {period} at {entity}: {found} is more than the {whole} it is part of ({expected})",
           "{entity} {period} 的 {named}：{found} 大于其所属的{whole}（{expected}）"),
+    _spec("ESG-VAL-008", "warning", "ten times last year's or more", "与上年相比相差十倍以上",
+          "{named} {period} at {entity}: {found} is {ratio} {expected} (an indicator without its own change "
+          "threshold is named at ten times or a tenth of last year's); check the unit it was entered in",
+          "{entity} {period} 的 {named}：{found} 是 {expected} 的 {ratio}（未设变化阈值的指标，达到上年的 10 倍以上或"
+          "十分之一以下时提示）；请核对填报单位"),
     # --- calculation -------------------------------------------------------------------
     _spec("ESG-CALC-001", "warning", "formula input missing", "公式输入缺失",
           "{named} {period} at {entity} not computed: {found} has no value",
