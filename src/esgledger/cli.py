@@ -652,7 +652,7 @@ def history(indicator: str = typer.Argument(..., help="Indicator code."),
     with _ws() as ws:
         _known(ws, indicator, entity)
         dims = _dims_key(ws.library, dims)
-        rows, shown, old = [], [], None
+        rows, shown, old, ids = [], [], None, []
         for f in ws.history(entity, indicator, period, dims, basis):
             b = ws.access.batch(f.batch) if f.batch else None
             # where the revision came from: a file with its line ("import f.csv:2"), or the
@@ -669,7 +669,8 @@ def history(indicator: str = typer.Argument(..., help="Indicator code."),
             rows.append({"revision": f.revision, "old_value": old, "value": f.value, "unit": f.unit,
                          "entered": f"{f.value_entered or ''} {f.unit_entered or ''}".strip() or None,
                          "status": f.status, "author": f.author, "at": f.created_at, "source": src,
-                         "reason": f.comment})
+                         "reason": f.comment, "review": []})
+            ids.append(f.id)
             shown.append({**rows[-1], "status": _named(FACT_STATUS_NAMES, f.status), "source": shown_src,
                           "unit": _unit(f.unit),
                           "entered": f"{f.value_entered or ''} {_unit(f.unit_entered)}".strip() or None})
@@ -677,13 +678,22 @@ def history(indicator: str = typer.Argument(..., help="Indicator code."),
         if not rows:
             err_console.print(_no_value(ws, indicator, entity, period), markup=False)
             raise typer.Exit(1)
+        # the reviewers' comments on this value (collect return --value), each under the revision
+        # it was made on: the one it names, else the last one written before it
+        for c in ws.review_comments(entity, indicator, period, dims) if basis == "own" else ():
+            i = ids.index(c["fact_id"]) if c["fact_id"] in ids else \
+                max([0] + [k for k, r in enumerate(rows) if (r["at"] or "") <= (c["at"] or "")])
+            rows[i]["review"].append({k: c[k] for k in ("kind", "author", "at", "text")})
     if as_json:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
         return
     t = Table(*HISTORY_HEADERS[STATE.lang if STATE.lang in ("zh", "en") else "en"])
-    for r in shown:
+    for r, full in zip(shown, rows):
         t.add_row(*("" if r[k] is None else str(r[k]) for k in
                     ("revision", "old_value", "value", "unit", "entered", "status", "author", "at", "source", "reason")))
+        for c in full["review"]:  # a reviewer's comment, on its own line under the revision
+            t.add_row("", "", "", "", "", _named(REVIEW_NOTE_NAMES, c["kind"]), c["author"] or "", c["at"] or "", "",
+                      c["text"])
     console.print(t)
 
 
@@ -720,6 +730,10 @@ def _named(names: dict, value: str | None) -> str:
     return names.get(value, {}).get("zh" if STATE.lang == "zh" else "en", value)
 
 
+# a review comment's line in history (review_comment.kind)
+REVIEW_NOTE_NAMES = {"return": {"zh": "审核意见（退回）", "en": "review: returned"},
+                     "approve": {"zh": "审核意见（批准）", "en": "review: approved"},
+                     "note": {"zh": "审核意见", "en": "review note"}}
 HISTORY_HEADERS = {
     "zh": ("版本", "原值", "新值", "单位", "录入值", "状态", "操作人", "时间", "来源", "原因/说明"),
     "en": ("rev", "old value", "new value", "unit", "entered", "status", "who", "when", "source", "reason"),

@@ -440,6 +440,15 @@ class Workspace:
                 basis: str = "own") -> list[FactRecord]:
         return self.access.history(entity, indicator, period, dims, basis)
 
+    def review_comments(self, entity: str, indicator: str, period: str, dims: str = "") -> list[dict]:
+        """The reviewers' (and submitters') comments on one value, oldest first
+        (:func:`esgledger.collect.audit.comments_on`), to whoever may read the entity."""
+        from esgledger.collect.audit import comments_on
+
+        self.access.require("read", entity)
+        with self.store.engine.connect() as conn:
+            return comments_on(conn, entity, indicator, str(Period.parse(period)), dims)
+
     # -- calculation ---------------------------------------------------------------------
     def calc(self, period: str, approach: str | None = None, *, full: bool = False,
              author: str | None = None) -> RunResult:

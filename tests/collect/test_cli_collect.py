@@ -97,6 +97,13 @@ def test_users_and_a_campaign_from_the_command_line(wsdir, tmp_path, monkeypatch
     assert r.exit_code == 0 and "ESG-ACCESS-003" in r.output
     r = cli(wsdir, "history", "aluminium_output", "--entity", "TLYX-P1", "--period", "2025", "--json", user="esg")
     assert r.exit_code == 0 and json.loads(r.output)[-1]["status"] == "approved", r.output
+    # the reviewer's word on the value stays with it (UAT3 M12), not only in the audit trail: under
+    # the revision the return wrote (revision 3, rejected by esg)
+    revs = json.loads(r.output)
+    assert [[(c["kind"], c["author"], c["text"]) for c in x["review"]] for x in revs] == [
+        [], [], [("return", "esg", "please split by potline month")], [], []]
+    r = cli(wsdir, "history", "aluminium_output", "--entity", "TLYX-P1", "--period", "2025", user="esg", lang="zh")
+    assert r.exit_code == 0 and "审核意见（退回）" in r.output and "please split by potline month" in r.output, r.output
     assert cli(wsdir, "users", "disable", "p1", user="boss").exit_code == 0
     r = cli(wsdir, "collect", "status", user="p1")
     assert r.exit_code == 1 and "ESG-ACCESS-002" in r.output
@@ -247,12 +254,15 @@ def test_tables_and_refusals_read_in_chinese(wsdir, tmp_path, monkeypatch):
     zh, en = both("history", "aluminium_output", "--entity", "TLYX-P1", "--period", "2025", user="esg")
     at = ":Carbon emissions!F3"  # the sheet of the (English) workbook
     # `collect submit` reads as the submission it was, not as an API call (UAT3 L5: 接口 提交)
-    assert [r[8] for r in _rows(zh)[1:]] == ["导入 good.xlsx" + at, "提交 TLYX-P1" + at, "审核 退回 TLYX-P1" + at,
+    # (the reviewer's comment on the value is a line of its own under the return, UAT3 M12)
+    assert [r[8] for r in _rows(zh)[1:]] == ["导入 good.xlsx" + at, "提交 TLYX-P1" + at, "审核 退回 TLYX-P1" + at, "",
                                           "提交 TLYX-P1" + at, "审核 批准 TLYX-P1" + at], zh
     assert [r[8] for r in _rows(en)[1:]] == ["import good.xlsx:Carbon emissions!F3", "submit TLYX-P1:Carbon emissions!F3",
-                                          "review return TLYX-P1:Carbon emissions!F3",
+                                          "review return TLYX-P1:Carbon emissions!F3", "",
                                           "submit TLYX-P1:Carbon emissions!F3",
                                           "review approve TLYX-P1:Carbon emissions!F3"], en
+    assert [(r[5], r[6], r[9]) for r in _rows(zh)[1:] if not r[0]] == [("审核意见（退回）", "esg", "split it")], zh
+    assert [(r[5], r[9]) for r in _rows(en)[1:] if not r[0]] == [("review: returned", "split it")], en
     r = cli(wsdir, "history", "aluminium_output", "--entity", "TLYX-P1", "--period", "2025", "--json", user="esg",
             lang="zh")
     assert json.loads(r.output)[-1]["source"] == "review approve TLYX-P1:Carbon emissions!F3"  # as stored
