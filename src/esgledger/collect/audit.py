@@ -117,20 +117,23 @@ def audit_trail(desk: Desk, *, period: str | None = None, entity: str | None = N
     return iter(rows)
 
 
-def comments_on(conn, entity: str, indicator: str, period: str, dims: str = "") -> list[dict]:
+def comments_on(conn, entity: str, indicator: str | None, period: str | None, dims: str | None = "") -> list[dict]:
     """The review comments made on one value (``collect return --value``, notes on a value):
     those naming its entity, indicator, period and breakdown, in time order, each with its
     ``kind`` (return, approve, note), ``author``, ``at``, ``text`` and the ``fact_id`` of the
     revision it was made on (None when the comment named the value before it had one). A
     comment on the whole entity is not one of them (``collect review`` and the audit trail show
-    those)."""
+    those). None for ``indicator``, ``period`` or ``dims``: any (each comment names its
+    ``indicator``, ``period`` and ``dims``)."""
     rc = C.review_comment.c
     campaigns = {c.id: c.period for c in conn.execute(select(C.campaign.c.id, C.campaign.c.period))}
     out = []
-    for r in conn.execute(select(C.review_comment).where(rc.entity == entity, rc.indicator == indicator)
-                          .order_by(rc.id)):
-        if (r.period or campaigns.get(r.campaign_id)) == period and (r.dims or "") == dims:
-            out.append({"kind": r.kind, "author": r.author, "at": r.at, "text": r.text, "fact_id": r.fact_id})
+    q = select(C.review_comment).where(rc.entity == entity, rc.indicator.is_not(None)).order_by(rc.id)
+    for r in conn.execute(q.where(rc.indicator == indicator) if indicator is not None else q):
+        at = r.period or campaigns.get(r.campaign_id)
+        if (period is None or at == period) and (dims is None or (r.dims or "") == dims):
+            out.append({"kind": r.kind, "author": r.author, "at": r.at, "text": r.text, "fact_id": r.fact_id,
+                        "indicator": r.indicator, "period": at, "dims": r.dims or ""})
     return out
 
 

@@ -330,13 +330,16 @@ def _number(text: str | None):
 
 def write_workbook(path: Path, layout: Layout, library: Library, *, secret: str,
                    entity_name: str, due: str | None, references: dict | None = None,
-                   generated_at: str = "", values: dict | None = None,
+                   generated_at: str = "", values: dict | None = None, notes: dict | None = None,
                    children: list[tuple[str, str]] | None = None) -> Path:
     """Write the template workbook of ``layout`` to ``path``; ``values`` pre-fills input
-    cells as :func:`fill_workbook` does ((indicator, dims, period) → value or (value, comment)).
+    cells as :func:`fill_workbook` does ((indicator, dims, period) → value or (value, comment));
+    ``notes`` ((indicator, dims, period) → [text]) puts reviewers' comments on the value cells
+    as cell notes.
     ``children`` (code, name) of the entities below it: the instructions then ask for the
     entity's own figures only."""
     from openpyxl import Workbook
+    from openpyxl.comments import Comment
     from openpyxl.utils import get_column_letter
     from openpyxl.workbook.protection import WorkbookProtection
 
@@ -412,6 +415,11 @@ def write_workbook(path: Path, layout: Layout, library: Library, *, secret: str,
                     ws.cell(r, 5).fill = st.ref_fill
             if values:
                 _prefill(ws, s, layout.period, values)
+            for col, p in zip(s.value_cols, _slot_periods(s, layout.period)) if notes else ():
+                if notes.get((s.indicator, s.dims, p)):
+                    head = "审核意见：" if lang == "zh" else "Reviewer: "
+                    ws.cell(r, col).comment = Comment(head + "\n".join(notes[(s.indicator, s.dims, p)]),
+                                                      "审核意见" if lang == "zh" else "Reviewer")
             for col in list(s.value_cols) + [s.comment_col]:
                 c = ws.cell(r, col)
                 c.fill = st.input_fill
@@ -466,7 +474,10 @@ def workbook_name(campaign, entity: str, lang: str) -> str:
 
 def generate_workbook(desk, campaign, entity: str, out_dir: Path, *, lang: str | None = None) -> Path:
     """Write ``entity``'s template for ``campaign`` into ``out_dir`` (with last year's
-    approved values beside the inputs); returns its path."""
+    approved values beside the inputs, and the values the entity already has for the
+    campaign's periods filled in: a workbook fetched again after a return holds what was
+    submitted, with each reviewer's comment on a value as a note on its cell); returns its
+    path."""
     from esgledger.collect.campaign import reference_values
     from esgledger.store.ledger import now_iso
 
@@ -474,10 +485,40 @@ def generate_workbook(desk, campaign, entity: str, out_dir: Path, *, lang: str |
     desk.store.require("read", entity)
     layout = layout_for(desk, campaign, entity, lang)
     e = desk.tree.entities.get(entity)
-    return write_workbook(Path(out_dir) / workbook_name(campaign, entity, lang), layout, desk.library,
+    values, notes = entered_so_far(desk, campaign, entity, lang)
+    path = write_workbook(Path(out_dir) / workbook_name(campaign, entity, lang), layout, desk.library,
                           secret=campaign.secret, entity_name=e.name(lang) if e else entity,
                           due=campaign.due, references=reference_values(desk, campaign, entity),
-                          generated_at=now_iso(), children=children_of(desk, campaign, entity, lang))
+                          generated_at=now_iso(), values=values, notes=notes,
+                          children=children_of(desk, campaign, entity, lang))
+    return path
+
+
+def entered_so_far(desk, campaign, entity: str, lang: str) -> tuple[dict, dict]:
+    """The entity's current entered values of the campaign's indicators and periods, as a
+    template cell shows them ((indicator, dims, period) → (value, comment)), and the
+    reviewers' comments not yet answered ((indicator, dims, period) → [text]): those made on a
+    value's current revision (the one the return wrote), and those asking for a value still not
+    given."""
+    from esgledger.collect.audit import comments_on
+    from esgledger.collect.campaign import assigned_indicators, current_facts
+
+    codes = assigned_indicators(desk, campaign, entity)
+    values, notes = {}, {}
+    with desk.store.reading() as conn:
+        facts = current_facts(conn, entity, campaign.periods(), codes)
+        for key, f in facts.items():
+            ind = desk.library.get(key[0])
+            if f.status == "calculated" or ind is None:
+                continue
+            shown = category_label(f.value, lang) if ind.value_type == "category" else f.value
+            values[key] = (shown, f.comment) if f.comment else shown
+        for c in comments_on(conn, entity, None, None, None):
+            key = (c["indicator"], c["dims"], c["period"])
+            f = facts.get(key)
+            if c["kind"] == "return" and (c["fact_id"] == f.id if f is not None else c["fact_id"] is None):
+                notes.setdefault(key, []).append(c["text"])
+    return values, notes
 
 
 def children_of(desk, campaign, entity: str, lang: str) -> list[tuple[str, str]]:
@@ -678,11 +719,15 @@ def _show(v) -> str:
 
 
 # -- filling (tests, benchmarks, pre-filled workbooks) -------------------------------------
-def _prefill(ws, s: Slot, period: str, values: dict) -> None:
+def _slot_periods(s: Slot, period: str) -> list[str]:
+    """The periods of a slot's value cells, in column order: the twelve months or the year."""
     y = Period.parse(period).year
-    periods = [f"{y}-{m:02d}" for m in range(1, 13)] if s.monthly else [period]
+    return [f"{y}-{m:02d}" for m in range(1, 13)] if s.monthly else [period]
+
+
+def _prefill(ws, s: Slot, period: str, values: dict) -> None:
     comment = None
-    for col, p in zip(s.value_cols, periods):
+    for col, p in zip(s.value_cols, _slot_periods(s, period)):
         v = values.get((s.indicator, s.dims, p))
         if v is None:
             continue
