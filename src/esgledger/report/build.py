@@ -110,8 +110,9 @@ def fill_placeholders(ctx: ReportContext, text: str, lang: str, where=None,
         years = [resolve_year(y, ctx.period) for y in ph.years]
         facts = [ctx.fact(ph.indicator, y, ph.entity, ph.dims) for y in years]
         if any(f is None for f in facts):
-            if problems is not None:
-                y = years[facts.index(None)]
+            y = years[facts.index(None)]
+            # a year without any fact is named once (ESG-REPORT-011), not by each placeholder
+            if problems is not None and not ctx.coverage().covered(y):
                 loc = where(text.count("\n", 0, m.start())) if where else Location()
                 problems.append(Problem("ESG-REPORT-007", loc, {
                     "found": m.group(0), "indicator": ph.indicator, "period": y,
@@ -361,6 +362,7 @@ def build_outputs(ws, definition: Definition, outdir: str | Path, *, period: int
         step("setup")
     ctx = ReportContext(ws, definition, period)
     problems = ProblemList(ctx.problems)
+    problems.extend(ctx.coverage_problems())  # a year the ledger cannot fill stops the build
     if problems.errors:
         return BuildResult([], {}, problems)
     ctx.kpi, ctx.index  # noqa: B018 - read the ledger before timing the formats
