@@ -1,8 +1,10 @@
 """XLSX renderer (openpyxl): every table of the document on its own sheet.
 
-Number cells are numbers (the unrounded Decimal, so a reader can recompute) shown with the
-number format of their precision (``#,##0.00``); a footnote mark stays visible through the
-number format (``#,##0.00"¹"``) so the cell is still a number. A missing value is the text
+Number cells are numbers: the figure the report prints, rounded half-up at its precision (the
+same Decimal the HTML and PDF print, so a reader who copies, sums or reads the formula bar gets
+the filed figure, never the calculation's unrounded digits: audit A5-M3), shown with the number
+format of that precision (``#,##0.00``); a footnote mark stays visible through the number format
+(``#,##0.00"¹"``) so the cell is still a number. A missing value is the text
 ``—``. Header rows keep their merges; footnotes follow the table.
 """
 from __future__ import annotations
@@ -15,7 +17,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from esgledger.report.document import Document, Table, header_grid, tables, ui_text
-from esgledger.report.numbers import excel_number_format
+from esgledger.report.numbers import excel_number_format, round_half_up
 
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
@@ -85,7 +87,7 @@ def _write_table(ws, t: Table, lang: str) -> None:
             kind = t.column_kinds[col - 1]
             x = ws.cell(row, col)
             if kind == "number" and cell.value is not None:
-                x.value = cell.value
+                x.value = round_half_up(cell.value, cell.precision or 0)  # the printed figure
                 x.number_format = number_format(cell.precision, cell.marks)
                 x.alignment = Alignment(horizontal="right")
                 widths[col - 1] = max(widths[col - 1], _width(cell.text) + 2)
