@@ -115,3 +115,33 @@ def test_check_counts_articles_apart_from_other_items(wsdir):
     assert all(i["action"] for i in data["items"] if i["status"] not in ("ok", "na"))
     r = cli(wsdir, "report", "check")
     assert "articles:" in r.output and "Other items to clear:" in r.output
+
+
+def test_unapproved_facts_point_at_commands_that_exist(wsdir, tmp_path):
+    """Audit A5-M1: the to-do read "审批这些数据（esgledger review）", a command that does not
+    exist, and the status its code (draft 1). A draft imported outside a collection campaign is
+    imported again as approved; inside the year's campaign it is submitted, reviewed and approved
+    with the collect commands of its entity."""
+    assert cli(wsdir, "report", "init").exit_code == 0
+    draft = write(tmp_path / "d.csv", "entity,indicator,period,value,unit\nXRLB,charitable_donations,2024,40.12,万元\n")
+    assert cli(wsdir, "facts", "import", str(draft), "--status", "draft").exit_code == 0
+
+    def item(lang):
+        data = json.loads(cli(wsdir, "report", "check", "--json", lang=lang).output)
+        return [(i["status"], i["text"], i["action"]) for i in data["items"] if i["kind"] == "not_approved"]
+
+    assert item("zh") == [("todo", "公益慈善捐赠总额：1 条数据未审批（草稿 1）",
+                           "核对后将这些数据按已批准状态重新导入：esgledger facts import 文件 --status approved（XRLB）")]
+    assert item("en") == [("todo", "Charitable donations: 1 fact not approved (draft 1)",
+                           "check them, then import them again as approved: esgledger facts import FILE --status approved (XRLB)")]
+    assert cli(wsdir, "collect", "open", "--period", "2024").exit_code == 0
+    assert item("zh")[0][2] == ("先提交草稿（esgledger collect submit XRLB），再审核并批准：esgledger collect review XRLB，"
+                                "然后 esgledger collect approve XRLB")
+    assert item("en")[0][2] == ("submit the drafts first (esgledger collect submit XRLB), then review and approve them: "
+                                "esgledger collect review XRLB, then esgledger collect approve XRLB")
+    # each command the to-do names exists
+    from typer.main import get_command
+
+    collect = get_command(app).commands["collect"].commands
+    assert {"submit", "review", "approve"} <= set(collect)
+    assert "review" not in get_command(app).commands
