@@ -145,3 +145,56 @@ def test_unapproved_facts_point_at_commands_that_exist(wsdir, tmp_path):
     collect = get_command(app).commands["collect"].commands
     assert {"submit", "review", "approve"} <= set(collect)
     assert "review" not in get_command(app).commands
+
+
+def test_an_output_path_that_cannot_take_the_report_is_named_before_anything_is_built(wsdir):
+    """Audit A5-M2: ``-o`` naming a file, or a folder holding a folder where a report file
+    goes, ended in a Python traceback after some files had been written."""
+    assert cli(wsdir, "report", "init").exit_code == 0
+    afile = wsdir / "afile"
+    afile.write_text("not a folder", encoding="utf-8")
+    r = cli(wsdir, "report", "build", "--lang", "zh", "--format", "html", "-o", str(afile), lang="zh")
+    assert r.exit_code == 1
+    assert f"(--output): ESG-REPORT-012 输出文件夹不可用：{afile} 是文件，不是文件夹：应为可写入的文件夹（-o/--output）；" \
+           "未生成任何文件" in "".join(r.output.splitlines())
+    assert "Traceback" not in r.output and afile.read_text(encoding="utf-8") == "not a folder"
+    r = cli(wsdir, "report", "build", "--lang", "en", "--format", "html", "-o", str(afile / "sub"))
+    assert r.exit_code == 1
+    assert f"{afile} is a file: no folder can be made in it: expected a place where {afile / 'sub'} can be made" \
+        in "".join(r.output.splitlines())
+    outp = wsdir / "outp"
+    (outp / "report-2024.en.pdf").mkdir(parents=True)
+    r = cli(wsdir, "report", "build", "--lang", "both", "--format", "html,pdf", "-o", str(outp))
+    assert r.exit_code == 1
+    assert f"(--output): ESG-REPORT-012 output folder cannot be used: {outp / 'report-2024.en.pdf'} is a folder: " \
+           "expected the name of a report file (move or delete that folder); nothing was written" \
+        in "".join(r.output.splitlines())
+    assert sorted(p.name for p in outp.iterdir()) == ["report-2024.en.pdf"]  # the zh files were not written
+
+
+def test_a_failure_partway_leaves_the_previous_build_as_it_was(wsdir, monkeypatch):
+    """Every file is written under a temporary name and moved into place only when every
+    language and format has been written: the disk filling up at the second format leaves the
+    previous build's files untouched and no new or temporary file (audit A5-M2)."""
+    from esgledger.report.render import registry
+
+    assert cli(wsdir, "report", "init").exit_code == 0
+    out = wsdir / "out"
+    out.mkdir()
+    (out / "report-2024.en.html").write_text("the previous build", encoding="utf-8")
+    (out / "report-2024.en.xlsx").write_bytes(b"the previous build")
+
+    def disk_full(doc):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setitem(registry.RENDERERS, "xlsx", registry.Renderer("xlsx", ".xlsx", "application/x", disk_full))
+    r = cli(wsdir, "report", "build", "--lang", "en", "--format", "html,xlsx", "-o", str(out))
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    assert "ESG-REPORT-012" in r.output and "No space left on device" in r.output
+    assert sorted(p.name for p in out.iterdir()) == ["report-2024.en.html", "report-2024.en.xlsx"]  # no .part file
+    assert (out / "report-2024.en.html").read_text(encoding="utf-8") == "the previous build"
+    monkeypatch.undo()
+    r = cli(wsdir, "report", "build", "--lang", "en", "--format", "html,xlsx", "-o", str(out))
+    assert r.exit_code == 0, r.output
+    assert sorted(p.name for p in out.iterdir()) == ["report-2024.en.html", "report-2024.en.xlsx"]
+    assert (out / "report-2024.en.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
