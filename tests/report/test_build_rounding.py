@@ -317,3 +317,25 @@ def test_the_gap_check_names_a_year_of_the_report_never_calculated(sqlite_worksp
     assert zh == ["2023年已有填报数据但尚未计算（合并值与核算结果为空，报告中显示为“—”）：请先运行 esgledger calc run --period 2023"]
     ws.calc("2023")
     assert [i for i in check_gaps(ReportContext(ws, defn, 2024), "en").items if i.kind == "not_calculated"] == []
+
+
+def test_a_sections_indicator_table_footnotes_a_missing_value_as_the_kpi_table_does(group):
+    """Audit A5-L1: the section's table printed a bare "—". The ledger has no 2022 value of
+    either indicator: each 2022 cell is a dash with note 1, "未披露或不适用。" (the KPI table's
+    note), and the 2023/2024 cells are the values, 18.10 → 18.10 and 19.465 → 19.47 half-up."""
+    text = DEFINITION.replace("  - id: app\n", """\
+  - id: tab
+    title: {zh: 指标, en: Indicators}
+    indicators: [taxes_paid, charitable_donations]
+    table: indicators
+  - id: app
+""")
+    defn, problems = load_definition(text=text, library=group["ws"].library, name="report.yaml")
+    assert defn is not None, problems.flat()
+    for lang, note in (("zh", "未披露或不适用。"), ("en", "Not disclosed or not applicable.")):
+        doc = build_document(ReportContext(group["ws"], defn), lang, checklist=False)
+        table = next(t for t in tables(doc) if t.caption in ("指标", "Indicators"))
+        rows = [[(c.text, c.marks) for c in r.cells[2:]] for r in table.rows]
+        assert rows == [[("—", ("1",)), ("18.10", ()), ("19.47", ())],
+                        [("—", ("1",)), ("5.25", ()), ("11.13", ())]]
+        assert [(f.mark, f.text) for f in table.footnotes] == [("1", note)]

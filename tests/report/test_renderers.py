@@ -169,6 +169,25 @@ def test_xlsx_cells_hold_the_figure_the_html_prints():
     assert [(ws[c].value, ws[c].number_format) for c in ("B3", "B4")] == [(37.79, '#,##0.00"¹"'), (1270.26, "#,##0.00")]
 
 
+def test_long_english_sheet_names_are_shortened_without_cutting_a_word_and_stay_unique():
+    """Audit A5-L7: the sheet of "GHG emissions (Scope 1 and Scope 2)" (35 characters, Excel
+    takes 31) read "GHG emissions (Scope 1 and Scop". Its bracketed part goes first; two tables
+    that shorten alike are told apart by (2); a name without brackets keeps whole words."""
+    from esgledger.report.document import Cell, Document, HeaderCell, Row
+
+    def table(caption):
+        return Table(caption, [[HeaderCell("Indicator")]], [Row([Cell.label("x")])])
+
+    doc = Document("Report", lang="en", period="2024", blocks=[Chapter("Tables", blocks=[
+        table("GHG emissions (Scope 1 and Scope 2, location-based)"),
+        table("GHG emissions (Scope 1 and Scope 2, market-based)"),
+        table("Employee training and development by category and level"),
+        table("温室气体排放量（范围一、范围二）")])])
+    wb = openpyxl.load_workbook(io.BytesIO(render(doc, "xlsx")))
+    assert wb.sheetnames == ["GHG emissions", "GHG emissions (2)", "Employee training and…", "温室气体排放量（范围一、范围二）"]
+    assert [wb[n]["A1"].value for n in wb.sheetnames][0] == "GHG emissions (Scope 1 and Scope 2, location-based)"
+
+
 def test_markdown_table_and_checklist(rendered):
     md = rendered("zh", "md")
     assert "| 指标 | 单位 | 年度 2022 | 年度 2023 | 年度 2024 |" in md

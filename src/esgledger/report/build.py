@@ -37,6 +37,7 @@ from esgledger.report.document import (Block, BulletList, Cell, Chapter, Cover, 
 from esgledger.report.figure_notes import FIGURE_NOTES, FIGURE_STATUSES, formula_note, method_notes
 from esgledger.report.gap import check_gaps, gap_checklist
 from esgledger.report.index import gri_content_index, index_table
+from esgledger.report.kpi import NOTE_MISSING
 from esgledger.report.kpi_render import TITLE as KPI_TITLE, kpi_document_table
 from esgledger.report.numbers import DASH, format_value, large_amount, narrative_amount
 from esgledger.report.render import renderer_for
@@ -274,7 +275,10 @@ class _Assembly:
             for y in ctx.years:
                 f = facts[code, y]
                 cell = Cell.number(ctx.value(code, y), ind.precision, lang=lang)
-                if f is not None and f.id in status:  # rests on inputs marked illustrative, split or calibrated
+                if cell.missing:  # a dash with the KPI table's footnote, never a bare dash (audit A5-L1)
+                    mark = notes.setdefault(NOTE_MISSING[lang], str(len(notes) + 1))
+                    cell = dataclasses.replace(cell, marks=(mark,))
+                elif f is not None and f.id in status:  # rests on inputs marked illustrative, split or calibrated
                     mark = notes.setdefault(FIGURE_NOTES[status[f.id]][lang], str(len(notes) + 1))
                     cell = dataclasses.replace(cell, marks=tuple(cell.marks) + (mark,))
                 cells.append(cell)

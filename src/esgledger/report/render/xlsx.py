@@ -35,10 +35,36 @@ def number_format(precision: int | None, marks=()) -> str:
     return fmt
 
 
+SHEET_MAX = 31  # Excel's limit on a sheet name
+_BRACKETED = re.compile(r"\s*(\([^()]*\)|（[^（）]*）)")
+
+
+def short_sheet_name(name: str) -> str:
+    """``name`` within Excel's 31 characters without cutting a word: its bracketed parts
+    dropped first, then whole words kept and an ellipsis added (audit A5-L7: "GHG emissions
+    (Scope 1 and Scop").
+
+    >>> short_sheet_name("GHG emissions (Scope 1 and Scope 2)")
+    'GHG emissions'
+    >>> short_sheet_name("Employee training and development by category")
+    'Employee training and…'
+    """
+    if len(name) <= SHEET_MAX:
+        return name
+    shorter = _BRACKETED.sub("", name).strip()
+    if shorter and len(shorter) <= SHEET_MAX:
+        return shorter
+    name = shorter or name
+    cut = name[:SHEET_MAX - 1]
+    if " " in cut and not name[SHEET_MAX - 1:SHEET_MAX].isspace():
+        cut = cut[:cut.rindex(" ")]  # the last whole word
+    return cut.rstrip(" ,;:-–—") + "…"
+
+
 def sheet_title(table: Table, index: int, used: set[str]) -> str:
-    """A legal, unique sheet name (≤ 31 characters, none of []:*?/\\)."""
+    """A legal, unique sheet name (≤ 31 characters, none of []:*?/\\, no word cut)."""
     base = _BAD_SHEET_CHARS.sub(" ", table.sheet or table.caption or f"Table {index}").strip()
-    base = (base or f"Table {index}")[:31]
+    base = short_sheet_name(base or f"Table {index}")
     name, n = base, 2
     while name.lower() in used:
         tail = f" ({n})"
