@@ -115,6 +115,12 @@ def test_check_counts_articles_apart_from_other_items(wsdir):
     assert all(i["action"] for i in data["items"] if i["status"] not in ("ok", "na"))
     r = cli(wsdir, "report", "check")
     assert "articles:" in r.output and "Other items to clear:" in r.output
+    # an item that is not an article (here a chart without data) has a to-do status of its own,
+    # never an article's "partly disclosed" (audit A5-L5)
+    assert {i["status"] for i in data["items"] if i["kind"] == "chart"} == {"todo"}
+    assert {i["kind"] for i in data["items"] if i["status"] == "partial"} <= {"article"}
+    assert "→ to clear" in r.output
+    assert "→ 待处理" in cli(wsdir, "report", "check", lang="zh").output
 
 
 def test_unapproved_facts_point_at_commands_that_exist(wsdir, tmp_path):

@@ -198,6 +198,7 @@ def test_the_gap_check_follows_the_material_topics_and_flags_approvals_and_facto
     assert [(i.status, i.ref, i.text, i.action) for i in by_kind["not_approved"]] == [(
         "todo", "charitable_donations", "Charitable donations: 1 fact not approved (submitted 1)",
         "check them, then import them again as approved: esgledger facts import FILE --status approved (XRLY)")]
+    assert {i.status for i in by_kind["low_factor"]} == {"todo"}  # a to-do, not an article's status (A5-L5)
     assert [(i.ref, i.detail, i.text) for i in by_kind["low_factor"]] == [
         ("energy.sce", "gbt2589",
          # one item per factor, with the figures that use it; the set by its title (gbt2589.yaml),
@@ -339,3 +340,25 @@ def test_a_sections_indicator_table_footnotes_a_missing_value_as_the_kpi_table_d
         assert rows == [[("—", ("1",)), ("18.10", ()), ("19.47", ())],
                         [("—", ("1",)), ("5.25", ()), ("11.13", ())]]
         assert [(f.mark, f.text) for f in table.footnotes] == [("1", note)]
+
+
+def test_only_factors_below_v_and_s_are_low_confidence(tmp_path):
+    """Audit A5-L4: a V-calc factor (checked by computation, docs/methodology.md; GB/T 2589's
+    1 kgce = 29,307 kJ) was listed as low confidence. Of the tags V, V-calc, S, R, R-low,
+    R-inferred and S-low behind one figure, the last four are (the framework index's † legend)."""
+    from esgledger.report.figure_notes import low_confidence_factors
+
+    ws = init_workspace(tmp_path / "ws", lang="en")
+    try:
+        assert not ws.import_entities(DEMO_ENTITIES).errors
+        _batch, (fid,) = ws.store.append_facts(
+            [NewFact("XRLB", "scope1_emissions", "2024", "", "1", "tCO2e", status="calculated")], kind="calc")
+        tags = ("V", "V-calc", "S", "R", "R-low", "R-inferred", "S-low")
+        with ws.store.engine.begin() as conn:
+            record_methods(conn, [(fid, "combustion", "1.0", "inventory", "AR5", None, [
+                ("gbt2589", f"energy.k{i}", "2020", "1", "kgce/kg", "GB/T 2589-2020", tag)
+                for i, tag in enumerate(tags)])])
+        assert sorted(f["confidence"] for f in low_confidence_factors(ws, [fid])) == \
+            sorted(["R", "R-low", "R-inferred", "S-low"])
+    finally:
+        ws.close()
