@@ -30,7 +30,13 @@ topic articles 20–56):
    campaign that are not approved;
 5. the printed figures that rest on inputs marked illustrative, and each factor below V/S
    confidence (once, with the figures that use it);
-6. placeholders without a value, and charts without data or baseline.
+6. placeholders without a value, and charts without data or baseline;
+7. a year of the report the ledger cannot fill (:meth:`ReportContext.coverage`, what stops
+   ``report build``): one item for the reporting year without facts, for years without figures
+   on the report's consolidation basis, for comparison years without facts; the placeholders
+   and charts of those years are then not listed one by one.
+
+Articles have the statuses below; the other items are ``todo`` (to clear) or ``missing``.
 
 Every item says what to do (:attr:`GapItem.action`). :meth:`GapReport.counts` counts the
 articles; :meth:`GapReport.other_counts` the other items by kind. The result is data
