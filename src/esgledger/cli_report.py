@@ -48,6 +48,8 @@ T = {
               "chart": {"zh": "缺数据的图表", "en": "charts without data"},
               "not_approved": {"zh": "未批准的数据", "en": "indicators with facts not approved"},
               "low_factor": {"zh": "低置信度因子", "en": "low-confidence factors"},
+              "no_facts": {"zh": "没有数据的年度", "en": "years without facts"},
+              "basis": {"zh": "缺少报告合并口径数据", "en": "years without figures on the report's basis"},
               "sample_text": {"zh": "参考公司的示例文字", "en": "the reference company's sample texts"}},
     "todo": {"zh": "处理", "en": "To do"},
     "src": {"materiality": {"zh": "双重重要性评估", "en": "the double-materiality assessment"},
@@ -194,7 +196,7 @@ def report_check(
         table = Table(ui_text("status", lang), ui_text("item", lang), ui_text("reference", lang),
                       ui_text("detail", lang), _t("todo"))
         style = {"ok": "green", "cited": "yellow", "partial": "yellow", "missing": "red", "conditional": "yellow",
-                 "na": "dim"}
+                 "na": "dim", "todo": "yellow"}
         for i in gap.items:
             table.add_row(Text(f"{STATUS_SYMBOLS[i.status]} {ui_text('status_' + i.status, lang)}", style=style[i.status]),
                           i.text, i.ref, i.detail, i.action)

@@ -192,7 +192,13 @@ def test_the_gap_check_follows_the_material_topics_and_flags_approvals_and_facto
     by_kind = {}
     for i in gap.items:
         by_kind.setdefault(i.kind, []).append(i)
-    assert [(i.status, i.ref) for i in by_kind["not_approved"]] == [("partial", "charitable_donations")]
+    # not an article: a to-do of its own, not "partly disclosed" (audit A5-L5); the facts were
+    # imported as submitted outside a collection campaign, so the way to approve them is to import
+    # them again as approved (audit A5-M1: it named `esgledger review`, which does not exist)
+    assert [(i.status, i.ref, i.text, i.action) for i in by_kind["not_approved"]] == [(
+        "todo", "charitable_donations", "Charitable donations: 1 fact not approved (submitted 1)",
+        "check them, then import them again as approved: esgledger facts import FILE --status approved (XRLY)")]
+    assert {i.status for i in by_kind["low_factor"]} == {"todo"}  # a to-do, not an article's status (A5-L5)
     assert [(i.ref, i.detail, i.text) for i in by_kind["low_factor"]] == [
         ("energy.sce", "gbt2589",
          # one item per factor, with the figures that use it; the set by its title (gbt2589.yaml),
@@ -312,3 +318,47 @@ def test_the_gap_check_names_a_year_of_the_report_never_calculated(sqlite_worksp
     assert zh == ["2023年已有填报数据但尚未计算（合并值与核算结果为空，报告中显示为“—”）：请先运行 esgledger calc run --period 2023"]
     ws.calc("2023")
     assert [i for i in check_gaps(ReportContext(ws, defn, 2024), "en").items if i.kind == "not_calculated"] == []
+
+
+def test_a_sections_indicator_table_footnotes_a_missing_value_as_the_kpi_table_does(group):
+    """Audit A5-L1: the section's table printed a bare "—". The ledger has no 2022 value of
+    either indicator: each 2022 cell is a dash with note 1, "未披露或不适用。" (the KPI table's
+    note), and the 2023/2024 cells are the values, 18.10 → 18.10 and 19.465 → 19.47 half-up."""
+    text = DEFINITION.replace("  - id: app\n", """\
+  - id: tab
+    title: {zh: 指标, en: Indicators}
+    indicators: [taxes_paid, charitable_donations]
+    table: indicators
+  - id: app
+""")
+    defn, problems = load_definition(text=text, library=group["ws"].library, name="report.yaml")
+    assert defn is not None, problems.flat()
+    for lang, note in (("zh", "未披露或不适用。"), ("en", "Not disclosed or not applicable.")):
+        doc = build_document(ReportContext(group["ws"], defn), lang, checklist=False)
+        table = next(t for t in tables(doc) if t.caption in ("指标", "Indicators"))
+        rows = [[(c.text, c.marks) for c in r.cells[2:]] for r in table.rows]
+        assert rows == [[("—", ("1",)), ("18.10", ()), ("19.47", ())],
+                        [("—", ("1",)), ("5.25", ()), ("11.13", ())]]
+        assert [(f.mark, f.text) for f in table.footnotes] == [("1", note)]
+
+
+def test_only_factors_below_v_and_s_are_low_confidence(tmp_path):
+    """Audit A5-L4: a V-calc factor (checked by computation, docs/methodology.md; GB/T 2589's
+    1 kgce = 29,307 kJ) was listed as low confidence. Of the tags V, V-calc, S, R, R-low,
+    R-inferred and S-low behind one figure, the last four are (the framework index's † legend)."""
+    from esgledger.report.figure_notes import low_confidence_factors
+
+    ws = init_workspace(tmp_path / "ws", lang="en")
+    try:
+        assert not ws.import_entities(DEMO_ENTITIES).errors
+        _batch, (fid,) = ws.store.append_facts(
+            [NewFact("XRLB", "scope1_emissions", "2024", "", "1", "tCO2e", status="calculated")], kind="calc")
+        tags = ("V", "V-calc", "S", "R", "R-low", "R-inferred", "S-low")
+        with ws.store.engine.begin() as conn:
+            record_methods(conn, [(fid, "combustion", "1.0", "inventory", "AR5", None, [
+                ("gbt2589", f"energy.k{i}", "2020", "1", "kgce/kg", "GB/T 2589-2020", tag)
+                for i, tag in enumerate(tags)])])
+        assert sorted(f["confidence"] for f in low_confidence_factors(ws, [fid])) == \
+            sorted(["R", "R-low", "R-inferred", "S-low"])
+    finally:
+        ws.close()

@@ -155,3 +155,28 @@ def test_the_index_cites_only_what_a_section_prints_with_a_value(small):
     table = next(b for b in blocks if isinstance(b, Table))
     listed = [r.cells[1].text.split(" ")[0] for r in table.rows if r.kind == "data"]
     assert listed == ["201-1", "413-1"]
+
+
+def test_a_confirmation_naming_a_section_that_does_not_exist_is_reported_with_the_closest_ids(small):
+    """Audit A5-L6: a typo in the section id was silently ignored (the article just stayed
+    "cited, not verified"). Entry 5 names gov.structur (gov.structure is the closest id: the
+    only one difflib rates 0.6 or more); entry 6 names env.climate.nope, close to none of the
+    definition's ids (gov, gov.mat, gov.structure, soc)."""
+    path = small.ws.path / "report-review.yaml"
+    try:
+        write(path, REVIEW + "  - {article: 13, section: gov.structur, period: 2024, by: 王敏, date: 2025-03-20}\n"
+                             "  - {article: 22, section: env.climate.nope, period: 2024, by: 王敏, date: 2025-03-20}\n")
+        en = check_gaps(small, "en")
+        assert [i.text for i in en.items if i.kind == "review"] == [
+            "reviewer confirmations report-review.yaml: confirmations #4: needs article, section, period, by, date",
+            "reviewer confirmations report-review.yaml: confirmations #5: the report definition has no section "
+            "gov.structur; closest sections: gov.structure",
+            "reviewer confirmations report-review.yaml: confirmations #6: the report definition has no section "
+            "env.climate.nope"]
+        assert _articles(en)[13].status == "cited"  # not confirmed by the typo
+        zh = [i.text for i in check_gaps(small, "zh").items if i.kind == "review"]
+        assert zh[1:] == [
+            "审阅确认文件 report-review.yaml：confirmations 第 5 条：报告定义中没有章节 gov.structur；相近的章节：gov.structure",
+            "审阅确认文件 report-review.yaml：confirmations 第 6 条：报告定义中没有章节 env.climate.nope"]
+    finally:
+        write(path, REVIEW)

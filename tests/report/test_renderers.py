@@ -139,14 +139,53 @@ def test_xlsx_has_each_table_on_a_sheet_with_numbers_and_formats(rendered, lang)
     assert [str(r) for r in ws.merged_cells.ranges] == ["C2:E2", "B2:B3", "A2:A3"]
     flat = [(c.coordinate, c.value, c.number_format) for c in ws["C6:E8"][0]
             + ws["C6:E8"][1] + ws["C6:E8"][2]]
+    # each cell holds the figure the report prints, rounded half-up at its precision (audit
+    # A5-M3): 1254.137 → 1254.14, 1270.255 → 1270.26, 2345.5 → 2346, 2401.49 → 2401, 2398.5 → 2399
     assert flat == [
-        ("C6", 1198.4, "#,##0.00"), ("D6", 1254.137, '#,##0.00"¹"'), ("E6", 1270.255, "#,##0.00"),
+        ("C6", 1198.4, "#,##0.00"), ("D6", 1254.14, '#,##0.00"¹"'), ("E6", 1270.26, "#,##0.00"),
         ("C7", "—²", "General"), ("D7", 11.2, "#,##0.00"), ("E7", 10.8, "#,##0.00"),
-        ("C8", 2345.5, "#,##0"), ("D8", 2401.49, "#,##0"), ("E8", 2398.5, "#,##0"),
+        ("C8", 2346, "#,##0"), ("D8", 2401, "#,##0"), ("E8", 2399, "#,##0"),
     ]
-    assert Decimal(str(ws["E6"].value)) == Decimal("1270.255")   # the unrounded value
+    assert Decimal(str(ws["E6"].value)) == Decimal("1270.26")
     notes = [ws.cell(r, 1).value for r in range(10, 14)]
     assert notes[0] in ("注：", "Notes:") and notes[2] == "² " + LANGS[lang]["note_missing"]
+
+
+def test_xlsx_cells_hold_the_figure_the_html_prints():
+    """A restated group total of 37.785 prints 37.79 (half-up; half-even would give 37.78) and a
+    calculated 1270.260000289303 prints 1,270.26: the XLSX cells hold those numbers, with the
+    number format of 2 decimals (audit A5-M3: they held 37.785 and 1270.260000289303)."""
+    from esgledger.report.document import Cell, Document, Footnote, HeaderCell, Row
+
+    table = Table("KPI", [[HeaderCell("Indicator"), HeaderCell("2024")]],
+                  [Row([Cell.label("Donations"), Cell.number(Decimal("37.785"), 2, marks=("1",))]),
+                   Row([Cell.label("CO2"), Cell.number(Decimal("1270.260000289303"), 2)])],
+                  [Footnote("1", "Restated")], ("text", "number"))
+    doc = Document("Report", lang="en", period="2024", blocks=[Chapter("KPI", blocks=[table])])
+    html = lxml.html.fromstring(render(doc, "html"))
+    printed = [td.text_content().strip() for td in html.xpath("//table//td[contains(@class,'right')]")]
+    assert printed == ["37.791", "1,270.26"]  # 37.79 with its footnote mark 1
+    ws = openpyxl.load_workbook(io.BytesIO(render(doc, "xlsx"))).active
+    assert [(ws[c].value, ws[c].number_format) for c in ("B3", "B4")] == [(37.79, '#,##0.00"¹"'), (1270.26, "#,##0.00")]
+
+
+def test_long_english_sheet_names_are_shortened_without_cutting_a_word_and_stay_unique():
+    """Audit A5-L7: the sheet of "GHG emissions (Scope 1 and Scope 2)" (35 characters, Excel
+    takes 31) read "GHG emissions (Scope 1 and Scop". Its bracketed part goes first; two tables
+    that shorten alike are told apart by (2); a name without brackets keeps whole words."""
+    from esgledger.report.document import Cell, Document, HeaderCell, Row
+
+    def table(caption):
+        return Table(caption, [[HeaderCell("Indicator")]], [Row([Cell.label("x")])])
+
+    doc = Document("Report", lang="en", period="2024", blocks=[Chapter("Tables", blocks=[
+        table("GHG emissions (Scope 1 and Scope 2, location-based)"),
+        table("GHG emissions (Scope 1 and Scope 2, market-based)"),
+        table("Employee training and development by category and level"),
+        table("温室气体排放量（范围一、范围二）")])])
+    wb = openpyxl.load_workbook(io.BytesIO(render(doc, "xlsx")))
+    assert wb.sheetnames == ["GHG emissions", "GHG emissions (2)", "Employee training and…", "温室气体排放量（范围一、范围二）"]
+    assert [wb[n]["A1"].value for n in wb.sheetnames][0] == "GHG emissions (Scope 1 and Scope 2, location-based)"
 
 
 def test_markdown_table_and_checklist(rendered):

@@ -468,6 +468,24 @@ CATALOGUE: dict[str, Spec] = dict([
           "taken from the report of {found}: rewrite them for your organisation, then delete sample_of "
           "from the report definition",
           "取自{found}的报告，请改写为本公司的内容，然后从报告定义中删除 sample_of"),
+    _spec("ESG-REPORT-009", "error", "no figures on the report's consolidation basis", "缺少报告合并口径的数据",
+          "the report prints the figures of {entity} on the {basis} basis, and the ledger has none for "
+          "{years}{other}; nothing was written: run {fix}",
+          "报告按{basis}列示 {entity} 的数据，台账中没有 {years} 年按该口径计算的数据{other}；未生成任何文件："
+          "请运行 {fix}"),
+    _spec("ESG-REPORT-010", "error", "no facts for the reporting year", "报告年度没有数据",
+          "the ledger has no facts of {entity} or the entities below it for {period}; nothing was written: "
+          "check the reporting year (--period, or period in the report definition), or import the year's "
+          "data (esgledger facts import) and run esgledger calc run --period {period}",
+          "台账中没有 {entity} 及其下属主体 {period} 年的任何数据；未生成任何文件：请检查报告年度（--period "
+          "或报告定义的 period），或导入该年数据（esgledger facts import）后运行 esgledger calc run --period {period}"),
+    _spec("ESG-REPORT-011", "warning", "comparison years without facts", "对比年度没有数据",
+          "the ledger has no facts of {entity} or the entities below it for {years}: those columns print "
+          "as dashes (placeholders of those years are not listed one by one)",
+          "台账中没有 {entity} 及其下属主体 {years} 年的任何数据：这些年度的列以“—”显示（不再逐个列出这些年度的占位符）"),
+    _spec("ESG-REPORT-012", "error", "output folder cannot be used", "输出文件夹不可用",
+          "{found}: expected {expected}; nothing was written",
+          "{found}：应为{expected}；未生成任何文件"),
 ])
 
 

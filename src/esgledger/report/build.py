@@ -17,14 +17,16 @@ Renderers (:mod:`esgledger.report.render`) turn each document into HTML, DOCX, P
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
+import secrets
 import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Callable, Iterable
 
-from esgledger.model.errors import Location, Problem, ProblemList
+from esgledger.model.errors import Bilingual, Location, Problem, ProblemList
 from esgledger.report.charts_data import chart_from_definition
 from esgledger.report.context import ReportContext
 from esgledger.report.definition import (DEFINITION_NAME, GUIDELINES, Definition, DefinitionError,
@@ -35,6 +37,7 @@ from esgledger.report.document import (Block, BulletList, Cell, Chapter, Cover, 
 from esgledger.report.figure_notes import FIGURE_NOTES, FIGURE_STATUSES, formula_note, method_notes
 from esgledger.report.gap import check_gaps, gap_checklist
 from esgledger.report.index import gri_content_index, index_table
+from esgledger.report.kpi import NOTE_MISSING
 from esgledger.report.kpi_render import TITLE as KPI_TITLE, kpi_document_table
 from esgledger.report.numbers import DASH, format_value, large_amount, narrative_amount
 from esgledger.report.render import renderer_for
@@ -110,8 +113,9 @@ def fill_placeholders(ctx: ReportContext, text: str, lang: str, where=None,
         years = [resolve_year(y, ctx.period) for y in ph.years]
         facts = [ctx.fact(ph.indicator, y, ph.entity, ph.dims) for y in years]
         if any(f is None for f in facts):
-            if problems is not None:
-                y = years[facts.index(None)]
+            y = years[facts.index(None)]
+            # a year without any fact is named once (ESG-REPORT-011), not by each placeholder
+            if problems is not None and not ctx.coverage().covered(y):
                 loc = where(text.count("\n", 0, m.start())) if where else Location()
                 problems.append(Problem("ESG-REPORT-007", loc, {
                     "found": m.group(0), "indicator": ph.indicator, "period": y,
@@ -271,7 +275,10 @@ class _Assembly:
             for y in ctx.years:
                 f = facts[code, y]
                 cell = Cell.number(ctx.value(code, y), ind.precision, lang=lang)
-                if f is not None and f.id in status:  # rests on inputs marked illustrative, split or calibrated
+                if cell.missing:  # a dash with the KPI table's footnote, never a bare dash (audit A5-L1)
+                    mark = notes.setdefault(NOTE_MISSING[lang], str(len(notes) + 1))
+                    cell = dataclasses.replace(cell, marks=(mark,))
+                elif f is not None and f.id in status:  # rests on inputs marked illustrative, split or calibrated
                     mark = notes.setdefault(FIGURE_NOTES[status[f.id]][lang], str(len(notes) + 1))
                     cell = dataclasses.replace(cell, marks=tuple(cell.marks) + (mark,))
                 cells.append(cell)
@@ -349,9 +356,13 @@ def build_outputs(ws, definition: Definition, outdir: str | Path, *, period: int
                   step: Callable[[str], None] | None = None) -> BuildResult:
     """Write the report in each language and format to ``outdir``; ``step(label)`` is called
     before each piece of work (for a progress bar). Names: ``report-2024.zh.pdf``.
-    ``checklist``: an internal draft, whose HTML carries the gap check as an appendix."""
+    ``checklist``: an internal draft, whose HTML carries the gap check as an appendix.
+
+    All or nothing: the output folder and the files' names are checked first (ESG-REPORT-012),
+    each file is written under a temporary name in the folder, and the files are moved into
+    place only when every language and format has been written, so a failure never leaves the
+    new files of some formats beside the previous build's others (audit A5-M2)."""
     outdir = Path(outdir)
-    outdir.mkdir(parents=True, exist_ok=True)
     langs, formats = list(langs), list(formats)
     for f in formats:
         renderer_for(f)  # unknown formats fail before any work
@@ -360,28 +371,86 @@ def build_outputs(ws, definition: Definition, outdir: str | Path, *, period: int
     if step:
         step("setup")
     ctx = ReportContext(ws, definition, period)
+    base = basename or f"report-{ctx.period}"
+    targets = [(lang, fmt, outdir / f"{base}.{lang}{renderer_for(fmt).suffix}") for lang in langs for fmt in formats]
     problems = ProblemList(ctx.problems)
+    problems.extend(output_problems(outdir, [p for _l, _f, p in targets]))
+    problems.extend(ctx.coverage_problems())  # a year the ledger cannot fill stops the build
     if problems.errors:
         return BuildResult([], {}, problems)
     ctx.kpi, ctx.index  # noqa: B018 - read the ledger before timing the formats
     seconds["setup"] = time.perf_counter() - t0
-    base = basename or f"report-{ctx.period}"
-    outputs: list[Path] = []
-    for lang in langs:
-        filed = build_document(ctx, lang, checklist=False, problems=problems)
-        with_checklist = build_document(ctx, lang, checklist=True) if checklist and "html" in formats else filed
-        for fmt in formats:
-            if step:
-                step(f"{lang}:{fmt}")
-            t = time.perf_counter()
-            doc = with_checklist if fmt == "html" else filed
-            renderer = renderer_for(fmt)
-            out = renderer(doc)
-            path = outdir / f"{base}.{lang}{renderer.suffix}"
-            if isinstance(out, str):
-                path.write_text(out, encoding="utf-8")
-            else:
-                path.write_bytes(out)
-            outputs.append(path)
-            seconds[fmt] = seconds.get(fmt, 0.0) + time.perf_counter() - t
-    return BuildResult(outputs, seconds, problems)
+    written: list[tuple[Path, Path]] = []  # (temporary file, its final name)
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+        for lang in langs:
+            filed = build_document(ctx, lang, checklist=False, problems=problems)
+            with_checklist = build_document(ctx, lang, checklist=True) if checklist and "html" in formats else filed
+            for lang_, fmt, path in targets:
+                if lang_ != lang:
+                    continue
+                if step:
+                    step(f"{lang}:{fmt}")
+                t = time.perf_counter()
+                out = renderer_for(fmt)(with_checklist if fmt == "html" else filed)
+                written.append((_write_temporary(path, out), path))
+                seconds[fmt] = seconds.get(fmt, 0.0) + time.perf_counter() - t
+        for tmp, path in written:
+            os.replace(tmp, path)
+    except OSError as e:  # the disk filled, the folder went away …: nothing half-lands
+        for tmp, _path in written:
+            tmp.unlink(missing_ok=True)
+        where = Path(e.filename) if getattr(e, "filename", None) else outdir
+        problems.append(_output_problem(where, Bilingual(f"无法写入（{e.strerror or e}）", f"cannot be written ({e.strerror or e})"),
+                                        Bilingual("可写入的文件夹", "a folder you can write to")))
+        return BuildResult([], seconds, problems)
+    except BaseException:
+        for tmp, _path in written:
+            tmp.unlink(missing_ok=True)
+        raise
+    return BuildResult([p for _t, p in written], seconds, problems)
+
+
+def _write_temporary(path: Path, content: str | bytes) -> Path:
+    """``content`` in a new hidden file beside ``path`` (``.report-2024.zh.pdf.XXXX.part``)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.part")
+    with open(tmp, "xb") as fh:  # created with the user's umask, as the file it becomes
+        try:
+            fh.write(content.encode("utf-8") if isinstance(content, str) else content)
+        except BaseException:
+            fh.close()
+            tmp.unlink(missing_ok=True)
+            raise
+    return tmp
+
+
+def _output_problem(path: Path, found: Bilingual, expected: Bilingual) -> Problem:
+    return Problem("ESG-REPORT-012", Location(field="--output"), {
+        "found": Bilingual(f"{path} {found.zh}", f"{path} {found.en}"), "expected": expected})
+
+
+def output_problems(outdir: Path, files: list[Path]) -> ProblemList:
+    """ESG-REPORT-012 for an output folder that cannot take the report: it is a file, a folder
+    above it is a file, it cannot be written to, or a file of the report would replace a folder.
+    Checked before anything is built (audit A5-M2: a traceback, after some files were written)."""
+    out = ProblemList()
+    folder = Bilingual("可写入的文件夹（-o/--output）", "a folder you can write to (-o/--output)")
+    if outdir.exists() and not outdir.is_dir():
+        out.append(_output_problem(outdir, Bilingual("是文件，不是文件夹", "is a file, not a folder"), folder))
+        return out
+    existing = outdir
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        out.append(_output_problem(existing, Bilingual("是文件，无法在其下创建文件夹", "is a file: no folder can be made in it"),
+                                   Bilingual(f"可创建 {outdir} 的位置", f"a place where {outdir} can be made")))
+        return out
+    if not os.access(existing, os.W_OK | os.X_OK):
+        out.append(_output_problem(existing, Bilingual("不可写入", "cannot be written to"), folder))
+        return out
+    for f in files:
+        if f.is_dir():
+            out.append(_output_problem(f, Bilingual("是文件夹", "is a folder"),
+                                       Bilingual("报告文件的名称（请移走或删除该文件夹）",
+                                                 "the name of a report file (move or delete that folder)")))
+    return out

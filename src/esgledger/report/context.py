@@ -8,14 +8,42 @@ it (so building both languages in every format reads the ledger once).
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 
-from esgledger.model.errors import ProblemList
+from esgledger.model.errors import Bilingual, Location, Problem, ProblemList
 from esgledger.model.types import Dims, FactRecord
 from esgledger.model.units import UNITS
 from esgledger.report.definition import Definition, check_entities
 from esgledger.report.numbers import format_value
+
+
+BASIS_NAMES = {"control": Bilingual("运营控制权法", "operational control"),
+               "equity": Bilingual("股权比例法", "equity share")}
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Which years of a report the ledger can fill (:meth:`ReportContext.coverage`).
+
+    ``empty``: years with no fact at all at the report entity or below it; ``uncalculated``:
+    years with facts but no figure of the report entity on the report's consolidation basis
+    (never calculated, or calculated on the other basis only: the report would print dashes
+    throughout); ``other_bases``: the consolidated bases that do have figures in those years;
+    ``never_calculated``: of ``uncalculated``, the years without any calculated value."""
+
+    basis: str
+    empty: tuple[int, ...] = ()
+    uncalculated: tuple[int, ...] = ()
+    other_bases: tuple[str, ...] = ()
+    never_calculated: tuple[int, ...] = ()
+
+    def covered(self, year: int) -> bool:
+        """A placeholder or chart of ``year`` that lacks a value is already explained by a
+        year-wide problem (no need to list it)."""
+        return year in self.empty or year in self.uncalculated
 
 
 class ReportContext:
@@ -97,17 +125,85 @@ class ReportContext:
         return self.figure_status(fact) == "illustrative"
 
     def has_value(self, indicator: str, year: int | None = None) -> bool:
-        """Any value of ``indicator`` for the year at the report entity or below it (a figure
-        such as a smelter's pass rate is reported for the plant only), any breakdown."""
+        """The report prints a value of ``indicator`` for the year, any breakdown: the report
+        entity's figure on the report's basis, or, for an indicator the ledger does not hold at
+        the report entity on any basis (a figure such as a smelter's pass rate is reported for
+        the plant only), a value of an entity below it. A group figure held on another basis
+        only (an equity report before ``calc run --approach equity``) is no value: the report
+        prints a dash (audit A5-H1)."""
         year = int(year or self.period)
         if year not in self._present:
-            self._present[year] = {f.indicator for f in self.facts_of(self.library.indicators, year)}
+            y, basis = str(year), self.basis(self.entity)
+            at_entity = {k[1] for k in self._facts if k[0] == self.entity and k[2] == y}
+            printed = {k[1] for k in self._facts if k[0] == self.entity and k[2] == y and k[4] == basis}
+            below = {f.indicator for f in self.facts_of(self.library.indicators, year) if f.entity != self.entity}
+            self._present[year] = printed | (below - at_entity)
         return indicator in self._present[year]
+
+    def coverage(self) -> Coverage:
+        """The years of the report the ledger cannot fill (:class:`Coverage`), read once."""
+        if "_coverage" in self.__dict__:
+            return self.__dict__["_coverage"]
+        basis = self.basis(self.entity)
+        empty, uncalculated, never, others = [], [], [], set()
+        for year in self.years:
+            y = str(year)
+            scope = {self.entity, *self.ws.tree.descendants_on(self.entity, dt.date(year, 12, 31))}
+            facts = [f for k, f in self._facts.items() if k[2] == y and k[0] in scope]
+            if not facts:
+                empty.append(year)
+                continue
+            if basis == "own":  # the report entity has no entities below it: its entered facts print
+                continue
+            at_entity = {f.basis for f in facts if f.entity == self.entity}
+            if basis not in at_entity:
+                uncalculated.append(year)
+                others |= at_entity - {"own"}
+                if not any(f.status == "calculated" for f in facts):
+                    never.append(year)
+        cov = Coverage(basis, tuple(empty), tuple(uncalculated), tuple(sorted(others)), tuple(never))
+        self.__dict__["_coverage"] = cov
+        return cov
+
+    def coverage_problems(self) -> ProblemList:
+        """The build's problems of :meth:`coverage`: ESG-REPORT-010 (an error) when the
+        reporting year has no facts at all, ESG-REPORT-009 (an error) when a year has no figure
+        of the report entity on the report's basis, ESG-REPORT-011 (a warning) for comparison
+        years without facts; one problem each, not one per placeholder (audit A5-H1, A5-L2)."""
+        cov = self.coverage()
+        out = ProblemList()
+        where = Location(file=self.definition.file, field="period")
+        if self.period in cov.empty:
+            out.append(Problem("ESG-REPORT-010", where, {"entity": self.entity, "period": self.period}))
+            return out
+        if cov.uncalculated:
+            out.append(Problem("ESG-REPORT-009", self.basis_location(), self.basis_params(cov)))
+        earlier = [y for y in cov.empty if y != self.period]
+        if earlier:
+            out.append(Problem("ESG-REPORT-011", where, {"entity": self.entity, "years": _years(earlier)}))
+        return out
+
+    def basis_location(self) -> Location:
+        """Where the report's consolidation basis is set: the definition's ``consolidation``,
+        else the workspace's ``report.consolidation``."""
+        if self.model.consolidation:
+            return Location(file=self.definition.file, field="consolidation")
+        return Location(file="esgledger.toml", field="report.consolidation")
+
+    def basis_params(self, cov: Coverage) -> dict:
+        """The parameters of ESG-REPORT-009 (also the gap check's item): the basis by name, the
+        years, the bases the ledger does have, and the commands that fill the years."""
+        name = BASIS_NAMES.get(cov.basis, Bilingual(cov.basis, cov.basis))
+        other = ""
+        if cov.other_bases:
+            names = [BASIS_NAMES.get(b, Bilingual(b, b)) for b in cov.other_bases]
+            other = Bilingual("（仅有" + "、".join(n.zh for n in names) + "的数据）",
+                              " (it has " + ", ".join(n.en for n in names) + " figures only)")
+        fix = "; ".join(f"esgledger calc run --period {y} --approach {cov.basis}" for y in cov.uncalculated)
+        return {"entity": self.entity, "basis": name, "years": _years(cov.uncalculated), "other": other, "fix": fix}
 
     def facts_of(self, indicators, year: int | None = None) -> list[FactRecord]:
         """Facts of these indicators for the year at the report entity and below it."""
-        import datetime as dt
-
         year = int(year or self.period)
         wanted = set(indicators)
         scope = {self.entity, *self.ws.tree.descendants_on(self.entity, dt.date(year, 12, 31))}
@@ -204,6 +300,11 @@ class ReportContext:
                         and any(resolve_year(y, self.period) == self.period for y in ph.years)):
                     by_lang[lang].add(ph.indicator)
         return out | set.intersection(*by_lang.values()) if by_lang else out
+
+
+def _years(years) -> Bilingual:
+    """Years as a problem names them: ``2022、2023`` / ``2022, 2023``."""
+    return Bilingual("、".join(map(str, years)), ", ".join(map(str, years)))
 
 
 def _mark_restated_lineage(ws, kpi):

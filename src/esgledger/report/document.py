@@ -38,7 +38,7 @@ from esgledger.report.numbers import DASH, format_value
 ALIGNS = ("left", "center", "right")
 COLUMN_KINDS = ("text", "unit", "number")
 CHART_KINDS = ("line", "bar", "stacked_bar", "pie", "target")
-CHECK_STATUSES = ("ok", "cited", "partial", "missing", "conditional", "na")
+CHECK_STATUSES = ("ok", "cited", "partial", "missing", "conditional", "na", "todo")
 
 
 class DocumentError(EsgledgerError, ValueError):
@@ -260,7 +260,8 @@ def target_path(chart: Chart) -> list[tuple[int, Decimal]]:
 @dataclass(frozen=True)
 class CheckItem:
     """One line of a gap check: ``status`` ok, cited (cited, not verified), partial, missing,
-    conditional (applies only in some cases: say why not, Art. 7) or na (not applicable)."""
+    conditional (applies only in some cases: say why not, Art. 7) or na (not applicable) for an
+    article; todo for an item that is not an article (a figure, fact or factor to clear)."""
 
     text: str
     status: str
@@ -463,12 +464,14 @@ _UI = {
     "status_missing": {"zh": "缺失", "en": "missing"},
     "status_conditional": {"zh": "视情况适用", "en": "conditional"},
     "status_na": {"zh": "不适用", "en": "not applicable"},
+    # an item of the check that is not an article (a figure to clear, a fact to approve, a factor)
+    "status_todo": {"zh": "待处理", "en": "to clear"},
     "item": {"zh": "项目", "en": "Item"},
     "status": {"zh": "状态", "en": "Status"},
     "detail": {"zh": "说明", "en": "Detail"},
     "reference": {"zh": "依据", "en": "Reference"},
 }
-STATUS_SYMBOLS = {"ok": "✓", "cited": "○", "partial": "◐", "missing": "×", "conditional": "◇", "na": "–"}
+STATUS_SYMBOLS = {"ok": "✓", "cited": "○", "partial": "◐", "missing": "×", "conditional": "◇", "na": "–", "todo": "→"}
 
 
 def ui_text(key: str, lang: str, **kw) -> str:

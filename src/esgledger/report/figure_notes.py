@@ -363,10 +363,17 @@ def _method_list(names: list[str], lang: str) -> str:
     return "; ".join(names[:-1]) + " and " + names[-1]
 
 
+# The confidence tags below V/S (docs/methodology.md "Confidence tags"; the framework index's †
+# legend): recalled (R), a placeholder or an inference (R-low, R-inferred), an incomplete
+# secondary source (S-low). V-calc is checked by computation, as good as V (audit A5-L4).
+LOW_CONFIDENCE = ("R", "R-low", "R-inferred", "S-low")
+
+
 def low_confidence_factors(ws, fact_ids) -> list[dict]:
-    """Factor values with a confidence below V/S behind ``fact_ids`` (from lineage)."""
+    """Factor values with a confidence below V/S (:data:`LOW_CONFIDENCE`) behind ``fact_ids``
+    (from lineage)."""
     _methods, factors = lineage_records(ws.store, list(fact_ids))
-    return [f for f in factors if (f.get("confidence") or "") not in ("V", "S", "")]
+    return [f for f in factors if (f.get("confidence") or "") in LOW_CONFIDENCE]
 
 
 def _walk_inputs(conn, fact_ids, max_depth: int, visit=None) -> tuple[dict[int, set[int]], set[int]]:

@@ -30,7 +30,13 @@ topic articles 20–56):
    campaign that are not approved;
 5. the printed figures that rest on inputs marked illustrative, and each factor below V/S
    confidence (once, with the figures that use it);
-6. placeholders without a value, and charts without data or baseline.
+6. placeholders without a value, and charts without data or baseline;
+7. a year of the report the ledger cannot fill (:meth:`ReportContext.coverage`, what stops
+   ``report build``): one item for the reporting year without facts, for years without figures
+   on the report's consolidation basis, for comparison years without facts; the placeholders
+   and charts of those years are then not listed one by one.
+
+Articles have the statuses below; the other items are ``todo`` (to clear) or ``missing``.
 
 Every item says what to do (:attr:`GapItem.action`). :meth:`GapReport.counts` counts the
 articles; :meth:`GapReport.other_counts` the other items by kind. The result is data
@@ -40,6 +46,7 @@ checklist appendix only when asked to (``report build --checklist``: an internal
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import re
 from collections import Counter
@@ -51,7 +58,7 @@ from sqlalchemy import select
 from esgledger.model.errors import Bilingual, reason
 from esgledger.model.textfile import read_utf8
 from esgledger.model.i18n import fmt
-from esgledger.model.types import ENTITY_STATUS_NAMES
+from esgledger.model.types import ENTITY_STATUS_NAMES, FACT_STATUS_NAMES
 from esgledger.report.definition import GUIDELINES, iter_texts
 from esgledger.report.placeholders import PlaceholderError, parse_placeholder, placeholders, resolve_year
 from esgledger.report.document import CheckItem, Checklist
@@ -60,7 +67,7 @@ from esgledger.report.index import cn_number
 from esgledger.store import schema_collect as C
 
 STATUS_ORDER = ("missing", "partial", "cited", "conditional", "ok", "na")
-KIND_ORDER = ("review", "not_calculated", "campaign", "article", "illustrative", "placeholder", "chart",
+KIND_ORDER = ("basis", "no_facts", "review", "not_calculated", "campaign", "article", "illustrative", "placeholder", "chart",
               "not_approved", "low_factor", "topic_na", "sample_text")
 MANDATORY = (5, 51)                    # whatever the topics (szse17.csv: "mandatory")
 FRAMEWORK_ARTICLES = tuple(range(11, 20))   # the four elements, for financially material topics
@@ -83,9 +90,9 @@ T = {
     "baseline": {"zh": "目标图表缺少{y}年基准值：{t}", "en": "target chart without its {y} baseline: {t}"},
     "not_approved": {"zh": "{name}：{n} 条数据未审批（{st}）", "en": "{name}: {n:fact|facts} not approved ({st})"},
     "not_calculated": {"zh": "{y}年已有填报数据但尚未计算（合并值与核算结果为空，报告中显示为“—”）："
-                             "请先运行 esgledger calc run --period {y}",
+                             "请先运行 esgledger calc run --period {y}{flag}",
                        "en": "{y} has entered data but has not been calculated (its consolidated and method "
-                             "results are empty and show as dashes): run esgledger calc run --period {y} first"},
+                             "results are empty and show as dashes): run esgledger calc run --period {y}{flag} first"},
     "campaign": {"zh": "收集任务 #{c}（{p}年）：{total} 个主体中 {n} 个尚未批准（{st}）：{ents}",
                  "en": "collection campaign #{c} ({p}): {n} of {total:entity|entities} not approved ({st}): {ents}"},
     "low_factor": {"zh": "低置信度因子 {key}（{set}，{conf}），用于：{names}",
@@ -110,6 +117,8 @@ T = {
     "review_bad": {"zh": "审阅确认文件 {f}：{msg}", "en": "reviewer confirmations {f}: {msg}"},
     # what to do
     "do_collect": {"zh": "采集并填报：{names}", "en": "collect and enter: {names}"},
+    "do_fill_year": {"zh": "先按上方“缺少报告合并口径数据”或“没有数据的年度”一项补齐报告年度的数据",
+                     "en": "first fill the reporting year as the item on the report's basis or on a year without facts says"},
     "do_print": {"zh": "在报告中列示（绩效表、章节指标表或 {{{{ fact }}}} 占位符）：{names}",
                  "en": "print in the report (KPI table, a section's indicator table or a {{{{ fact }}}} placeholder): {names}"},
     "do_section": {"zh": "在回应该条款的章节写入叙述，并在其 refs 中加入 szse17: [{a}]",
@@ -125,9 +134,35 @@ T = {
     "do_placeholder": {"zh": "填报{name}的{y}年数据，或修改该占位符", "en": "enter {name} for {y}, or change the placeholder"},
     "do_chart": {"zh": "填报图表所用指标的数据，或删除该图表", "en": "enter the chart's data, or remove the chart"},
     "do_baseline": {"zh": "填报{y}年基准值", "en": "enter the {y} baseline"},
-    "do_approve": {"zh": "审批这些数据（esgledger review）", "en": "approve these facts (esgledger review)"},
+    # approving facts: inside the year's collection campaign an entity's values are submitted, reviewed
+    # and approved (collect submit / review / approve ENTITY); outside one, a file imported as draft is
+    # imported again as approved (audit A5-M1: the action named a command that does not exist)
+    "do_approve_campaign": {"zh": "{submit}审核并批准：esgledger collect review {e}，然后 esgledger collect approve {e}{which}",
+                            "en": "{submit}review and approve them: esgledger collect review {e}, then esgledger collect approve {e}{which}"},
+    "entity_arg": {"zh": "主体", "en": "ENTITY"},
+    "which": {"zh": "（主体：{ents}）", "en": " (entities: {ents})"},
+    "do_submit_first": {"zh": "先提交草稿（esgledger collect submit {e}），再", "en": "submit the drafts first (esgledger collect submit {e}), then "},
+    "do_approve_import": {"zh": "核对后将这些数据按已批准状态重新导入：esgledger facts import 文件 --status approved（{e}）",
+                          "en": "check them, then import them again as approved: esgledger facts import FILE --status approved ({e})"},
+    "no_facts": {"zh": "台账中没有 {e} 及其下属主体 {y} 年的任何数据：报告只有“—”",
+                 "en": "the ledger has no facts of {e} or the entities below it for {y}: the report would print only dashes"},
+    "no_facts_earlier": {"zh": "台账中没有 {e} 及其下属主体 {y} 年的任何数据：这些年度的列以“—”显示",
+                         "en": "the ledger has no facts of {e} or the entities below it for {y}: those columns print as dashes"},
+    "do_no_facts": {"zh": "检查报告年度（--period 或报告定义的 period），或导入该年数据后运行 esgledger calc run --period {y}",
+                    "en": "check the reporting year (--period, or period in the report definition), or import the year's data "
+                          "and run esgledger calc run --period {y}"},
+    "do_no_facts_earlier": {"zh": "如有该年数据请导入（esgledger facts import）；首次报告的公司可从 comparison_years 中删除该年",
+                            "en": "import the year's data if you have it (esgledger facts import); a first report can drop the "
+                                  "year from comparison_years"},
+    "basis": {"zh": "报告按{basis}列示 {e} 的数据，台账中没有 {y} 年按该口径计算的数据{other}：报告中这些年度的数字均为“—”，"
+                    "report build 不会生成报告",
+              "en": "the report prints the figures of {e} on the {basis} basis, and the ledger has none for {y}{other}: "
+                    "those years print as dashes throughout, and report build refuses to write the report"},
+    "review_section": {"zh": "confirmations 第 {n} 条：报告定义中没有章节 {s}{close}",
+                       "en": "confirmations #{n}: the report definition has no section {s}{close}"},
+    "close_ids": {"zh": "；相近的章节：{ids}", "en": "; closest sections: {ids}"},
     "do_campaign": {"zh": "推动未批准主体完成填报和审批", "en": "get the entities not approved to finish and approve their data"},
-    "do_calc": {"zh": "运行 esgledger calc run --period {y}", "en": "run esgledger calc run --period {y}"},
+    "do_calc": {"zh": "运行 esgledger calc run --period {y}{flag}", "en": "run esgledger calc run --period {y}{flag}"},
     "do_factor": {"zh": "对照官方来源核实该因子并提高置信度，或换用 V/S 级因子",
                   "en": "check the factor against its official source and raise its confidence, or use a V/S factor"},
     "do_illustrative": {"zh": "以实际采集的数据替换示意值输入，清理前不得对外报送",
@@ -207,6 +242,7 @@ class Confirmation:
     by: str
     date: str
     period: int
+    entry: int = 0          # its number in the file's list, from 1 (problems name it)
 
 
 def load_confirmations(ws, period: int) -> tuple[list[Confirmation], list[Bilingual]]:
@@ -252,8 +288,24 @@ def load_confirmations(ws, period: int) -> tuple[list[Confirmation], list[Biling
                                       f"confirmations #{n}: article and period are numbers, date is YYYY-MM-DD"))
             continue
         if year == period:
-            out.append(Confirmation(article, str(e["section"]), str(e["by"]), date.isoformat(), year))
+            out.append(Confirmation(article, str(e["section"]), str(e["by"]), date.isoformat(), year, n))
     return out, problems
+
+
+def unknown_sections(confirmations, section_ids) -> list[Bilingual]:
+    """A confirmation naming a section id the definition does not have (a typo would otherwise
+    leave the article unconfirmed without a word, audit A5-L6), with the closest ids."""
+    import difflib
+
+    out = []
+    for c in confirmations:
+        if c.section in section_ids:
+            continue
+        close = difflib.get_close_matches(c.section, section_ids, n=3, cutoff=0.6)
+        out.append(Bilingual(*(fmt(T["review_section"][lang], n=c.entry, s=c.section,
+                                   close=fmt(T["close_ids"][lang], ids=("、" if lang == "zh" else ", ").join(close))
+                                   if close else "") for lang in ("zh", "en"))))
+    return out
 
 
 def _materiality(ctx):
@@ -285,8 +337,10 @@ def check_gaps(ctx, lang: str = "zh") -> GapReport:
         for a in row.articles():
             rows_by_article.setdefault(a, []).append(row)
     confirmations, problems = load_confirmations(ctx.ws, ctx.period)
+    problems += unknown_sections(confirmations, list(nodes))
     report.items += [GapItem("review", "missing", t("review_bad", f=REVIEW_FILE, msg=m.in_lang(lang)), REVIEW_FILE,
                              action=t("do_review")) for m in problems]
+    report.items += _coverage_items(ctx, lang, t)
     szse = lib.frameworks["szse17"]
     article = lambda a, why="": _article_item(ctx, a, szse.get(str(a)), rows_by_article.get(a, []),  # noqa: E731
                                               nodes, lang, t, confirmations, source, why)
@@ -376,7 +430,8 @@ def _article_item(ctx, a: int, fc, rows, nodes, lang, t, confirmations=(), sourc
         data = "partial" if with_value else "missing"
         empty = [c for c in shown if c not in with_value]
         details.append(t("no_values", names=_names(lib, empty, lang)))
-        actions.append(t("do_collect", names=_names(lib, empty, lang)))
+        actions.append(t("do_fill_year") if ctx.coverage().covered(ctx.period)
+                       else t("do_collect", names=_names(lib, empty, lang)))
     required = required_indicators(fc, lib)
     required_ok = False
     if required:
@@ -389,7 +444,8 @@ def _article_item(ctx, a: int, fc, rows, nodes, lang, t, confirmations=(), sourc
             actions.append(t("do_print", names=_group_names(lib, unprinted, lang)))
         if empty:
             details.append(t("no_values", names=_group_names(lib, empty, lang)))
-            actions.append(t("do_collect", names=_group_names(lib, empty, lang)))
+            actions.append(t("do_fill_year") if ctx.coverage().covered(ctx.period)
+                           else t("do_collect", names=_group_names(lib, empty, lang)))
         if unprinted or empty:
             data = "partial" if len(unprinted) + len(empty) < len(required) else "missing"
         required_ok = not (unprinted or empty)
@@ -475,6 +531,8 @@ def _placeholder_items(ctx, lang, t) -> list[GapItem]:
             if ph.indicator is None:
                 continue
             for y in ph.years:
+                if ctx.coverage().covered(resolve_year(y, ctx.period)):
+                    continue  # named once by the year's own item
                 if ctx.fact(ph.indicator, resolve_year(y, ctx.period), ph.entity, ph.dims) is None:
                     where = ctx.definition.location(node, fld, tl, offset)
                     name, year = _name(ctx.library, ph.indicator, lang), resolve_year(y, ctx.period)
@@ -488,29 +546,66 @@ def _chart_items(ctx, lang, t) -> list[GapItem]:
     from esgledger.report.charts_data import chart_from_definition, resolve_target
 
     out = []
+    if all(ctx.coverage().covered(y) for y in ctx.years):
+        return out  # no year has figures: the years' own items say so
     for node, _d, _p in ctx.model.walk():
         for c in node.charts:
             _chart, reason = chart_from_definition(ctx, c, lang)
             title = c.title.get(lang)
             if reason == "no_data":
-                out.append(GapItem("chart", "partial", t("chart", t=title), node.title.get(lang),
+                out.append(GapItem("chart", "todo", t("chart", t=title), node.title.get(lang),
                                    action=t("do_chart")))
             elif reason == "no_baseline":
                 y = resolve_target(ctx, c).baseline_year
-                out.append(GapItem("chart", "partial", t("baseline", y=y, t=title), node.title.get(lang),
+                out.append(GapItem("chart", "todo", t("baseline", y=y, t=title), node.title.get(lang),
                                    action=t("do_baseline", y=y)))
     return out
+
+
+def _never_calculated(ctx) -> list[int]:
+    """The years of the report with entered facts and not one calculated value."""
+    entered, calculated = set(), set()
+    for f in ctx.facts_all():
+        (calculated if f.status == "calculated" else entered).add(f.period)
+    return [y for y in ctx.years if str(y) in entered and str(y) not in calculated]
 
 
 def _calculation_items(ctx, t) -> list[GapItem]:
     """A year of the report with entered facts and not one calculated: never run (UAT: the
     previous year's column of a report read "—" throughout, because only the reporting year had
-    been calculated)."""
-    entered, calculated = set(), set()
-    for f in ctx.facts_all():
-        (calculated if f.status == "calculated" else entered).add(f.period)
-    return [GapItem("not_calculated", "missing", t("not_calculated", y=y), action=t("do_calc", y=y))
-            for y in map(str, ctx.years) if y in entered and y not in calculated]
+    been calculated). On a basis other than the workspace's, the command names it."""
+    basis = ctx.coverage().basis
+    flag = f" --approach {basis}" if basis not in ("own", ctx.ws.approach) else ""
+    return [GapItem("not_calculated", "missing", t("not_calculated", y=y, flag=flag), action=t("do_calc", y=y, flag=flag))
+            for y in _never_calculated(ctx)]
+
+
+def _coverage_items(ctx, lang, t) -> list[GapItem]:
+    """One item for each way a year of the report cannot be filled (:meth:`ReportContext.coverage`,
+    the same finding that stops ``report build``): the reporting year without any fact; years
+    with facts but no figure on the report's consolidation basis (calculated on the other basis
+    only; a year never calculated is :func:`_calculation_items`'); comparison years without
+    facts. The placeholders and charts of those years are not listed one by one (audit A5-H1,
+    A5-L2)."""
+    cov = ctx.coverage()
+    e = ctx.entity
+    out = []
+    if ctx.period in cov.empty:
+        y = str(ctx.period)
+        return [GapItem("no_facts", "missing", t("no_facts", e=e, y=y), action=t("do_no_facts", y=y))]
+    never = set(_never_calculated(ctx))
+    years = [y for y in cov.uncalculated if y not in never]
+    if years:
+        params = ctx.basis_params(dataclasses.replace(cov, uncalculated=tuple(years)))
+        out.append(GapItem("basis", "missing", t("basis", basis=params["basis"].in_lang(lang), e=e,
+                                                 y=params["years"].in_lang(lang),
+                                                 other=params["other"].in_lang(lang) if params["other"] else ""),
+                           str(ctx.basis_location()), action=params["fix"]))
+    earlier = [y for y in cov.empty if y != ctx.period]
+    if earlier:
+        y = ("、" if lang == "zh" else ", ").join(map(str, earlier))
+        out.append(GapItem("no_facts", "todo", t("no_facts_earlier", e=e, y=y), action=t("do_no_facts_earlier")))
+    return out
 
 
 def _campaign_items(ctx, lang, t) -> list[GapItem]:
@@ -536,23 +631,51 @@ def _campaign_items(ctx, lang, t) -> list[GapItem]:
     ents = "、".join(names[:8]) if lang == "zh" else ", ".join(names[:8])
     if len(names) > 8:
         ents += f" … (+{len(names) - 8})"
-    return [GapItem("campaign", "partial", t("campaign", c=camp.id, p=ctx.period, n=len(pending), total=len(rows),
+    return [GapItem("campaign", "todo", t("campaign", c=camp.id, p=ctx.period, n=len(pending), total=len(rows),
                                             st=st, ents=ents), action=t("do_campaign"))]
 
 
 def _approval_items(ctx, lang, t) -> list[GapItem]:
+    """One item per indicator with facts not approved, their statuses named in the reader's
+    language (草稿 1), and the commands that approve them: inside the year's collection
+    campaign submit (drafts), review and approve each entity; outside one, import the file
+    again as approved."""
     pending: dict[str, dict[str, int]] = {}
+    entities: dict[str, set[str]] = {}
     for f in ctx.facts_of(ctx.report_indicators):
         if f.basis == "own" and f.status not in ("approved", "calculated"):
             pending.setdefault(f.indicator, {}).setdefault(f.status, 0)
             pending[f.indicator][f.status] += 1
+            entities.setdefault(f.indicator, set()).add(f.entity)
+    if not pending:
+        return []
+    campaign = _campaign_id(ctx) is not None
+    order = list(FACT_STATUS_NAMES)
+    sep = "，" if lang == "zh" else ", "
     out = []
     for code, by_status in sorted(pending.items()):
-        st = ", ".join(f"{s} {n}" for s, n in sorted(by_status.items()))
-        out.append(GapItem("not_approved", "partial",
+        st = sep.join(f"{FACT_STATUS_NAMES.get(s, {}).get(lang, s)} {n}"
+                      for s, n in sorted(by_status.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 99))
+        names = sorted(entities[code])
+        ents = ("、" if lang == "zh" else ", ").join(names)
+        if campaign:  # the collect commands take one entity: name it, or say which when there are several
+            e, which = (names[0], "") if len(names) == 1 else (t("entity_arg"), t("which", ents=ents))
+            submit = t("do_submit_first", e=e) if "draft" in by_status else ""
+            action = t("do_approve_campaign", submit=submit, e=e, which=which)
+        else:
+            action = t("do_approve_import", e=ents)
+        out.append(GapItem("not_approved", "todo",
                            t("not_approved", name=_name(ctx.library, code, lang), n=sum(by_status.values()), st=st),
-                           code, action=t("do_approve")))
+                           code, action=action))
     return out
+
+
+def _campaign_id(ctx) -> int | None:
+    """The latest collection campaign of the reporting year, if any."""
+    with ctx.ws.store.engine.connect() as conn:
+        row = conn.execute(select(C.campaign.c.id).where(C.campaign.c.period == str(ctx.period))
+                           .order_by(C.campaign.c.id.desc())).first()
+    return None if row is None else row.id
 
 
 def _factor_items(ctx, lang, t) -> list[GapItem]:
@@ -573,7 +696,7 @@ def _factor_items(ctx, lang, t) -> list[GapItem]:
             conf[k] = fac.get("confidence") or ""
     out = []
     for (fset, key), codes in sorted(users.items()):
-        out.append(GapItem("low_factor", "partial",
+        out.append(GapItem("low_factor", "todo",
                            t("low_factor", key=key, set=factor_set_name(ctx.ws, fset, lang), conf=conf[fset, key],
                              names=_names(lib, codes, lang, limit=len(codes))),
                            key, fset, action=t("do_factor")))
@@ -590,7 +713,7 @@ def _illustrative_items(ctx, lang, t) -> list[GapItem]:
             flagged.append(code)
     if not flagged:
         return []
-    return [GapItem("illustrative", "partial",
+    return [GapItem("illustrative", "todo",
                     t("illustrative", n=len(flagged), names=_names(ctx.library, flagged, lang, limit=len(flagged))),
                     action=t("do_illustrative"))]
 

@@ -1,8 +1,10 @@
 """XLSX renderer (openpyxl): every table of the document on its own sheet.
 
-Number cells are numbers (the unrounded Decimal, so a reader can recompute) shown with the
-number format of their precision (``#,##0.00``); a footnote mark stays visible through the
-number format (``#,##0.00"¹"``) so the cell is still a number. A missing value is the text
+Number cells are numbers: the figure the report prints, rounded half-up at its precision (the
+same Decimal the HTML and PDF print, so a reader who copies, sums or reads the formula bar gets
+the filed figure, never the calculation's unrounded digits: audit A5-M3), shown with the number
+format of that precision (``#,##0.00``); a footnote mark stays visible through the number format
+(``#,##0.00"¹"``) so the cell is still a number. A missing value is the text
 ``—``. Header rows keep their merges; footnotes follow the table.
 """
 from __future__ import annotations
@@ -15,7 +17,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from esgledger.report.document import Document, Table, header_grid, tables, ui_text
-from esgledger.report.numbers import excel_number_format
+from esgledger.report.numbers import excel_number_format, round_half_up
 
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
@@ -33,10 +35,36 @@ def number_format(precision: int | None, marks=()) -> str:
     return fmt
 
 
+SHEET_MAX = 31  # Excel's limit on a sheet name
+_BRACKETED = re.compile(r"\s*(\([^()]*\)|（[^（）]*）)")
+
+
+def short_sheet_name(name: str) -> str:
+    """``name`` within Excel's 31 characters without cutting a word: its bracketed parts
+    dropped first, then whole words kept and an ellipsis added (audit A5-L7: "GHG emissions
+    (Scope 1 and Scop").
+
+    >>> short_sheet_name("GHG emissions (Scope 1 and Scope 2)")
+    'GHG emissions'
+    >>> short_sheet_name("Employee training and development by category")
+    'Employee training and…'
+    """
+    if len(name) <= SHEET_MAX:
+        return name
+    shorter = _BRACKETED.sub("", name).strip()
+    if shorter and len(shorter) <= SHEET_MAX:
+        return shorter
+    name = shorter or name
+    cut = name[:SHEET_MAX - 1]
+    if " " in cut and not name[SHEET_MAX - 1:SHEET_MAX].isspace():
+        cut = cut[:cut.rindex(" ")]  # the last whole word
+    return cut.rstrip(" ,;:-–—") + "…"
+
+
 def sheet_title(table: Table, index: int, used: set[str]) -> str:
-    """A legal, unique sheet name (≤ 31 characters, none of []:*?/\\)."""
+    """A legal, unique sheet name (≤ 31 characters, none of []:*?/\\, no word cut)."""
     base = _BAD_SHEET_CHARS.sub(" ", table.sheet or table.caption or f"Table {index}").strip()
-    base = (base or f"Table {index}")[:31]
+    base = short_sheet_name(base or f"Table {index}")
     name, n = base, 2
     while name.lower() in used:
         tail = f" ({n})"
@@ -85,7 +113,7 @@ def _write_table(ws, t: Table, lang: str) -> None:
             kind = t.column_kinds[col - 1]
             x = ws.cell(row, col)
             if kind == "number" and cell.value is not None:
-                x.value = cell.value
+                x.value = round_half_up(cell.value, cell.precision or 0)  # the printed figure
                 x.number_format = number_format(cell.precision, cell.marks)
                 x.alignment = Alignment(horizontal="right")
                 widths[col - 1] = max(widths[col - 1], _width(cell.text) + 2)
