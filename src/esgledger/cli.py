@@ -60,6 +60,14 @@ T = {
                         "en": "{e} errors or more (only the first {e} are listed): nothing was written"},
     "calc": {"zh": "{p} 计算完成：{c} 个结果，新写入 {w} 个，未变 {u} 个",
              "en": "{p}: computed {c:value|values}, wrote {w}, unchanged {u}"},
+    "calc_incomplete": {"zh": "不完整：以下排放源的核算方法无法执行（见上方 ESG-CALC-005），应包含它们的合计值已写入并标注为"
+                               "不完整，共 {n} 个计算值（范围一、全国碳市场排放量、产品碳足迹，及其上各级合并值和由其计算的"
+                               "指标；esgledger explain 可见该标注）：",
+                        "en": "incomplete: the methodology of these sources could not run (ESG-CALC-005 above); the "
+                              "totals that should include them are written marked incomplete, {n:calculated value|"
+                              "calculated values} in all (Scope 1, national ETS emissions, product footprints, the "
+                              "consolidated figures above them and what is computed from those; esgledger explain "
+                              "shows the mark):"},
     "calc_withdrew": {"zh": "撤回了 {n} 个不再能计算的计算值（历史记录保留原值）",
                       "en": "withdrew {n:calculated value|calculated values} it can no longer compute (history keeps them)"},
     "novalue_have": {"zh": "没有该数据。{i} 在 {e} {p} 有数据的维度（--dims）及口径（--basis）：{keys}",
@@ -672,6 +680,7 @@ def history(indicator: str = typer.Argument(..., help="Indicator code."),
                          "reason": f.comment, "review": []})
             ids.append(f.id)
             shown.append({**rows[-1], "status": _named(FACT_STATUS_NAMES, f.status), "source": shown_src,
+                          "reason": _reason(ws, f),
                           "unit": _unit(f.unit),
                           "entered": f"{f.value_entered or ''} {_unit(f.unit_entered)}".strip() or None})
             old = f.value
@@ -763,8 +772,34 @@ def calc_run(period: str = typer.Option(..., "--period", help="Period, e.g. 2024
         gone = len(res.withdrawn) + (len(g.withdrawn) if g else 0)
         if gone:  # values this run can no longer compute (each named by ESG-CALC-007 above)
             console.print(tr("calc_withdrew", n=gone))
+        if g and g.left_out:  # totals written without a source they should include (calc/incomplete.py)
+            _print_left_out(ws, g, res)
         if view is not None:
             _print_view(ws, res.period, view, approach)
+
+
+def _reason(ws, f) -> str | None:
+    """A revision's comment as history shows it: a calculated figure's incomplete mark in the
+    reader's language (calc/incomplete.py), any other comment as written."""
+    from esgledger.calc.incomplete import describe, is_incomplete
+
+    if f.status == "calculated" and is_incomplete(f.comment):
+        lang = STATE.lang if STATE.lang in ("zh", "en") else "en"
+        return describe(f.comment, lang, *_incomplete_namers(ws, lang))
+    return f.comment
+
+
+def _print_left_out(ws, g, res) -> None:
+    """The sources a run could not compute, and how many totals it wrote marked incomplete
+    for want of them (the run still exits 0: everything it wrote is either complete or says
+    what it leaves out; docs/methodology.md)."""
+    lang = STATE.lang if STATE.lang in ("zh", "en") else "en"
+    entity, source = _incomplete_namers(ws, lang)
+    marked = sum(1 for o in g.outputs if o.comment) + res.incomplete
+    console.print(tr("calc_incomplete", n=marked))
+    for e, src, code in g.left_out:
+        console.print(f"  {entity(e)}：{source(src)}（{code}）" if lang == "zh" else
+                      f"  {entity(e)}: {source(src)} ({code})", markup=False)
 
 
 VIEW_TITLE = {
@@ -1046,13 +1081,24 @@ def _input_flags(ws, node) -> dict[int, dict]:
         n = stack.pop()
         facts[n.fact.id] = n.fact
         stack += n.children
+    from esgledger.calc.incomplete import describe, is_incomplete
+
     marks = figure_statuses(ws.store, set(facts), ws.root())
     out = {}
     for fid, f in facts.items():
         kind, targets = comment_status(f.comment) if f.status != "calculated" else (None, ())
+        # a calculated figure that leaves out a source it should include (calc/incomplete.py)
+        gap = {lang: describe(f.comment, lang, *_incomplete_namers(ws, lang)) for lang in ("zh", "en")} \
+            if f.status == "calculated" and is_incomplete(f.comment) else None
         out[fid] = {"comment": f.comment or None, "kind": kind, "calibrated_to": list(targets),
-                    "mark": marks.get(fid)}
+                    "mark": marks.get(fid), "incomplete": gap}
     return out
+
+
+def _incomplete_namers(ws, lang: str):
+    from esgledger.calc.incomplete import namers
+
+    return namers(ws.tree, ws.library, lang)
 
 
 _FLAG_WORDS = {
@@ -1064,6 +1110,8 @@ _FLAG_WORDS = {
     "mark_split": {"zh": "报告标注：分公司拆分为示意", "en": "report mark: company split illustrative"},
     "mark_calibrated": {"zh": "报告标注：与公布值一致，输入为校准后的示意值",
                         "en": "report mark: as published, inputs illustrative and calibrated"},
+    "mark_incomplete": {"zh": "报告标注：不完整，所依据的计算值未计入无法核算的排放源",
+                        "en": "report mark: incomplete, it rests on a figure that leaves out a source"},
 }
 
 
@@ -1077,7 +1125,9 @@ def _flag_words(flags: dict | None, lang: str, calculated: bool) -> str:
         words.append(_FLAG_WORDS[flags["kind"]][lang].format(t=", ".join(flags["calibrated_to"])))
     if not calculated and flags["comment"]:
         words.append(_FLAG_WORDS["comment"][lang].format(c=flags["comment"]))
-    if calculated and flags["mark"]:
+    if calculated and flags.get("incomplete"):
+        words.append(flags["incomplete"][lang])        # what it leaves out (its own mark says)
+    elif calculated and flags["mark"]:
         words.append(_FLAG_WORDS["mark_" + flags["mark"]][lang])
     return f"  [{('；' if lang == 'zh' else '; ').join(words)}]" if words else ""
 
@@ -1167,6 +1217,7 @@ def explain_json(ws, node) -> dict:
                 "calibrated_to": fl.get("calibrated_to") or [],
                 "illustrative": bool(fl.get("kind")) or fl.get("mark") == "illustrative",
                 "report_mark": fl.get("mark"),
+                "incomplete": (fl.get("incomplete") or {}).get(STATE.lang if STATE.lang in ("zh", "en") else "en"),
                 "factors": factors, "inputs": [one(ch) for ch in n.children]}
 
     return one(node)

@@ -224,3 +224,76 @@ def test_a_negative_factor_is_rejected_unless_its_key_is_signed():
 def test_no_shipped_factor_is_negative(lib):
     # the rule above refuses negatives for every shipped key: none of their values is one
     assert not [v for s in lib.sets.values() for v in s.values if v.value < 0]
+
+
+# --- two of the workspace's own sets giving the same factor at the same priority ----------------
+_SLOPE_SET = """set: {name}
+version: "1"
+priority: {priority}
+defaults:
+  source: "{name} potline measurements (illustrative test data)"
+  edition: "2024"
+  confidence: V
+factors:
+  - {{key: al.pfc.slope_cf4, dims: {{technology: CWPB}}, value: "{value}", unit: (kgCF4/t)/(AE-min/cell-day), valid_from: {start}, valid_to: {start}}}
+"""
+
+
+def _slope_files(d: Path, second_priority: int = 50, second_start: int = 2024) -> tuple[Path, Path]:
+    d.mkdir(parents=True, exist_ok=True)
+    a, b = d / "tianlu.yaml", d / "zz_other.yaml"
+    a.write_text(_SLOPE_SET.format(name="tianlu", priority=50, value="0.100", start=2024), encoding="utf-8")
+    b.write_text(_SLOPE_SET.format(name="zz_other", priority=second_priority, value="0.200", start=second_start),
+                 encoding="utf-8")
+    return a, b
+
+
+def test_two_user_sets_with_the_same_factor_at_the_same_priority_are_refused(tmp_path):
+    """Audit A3-H2 repro 2: tianlu.yaml and zz_other.yaml both give al.pfc.slope_cf4 for CWPB in
+    2024 at priority 50. A lookup ranks user sets by priority alone, so every PFC by the slope
+    method failed at run time (ESG-FACTOR-010) and the potlines' PFC went missing from the
+    totals. Now the load refuses it, at the second file's line 9, naming the first's line 9."""
+    a, b = _slope_files(tmp_path / "factors")
+    got, problems = load_factor_sets_from(ROOT, [tmp_path / "factors"])
+    assert got is None
+    assert problems.flat() == [(f"{b}:9 (al.pfc.slope_cf4)", "ESG-FACTOR-011")]
+    p = problems[0]
+    assert f"overlaps the value at {a}:9" in p.message("en") and "same priority (50)" in p.message("en")
+    assert f"与 {a}:9 处的数值有效期重叠" in p.message("zh") and "优先级相同（50）" in p.message("zh")
+    assert "al.pfc.slope_cf4[technology=CWPB] 2024" in p.message("en")
+
+
+@pytest.mark.parametrize("priority,start", [(60, 2024), (50, 2025)])
+def test_a_higher_priority_or_validities_apart_make_the_two_sets_load(tmp_path, priority, start):
+    """A higher priority for one set decides which holds (60 > 50: 0.200 in 2024); validities
+    that do not overlap (2024 and 2025) are not a clash either (2024: the first file's 0.100)."""
+    _slope_files(tmp_path / "factors", priority, start)
+    got, problems = load_factor_sets_from(ROOT, [tmp_path / "factors"])
+    assert got is not None and not problems.errors
+    if priority == 60:
+        assert got.lookup("al.pfc.slope_cf4", 2024, technology="CWPB").value == Decimal("0.200")
+    else:
+        assert got.lookup("al.pfc.slope_cf4", 2024, technology="CWPB").value == Decimal("0.100")
+
+
+def test_calc_run_refuses_two_clashing_user_sets_before_writing(wsdir):
+    """``calc run`` stops with exit 1 and the file:line of both values; nothing is written."""
+    import subprocess
+    import sys
+
+    from typer.testing import CliRunner
+
+    from esgledger.cli import app
+    from esgledger.workspace import open_workspace
+
+    with resources.as_file(resources.files("esgledger.demo").joinpath("data", "facts-2024.csv")) as p:
+        r = CliRunner().invoke(app, ["-w", str(wsdir), "facts", "import", str(p)])
+    assert r.exit_code == 0, r.output
+    a, b = _slope_files(wsdir / "factors")
+    for lang, words in (("en", f"overlaps the value at {a}:9"), ("zh", f"与 {a}:9 处的数值有效期重叠")):
+        r = subprocess.run([sys.executable, "-m", "esgledger", "--lang", lang, "-w", str(wsdir), "calc", "run",
+                            "--period", "2024"], capture_output=True, text=True, encoding="utf-8")
+        assert r.returncode == 1, r.stdout + r.stderr
+        assert "ESG-FACTOR-011" in r.stderr and f"{b}:9" in r.stderr and words in r.stderr, r.stderr
+    with open_workspace(wsdir) as ws:
+        assert not [f for f in ws.store.current_facts(period="2024") if f.status == "calculated"]

@@ -148,18 +148,20 @@ def test_a_method_that_cannot_run_is_a_warning_naming_entity_and_input(tmp_path)
     init_workspace(root, lang="en").close()
     w = open_workspace(root)
     assert not w.import_entities(GHG / "tree.yaml").errors
-    # an unknown cell technology is refused at import now (ESG-ENT-005); a current efficiency
-    # typed as a fraction (0.95, in range for a %) is what the overvoltage method refuses
-    facts = (GHG / "facts.csv").read_text(encoding="utf-8")
-    facts += "P,anode_effect_overvoltage,2024,9,mV,,\nP,current_efficiency,2024,0.95,%,,\n"
+    # a current efficiency typed as a fraction is refused at import now (its range is 50–100 %);
+    # a potline at a standstill that still reports 4000 t of anodes consumed is what the prebake
+    # anode equation (per tonne of aluminium) cannot compute
+    facts = (GHG / "facts.csv").read_text(encoding="utf-8").replace(
+        "P,aluminium_output,2024,10000,吨", "P,aluminium_output,2024,0,吨")
     (tmp_path / "facts.csv").write_text(facts, encoding="utf-8")
     assert w.import_facts(tmp_path / "facts.csv").ok
     res = w.calc("2024")
-    # the PFC method refuses it; the anode CO2 is still computed
-    assert [(p.code, str(p.location)) for p in res.problems if p.code == "ESG-CALC-005"] == [
-        ("ESG-CALC-005", "(P/anode_effect_overvoltage)")]
-    assert w.value("P", "emissions_by_source", "2024", "emission_source=anode") is not None
-    assert w.value("P", "emissions_by_source", "2024", "emission_source=pfc") is None
+    # the anode method refuses it (and the energy per tonne, kgce ÷ 0 t, at the line and the
+    # stage); the PFC is still computed (0.143 × 0.05 × 0 t = 0)
+    assert sorted(str(p.location) for p in res.problems if p.code == "ESG-CALC-005") == [
+        "(G/energy_intensity_product)", "(P/energy_intensity_product)", "(P/net_anode_consumption)"]
+    assert w.value("P", "emissions_by_source", "2024", "emission_source=pfc").value == "0"
+    assert w.value("P", "emissions_by_source", "2024", "emission_source=anode") is None
     w.close()
 
 

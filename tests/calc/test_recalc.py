@@ -49,14 +49,27 @@ def ledger(ws, approach="control") -> dict[tuple[str, str, str, str], FactRecord
 
 def fresh_full(ws, approach="control") -> dict[tuple[str, str, str, str], str]:
     """Every calculated value, computed from the inputs alone by new run objects."""
+    return {k: v for k, (v, _c) in _fresh(ws, approach).items()}
+
+
+def fresh_marks(ws, approach="control") -> dict[tuple[str, str, str, str], str]:
+    """The incomplete marks (calc/incomplete.py) a fresh full calculation gives, by key."""
+    return {k: c for k, (_v, c) in _fresh(ws, approach).items() if c}
+
+
+def marks(ws, approach="control") -> dict[tuple[str, str, str, str], str]:
+    return {k: f.comment for k, f in ledger(ws, approach).items() if f.comment}
+
+
+def _fresh(ws, approach):
     inputs = [f for f in ws.store.current_facts(period=PERIOD, basis="own") if f.status != "calculated"]
     g = GhgRun(ws.store, ws.library, ws.tree, ws.factors, PERIOD, gwp_set="AR5", facts=inputs).run(write=False)
-    out = {(o.entity, o.indicator, o.dims, "own"): plain(o.value) for o in g.outputs}
-    ghg_facts = [FactRecord(e, i, PERIOD, d, v, ws.library[i].unit, "own", status="calculated")
-                 for (e, i, d, _b), v in out.items()]
+    out = {(o.entity, o.indicator, o.dims, "own"): (plain(o.value), o.comment) for o in g.outputs}
+    ghg_facts = [FactRecord(e, i, PERIOD, d, v, ws.library[i].unit, "own", status="calculated", comment=c)
+                 for (e, i, d, _b), (v, c) in out.items()]
     cons = Consolidation(ws.store, ws.library, ws.tree, PERIOD, approach, facts=inputs + ghg_facts)
     cons.run(write=False)
-    out.update({k: v.text for k, v in cons.computed.items()})
+    out.update({k: (v.text, v.mark) for k, v in cons.computed.items()})
     return out
 
 
@@ -84,8 +97,10 @@ def check_incremental(ws, tmp_path, row, dim="", same_uses=False, approach="cont
     assert inc.incremental
     after = ledger(ws, approach)
     expected = fresh_full(ws, approach)
-    # fact by fact: every value the fresh full run computes is in the ledger, and nothing else
+    # fact by fact: every value the fresh full run computes is in the ledger, and nothing else,
+    # with the same incomplete marks
     assert {k: f.value for k, f in after.items()} == expected
+    assert marks(ws, approach) == fresh_marks(ws, approach)
     # it wrote exactly the facts whose value moved, nothing for the unchanged ones
     moved = {k for k, v in expected.items() if before.get(k) != v}
     rewritten = {k for k, f in after.items() if f.batch in (inc.batch_id, inc.ghg.batch_id if inc.ghg else None)}
@@ -423,6 +438,41 @@ def test_a_potline_at_a_standstill_with_anodes_consumed_is_a_warning_not_a_crash
     assert "per tonne of aluminium" in why[0].render("en") and "吨铝阳极净耗" in why[0].render("zh")
     assert res.written > 0
     assert {k: f.value for k, f in ledger(demo).items()} == fresh_full(demo)
+
+
+def test_a_source_that_cannot_run_marks_the_same_totals_incrementally_and_in_full(demo, tmp_path):
+    """The potline TLYX-P1 at a standstill (aluminium output 0 t) while it reports anodes
+    consumed: its prebake anode CO2 cannot be computed (ESG-CALC-005). The incremental run marks
+    exactly the totals a fresh full run marks — the line's Scope 1 (and by gas), the smelter
+    enterprise's ETS emissions, the electrolysis and liquid-aluminium footprints and every
+    consolidated figure above them — and only the facts whose value or mark moved are rewritten;
+    the output back at its value takes the marks away again, incrementally too."""
+    run(demo, full=True)
+    assert marks(demo) == {}                                   # the demo leaves nothing out
+    original = next(f for f in demo.store.current_facts(period=PERIOD, entity="TLYX-P1", indicator="aluminium_output"))
+    change(demo, tmp_path, f"TLYX-P1,aluminium_output,{PERIOD},0,万吨")
+    inc = run(demo)
+    assert inc.incremental and inc.ghg.left_out == [("TLYX-P1", "anode", "ESG-CALC-005")]
+    assert {k: f.value for k, f in ledger(demo).items()} == fresh_full(demo)
+    got = marks(demo)
+    assert got == fresh_marks(demo)
+    mark = "incomplete: TLYX-P1/anode (ESG-CALC-005)"
+    for key in [("TLYX-P1", "scope1_emissions", "", "own"), ("TLYX", "ets_emissions", "", "own"),
+                ("TSAL", "product_footprint", "product=aluminium_electrolysis", "own"),
+                ("TSAL", "product_footprint", "product=liquid_aluminium", "own"),
+                ("TLYX", "scope1_emissions", "", "control"), ("TSAL", "scope1_emissions", "", "control")]:
+        assert got.get(key) == mark, key
+    # what does not read the potline's sources stays unmarked
+    assert ("TLYX-P2", "scope1_emissions", "", "own") not in got
+    assert ("TLYX-P1", "scope2_location", "", "own") not in got
+    assert ("TSAL", "product_footprint", "product=alumina", "own") not in got
+    change(demo, tmp_path, f"TLYX-P1,aluminium_output,{PERIOD},{original.value},{original.unit}")
+    back = run(demo)
+    assert back.incremental and not back.ghg.left_out
+    assert marks(demo) == {} == fresh_marks(demo)
+    assert {k: f.value for k, f in ledger(demo).items()} == fresh_full(demo)
+    again = run(demo, full=True)
+    assert again.written == 0 and again.ghg.written == 0
 
 
 def _facts_of(ws, indicator):

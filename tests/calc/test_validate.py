@@ -130,10 +130,11 @@ def test_a_value_the_run_cannot_compute_any_more_is_named(ws, tmp_path):
 
 
 def test_a_methodology_result_the_run_cannot_produce_any_more_is_named(tmp_path):
-    """The potline's PFC by the slope method (tests/calc/test_ghg.py: 570.07665 t CO2e), then
-    overvoltage data whose current efficiency is typed as a fraction (0.95 %): the overvoltage
-    method, which takes precedence, refuses it (ESG-CALC-005), and the PFC results of the first
-    run are withdrawn, which the full run says (ESG-CALC-007)."""
+    """The potline's anode CO2 (tests/calc/test_ghg.py: 14 314.6667 t), then its aluminium
+    output corrected to 0 t while it still reports 4000 t of anodes consumed: the prebake anode
+    equation (per tonne of aluminium) cannot run (ESG-CALC-005), and the anode results of the
+    first run are withdrawn, which the full run says (ESG-CALC-007). The totals that should
+    include the anode are written marked incomplete (calc/incomplete.py)."""
     from esgledger.workspace import init_workspace
     from tests.conftest import DATA
 
@@ -141,21 +142,23 @@ def test_a_methodology_result_the_run_cannot_produce_any_more_is_named(tmp_path)
         assert not w.import_entities(DATA / "ghg" / "tree.yaml").errors
         assert w.import_facts(DATA / "ghg" / "facts.csv").ok
         w.calc("2024")
-        bad = tmp_path / "ce.csv"
-        bad.write_text("entity,indicator,period,value,unit\nP,anode_effect_overvoltage,2024,9,mV\n"
-                       "P,current_efficiency,2024,0.95,%\n", encoding="utf-8")
+        bad = tmp_path / "standstill.csv"
+        bad.write_text("entity,indicator,period,value,unit\nP,aluminium_output,2024,0,吨\n", encoding="utf-8")
         assert w.import_facts(bad).ok
         res = w.calc("2024", full=True)
-    assert [p.params["indicator"] for p in res.problems if p.code == "ESG-CALC-005"] == ["anode_effect_overvoltage"]
+    # (and the energy per tonne of aluminium, kgce ÷ 0 t, at the line and the stage)
+    assert sorted(p.params["indicator"] for p in res.problems if p.code == "ESG-CALC-005") == [
+        "energy_intensity_product", "energy_intensity_product", "net_anode_consumption"]
     stale = sorted((p.params["entity"], p.params["indicator"], p.params["found"].split(":")[0])
                    for p in res.problems if p.code == "ESG-CALC-007")
-    assert ("P", "emissions_by_source", "own; emission_source=pfc") in stale
-    assert ("P", "scope1_emissions", "own; gas=cf4") in stale and ("P", "scope1_emissions", "own; gas=c2f6") in stale
+    assert ("P", "emissions_by_source", "own; emission_source=anode") in stale
+    assert ("P", "scope1_emissions", "own; gas=co2") in stale   # the anode was the line's only CO2
     with open_workspace(tmp_path / "ws") as w:
-        assert w.value("P", "emissions_by_source", "2024", "emission_source=pfc") is None
-        # the group's Scope 1 no longer counts the PFC: anode 14 314.6667 + captive coal 1 815
-        assert round(Decimal(w.value("G", "scope1_emissions", "2024", basis="control").value), 4) == \
-            Decimal("16129.6667")
+        assert w.value("P", "emissions_by_source", "2024", "emission_source=anode") is None
+        # the group's Scope 1 no longer counts the anode: PFC 0.143 × 0.05 × 0 t = 0, captive coal
+        # 1 815; and it says it leaves the potline's anode out
+        g = w.value("G", "scope1_emissions", "2024", basis="control")
+        assert (Decimal(g.value), g.comment) == (Decimal("1815"), "incomplete: P/anode (ESG-CALC-005)")
 
 
 def test_a_value_far_from_last_years_is_named(ws, tmp_path):

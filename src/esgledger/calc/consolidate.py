@@ -34,6 +34,7 @@ from decimal import Decimal, DivisionByZero, Inexact, InvalidOperation, getconte
 from typing import Iterable, NamedTuple
 
 from esgledger.calc._rows import insert_rows
+from esgledger.calc.incomplete import PREFIX as INCOMPLETE, merge as merge_marks
 from esgledger.library.loader import Library, reachable
 from esgledger.store import schema as S
 from esgledger.model.errors import Bilingual, Location, Problem, ProblemList
@@ -57,6 +58,9 @@ class Value(NamedTuple):
     fact_id: int | None = None
     pending: int | None = None
     text: str | None = None
+    # the mark of a value that leaves out a source it should include (calc/incomplete.py): a
+    # methodology result's, and of every value computed from one
+    mark: str | None = None
 
 
 @dataclass
@@ -71,6 +75,7 @@ class RunResult:
     incremental: bool = False
     ghg: object = None  # the methodology run that preceded the consolidation, if any
     withdrawn: list = field(default_factory=list)  # revisions withdrawing values no longer produced
+    incomplete: int = 0  # values computed from one that leaves out a source (calc/incomplete.py)
 
 
 def no_longer_produced(f: FactRecord) -> Problem:
@@ -301,7 +306,9 @@ class Consolidation:
             if key not in own:
                 self.own_keys.setdefault(f.entity, set()).add((f.indicator, f.dims))
                 self.own_index.setdefault(f.entity, {}).setdefault(f.indicator, set()).add(f.dims)
-            own[key] = Value(_num(f.value, ind), f.id, None, f.value)
+            c = f.comment
+            own[key] = Value(_num(f.value, ind), f.id, None, f.value,
+                             c if c and f.status == "calculated" and c.startswith(INCOMPLETE) else None)
             return True
         if f.basis in ("own", self.approach):
             self.existing[(f.entity, f.indicator, f.dims, f.basis)] = f
@@ -407,7 +414,7 @@ class Consolidation:
                     inds.add(code)
             before = {k: self.cons.get((e, *k)) for k in keys}
             self._consolidate_node(e, children, self.cons, keys=keys)
-            moved[e] = {k for k in keys if _text(self.cons.get((e, *k))) != _text(before[k])}
+            moved[e] = {k for k in keys if _state(self.cons.get((e, *k))) != _state(before[k])}
             # the formulas reading a value that moved (one recomputed to the same value keeps
             # its fact, so what reads it is as the last run left it)
             codes = self._formulas_reading(moved[e], deps) | shares
@@ -828,12 +835,17 @@ class Consolidation:
         unit = self._units.get(code)
         if unit is None:
             unit = self._units[code] = (self.lib[code].unit,)
+        # a value computed from one that leaves out a source leaves it out too (calc/incomplete.py)
+        marks = [v.mark for v, _role, _w in inputs if v.mark]
+        mark = None if not marks else marks[0] if len(marks) == 1 else merge_marks(marks)
+        if mark:
+            self.result.incomplete += 1
         out.append(NewFact(e, code, self.period, dims, value_text, unit[0], basis, "calculated",
-                           None, None, None, None,
+                           None, None, None, mark,
                            tuple([(v.fact_id, v.pending, role, None) if w is None else
                                   (v.fact_id, v.pending, role, wt.get(id(w)) or _weight_text(w))
                                   for v, role, w in inputs])))
-        v = Value(number, None, idx, value_text)
+        v = Value(number, None, idx, value_text, mark)
         key = (e, code, dims, basis)
         self.computed[key] = v
         dims_of = self.computed_dims.get((e, code, basis))
@@ -860,7 +872,8 @@ class Consolidation:
         resolved: dict[int, int] = {}
         for i, f in enumerate(self.out):
             old = self.existing.get((f.entity, f.indicator, f.dims, f.basis))
-            if old is not None and old.value == f.value and old.status == "calculated":
+            if old is not None and old.value == f.value and old.status == "calculated" \
+                    and (old.comment or None) == f.comment:
                 self.result.unchanged += 1
                 resolved[i] = old.id
             else:
@@ -889,14 +902,14 @@ class Consolidation:
             old = self.existing.get((f.entity, f.indicator, f.dims, f.basis))
             self.existing[(f.entity, f.indicator, f.dims, f.basis)] = FactRecord(
                 f.entity, f.indicator, f.period, f.dims, f.value, f.unit, f.basis,
-                old.revision + 1 if old is not None else 1, "calculated", author=self.author, id=fid,
-                batch=batch_id)
+                old.revision + 1 if old is not None else 1, "calculated", comment=f.comment, author=self.author,
+                id=fid, batch=batch_id)
         # what this run computed now names its facts, for the lineage of the next update (only
         # values emitted by this run can be pending)
         for store, key in self._pending:
             v = store.get(key)
             if v is not None and v.pending is not None:
-                store[key] = Value(v.number, resolved.get(v.pending), None, v.text)
+                store[key] = Value(v.number, resolved.get(v.pending), None, v.text, v.mark)
         self._pending = []
 
     def _append(self, conn, rows, keep, resolved) -> tuple[int, list[int]]:
@@ -1052,8 +1065,9 @@ def _exact_sum(parts, unit: bool = False, ctx=None) -> Decimal:
     return to_decimal(sum((Fraction(v.number) * (w if w is not None else 1) for v, _r, w in parts), Fraction(0)))
 
 
-def _text(v: "Value | None") -> str | None:
-    return None if v is None else v.text
+def _state(v: "Value | None") -> tuple | None:
+    """What a value's fact says: its text and its mark (a mark that changes is a change)."""
+    return None if v is None else (v.text, v.mark)
 
 
 def _num(text: str, ind) -> Decimal:

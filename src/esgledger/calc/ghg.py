@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 from typing import Iterable
 
+from esgledger.calc import incomplete
 from esgledger.calc._rows import insert_rows
 from esgledger.calc.consolidate import no_longer_produced
 from esgledger.calc.methods import CalcError, InvalidInput
@@ -160,6 +161,9 @@ class Output:
     # the equation of a figure without a ``result`` of its own (a total, a product figure), or
     # of one that is not its result's (the captive plant's factor: its emissions / supply)
     equation: str | None = None
+    # the mark of a figure that leaves out a source it should include (calc/incomplete.py),
+    # stored as the calculated fact's comment
+    comment: str | None = None
 
 
 @dataclass
@@ -172,6 +176,9 @@ class GhgRunResult:
     batch_id: int | None = None
     records: list[FactRecord] = field(default_factory=list)  # the facts appended
     withdrawn: list[FactRecord] = field(default_factory=list)  # revisions withdrawing stale results
+    # the sources whose methodology could not run (ESG-CALC-005), (entity, source, code): the
+    # totals that should include them are written marked incomplete (calc/incomplete.py)
+    left_out: list[tuple[str, str, str]] = field(default_factory=list)
 
     def value(self, entity: str, indicator: str, dims: str = "") -> Decimal | None:
         for o in self.outputs:
@@ -216,6 +223,9 @@ class GhgRun:
         # outputs of each part of the run (("entity", code), ("plant", code), ("ets", company),
         # ("product", ""))
         self.sources: dict[str, dict[str, Source]] = {}
+        # the sources of each entity whose methodology could not run: (source, problem code,
+        # the facts it read); the totals that should include them are marked incomplete
+        self.missing: dict[str, list[tuple[str, str, list[FactRecord]]]] = {}
         # the captive plants' factors per MWh supplied: (factor, its emissions result, the output)
         self.plant_ef: dict[str, tuple[Decimal, Result, Output]] = {}
         self.produced: dict[tuple[str, str], list[Output]] = {}
@@ -293,12 +303,13 @@ class GhgRun:
         return (rest, p) if rest > 0 else (Decimal(0), None)
 
     def emit(self, entity, indicator, dims, value, inputs, result, method, view, factors=(),
-             equation: str | None = None) -> Output:
+             equation: str | None = None, comment: str | None = None) -> Output:
         """An output of the run. ``inputs``: the facts it read, and outputs of this run it was
         computed from (the captive plant's factor for a product's electricity), which its
-        lineage names by the fact that holds them once written."""
+        lineage names by the fact that holds them once written. ``comment``: its mark if it
+        leaves out a source it should include (:meth:`left_out`)."""
         o = Output(entity, indicator, dims, value, [f for f in inputs if f is not None], result, method, view,
-                   tuple(factors), equation)
+                   tuple(factors), equation, comment)
         self.res.outputs.append(o)
         if self._sink is not None:
             self._sink.append(o)
@@ -312,6 +323,21 @@ class GhgRun:
     def problem(self, entity: str, what: str, exc: Exception) -> None:
         self.res.problems.append(Problem("ESG-CALC-005", Location(field=f"{entity}/{what}"), {
             "entity": entity, "indicator": what, "period": self.period, "found": CalcError.message_of(exc)}))
+
+    def left_out(self, codes: Iterable[str], sources: Iterable[str] | None = None,
+                 but: tuple[str, ...] = ()) -> tuple[str | None, list[FactRecord]]:
+        """The mark of a figure over these entities' ``sources`` (None: all, less ``but``) for
+        the sources among them whose methodology could not run (None if none), and the facts
+        those methodologies read (named in the lineage of a Scope 1 or ETS total, so that
+        ``explain`` shows what it leaves out)."""
+        wanted = None if sources is None else set(sources)
+        items, reads = [], []
+        for c in codes:
+            for src, code, rs in self.missing.get(c, ()):
+                if (wanted is None or src in wanted) and src not in but:
+                    items.append((c, src, code))
+                    reads += rs
+        return incomplete.mark(items), reads
 
     def root(self) -> str:
         """The reporting root (the first root of the tree), found once: the tree is the
@@ -354,6 +380,7 @@ class GhgRun:
         self._produce(("product", ""))
         produced = {(o.entity, o.indicator, o.dims) for o in self.res.outputs}
         self._withdraw(set(self.existing) - produced)
+        self.res.left_out = self._left_out_all()
         if write:
             self._write(conn)
         return self.res
@@ -395,9 +422,13 @@ class GhgRun:
         gone = before - {(o.entity, o.indicator, o.dims) for o in self.res.outputs} if before else before
         if gone:
             self._withdraw(gone - {(o.entity, o.indicator, o.dims) for o in self.outputs()})
+        self.res.left_out = self._left_out_all()
         if write:
             self._write(conn)
         return self.res
+
+    def _left_out_all(self) -> list[tuple[str, str, str]]:
+        return sorted({(c, src, code) for c, ms in self.missing.items() for src, code, _r in ms})
 
     def _withdraw(self, keys: set[tuple[str, str, str]]) -> None:
         """Results in the ledger that this run no longer produces: withdrawn when it writes
@@ -444,13 +475,21 @@ class GhgRun:
         out: dict[str, list[tuple[Result, list[FactRecord]]]] = {}
         pt = self.process_type(code)
         calls = self._calls[(code, "sources")] = _Calls(self._calls.get((code, "sources")))
+        lost = self.missing[code] = []
+
+        def not_run(source: str, what: str, exc: Exception, reads: Iterable[FactRecord | None]) -> None:
+            """A source whose methodology cannot run: its problem (ESG-CALC-005), and the totals
+            that should include it are marked incomplete."""
+            self.problem(code, what, exc)
+            lost.append((source, "ESG-CALC-005", [f for f in reads if f is not None]))
 
         def add(source: str, fn, *args, what: str, reads: Iterable[FactRecord | None], **kw) -> bool:
             """Run one methodology; False (and its problem reported) if it cannot run."""
+            reads = list(reads)
             try:
                 r = calls(fn, *args, **kw)
             except CalcError as exc:
-                self.problem(code, what, exc)
+                not_run(source, what, exc, reads)
                 return False
             out.setdefault(source, []).append((r, [f for f in reads if f is not None]))
             return True
@@ -510,10 +549,11 @@ class GhgRun:
             elif nac_total is not None and prod_t == 0 and nac_total != 0:
                 # a potline at a standstill that still reports anodes consumed (start-up, a
                 # correction): Eq.4.21 works per tonne of aluminium, so it cannot say what they emitted
-                self.problem(code, "net_anode_consumption", InvalidInput(
+                not_run("anode", "net_anode_consumption", InvalidInput(
                     f"aluminium output is 0 t but {nac_total} t of anodes were consumed: the prebake "
                     "anode equation needs the net anode consumption per tonne of aluminium",
-                    zh=f"原铝产量为 0 吨，但消耗阳极 {nac_total} 吨：预焙阳极排放公式需要吨铝阳极净耗"))
+                    zh=f"原铝产量为 0 吨，但消耗阳极 {nac_total} 吨：预焙阳极排放公式需要吨铝阳极净耗"),
+                        [production, self.fact(code, "net_anode_consumption")])
             elif nac_total is not None:
                 with localcontext() as ctx:
                     ctx.prec = 34
@@ -563,10 +603,11 @@ class GhgRun:
             pcc_t = self.num(code, "packing_coke_consumption")
             if pcc_t is not None and baked == 0 and pcc_t != 0:
                 # Eq.4.23 works per tonne of baked anode: coke burnt with no anode baked has no rate
-                self.problem(code, "packing_coke_consumption", InvalidInput(
+                not_run("packing_coke", "packing_coke_consumption", InvalidInput(
                     f"no anode baked (0 t) but {pcc_t} t of packing coke consumed: the packing coke "
                     "equation needs the consumption per tonne of baked anode",
-                    zh=f"焙烧阳极产量为 0 吨，但消耗填充焦 {pcc_t} 吨：填充焦排放公式需要吨焙烧阳极的填充焦消耗"))
+                    zh=f"焙烧阳极产量为 0 吨，但消耗填充焦 {pcc_t} 吨：填充焦排放公式需要吨焙烧阳极的填充焦消耗"),
+                        [baked_f, self.fact(code, "packing_coke_consumption")])
             else:
                 pcc = None if pcc_t is None else pcc_t / baked if baked else Decimal(0)  # 0 t of both
                 add("packing_coke", m_anode.packing_coke_co2, baked, pcc=pcc, factors=self.factors, on=on,
@@ -616,12 +657,17 @@ class GhgRun:
             return
         out = self.emit(code, "captive_plant_ef", "", pf.ef, [supplied] + [f for p in parts for f in p.reads],
                         pf.emissions, "captive_power_plant", "product",
-                        equation=m_power.EQ_SUPPLY_NO_HEAT if pf.heat_share_pct == 0 else m_power.EQ_SUPPLY)
+                        equation=m_power.EQ_SUPPLY_NO_HEAT if pf.heat_share_pct == 0 else m_power.EQ_SUPPLY,
+                        comment=self.left_out([code], PLANT_SOURCES)[0])
         self.plant_ef[code] = (pf.ef, pf.emissions, out)
         # in entity order, as the first plant's factor is the one passed on
         self.plant_ef = dict(sorted(self.plant_ef.items()))
 
     def _inventory(self, code: str, srcs: dict[str, Source]) -> None:
+        """The entity's emissions by source and its Scope 1 (and by gas); those that leave out a
+        source whose methodology could not run are marked incomplete, and a Scope 1 is written
+        (0 if nothing else) when every source failed, so that the totals above it carry the mark."""
+        mark, lost_reads = self.left_out([code])
         total = Decimal(0)
         by_gas: dict[str, Decimal] = {}
         used: list = []  # the factors of every source, for the total's lineage
@@ -632,7 +678,8 @@ class GhgRun:
                 r = r.with_gwp(self.gwp, self.factors)
             co2e, r_used = r.total, _factors(r)
             self.emit(code, "emissions_by_source", f"emission_source={src}", co2e, source.reads, source.result,
-                      source.result.method, "inventory", factors=r_used if r is not source.result else ())
+                      source.result.method, "inventory", factors=r_used if r is not source.result else (),
+                      comment=self.left_out([code], (src,))[0] if mark else None)
             total += co2e
             used += r_used
             for gas, mass in r.values.items():
@@ -647,13 +694,13 @@ class GhgRun:
                     w = gwp.value
                     gas_used[g].append(gwp)
                 by_gas[g] = by_gas.get(g, Decimal(0)) + mass * w
-        if srcs:
-            inputs = [f for source in srcs.values() for f in source.reads]
+        if srcs or mark:
+            inputs = [f for source in srcs.values() for f in source.reads] + lost_reads
             self.emit(code, "scope1_emissions", "", total, inputs, None, "inventory.scope1", "inventory",
-                      factors=used, equation=EQ_SCOPE1)
+                      factors=used, equation=EQ_SCOPE1, comment=mark)
             for g, v in sorted(by_gas.items()):
                 self.emit(code, "scope1_emissions", f"gas={g}", v, inputs, None, "inventory.scope1", "inventory",
-                          factors=gas_used[g], equation=EQ_SCOPE1_GAS)
+                          factors=gas_used[g], equation=EQ_SCOPE1_GAS, comment=mark)
 
     def _grid(self, code: str, basis: str):
         # the same answer every time for a kept run (same tree, year and factor library)
@@ -965,9 +1012,10 @@ class GhgRun:
                     total += r.total
                     ins += source.reads
                     used += _factors(r)
-        if ins:
-            self.emit(code, "ets_emissions", "", total, ins, None, f"ets.{e.process_type}", "ets", factors=used,
-                      equation=EQ_ETS.get(e.process_type))
+        mark, lost_reads = self.left_out(members, wanted)
+        if ins or mark:
+            self.emit(code, "ets_emissions", "", total, ins + lost_reads, None, f"ets.{e.process_type}", "ets",
+                      factors=used, equation=EQ_ETS.get(e.process_type), comment=mark)
         if e.process_type == "smelter":
             grid = [self.fact(m, "electricity_received", "supplier=grid") for m in members]
             grid = [g for g in grid if g is not None]
@@ -1033,8 +1081,12 @@ class GhgRun:
         return total, ins, used, uncounted
 
     def _products(self, sources, plant_ef) -> None:
-        def stage(codes: Iterable[str], include: tuple[str, ...] | None = None):
+        def stage(codes: list[str], include: tuple[str, ...] | None = None):
             total, ins, used, missing = Decimal(0), [], [], []
+            # the stage's sources that could not run (but the captive plant's, which reach the
+            # stage through its factor per MWh: marked when the stage uses it)
+            mark, _r = self.left_out(codes, include, but=("power_generation", "desulphurisation"))
+            marks = [mark]
             for c in codes:
                 for src, source in sources.get(c, {}).items():
                     if src in ("power_generation", "desulphurisation"):
@@ -1047,6 +1099,8 @@ class GhgRun:
                 total += e
                 ins += ei
                 used += ef
+                if plant_ef and self.fact(c, "electricity_received", "supplier=captive") is not None:
+                    marks.append(self.left_out([next(iter(plant_ef))], PLANT_SOURCES)[0])
                 if uncounted is not None:
                     missing.append(uncounted)
                 h, hf = self._heat_co2(c, report=False)  # purchased heat at the heat factor
@@ -1054,7 +1108,7 @@ class GhgRun:
                     total += h.total
                     ins.append(hf)
                     used += _factors(h)
-            return total, ins, used, missing
+            return total, ins, used, missing, incomplete.merge(marks)
 
         def out_t(codes, ind):
             vals = [self.tonnes(c, ind) for c in codes if self.fact(c, ind) is not None]
@@ -1092,12 +1146,12 @@ class GhgRun:
                     results[product] = result
                 continue
             if kept is not None and kept[0] == codes:
-                _codes, em, ins, used, qty, qins, energy, missing = kept
+                _codes, em, ins, used, qty, qins, energy, missing, mark = kept
             else:
-                em, ins, used, missing = stage(codes)
+                em, ins, used, missing, mark = stage(codes)
                 qty, qins = out_t(codes, out_ind)
                 energy = self._stage_energy(product, codes, out_ind)
-                kept = self._stages[product] = (codes, em, ins, used, qty, qins, energy, missing)
+                kept = self._stages[product] = (codes, em, ins, used, qty, qins, energy, missing, mark)
             stages.append(kept)
             first_out, first_problem = len(self.res.outputs), len(problems)
             result = None
@@ -1119,8 +1173,8 @@ class GhgRun:
                         "entity": self.root(), "indicator": "product_footprint", "period": self.period,
                         "field": product, "found": with_unit(plain(mwh), missing[0].unit),
                         "expected": ", ".join(sorted({f.entity for f in missing}))}))
-                result = results[product] = (em, qty, ins + qins, used)
-                self._emit_product(product, em, qty, ins + qins, used)
+                result = results[product] = (em, qty, ins + qins, used, mark)
+                self._emit_product(product, em, qty, ins + qins, used, mark)
             self._stage_said[product] = (kept, self.res.outputs[first_out:], problems[first_problem:], result)
         # liquid aluminium cradle-to-gate: electrolysis + the alumina and anodes it consumed (at
         # those stages' emissions per tonne: their inputs and factors are in its lineage too);
@@ -1138,26 +1192,28 @@ class GhgRun:
 
     def _liquid_aluminium(self, results, by_type) -> None:
         if "aluminium_electrolysis" in results:
-            em, qty, stage_ins, stage_used = results["aluminium_electrolysis"]
-            extra, ins, used = Decimal(0), list(stage_ins), list(stage_used)
+            em, qty, stage_ins, stage_used, mark = results["aluminium_electrolysis"]
+            extra, ins, used, marks = Decimal(0), list(stage_ins), list(stage_used), [mark]
             smelters = sorted(by_type.get("smelter", []))
             alumina_used = [self.fact(c, "alumina_consumption") for c in smelters]
             alumina_used = [f for f in alumina_used if f is not None]
             if not alumina_used or "alumina" not in results:
                 return  # without the alumina it consumed, there is no cradle-to-gate figure
             if alumina_used and "alumina" in results:
-                a_em, a_qty, a_ins, a_used = results["alumina"]
+                a_em, a_qty, a_ins, a_used, a_mark = results["alumina"]
                 extra += sum(self.tonnes(f.entity, "alumina_consumption") for f in alumina_used) * a_em / a_qty
                 ins += alumina_used + a_ins
                 used += a_used
+                marks.append(a_mark)
             anode_used = [self.fact(c, "net_anode_consumption") for c in smelters]
             anode_used = [f for f in anode_used if f is not None]
             if anode_used and "baked_anode" in results:
-                b_em, b_qty, b_ins, b_used = results["baked_anode"]
+                b_em, b_qty, b_ins, b_used, b_mark = results["baked_anode"]
                 extra += sum(self.tonnes(f.entity, "net_anode_consumption") for f in anode_used) * b_em / b_qty
                 ins += anode_used + b_ins
                 used += b_used
-            self._emit_product("liquid_aluminium", em + extra, qty, ins, used)
+                marks.append(b_mark)
+            self._emit_product("liquid_aluminium", em + extra, qty, ins, used, incomplete.merge(marks))
 
     def _stage_energy(self, product: str, codes: list[str], out_ind: str) -> list[tuple]:
         """单位产品综合能耗 of one process stage, in kgce per tonne of product: every plant of
@@ -1205,14 +1261,15 @@ class GhgRun:
                              "energy.product:calorific", "energy"))
         return out
 
-    def _emit_product(self, product: str, em: Decimal, qty: Decimal, ins, used) -> None:
+    def _emit_product(self, product: str, em: Decimal, qty: Decimal, ins, used, mark: str | None = None) -> None:
         root = self.root()
         with localcontext() as ctx:
             ctx.prec = 34
             self.emit(root, "product_emissions", f"product={product}", em, ins, None, "product", "product",
-                      factors=used, equation=EQ_LIQUID_AL if product == "liquid_aluminium" else EQ_PRODUCT)
+                      factors=used, equation=EQ_LIQUID_AL if product == "liquid_aluminium" else EQ_PRODUCT,
+                      comment=mark)
             self.emit(root, "product_footprint", f"product={product}", em / qty, ins, None, "product", "product",
-                      factors=used, equation=EQ_FOOTPRINT)
+                      factors=used, equation=EQ_FOOTPRINT, comment=mark)
 
     # -- writing ---------------------------------------------------------------------------
     def _write(self, conn=None) -> None:
@@ -1222,7 +1279,7 @@ class GhgRun:
         for o in self.res.outputs:
             old = self.existing.get((o.entity, o.indicator, o.dims))
             text = plain(o.value)
-            if old is not None and old.value == text:
+            if old is not None and old.value == text and (old.comment or None) == o.comment:
                 self.res.unchanged += 1
             else:
                 keep.append((o, text))
@@ -1247,7 +1304,7 @@ class GhgRun:
 
     def _append(self, conn, keep) -> None:
         facts = [NewFact(o.entity, o.indicator, self.period, o.dims, text, self.lib[o.indicator].unit, "own",
-                         "calculated", None, None, None, None, _input_rows(o.inputs))
+                         "calculated", None, None, None, o.comment, _input_rows(o.inputs))
                  for o, text in keep]
         # outputs of this run another one was computed from: linked once all have their facts
         derived = [(i, d) for i, (o, _t) in enumerate(keep) for d in _derived_inputs(o.inputs)]
@@ -1271,7 +1328,7 @@ class GhgRun:
         for fid, (o, text), nf in zip(ids, keep, facts):
             old = self.existing.get((o.entity, o.indicator, o.dims))
             rec = FactRecord(o.entity, o.indicator, self.period, o.dims, text, nf.unit, "own",
-                             old.revision + 1 if old is not None else 1, "calculated",
+                             old.revision + 1 if old is not None else 1, "calculated", comment=o.comment,
                              author=self.author, id=fid, batch=batch_id)
             self.existing[(o.entity, o.indicator, o.dims)] = rec
             self.res.records.append(rec)

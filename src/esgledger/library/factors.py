@@ -385,6 +385,29 @@ def _check_overlaps(values: list[FactorValue], problems: ProblemList) -> None:
                     break
 
 
+def _check_same_rank(sets: Mapping[str, "FactorSet"], problems: ProblemList) -> None:
+    """Two of the workspace's own sets at the same priority giving a value of the same key and
+    dimensions for overlapping validity (ESG-FACTOR-011, at the later file's line, naming the
+    earlier one's): :meth:`FactorLibrary.lookup` ranks user sets by priority alone, so it could
+    not choose between them and every calculation reading the key would fail (ESG-FACTOR-010)
+    — refused when the sets load, as one file's overlap is (ESG-FACTOR-003). Sets in file-name
+    order; the shipped sets are not compared (a lookup names the one it prefers)."""
+    lo, hi = dt.date.min, dt.date.max
+    seen: dict[tuple, list[tuple[FactorSet, FactorValue]]] = {}
+    for fs in sorted((s for s in sets.values() if s.user), key=lambda s: (s.file, s.name)):
+        for b in fs.values:
+            earlier = seen.setdefault((fs.priority, b.key, b.dims), [])
+            for other, a in earlier:
+                if other.name != fs.name and (a.valid_from or lo) <= (b.valid_to or hi) \
+                        and (b.valid_from or lo) <= (a.valid_to or hi):
+                    span = _validity(b.valid_from, b.valid_to)
+                    problems.append(Problem("ESG-FACTOR-011", Location(file=b.file, line=b.line, field=b.key), {
+                        "field": _label(b), "found": Bilingual("所有年份", "(every year)") if span == "…" else span,
+                        "first": f"{a.file}:{a.line}", "expected": str(fs.priority)}))
+                    break
+            earlier.append((fs, b))
+
+
 # --------------------------------------------------------------------------------------
 def _shipped_files(root) -> tuple[_File | None, list[_File]]:
     keys = None
@@ -448,6 +471,7 @@ def load_factor_sets_from(root, extra_dirs: Iterable[Path | str] = ()) -> tuple[
                                     {"field": "set", "found": fs.name, "first": sets[fs.name].file}))
             continue
         sets[fs.name] = fs
+    _check_same_rank(sets, problems)
     if problems.errors:
         return None, problems
     return FactorLibrary(sets, keys), problems

@@ -446,6 +446,12 @@ CATALOGUE: dict[str, Spec] = dict([
     _spec("ESG-FACTOR-010", "error", "more than one factor value applies", "适用的因子不唯一",
           "{field} for {found}: {expected} all apply; name the set or the date",
           "{found} 的 {field}：{expected} 均适用；请指定因子集或日期"),
+    _spec("ESG-FACTOR-011", "error", "same factor in two sets of the same priority", "同一因子在同优先级的两个因子集中重复",
+          "{field} {found} overlaps the value at {first}, in another of the workspace's sets at the same "
+          "priority ({expected}): a calculation could not choose between them; give one set a higher "
+          "priority or make the validities not overlap",
+          "{field} {found} 与 {first} 处的数值有效期重叠，两者属于工作区中优先级相同（{expected}）的两个因子集，"
+          "计算时无法取舍；请提高其中一个因子集的优先级，或使有效期不重叠"),
     # --- report definitions and builds (report/definition.py, report/build.py) -----------
     _spec("ESG-REPORT-001", "error", "bad placeholder", "占位符格式错误",
           "{found}: expected {expected}",

@@ -456,7 +456,7 @@ CALIBRATED_MARKERS = ("calibrated", "校准")
 _CALIBRATED_TO = re.compile(r"^(?:calibrated\s+to|校准至)\s*([a-z][a-z0-9_]*(?:\s*(?:,|、|and)\s*[a-z][a-z0-9_]*)*)",
                             re.I)
 # the order of a figure's statuses, weakest first: a figure has the strongest of its inputs'
-FIGURE_STATUSES = ("calibrated", "split", "illustrative")
+FIGURE_STATUSES = ("calibrated", "split", "illustrative", "incomplete")
 FIGURE_NOTES = {
     "illustrative": {"zh": "示意值：所依据的输入数据在台账中标注为示意（见其备注），并非完全基于实际报告数据。",
                      "en": "Illustrative value: it rests on input data marked illustrative in the ledger (their "
@@ -467,6 +467,11 @@ FIGURE_NOTES = {
     "calibrated": {"zh": "与公布值一致：所依据的输入数据为示意值，经校准与公布的合计一致（见台账备注）。",
                    "en": "As published: the inputs are illustrative, calibrated to the published total (see the "
                          "ledger's comment)."},
+    # a calculated figure that leaves out a source whose methodology could not run
+    # (calc/incomplete.py): the strongest mark, whatever else its inputs are
+    "incomplete": {"zh": "不完整：该数值未计入核算方法无法执行的排放源（见计算值备注及 esgledger explain），实际排放更高。",
+                   "en": "Incomplete: the figure leaves out an emission source whose methodology could not run (see "
+                         "the calculated value's comment and esgledger explain); actual emissions are higher."},
 }
 
 
@@ -516,8 +521,9 @@ def is_illustrative_comment(comment: str | None) -> bool:
 def figure_statuses(store, fact_ids, group: str, max_depth: int = 12) -> dict[int, str]:
     """The facts among ``fact_ids`` that are, or rest on (through consolidation, formulas and
     the methodologies' inputs), a fact whose comment marks it (:func:`comment_status`), each with
-    the status its printed figure has: ``illustrative``, ``split`` or ``calibrated``. Facts
-    with none are left out.
+    the status its printed figure has: ``illustrative``, ``split`` or ``calibrated``; or
+    ``incomplete``, a calculated figure marked as leaving out a source (calc/incomplete.py) and
+    anything resting on one, whatever else it rests on. Facts with none are left out.
 
     ``group`` is the entity whose totals are published (the report entity):
 
@@ -530,6 +536,7 @@ def figure_statuses(store, fact_ids, group: str, max_depth: int = 12) -> dict[in
       and so is a figure computed at the group from it and from published figures;
     - anything else resting on an illustrative or calibrated input is ``illustrative``.
     """
+    from esgledger.calc.incomplete import parse as incomplete_items
     from esgledger.store import schema as S
 
     info: dict[int, tuple] = {}
@@ -556,6 +563,9 @@ def figure_statuses(store, fact_ids, group: str, max_depth: int = 12) -> dict[in
         memo[fid] = (None, frozenset())  # cycles cannot occur; guard anyway
         entity, indicator, period, basis, comment = info.get(fid, (None, None, None, "own", None))
         kids = [status(c, depth + 1) for c in children.get(fid, ())] if depth < max_depth else []
+        if incomplete_items(comment) or any(s == "incomplete" for s, _t in kids):
+            memo[fid] = ("incomplete", frozenset())
+            return memo[fid]
         if not kids:
             own, targets = comment_status(comment)
             out = ("split_sum", frozenset()) if own == "split" else \

@@ -37,7 +37,8 @@ class LayoutError(EsgledgerError, ValueError):
 class KpiCell:
     value: Decimal | None
     text: str                  # the display text (rounded, or a category value, or "—")
-    notes: tuple[str, ...] = ()  # footnote keys: "missing", "restated", "illustrative", "split", "calibrated"
+    notes: tuple[str, ...] = ()  # footnote keys: "missing", "restated", "illustrative", "split", "calibrated",
+    #                              "incomplete"
     fact_ids: tuple[int, ...] = ()
 
 

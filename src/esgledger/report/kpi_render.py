@@ -18,7 +18,7 @@ CAPTION = {"zh": "附录一：绩效表", "en": "Appendix 1: Key performance ind
 TITLE = {"zh": "{y}年度环境、社会及治理（ESG）绩效表", "en": "{y} ESG key performance indicators"}
 # the cell notes in the order they are numbered; only those a table uses get a number, from 1
 # on, then the row notes (formula, methods and factors): no number is skipped (UAT4 F-L2)
-NOTE_ORDER = ("missing", "restated", "illustrative", "split", "calibrated")
+NOTE_ORDER = ("missing", "restated", "illustrative", "split", "calibrated", "incomplete")
 
 
 def kpi_document_table(kpi: KpiTable, lang: str,
