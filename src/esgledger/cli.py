@@ -60,6 +60,8 @@ T = {
                         "en": "{e} errors or more (only the first {e} are listed): nothing was written"},
     "calc": {"zh": "{p} 计算完成：{c} 个结果，新写入 {w} 个，未变 {u} 个",
              "en": "{p}: computed {c:value|values}, wrote {w}, unchanged {u}"},
+    "calc_also": {"zh": "{p}（{b}，账本中已有该口径的合并值，一并重新计算）：{c} 个结果，新写入 {w} 个，未变 {u} 个",
+                  "en": "{p} ({b}, whose consolidated values the ledger holds, recomputed too): computed {c:value|values}, wrote {w}, unchanged {u}"},
     "calc_withdrew": {"zh": "撤回了 {n} 个不再能计算的计算值（历史记录保留原值）",
                       "en": "withdrew {n:calculated value|calculated values} it can no longer compute (history keeps them)"},
     "novalue_have": {"zh": "没有该数据。{i} 在 {e} {p} 有数据的维度（--dims）及口径（--basis）：{keys}",
@@ -758,11 +760,28 @@ def calc_run(period: str = typer.Option(..., "--period", help="Period, e.g. 2024
         g = res.ghg  # the methodology results (None: no activity input changed since the last run)
         if not res.computed and not (g and g.outputs):
             _has_period(ws, period)
-        console.print(tr("calc", p=res.period, c=res.computed + (len(g.outputs) if g else 0),
+        # a run without --approach also recomputes the other approach's stored values (below):
+        # then each summary line names its approach
+        others = [] if approach is not None else [a for a in ws.stored_approaches(period) if a != res.approach]
+        named = res.period if not others else (
+            f"{res.period}（{_named(BASIS_NAME, res.approach)}）" if STATE.lang == "zh"
+            else f"{res.period} ({_named(BASIS_NAME, res.approach)})")
+        console.print(tr("calc", p=named, c=res.computed + (len(g.outputs) if g else 0),
                          w=res.written + (g.written if g else 0), u=res.unchanged + (g.unchanged if g else 0)))
         gone = len(res.withdrawn) + (len(g.withdrawn) if g else 0)
         if gone:  # values this run can no longer compute (each named by ESG-CALC-007 above)
             console.print(tr("calc_withdrew", n=gone))
+        # the other approach's consolidated values, where the ledger holds some for the period,
+        # are brought up to date too: a tree change must not leave them counting a plant that has
+        # left (A2-M1). Warnings the first run gave already are not repeated.
+        shown = {p.render(STATE.lang) for p in res.problems}
+        for other in others:
+            more = ws.calc(period, other, full=full)
+            _print_problems(ProblemList([p for p in more.problems if p.render(STATE.lang) not in shown]), False)
+            console.print(tr("calc_also", p=more.period, b=_named(BASIS_NAME, other), c=more.computed,
+                             w=more.written, u=more.unchanged))
+            if more.withdrawn:
+                console.print(tr("calc_withdrew", n=len(more.withdrawn)))
         if view is not None:
             _print_view(ws, res.period, view, approach)
 

@@ -477,6 +477,22 @@ class Workspace:
         name_indicators(res.problems, self.library)  # warnings name the indicator as well as its code
         return res
 
+    def stored_approaches(self, period: str) -> list[str]:
+        """The consolidation approaches (control, equity) of which the ledger holds values for
+        ``period``, in APPROACHES order: what a ``calc run`` without ``--approach`` brings up
+        to date besides the workspace's own, so that an equity basis run once does not keep
+        counting a plant that has since left the tree (audit A2-M1). Consolidated values are
+        written only by calculation runs, so any revision of that basis counts."""
+        from sqlalchemy import select
+
+        from esgledger.store import schema as S
+
+        period = str(Period.parse(period))
+        f = S.fact.c
+        with self.store.engine.connect() as conn:
+            return [a for a in APPROACHES
+                    if conn.execute(select(f.id).where(f.period == period, f.basis == a).limit(1)).first()]
+
     @property
     def gwp_set(self) -> str:
         """``report.gwp_set``: one of the GWP sets the factor library holds (default AR5). An
