@@ -960,7 +960,7 @@ def explain(indicator: str = typer.Argument(..., help="Indicator code."),
             entity: str = typer.Option(..., "--entity", help="Entity code."),
             period: str = typer.Option(..., "--period", help="Period."),
             dims: str = typer.Option("", "--dims", help="Dimension key, e.g. gender=female."),
-            basis: Optional[str] = typer.Option(None, "--basis", help="own, control or equity (default: consolidated at a parent)."),
+            basis: Optional[str] = typer.Option(None, "--basis", help="own, control or equity (default: consolidated at an entity with children in the period, else own)."),
             as_json: bool = typer.Option(False, "--json", help="Print the lineage as JSON.")) -> None:
     """Print the lineage of a value down to the imported rows."""
     _choice(basis, ("own", "control", "equity"), "--basis")
