@@ -48,16 +48,25 @@ def test_indicators_show_is_a_field_list_in_the_readers_language_and_json_on_req
     """M8. Expected rows from the library entry (indicators/21_ghg.yaml, anode_effect_minutes):
     unit AE-min/cell-day, shown as the workbook shows it (阳极效应分钟/(槽·日)); weighted mean by
     aluminium_output (电解铝产量); 3 decimals; smelters only; min 0 and a 100 % change check;
-    SZSE No.17 Art. 25, GRI 305-1, CASS E1."""
+    SZSE No.17 Art. 25, GRI 305-1, CASS E1, each with its confidence tag as `indicators list`
+    shows it (audit of issue 2, A2-L4): Art. 25 from a secondary source of low confidence
+    (szse17.csv: S-low), E1 inferred (cass_esg6.csv: R-inferred), GRI 305-1 plain (S), and the
+    tags spelt out on a row of their own."""
     rows = dict(r for r in _rows(cli(hyws, "indicators", "show", "anode_effect_minutes", lang="zh").output)[1:])
     assert rows["名称"] == "阳极效应持续时间"
     assert rows["单位"] == "阳极效应分钟/(槽·日)"
     assert rows["合并方式"] == "加权平均" and rows["权重指标"] == "电解铝产量（aluminium_output）"
     assert rows["小数位数"] == "3" and rows["适用工艺类型"] == "电解铝厂"
     assert rows["校验规则"] == "≥ 0；较上年变化超过 100% 时提示"
-    assert rows["框架引用"] == "深交所指引第17号 第25条；GRI 305-1；CASS-ESG 6.0 E1"
+    assert rows["框架引用"] == "深交所指引第17号 第25条 [S-low]；GRI 305-1；CASS-ESG 6.0 E1 [R-inferred]"
+    assert rows["置信度标记"] == "R-inferred 推断，待核实；S-low 二手来源，可信度低"
+    assert rows["计量时点"] == "报告期内累计（流量，合并时按天数折算）"
     rows = dict(r for r in _rows(cli(hyws, "indicators", "show", "anode_effect_minutes").output)[1:])
-    assert rows["consolidation"] == "weighted mean" and rows["framework references"] == "SZSE No.17 Art. 25; GRI 305-1; CASS-ESG 6.0 E1"
+    assert rows["consolidation"] == "weighted mean" and rows["framework references"] == \
+        "SZSE No.17 Art. 25 [S-low]; GRI 305-1; CASS-ESG 6.0 E1 [R-inferred]"
+    assert rows["confidence tags"] == "R-inferred inferred, to be checked; S-low a secondary source, low confidence"
+    rows = dict(r for r in _rows(cli(hyws, "indicators", "show", "employees").output)[1:])
+    assert rows["measured"] == "at the end of the period (a stock, consolidated by the tree on the last day)"
     data = json.loads(cli(hyws, "indicators", "show", "anode_effect_minutes", "--json", lang="zh").output)
     assert data["unit"] == "AE-min/cell-day" and data["aggregation"] == "weighted_mean"
 

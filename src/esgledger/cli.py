@@ -68,6 +68,8 @@ T = {
                               "calculated values} in all (Scope 1, national ETS emissions, product footprints, the "
                               "consolidated figures above them and what is computed from those; esgledger explain "
                               "shows the mark):"},
+    "calc_also": {"zh": "{p}（{b}，账本中已有该口径的合并值，一并重新计算）：{c} 个结果，新写入 {w} 个，未变 {u} 个",
+                  "en": "{p} ({b}, whose consolidated values the ledger holds, recomputed too): computed {c:value|values}, wrote {w}, unchanged {u}"},
     "calc_withdrew": {"zh": "撤回了 {n} 个不再能计算的计算值（历史记录保留原值）",
                       "en": "withdrew {n:calculated value|calculated values} it can no longer compute (history keeps them)"},
     "novalue_have": {"zh": "没有该数据。{i} 在 {e} {p} 有数据的维度（--dims）及口径（--basis）：{keys}",
@@ -420,11 +422,22 @@ IND_FIELDS = {
     "value_type": ("取值类型", "value type"), "values": ("可选值", "allowed values"),
     "kind": ("来源", "kind"), "formula": ("公式", "formula"), "method": ("核算方法", "method"),
     "aggregation": ("合并方式", "consolidation"), "weight": ("权重指标", "weighted by"),
+    "measured_at": ("计量时点", "measured"),
     "dimensions": ("细分维度", "breakdowns"), "breakdown_sums": ("分项之和等于合计", "breakdowns add up"),
     "precision": ("小数位数", "decimal places"), "frequency": ("填报频率", "frequency"),
     "process_types": ("适用工艺类型", "process types"), "levels": ("填报层级", "entity levels"),
     "validation": ("校验规则", "checks"), "check": ("与公式核对", "checked against"),
-    "frameworks": ("框架引用", "framework references"), "origin": ("定义位置", "defined in"),
+    "frameworks": ("框架引用", "framework references"), "confidence": ("置信度标记", "confidence tags"),
+    "origin": ("定义位置", "defined in"),
+}
+# the framework tables' confidence tags other than V (checked against the official text) and S
+# (a secondary source), which `indicators show` prints beside a code (frameworks/SOURCES.md)
+CONFIDENCE_NAMES = {
+    "R": {"zh": "凭记忆，未重新核对原文", "en": "recalled, not re-read"},
+    "R-low": {"zh": "占位，待核实", "en": "a placeholder, to be checked"},
+    "R-inferred": {"zh": "推断，待核实", "en": "inferred, to be checked"},
+    "S-low": {"zh": "二手来源，可信度低", "en": "a secondary source, low confidence"},
+    "code-seen": {"zh": "仅见于样本报告的索引，名称未知", "en": "seen in a sample report's index only, its name unknown"},
 }
 PILLAR_NAMES = {"E": {"zh": "环境（E）", "en": "environmental (E)"}, "S": {"zh": "社会（S）", "en": "social (S)"},
                 "G": {"zh": "治理（G）", "en": "governance (G)"}}
@@ -434,6 +447,11 @@ AGGREGATION_NAMES = {
     "recompute": {"zh": "由合并后的输入按公式重算", "en": "recomputed from the consolidated inputs"},
     "weighted_mean": {"zh": "加权平均", "en": "weighted mean"},
     "not_additive": {"zh": "不合并（集团值须在集团填报）", "en": "not consolidated (the group's value is entered at the group)"},
+}
+MEASURED_AT_NAMES = {
+    "period": {"zh": "报告期内累计（流量，合并时按天数折算）", "en": "over the period (a flow, consolidated by days)"},
+    "period_end": {"zh": "报告期末时点（存量，合并时按期末的组织树）",
+                   "en": "at the end of the period (a stock, consolidated by the tree on the last day)"},
 }
 FREQUENCY_NAMES = {"annual": {"zh": "年度", "en": "annual"}, "monthly": {"zh": "月度", "en": "monthly"}}
 LEVEL_NAMES = {"group": {"zh": "集团", "en": "group"}, "company": {"zh": "公司", "en": "company"},
@@ -472,11 +490,18 @@ def _indicator_fields(lib, ind) -> list[tuple[str, object]]:
     if v.change_threshold_pct is not None:
         checks.append(f"较上年变化超过 {v.change_threshold_pct:g}% 时提示" if zh
                       else f"warn on a change of more than {v.change_threshold_pct:g}% from last year")
-    fw = ind.frameworks
+    # each code with its confidence tag as `indicators list` shows it (none for V and S): an
+    # inferred CASS code or a low-confidence article must not read as a confirmed one (A2-L4)
+    fw = lib.framework_refs(ind)
+    tags = sorted({c.confidence for codes in fw.values() for c in codes} - {"V", "S"})
+
+    def tagged(fw_code: str, shown=lambda c: c) -> list[str]:
+        return [shown(c.code) + ("" if c.confidence in ("V", "S") else f" [{c.confidence}]") for c in fw[fw_code]]
+
     refs = [(label, codes) for label, codes in (
-        ("深交所指引第17号" if zh else "SZSE No.17", [f"第{a}条" if zh else f"Art. {a}" for a in fw.szse17]),
-        ("GRI", fw.gri), ("CASS-ESG 6.0", fw.cass), ("IFRS S2", fw.issb_s2), ("SASB", fw.sasb),
-        ("SDG", [str(x) for x in fw.sdg])) if codes]
+        ("深交所指引第17号" if zh else "SZSE No.17", tagged("szse17", lambda a: f"第{a}条" if zh else f"Art. {a}")),
+        ("GRI", tagged("gri")), ("CASS-ESG 6.0", tagged("cass")), ("IFRS S2", tagged("issb_s2")),
+        ("SASB", tagged("sasb")), ("SDG", tagged("sdg"))) if codes]
     weight = ind.weight and f"{lib[ind.weight].name.get(lang)}（{ind.weight}）" if zh else \
         ind.weight and f"{lib[ind.weight].name.get(lang)} ({ind.weight})"
     values = {
@@ -489,6 +514,8 @@ def _indicator_fields(lib, ind) -> list[tuple[str, object]]:
         "values": sep.join(ind.values), "kind": _named(KIND_NAMES, ind.kind),
         "formula": ind.formula, "method": ind.method,
         "aggregation": _named(AGGREGATION_NAMES, ind.aggregation), "weight": weight,
+        "measured_at": None if ind.kind == "formula" or ind.aggregation == "not_additive"
+        else _named(MEASURED_AT_NAMES, ind.measured_at),
         "dimensions": dims, "breakdown_sums": (yes if ind.breakdown_sums else no) if ind.dimensions else None,
         "precision": ind.precision, "frequency": _named(FREQUENCY_NAMES, ind.frequency),
         "process_types": names(PROCESS_TYPE_NAMES, ind.process_types) or ("全部" if zh else "all"),
@@ -496,6 +523,8 @@ def _indicator_fields(lib, ind) -> list[tuple[str, object]]:
         "validation": ("；" if zh else "; ").join(checks),
         "check": ind.check and ind.check.formula,
         "frameworks": ("；" if zh else "; ").join(f"{label} {sep.join(codes)}" for label, codes in refs),
+        "confidence": ("；" if zh else "; ").join(f"{t} {CONFIDENCE_NAMES[t][lang]}" if t in CONFIDENCE_NAMES else t
+                                                 for t in tags),
         "origin": lib.origin[ind.code],
     }
     return [(IND_FIELDS[k][0 if zh else 1], values[k]) for k in IND_FIELDS]
@@ -767,13 +796,30 @@ def calc_run(period: str = typer.Option(..., "--period", help="Period, e.g. 2024
         g = res.ghg  # the methodology results (None: no activity input changed since the last run)
         if not res.computed and not (g and g.outputs):
             _has_period(ws, period)
-        console.print(tr("calc", p=res.period, c=res.computed + (len(g.outputs) if g else 0),
+        # a run without --approach also recomputes the other approach's stored values (below):
+        # then each summary line names its approach
+        others = [] if approach is not None else [a for a in ws.stored_approaches(period) if a != res.approach]
+        named = res.period if not others else (
+            f"{res.period}（{_named(BASIS_NAME, res.approach)}）" if STATE.lang == "zh"
+            else f"{res.period} ({_named(BASIS_NAME, res.approach)})")
+        console.print(tr("calc", p=named, c=res.computed + (len(g.outputs) if g else 0),
                          w=res.written + (g.written if g else 0), u=res.unchanged + (g.unchanged if g else 0)))
         gone = len(res.withdrawn) + (len(g.withdrawn) if g else 0)
         if gone:  # values this run can no longer compute (each named by ESG-CALC-007 above)
             console.print(tr("calc_withdrew", n=gone))
         if g and g.left_out:  # totals written without a source they should include (calc/incomplete.py)
             _print_left_out(ws, g, res)
+        # the other approach's consolidated values, where the ledger holds some for the period,
+        # are brought up to date too: a tree change must not leave them counting a plant that has
+        # left (A2-M1). Warnings the first run gave already are not repeated.
+        shown = {p.render(STATE.lang) for p in res.problems}
+        for other in others:
+            more = ws.calc(period, other, full=full)
+            _print_problems(ProblemList([p for p in more.problems if p.render(STATE.lang) not in shown]), False)
+            console.print(tr("calc_also", p=more.period, b=_named(BASIS_NAME, other), c=more.computed,
+                             w=more.written, u=more.unchanged))
+            if more.withdrawn:
+                console.print(tr("calc_withdrew", n=len(more.withdrawn)))
         if view is not None:
             _print_view(ws, res.period, view, approach)
 
@@ -949,7 +995,7 @@ def explain(indicator: str = typer.Argument(..., help="Indicator code."),
             entity: str = typer.Option(..., "--entity", help="Entity code."),
             period: str = typer.Option(..., "--period", help="Period."),
             dims: str = typer.Option("", "--dims", help="Dimension key, e.g. gender=female."),
-            basis: Optional[str] = typer.Option(None, "--basis", help="own, control or equity (default: consolidated at a parent)."),
+            basis: Optional[str] = typer.Option(None, "--basis", help="own, control or equity (default: consolidated at an entity with children in the period, else own)."),
             as_json: bool = typer.Option(False, "--json", help="Print the lineage as JSON.")) -> None:
     """Print the lineage of a value down to the imported rows."""
     _choice(basis, ("own", "control", "equity"), "--basis")

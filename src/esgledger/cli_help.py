@@ -46,8 +46,8 @@ ZH: dict[str, str] = {
     "Period.": "期间。",
     "Dimension key, e.g. gender=female.": "维度键，如 gender=female。",
     "own, control or equity.": "own（本级）、control（运营控制权法）或 equity（股权比例法）。",
-    "own, control or equity (default: consolidated at a parent).":
-        "own、control 或 equity（默认：上级主体取合并值）。",
+    "own, control or equity (default: consolidated at an entity with children in the period, else own).":
+        "own、control 或 equity（默认：该期有下级的主体取合并值，否则取本级值）。",
     "As JSON.": "以 JSON 输出。",
     "As JSON (the library entry as written).": "以 JSON 输出（指标库中的原始条目）。",
     "Print problems as JSON.": "以 JSON 输出问题。",

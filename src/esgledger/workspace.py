@@ -477,6 +477,22 @@ class Workspace:
         name_indicators(res.problems, self.library)  # warnings name the indicator as well as its code
         return res
 
+    def stored_approaches(self, period: str) -> list[str]:
+        """The consolidation approaches (control, equity) of which the ledger holds values for
+        ``period``, in APPROACHES order: what a ``calc run`` without ``--approach`` brings up
+        to date besides the workspace's own, so that an equity basis run once does not keep
+        counting a plant that has since left the tree (audit A2-M1). Consolidated values are
+        written only by calculation runs, so any revision of that basis counts."""
+        from sqlalchemy import select
+
+        from esgledger.store import schema as S
+
+        period = str(Period.parse(period))
+        f = S.fact.c
+        with self.store.engine.connect() as conn:
+            return [a for a in APPROACHES
+                    if conn.execute(select(f.id).where(f.period == period, f.basis == a).limit(1)).first()]
+
     @property
     def gwp_set(self) -> str:
         """``report.gwp_set``: one of the GWP sets the factor library holds (default AR5). An
@@ -507,13 +523,26 @@ class Workspace:
     def value(self, entity: str, indicator: str, period: str, dims: str = "",
               basis: str | None = None) -> FactRecord | None:
         """The reported value: consolidated at an entity with children, else its own."""
-        basis = basis or self._basis_for(entity)
+        basis = basis or self._basis_for(entity, period)
         facts = self.access.current_facts(entity=entity, indicator=indicator, period=period,
                                           basis=basis, dims=dims)
         return facts[0] if facts else None
 
-    def _basis_for(self, entity: str) -> str:
-        has_children = any(m.parent == entity for ms in self.tree.memberships.values() for m in ms)
+    def _basis_for(self, entity: str, period: str | None = None) -> str:
+        """The basis of an entity's reported value: the workspace's approach where it has
+        children, else its own. With ``period``: children that count in that period under the
+        approach, as a calculation run consolidates them (:func:`membership_weights`), so a
+        former parent whose plant left before the period is read on its own values (A2-L6)."""
+        if period is None:
+            has_children = any(m.parent == entity for ms in self.tree.memberships.values() for m in ms)
+            return self.approach if has_children else "own"
+        from esgledger.calc.consolidate import membership_weights, period_bounds
+
+        start, end = period_bounds(Period.parse(period))
+        pick = 0 if self.approach == "control" else 1
+        tree = self.tree
+        has_children = any(membership_weights(tree, child, entity, start, end)[pick]
+                           for child, ms in tree.memberships.items() if any(m.parent == entity for m in ms))
         return self.approach if has_children else "own"
 
     def explain(self, indicator: str, entity: str, period: str, dims: str = "",

@@ -16,6 +16,13 @@ from tests.conftest import DATA, DEMO_ENTITIES
     ("bad_fields.csv", [("bad_fields.csv:3", "ESG-ENT-005"), ("bad_fields.csv:4", "ESG-ENT-005"),
                         ("bad_fields.csv:5", "ESG-ENT-005")]),
     ("conflict.csv", [("conflict.csv:5", "ESG-ENT-006")]),
+    # every error in one pass (A2-L3), the cycle among the valid rows included: F1's level is
+    # wrong (005), C1's parent unknown (002), D1 held 150 % (003), E1's two periods overlap
+    # (004), A1 and B1 each other's parent (001); H1 under F1 is not an unknown parent (F1 is
+    # in the file, with an error of its own)
+    ("cycle_and_more.csv", [("cycle_and_more.csv:9", "ESG-ENT-005"), ("cycle_and_more.csv:5", "ESG-ENT-002"),
+                            ("cycle_and_more.csv:6", "ESG-ENT-003"), ("cycle_and_more.csv:8", "ESG-ENT-004"),
+                            ("cycle_and_more.csv:3", "ESG-ENT-001")]),
 ])
 def test_entity_file_errors(name, expected):
     tree, problems = read_entities(DATA / "entities" / name)

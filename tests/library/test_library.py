@@ -259,3 +259,22 @@ def test_a_bad_indicator_file_is_reported_with_file_and_line(tmp_path):
     lib, problems = load_library_from(DATA, [tmp_path])
     assert lib is None
     assert [(p.code, p.location.line) for p in problems.errors] == [("ESG-LIB-007", 2)]
+
+
+# counts held at a date whose definitions do not say "at the end of the period" in so many words
+STOCKS_BY_NATURE = {"party_committees", "party_branches", "sites_near_protected_areas"}
+
+
+def test_stocks_at_the_period_end_are_marked_so():
+    """A figure defined at the end of the period (期末: employees on the payroll, patents in
+    force, suppliers on the list) is measured on the period's last day, so consolidation counts
+    the entities in the tree that day rather than weighing them by days (A2-M2); a flow is not.
+    Formulas are recomputed from their inputs and carry no date of their own."""
+    lib = load_library()
+    at_end = {c for c, i in lib.indicators.items() if i.kind != "formula" and i.definition
+              and "at the end of the period" in i.definition.en}
+    assert all("期末" in lib[c].definition.zh for c in at_end)
+    marked = {c for c, i in lib.indicators.items() if i.measured_at == "period_end"}
+    assert marked == at_end | STOCKS_BY_NATURE
+    assert {"employees", "rd_staff", "invention_patents", "suppliers"} <= marked
+    assert not marked & {"scope1_emissions", "energy_consumption", "water_consumption", "new_hires"}

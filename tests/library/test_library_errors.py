@@ -38,6 +38,13 @@ def test_a_good_file_loads(root):
     assert flat == [] and list(lib.indicators) == ["t_a"]
 
 
+def test_a_stock_at_the_period_end_loads(root):
+    lib, flat = load(root, OK + "    measured_at: period_end\n")
+    assert flat == [] and lib["t_a"].measured_at == "period_end"
+    lib, flat = load(root, OK)
+    assert lib["t_a"].measured_at == "period"  # a flow over the period unless said otherwise
+
+
 CASES = [
     ("yaml syntax", "indicators:\n  - code: [unclosed\n", [("indicators/99_test.yaml:3", "ESG-LIB-001")]),
     ("not a list", "indicators: 5\n", [("indicators/99_test.yaml:1", "ESG-LIB-001")]),
@@ -45,6 +52,12 @@ CASES = [
      [("indicators/99_test.yaml:2 (t_a)", "ESG-LIB-002")]),
     ("unknown topic", OK.replace("topic: energy", "topic: nowhere"),
      [("indicators/99_test.yaml:2 (t_a)", "ESG-LIB-002")]),
+    ("measured_at not a moment", OK + "    measured_at: year_start\n",
+     [("indicators/99_test.yaml:2 (t_a)", "ESG-LIB-002")]),
+    # a formula is recomputed from its inputs at each node: only an input is measured at a date
+    ("measured_at on a formula", OK + "  - {code: t_b, name: {zh: 乙, en: B}, dimension: E, topic: energy, unit: 吨, "
+     "kind: formula, formula: 't_a * 2', aggregation: recompute, measured_at: period_end}\n",
+     [("indicators/99_test.yaml:7 (t_b)", "ESG-LIB-002")]),
     ("duplicate", OK + OK.replace("indicators:\n", ""), [("indicators/99_test.yaml:7", "ESG-LIB-003")]),
     ("unknown GRI code", OK + "    frameworks: {gri: ['999-9']}\n", [("indicators/99_test.yaml:2 (t_a)", "ESG-LIB-004")]),
     ("unknown SZSE article", OK + "    frameworks: {szse17: [99]}\n", [("indicators/99_test.yaml:2 (t_a)", "ESG-LIB-004")]),

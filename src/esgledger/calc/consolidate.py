@@ -11,7 +11,12 @@ each with its lineage (the facts it was computed from). Rules (ARCHITECTURE.md):
   control in mid-year is pro-rated by days: :func:`membership_weights`); where links at two
   levels of one path change in the same period, N also counts each descendant's own value ×
   (the path's weight day by day − the product of the levels' weights), so it holds exactly
-  the share held (:meth:`Consolidation._structure_corrections`);
+  the share held (:meth:`Consolidation._structure_corrections`). That is for flows over the
+  period (emissions, energy, revenue). A stock measured on the period's last day
+  (``measured_at: period_end``: employees on the payroll, patents in force) is summed over the
+  memberships in force on that day, at that day's terms (control: the child whole or not at
+  all; equity: the share held that day), so a plant sold on 30 June adds none of its staff to
+  the year-end headcount and one bought on 1 July all of them (:func:`period_end_weights`);
 * ``not_additive``: value(N) = own(N) (a figure that only exists at the entity it describes);
 * ``weighted_mean``: Σ w·x / Σ w over own(N) and the children, w = the weighting indicator;
 * ``recompute`` (formula indicators): the formula over the consolidated inputs at N; ratios
@@ -126,6 +131,26 @@ def membership_weights(tree: EntityTree, child: str, parent: str, start: dt.date
             control_days += (b - a).days if m.operational_control else 0
             share_days += (b - a).days * Fraction(m.equity_share) / 100
     return Fraction(control_days, days), share_days / days
+
+
+def period_end_weights(tree: EntityTree, child: str, parent: str, last_day: dt.date
+                       ) -> tuple[Fraction, Fraction]:
+    """(operational-control weight, equity-share weight) of ``child`` under ``parent`` for a
+    stock measured on ``last_day`` (the period's last day): the membership in force that day,
+    whole (1, or 0 without control) and at its equity share; (0, 0) if none is.
+
+    >>> from esgledger.model.types import EntityRecord, Membership
+    >>> t = EntityTree.build([EntityRecord("G", "集团", "Group", "group", "holding"),
+    ...     EntityRecord("P", "厂", "Plant", "site", "smelter")],
+    ...     [Membership("P", "G", Decimal(100), True, None, dt.date(2024, 7, 1)),
+    ...      Membership("P", "G", Decimal(40), False, dt.date(2024, 7, 1), None)])[0]
+    >>> period_end_weights(t, "P", "G", dt.date(2024, 12, 31))
+    (Fraction(0, 1), Fraction(2, 5))
+    """
+    for m in tree.memberships.get(child, []):
+        if m.parent == parent and m.active_on(last_day):
+            return Fraction(int(m.operational_control)), Fraction(m.equity_share) / 100
+    return Fraction(0), Fraction(0)
 
 
 def structure_segments(tree: EntityTree, start: dt.date, end: dt.date
@@ -246,6 +271,11 @@ class Consolidation:
             for ch, _w in chs:
                 self.parents_of.setdefault(ch, []).append(c)
         self.order = self._post_order()
+        # the tree on the period's last day, for stocks (measured_at: period_end); each such
+        # child is also a child above (in force on the last day: some days of the period)
+        self.last_day = self.end - dt.timedelta(days=1)
+        self.stock_children_of: dict[str, list[tuple[str, Fraction]]] = {
+            c: self._find_children_at_end(c) for c in tree.entities}
         # structure changes at two levels of one path inside the period: see _structure_corrections
         self.corrections: dict[str, list[tuple[str, Fraction]]] = self._structure_corrections()
         self.formula_order = library.formula_order()
@@ -258,7 +288,8 @@ class Consolidation:
         # indicator -> the formulas reading it, each with the keys it reads (None: any)
         self._readers_of: dict[str, list[tuple[str, frozenset | None]]] | None = None  # each indicator's unit (in a tuple: it may be None)
         # the lineage text of each child's weight (the weights are these very objects)
-        self._weight_texts = {id(w): _weight_text(w) for chs in self.children_of.values() for _c, w in chs}
+        self._weight_texts = {id(w): _weight_text(w) for of in (self.children_of, self.stock_children_of)
+                              for chs in of.values() for _c, w in chs}
         self.out: list[NewFact] = []
         self._pending: list[tuple] = []  # the keys of computed (and cons) values still pending
         self._dropped: set | None = None  # during update(): keys recomputed from scratch
@@ -514,6 +545,21 @@ class Consolidation:
                 out.append((child, w))
         return sorted(out)
 
+    def _find_children_at_end(self, code: str) -> list[tuple[str, Fraction]]:
+        out = []
+        for child, ms in self.tree.memberships.items():
+            if not any(m.parent == code for m in ms):
+                continue
+            control, equity = period_end_weights(self.tree, child, code, self.last_day)
+            w = control if self.approach == "control" else equity
+            if w != 0:
+                out.append((child, w))
+        return sorted(out)
+
+    def _is_stock(self, code: str) -> bool:
+        ind = self.lib.indicators.get(code)
+        return ind is not None and ind.measured_at == "period_end"
+
     def _structure_corrections(self) -> dict[str, list[tuple[str, Fraction]]]:
         """Consolidating level by level weights a descendant by the product of each link's
         weight for the period. Where links at two levels of one path both change inside the
@@ -585,11 +631,15 @@ class Consolidation:
         if node_info is None or node_info[0] is not children:
             # every child weighs 1 (whole period, control) and no structure correction; each
             # child with its weight, its lineage role and whether it is a node (whose value is
-            # its consolidated one) or a leaf (its own value): _value_at's answer, per key below
+            # its consolidated one) or a leaf (its own value): _value_at's answer, per key below;
+            # then the same for a stock, over the children in force on the period's last day
+            stock_children = self.stock_children_of.get(e, [])
             node_info = self._node_info[e] = (
                 children, all(w == 1 for _c, w in children) and not self.corrections.get(e),
-                [(ch, w, f"child:{ch}", bool(self._children(ch))) for ch, w in children])
-        _children, unit, kids = node_info
+                [(ch, w, f"child:{ch}", bool(self._children(ch))) for ch, w in children],
+                all(w == 1 for _c, w in stock_children),
+                [(ch, w, f"child:{ch}", bool(self._children(ch))) for ch, w in stock_children])
+        _children, flow_unit, flow_kids, stock_unit, stock_kids = node_info
         ctx = getcontext().copy()  # _exact_sum's: 40 digits, an inexact sum trapped
         ctx.prec = 40
         ctx.traps[Inexact] = True
@@ -609,13 +659,15 @@ class Consolidation:
             parts: list[tuple[Value, str, Fraction | None]] = []
             if own is not None:
                 parts.append((own, "own", None))
+            stock = ind.measured_at == "period_end"
+            unit, kids = (stock_unit, stock_kids) if stock else (flow_unit, flow_kids)
             for ch, w, role, node in kids:
                 # a node's value is its consolidated one; a leaf has none (only nodes are
                 # consolidated), its value is its own
                 v = cons.get((ch, ind_code, dims)) if node else own_values.get((ch, ind_code, dims))
                 if v is not None:
                     parts.append((v, role, w))
-            for d, w in self.corrections.get(e, ()):
+            for d, w in () if stock else self.corrections.get(e, ()):
                 # a structure change at two levels of the path: the descendant's own value at the
                 # difference between the share held day by day and the product of the levels'
                 v = own_values.get((d, ind_code, dims))
@@ -763,14 +815,18 @@ class Consolidation:
                 else:
                     got[2] += w
 
+        # a stock (measured_at: period_end) counts the children in force on the last day
+        stock = self._is_stock(ind)
+        children_of = self.stock_children_of if stock else self.children_of
+        corrections = {} if stock else self.corrections
         stack = [(e, _ONE)]
         while stack:
             x, w = stack.pop()
             take(x, w)
-            for ch, cw in self._children(x):
+            for ch, cw in children_of.get(x, ()):
                 if w * cw:
                     stack.append((ch, w * cw))
-            for d, dw in self.corrections.get(x, ()):
+            for d, dw in corrections.get(x, ()):
                 if w * dw:
                     take(d, w * dw)
         if not left_out:

@@ -38,6 +38,35 @@ def round_half_up(d: Decimal, places: int) -> Decimal:
     return d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
+# a consolidated value, as a warning about it says so (A2-L2: the same figure warned about as
+# entered and as consolidated read as one warning printed twice)
+_CONSOLIDATED = {"control": ("运营控制权法合并值", "consolidated, operational control"),
+                 "equity": ("股权比例法合并值", "consolidated, equity share")}
+
+
+def _shown(f: FactRecord, ind) -> Bilingual:
+    """A value with its unit as a warning shows it, and for a consolidated one its basis:
+    运营控制权法合并值 132861.32 万元 / 132861.32 CNY 10k (consolidated, operational control)."""
+    v = with_unit(_as_shown(f, ind), ind.unit)
+    basis = _CONSOLIDATED.get(f.basis)
+    return v if basis is None else Bilingual(f"{basis[0]} {v.zh}", f"{v.en} ({basis[1]})")
+
+
+def _same_as_own(pkg: Package, before: Package, f: FactRecord, old: FactRecord) -> bool:
+    """A consolidated value that is its entity's own entered figure carried up (a figure not
+    additive, or a node whose children add nothing to it), this year and last: a change
+    warning about it would repeat the one about the entered figure word for word."""
+    if f.basis == "own":
+        return False
+    own = pkg.get((f.entity, "own", f.indicator, f.dims))
+    own_old = before.get((old.entity, "own", old.indicator, old.dims))
+    try:
+        return own is not None and own_old is not None and Decimal(own.value) == Decimal(f.value) \
+            and Decimal(own_old.value) == Decimal(old.value)
+    except ArithmeticError:
+        return False
+
+
 def _loc(f: FactRecord) -> Location:
     return Location(field=f"{f.entity}/{f.indicator}/{f.period}" + (f"/{f.dims}" if f.dims else "")
                     + ("" if f.basis == "own" else f"/{f.basis}"))
@@ -190,7 +219,7 @@ def change_from_last_year(lib: Library, pkg: Package, period: str, before: Packa
         thr = ind.validation.change_threshold_pct if ind is not None else None
         old = before.get((entity, basis, code, dims))
         if thr is None or old is None or ind.value_type != "number" \
-                or (f.status == "calculated") != (old.status == "calculated"):
+                or (f.status == "calculated") != (old.status == "calculated") or _same_as_own(pkg, before, f, old):
             continue
         try:
             was, now = Decimal(old.value), Decimal(f.value)
@@ -203,7 +232,7 @@ def change_from_last_year(lib: Library, pkg: Package, period: str, before: Packa
             was = with_unit(_as_shown(old, ind), ind.unit)
             yield Problem("ESG-VAL-006", _loc(f), {
                 "indicator": code, "name": indicator_name(lib, code), "period": period, "entity": entity,
-                "found": with_unit(_as_shown(f, ind), ind.unit),
+                "found": _shown(f, ind),
                 "expected": Bilingual(f"{was.zh}（{old.period}）", f"{was.en} ({old.period})"),
                 "change": f"{'+' if pct > 0 else ''}{pct.quantize(Decimal('0.1'))} %", "threshold": plain(Decimal(str(thr)))})
 
@@ -273,7 +302,7 @@ def tenfold_from_last_year(lib: Library, pkg: Package, period: str, before: Pack
         old = before.get((entity, basis, code, dims))
         if ind is None or old is None or ind.value_type != "number" or ind.validation.integer \
                 or ind.validation.change_threshold_pct is not None \
-                or (f.status == "calculated") != (old.status == "calculated"):
+                or (f.status == "calculated") != (old.status == "calculated") or _same_as_own(pkg, before, f, old):
             continue
         try:
             was, now = Decimal(old.value), Decimal(f.value)
@@ -286,7 +315,7 @@ def tenfold_from_last_year(lib: Library, pkg: Package, period: str, before: Pack
             was_shown = with_unit(_as_shown(old, ind), ind.unit)
             yield Problem("ESG-VAL-008", _loc(f), {
                 "indicator": code, "name": indicator_name(lib, code), "period": period, "entity": entity,
-                "found": with_unit(_as_shown(f, ind), ind.unit),
+                "found": _shown(f, ind),
                 "expected": Bilingual(f"{was_shown.zh}（{old.period}）", f"{was_shown.en} ({old.period})"),
                 "ratio": ratio_text(ratio)})
 

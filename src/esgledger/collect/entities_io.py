@@ -143,8 +143,11 @@ def _build(rows, problems: ProblemList, known=None) -> tuple[EntityTree | None, 
     memberships: list[Membership] = []
     locations: dict[tuple[str, int], Location] = {}
     count: dict[str, int] = {}
+    named: set[str] = set()  # every code the file defines, in a valid row or not
     for loc, r in rows:
         code = str(r.get("code") or "").strip()
+        if code:
+            named.add(code)
 
         def bad(fld, expected, found):
             problems.append(Problem("ESG-ENT-005", loc, {"entity": code or "?", "field": fld,
@@ -213,17 +216,20 @@ def _build(rows, problems: ProblemList, known=None) -> tuple[EntityTree | None, 
         locations[(code, i)] = loc
         if parent is not None or i == 0:
             memberships.append(Membership(code, parent, share, control, vf, vt))
-    if problems.errors:
-        return None, problems
+    # the tree checks (parents, shares, overlaps, cycles) run on the rows that are valid, in the
+    # same pass as the field checks: one run names every error of the file (A2-L3)
+    invalid = named - set(entities)
     if known is None:
-        return EntityTree.build(entities.values(), memberships, locations)
+        tree, more = EntityTree.build(entities.values(), memberships, locations, invalid)
+        problems.extend(more)
+        return (None if problems.errors else tree), problems
     stored_e, stored_m = known
     merged_e = {e.code: e for e in stored_e}
     merged_e.update(entities)  # the file's version of an entity replaces the stored one
     merged_m = [m for m in stored_m if m.entity not in entities] + memberships
-    tree, more = EntityTree.build(merged_e.values(), merged_m, locations)
+    tree, more = EntityTree.build(merged_e.values(), merged_m, locations, invalid)
     problems.extend(more)
-    if tree is None:
+    if tree is None or problems.errors:
         return None, problems
     return EntityTree(dict(entities), {code: list(ms) for code, ms in tree.memberships.items() if code in entities}), problems
 

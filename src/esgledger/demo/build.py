@@ -3,10 +3,11 @@
 Creates a workspace, imports the entity tree and plant-level data for 2022–2024 (the facts
 CSVs beside this file, in the documented interchange format, copied into the workspace's
 ``data/`` and imported from there), computes derived indicators and
-consolidates to the group, runs the validation rules (the seed's own inconsistencies show as
-warnings), writes the KPI table as XLSX, HTML (zh and en) and Markdown, writes the starting
-report definition (``report.yaml``, the reference report's chapters) and builds the 2024 report
-from the ledger in Chinese and English as HTML, DOCX, PDF and XLSX.
+consolidates to the group, runs the validation rules (the seed's own inconsistencies and its
+implausible-looking changes show as warnings), writes the KPI table as XLSX, HTML (zh and en)
+and Markdown, writes the starting report definition (``report.yaml``, the reference report's
+chapters) and builds the 2024 report from the ledger in Chinese and English as HTML, DOCX, PDF
+and XLSX.
 """
 from __future__ import annotations
 
@@ -33,8 +34,9 @@ MSG = {
     "kpi": {"zh": "生成绩效表", "en": "writing the KPI table"},
     "report_setup": {"zh": "报告：读取台账", "en": "report: reading the ledger"},
     "report": {"zh": "报告：生成 {lang} {fmt}", "en": "report: rendering {lang} {fmt}"},
-    "warnings": {"zh": "校验发现 {n} 条提示（数据来源报告自身的不一致，按原样保留并提示）：",
-                 "en": "validation found {n:warning|warnings} (inconsistencies of the source report itself, kept as published and flagged):"},
+    "warnings": {"zh": "校验发现 {n} 条提示（数据来源报告中自相矛盾或与上年相比变化异常的数字，按原样保留并提示）：",
+                 "en": "validation found {n:warning|warnings} (figures of the source report that contradict each other "
+                       "or change implausibly from the year before, kept as published and flagged):"},
     "calc_warnings": {"zh": "计算发现 {n} 条提示（数据来源报告未提供的数据，按原样保留并提示）：",
                       "en": "calculation found {n:warning|warnings} (data the source report does not give, left as published and flagged):"},
     "done": {"zh": "演示完成。输出文件：", "en": "demo finished. Outputs:"},

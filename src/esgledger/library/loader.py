@@ -488,6 +488,9 @@ def _check_indicator(ind, loc, topics, dimensions, frameworks, problems) -> None
     if ind.aggregation == "weighted_mean" and not ind.weight:
         bad("weight", Bilingual("weighted_mean 所用的权重指标", "a weighting indicator for weighted_mean"),
             Bilingual("无", "none"))
+    if ind.measured_at == "period_end" and ind.kind == "formula":
+        bad("measured_at", Bilingual("period（公式指标由其输入重新计算）", "period (a formula is recomputed from its inputs)"),
+            ind.measured_at)
     if ind.aggregation == "recompute" and ind.kind != "formula":
         bad("aggregation", Bilingual("仅公式指标可用 recompute", "recompute only for formula indicators"), ind.kind)
     for fw in FRAMEWORK_FILES:

@@ -59,6 +59,11 @@ class Indicator(_Frozen):
     method: str | None = None                 # methodology that computes it (calc engine)
     aggregation: Literal["sum", "recompute", "weighted_mean", "not_additive"] = "sum"
     weight: str | None = None                 # weighting indicator for weighted_mean
+    # ``period``: a flow over the period (emissions, energy, revenue), consolidated with each
+    # membership weighed by its days in the period; ``period_end``: a stock measured on the
+    # period's last day (employees on the payroll, patents in force), consolidated with the
+    # memberships in force on that day only (a plant sold on 30 June adds none of its staff)
+    measured_at: Literal["period", "period_end"] = "period"
     dimensions: list[str] = []
     breakdown_sums: bool = True               # members of each dimension add up to the total
     precision: int = Field(default=2, ge=0, le=8)

@@ -34,10 +34,13 @@ class EntityTree:
 
     @classmethod
     def build(cls, entities: Iterable[EntityRecord], memberships: Iterable[Membership],
-              locations: dict[tuple[str, int], Location] | None = None
-              ) -> tuple["EntityTree | None", ProblemList]:
+              locations: dict[tuple[str, int], Location] | None = None,
+              also_defined: Iterable[str] = ()) -> tuple["EntityTree | None", ProblemList]:
         """Check and build a tree. ``locations`` maps (entity, nth membership) to where it was
-        read, so problems name the file and line."""
+        read, so problems name the file and line. ``also_defined``: codes the file defines in
+        rows with errors of their own (reported already), which a parent may name without
+        being unknown. Every check runs in the same pass: a cycle among the memberships that
+        are otherwise valid is named along with the other errors, not only once they are fixed."""
         problems = ProblemList()
         locations = locations or {}
         ents = {e.code: e for e in entities}
@@ -50,7 +53,7 @@ class EntityTree:
 
         for code, ms in by_entity.items():
             for i, m in enumerate(ms):
-                if m.parent is not None and m.parent not in ents:
+                if m.parent is not None and m.parent not in ents and m.parent not in also_defined:
                     problems.append(Problem("ESG-ENT-002", loc(code, i), {"entity": code, "found": m.parent}))
                 if not (Decimal(0) <= m.equity_share <= Decimal(100)):
                     problems.append(Problem("ESG-ENT-003", loc(code, i),
@@ -69,8 +72,12 @@ class EntityTree:
             by_entity.setdefault(code, [])
         tree = cls(ents, {k: sorted(v, key=lambda m: m.valid_from or dt.date.min)
                           for k, v in by_entity.items()})
-        if not problems.errors:
-            problems.extend(tree._cycles(loc))
+        # cycles among the links that are otherwise valid (a known parent, a period that ends
+        # after it starts); a share out of range or an overlap does not change where a link goes
+        linked = cls(ents, {k: [m for m in ms if (m.parent is None or m.parent in ents)
+                                and not (m.valid_from and m.valid_to and m.valid_to <= m.valid_from)]
+                            for k, ms in tree.memberships.items()})
+        problems.extend(linked._cycles(loc))
         return (None if problems.errors else tree), problems
 
     def _cycles(self, loc) -> list[Problem]:
