@@ -114,6 +114,13 @@ EQ_PRODUCT = ("E = Σ over the stage's entities of their direct sources (but pow
 EQ_LIQUID_AL = (EQ_PRODUCT + "; liquid aluminium adds the alumina consumed × the alumina stage's t CO2e/t "
                 "and the net anodes consumed × the baked-anode stage's t CO2e/t")
 EQ_FOOTPRINT = "footprint = the product's emissions / its output (t CO2e per t)"
+# the product view's process stages: (product, the process type of its entities, their output)
+PRODUCT_STAGES = (("alumina", "alumina_refinery", "alumina_output"),
+                  ("baked_anode", "anode_plant", "anode_output"),
+                  ("aluminium_electrolysis", "smelter", "aluminium_output"),
+                  ("foil", "foil_mill", "aluminium_foil_output"))
+# what the smelters' consumption of an upstream stage's product is (liquid aluminium adds it)
+UPSTREAM_USE = {"alumina": "alumina_consumption", "baked_anode": "net_anode_consumption"}
 # entities whose activity facts the product view reads (and the captive plant, via its factor)
 PRODUCT_READS = frozenset({"alumina_refinery", "anode_plant", "smelter", "foil_mill", "power_plant"})
 _PART_ORDER = {"plant": 0, "entity": 1, "ets": 2, "product": 3}
@@ -1068,10 +1075,7 @@ class GhgRun:
             for code, e in self.tree.entities.items():
                 by_type.setdefault(e.process_type, []).append(code)
         results: dict[str, tuple[Decimal, Decimal, list[FactRecord]]] = {}
-        specs = [("alumina", "alumina_refinery", "alumina_output"),
-                 ("baked_anode", "anode_plant", "anode_output"),
-                 ("aluminium_electrolysis", "smelter", "aluminium_output"),
-                 ("foil", "foil_mill", "aluminium_foil_output")]
+        specs = PRODUCT_STAGES
         sink, problems = self._sink, self.res.problems
         stages = []  # the stage tuples this computation used (the liquid aluminium figure's key)
         for product, ptype, out_ind in specs:
