@@ -261,3 +261,19 @@ def test_aggregates_name_the_factors_of_what_they_add_up(ws):
     assert any(k.startswith("grid.ef") and v == "0.6096" for k, v in prod)
     assert any(k.startswith("power.coal.oxidation") for k, _v in prod)
     assert any(k.startswith("al.pfc.slope") for k, _v in prod)
+
+
+def test_a_products_lineage_goes_through_the_emissions_by_source(ws):
+    """10.80 t/t ← emissions by source ← activity rows (README): the electrolysis figure
+    16 097.0433 t reads P's anode (14 314.6667) and PFC (570.07665) emissions by source, whose
+    own inputs are the activity rows, and the electricity it takes directly."""
+    [f] = ws.store.current_facts(entity="G", indicator="product_emissions", dims="product=aluminium_electrolysis")
+    inputs = {(i.entity, i.indicator, i.dims) for i, _r, _w in ws.store.inputs_of(f.id)}
+    assert {("P", "emissions_by_source", "emission_source=anode"),
+            ("P", "emissions_by_source", "emission_source=pfc"),
+            ("P", "electricity_received", "supplier=captive"), ("P", "electricity_received", "supplier=grid"),
+            ("W", "captive_plant_ef", ""), ("P", "aluminium_output", "")} <= inputs
+    assert ("P", "net_anode_consumption", "") not in inputs  # reached through the anode's emissions
+    [anode] = ws.store.current_facts(entity="P", indicator="emissions_by_source", dims="emission_source=anode")
+    assert {i.indicator for i, _r, _w in ws.store.inputs_of(anode.id)} >= {"net_anode_consumption",
+                                                                          "aluminium_output"}

@@ -250,6 +250,9 @@ class GhgRun:
         self._uses: dict[tuple, tuple] = {}
         # each entity's Scope 2 and fact-based Scope 3 as last computed, by the facts read
         self._scope23: dict[str, tuple] = {}
+        # each entity's emissions_by_source outputs by source, as last computed: a product
+        # stage's lineage goes through them (10.80 t/t ← emissions by source ← activity rows)
+        self._source_out: dict[tuple[str, str], Output] = {}
 
     def take(self, f: FactRecord) -> bool:
         """Take one current own fact into the run's inputs; True if it is an activity input."""
@@ -638,8 +641,9 @@ class GhgRun:
             if r.gwp_set not in (None, self.gwp):
                 r = r.with_gwp(self.gwp, self.factors)
             co2e, r_used = r.total, _factors(r)
-            self.emit(code, "emissions_by_source", f"emission_source={src}", co2e, source.reads, source.result,
-                      source.result.method, "inventory", factors=r_used if r is not source.result else ())
+            self._source_out[(code, src)] = self.emit(
+                code, "emissions_by_source", f"emission_source={src}", co2e, source.reads, source.result,
+                source.result.method, "inventory", factors=r_used if r is not source.result else ())
             total += co2e
             used += r_used
             for gas, mass in r.values.items():
@@ -1048,7 +1052,13 @@ class GhgRun:
                         continue  # reaches the product through the electricity it supplies
                     if include is None or src in include:
                         total += source.result.total
-                        ins += source.reads
+                        by_source = self._source_out.get((c, src))
+                        # through the entity's emissions by source where the figures are the same
+                        # (its activity rows are that fact's inputs), else the rows themselves
+                        if by_source is not None and by_source.value == source.result.total:
+                            ins.append(by_source)
+                        else:
+                            ins += source.reads
                         used += _factors(source.result)
                 e, ei, ef, uncounted = self._electricity_co2(c, plant_ef)
                 total += e
