@@ -131,7 +131,7 @@ def test_chinese_help_wraps_instead_of_being_cut_at_80_columns(monkeypatch, tmp_
         # the panel's borders and the line breaks out, the whole sentence is there
         out[args[-2]] = "".join(line.strip("│ ").strip() for line in r.output.splitlines())
     assert "一条数据的全部版本（从旧到新）：操作人、时间、原值与新值、来源及原因。" in out["zh"]
-    assert "逐行列出各核算口径（温室气体清单、全国碳市场、产品碳足迹）包含的" in out["calc"]
+    assert "由同一组明细行逐行得出各核算口径（温室气体清单、全国碳市场、产品碳足迹）的合计" in out["calc"]
 
 
 def test_help_language_follows_the_message_language_precedence(monkeypatch, tmp_path):

@@ -955,11 +955,12 @@ def _num(d, places: int = 4) -> str:
 
 @calc_app.command("reconcile")
 def calc_reconcile(period: str = typer.Option(..., "--period", help="Period, e.g. 2024."),
-                   approach: Optional[str] = typer.Option(None, "--approach", help="control or equity: how the inventory counts each entity (default: the workspace's).")) -> None:
-    """What each accounting view (inventory, national ETS, product) includes, line by line."""
+                   approach: Optional[str] = typer.Option(None, "--approach", help="control or equity: how the inventory counts each entity (default: the workspace's)."),
+                   as_json: bool = typer.Option(False, "--json", help="Print the lines, columns and totals as JSON.")) -> None:
+    """Each accounting view's totals (inventory, national ETS, product) from shared lines, and why each view counts a line or not."""
     from decimal import Decimal
 
-    from esgledger.calc.reconcile import LABELS, reconcile
+    from esgledger.calc.reconcile import LEGEND, VIEW_NAMES, reconcile
     from esgledger.model.units import UNITS
     from esgledger.report.numbers import format_value
 
@@ -969,25 +970,39 @@ def calc_reconcile(period: str = typer.Option(..., "--period", help="Period, e.g
     with _ws() as ws:
         approach = approach or ws.approach
         rec = reconcile(ws, period, lang, approach)
-        if not any(rec.totals().values()):
+        if not rec.lines:
             _has_period(ws, period)
-        t = Table(LABELS["entity"][lang], LABELS["source"][lang], LABELS["share"][lang], LABELS["inventory"][lang],
-                  LABELS["inventory_scope2"][lang], LABELS["ets"][lang], LABELS["product"][lang], LABELS["note"][lang],
+        if as_json:
+            console.print_json(json.dumps(rec.as_json(), ensure_ascii=False))
+            return
+        legend: dict[str, int] = {}  # note text -> its number
+
+        def numbered(ln) -> str:
+            nums = []
+            for view in ("inventory", "ets", "product"):
+                text = ln.notes.get(view)
+                if text:
+                    text = f"{VIEW_NAMES[view][lang]}：{text}" if lang == "zh" else f"{VIEW_NAMES[view][lang]}: {text}"
+                    nums.append(legend.setdefault(text, len(legend) + 1))
+            return ", ".join(str(n) for n in nums)
+
+        t = Table(LEGEND["entity"][lang], LEGEND["item"][lang], LEGEND["share"][lang],
+                  *(f"{VIEW_NAMES[c.view][lang]}\n{c.label}" for c in rec.columns), LEGEND["notes"][lang],
                   title=f"{period} {UNITS.display('tCO2e', lang)} ({BASIS_NAME[approach][lang]})")
-
-        def cell(v):
-            return "—" if v is None else format_value(v, 0)
-
         for ln in rec.lines:
-            source = ws.library.dimension_member_label("emission_source", ln.item, lang) if ln.item != "scope2" \
-                else LABELS["scope2"][lang]
-            share = "100 %" if ln.share == 1 else f"{format_value(Decimal(ln.share.numerator) / Decimal(ln.share.denominator) * 100, 2)} %"
-            t.add_row(ln.entity, source, share, cell(ln.inventory), cell(ln.scope2), cell(ln.ets), cell(ln.product),
-                      ln.note)
+            share = "100 %" if ln.share == 1 else \
+                f"{format_value(Decimal(ln.share.numerator) / Decimal(ln.share.denominator) * 100, 2)} %"
+            t.add_row(ln.entity, ln.label, share,
+                      *("—" if c.key not in ln.values else format_value(ln.values[c.key], 0) for c in rec.columns),
+                      numbered(ln))
         tot = rec.totals()
-        t.add_row("", LABELS["total"][lang], "", *(format_value(tot[k], 0) for k in ("inventory", "scope2", "ets", "product")),
-                  "")
+        t.add_row("", LEGEND["total"][lang], "", *(format_value(tot[c.key], 0) for c in rec.columns), "")
+        t.add_row("", LEGEND["view_total"][lang], "",
+                  *("—" if rec.view_totals.get(c.key) is None else format_value(rec.view_totals[c.key], 0)
+                    for c in rec.columns), "")
         console.print(t)
+        for text, n in legend.items():
+            console.print(f"{n}. {text}", markup=False, highlight=False)
 
 
 @app.command()

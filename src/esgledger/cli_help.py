@@ -116,8 +116,9 @@ ZH: dict[str, str] = {
         "目标相对基准年的进展（内置目标及工作区的 targets.yaml）。",
     "Entity (default: the reporting root, or each target's own).": "主体（默认：报告主体，或各目标自身的主体）。",
     "Print the assessment as JSON.": "以 JSON 输出评估结果。",
-    "What each accounting view (inventory, national ETS, product) includes, line by line.":
-        "逐行列出各核算口径（温室气体清单、全国碳市场、产品碳足迹）包含的内容。",
+    "Each accounting view's totals (inventory, national ETS, product) from shared lines, and why each view counts a line or not.":
+        "由同一组明细行逐行得出各核算口径（温室气体清单、全国碳市场、产品碳足迹）的合计，并说明各口径计入或不计入每行的原因。",
+    "Print the lines, columns and totals as JSON.": "以 JSON 输出明细行、各列及合计。",
     "control or equity: how the inventory counts each entity (default: the workspace's).":
         "control 或 equity：清单计入各主体的方式（默认：工作区设置）。",
     # errors, factors

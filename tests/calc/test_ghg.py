@@ -92,24 +92,33 @@ def test_reconcile_lines_add_up_to_each_view(ws):
 
     rec = reconcile(ws, "2024")
     tot = rec.totals()
-    assert close(tot["inventory"], "16699.7433")
-    # everything here is inside one ETS guideline or the other; the PFC at the guideline's ratio
-    # 0.1: 16699.7433 − (96.03165 − 79.365) = 16683.0767, a line of its own for the difference
-    assert close(tot["ets"], "16683.0767")
-    (adj,) = [ln for ln in rec.lines if ln.item == "pfc" and ln.inventory is None]
-    assert (adj.entity, adj.product) == ("S", None) and close(adj.ets, "-16.66665")
-    assert close(tot["product"], "16097.0433")
-    # Scope 2 in a column of its own: P's market-based 304.8 (grid at the residual mix), not
-    # in the Scope 1 column, not counted by the ETS view, counted by the product view
-    assert close(tot["scope2"], "304.8")
+    assert [c.key for c in rec.columns] == [
+        "inventory:scope1_emissions", "inventory:scope2_location", "inventory:scope2_market",
+        "inventory:scope3_emissions", "ets:S", "ets:W", "product:aluminium_electrolysis"]
+    assert close(tot["inventory:scope1_emissions"], "16699.7433")
+    # the two ETS entries apart: S under the aluminium guideline, with its PFC at the guideline's
+    # ratio 0.1: 14314.6667 + 570.07665 − (96.03165 − 79.365) = 14868.0767 (a line of its own
+    # for the difference, −16.66665); W under the power guideline, 1815
+    assert close(tot["ets:S"], "14868.0767") and close(tot["ets:W"], "1815")
+    (adj,) = [ln for ln in rec.lines if ln.item == "ets_method"]
+    assert adj.entity == "S" and list(adj.values) == ["ets:S"] and close(adj.values["ets:S"], "-16.66665")
+    assert close(tot["product:aluminium_electrolysis"], "16097.0433")
+    # Scope 2 on a line of its own: P's location-based 332.58 and market-based 304.8 (grid at the
+    # residual mix); not counted by the ETS view; the product view counts the market-based figure
+    assert tot["inventory:scope2_location"] == Decimal("332.58")
+    assert tot["inventory:scope2_market"] == Decimal("304.8")
     (p_line,) = [ln for ln in rec.lines if ln.item == "scope2"]
-    assert (p_line.inventory, p_line.scope2, p_line.ets, p_line.product) == (None, Decimal("304.8"), None,
-                                                                            Decimal("304.8"))
+    assert p_line.values == {"inventory:scope2_location": Decimal("332.58"),
+                             "inventory:scope2_market": Decimal("304.8"),
+                             "product:aluminium_electrolysis": Decimal("304.8")}
+    assert "auxiliary item of S's report" in p_line.notes["ets"]
+    # every column adds up to what `calc run --view` prints
+    assert all(round(tot[k], 4) == round(v, 4) for k, v in rec.view_totals.items())
     # the notes in the reader's language; the same numbers
     zh = reconcile(ws, "2024", "zh")
     assert zh.totals() == tot
-    assert {ln.note.split("；")[0] for ln in zh.lines if ln.item == "scope2"} <= {"全国碳市场：辅助报告项，不计入"}
-    assert not any("auxiliary" in ln.note or "outside" in ln.note for ln in zh.lines)
+    assert {ln.notes["ets"] for ln in zh.lines if ln.item == "scope2"} == {"不计入：外购电力是 S 报告中的辅助项（calc run --view ets）"}
+    assert not any("auxiliary" in n or "counted" in n for ln in zh.lines for n in ln.notes.values())
 
 
 def test_lineage_names_activity_facts_method_and_cited_factors(ws):
@@ -254,3 +263,19 @@ def test_aggregates_name_the_factors_of_what_they_add_up(ws):
     assert any(k.startswith("grid.ef") and v == "0.6096" for k, v in prod)
     assert any(k.startswith("power.coal.oxidation") for k, _v in prod)
     assert any(k.startswith("al.pfc.slope") for k, _v in prod)
+
+
+def test_a_products_lineage_goes_through_the_emissions_by_source(ws):
+    """10.80 t/t ← emissions by source ← activity rows (README): the electrolysis figure
+    16 097.0433 t reads P's anode (14 314.6667) and PFC (570.07665) emissions by source, whose
+    own inputs are the activity rows, and the electricity it takes directly."""
+    [f] = ws.store.current_facts(entity="G", indicator="product_emissions", dims="product=aluminium_electrolysis")
+    inputs = {(i.entity, i.indicator, i.dims) for i, _r, _w in ws.store.inputs_of(f.id)}
+    assert {("P", "emissions_by_source", "emission_source=anode"),
+            ("P", "emissions_by_source", "emission_source=pfc"),
+            ("P", "electricity_received", "supplier=captive"), ("P", "electricity_received", "supplier=grid"),
+            ("W", "captive_plant_ef", ""), ("P", "aluminium_output", "")} <= inputs
+    assert ("P", "net_anode_consumption", "") not in inputs  # reached through the anode's emissions
+    [anode] = ws.store.current_facts(entity="P", indicator="emissions_by_source", dims="emission_source=anode")
+    assert {i.indicator for i, _r, _w in ws.store.inputs_of(anode.id)} >= {"net_anode_consumption",
+                                                                          "aluminium_output"}

@@ -84,19 +84,27 @@ def test_reconcile_marks_the_plant_site_as_power_generation(site_ws):
     from esgledger.calc.reconcile import reconcile
 
     rec = reconcile(site_ws, "2024")
-    w_lines = {ln.item: ln for ln in rec.lines if ln.entity == "W"}
+    w_lines = {ln.item: ln for ln in rec.lines if ln.entity == "W" and not ln.item.startswith("scope3")}
     assert sorted(w_lines) == ["combustion", "desulphurisation", "power_generation"]
     for ln in w_lines.values():
-        assert ln.ets == ln.inventory
-        assert ln.note.startswith("power generation (power sector guideline)")
-    assert not any("outside" in ln.note for ln in rec.lines)
+        # in W's own entry (power guideline), not in S's, though W is a site of S
+        assert ln.values["ets:W"] == ln.values["inventory:scope1_emissions"]
+        assert "ets:S" not in ln.values
+        assert ln.notes["ets"] == "counted in W's entry (power generation guideline)"
+    assert not any("no enterprise the ETS covers" in ln.notes.get("ets", "") for ln in rec.lines)
     tot = rec.totals()
-    assert close(tot["inventory"], "16770.4769")
-    assert close(tot["ets"], "16753.8102")       # S 14868.0767 + W 1885.7335: both guidelines
-    assert close(tot["product"], "15827.6101")
-    # every W line, its diesel too (it is in the plant's factor, UAT F10), reaches the product via the power
-    assert {ln.note for ln in reconcile(site_ws, "2024", "zh").lines if ln.entity == "W"} == {
-        "发电设施（发电行业指南）; 经自备电厂供电传递"}
+    assert close(tot["inventory:scope1_emissions"], "16770.4769")
+    assert close(tot["ets:S"], "14868.0767")
+    assert close(tot["ets:W"], "1885.7335")
+    assert close(tot["product:aluminium_electrolysis"], "15827.6101")
+    # every W line, its diesel too (it is in the plant's factor, UAT F10), reaches the product via
+    # the power: P takes 1000 of the 2000 MWh at 0.94286677 t/MWh, so each line counts
+    # 1000 × 0.94286677 / 1885.73354119 = 1/2 of itself (coal 1815 → 907.5)
+    assert close(w_lines["power_generation"].values["product:aluminium_electrolysis"], "907.5")
+    assert close(w_lines["desulphurisation"].values["product:aluminium_electrolysis"], "22")
+    assert {ln.notes["product"] for ln in reconcile(site_ws, "2024", "zh").lines
+            if ln.entity == "W" and ln.item in w_lines} == {
+        "经自备电厂供电按比例计入：各工序取用 1000 兆瓦时，按 0.942867 吨/兆瓦时（电厂供电 2000 兆瓦时）"}
 
 
 def test_scope3_cat3a_includes_the_captive_plants_coal_with_lineage(site_ws):

@@ -96,7 +96,10 @@ def test_product_view_and_reconcile_include_heat(ws):
     assert v(ws, "G", "product_footprint", "product=alumina") == D("0.275")
     # reconcile's product column takes the potline's market-based Scope 2 (now with its heat):
     # 14 884.7433 (anode + PFC) + 907.5 (captive electricity) + 1 404.8 = 17 197.0433
-    assert close(reconcile(ws, "2024").totals()["product"], "17197.0433")
+    rec = reconcile(ws, "2024")
+    assert close(rec.totals()["product:aluminium_electrolysis"], "17197.0433")
+    # and the refinery's heat, 275 t, in the alumina column: its market-based Scope 2
+    assert rec.totals()["product:alumina"] == D("275")
 
 
 def test_lineage_names_the_heat_fact_and_the_heat_factor(ws):

@@ -112,14 +112,16 @@ def test_formula_figures_are_footnoted_with_their_formula(demo):
     # the methodologies and factor sets below it, from the calculation lineage
     # by their names, not their ids (UAT 14): the method, and each factor set by its title
     # (the product figure reads the captive plant's factor per MWh supplied, a calculated fact
-    # of its own method: both are named, the figure's own first)
+    # of its own method, and the stage's emissions by source, each of its own method — anode
+    # Tier 3, PFC by slope, fuel combustion: all are named, the figure's own first)
     # each set with the edition of the values used, cited as the public source in the note's own
     # language (UAT4 F-M8: no "domain reference §3.2", no English in the Chinese note, no
     # internal set version such as "因子集 2026.1 版"); the grid factors per column, since the
     # 2022 figure used the 2022 factors and 2023/2024 the 2023 ones (UAT4 F-M7); the figure is
     # the electrolysis stage's, not cradle to gate (UAT4 F-L7)
     assert notes[1] == (
-        "按工序产品碳排放（本工序直接排放及所用电力、热力的排放）、自备电厂排放计算，方法版本 1.0。GWP 取 IPCC AR5。因子："
+        "按工序产品碳排放（本工序直接排放及所用电力、热力的排放）、预焙阳极消耗排放（方法三）、阳极效应全氟化碳排放（斜率法）、"
+        "自备电厂排放、化石燃料燃烧排放计算，方法版本 1.0。GWP 取 IPCC AR5。因子："
         "《碳酸盐分解排放因子》（《2006年IPCC国家温室气体清单指南》；国际铝业协会《铝行业温室气体议定书》（2006年））；"
         "《化石燃料缺省参数（生态环境部现行指南附录A）》（生态环境部《企业温室气体排放核算与报告指南》附录A（现行版））；"
         "《中国电力二氧化碳排放因子（全国、区域、省级）》（2022年：生态环境部、国家统计局《2022年电力二氧化碳排放因子》；"
@@ -133,7 +135,9 @@ def test_formula_figures_are_footnoted_with_their_formula(demo):
     note = dict((f.mark, f.text) for f in en.footnotes)[row.cells[0].marks[1]]
     # two method names are not run together ("A, B, method version 1.0")
     assert note.startswith("Calculated as the process stage's product emissions (its direct emissions and those "
-                           "of the electricity and heat it uses) and captive power plant emissions, method version 1.0. ")
+                           "of the electricity and heat it uses); prebake anode consumption emissions (Tier 3); "
+                           "anode-effect PFC emissions (slope method); captive power plant emissions and fossil-fuel "
+                           "combustion emissions, method version 1.0. ")
     assert ("China grid CO2 emission factors: national, regional, provincial (2022: MEE/NBS electricity CO2 "
             "emission factors for 2022; 2023, 2024: MEE/NBS electricity CO2 emission factors for 2023)") in note
     # every note of both tables is in its table's language, and cites no project document

@@ -115,6 +115,13 @@ EQ_PRODUCT = ("E = Σ over the stage's entities of their direct sources (but pow
 EQ_LIQUID_AL = (EQ_PRODUCT + "; liquid aluminium adds the alumina consumed × the alumina stage's t CO2e/t "
                 "and the net anodes consumed × the baked-anode stage's t CO2e/t")
 EQ_FOOTPRINT = "footprint = the product's emissions / its output (t CO2e per t)"
+# the product view's process stages: (product, the process type of its entities, their output)
+PRODUCT_STAGES = (("alumina", "alumina_refinery", "alumina_output"),
+                  ("baked_anode", "anode_plant", "anode_output"),
+                  ("aluminium_electrolysis", "smelter", "aluminium_output"),
+                  ("foil", "foil_mill", "aluminium_foil_output"))
+# what the smelters' consumption of an upstream stage's product is (liquid aluminium adds it)
+UPSTREAM_USE = {"alumina": "alumina_consumption", "baked_anode": "net_anode_consumption"}
 # entities whose activity facts the product view reads (and the captive plant, via its factor)
 PRODUCT_READS = frozenset({"alumina_refinery", "anode_plant", "smelter", "foil_mill", "power_plant"})
 _PART_ORDER = {"plant": 0, "entity": 1, "ets": 2, "product": 3}
@@ -253,6 +260,9 @@ class GhgRun:
         self._uses: dict[tuple, tuple] = {}
         # each entity's Scope 2 and fact-based Scope 3 as last computed, by the facts read
         self._scope23: dict[str, tuple] = {}
+        # each entity's emissions_by_source outputs by source, as last computed: a product
+        # stage's lineage goes through them (10.80 t/t ← emissions by source ← activity rows)
+        self._source_out: dict[tuple[str, str], Output] = {}
 
     def take(self, f: FactRecord) -> bool:
         """Take one current own fact into the run's inputs; True if it is an activity input."""
@@ -677,9 +687,10 @@ class GhgRun:
             if r.gwp_set not in (None, self.gwp):
                 r = r.with_gwp(self.gwp, self.factors)
             co2e, r_used = r.total, _factors(r)
-            self.emit(code, "emissions_by_source", f"emission_source={src}", co2e, source.reads, source.result,
-                      source.result.method, "inventory", factors=r_used if r is not source.result else (),
-                      comment=self.left_out([code], (src,))[0] if mark else None)
+            self._source_out[(code, src)] = self.emit(
+                code, "emissions_by_source", f"emission_source={src}", co2e, source.reads, source.result,
+                source.result.method, "inventory", factors=r_used if r is not source.result else (),
+                comment=self.left_out([code], (src,))[0] if mark else None)
             total += co2e
             used += r_used
             for gas, mass in r.values.items():
@@ -1093,7 +1104,13 @@ class GhgRun:
                         continue  # reaches the product through the electricity it supplies
                     if include is None or src in include:
                         total += source.result.total
-                        ins += source.reads
+                        by_source = self._source_out.get((c, src))
+                        # through the entity's emissions by source where the figures are the same
+                        # (its activity rows are that fact's inputs), else the rows themselves
+                        if by_source is not None and by_source.value == source.result.total:
+                            ins.append(by_source)
+                        else:
+                            ins += source.reads
                         used += _factors(source.result)
                 e, ei, ef, uncounted = self._electricity_co2(c, plant_ef)
                 total += e
@@ -1122,10 +1139,7 @@ class GhgRun:
             for code, e in self.tree.entities.items():
                 by_type.setdefault(e.process_type, []).append(code)
         results: dict[str, tuple[Decimal, Decimal, list[FactRecord]]] = {}
-        specs = [("alumina", "alumina_refinery", "alumina_output"),
-                 ("baked_anode", "anode_plant", "anode_output"),
-                 ("aluminium_electrolysis", "smelter", "aluminium_output"),
-                 ("foil", "foil_mill", "aluminium_foil_output")]
+        specs = PRODUCT_STAGES
         sink, problems = self._sink, self.res.problems
         stages = []  # the stage tuples this computation used (the liquid aluminium figure's key)
         for product, ptype, out_ind in specs:
