@@ -745,7 +745,8 @@ HISTORY_HEADERS = {
 def calc_run(period: str = typer.Option(..., "--period", help="Period, e.g. 2024."),
              approach: Optional[str] = typer.Option(None, "--approach", help="control or equity (default: the workspace's)."),
              full: bool = typer.Option(False, "--full", help="Ignore a calculation state kept in this process (a command is a new process: it always recomputes everything)."),
-             view: Optional[str] = typer.Option(None, "--view", help="inventory, ets or product: then print that accounting view's results.")) -> None:
+             view: Optional[str] = typer.Option(None, "--view", help="inventory, ets or product: then print that accounting view's results."),
+             as_json: bool = typer.Option(False, "--json", help="Print the run's counts, its problems and the view asked for as JSON.")) -> None:
     """Run the methods, compute derived indicators and consolidate up the tree; writes only the values that changed."""
     from esgledger.calc.views import VIEWS
 
@@ -754,13 +755,21 @@ def calc_run(period: str = typer.Option(..., "--period", help="Period, e.g. 2024
     _period(period)
     with _ws() as ws:
         res = ws.calc(period, approach, full=full)
-        _print_problems(res.problems, False)
+        _print_problems(res.problems, as_json)
         g = res.ghg  # the methodology results (None: no activity input changed since the last run)
         if not res.computed and not (g and g.outputs):
             _has_period(ws, period)
-        console.print(tr("calc", p=res.period, c=res.computed + (len(g.outputs) if g else 0),
-                         w=res.written + (g.written if g else 0), u=res.unchanged + (g.unchanged if g else 0)))
+        computed = res.computed + (len(g.outputs) if g else 0)
+        written, unchanged = res.written + (g.written if g else 0), res.unchanged + (g.unchanged if g else 0)
         gone = len(res.withdrawn) + (len(g.withdrawn) if g else 0)
+        if as_json:
+            out = {"period": res.period, "computed": computed, "written": written, "unchanged": unchanged,
+                   "withdrawn": gone, "problems": [p.as_dict(STATE.lang) for p in res.problems]}
+            if view is not None:
+                out["view"] = _view_json(ws, res.period, view, approach)
+            console.print_json(json.dumps(out, ensure_ascii=False))
+            return
+        console.print(tr("calc", p=res.period, c=computed, w=written, u=unchanged))
         if gone:  # values this run can no longer compute (each named by ESG-CALC-007 above)
             console.print(tr("calc_withdrew", n=gone))
         if view is not None:
@@ -795,6 +804,23 @@ def _print_view(ws, period: str, view: str, approach: str | None) -> None:
         t.add_row(row.label, *("—" if row.values[c] is None else
                                _num(row.values[c], ws.library[c].precision) for c in vt.columns))
     console.print(t)
+
+
+def _view_json(ws, period: str, view: str, approach: str | None) -> dict:
+    """The view of ``calc run --view … --json``: its title, its columns (code, name, unit) and
+    its rows, each value as exact decimal text (null where the ledger has none)."""
+    from esgledger.calc.views import view_table
+    from esgledger.model.units import UNITS
+
+    lang = STATE.lang if STATE.lang in ("zh", "en") else "en"
+    vt = view_table(ws, period, view, approach, lang)
+    return {"view": view, "title": VIEW_TITLE[view][lang].format(p=period, b=_named(BASIS_NAME, vt.basis)),
+            "basis": vt.basis,
+            "columns": [{"indicator": c, "name": ws.library[c].name.get(lang) or c,
+                         "unit": UNITS.display(ws.library[c].unit, lang)} for c in vt.columns],
+            "rows": [{"key": r.key, "label": r.label,
+                      "values": {c: None if r.values[c] is None else str(r.values[c]) for c in vt.columns}}
+                     for r in vt.rows]}
 
 
 @calc_app.command("targets")

@@ -116,6 +116,7 @@ ZH: dict[str, str] = {
         "目标相对基准年的进展（内置目标及工作区的 targets.yaml）。",
     "Entity (default: the reporting root, or each target's own).": "主体（默认：报告主体，或各目标自身的主体）。",
     "Print the assessment as JSON.": "以 JSON 输出评估结果。",
+    "Print the run's counts, its problems and the view asked for as JSON.": "以 JSON 输出本次运行的计数、问题及所选核算口径的结果。",
     "What each accounting view (inventory, national ETS, product) includes, line by line.":
         "逐行列出各核算口径（温室气体清单、全国碳市场、产品碳足迹）包含的内容。",
     "control or equity: how the inventory counts each entity (default: the workspace's).":
