@@ -191,7 +191,8 @@ def test_every_method_the_demo_records_has_a_name():
                 "purchased_electricity", "inventory.scope3.c1", "inventory.scope3", "energy:calorific",
                 "energy:equivalent", "anode_plant:pitch_volatiles", "anode_plant:packing_coke",
                 "aluminium:anode_prebake_tier3", "aluminium:pfc_slope", "ets.smelter",
-                "ets.auxiliary_electricity", "ets.power_plant", "energy.product:calorific", "product", "sum"]
+                "ets.auxiliary_electricity", "ets.power_plant", "ets.production", "ets.intensity",
+                "energy.product:calorific", "product", "sum"]
     for m in recorded:
         assert m in METHOD_NAMES or m.startswith("inventory.scope3.c"), m
         assert method_name(m, "zh") != m and method_name(m, "en") != m

@@ -783,7 +783,8 @@ HISTORY_HEADERS = {
 def calc_run(period: str = typer.Option(..., "--period", help="Period, e.g. 2024."),
              approach: Optional[str] = typer.Option(None, "--approach", help="control or equity (default: the workspace's)."),
              full: bool = typer.Option(False, "--full", help="Ignore a calculation state kept in this process (a command is a new process: it always recomputes everything)."),
-             view: Optional[str] = typer.Option(None, "--view", help="inventory, ets or product: then print that accounting view's results.")) -> None:
+             view: Optional[str] = typer.Option(None, "--view", help="inventory, ets or product: then print that accounting view's results."),
+             as_json: bool = typer.Option(False, "--json", help="Print the run's counts, its problems and the view asked for as JSON.")) -> None:
     """Run the methods, compute derived indicators and consolidate up the tree; writes only the values that changed."""
     from esgledger.calc.views import VIEWS
 
@@ -792,19 +793,34 @@ def calc_run(period: str = typer.Option(..., "--period", help="Period, e.g. 2024
     _period(period)
     with _ws() as ws:
         res = ws.calc(period, approach, full=full)
-        _print_problems(res.problems, False)
+        _print_problems(res.problems, as_json)
         g = res.ghg  # the methodology results (None: no activity input changed since the last run)
         if not res.computed and not (g and g.outputs):
             _has_period(ws, period)
         # a run without --approach also recomputes the other approach's stored values (below):
         # then each summary line names its approach
         others = [] if approach is not None else [a for a in ws.stored_approaches(period) if a != res.approach]
+        computed = res.computed + (len(g.outputs) if g else 0)
+        written, unchanged = res.written + (g.written if g else 0), res.unchanged + (g.unchanged if g else 0)
+        gone = len(res.withdrawn) + (len(g.withdrawn) if g else 0)
+        if as_json:
+            out = {"period": res.period, "approach": res.approach, "computed": computed, "written": written,
+                   "unchanged": unchanged, "withdrawn": gone,
+                   "problems": [p.as_dict(STATE.lang) for p in res.problems]}
+            for other in others:  # the other approach's stored values, brought up to date (below)
+                more = ws.calc(period, other, full=full)
+                out.setdefault("also", []).append({
+                    "approach": other, "computed": more.computed, "written": more.written,
+                    "unchanged": more.unchanged, "withdrawn": len(more.withdrawn),
+                    "problems": [p.as_dict(STATE.lang) for p in more.problems]})
+            if view is not None:
+                out["view"] = _view_json(ws, res.period, view, approach)
+            console.print_json(json.dumps(out, ensure_ascii=False))
+            return
         named = res.period if not others else (
             f"{res.period}（{_named(BASIS_NAME, res.approach)}）" if STATE.lang == "zh"
             else f"{res.period} ({_named(BASIS_NAME, res.approach)})")
-        console.print(tr("calc", p=named, c=res.computed + (len(g.outputs) if g else 0),
-                         w=res.written + (g.written if g else 0), u=res.unchanged + (g.unchanged if g else 0)))
-        gone = len(res.withdrawn) + (len(g.withdrawn) if g else 0)
+        console.print(tr("calc", p=named, c=computed, w=written, u=unchanged))
         if gone:  # values this run can no longer compute (each named by ESG-CALC-007 above)
             console.print(tr("calc_withdrew", n=gone))
         if g and g.left_out:  # totals written without a source they should include (calc/incomplete.py)
@@ -876,6 +892,23 @@ def _print_view(ws, period: str, view: str, approach: str | None) -> None:
         t.add_row(row.label, *("—" if row.values[c] is None else
                                _num(row.values[c], ws.library[c].precision) for c in vt.columns))
     console.print(t)
+
+
+def _view_json(ws, period: str, view: str, approach: str | None) -> dict:
+    """The view of ``calc run --view … --json``: its title, its columns (code, name, unit) and
+    its rows, each value as exact decimal text (null where the ledger has none)."""
+    from esgledger.calc.views import view_table
+    from esgledger.model.units import UNITS
+
+    lang = STATE.lang if STATE.lang in ("zh", "en") else "en"
+    vt = view_table(ws, period, view, approach, lang)
+    return {"view": view, "title": VIEW_TITLE[view][lang].format(p=period, b=_named(BASIS_NAME, vt.basis)),
+            "basis": vt.basis,
+            "columns": [{"indicator": c, "name": ws.library[c].name.get(lang) or c,
+                         "unit": UNITS.display(ws.library[c].unit, lang)} for c in vt.columns],
+            "rows": [{"key": r.key, "label": r.label,
+                      "values": {c: None if r.values[c] is None else str(r.values[c]) for c in vt.columns}}
+                     for r in vt.rows]}
 
 
 @calc_app.command("targets")

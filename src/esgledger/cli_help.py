@@ -119,6 +119,7 @@ ZH: dict[str, str] = {
     "Each accounting view's totals (inventory, national ETS, product) from shared lines, and why each view counts a line or not.":
         "由同一组明细行逐行得出各核算口径（温室气体清单、全国碳市场、产品碳足迹）的合计，并说明各口径计入或不计入每行的原因。",
     "Print the lines, columns and totals as JSON.": "以 JSON 输出明细行、各列及合计。",
+    "Print the run's counts, its problems and the view asked for as JSON.": "以 JSON 输出本次运行的计数、问题及所选核算口径的结果。",
     "control or equity: how the inventory counts each entity (default: the workspace's).":
         "control 或 equity：清单计入各主体的方式（默认：工作区设置）。",
     # errors, factors

@@ -153,6 +153,23 @@ def test_electricity_fact(demo, tmp_path):
     assert ("TLYX-P2", "energy_intensity_product", "product=aluminium_electrolysis", "own") not in moved
 
 
+def test_foil_follows_the_metal_it_takes_in_and_the_liquid_aluminium(demo, tmp_path):
+    """The demo publishes no foil output: a foil mill (XRLB) that reports 10 万吨 of foil from
+    105 000 t of metal. Its metal changing moves the foil figures only; the potline's alumina
+    changing moves liquid aluminium, and foil through it (its metal at that footprint)."""
+    change(demo, tmp_path, "XRLB,aluminium_foil_output,2024,10,万吨")
+    change(demo, tmp_path, "XRLB,foil_metal_input,2024,105000,吨")
+    foil, liquid = (("TSAL", "product_footprint", f"product={p}", "own") for p in ("foil", "liquid_aluminium"))
+    moved = check_incremental(demo, tmp_path, "XRLB,foil_metal_input,2024,106000,吨")
+    assert foil in moved and liquid not in moved
+    before = {k: f.value for k, f in ledger(demo).items()}
+    change(demo, tmp_path, "TLYX-P1,alumina_consumption,2024,1135000,吨")
+    assert run(demo).incremental
+    after = {k: f.value for k, f in ledger(demo).items()}
+    assert after == fresh_full(demo)
+    assert {k for k in after if after[k] != before.get(k)} >= {foil, liquid}
+
+
 @pytest.mark.parametrize("row,dim", [
     ("TSAL,operating_revenue,2024,2900000,万元", ""),                    # formulas only, at the root
     ("TRNY,employees,2024,120,人,female", "gender"),                     # a dimensioned formula's input

@@ -31,7 +31,10 @@ ZH: dict[str, str] = {
     ghg.EQ_PRODUCT: _PRODUCT_ZH,
     ghg.EQ_LIQUID_AL: (_PRODUCT_ZH + "；液态铝另加 消耗的氧化铝 × 氧化铝工序的 t CO2e/t，以及 阳极净耗 × "
                        "焙烧阳极工序的 t CO2e/t"),
+    ghg.EQ_FOIL: "E_foil = 铝箔厂自身的排放（" + _PRODUCT_ZH + "）+ 其投入铝量 × 集团液态铝的每吨碳足迹（集团内摇篮到大门）",
     ghg.EQ_FOOTPRINT: "碳足迹 = 产品排放量 / 产品产量（t CO2e/t）",
+    ghg.EQ_ETS_PRODUCTION: "P = Σ 重点排放单位各电解系列的铝液产量，t（生态环境部 CETS-AG-04.01-V01-2024 §8：产量口径）",
+    ghg.EQ_ETS_INTENSITY: "排放强度 = 重点排放单位的全国碳市场核算排放量 / 其铝液产量（t CO2e/t）",
     alumina.EQ_CARBONATE: "E = m × 纯度 × 煅烧率 × EF（IAI 铝行业温室气体议定书 2006 附录 A；GB/T 32151.4-2015 §5.2）",
     alumina.EQ_LIMESTONE: "E = L × EF_lime（国家发展改革委 2013 电解铝企业温室气体核算指南）",
     aluminium.EQ_T1: "E = EF_P × MP（IPCC 2006 第3卷 式4.19，表4.10）",

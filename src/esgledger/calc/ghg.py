@@ -16,11 +16,15 @@ Views over the same activity data (ARCHITECTURE.md "Accounting view"):
   group: its CO2 is the plant's Scope 1. Consolidated up the tree by control or equity.
 * **ets** (MEE CETS-AG-04.01-V01-2024): per enterprise (a company and its own sites and
   units, not its subsidiaries): electrolysis anode + PFC + enterprise-level combustion and
-  carbonates, the PFC at the guideline's coefficients (C2F6/CF4 0.1, :meth:`GhgRun._ets_pfc`); purchased electricity as an auxiliary item only; the captive plant under the
-  power-generation guideline (its own ``ets_emissions``), also when it is a site or unit of
-  the smelter company (:func:`ets_enterprises`).
+  carbonates, the PFC at the guideline's coefficients (C2F6/CF4 0.1, :meth:`GhgRun._ets_pfc`)
+  and its GWP set whatever the report's (:meth:`GhgRun.ets_gwp`); purchased electricity as an
+  auxiliary item only; the production basis, liquid aluminium, and the emissions per tonne of
+  it; the captive plant under the power-generation guideline (its own ``ets_emissions``), also
+  when it is a site or unit of the smelter company (:func:`ets_enterprises`).
 * **product** (cradle-to-gate inside the group): t CO2e per tonne of alumina, baked anode,
-  liquid aluminium (electrolysis stage, and with its alumina and anodes) and foil; electricity
+  liquid aluminium (electrolysis stage, and with its alumina and anodes) and foil (the foil
+  mills' own emissions and the metal they take in at the liquid-aluminium footprint,
+  :meth:`GhgRun._foil`; none without that metal, ESG-CALC-015); electricity
   from the captive plant at the plant's factor per MWh supplied, grid electricity at the
   market-based factors (green-power contracts at zero, the rest at the residual mix); heat
   bought from outside the group (``purchased_heat``) at the heat factor.
@@ -28,6 +32,7 @@ Views over the same activity data (ARCHITECTURE.md "Accounting view"):
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import functools
 import json
 from types import MappingProxyType
@@ -95,6 +100,9 @@ STAGE_ELECTRICITY = ("grid", "captive", "green_contract", "green_certificate")
 # (location-based at the grid factor, market-based at the residual mix: GHG Protocol Scope 2
 # Guidance ch.6-7; ref. §3.1), with ESG-CALC-013 (UAT 3 H2)
 PURCHASED_INDICATOR = "purchased_electricity"
+# the aluminium a foil mill takes in (t): foil is cradle-to-gate inside the group with that
+# metal at the group's liquid-aluminium footprint per tonne (:meth:`GhgRun._foil`)
+FOIL_METAL_INDICATOR = "foil_metal_input"
 METHOD_VERSION = "1.0"
 # the equations of figures that add up methodology results (recorded in their lineage, as a
 # methodology's result records its own)
@@ -108,12 +116,17 @@ EQ_ETS = {"smelter": "E = E_combustion + E_anode + E_PFC + E_carbonate (MEE CETS
           "power_plant": "E = E_combustion + E_desulphurisation (MEE 发电设施 guideline; the captive plant "
                          "reports on its own)"}
 EQ_ETS_AUX = "purchased electricity, MWh (MEE CETS-AG-04.01-V01-2024: auxiliary item, not in the total)"
+EQ_ETS_PRODUCTION = ("P = Σ liquid aluminium (铝液) tapped by the enterprise's lines, t (MEE CETS-AG-04.01-V01-2024 "
+                     "§8: the production basis)")
+EQ_ETS_INTENSITY = "intensity = the enterprise's ETS emissions / its liquid aluminium output (t CO2e per t)"
 EQ_PRODUCT = ("E = Σ over the stage's entities of their direct sources (but power generation) + captive "
               "electricity × the captive plant's factor per MWh supplied + grid electricity × the residual-mix "
               "factor (green contracts at 0) + bought heat × the heat factor (cradle-to-gate inside the group; "
               "the plant's factor = its emissions / net supply, domain reference §2.5)")
 EQ_LIQUID_AL = (EQ_PRODUCT + "; liquid aluminium adds the alumina consumed × the alumina stage's t CO2e/t "
                 "and the net anodes consumed × the baked-anode stage's t CO2e/t")
+EQ_FOIL = ("E_foil = the foil mills' own emissions (" + EQ_PRODUCT + ") + the aluminium they took in × the "
+           "group's liquid-aluminium footprint per t (cradle-to-gate inside the group)")
 EQ_FOOTPRINT = "footprint = the product's emissions / its output (t CO2e per t)"
 # the product view's process stages: (product, the process type of its entities, their output)
 PRODUCT_STAGES = (("alumina", "alumina_refinery", "alumina_output"),
@@ -122,6 +135,9 @@ PRODUCT_STAGES = (("alumina", "alumina_refinery", "alumina_output"),
                   ("foil", "foil_mill", "aluminium_foil_output"))
 # what the smelters' consumption of an upstream stage's product is (liquid aluminium adds it)
 UPSTREAM_USE = {"alumina": "alumina_consumption", "baked_anode": "net_anode_consumption"}
+# products whose figure adds an upstream product's footprint to their own stage's emissions
+# (foil: the metal taken in, at the liquid-aluminium footprint), emitted after it
+CHAINED = frozenset({"foil"})
 # entities whose activity facts the product view reads (and the captive plant, via its factor)
 PRODUCT_READS = frozenset({"alumina_refinery", "anode_plant", "smelter", "foil_mill", "power_plant"})
 _PART_ORDER = {"plant": 0, "entity": 1, "ets": 2, "product": 3}
@@ -135,7 +151,8 @@ GHG_INPUTS = frozenset({
     "net_anode_consumption", "anode_sulphur_content", "anode_ash_content", "anode_effect_minutes",
     "anode_effect_overvoltage", "current_efficiency", "green_anode_input", "anode_output",
     "packing_coke_consumption", "power_supplied", "electricity_received", "purchased_material",
-    "freight_transport", "alumina_output", "alumina_consumption", "aluminium_foil_output", PASTE_INDICATOR,
+    "freight_transport", "alumina_output", "alumina_consumption", "aluminium_foil_output", FOIL_METAL_INDICATOR,
+    PASTE_INDICATOR,
     HEAT_INDICATOR, "electricity_consumption", PURCHASED_INDICATOR})
 # energy_consumption (kind method) is computed here too, from the same fuel, electricity and heat facts
 
@@ -171,6 +188,9 @@ class Output:
     # the mark of a figure that leaves out a source it should include (calc/incomplete.py),
     # stored as the calculated fact's comment
     comment: str | None = None
+    # the GWP set the figure was weighted with, where it is not the run's (the report's): the
+    # national ETS view's figures take their guideline's (:meth:`GhgRun.ets_gwp`)
+    gwp: str | None = None
 
 
 @dataclass
@@ -239,6 +259,7 @@ class GhgRun:
         self._sink: list[Output] | None = None
         self.append = None  # how facts are appended (default: Store._append)
         self._ets_of: dict[str, list[str]] | None = None
+        self._ets_gwp: str | None = None  # the ETS aluminium guideline's GWP set (ets_gwp)
         self._root: str | None = None
         self._grids: dict[tuple[str, str], object] = {}  # grid factors by (entity, basis)
         # the product view's stages (emissions and inputs, output and its facts) by product, as
@@ -313,13 +334,14 @@ class GhgRun:
         return (rest, p) if rest > 0 else (Decimal(0), None)
 
     def emit(self, entity, indicator, dims, value, inputs, result, method, view, factors=(),
-             equation: str | None = None, comment: str | None = None) -> Output:
+             equation: str | None = None, comment: str | None = None, gwp: str | None = None) -> Output:
         """An output of the run. ``inputs``: the facts it read, and outputs of this run it was
         computed from (the captive plant's factor for a product's electricity), which its
         lineage names by the fact that holds them once written. ``comment``: its mark if it
-        leaves out a source it should include (:meth:`left_out`)."""
+        leaves out a source it should include (:meth:`left_out`). ``gwp``: the GWP set its
+        lineage records, where it is not the run's."""
         o = Output(entity, indicator, dims, value, [f for f in inputs if f is not None], result, method, view,
-                   tuple(factors), equation, comment)
+                   tuple(factors), equation, comment=comment, gwp=gwp)
         self.res.outputs.append(o)
         if self._sink is not None:
             self._sink.append(o)
@@ -583,9 +605,11 @@ class GhgRun:
             aem = self.num(code, "anode_effect_minutes")
             aeo, ce = self.num(code, "anode_effect_overvoltage"), self.num(code, "current_efficiency")
             if aeo is not None and ce is not None:
-                add("pfc", m_al.pfc_overvoltage, prod_t, aeo, ce, tech, self.factors, self.gwp, on=on,
-                    what="anode_effect_overvoltage",
-                    reads=[production, self.fact(code, "anode_effect_overvoltage"), self.fact(code, "current_efficiency")])
+                if add("pfc", m_al.pfc_overvoltage, prod_t, aeo, ce, tech, self.factors, self.gwp, on=on,
+                       what="anode_effect_overvoltage",
+                       reads=[production, self.fact(code, "anode_effect_overvoltage"),
+                              self.fact(code, "current_efficiency")]) and aem is not None:
+                    self._method_chosen(code)
             elif aem is not None:
                 add("pfc", m_al.pfc_slope, prod_t, aem, tech, self.factors, self.gwp, on=on,
                     what="anode_effect_minutes", reads=[production, self.fact(code, "anode_effect_minutes")])
@@ -624,6 +648,23 @@ class GhgRun:
                     what="anode_output", reads=[baked_f, self.fact(code, "packing_coke_consumption")])
         return {src: Source(rs[0][0] if len(rs) == 1 else calls(combine, tuple(r for r, _f in rs), label=src),
                             [f for _r, fs in rs for f in fs]) for src, rs in out.items()}
+
+    def _method_chosen(self, code: str) -> None:
+        """Anode-effect minutes on file beside the overvoltage and current efficiency: the PFC
+        takes the overvoltage method (IPCC 2006 Vol.3 Eq.4.27) and the minutes are not used. Both
+        are Tier 2/3 methods (Eq.4.26, 4.27); which one fits depends on what the cells' process
+        control records (the overvoltage: Pechiney-type control; domain reference §1.2), and one
+        source takes one method. The run says which it took and which data it left aside
+        (ESG-CALC-016)."""
+        self.res.problems.append(Problem("ESG-CALC-016", Location(field=f"{code}/anode_effect_minutes"), {
+            "entity": code, "indicator": "anode_effect_minutes", "period": self.period,
+            "field": Bilingual("全氟化碳（PFC）排放", "the PFC"),
+            "found": Bilingual("过电压法（IPCC 2006 式 4.27，按阳极效应过电压 anode_effect_overvoltage 和电流效率 "
+                               "current_efficiency）",
+                               "the overvoltage method (IPCC 2006 Eq.4.27, from anode_effect_overvoltage and "
+                               "current_efficiency)"),
+            "expected": Bilingual("斜率法（IPCC 2006 式 4.26，按阳极效应分钟数）",
+                                  "the slope method (IPCC 2006 Eq.4.26, from the anode-effect minutes)")}))
 
     def _soderberg_anode(self, code: str, prod_t: Decimal, production: FactRecord, add) -> None:
         """Process CO2 of Søderberg cells (VSS, HSS): the paste-consumption balance (IPCC 2006
@@ -1006,60 +1047,97 @@ class GhgRun:
                 self.emit(code, indicator, f"fuel={member}", tce, reads, None, r.method, "energy", factors=own,
                           equation=EQ_ENERGY_CARRIER)
 
+    def ets_gwp(self) -> str:
+        """The GWP set of the national ETS aluminium view for the run's year: the one the
+        guideline's factor set declares (``gwp_set:`` of the first set of ETS_PREFER with a value
+        for the year, the set its PFC coefficients come from: ``cn_aluminium_mee2024``, AR5, CF4
+        6630 / C2F6 11100, from 2024; ``cn_aluminium_ndrc2013``, SAR, 6500 / 9200, before it;
+        domain reference §2.1, §2.3, §4), whatever the report's GWP set (which the inventory
+        follows: AR6 for CDP is legitimate there, not in a compliance figure). The report's set
+        only where none of them declares one."""
+        if self._ets_gwp is None:
+            start, end = dt.date(self.year, 1, 1), dt.date(self.year, 12, 31)
+            self._ets_gwp = self.gwp
+            for name in ETS_PREFER:
+                fs = self.factors.sets.get(name)
+                if fs is not None and any(v.applies(start, end) for v in fs.values):
+                    self._ets_gwp = fs.gwp_set or self.gwp
+                    break
+        return self._ets_gwp
+
     def _ets_company(self, code: str) -> None:
         e = self.tree.entities[code]
         members = self.ets_of_company()[code]
-        wanted = ETS_POWER_SOURCES if e.process_type == "power_plant" else ETS_SOURCES
+        smelter = e.process_type != "power_plant"
+        wanted = ETS_SOURCES if smelter else ETS_POWER_SOURCES
+        # the aluminium guideline's GWP set; the power-generation guideline's sources are CO2
+        gwp = self.ets_gwp() if smelter else self.gwp
         total, ins, used = Decimal(0), [], []
         for m in members:
             for src in wanted:
                 source = self.sources.get(m, {}).get(src)
                 if src == "pfc" and source is not None:
-                    source = self._ets_pfc(m, source)
+                    source = self._ets_pfc(m, source, gwp)
                 if source is not None:
                     r = source.result
-                    if r.gwp_set not in (None, self.gwp):
-                        r = r.with_gwp(self.gwp, self.factors)
+                    if r.gwp_set not in (None, gwp):
+                        r = r.with_gwp(gwp, self.factors)
                     total += r.total
                     ins += source.reads
                     used += _factors(r)
         mark, lost_reads = self.left_out(members, wanted)
+        emissions = None
         if ins or mark:
-            self.emit(code, "ets_emissions", "", total, ins + lost_reads, None, f"ets.{e.process_type}", "ets",
-                      factors=used, equation=EQ_ETS.get(e.process_type), comment=mark)
-        if e.process_type == "smelter":
-            grid = [self.fact(m, "electricity_received", "supplier=grid") for m in members]
-            grid = [g for g in grid if g is not None]
-            mwh = sum((Decimal(g.value) for g in grid), Decimal(0))
-            for m in members:  # purchased electricity counted as grid electricity (ESG-CALC-013)
-                rest, purchased = self.purchased_as_grid(m)
-                if purchased is not None:
-                    mwh += rest
-                    grid.append(purchased)
-            if grid:
-                self.emit(code, "ets_aux_electricity", "", mwh, grid, None,
-                          "ets.auxiliary_electricity", "ets", equation=EQ_ETS_AUX)
+            emissions = self.emit(code, "ets_emissions", "", total, ins + lost_reads, None, f"ets.{e.process_type}",
+                                  "ets", factors=used, equation=EQ_ETS.get(e.process_type), comment=mark, gwp=gwp)
+        if not smelter:
+            return
+        grid = [self.fact(m, "electricity_received", "supplier=grid") for m in members]
+        grid = [g for g in grid if g is not None]
+        mwh = sum((Decimal(g.value) for g in grid), Decimal(0))
+        for m in members:  # purchased electricity counted as grid electricity (ESG-CALC-013)
+            rest, purchased = self.purchased_as_grid(m)
+            if purchased is not None:
+                mwh += rest
+                grid.append(purchased)
+        if grid:
+            self.emit(code, "ets_aux_electricity", "", mwh, grid, None,
+                      "ets.auxiliary_electricity", "ets", equation=EQ_ETS_AUX, gwp=gwp)
+        # the guideline's production basis, liquid aluminium (铝液产量: aluminium_output, the
+        # metal tapped from the pots) of the enterprise's lines, and its emissions per tonne
+        made = [f for f in (self.fact(m, "aluminium_output") for m in members) if f is not None]
+        if not made:
+            return
+        tonnes = sum((self.tonnes(f.entity, "aluminium_output") for f in made), Decimal(0))
+        basis = self.emit(code, "ets_liquid_aluminium", "", tonnes, made, None, "ets.production", "ets",
+                          equation=EQ_ETS_PRODUCTION, gwp=gwp)
+        if emissions is not None and tonnes:
+            with localcontext() as ctx:
+                ctx.prec = 34
+                self.emit(code, "ets_intensity", "", total / tonnes, [emissions, basis], None, "ets.intensity",
+                          "ets", factors=used, equation=EQ_ETS_INTENSITY, comment=mark, gwp=gwp)
 
-    def _ets_pfc(self, code: str, source: Source) -> Source:
+    def _ets_pfc(self, code: str, source: Source, gwp: str) -> Source:
         """A line's PFC as the national ETS guideline computes it: the same method and activity
         data as the inventory's, with the guideline's coefficients first (MEE CETS-AG-04.01-V01-2024
         as implemented, then NDRC 2013 for years before it: slope 0.143 for every technology,
         EF_C2F6 = 0.1 × EF_CF4, 0.034 / 0.0034 kg/t without anode-effect data; domain reference
         §2.1, §2.3), where the inventory takes IPCC 2006's coefficients by cell technology
-        (CWPB: C2F6/CF4 0.121). A coefficient the guideline does not give (the overvoltage
-        coefficient) stays IPCC's; the lineage names the set of every value."""
+        (CWPB: C2F6/CF4 0.121), and the guideline's GWP set ``gwp`` (:meth:`ets_gwp`). A
+        coefficient the guideline does not give (the overvoltage coefficient) stays IPCC's; the
+        lineage names the set of every value."""
         kind = source.result.method.split(":")[-1]
         prod_t = self.tonnes(code, "aluminium_output")
         tech = self.attr(code, "cell_technology") or "CWPB"
         kw = {"on": self.year, "prefer": ETS_PREFER}
         try:
             if kind == "pfc_slope":
-                r = m_al.pfc_slope(prod_t, self.num(code, "anode_effect_minutes"), tech, self.factors, self.gwp, **kw)
+                r = m_al.pfc_slope(prod_t, self.num(code, "anode_effect_minutes"), tech, self.factors, gwp, **kw)
             elif kind == "pfc_overvoltage":
                 r = m_al.pfc_overvoltage(prod_t, self.num(code, "anode_effect_overvoltage"),
-                                         self.num(code, "current_efficiency"), tech, self.factors, self.gwp, **kw)
+                                         self.num(code, "current_efficiency"), tech, self.factors, gwp, **kw)
             elif kind == "pfc_tier1":
-                r = m_al.pfc_tier1(prod_t, tech, self.factors, self.gwp, **kw)
+                r = m_al.pfc_tier1(prod_t, tech, self.factors, gwp, **kw)
             else:
                 return source
         except CalcError:
@@ -1188,23 +1266,28 @@ class GhgRun:
                         "field": product, "found": with_unit(plain(mwh), missing[0].unit),
                         "expected": ", ".join(sorted({f.entity for f in missing}))}))
                 result = results[product] = (em, qty, ins + qins, used, mark)
-                self._emit_product(product, em, qty, ins + qins, used, mark)
+                if product not in CHAINED:  # (foil: with the metal it takes in, below)
+                    self._emit_product(product, em, qty, ins + qins, used, mark)
             self._stage_said[product] = (kept, self.res.outputs[first_out:], problems[first_problem:], result)
         # liquid aluminium cradle-to-gate: electrolysis + the alumina and anodes it consumed (at
-        # those stages' emissions per tonne: their inputs and factors are in its lineage too);
-        # the same as the last run's when it read the same stages (a smelter's alumina or anodes
-        # consumed changing is a change of the electrolysis stage)
+        # those stages' emissions per tonne: their inputs and factors are in its lineage too),
+        # then foil with the metal it takes in at that figure; the same as the last run's when
+        # they read the same stages (a smelter's alumina or anodes consumed changing is a change
+        # of the electrolysis stage, a mill's metal taken in one of the foil stage)
         said = self._stage_said.get("liquid_aluminium")
         if said is not None and len(said[0]) == len(stages) and all(a is b for a, b in zip(said[0], stages)):
             self.res.outputs += said[1]
             if sink is not None:
                 sink += said[1]
+            problems += said[2]
             return
-        first_out = len(self.res.outputs)
-        self._liquid_aluminium(results, by_type)
-        self._stage_said["liquid_aluminium"] = (stages, self.res.outputs[first_out:], [], None)
+        first_out, first_problem = len(self.res.outputs), len(problems)
+        liquid = self._liquid_aluminium(results, by_type)
+        self._foil(results, by_type, liquid)
+        self._stage_said["liquid_aluminium"] = (stages, self.res.outputs[first_out:], problems[first_problem:], None)
 
-    def _liquid_aluminium(self, results, by_type) -> None:
+    def _liquid_aluminium(self, results, by_type) -> Output | None:
+        """Liquid aluminium cradle-to-gate inside the group; its footprint output, or None."""
         if "aluminium_electrolysis" in results:
             em, qty, stage_ins, stage_used, mark = results["aluminium_electrolysis"]
             extra, ins, used, marks = Decimal(0), list(stage_ins), list(stage_used), [mark]
@@ -1212,13 +1295,12 @@ class GhgRun:
             alumina_used = [self.fact(c, "alumina_consumption") for c in smelters]
             alumina_used = [f for f in alumina_used if f is not None]
             if not alumina_used or "alumina" not in results:
-                return  # without the alumina it consumed, there is no cradle-to-gate figure
-            if alumina_used and "alumina" in results:
-                a_em, a_qty, a_ins, a_used, a_mark = results["alumina"]
-                extra += sum(self.tonnes(f.entity, "alumina_consumption") for f in alumina_used) * a_em / a_qty
-                ins += alumina_used + a_ins
-                used += a_used
-                marks.append(a_mark)
+                return None  # without the alumina it consumed, there is no cradle-to-gate figure
+            a_em, a_qty, a_ins, a_used, a_mark = results["alumina"]
+            extra += sum(self.tonnes(f.entity, "alumina_consumption") for f in alumina_used) * a_em / a_qty
+            ins += alumina_used + a_ins
+            used += a_used
+            marks.append(a_mark)
             anode_used = [self.fact(c, "net_anode_consumption") for c in smelters]
             anode_used = [f for f in anode_used if f is not None]
             if anode_used and "baked_anode" in results:
@@ -1227,7 +1309,54 @@ class GhgRun:
                 ins += anode_used + b_ins
                 used += b_used
                 marks.append(b_mark)
-            self._emit_product("liquid_aluminium", em + extra, qty, ins, used, incomplete.merge(marks))
+            return self._emit_product("liquid_aluminium", em + extra, qty, ins, used, incomplete.merge(marks))
+        return None
+
+    def _foil(self, results, by_type, liquid: Output | None) -> None:
+        """Aluminium foil cradle-to-gate inside the group (the product view's boundary: a partial
+        carbon footprint in ISO 14067:2018's terms, over the upstream stages the group runs
+        itself, as for liquid aluminium): the foil mills' own
+        emissions (their fuels, electricity and bought heat: the foil stage), plus the aluminium
+        they took in (``foil_metal_input``, t) at the group's liquid-aluminium footprint per
+        tonne, per tonne of foil (:func:`foil_cradle_to_gate`). Its lineage names the metal
+        taken in and the liquid-aluminium footprint (a calculated fact of this run) beside the
+        mills' own facts.
+
+        Without either, no foil figure is written, and ESG-CALC-015 names what is missing: the
+        mills' own emissions alone are gate to gate (a foil mill's are a few per cent of its
+        foil's footprint) and would read, under the view's cradle-to-gate label, as a foil
+        thirty times cleaner than the metal it is rolled from."""
+        if "foil" not in results:
+            return
+        em, qty, ins, used, mark = results["foil"]
+        root = self.root()
+        mills = sorted(by_type.get("foil_mill", []))
+        metal = [f for f in (self.fact(c, FOIL_METAL_INDICATOR) for c in mills) if f is not None]
+        lacking = [c for c in mills if self.fact(c, "aluminium_foil_output") is not None
+                   and self.fact(c, FOIL_METAL_INDICATOR) is None]
+        missing = []
+        if lacking:
+            names = ", ".join(lacking)
+            missing.append(Bilingual(f"{names} 的投入铝量 {FOIL_METAL_INDICATOR}",
+                                     f"the aluminium taken in, {FOIL_METAL_INDICATOR}, of {names}"))
+        if liquid is None:
+            missing.append(Bilingual(
+                "集团铝液的产品碳足迹（product_footprint[product=liquid_aluminium]：需电解系列的产量、用电和氧化铝消耗量 "
+                "alumina_consumption，以及氧化铝厂的产量和排放）",
+                "the group's liquid-aluminium footprint (product_footprint[product=liquid_aluminium]: it needs the "
+                "potlines' output, electricity and alumina_consumption, and the refinery's output and emissions)"))
+        if missing:
+            self.res.problems.append(Problem("ESG-CALC-015", Location(field=f"{root}/product_footprint/product=foil"), {
+                "entity": root, "indicator": "product_footprint", "period": self.period,
+                "field": Bilingual(self.lib.dimension_member_label("product", "foil", "zh"),
+                                   self.lib.dimension_member_label("product", "foil", "en")),
+                "found": Bilingual("；".join(m.zh for m in missing), "; and ".join(m.en for m in missing)),
+                "expected": with_unit(plain(em.quantize(Decimal("0.01"))), "tCO2e")}))
+            return
+        metal_t = sum((self.tonnes(f.entity, FOIL_METAL_INDICATOR) for f in metal), Decimal(0))
+        total = foil_cradle_to_gate(em, metal_t, liquid.value)
+        self._emit_product("foil", total, qty, ins + metal + [liquid], used, incomplete.merge([mark, liquid.comment]),
+                           equation=EQ_FOIL)
 
     def _stage_energy(self, product: str, codes: list[str], out_ind: str) -> list[tuple]:
         """单位产品综合能耗 of one process stage, in kgce per tonne of product: every plant of
@@ -1275,15 +1404,18 @@ class GhgRun:
                              "energy.product:calorific", "energy"))
         return out
 
-    def _emit_product(self, product: str, em: Decimal, qty: Decimal, ins, used, mark: str | None = None) -> None:
+    def _emit_product(self, product: str, em: Decimal, qty: Decimal, ins, used, mark: str | None = None,
+                      equation: str | None = None) -> Output:
+        """A product's emissions and its footprint per tonne, at the reporting root (``mark``:
+        what it leaves out, calc/incomplete.py); the footprint output."""
         root = self.root()
         with localcontext() as ctx:
             ctx.prec = 34
             self.emit(root, "product_emissions", f"product={product}", em, ins, None, "product", "product",
-                      factors=used, equation=EQ_LIQUID_AL if product == "liquid_aluminium" else EQ_PRODUCT,
+                      factors=used, equation=equation or (EQ_LIQUID_AL if product == "liquid_aluminium" else EQ_PRODUCT),
                       comment=mark)
-            self.emit(root, "product_footprint", f"product={product}", em / qty, ins, None, "product", "product",
-                      factors=used, equation=EQ_FOOTPRINT, comment=mark)
+            return self.emit(root, "product_footprint", f"product={product}", em / qty, ins, None, "product",
+                             "product", factors=used, equation=EQ_FOOTPRINT, comment=mark)
 
     # -- writing ---------------------------------------------------------------------------
     def _write(self, conn=None) -> None:
@@ -1334,7 +1466,7 @@ class GhgRun:
             self.res.withdrawn.append(dataclasses.replace(f, revision=f.revision + 1, status=WITHDRAWN,
                                                           author=self.author, id=fid, batch=batch_id))
         record_methods(conn, [
-            (fid, o.method, METHOD_VERSION, o.view, self.gwp,
+            (fid, o.method, METHOD_VERSION, o.view, o.gwp or self.gwp,
              json.dumps({"equation": o.equation} if o.equation else
                         {"equation": o.result.equation} if o.result is not None else {}, ensure_ascii=False),
              [fv.row for fv in _dedup_factors(_factors(o.result) + list(o.factors))])
@@ -1352,6 +1484,20 @@ class GhgRun:
                 for i, d in derived], ("fact_id", "input_fact_id", "role", "weight"))
         self.res.batch_id = batch_id
         self.res.written = len(keep)
+
+
+def foil_cradle_to_gate(mill_emissions: Decimal, metal_in_t: Decimal, liquid_footprint: Decimal) -> Decimal:
+    """Foil's emissions cradle-to-gate inside the group, t CO2e: the foil mills' own (gate to
+    gate) plus the aluminium they took in at the group's liquid-aluminium footprint per tonne.
+    A mill with 1,000 t CO2e of its own that rolled 10,000 t of foil from 10,500 t of metal at
+    12.9 t CO2e/t: (1,000 + 10,500 × 12.9) / 10,000 = 13.645 t CO2e per t of foil.
+
+    >>> foil_cradle_to_gate(Decimal(1000), Decimal(10500), Decimal("12.9")) / 10000
+    Decimal('13.645')
+    """
+    with localcontext() as ctx:
+        ctx.prec = 34
+        return mill_emissions + metal_in_t * liquid_footprint
 
 
 def ets_enterprises(tree: EntityTree) -> dict[str, list[str]]:

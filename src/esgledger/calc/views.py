@@ -8,7 +8,8 @@ run's results:
 * ``inventory`` (GHG Protocol / ISO 14064-1): Scope 1, Scope 2 location- and market-based and
   Scope 3 of every entity, consolidated at an entity with children by the run's approach;
 * ``ets`` (the national ETS guidelines): each ETS enterprise's covered emissions and, for a
-  smelter, its purchased electricity, an auxiliary item that is not counted;
+  smelter, its purchased electricity, an auxiliary item that is not counted, its production
+  basis (liquid aluminium, t) and its emissions per tonne of liquid aluminium;
 * ``product`` (cradle-to-gate inside the group): each product's emissions and footprint per
   tonne, at the reporting root.
 
@@ -29,7 +30,8 @@ VIEWS = ("inventory", "ets", "product")
 
 INVENTORY_COLUMNS = (("scope1_emissions", ""), ("scope2_location", ""), ("scope2_market", ""),
                      ("scope3_emissions", ""))
-ETS_COLUMNS = (("ets_emissions", ""), ("ets_aux_electricity", ""))
+ETS_COLUMNS = (("ets_emissions", ""), ("ets_aux_electricity", ""), ("ets_liquid_aluminium", ""),
+               ("ets_intensity", ""))
 PRODUCT_COLUMNS = (("product_emissions", None), ("product_footprint", None))  # dims: the row's product
 
 GUIDELINE = {

@@ -304,6 +304,18 @@ CATALOGUE: dict[str, Spec] = dict([
           "for the whole of {entity} needs {field} from each of them",
           "{entity} {period} 的 {named}仅按同时填报了{field}及其合计的主体计算，覆盖 {found}；以下主体未填报该分项，"
           "已从分子和分母中同时剔除：{expected}。如需 {entity} 全口径的占比，请上述主体补充填报{field}"),
+    _spec("ESG-CALC-015", "warning", "a cradle-to-gate figure without its upstream input",
+          "缺少上游投入，未计算从摇篮到大门的碳足迹",
+          "{named} {period} at {entity} ({field}) not computed: it needs {found}. The product view is "
+          "cradle-to-gate inside the group; the stage's own emissions ({expected}) leave out the metal it "
+          "takes in, so no gate-to-gate figure is written under that label",
+          "{entity} {period} 的 {named}（{field}）未计算：需要{found}。产品视图为集团内从摇篮到大门的口径，"
+          "该工序自身排放（{expected}）不含其投入的金属，因此不以该口径写入仅含本工序排放的数值"),
+    _spec("ESG-CALC-016", "warning", "data on file not used: one method per source", "已填报的数据未使用：每个排放源只用一种方法",
+          "{named} {period} at {entity} is not used: {field} is computed by {found}, which the run takes "
+          "when the data of both methods are on file, not by {expected}",
+          "{entity} {period} 的 {named}未使用：{field}按{found}计算（两种方法的数据均已填报时采用该方法），"
+          "未按{expected}计算"),
     # --- users and access (store/access.py) ---------------------------------------------
     _spec("ESG-ACCESS-001", "error", "sign-in failed", "登录失败",
           "unknown user or wrong password for {user}", "用户 {user} 不存在或密码错误"),

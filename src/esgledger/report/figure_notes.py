@@ -78,6 +78,10 @@ METHOD_NAMES: dict[str, dict[str, str]] = {
     "ets.power_plant": {"zh": "全国碳市场核算（发电设施）", "en": "national ETS accounting (power generation)"},
     "ets.auxiliary_electricity": {"zh": "全国碳市场核算（外购电力辅助项）",
                                   "en": "national ETS accounting (purchased electricity, auxiliary item)"},
+    "ets.production": {"zh": "全国碳市场核算（铝液产量，产量口径）",
+                       "en": "national ETS accounting (liquid aluminium output, the production basis)"},
+    "ets.intensity": {"zh": "全国碳市场核算（吨铝液排放量）",
+                      "en": "national ETS accounting (emissions per tonne of liquid aluminium)"},
 }
 _SCOPE3_CATEGORY = re.compile(r"^inventory\.scope3\.c(\d+)$")
 
@@ -278,14 +282,15 @@ AGGREGATING_METHODS = ("sum",)  # they add up other methods' results
 
 def _stage_products(ws, fact_ids) -> set[int]:
     """The facts among ``fact_ids`` (written by the ``product`` method) that are one process
-    stage's figure rather than the cradle-to-gate liquid aluminium's (UAT4 F-L7)."""
+    stage's figure rather than a cradle-to-gate one: liquid aluminium's (UAT4 F-L7) or foil's,
+    which adds the metal it takes in at liquid aluminium's footprint (audit A3-H1)."""
     from esgledger.store import schema as S
 
     if not fact_ids:
         return set()
     with ws.store.engine.connect() as conn:
         return {r.id for r in conn.execute(select(S.fact.c.id, S.fact.c.dims).where(S.fact.c.id.in_(list(fact_ids))))
-                if "product=liquid_aluminium" not in (r.dims or "")}
+                if not any(f"product={p}" in (r.dims or "") for p in ("liquid_aluminium", "foil"))}
 
 
 def method_notes(ws, fact_ids, lang: str, years: dict | None = None) -> list[str]:
