@@ -198,12 +198,10 @@ def check_value(ind: Indicator, raw, loc: Location, lang: str = "en") -> tuple[s
     text = number_text(raw)
     if text is None:
         shown = raw.isoformat() if hasattr(raw, "isoformat") else str(raw)
-        zh_unit = UNITS.display(ind.unit, "zh") if ind.unit else ""
-        pad = "" if zh_unit and "\u2e80" <= zh_unit[0] else " "  # 以人为单位 / 以 MWh 为单位
         # "没有数据请留空": N/A, — or 约300000 is what people type where they have no figure
-        expected = Bilingual((f"以{pad}{zh_unit}{pad}为单位的数字" if ind.unit else "数字") + "（没有数据请留空）",
-                             (f"a number in {UNITS.display(ind.unit, 'en')}" if ind.unit else "a number")
-                             + " (leave the cell empty when there is no data)")
+        number_in = _number_in(ind.unit)
+        expected = Bilingual(number_in.zh + "（没有数据请留空）",
+                             number_in.en + " (leave the cell empty when there is no data)")
         return None, Problem("ESG-COLLECT-001", loc, {"indicator": label, "found": shown, "expected": expected})
     num = Decimal(text)
     v = ind.validation
@@ -218,6 +216,15 @@ def check_value(ind: Indicator, raw, loc: Location, lang: str = "en") -> tuple[s
         return None, Problem("ESG-COLLECT-003", loc, {"indicator": label, "found": text,
                                                       "expected": Bilingual("整数", "a whole number")})
     return text, None
+
+
+def _number_in(unit: str | None) -> Bilingual:
+    """"a number in 10k t" / 以万吨为单位的数字, as an error says what a cell takes."""
+    if not unit:
+        return Bilingual("数字", "a number")
+    zh_unit = UNITS.display(unit, "zh")
+    pad = "" if zh_unit and "\u2e80" <= zh_unit[0] else " "  # 以人为单位 / 以 MWh 为单位
+    return Bilingual(f"以{pad}{zh_unit}{pad}为单位的数字", f"a number in {UNITS.display(unit, 'en')}")
 
 
 # -- warnings -------------------------------------------------------------------------------
@@ -489,11 +496,23 @@ def _entry_from_cell(desk: Desk, entity: str, cell: Cell, fname: str, lang: str
     sheet, _, ref = cell.ref.partition("!")
     loc = Location(file=fname, sheet=sheet, cell=ref)
     ind = desk.library[cell.slot.indicator]
-    text, problem = check_value(ind, cell.value, loc, lang)
+    raw = cell.value
+    if cell.percent and ind.value_type == "number":
+        # "99.7%" typed into a cell: Excel keeps 0.997 and formats the cell as a percentage.
+        # The value is what the cell shows: 99.7 in a % indicator; in any other unit it is refused
+        # (ESG-COLLECT-020), as no reading of "99.7%" gives tonnes or people.
+        stored = number_text(raw)
+        shown = plain(Decimal(stored) * 100)
+        if ind.unit != "%":
+            return None, Problem("ESG-COLLECT-020", loc, {"indicator": indicator_label(ind),
+                                                          "found": f"{shown}%", "stored": stored,
+                                                          "expected": _number_in(ind.unit)})
+        raw = Decimal(shown)
+    text, problem = check_value(ind, raw, loc, lang)
     if problem is not None:
         return None, problem
     return Entry(entity, ind.code, cell.slot.dims, cell.period, text, ind.unit, loc, cell.ref,
-                 cell.comment, number_text(cell.value) if ind.value_type == "number" else text,
+                 cell.comment, number_text(raw) if ind.value_type == "number" else text,
                  ind.unit), None
 
 

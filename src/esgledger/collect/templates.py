@@ -425,6 +425,10 @@ def write_workbook(path: Path, layout: Layout, library: Library, *, secret: str,
                 c.fill = st.input_fill
                 c.protection = st.unlocked
                 c.border = st.border
+                # General, as Excel's own default: typing "99.7%" into a General cell makes Excel
+                # give it a percent format, which the import sees (a cell with a fixed number
+                # format keeps it, and 0.997 would come back unmarked)
+                c.number_format = "General"
             cols = s.value_cols
             dvs.setdefault(key, []).append(
                 f"{get_column_letter(cols[0])}{r}:{get_column_letter(cols[-1])}{r}")
@@ -632,6 +636,20 @@ class Cell:
     col: int
     value: object       # the cell's value as openpyxl reads it
     comment: str | None
+    percent: bool = False  # its number format shows it ×100 with a % sign (typed as "99.7%")
+
+
+def percent_format(fmt: str | None) -> bool:
+    """Whether a number format shows its value ×100 with a percent sign, as Excel gives a
+    General cell when ``99.7%`` is typed into it (the cell then holds 0.997). A ``%`` in quotes
+    or after a backslash is a literal sign and does not scale; ``[Red]``-style sections neither.
+
+    >>> percent_format("0.0%"), percent_format("General"), percent_format('0.0" %"')
+    (True, False, False)
+    """
+    if not fmt or "%" not in fmt:
+        return False
+    return "%" in re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", fmt)
 
 
 def read_slots(opened: OpenedWorkbook, layout: Layout) -> tuple[list[Cell], ProblemList]:
@@ -665,8 +683,11 @@ def read_slots(opened: OpenedWorkbook, layout: Layout) -> tuple[list[Cell], Prob
         by_row = {s.row: s for s in sh.slots}
         width = MONTHLY_WIDTH if sh.monthly_header else ANNUAL_WIDTH
         rownum = 0
-        for row in ws.iter_rows(min_row=1, max_col=width, values_only=True):
+        # cells, not values only: an input cell's number format says whether a number was typed
+        # as a percentage ("99.7%" is 0.997 in a cell formatted 0.0%)
+        for row_cells in ws.iter_rows(min_row=1, max_col=width):
             rownum += 1
+            row = tuple(c.value for c in row_cells)
             s = by_row.get(rownum)
             if s is None:
                 if rownum > sh.last_row and any(v not in (None, "") for v in row):
@@ -701,7 +722,8 @@ def read_slots(opened: OpenedWorkbook, layout: Layout) -> tuple[list[Cell], Prob
                 if v is None or (isinstance(v, str) and not v.strip()):
                     continue
                 period = month_periods[i] if s.monthly else layout.period
-                cells.append(Cell(s, period, f"{sh.title}!{letters[col]}{rownum}", col, v, comment))
+                pct = isinstance(v, (int, float)) and not isinstance(v, bool) and percent_format(row_cells[col - 1].number_format)
+                cells.append(Cell(s, period, f"{sh.title}!{letters[col]}{rownum}", col, v, comment, pct))
         else:
             if rownum < sh.last_row and sh.slots:
                 missing = next((s for s in sh.slots if s.row > rownum), None)

@@ -415,6 +415,11 @@ CATALOGUE: dict[str, Spec] = dict([
           "{entity}: {filled} of the {assigned} indicators asked have a value, {blank} are blank; "
           "make sure nothing is missing ({action} goes ahead)",
           "{entity} 已填 {filled}/{assigned} 项，空白 {blank} 项；请确认没有遗漏（仍已{action}）"),
+    _spec("ESG-COLLECT-020", "error", "percentage typed in a cell not in %", "非百分比指标填写了百分数",
+          "{indicator}: the cell was typed as a percentage ({found}, which Excel keeps as {stored}); this "
+          "indicator takes {expected}: clear the cell and type the number without a % sign",
+          "{indicator}：该单元格按百分数填写（{found}，Excel 实际保存为 {stored}）；此指标应填{expected}："
+          "请清除该单元格，重新填写数字，不要带 % 号"),
     # --- factor sets (library/factors.py) ------------------------------------------------
     _spec("ESG-FACTOR-001", "error", "factor without a citation", "因子缺少出处",
           "factor {field} has no {expected}; every value must cite its source and edition",
