@@ -13,7 +13,8 @@ can be submitted (ESG-COLLECT-007):
   ``change_threshold_pct``;
 * every rule of the validation catalogue (:data:`esgledger.calc.validate.RULES`) run over the
   entity's values: breakdowns that do not add up to their total (ESG-VAL-001), an as-reported
-  figure that disagrees with its formula (ESG-VAL-002), a target marked achieved against the
+  figure that disagrees with its formula (ESG-VAL-002; not at an entity with entities below
+  it: :data:`AT_PARENT_ONLY_OVER_LEDGER`), a target marked achieved against the
   figure (ESG-VAL-003), and any rule registered later — except those that read the year
   before (ESG-VAL-006: here ESG-COLLECT-005, against last year's approved value);
 * ESG-COLLECT-006 — a ratio (a formula indicator with a range) out of its range.
@@ -286,7 +287,10 @@ def find_warnings(desk: Desk, entity: str, facts: Mapping[tuple[str, str, str], 
     for (ind_code, dims, period), f in facts.items():
         by_period.setdefault(period, {})[(entity, "own", ind_code, dims)] = f
     for period, pkg in by_period.items():
+        parent = _has_children(desk, entity, period)
         for code, rule in RULES.items():
+            if code in AT_PARENT_ONLY_OVER_LEDGER and parent:
+                continue
             for p in rule(lib, pkg, period):
                 key = _key_of(p.location.field, entity)
                 # explained by a comment on the indicator named, or on the fact the rule flags
@@ -340,6 +344,27 @@ def find_warnings(desk: Desk, entity: str, facts: Mapping[tuple[str, str, str], 
         else:
             fd.explained = any((i, fd.period) in commented for i in fd.indicators)
     return out
+
+
+# Rules left to ``esgledger validate`` at an entity with entities below it. ESG-VAL-002 reads
+# an as-reported ratio (a company's average training hours) against its formula's inputs; at a
+# parent the reported ratio is the whole company's, while a submission holds only the parent's
+# own part of the inputs (its head office's hours and people), so the "formula" figure it would
+# quote (12,800 h / 180 = 71 against the group's 72) is not the figure the ratio should equal
+# (518,184 h / 6,756 = 77). ``validate`` checks it on the consolidated inputs once ``calc run``
+# has them.
+AT_PARENT_ONLY_OVER_LEDGER = frozenset({"ESG-VAL-002"})
+
+
+def _has_children(desk: Desk, entity: str, period: str) -> bool:
+    """Whether ``entity`` has entities below it at the end of ``period``'s year."""
+    import datetime as dt
+
+    try:
+        year = Period.parse(period).year
+    except PeriodError:
+        return False
+    return bool(desk.tree.children_on(entity, dt.date(year, 12, 31)))
 
 
 # A value at least this many times (or at most 1/this of) last year's, or of the figure it is
