@@ -224,11 +224,12 @@ def test_tables_and_refusals_read_in_chinese(wsdir, tmp_path, monkeypatch):
     assert "收集任务 #1（2025）：进行中" in zh and "共 12 个主体：未开始 11，填报中 1；逾期 12" in zh, zh
     assert "campaign #1 (2025) — open" in en and "12 entities: not started 11, in progress 1; LATE 12" in en, en
     zh, en = both("collect", "review", "TLYX-P1", user="esg")
-    assert _rows(zh)[0] == ["指标", "细分", "期间", "数值", "单位", "上年数值", "变化", "状态", "提示", "备注说明", "审核意见"]
+    assert _rows(zh)[0] == ["指标", "细分", "期间", "数值", "单位", "上年数值", "变化", "状态", "提示", "备注说明", "审核意见",
+                            "佐证材料"]
     assert _rows(zh)[1][2:8] == ["2025", "48", "万吨", "", "", "草稿"], zh
     assert _rows(en)[0] == ["indicator", "breakdown", "period", "value", "unit", "last year", "change", "status",
-                            "warnings", "comment", "review"]
-    assert _rows(en)[1][2:8] == ["2025", "48", "万吨", "", "", "draft"], en
+                            "warnings", "comment", "review", "evidence"]
+    assert _rows(en)[1][2:8] == ["2025", "48", "10k t", "", "", "draft"], en  # units in the reader's words
     assert cli(wsdir, "collect", "submit", "TLYX-P1", user="p1").exit_code == 0
     assert cli(wsdir, "collect", "return", "TLYX-P1", "--value", "aluminium_output=split it",
                "--comment", "see the value", user="esg").exit_code == 0

@@ -113,6 +113,31 @@ def test_evidence_is_stored_by_hash(group, tmp_path):
             bad()
         codes.append(exc.value.problems[0].code)
     assert codes == ["ESG-COLLECT-014", "ESG-COLLECT-014", "ESG-COLLECT-015"]
+    # the content must be what the extension says (audit A4-M3): a text file renamed .pdf, an
+    # "xlsx" that is not a zip package, a JPEG named .png, an empty file
+    fakes = {"fake.pdf": b"not really a pdf", "fake.xlsx": b"%PDF-1.4 a pdf named xlsx",
+             "photo.png": b"\xff\xd8\xff\xe0 a JPEG", "empty.jpg": b""}
+    found = []
+    for name, data in fakes.items():
+        (tmp_path / name).write_bytes(data)
+        with pytest.raises(ProblemsError) as exc:
+            attach_evidence(p1, tmp_path / name, "P1")
+        [problem] = exc.value.problems
+        found.append((problem.code, problem.location.file, problem.message("en").split(": ", 1)[1]))
+    assert found == [
+        ("ESG-COLLECT-014", "fake.pdf", "its content does not match its extension .pdf: a PDF starts with %PDF-, "
+                                        "this file starts with b'not real'"),
+        ("ESG-COLLECT-014", "fake.xlsx", "its content does not match its extension .xlsx: an .xlsx workbook is a "
+                                         "zip package (starts with PK), this file starts with b'%PDF-1.4'"),
+        ("ESG-COLLECT-014", "photo.png", "its content does not match its extension .png: a PNG image starts with "
+                                         "\\x89PNG, this file starts with b'\\xff\\xd8\\xff\\xe0 a J'"),
+        ("ESG-COLLECT-014", "empty.jpg", "the file is empty")]
+    assert [r.id for r in list_evidence(group.admin, entity="P1")] == [rec.id, again.id]  # none of them stored
+    # the reviewer sees the file beside the value it supports, and the one on the entity apart
+    sheet = review_entity(group.desk("esg"), group.c2025, "P1")
+    assert {l.indicator: [e["file"] for e in l.evidence] for l in sheet.lines if l.evidence} == \
+        {"aluminium_output": ["electricity bill.pdf"]}
+    assert [(e["file"], e["sha256"]) for e in sheet.evidence] == [("electricity bill.pdf", rec.sha256)]
     (group.ws.path / rec.stored_path).write_bytes(b"tampered")
     assert not verify_evidence(group.admin, rec)
 
