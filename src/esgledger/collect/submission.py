@@ -43,8 +43,8 @@ from esgledger.calc.validate import DEFAULT_CHANGE, ratio_text
 from esgledger.collect.campaign import (Campaign, Desk, assigned_indicators, current_facts,
                                         entity_status, get_campaign, reference_values, set_status,
                                         next_step, statuses_named)
-from esgledger.collect.templates import (Cell, Layout, OpenedWorkbook, layout_for, open_workbook,
-                                         read_slots)
+from esgledger.collect.templates import (Cell, Layout, OpenedWorkbook, layout_for, locked_cells,
+                                         open_workbook, read_slots)
 from esgledger.library.schema import Indicator
 from esgledger.model.errors import Bilingual, Location, Problem, ProblemList, near_miss
 from esgledger.model.formula import FormulaZeroDivision
@@ -450,7 +450,10 @@ def import_workbook(desk: Desk, path: str | Path, *, campaign: Campaign | None =
         layout = _check_meta(desk, opened, rep, campaign, entity)
         if layout is None:
             return rep
-        cells, problems = read_slots(opened, layout)
+        e = desk.tree.entities.get(layout.entity)
+        locked = locked_cells(layout, desk.library, entity_name=e.name(layout.lang) if e else layout.entity,
+                              references=reference_values(desk, rep.campaign, layout.entity))
+        cells, problems = read_slots(opened, layout, locked)
         rep.problems.extend(problems)
     finally:
         opened.close()

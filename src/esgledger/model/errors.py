@@ -356,6 +356,10 @@ CATALOGUE: dict[str, Spec] = dict([
     _spec("ESG-TPL-010", "error", "password-protected file", "文件受密码保护",
           "the file is encrypted with a password ({found}): remove the password and import again",
           "文件已用密码加密（{found}）：请取消密码后重新导入"),
+    _spec("ESG-TPL-011", "warning", "cell outside the inputs changed, not imported", "填报单元格以外的内容被修改（不导入）",
+          "found {found}, expected {expected}: the import reads only the value and comment columns, so this is "
+          "not imported (a note belongs in the comment column)",
+          "实际为 {found}，应为 {expected}：导入只读取数值列和备注列，此内容不会导入（说明请写在备注列）"),
     # --- collection campaigns, submissions and review (collect/) -------------------------
     _spec("ESG-COLLECT-001", "error", "value is not a number", "数值不是数字",
           "{indicator}: found \"{found}\", expected {expected}",
