@@ -41,8 +41,8 @@ from sqlalchemy.engine import Connection
 
 from esgledger.calc.validate import DEFAULT_CHANGE, ratio_text
 from esgledger.collect.campaign import (Campaign, Desk, assigned_indicators, current_facts,
-                                        entity_status, get_campaign, reference_values, set_status,
-                                        next_step, statuses_named)
+                                        entity_status, get_campaign, next_step, open_now,
+                                        reference_values, set_status, statuses_named)
 from esgledger.collect.templates import (Cell, Layout, OpenedWorkbook, layout_for, locked_cells,
                                          open_workbook, read_slots)
 from esgledger.library.schema import Indicator
@@ -497,7 +497,8 @@ def _check_meta(desk: Desk, opened: OpenedWorkbook, rep: SubmissionReport,
         campaign = theirs
         if campaign.status != "open":
             rep.problems.append(Problem("ESG-COLLECT-010", loc("campaign"), {
-                "found": Bilingual(f"{shown.zh}：已关闭", f"{shown.en}: closed")}))
+                "found": Bilingual(f"该工作簿属于{shown.zh}，该任务已关闭", f"the workbook belongs to {shown.en}, which is closed"),
+                "open": open_now(desk)}))
             return None
     rep.campaign = campaign
     ent = meta.get("entity", "")

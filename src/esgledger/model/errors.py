@@ -389,7 +389,7 @@ CATALOGUE: dict[str, Spec] = dict([
           "{entity} changed since it was reviewed (version {found}, reviewed {expected}): review it again",
           "{entity} 在审核期间已变更（当前版本 {found}，审核版本 {expected}）：请重新审核"),
     _spec("ESG-COLLECT-010", "error", "no open campaign", "没有进行中的收集任务",
-          "no open campaign for {found}", "{found} 没有进行中的收集任务"),
+          "{found}{open}", "{found}{open}"),
     _spec("ESG-COLLECT-011", "error", "campaign already open", "收集任务已存在",
           "a campaign for {found} is already open ({expected})", "{found} 的收集任务已在进行中（{expected}）"),
     _spec("ESG-COLLECT-012", "error", "indicator not asked of this entity", "该主体无需填报此指标",
