@@ -52,12 +52,13 @@ _FACT_COLUMNS = ("entity", "indicator", "period", "dims", "basis", "revision", "
                  "value_entered", "unit_entered", "status", "batch_id", "location", "comment")
 REVIEW_STATUSES = frozenset({"approved", "rejected"})  # fact statuses only a reviewer may write
 MIN_PASSWORD = 8
-# an action as a refusal or the access log names it to a reader (the log stores the code)
+# an action as a refusal or the access log names it to a reader (the log stores the code): a verb
+# phrase, as "{user} may not {action}" reads it ("may not attach evidence", not "may not evidence")
 ACTION_NAMES = {
     "read": Bilingual("读取", "read"), "write": Bilingual("写入", "write"), "submit": Bilingual("提交", "submit"),
-    "review": Bilingual("审核", "review"), "campaign": Bilingual("管理收集任务", "campaign"),
-    "audit": Bilingual("查阅审计记录", "audit"), "evidence": Bilingual("附加佐证材料", "evidence"),
-    "users": Bilingual("管理用户", "users"), "login": Bilingual("登录", "login"),
+    "review": Bilingual("审核", "review"), "campaign": Bilingual("管理收集任务", "manage campaigns"),
+    "audit": Bilingual("查阅审计记录", "read the audit trail"), "evidence": Bilingual("附加佐证材料", "attach evidence"),
+    "users": Bilingual("管理用户", "manage users"), "login": Bilingual("登录", "sign in"),
 }
 # what a refused attempt was at, as the access log stores it (English) and as it reads in Chinese
 _TARGETS_ZH = [(re.compile(p), zh) for p, zh in (
