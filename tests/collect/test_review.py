@@ -61,6 +61,13 @@ def test_review_return_resubmit_approve(group, tmp_path):
     # a stale approval is refused; a current one approves everything, once
     stale = approve_entity(esg, group.c2025, "P1", version=2)
     assert stale.problems.flat() == [("(version)", "ESG-COLLECT-009")]
+    # a version not reached yet (5 while P1 is at 4) is a typo, not a change since review (A4-L8)
+    future = approve_entity(esg, group.c2025, "P1", version=5)
+    assert future.problems.flat() == [("(version)", "ESG-COLLECT-021")] and future.status == "submitted"
+    assert future.problems[0].message("en") == ("version does not exist yet: P1 is at version 4; there is no "
+                                                 "version 5 yet: pass the version `esgledger collect review P1` shows")
+    assert future.problems[0].message("zh") == ("版本尚不存在：P1 当前为版本 4，尚无版本 5：请使用 "
+                                                "`esgledger collect review P1` 显示的版本")
     res = approve_entity(esg, group.c2025, "P1", version=4, comment="checked against HR roster")
     assert res.ok and (res.status, res.version, res.facts) == ("approved", 5, 21)
     again = approve_entity(group.desk("esg2"), group.c2025, "P1")

@@ -270,7 +270,9 @@ def _can_move(out: Outcome, st, allowed: tuple[str, ...], version: int | None) -
         return False
     status, current = st
     if version is not None and current != version:
-        out.problems.append(Problem("ESG-COLLECT-009", Location(field="version"), {
+        # a version never reached was not "changed since it was reviewed": a typo
+        out.problems.append(Problem("ESG-COLLECT-021" if version > current else "ESG-COLLECT-009",
+                                    Location(field="version"), {
             "entity": out.entity, "found": current, "expected": version}))
         out.status, out.version = status, current
         return False

@@ -424,6 +424,10 @@ CATALOGUE: dict[str, Spec] = dict([
           "indicator takes {expected}: clear the cell and type the number without a % sign",
           "{indicator}：该单元格按百分数填写（{found}，Excel 实际保存为 {stored}）；此指标应填{expected}："
           "请清除该单元格，重新填写数字，不要带 % 号"),
+    _spec("ESG-COLLECT-021", "error", "version does not exist yet", "版本尚不存在",
+          "{entity} is at version {found}; there is no version {expected} yet: pass the version "
+          "`esgledger collect review {entity}` shows",
+          "{entity} 当前为版本 {found}，尚无版本 {expected}：请使用 `esgledger collect review {entity}` 显示的版本"),
     # --- factor sets (library/factors.py) ------------------------------------------------
     _spec("ESG-FACTOR-001", "error", "factor without a citation", "因子缺少出处",
           "factor {field} has no {expected}; every value must cite its source and edition",
