@@ -108,6 +108,9 @@ class SubmissionReport:
     unchanged: int = 0
     status: dict[str, tuple[str, int]] = field(default_factory=dict)
     _latest: dict[tuple, int] = field(default_factory=dict, repr=False)  # revisions read under the lock
+    # last year's approved values of an entity, read once for a workbook's locked cells and its
+    # warnings (the lock guards this year's values; last year's approved ones are settled)
+    _references: dict[str, dict] = field(default_factory=dict, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -451,8 +454,9 @@ def import_workbook(desk: Desk, path: str | Path, *, campaign: Campaign | None =
         if layout is None:
             return rep
         e = desk.tree.entities.get(layout.entity)
+        rep._references[layout.entity] = reference_values(desk, rep.campaign, layout.entity)
         locked = locked_cells(layout, desk.library, entity_name=e.name(layout.lang) if e else layout.entity,
-                              references=reference_values(desk, rep.campaign, layout.entity))
+                              references=rep._references[layout.entity])
         cells, problems = read_slots(opened, layout, locked)
         rep.problems.extend(problems)
     finally:
@@ -771,7 +775,9 @@ def _plan(desk: Desk, conn: Connection, rep: SubmissionReport, entity: str, entr
             if key not in given and f.status in ("draft", "rejected"):
                 out.append(NewFact(entity, f.indicator, f.period, f.dims, f.value, f.unit, "own",
                                    "submitted", f.value_entered, f.unit_entered, f.location, f.comment))
-    refs = reference_values(desk, campaign, entity, conn)
+    refs = rep._references.get(entity)
+    if refs is None:
+        refs = reference_values(desk, campaign, entity, conn)
     findings = find_warnings(desk, entity, merged, refs, place, rep.lang)
     rep.findings.extend(findings)
     rep.problems.extend(fd.problem for fd in findings)
