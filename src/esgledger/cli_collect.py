@@ -19,7 +19,7 @@ import typer
 from rich.markup import escape
 
 from esgledger import cli as cli_main
-from esgledger.cli import STATE, _date, _message, _named, _ws, app, console, err_console
+from esgledger.cli import STATE, _date, _message, _named, _unit, _ws, app, console, err_console
 from esgledger.cli_table import Table
 from esgledger.model.errors import Bilingual, EsgledgerError, ProblemList, ProblemsError
 from esgledger.model.i18n import fmt
@@ -51,6 +51,12 @@ T = {
     "enabled": {"zh": "已启用", "en": "enabled"},
     "password_set": {"zh": "已设置密码", "en": "password set"},
     "attached": {"zh": "已附加 {f}（sha256 {h}）", "en": "attached {f} (sha256 {h})"},
+    "entity_evidence": {"zh": "附于主体的佐证材料：{f}", "en": "evidence attached to the entity: {f}"},
+    "no_evidence": {"zh": "{e} 没有佐证材料", "en": "{e} has no evidence files"},
+    "evidence_ok": {"zh": "一致", "en": "ok"},
+    "evidence_changed": {"zh": "已被改动", "en": "changed"},
+    "evidence_missing": {"zh": "文件缺失", "en": "missing"},
+    "verified": {"zh": "已核对 {n} 个文件：{ok} 个与其散列值一致", "en": "checked {n:file|files}: {ok} match their hash"},
     "audit": {"zh": "已写出 {n} 条审计记录", "en": "wrote {n:audit row|audit rows}"},
     "summary": {"zh": "共 {n} 个主体：{parts}", "en": "{n:entity|entities}: {parts}"},
     "late": {"zh": "逾期", "en": "LATE"},
@@ -74,9 +80,13 @@ COMMENT_KIND_NAMES = {"approve": {"zh": "批准", "en": "approve"}, "return": {"
 HEADERS = {
     "users": {"zh": ("用户", "名称", "角色", "已停用", "创建时间"),
               "en": ("user", "name", "roles", "disabled", "created")},
-    "review": {"zh": ("指标", "细分", "期间", "数值", "单位", "上年数值", "变化", "状态", "提示", "备注说明", "审核意见"),
+    "review": {"zh": ("指标", "细分", "期间", "数值", "单位", "上年数值", "变化", "状态", "提示", "备注说明", "审核意见",
+                      "佐证材料"),
                "en": ("indicator", "breakdown", "period", "value", "unit", "last year", "change", "status",
-                      "warnings", "comment", "review")},
+                      "warnings", "comment", "review", "evidence")},
+    "evidence": {"zh": ("编号", "文件", "指标", "细分", "期间", "大小（字节）", "sha256", "上传人", "上传时间", "说明", "核对"),
+                 "en": ("id", "file", "indicator", "breakdown", "period", "bytes", "sha256", "by", "at", "note",
+                        "check")},
     "log": {"zh": ("时间", "用户", "操作", "对象", "代码"), "en": ("at", "user", "action", "target", "code")},
 }
 
@@ -427,29 +437,43 @@ def collect_review(entity: str = typer.Argument(..., help="Entity code."),
         console.print(tr("moved", e=entity, s=status_name(sheet.status), v=sheet.version))
         t = Table(*headers("review"))
         for l in sheet.lines:
-            t.add_row(f"{l.indicator} {l.name}", l.dims, l.period, l.value, _review_unit(l.unit), l.last_year or "",
+            t.add_row(f"{l.indicator} {l.name}", _breakdown(desk.library, l.dims), l.period, l.value, _unit(l.unit),
+                      l.last_year or "",
                       l.change_pct or "", _named(FACT_STATUS_NAMES, l.status), " ".join(l.warnings), l.comment or "",
-                      " / ".join(l.review_comments))
+                      " / ".join(l.review_comments), _files(l.evidence))
         console.print(t)
+        if sheet.evidence:
+            console.print(escape(tr("entity_evidence", f=_files(sheet.evidence))))
         _print(sheet.warnings)
         shown = {(l.indicator, l.dims, l.period) for l in sheet.lines}
         for c in sheet.comments:
             # on the entity, or on a value not given (a reviewer asking for it)
             if c["indicator"] is None or (c["indicator"], c["dims"] or "", c["period"]) not in shown:
                 what = "" if c["indicator"] is None else \
-                    f" {c['indicator']}" + (f"[{c['dims']}]" if c["dims"] else "") + f" {c['period']}"
+                    f" {c['indicator']}" + (f"[{_breakdown(desk.library, c['dims'])}]" if c["dims"] else "") \
+                    + f" {c['period']}"
                 console.print(escape(f"{c['at']} {c['author']} [{_named(COMMENT_KIND_NAMES, c['kind'])}]{what}: {c['text']}"))
 
 
-def _review_unit(unit: str | None) -> str:
-    """A unit as the Chinese workbook shows it (t → 吨); in English the unit as stored."""
-    if not unit:
-        return ""
-    if STATE.lang != "zh":
-        return unit
-    from esgledger.model.units import UNITS
+def _files(items) -> str:
+    """Evidence files as a review cell shows them: the name, or how many and their names."""
+    names = [i["file"] for i in items]
+    return names[0] if len(names) == 1 else (f"({len(names)}) " + ", ".join(names) if names else "")
 
-    return UNITS.display(unit, "zh")
+
+def _breakdown(library, dims: str | None) -> str:
+    """A breakdown as the reader reads it: in Chinese by the dimensions' and members' names
+    (supplier=grid → 电力来源=电网), which ``collect return --value`` also accepts; in English
+    by their codes, as messages show them."""
+    if not dims or STATE.lang != "zh":
+        return dims or ""
+    out = []
+    for part in dims.split(";"):
+        k, _, v = part.partition("=")
+        d = library.dimensions.get(k)
+        m = next((m for m in d.members if m.code == v), None) if d is not None else None
+        out.append(f"{d.name.zh}={m.name.zh}" if m is not None else part)
+    return ";".join(out)
 
 
 @collect_app.command("approve")
@@ -574,6 +598,58 @@ def collect_attach(file: Path = typer.Argument(..., help="A PDF, image, spreadsh
             _check_indicator(ws.library, indicator, "--indicator")
         rec = attach_evidence(_desk(ws), file, entity, indicator=indicator, period=period, dims=dims, note=note)
         console.print(tr("attached", f=rec.filename, h=rec.sha256))
+
+
+@collect_app.command("evidence")
+@_guard
+def collect_evidence(entity: str = typer.Argument(..., help="Entity code."),
+                     indicator: Optional[str] = typer.Option(None, "--indicator", help="Only the files of this indicator's values."),
+                     period: Optional[str] = typer.Option(None, "--period", help="Only the files of values of this period."),
+                     verify: bool = typer.Option(False, "--verify", help="Check each stored file against its hash (exit 1 if one does not match)."),
+                     as_json: bool = typer.Option(False, "--json", help="As JSON.")) -> None:
+    """The evidence files attached to an entity and its values, with their SHA-256."""
+    from esgledger.collect.evidence import evidence_path, list_evidence, verify_evidence
+    from esgledger.model.errors import Location, Problem
+
+    with _ws() as ws:
+        if indicator is not None:
+            from esgledger.cli import _check_indicator
+
+            _check_indicator(ws.library, indicator, "--indicator")
+        if period is not None:
+            cli_main._period(period)
+        desk = _desk(ws)
+        records = list_evidence(desk, entity=entity, indicator=indicator, period=period)
+        checks, problems = {}, ProblemList()
+        if verify:
+            for r in records:
+                path = evidence_path(desk, r)
+                checks[r.id] = "ok" if verify_evidence(desk, r) else ("changed" if path.is_file() else "missing")
+                if checks[r.id] != "ok":
+                    problems.append(Problem("ESG-COLLECT-014", Location(file=r.stored_path), {"found": Bilingual(
+                        f"{r.filename}（编号 {r.id}）：" + ("保存的文件内容已被改动，与附加时的 sha256 不一致"
+                                                         if checks[r.id] == "changed" else "保存的文件已不存在"),
+                        f"{r.filename} (id {r.id}): " + ("the stored file was changed since it was attached; its "
+                                                        "sha256 differs" if checks[r.id] == "changed"
+                                                        else "the stored file is missing"))}))
+        if as_json:
+            console.print_json(json.dumps([{**r.__dict__, **({"check": checks[r.id]} if verify else {})}
+                                           for r in records], ensure_ascii=False))
+        elif not records:
+            console.print(tr("no_evidence", e=entity))
+        else:
+            cols = headers("evidence")
+            t = Table(*(cols if verify else cols[:-1]))
+            for r in records:
+                row = [str(r.id), r.filename, r.indicator or "", _breakdown(desk.library, r.dims), r.period or "",
+                       str(r.size), r.sha256, r.uploaded_by or "", r.uploaded_at, r.note or ""]
+                t.add_row(*(row + [tr(f"evidence_{checks[r.id]}")] if verify else row))
+            console.print(t)
+            if verify:
+                console.print(tr("verified", n=len(records), ok=sum(v == "ok" for v in checks.values())))
+        _print(problems)
+        if problems:
+            raise typer.Exit(1)
 
 
 # -- audit ----------------------------------------------------------------------------------

@@ -215,6 +215,10 @@ ZH: dict[str, str] = {
     "Period of that value.": "该数值的期间。",
     "Dimension key of that value, e.g. gender=female.": "该数值的维度键，如 gender=female。",
     "What the file shows.": "文件内容说明。",
+    "The evidence files attached to an entity and its values, with their SHA-256.": "主体及其数值所附的佐证文件及其 SHA-256。",
+    "Only the files of this indicator's values.": "只列出该指标数值的文件。",
+    "Only the files of values of this period.": "只列出该期间数值的文件。",
+    "Check each stored file against its hash (exit 1 if one does not match).": "将每个保存的文件与其散列值核对（有不一致时退出码为 1）。",
     "Export the audit trail: every revision, status change, comment and evidence file.":
         "导出审计记录：每次修订、状态变更、意见和佐证文件。",
     "Only this period (a year includes its months).": "只导出该期间（年度包含其各月）。",

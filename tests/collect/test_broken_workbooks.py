@@ -83,6 +83,11 @@ def test_another_entitys_workbook_is_refused_to_a_plant_submitter(sqlite_group):
 def test_last_years_workbook_into_its_own_closed_campaign(sqlite_group):
     rep = import_workbook(sqlite_group.admin, WORKBOOKS / "last_year.xlsx")
     assert rep.flat() == [("last_year.xlsx:_esgledger!B3", "ESG-COLLECT-010")]
+    # which campaign the workbook is of, and which one is open (audit A4-L3)
+    assert rep.problems[0].message("en") == ("no open campaign: the workbook belongs to campaign #1 (2024), "
+                                             "which is closed; the open one is campaign #2 (2025)")
+    assert rep.problems[0].message("zh") == ("没有进行中的收集任务：该工作簿属于收集任务 #1（2024），该任务已关闭；"
+                                             "当前进行中的是收集任务 #2（2025）")
 
 
 def test_good_workbook_lands_as_draft(group):

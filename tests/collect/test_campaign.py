@@ -4,7 +4,7 @@ import datetime as dt
 import openpyxl
 import pytest
 
-from esgledger.collect.campaign import (assigned_indicators, get_campaign, open_campaign,
+from esgledger.collect.campaign import (assigned_indicators, close_campaign, get_campaign, open_campaign,
                                         status_table)
 from esgledger.collect.submission import import_workbook, submit_entity, submit_values
 from esgledger.collect.templates import generate_workbook, generate_workbooks
@@ -30,7 +30,24 @@ def test_campaign_asks_each_entity_for_what_applies_to_it(group):
     with pytest.raises(ProblemsError) as exc:
         get_campaign(group.admin, "2023")
     assert exc.value.problems.flat() == [("(period)", "ESG-COLLECT-010")]
+    # in each language only, and without saying "no open campaign" twice (audit A4-L3)
+    assert exc.value.problems[0].message("zh") == \
+        "没有进行中的收集任务：2023 年度的收集任务未开启或已关闭；当前进行中的是收集任务 #2（2025）"
+    assert exc.value.problems[0].message("en") == \
+        "no open campaign: the campaign for 2023 was not opened or is closed; the open one is campaign #2 (2025)"
     assert get_campaign(group.admin).id == c.id  # the only open one
+    c2026 = open_campaign(group.admin, "2026")
+    with pytest.raises(ProblemsError) as exc:  # two open: which one is meant
+        get_campaign(group.admin)
+    assert exc.value.problems[0].message("en") == \
+        f"no open campaign: campaigns of several periods are open (campaign #{c.id} (2025), campaign #{c2026.id} " \
+        "(2026)): choose one with --period"
+    for each in (c, c2026):
+        close_campaign(group.admin, each)
+    with pytest.raises(ProblemsError) as exc:
+        get_campaign(group.admin)
+    assert exc.value.problems[0].message("zh") == "没有进行中的收集任务：目前没有任何期间的收集任务在进行中"
+    assert exc.value.problems[0].message("en") == "no open campaign: none is open for any period"
 
 
 def test_workbook_structure(sqlite_group, tmp_path):

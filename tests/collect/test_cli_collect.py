@@ -209,12 +209,19 @@ def test_tables_and_refusals_read_in_chinese(wsdir, tmp_path, monkeypatch):
     assert "p1 may read only TLYX-P1 (subtree); refused: JXTG" in en, en
     zh, en = both("users", "add", "x2", "--role", "auditor", "--password-stdin", user="esg", stdin=PW + "\n")
     assert "ESG-ACCESS-003 无权操作：esg（主管 manager）无权管理用户：添加用户 x2" in zh, zh
-    assert "ESG-ACCESS-003 not permitted: esg (manager) may not users: add user x2" in en, en
+    assert "ESG-ACCESS-003 not permitted: esg (manager) may not manage users: add user x2" in en, en
     zh, en = both("collect", "log", "--limit", "1", user="audit")
     assert _rows(zh)[0] == ["时间", "用户", "操作", "对象", "代码"], zh
     assert _rows(zh)[1][1:] == ["esg", "管理用户", "添加用户 x2", "ESG-ACCESS-003"], zh
     assert _rows(en)[0] == ["at", "user", "action", "target", "code"], en
-    assert _rows(en)[1][1:] == ["esg", "users", "add user x2", "ESG-ACCESS-003"], en
+    assert _rows(en)[1][1:] == ["esg", "manage users", "add user x2", "ESG-ACCESS-003"], en
+    # the action reads as a verb in English (audit A4-L6: "may not evidence", "may not campaign")
+    zh, en = both("collect", "attach", str(tmp_path / "bill.pdf"), "--entity", "TLYX-P1", user="audit")
+    assert "audit（审计 auditor）无权附加佐证材料：TLYX-P1" in zh, zh
+    assert "audit (auditor) may not attach evidence: TLYX-P1" in en, en
+    zh, en = both("collect", "open", "--period", "2026", user="p1")
+    assert "p1（填报人 submitter@TLYX-P1）无权管理收集任务：开启 2026 年度收集任务" in zh, zh
+    assert "p1 (submitter@TLYX-P1) may not manage campaigns: open a campaign for 2026" in en, en
 
     out = tmp_path / "out"
     assert cli(wsdir, "collect", "templates", "--entity", "TLYX-P1", "-o", str(out), user="p1").exit_code == 0
@@ -224,11 +231,12 @@ def test_tables_and_refusals_read_in_chinese(wsdir, tmp_path, monkeypatch):
     assert "收集任务 #1（2025）：进行中" in zh and "共 12 个主体：未开始 11，填报中 1；逾期 12" in zh, zh
     assert "campaign #1 (2025) — open" in en and "12 entities: not started 11, in progress 1; LATE 12" in en, en
     zh, en = both("collect", "review", "TLYX-P1", user="esg")
-    assert _rows(zh)[0] == ["指标", "细分", "期间", "数值", "单位", "上年数值", "变化", "状态", "提示", "备注说明", "审核意见"]
+    assert _rows(zh)[0] == ["指标", "细分", "期间", "数值", "单位", "上年数值", "变化", "状态", "提示", "备注说明", "审核意见",
+                            "佐证材料"]
     assert _rows(zh)[1][2:8] == ["2025", "48", "万吨", "", "", "草稿"], zh
     assert _rows(en)[0] == ["indicator", "breakdown", "period", "value", "unit", "last year", "change", "status",
-                            "warnings", "comment", "review"]
-    assert _rows(en)[1][2:8] == ["2025", "48", "万吨", "", "", "draft"], en
+                            "warnings", "comment", "review", "evidence"]
+    assert _rows(en)[1][2:8] == ["2025", "48", "10k t", "", "", "draft"], en  # units in the reader's words
     assert cli(wsdir, "collect", "submit", "TLYX-P1", user="p1").exit_code == 0
     assert cli(wsdir, "collect", "return", "TLYX-P1", "--value", "aluminium_output=split it",
                "--comment", "see the value", user="esg").exit_code == 0

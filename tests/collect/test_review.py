@@ -61,6 +61,13 @@ def test_review_return_resubmit_approve(group, tmp_path):
     # a stale approval is refused; a current one approves everything, once
     stale = approve_entity(esg, group.c2025, "P1", version=2)
     assert stale.problems.flat() == [("(version)", "ESG-COLLECT-009")]
+    # a version not reached yet (5 while P1 is at 4) is a typo, not a change since review (A4-L8)
+    future = approve_entity(esg, group.c2025, "P1", version=5)
+    assert future.problems.flat() == [("(version)", "ESG-COLLECT-021")] and future.status == "submitted"
+    assert future.problems[0].message("en") == ("version does not exist yet: P1 is at version 4; there is no "
+                                                 "version 5 yet: pass the version `esgledger collect review P1` shows")
+    assert future.problems[0].message("zh") == ("版本尚不存在：P1 当前为版本 4，尚无版本 5：请使用 "
+                                                "`esgledger collect review P1` 显示的版本")
     res = approve_entity(esg, group.c2025, "P1", version=4, comment="checked against HR roster")
     assert res.ok and (res.status, res.version, res.facts) == ("approved", 5, 21)
     again = approve_entity(group.desk("esg2"), group.c2025, "P1")
@@ -113,6 +120,31 @@ def test_evidence_is_stored_by_hash(group, tmp_path):
             bad()
         codes.append(exc.value.problems[0].code)
     assert codes == ["ESG-COLLECT-014", "ESG-COLLECT-014", "ESG-COLLECT-015"]
+    # the content must be what the extension says (audit A4-M3): a text file renamed .pdf, an
+    # "xlsx" that is not a zip package, a JPEG named .png, an empty file
+    fakes = {"fake.pdf": b"not really a pdf", "fake.xlsx": b"%PDF-1.4 a pdf named xlsx",
+             "photo.png": b"\xff\xd8\xff\xe0 a JPEG", "empty.jpg": b""}
+    found = []
+    for name, data in fakes.items():
+        (tmp_path / name).write_bytes(data)
+        with pytest.raises(ProblemsError) as exc:
+            attach_evidence(p1, tmp_path / name, "P1")
+        [problem] = exc.value.problems
+        found.append((problem.code, problem.location.file, problem.message("en").split(": ", 1)[1]))
+    assert found == [
+        ("ESG-COLLECT-014", "fake.pdf", "its content does not match its extension .pdf: a PDF starts with %PDF-, "
+                                        "this file starts with b'not real'"),
+        ("ESG-COLLECT-014", "fake.xlsx", "its content does not match its extension .xlsx: an .xlsx workbook is a "
+                                         "zip package (starts with PK), this file starts with b'%PDF-1.4'"),
+        ("ESG-COLLECT-014", "photo.png", "its content does not match its extension .png: a PNG image starts with "
+                                         "\\x89PNG, this file starts with b'\\xff\\xd8\\xff\\xe0 a J'"),
+        ("ESG-COLLECT-014", "empty.jpg", "the file is empty")]
+    assert [r.id for r in list_evidence(group.admin, entity="P1")] == [rec.id, again.id]  # none of them stored
+    # the reviewer sees the file beside the value it supports, and the one on the entity apart
+    sheet = review_entity(group.desk("esg"), group.c2025, "P1")
+    assert {l.indicator: [e["file"] for e in l.evidence] for l in sheet.lines if l.evidence} == \
+        {"aluminium_output": ["electricity bill.pdf"]}
+    assert [(e["file"], e["sha256"]) for e in sheet.evidence] == [("electricity bill.pdf", rec.sha256)]
     (group.ws.path / rec.stored_path).write_bytes(b"tampered")
     assert not verify_evidence(group.admin, rec)
 

@@ -255,9 +255,35 @@ def get_campaign(desk: Desk, period: str | None = None, *, campaign_id: int | No
     with desk.store.reading() as conn:
         rows = conn.execute(q.order_by(C.campaign.c.id.desc())).all()
     if not rows or (campaign_id is None and period is None and len(rows) > 1):
-        what = (f"#{campaign_id}" if campaign_id is not None else period) or "any period"
-        raise ProblemsError([Problem("ESG-COLLECT-010", Location(field="period"), {"found": what})])
+        if campaign_id is not None:
+            what = Bilingual(f"收集任务 #{campaign_id} 不存在或已关闭", f"campaign #{campaign_id} does not exist or is closed")
+        elif period is not None:
+            what = Bilingual(f"{period} 年度的收集任务未开启或已关闭", f"the campaign for {period} was not opened or is closed")
+        elif rows:
+            shown = [_campaign(r).named() for r in reversed(rows)]
+            what = Bilingual("有多个期间的收集任务在进行中（" + "、".join(c.zh for c in shown) + "）：请用 --period 指定一个",
+                             "campaigns of several periods are open (" + ", ".join(c.en for c in shown)
+                             + "): choose one with --period")
+            raise ProblemsError([Problem("ESG-COLLECT-010", Location(field="period"), {"found": what, "open": ""})])
+        else:
+            what = Bilingual("目前没有任何期间的收集任务在进行中", "none is open for any period")
+        raise ProblemsError([Problem("ESG-COLLECT-010", Location(field="period"), {
+            "found": what, "open": open_now(desk)})])
     return _campaign(rows[0])
+
+
+def open_now(desk: Desk) -> Bilingual | str:
+    """"; the open one is campaign #2 (2025)" for a message saying a campaign is not open
+    (each open one, newest first), or "" when none is."""
+    with desk.store.reading() as conn:
+        rows = conn.execute(select(C.campaign).where(C.campaign.c.status == "open")
+                            .order_by(C.campaign.c.id.desc())).all()
+    if not rows:
+        return ""
+    shown = [_campaign(r).named() for r in rows]
+    return Bilingual("；当前进行中的是" + "、".join(c.zh for c in shown),
+                     ("; the open one is " if len(shown) == 1 else "; the open ones are ")
+                     + ", ".join(c.en for c in shown))
 
 
 def still_asked(desk: Desk, entity: str, codes: Iterable[str]) -> list[str]:

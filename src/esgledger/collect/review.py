@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from esgledger.collect.campaign import (Campaign, Desk, assigned_indicators, current_facts, entity_status,
                                         next_step, reference_values, set_status, statuses_named)
+from esgledger.collect.evidence import list_evidence
 from esgledger.collect.submission import find_warnings
 from esgledger.model.errors import Location, Problem, ProblemList
 from esgledger.store import schema_collect as C
@@ -46,6 +47,8 @@ class ReviewLine:
     warnings: tuple[str, ...]    # problem codes about this value
     review_comments: tuple[str, ...]
     fact_id: int | None
+    # the evidence files attached to this value (any of its revisions): id, file, sha256
+    evidence: tuple[dict, ...] = ()
 
 
 @dataclass
@@ -57,6 +60,7 @@ class ReviewSheet:
     lines: list[ReviewLine]
     warnings: ProblemList
     comments: list[dict]         # every comment on the entity and its values, oldest first
+    evidence: list[dict] = field(default_factory=list)  # files attached to the entity, not to a value
 
 
 @dataclass
@@ -94,6 +98,13 @@ def review_entity(desk: Desk, campaign: Campaign, entity: str) -> ReviewSheet:
         comments = _comments(conn, campaign, entity)
     refs = reference_values(desk, campaign, entity)
     findings = find_warnings(desk, entity, facts, refs, lang=desk.lang)
+    periods = set(campaign.periods())
+    files: dict[Key | None, list[dict]] = {}
+    for r in list_evidence(desk, entity=entity):
+        if r.indicator is None:
+            files.setdefault(None, []).append(_evidence_item(r))
+        elif r.period in periods:
+            files.setdefault((r.indicator, r.dims or "", r.period), []).append(_evidence_item(r))
     order = {c: i for i, c in enumerate(desk.library.indicators)}
     lines = []
     for key in sorted(facts, key=lambda k: (order.get(k[0], 10 ** 6), k[2], k[1])):
@@ -114,10 +125,14 @@ def review_entity(desk: Desk, campaign: Campaign, entity: str) -> ReviewSheet:
             tuple(fd.problem.code for fd in findings if key[0] in fd.indicators and fd.period == key[2]),
             tuple(c["text"] for c in comments if c["indicator"] == key[0] and (c["dims"] or "") == key[1]
                   and c["period"] == key[2]),
-            f.id))
+            f.id, tuple(files.get(key, ()))))
     status, version = st if st else ("-", 0)
     return ReviewSheet(campaign, entity, status, version, lines,
-                       ProblemList(fd.problem for fd in findings), comments)
+                       ProblemList(fd.problem for fd in findings), comments, files.get(None, []))
+
+
+def _evidence_item(r) -> dict:
+    return {"id": r.id, "file": r.filename, "sha256": r.sha256, "note": r.note}
 
 
 def approve_entity(desk: Desk, campaign: Campaign, entity: str, *, version: int | None = None,
@@ -255,7 +270,9 @@ def _can_move(out: Outcome, st, allowed: tuple[str, ...], version: int | None) -
         return False
     status, current = st
     if version is not None and current != version:
-        out.problems.append(Problem("ESG-COLLECT-009", Location(field="version"), {
+        # a version never reached was not "changed since it was reviewed": a typo
+        out.problems.append(Problem("ESG-COLLECT-021" if version > current else "ESG-COLLECT-009",
+                                    Location(field="version"), {
             "entity": out.entity, "found": current, "expected": version}))
         out.status, out.version = status, current
         return False

@@ -13,7 +13,8 @@ can be submitted (ESG-COLLECT-007):
   ``change_threshold_pct``;
 * every rule of the validation catalogue (:data:`esgledger.calc.validate.RULES`) run over the
   entity's values: breakdowns that do not add up to their total (ESG-VAL-001), an as-reported
-  figure that disagrees with its formula (ESG-VAL-002), a target marked achieved against the
+  figure that disagrees with its formula (ESG-VAL-002; not at an entity with entities below
+  it: :data:`AT_PARENT_ONLY_OVER_LEDGER`), a target marked achieved against the
   figure (ESG-VAL-003), and any rule registered later — except those that read the year
   before (ESG-VAL-006: here ESG-COLLECT-005, against last year's approved value);
 * ESG-COLLECT-006 — a ratio (a formula indicator with a range) out of its range.
@@ -40,10 +41,10 @@ from sqlalchemy.engine import Connection
 
 from esgledger.calc.validate import DEFAULT_CHANGE, ratio_text
 from esgledger.collect.campaign import (Campaign, Desk, assigned_indicators, current_facts,
-                                        entity_status, get_campaign, reference_values, set_status,
-                                        next_step, statuses_named)
-from esgledger.collect.templates import (Cell, Layout, OpenedWorkbook, layout_for, open_workbook,
-                                         read_slots)
+                                        entity_status, get_campaign, next_step, open_now,
+                                        reference_values, set_status, statuses_named)
+from esgledger.collect.templates import (Cell, Layout, OpenedWorkbook, layout_for, locked_cells,
+                                         open_workbook, read_slots)
 from esgledger.library.schema import Indicator
 from esgledger.model.errors import Bilingual, Location, Problem, ProblemList, near_miss
 from esgledger.model.formula import FormulaZeroDivision
@@ -107,6 +108,9 @@ class SubmissionReport:
     unchanged: int = 0
     status: dict[str, tuple[str, int]] = field(default_factory=dict)
     _latest: dict[tuple, int] = field(default_factory=dict, repr=False)  # revisions read under the lock
+    # last year's approved values of an entity, read once for a workbook's locked cells and its
+    # warnings (the lock guards this year's values; last year's approved ones are settled)
+    _references: dict[str, dict] = field(default_factory=dict, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -198,12 +202,10 @@ def check_value(ind: Indicator, raw, loc: Location, lang: str = "en") -> tuple[s
     text = number_text(raw)
     if text is None:
         shown = raw.isoformat() if hasattr(raw, "isoformat") else str(raw)
-        zh_unit = UNITS.display(ind.unit, "zh") if ind.unit else ""
-        pad = "" if zh_unit and "\u2e80" <= zh_unit[0] else " "  # 以人为单位 / 以 MWh 为单位
         # "没有数据请留空": N/A, — or 约300000 is what people type where they have no figure
-        expected = Bilingual((f"以{pad}{zh_unit}{pad}为单位的数字" if ind.unit else "数字") + "（没有数据请留空）",
-                             (f"a number in {UNITS.display(ind.unit, 'en')}" if ind.unit else "a number")
-                             + " (leave the cell empty when there is no data)")
+        number_in = _number_in(ind.unit)
+        expected = Bilingual(number_in.zh + "（没有数据请留空）",
+                             number_in.en + " (leave the cell empty when there is no data)")
         return None, Problem("ESG-COLLECT-001", loc, {"indicator": label, "found": shown, "expected": expected})
     num = Decimal(text)
     v = ind.validation
@@ -218,6 +220,15 @@ def check_value(ind: Indicator, raw, loc: Location, lang: str = "en") -> tuple[s
         return None, Problem("ESG-COLLECT-003", loc, {"indicator": label, "found": text,
                                                       "expected": Bilingual("整数", "a whole number")})
     return text, None
+
+
+def _number_in(unit: str | None) -> Bilingual:
+    """"a number in 10k t" / 以万吨为单位的数字, as an error says what a cell takes."""
+    if not unit:
+        return Bilingual("数字", "a number")
+    zh_unit = UNITS.display(unit, "zh")
+    pad = "" if zh_unit and "\u2e80" <= zh_unit[0] else " "  # 以人为单位 / 以 MWh 为单位
+    return Bilingual(f"以{pad}{zh_unit}{pad}为单位的数字", f"a number in {UNITS.display(unit, 'en')}")
 
 
 # -- warnings -------------------------------------------------------------------------------
@@ -279,7 +290,10 @@ def find_warnings(desk: Desk, entity: str, facts: Mapping[tuple[str, str, str], 
     for (ind_code, dims, period), f in facts.items():
         by_period.setdefault(period, {})[(entity, "own", ind_code, dims)] = f
     for period, pkg in by_period.items():
+        parent = _has_children(desk, entity, period)
         for code, rule in RULES.items():
+            if code in AT_PARENT_ONLY_OVER_LEDGER and parent:
+                continue
             for p in rule(lib, pkg, period):
                 key = _key_of(p.location.field, entity)
                 # explained by a comment on the indicator named, or on the fact the rule flags
@@ -333,6 +347,27 @@ def find_warnings(desk: Desk, entity: str, facts: Mapping[tuple[str, str, str], 
         else:
             fd.explained = any((i, fd.period) in commented for i in fd.indicators)
     return out
+
+
+# Rules left to ``esgledger validate`` at an entity with entities below it. ESG-VAL-002 reads
+# an as-reported ratio (a company's average training hours) against its formula's inputs; at a
+# parent the reported ratio is the whole company's, while a submission holds only the parent's
+# own part of the inputs (its head office's hours and people), so the "formula" figure it would
+# quote (12,800 h / 180 = 71 against the group's 72) is not the figure the ratio should equal
+# (518,184 h / 6,756 = 77). ``validate`` checks it on the consolidated inputs once ``calc run``
+# has them.
+AT_PARENT_ONLY_OVER_LEDGER = frozenset({"ESG-VAL-002"})
+
+
+def _has_children(desk: Desk, entity: str, period: str) -> bool:
+    """Whether ``entity`` has entities below it at the end of ``period``'s year."""
+    import datetime as dt
+
+    try:
+        year = Period.parse(period).year
+    except PeriodError:
+        return False
+    return bool(desk.tree.children_on(entity, dt.date(year, 12, 31)))
 
 
 # A value at least this many times (or at most 1/this of) last year's, or of the figure it is
@@ -418,7 +453,11 @@ def import_workbook(desk: Desk, path: str | Path, *, campaign: Campaign | None =
         layout = _check_meta(desk, opened, rep, campaign, entity)
         if layout is None:
             return rep
-        cells, problems = read_slots(opened, layout)
+        e = desk.tree.entities.get(layout.entity)
+        rep._references[layout.entity] = reference_values(desk, rep.campaign, layout.entity)
+        locked = locked_cells(layout, desk.library, entity_name=e.name(layout.lang) if e else layout.entity,
+                              references=rep._references[layout.entity])
+        cells, problems = read_slots(opened, layout, locked)
         rep.problems.extend(problems)
     finally:
         opened.close()
@@ -462,7 +501,8 @@ def _check_meta(desk: Desk, opened: OpenedWorkbook, rep: SubmissionReport,
         campaign = theirs
         if campaign.status != "open":
             rep.problems.append(Problem("ESG-COLLECT-010", loc("campaign"), {
-                "found": Bilingual(f"{shown.zh}：已关闭", f"{shown.en}: closed")}))
+                "found": Bilingual(f"该工作簿属于{shown.zh}，该任务已关闭", f"the workbook belongs to {shown.en}, which is closed"),
+                "open": open_now(desk)}))
             return None
     rep.campaign = campaign
     ent = meta.get("entity", "")
@@ -489,11 +529,23 @@ def _entry_from_cell(desk: Desk, entity: str, cell: Cell, fname: str, lang: str
     sheet, _, ref = cell.ref.partition("!")
     loc = Location(file=fname, sheet=sheet, cell=ref)
     ind = desk.library[cell.slot.indicator]
-    text, problem = check_value(ind, cell.value, loc, lang)
+    raw = cell.value
+    if cell.percent and ind.value_type == "number":
+        # "99.7%" typed into a cell: Excel keeps 0.997 and formats the cell as a percentage.
+        # The value is what the cell shows: 99.7 in a % indicator; in any other unit it is refused
+        # (ESG-COLLECT-020), as no reading of "99.7%" gives tonnes or people.
+        stored = number_text(raw)
+        shown = plain(Decimal(stored) * 100)
+        if ind.unit != "%":
+            return None, Problem("ESG-COLLECT-020", loc, {"indicator": indicator_label(ind),
+                                                          "found": f"{shown}%", "stored": stored,
+                                                          "expected": _number_in(ind.unit)})
+        raw = Decimal(shown)
+    text, problem = check_value(ind, raw, loc, lang)
     if problem is not None:
         return None, problem
     return Entry(entity, ind.code, cell.slot.dims, cell.period, text, ind.unit, loc, cell.ref,
-                 cell.comment, number_text(cell.value) if ind.value_type == "number" else text,
+                 cell.comment, number_text(raw) if ind.value_type == "number" else text,
                  ind.unit), None
 
 
@@ -723,7 +775,9 @@ def _plan(desk: Desk, conn: Connection, rep: SubmissionReport, entity: str, entr
             if key not in given and f.status in ("draft", "rejected"):
                 out.append(NewFact(entity, f.indicator, f.period, f.dims, f.value, f.unit, "own",
                                    "submitted", f.value_entered, f.unit_entered, f.location, f.comment))
-    refs = reference_values(desk, campaign, entity, conn)
+    refs = rep._references.get(entity)
+    if refs is None:
+        refs = reference_values(desk, campaign, entity, conn)
     findings = find_warnings(desk, entity, merged, refs, place, rep.lang)
     rep.findings.extend(findings)
     rep.problems.extend(fd.problem for fd in findings)

@@ -19,7 +19,9 @@ Layout of a workbook (``FORMAT_VERSION`` 1):
 Sheets are protected: only input cells are unlocked; the workbook structure is locked. Input
 cells carry data validation (decimal or whole number within the indicator's range, or a
 dropdown of a category's values). Protection can be removed by a determined user, so the
-import checks the structure again cell by cell (:func:`read_slots`).
+import checks the structure again cell by cell (:func:`read_slots`): code, breakdown and unit
+as structure (errors), every other cell outside the inputs against :func:`locked_cells`
+(ESG-TPL-011, a warning: not imported).
 """
 from __future__ import annotations
 
@@ -425,6 +427,10 @@ def write_workbook(path: Path, layout: Layout, library: Library, *, secret: str,
                 c.fill = st.input_fill
                 c.protection = st.unlocked
                 c.border = st.border
+                # General, as Excel's own default: typing "99.7%" into a General cell makes Excel
+                # give it a percent format, which the import sees (a cell with a fixed number
+                # format keeps it, and 0.997 would come back unmarked)
+                c.number_format = "General"
             cols = s.value_cols
             dvs.setdefault(key, []).append(
                 f"{get_column_letter(cols[0])}{r}:{get_column_letter(cols[-1])}{r}")
@@ -457,6 +463,49 @@ def write_workbook(path: Path, layout: Layout, library: Library, *, secret: str,
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
+
+
+def locked_cells(layout: Layout, library: Library, *, entity_name: str,
+                 references: dict | None = None) -> dict[tuple[str, int, int], object]:
+    """What :func:`write_workbook` writes outside the input cells, (sheet, row, column) →
+    value: each sheet's title, headers, and each row's code, name, breakdown, unit and last
+    year's value(s). The import compares a submitted workbook's cells with it (ESG-TPL-011);
+    a test keeps the two in step."""
+    lang = layout.lang
+    references = references or {}
+    out: dict[tuple[str, int, int], object] = {}
+    months = t("months", lang)
+    y = Period.parse(layout.period).year
+    for sh in layout.sheets:
+        out[(sh.title, 1, 1)] = f"{sh.title} — {layout.entity} {entity_name} — {layout.period}"
+        for row, monthly in ((sh.annual_header, False), (sh.monthly_header, True)):
+            if not row:
+                continue
+            heads = [t("code", lang), t("name", lang), t("breakdown", lang), t("unit", lang)]
+            heads += ([t("this_year", lang) + " / " + t("last_year", lang)] + list(months) if monthly
+                      else [t("last_year", lang), t("value", lang)])
+            heads.append(t("comment", lang))
+            out.update({(sh.title, row, col): text for col, text in enumerate(heads, start=1)})
+        if sh.monthly_header and sh.annual_header:
+            out[(sh.title, sh.monthly_header - 1, 1)] = t("monthly", lang)
+        for s in sh.slots:
+            ind = library[s.indicator]
+            r = s.row
+            out[(sh.title, r, 1)] = s.indicator
+            out[(sh.title, r, 2)] = ind.name.get(lang)
+            out[(sh.title, r, 3)] = s.label or None
+            out[(sh.title, r, 4)] = s.unit_cell if s.unit else None
+            if s.monthly:
+                out[(sh.title, r, 5)] = t("this_year", lang)
+                out[(sh.title, r + 1, 5)] = t("last_year", lang)
+                for i, col in enumerate(s.value_cols, start=1):
+                    ref = references.get((s.indicator, s.dims, f"{y}-{i:02d}"))
+                    out[(sh.title, r + 1, col)] = _number(ref.value) if ref else None
+            else:
+                ref = references.get((s.indicator, s.dims, layout.period))
+                out[(sh.title, r, 5)] = None if ref is None else (
+                    category_label(ref.value, lang) if ind.value_type == "category" else _number(ref.value))
+    return out
 
 
 # -- generating for a campaign -------------------------------------------------------------
@@ -632,14 +681,32 @@ class Cell:
     col: int
     value: object       # the cell's value as openpyxl reads it
     comment: str | None
+    percent: bool = False  # its number format shows it ×100 with a % sign (typed as "99.7%")
 
 
-def read_slots(opened: OpenedWorkbook, layout: Layout) -> tuple[list[Cell], ProblemList]:
+def percent_format(fmt: str | None) -> bool:
+    """Whether a number format shows its value ×100 with a percent sign, as Excel gives a
+    General cell when ``99.7%`` is typed into it (the cell then holds 0.997). A ``%`` in quotes
+    or after a backslash is a literal sign and does not scale; ``[Red]``-style sections neither.
+
+    >>> percent_format("0.0%"), percent_format("General"), percent_format('0.0" %"')
+    (True, False, False)
+    """
+    if not fmt or "%" not in fmt:
+        return False
+    return "%" in re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", fmt)
+
+
+def read_slots(opened: OpenedWorkbook, layout: Layout,
+               locked: dict[tuple[str, int, int], object] | None = None) -> tuple[list[Cell], ProblemList]:
     """Check the workbook's structure against ``layout`` and collect its filled input cells.
 
     Structure problems: a missing (renamed or deleted) sheet (ESG-TPL-006), a sheet that is not
     in the template (ESG-TPL-007), rows that no longer match (ESG-TPL-008: the first wrong row
-    of a sheet; the rest of that sheet is not read), a unit changed by hand (ESG-TPL-009)."""
+    of a sheet; the rest of that sheet is not read), a unit changed by hand (ESG-TPL-009).
+    With ``locked`` (:func:`locked_cells`), every other cell outside the inputs is compared
+    with what the template wrote there — title, headers, names, last year's values, and cells
+    the template left empty — and a difference is a warning (ESG-TPL-011): it is not imported."""
     from openpyxl.utils import get_column_letter
 
     problems = ProblemList()
@@ -665,9 +732,16 @@ def read_slots(opened: OpenedWorkbook, layout: Layout) -> tuple[list[Cell], Prob
         by_row = {s.row: s for s in sh.slots}
         width = MONTHLY_WIDTH if sh.monthly_header else ANNUAL_WIDTH
         rownum = 0
-        for row in ws.iter_rows(min_row=1, max_col=width, values_only=True):
+        outside = _Outside(name, sh, width, locked) if locked is not None else None
+        # cells, not values only: an input cell's number format says whether a number was typed
+        # as a percentage ("99.7%" is 0.997 in a cell formatted 0.0%); all columns when the
+        # cells outside the inputs are compared (text typed to the right of the table)
+        for row_cells in ws.iter_rows(min_row=1, max_col=None if outside else width):
             rownum += 1
+            row = tuple(c.value for c in row_cells[:width])
             s = by_row.get(rownum)
+            if outside is not None:
+                outside.check(rownum, row_cells, s)
             if s is None:
                 if rownum > sh.last_row and any(v not in (None, "") for v in row):
                     what = _show(row[0]) or _show(next(v for v in row if v not in (None, "")))
@@ -701,14 +775,71 @@ def read_slots(opened: OpenedWorkbook, layout: Layout) -> tuple[list[Cell], Prob
                 if v is None or (isinstance(v, str) and not v.strip()):
                     continue
                 period = month_periods[i] if s.monthly else layout.period
-                cells.append(Cell(s, period, f"{sh.title}!{letters[col]}{rownum}", col, v, comment))
+                pct = isinstance(v, (int, float)) and not isinstance(v, bool) and percent_format(row_cells[col - 1].number_format)
+                cells.append(Cell(s, period, f"{sh.title}!{letters[col]}{rownum}", col, v, comment, pct))
         else:
             if rownum < sh.last_row and sh.slots:
                 missing = next((s for s in sh.slots if s.row > rownum), None)
                 if missing is not None:
                     problems.append(Problem("ESG-TPL-008", Location(file=name, sheet=sh.title, cell=f"A{missing.row}"), {
                         "found": Bilingual("（工作表结束）", "(end of sheet)"), "expected": missing.indicator}))
+            if outside is not None:  # (not after a row that no longer matches: its cells would all differ)
+                outside.rest()
+                problems.extend(outside.problems)
     return cells, problems
+
+
+class _Outside:
+    """Compares a sheet's cells outside the inputs with what the template wrote (ESG-TPL-011,
+    a warning: the import reads only the value and comment columns). At most ``LIMIT`` cells
+    of a sheet are named, then how many more."""
+
+    LIMIT = 10
+
+    def __init__(self, file: str, sheet: SheetLayout, width: int, locked: dict):
+        self.file, self.sheet, self.locked = file, sheet.title, locked
+        self.last_row, self.width = sheet.last_row, width
+        self.problems = ProblemList()
+        self.more = 0
+
+    def check(self, rownum: int, row_cells, slot: "Slot | None") -> None:
+        from openpyxl.utils import get_column_letter
+
+        for col, c in enumerate(row_cells, start=1):
+            if rownum > self.last_row and col <= self.width:
+                continue  # below the table: ESG-TPL-008
+            if slot is not None and (col in (1, 3, 4) or col in slot.value_cols or col == slot.comment_col):
+                continue  # code, breakdown and unit: ESG-TPL-008/009; inputs: read
+            found = c.value
+            expected = self.locked.get((self.sheet, rownum, col))
+            if _same(found, expected):
+                continue
+            if len(self.problems) >= self.LIMIT:
+                self.more += 1
+                continue
+            empty = Bilingual("（空）", "(empty)")
+            self.problems.append(Problem("ESG-TPL-011", Location(
+                file=self.file, sheet=self.sheet, cell=f"{get_column_letter(col)}{rownum}"), {
+                "found": _show(found) if found not in (None, "") else empty,
+                "expected": _show(expected) if expected not in (None, "") else empty}))
+
+    def rest(self) -> None:
+        if self.more:
+            self.problems.append(Problem("ESG-TPL-011", Location(file=self.file, sheet=self.sheet, cell="A1"), {
+                "found": Bilingual(f"另有 {self.more} 个单元格", f"{self.more} more cells"),
+                "expected": Bilingual("与模板一致", "as the template wrote them")}))
+
+
+def _same(found, expected) -> bool:
+    """A cell reads as the template wrote it: both empty, the same text, or the same number
+    (58.8 read back as a float is the 58.80 written)."""
+    if found in (None, "") or expected in (None, ""):
+        return found in (None, "") and expected in (None, "")
+    if isinstance(expected, (int, float, Decimal)) and isinstance(found, (int, float, Decimal)) \
+            and not isinstance(found, bool):
+        return Decimal(repr(found) if isinstance(found, float) else found) == Decimal(
+            repr(expected) if isinstance(expected, float) else expected)
+    return str(found).strip() == str(expected).strip()
 
 
 def _show(v) -> str:

@@ -368,6 +368,10 @@ CATALOGUE: dict[str, Spec] = dict([
     _spec("ESG-TPL-010", "error", "password-protected file", "文件受密码保护",
           "the file is encrypted with a password ({found}): remove the password and import again",
           "文件已用密码加密（{found}）：请取消密码后重新导入"),
+    _spec("ESG-TPL-011", "warning", "cell outside the inputs changed, not imported", "填报单元格以外的内容被修改（不导入）",
+          "found {found}, expected {expected}: the import reads only the value and comment columns, so this is "
+          "not imported (a note belongs in the comment column)",
+          "实际为 {found}，应为 {expected}：导入只读取数值列和备注列，此内容不会导入（说明请写在备注列）"),
     # --- collection campaigns, submissions and review (collect/) -------------------------
     _spec("ESG-COLLECT-001", "error", "value is not a number", "数值不是数字",
           "{indicator}: found \"{found}\", expected {expected}",
@@ -397,7 +401,7 @@ CATALOGUE: dict[str, Spec] = dict([
           "{entity} changed since it was reviewed (version {found}, reviewed {expected}): review it again",
           "{entity} 在审核期间已变更（当前版本 {found}，审核版本 {expected}）：请重新审核"),
     _spec("ESG-COLLECT-010", "error", "no open campaign", "没有进行中的收集任务",
-          "no open campaign for {found}", "{found} 没有进行中的收集任务"),
+          "{found}{open}", "{found}{open}"),
     _spec("ESG-COLLECT-011", "error", "campaign already open", "收集任务已存在",
           "a campaign for {found} is already open ({expected})", "{found} 的收集任务已在进行中（{expected}）"),
     _spec("ESG-COLLECT-012", "error", "indicator not asked of this entity", "该主体无需填报此指标",
@@ -427,6 +431,15 @@ CATALOGUE: dict[str, Spec] = dict([
           "{entity}: {filled} of the {assigned} indicators asked have a value, {blank} are blank; "
           "make sure nothing is missing ({action} goes ahead)",
           "{entity} 已填 {filled}/{assigned} 项，空白 {blank} 项；请确认没有遗漏（仍已{action}）"),
+    _spec("ESG-COLLECT-020", "error", "percentage typed in a cell not in %", "非百分比指标填写了百分数",
+          "{indicator}: the cell was typed as a percentage ({found}, which Excel keeps as {stored}); this "
+          "indicator takes {expected}: clear the cell and type the number without a % sign",
+          "{indicator}：该单元格按百分数填写（{found}，Excel 实际保存为 {stored}）；此指标应填{expected}："
+          "请清除该单元格，重新填写数字，不要带 % 号"),
+    _spec("ESG-COLLECT-021", "error", "version does not exist yet", "版本尚不存在",
+          "{entity} is at version {found}; there is no version {expected} yet: pass the version "
+          "`esgledger collect review {entity}` shows",
+          "{entity} 当前为版本 {found}，尚无版本 {expected}：请使用 `esgledger collect review {entity}` 显示的版本"),
     # --- factor sets (library/factors.py) ------------------------------------------------
     _spec("ESG-FACTOR-001", "error", "factor without a citation", "因子缺少出处",
           "factor {field} has no {expected}; every value must cite its source and edition",

@@ -52,12 +52,13 @@ _FACT_COLUMNS = ("entity", "indicator", "period", "dims", "basis", "revision", "
                  "value_entered", "unit_entered", "status", "batch_id", "location", "comment")
 REVIEW_STATUSES = frozenset({"approved", "rejected"})  # fact statuses only a reviewer may write
 MIN_PASSWORD = 8
-# an action as a refusal or the access log names it to a reader (the log stores the code)
+# an action as a refusal or the access log names it to a reader (the log stores the code): a verb
+# phrase, as "{user} may not {action}" reads it ("may not attach evidence", not "may not evidence")
 ACTION_NAMES = {
     "read": Bilingual("读取", "read"), "write": Bilingual("写入", "write"), "submit": Bilingual("提交", "submit"),
-    "review": Bilingual("审核", "review"), "campaign": Bilingual("管理收集任务", "campaign"),
-    "audit": Bilingual("查阅审计记录", "audit"), "evidence": Bilingual("附加佐证材料", "evidence"),
-    "users": Bilingual("管理用户", "users"), "login": Bilingual("登录", "login"),
+    "review": Bilingual("审核", "review"), "campaign": Bilingual("管理收集任务", "manage campaigns"),
+    "audit": Bilingual("查阅审计记录", "read the audit trail"), "evidence": Bilingual("附加佐证材料", "attach evidence"),
+    "users": Bilingual("管理用户", "manage users"), "login": Bilingual("登录", "sign in"),
 }
 # what a refused attempt was at, as the access log stores it (English) and as it reads in Chinese
 _TARGETS_ZH = [(re.compile(p), zh) for p, zh in (
@@ -373,15 +374,27 @@ class ScopedStore:
         return [t for t in self._store.inputs_of(fact_id) if scope is None or t[0].entity in scope]
 
     def batch(self, batch_id: int) -> dict | None:
+        """The batch record (kind, source, author, time, note, rows). A user who may read only
+        part of the group may read a batch that wrote facts of that part, whatever else it
+        wrote (a group-wide load holds each plant's own history): ``rows`` then counts only
+        the rows of that part, so the record says nothing of the other entities' data. A batch
+        with none of the user's facts is refused (and logged)."""
         scope = self.scope("read")
-        if scope is not None:
-            with self._store.engine.connect() as conn:  # (a scan on SQLite: see migration 0006)
-                ents = [r[0] for r in conn.execute(
-                    select(S.fact.c.entity).where(S.fact.c.batch_id == batch_id).distinct())]
-            if not ents:
-                self.require("read", target=f"batch #{batch_id}")
-            self.require("read", ents, target=f"batch #{batch_id} ({', '.join(sorted(ents)[:5])})")
-        return self._store.batch(batch_id)
+        if scope is None:
+            return self._store.batch(batch_id)
+        f = S.fact.c
+        with self._store.engine.connect() as conn:  # (a scan on SQLite: see migration 0006)
+            counts = dict(conn.execute(select(f.entity, func.count()).where(f.batch_id == batch_id)
+                                       .group_by(f.entity)).all())
+        if not counts:
+            self.require("read", target=f"batch #{batch_id}")
+        mine = {e: n for e, n in counts.items() if e in scope}
+        if not mine:
+            self.require("read", sorted(counts), target=f"batch #{batch_id} ({', '.join(sorted(counts)[:5])})")
+        rec = self._store.batch(batch_id)
+        if rec is not None and len(mine) < len(counts):
+            rec["rows"] = sum(mine.values())
+        return rec
 
     def has_period(self, period: str) -> bool:
         """Whether the ledger has any value (any revision) for ``period`` or a period within it
