@@ -234,7 +234,7 @@ def test_report_check_names_the_entities_of_the_years_campaign_not_approved(grou
                                lambda k, **kw: fmt(T[k][lang], **kw))
 
     [i] = items("en")
-    assert (i.kind, i.status) == ("campaign", "partial")
+    assert (i.kind, i.status) == ("campaign", "todo")  # a to-do, not an article status (UAT A5-L5)
     assert i.text.startswith(f"collection campaign #{group.c2025.id} (2025): {n} of {n} entities not approved "
                              f"(not started {n}): ")
     submitted_p1(group)
