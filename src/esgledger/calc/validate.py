@@ -201,6 +201,26 @@ def out_of_range(lib: Library, pkg: Package, period: str) -> Iterator[Problem]:
                 "expected": range_text(v.min, v.max, ind.unit)})
 
 
+def _year_pairs(lib: Library, pkg: Package, before: Package | None):
+    """The numbers of ``pkg`` with the same key's value a year earlier (``before``), for the
+    rules that compare the two (ESG-VAL-006, -008): (fact, last year's fact, indicator, last
+    year's value, this year's value), entered values with entered ones and calculated with
+    calculated, last year's not zero; a consolidated value that is only its entity's own figure
+    carried up, both years, is left to the own value's line."""
+    for (entity, basis, code, dims), f in (pkg.items() if before else ()):
+        ind = lib.get(code)
+        old = before.get((entity, basis, code, dims))
+        if ind is None or old is None or ind.value_type != "number" \
+                or (f.status == "calculated") != (old.status == "calculated") or _same_as_own(pkg, before, f, old):
+            continue
+        try:
+            was, now = Decimal(old.value), Decimal(f.value)
+        except ArithmeticError:
+            continue
+        if was != 0:
+            yield f, old, ind, was, now
+
+
 @rule("ESG-VAL-006", last_year=True)
 def change_from_last_year(lib: Library, pkg: Package, period: str, before: Package | None = None) -> Iterator[Problem]:
     """A value that moved from the same key's value a year earlier by more than its
@@ -212,21 +232,11 @@ def change_from_last_year(lib: Library, pkg: Package, period: str, before: Packa
     method's input slipped), which the entered values alone may not show. Called without
     last year's facts (a workbook submission, which checks this cell by cell, ESG-COLLECT-005,
     against last year's approved value) it has nothing to compare and names nothing."""
-    if not before:
-        return
-    for (entity, basis, code, dims), f in pkg.items():
-        ind = lib.get(code)
-        thr = ind.validation.change_threshold_pct if ind is not None else None
-        old = before.get((entity, basis, code, dims))
-        if thr is None or old is None or ind.value_type != "number" \
-                or (f.status == "calculated") != (old.status == "calculated") or _same_as_own(pkg, before, f, old):
+    for f, old, ind, was, now in _year_pairs(lib, pkg, before):
+        thr = ind.validation.change_threshold_pct
+        if thr is None:
             continue
-        try:
-            was, now = Decimal(old.value), Decimal(f.value)
-        except ArithmeticError:
-            continue
-        if was == 0:
-            continue
+        entity, code = f.entity, f.indicator
         pct = (now - was) / abs(was) * 100
         if abs(pct) > Decimal(str(thr)):
             was = with_unit(_as_shown(old, ind), ind.unit)
@@ -295,21 +305,10 @@ def tenfold_from_last_year(lib: Library, pkg: Package, period: str, before: Pack
     (ESG-COLLECT-018), over the ledger, so that values imported from files get it too (a
     figure typed in 吨 instead of 万吨, in kWh instead of MWh). Whole-number counts are left
     out, as there; entered values are compared with entered ones, calculated with calculated."""
-    if not before:
-        return
-    for (entity, basis, code, dims), f in pkg.items():
-        ind = lib.get(code)
-        old = before.get((entity, basis, code, dims))
-        if ind is None or old is None or ind.value_type != "number" or ind.validation.integer \
-                or ind.validation.change_threshold_pct is not None \
-                or (f.status == "calculated") != (old.status == "calculated") or _same_as_own(pkg, before, f, old):
+    for f, old, ind, was, now in _year_pairs(lib, pkg, before):
+        if ind.validation.integer or ind.validation.change_threshold_pct is not None or now == 0:
             continue
-        try:
-            was, now = Decimal(old.value), Decimal(f.value)
-        except ArithmeticError:
-            continue
-        if was == 0 or now == 0:
-            continue
+        entity, code = f.entity, f.indicator
         ratio = abs(now / was)
         if ratio >= DEFAULT_CHANGE or ratio <= 1 / DEFAULT_CHANGE:
             was_shown = with_unit(_as_shown(old, ind), ind.unit)
