@@ -1,7 +1,7 @@
 """Benchmark: full recalculation of the demo group vs an incremental one after one input
 changes (issue 3, target >= 50x).
 
-    python bench/bench_recalc.py [--repeat 5] [--floor]
+    python bench/bench_recalc.py [--repeat 5] [--floor] [--sweep]
 
 * full: ``recalculate(..., full=True)`` for every period of the demo (2022, 2023, 2024): new
   run objects, every methodology and every consolidation recomputed from the facts read afresh
@@ -12,6 +12,11 @@ changes (issue 3, target >= 50x).
 Both go through :func:`esgledger.calc.recalc.recalculate`, the engine behind ``esgledger calc
 run``. After the incremental runs, a full run must find nothing to change (checked here);
 tests/calc/test_recalc.py compares the ledgers fact by fact.
+
+``--sweep`` also changes every numeric input fact of 2024 in turn (each once per repeat, up to
+three, and back), times the incremental run after each change and prints the distribution of
+full / incremental over all of them, and the inputs furthest from the target: the fixed GHG
+input above is one point of it, near the worst.
 
 ``--floor`` also replays the writes of the last GHG incremental run (its batches, facts, their
 inputs and their links to the method uses they were calculated by, ``fact_calc``; the run
@@ -27,12 +32,14 @@ import sqlite3
 import platform
 import tempfile
 import time
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from rich.console import Console
 
 from esgledger.calc.recalc import recalculate
 from esgledger.demo.build import build_demo
+from esgledger.store.ledger import NewFact
 from esgledger.workspace import open_workspace
 
 
@@ -40,6 +47,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--floor", action="store_true", help="also time the bare writes of one GHG incremental run")
+    ap.add_argument("--sweep", action="store_true", help="also time an incremental run after each input of 2024")
     args = ap.parse_args()
     last_ghg = None
     with tempfile.TemporaryDirectory() as d:
@@ -82,6 +90,7 @@ def main() -> None:
                     n_inc = r.computed + len(r.ghg.outputs)
         check = calc("2024", full=True)
         assert check.written == 0 and check.ghg.written == 0, "incremental runs left the ledger unlike a full one"
+        swept = sweep(store, calc, min(args.repeat, 3)) if args.sweep else None
         ws.close()
         floor = replay_writes(store.engine.url.database, last_ghg, args.repeat * 6) if args.floor else None
     tf, tg, to = min(full), min(inc_ghg), min(inc_other)
@@ -101,8 +110,52 @@ def main() -> None:
         print(f"floor: the last GHG run's writes ({counts}) replayed as bare statements, rows ready: "
               f"{best * 1000:.2f} ms (median {med * 1000:.2f}); the 50x target leaves {tf / 50 * 1000:.2f} ms "
               f"for the whole run, i.e. {(tf / 50 - best) * 1000:.2f} ms to compute it")
+    if swept:
+        ratios = sorted(tf / t for t, *_ in swept)
+        at = lambda q: ratios[round(q * (len(ratios) - 1))]  # noqa: E731
+        print(f"sweep: every numeric input of 2024 changed in turn ({len(ratios)} inputs), full / incremental: "
+              f"worst {ratios[0]:.0f}x, 10th percentile {at(.1):.0f}x, median {at(.5):.0f}x, 90th {at(.9):.0f}x, "
+              f"best {ratios[-1]:.0f}x; >= 50x for {sum(r >= 50 for r in ratios)} of {len(ratios)}")
+        print("  the furthest from the target (ms, values computed, facts written):")
+        for t, entity, indicator, dims, n, w in sorted(swept, reverse=True)[:8]:
+            print(f"    {tf / t:3.0f}x {t * 1000:5.2f} ms  {entity} {indicator} {dims}  {n} computed, {w} written")
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     print(f"machine: {os.cpu_count()} cores, {mem:.0f} GiB, Python {platform.python_version()}")
+
+
+def sweep(store, calc, times: int) -> list[tuple]:
+    """Change each numeric input fact of 2024 in turn (own basis, not calculated): ``times``
+    new values (a little lower each time: an integer of 10 or more by 1, anything else by a
+    thousandth), an incremental run of 2024 timed after each, then the old value put back and
+    run. The best time of each input, with its key, the values computed and the facts written."""
+    inputs = [f for f in store.iter_current(period="2024", basis="own") if f.status != "calculated"]
+    out = []
+    for f in inputs:
+        try:
+            v = Decimal(f.value)
+        except InvalidOperation:
+            continue  # a text answer: nothing numeric depends on it
+        if not v.is_finite():
+            continue
+        best = None
+        for k in range(1, times + 1):
+            new = v - k if v == v.to_integral_value() and abs(v) >= 10 else v * (1 - Decimal(k) / 1000)
+            store.append_facts([NewFact(f.entity, f.indicator, f.period, f.dims, str(new), f.unit,
+                                        status=f.status)], kind="import", source="bench sweep")
+            t = time.perf_counter()
+            r = calc("2024")
+            spent = time.perf_counter() - t
+            assert r.incremental, (f.entity, f.indicator, f.dims)
+            if best is None or spent < best[0]:
+                best = (spent, f.entity, f.indicator, f.dims, r.computed + (len(r.ghg.outputs) if r.ghg else 0),
+                        r.written + (r.ghg.written if r.ghg else 0))
+        out.append(best)
+        store.append_facts([NewFact(f.entity, f.indicator, f.period, f.dims, f.value, f.unit, status=f.status)],
+                           kind="import", source="bench sweep")
+        calc("2024")
+    check = calc("2024", full=True)
+    assert check.written == 0 and check.ghg.written == 0, "the sweep's runs left the ledger unlike a full one"
+    return out
 
 
 def replay_writes(db: str, batches: tuple[int, int], times: int) -> tuple[float, float, str]:
