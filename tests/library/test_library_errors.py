@@ -147,8 +147,9 @@ def test_workspace_new_dimension_needs_a_name(root, tmp_path):
   - code: shift
     members: []
 """)
-    # and so the indicator that names it names an unknown dimension
-    assert lib is None and flat == [(f"{f}:2 (shift)", "ESG-LIB-002"), ("indicators/99_test.yaml:2 (t_a)", "ESG-LIB-002")]
+    # reported once, at the dimension: the indicator broken down by it is not "over an unknown
+    # dimension" as well (audit A2-L5)
+    assert lib is None and flat == [(f"{f}:2 (shift)", "ESG-LIB-002")]
 
 
 def test_a_suppliers_materials_must_be_materials_and_only_suppliers_have_them(root, tmp_path):
@@ -243,3 +244,35 @@ def test_a_workspace_library_file_saved_as_gbk_is_named_not_a_traceback(root, tm
     assert "byte 0xbe at line 4, column 33" in problems[0].render("en")
     assert "UTF-8" in problems[0].render("en") and "GBK" in problems[0].render("en")
     assert "第 4 行第 33 列的字节 0xbe" in problems[0].render("zh") and "另存为 UTF-8" in problems[0].render("zh")
+
+
+# One mistake, one error (audit A2-L5): what names a malformed entry is not reported again.
+FORMULA_OVER_T_A = "  - {code: t_b, name: {zh: 乙, en: B}, dimension: E, topic: energy, unit: 吨, kind: formula, formula: 't_a * 2'}\n"
+
+
+@pytest.mark.parametrize("mistake,expected", [
+    # t_a does not load (dimension X): t_b's formula over it is not "an unknown indicator" too
+    (OK.replace("dimension: E", "dimension: X"), [("indicators/99_test.yaml:2 (t_a)", "ESG-LIB-002")]),
+    # t_a loads with a unit nobody knows: t_b's formula is not "in the wrong unit" too
+    (OK.replace("unit: 吨", "unit: 斤斤"), [("indicators/99_test.yaml:2 (t_a)", "ESG-LIB-008")]),
+], ids=["malformed indicator", "unknown unit"])
+def test_a_formula_over_a_broken_indicator_adds_no_error(root, mistake, expected):
+    lib, flat = load(root, mistake + FORMULA_OVER_T_A)
+    assert lib is None and flat == expected
+
+
+def test_an_indicator_over_a_malformed_workspace_dimension_adds_no_error(root, tmp_path):
+    """A workspace dimension without a name is reported at itself, not again at every
+    indicator broken down by it; a formula over an unknown indicator still is reported."""
+    user = tmp_path / "user"
+    user.mkdir()
+    (user / "dimensions.yaml").write_text(
+        "dimensions:\n  - code: shift\n    members:\n      - {code: day, name: {zh: 白班, en: Day}}\n", encoding="utf-8")
+    (user / "ind.yaml").write_text(OK.replace("unit: 吨", "unit: 吨\n    dimensions: [shift]")
+                                   + FORMULA_OVER_T_A.replace("t_a * 2", "t_a + t_zz"), encoding="utf-8")
+    lib, problems = load_library_from(root, [user])
+    flat = problems.flat()
+    assert lib is None
+    assert [c for _, c in flat] == ["ESG-LIB-002", "ESG-LIB-006"], flat
+    assert flat[0][0].startswith(str(user / "dimensions.yaml")) and "(shift)" in flat[0][0]
+    assert "(t_b)" in flat[1][0]

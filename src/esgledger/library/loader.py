@@ -312,14 +312,16 @@ def _check_member_within(dimensions: dict[str, Dimension], where: dict[tuple[str
 
 
 def _merge_dimensions(dimensions: dict[str, Dimension], text: str, fname: str, problems: ProblemList,
-                      where: dict[tuple[str, str], tuple] | None = None) -> None:
+                      where: dict[tuple[str, str], tuple] | None = None, rejected: set[str] | None = None) -> None:
     """Add a workspace's ``dimensions.yaml`` to the shipped dimensions: members of a known
     dimension are appended to it (a member code it has already is ESG-LIB-003), an unknown
     code is a new dimension and needs a name (ESG-LIB-002). ``where`` gets the file and line
-    of each member added."""
+    of each member added; ``rejected`` the codes of entries that are malformed."""
     for item in _yaml_items(text, fname, "dimensions", problems):
         got = _validate(UserDimension, item, fname, problems)
         if not got:
+            if rejected is not None:
+                rejected.update(_code_of(item))
             continue
         ud, line = got
         if where is not None:
@@ -330,6 +332,8 @@ def _merge_dimensions(dimensions: dict[str, Dimension], text: str, fname: str, p
                 problems.append(Problem("ESG-LIB-002", Location(file=fname, line=line, field=ud.code), {
                     "field": "name", "expected": Bilingual("新维度的中英文名称", "the zh/en name of a new dimension"),
                     "found": Bilingual("无", "none")}))
+                if rejected is not None:
+                    rejected.add(ud.code)
                 continue
             known = Dimension(code=ud.code, name=ud.name, members=[])
         members = list(known.members)
@@ -348,6 +352,9 @@ def load_library_from(root, extra_dirs: Iterable[Path] = ()) -> tuple[Library | 
     """Load the library from ``root`` (a Traversable with ``indicators/*.yaml``,
     ``topics.yaml``, ``dimensions.yaml`` and ``frameworks/``) plus user folders."""
     problems = ProblemList()
+    # codes of entries already reported as malformed: what names them is not reported again
+    # (an indicator over a dimension, a formula over an indicator, that failed to load)
+    rejected: set[str] = set()
     frameworks = _read_frameworks(root, problems)
 
     dimensions: dict[str, Dimension] = {}
@@ -356,7 +363,9 @@ def load_library_from(root, extra_dirs: Iterable[Path] = ()) -> tuple[Library | 
     for item in _yaml_items(root.joinpath("dimensions.yaml").read_text(encoding="utf-8"),
                             "dimensions.yaml", "dimensions", problems):
         got = _validate(Dimension, item, "dimensions.yaml", problems)
-        if got:
+        if not got:
+            rejected.update(_code_of(item))
+        else:
             dimensions[got[0].code] = got[0]
             dim_lines[got[0].code] = got[1]
             member_at.update({(got[0].code, c): at for c, at in _member_lines(item, "dimensions.yaml").items()})
@@ -395,7 +404,7 @@ def load_library_from(root, extra_dirs: Iterable[Path] = ()) -> tuple[Library | 
                 rules += _yaml_items(text, str(p), "rules", problems)
             elif p.name == "dimensions.yaml":  # a workspace's own members and dimensions
                 digest.update(str(p).encode() + b"\0" + text.encode())
-                _merge_dimensions(dimensions, text, str(p), problems, member_at)
+                _merge_dimensions(dimensions, text, str(p), problems, member_at, rejected)
             else:
                 files.append((str(p), text))
     _check_member_within(dimensions, member_at, problems)
@@ -407,6 +416,7 @@ def load_library_from(root, extra_dirs: Iterable[Path] = ()) -> tuple[Library | 
         for item in _yaml_items(text, fname, "indicators", problems):
             got = _validate(Indicator, item, fname, problems)
             if not got:
+                rejected.update(_code_of(item))
                 continue
             ind, line = got
             where = f"{fname}:{line}"
@@ -422,7 +432,7 @@ def load_library_from(root, extra_dirs: Iterable[Path] = ()) -> tuple[Library | 
     for code, ind in indicators.items():
         fname, _, line = origin[code].rpartition(":")
         loc = Location(file=fname, line=int(line), field=code)
-        _check_indicator(ind, loc, topics, dimensions, frameworks, problems)
+        _check_indicator(ind, loc, topics, dimensions, frameworks, problems, rejected)
         if ind.kind == "formula":
             node = _parse_formula(ind.formula, loc, problems)
             if node is not None:
@@ -434,7 +444,7 @@ def load_library_from(root, extra_dirs: Iterable[Path] = ()) -> tuple[Library | 
     for code, node in list(formulas.items()) + list(checks.items()):
         fname, _, line = origin[code].rpartition(":")
         loc = Location(file=fname, line=int(line), field=code)
-        _check_formula(indicators[code], node, loc, indicators, problems)
+        _check_formula(indicators[code], node, loc, indicators, problems, rejected)
     _check_cycles(formulas, origin, problems)
 
     if problems.errors:
@@ -452,7 +462,13 @@ def load_library_from(root, extra_dirs: Iterable[Path] = ()) -> tuple[Library | 
                     [_strip_lines(r) for r in rules], digest.hexdigest()), problems)
 
 
-def _check_indicator(ind, loc, topics, dimensions, frameworks, problems) -> None:
+def _code_of(item) -> set[str]:
+    """The code a malformed entry gives itself, if any (to recognise it where it is named)."""
+    code = item.get("code") if isinstance(item, dict) else None
+    return {code} if isinstance(code, str) else set()
+
+
+def _check_indicator(ind, loc, topics, dimensions, frameworks, problems, rejected=frozenset()) -> None:
     def bad(fld, expected, found):
         problems.append(Problem("ESG-LIB-002", loc, {"field": fld, "expected": expected, "found": found}))
 
@@ -467,7 +483,7 @@ def _check_indicator(ind, loc, topics, dimensions, frameworks, problems) -> None
         bad("values", Bilingual("分类型指标的允许取值", "the allowed values of a category indicator"),
             Bilingual("无", "none"))
     for d in ind.dimensions:
-        if d not in dimensions:
+        if d not in dimensions and d not in rejected:  # a malformed dimension is reported once, itself
             bad("dimensions", Bilingual("dimensions.yaml 中的维度", "a dimension of dimensions.yaml"), d)
     for d, chosen in ind.members.items():  # the members it is broken down by
         if d not in ind.dimensions:
@@ -507,14 +523,18 @@ def _parse_formula(text: str, loc: Location, problems: ProblemList) -> Node | No
         return None
 
 
-def _check_formula(ind, node, loc, indicators, problems) -> None:
+def _check_formula(ind, node, loc, indicators, problems, rejected=frozenset()) -> None:
     text = ind.formula if ind.kind == "formula" else ind.check.formula
     ok = True
     for r in node.refs():
         target = indicators.get(r.indicator)
         if target is None:
-            problems.append(Problem("ESG-LIB-006", loc, {"formula": text, "found": r.indicator}))
+            if r.indicator not in rejected:  # a malformed indicator is reported once, itself
+                problems.append(Problem("ESG-LIB-006", loc, {"formula": text, "found": r.indicator}))
             ok = False
+            continue
+        if target.value_type == "number" and (target.unit is None or not UNITS.is_known(target.unit)):
+            ok = False  # its unit is reported at it (ESG-LIB-002, -008): no unit to check against
             continue
         for k, _v in r.dims:
             if k not in target.dimensions:
