@@ -508,8 +508,22 @@ class Workspace:
             from esgledger.library.factors import load_factor_sets
 
             extra = [self.path / "factors"] if (self.path / "factors").is_dir() else []
-            self._factors = load_factor_sets(extra)
+            factors = load_factor_sets(extra)
+            self._check_factor_entities(factors)
+            self._factors = factors
         return self._factors
+
+    def _check_factor_entities(self, factors) -> None:
+        """A factor value for some entities only must name entities of the tree (ESG-FACTOR-012,
+        at its file and line): a misspelt code would leave the value applying nowhere."""
+        from esgledger.library.factors import FactorError, _label
+
+        codes = set(self.tree.entities)
+        problems = [Problem("ESG-FACTOR-012", Location(file=v.file, line=v.line, field=v.key), {
+                        "field": _label(v), "found": e, "expected": ", ".join(sorted(codes))})
+                    for s in factors.list_sets() for v in s.values for e in v.entities if e not in codes]
+        if problems:
+            raise FactorError(problems)
 
     @property
     def factors_fingerprint(self) -> str:

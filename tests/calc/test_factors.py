@@ -109,8 +109,11 @@ def test_user_factor_files_take_priority_where_they_apply():
     other = user.lookup("scope3.cat1", material="alumina", supplier="another refinery")
     assert [(own.value, own.set_name), (other.value, other.set_name)] == [
         (Decimal("0.97"), "tianlu_measured"), (Decimal("1.2"), "scope3_illustrative")]
-    # an explicit preference still wins over the user's file
-    assert user.lookup("al.anode.nac", 2024, prefer=["cn_aluminium_ndrc2013"]).value == Decimal("0.42")
+    # a preference orders the shipped sets (the NDRC 2013 view's NC 0.42 over IPCC's 0.4), and
+    # the user's own value still comes first where it applies (issue 3: it "takes priority"):
+    # the Tier 2 anode default and the ETS view name a shipped set, and read 0.395 in 2024
+    assert user.lookup("al.anode.nac", 2024, prefer=["cn_aluminium_ndrc2013"]).value == Decimal("0.395")
+    assert user.lookup("al.anode.nac", 2023, prefer=["cn_aluminium_ndrc2013"]).value == Decimal("0.42")
 
 
 def test_factor_value_ref_names_set_version_key_dims_and_validity(lib):

@@ -10,10 +10,12 @@ Loading is one function from files to ``(library, problems)``; a file with a mis
 a unit that does not fit, overlapping validity or any other problem is rejected with its file
 and line (``ESG-FACTOR-001…008``), and no half-loaded library is returned.
 
-Lookup picks one value and says which: sets named in ``prefer`` first, then the user's own
-sets, then the shipped ones by their ``priority``; inside a set, the value whose dimensions
-are the most specific, valid on the date asked. A value that leaves a dimension out is a
-default for every member of it, so a supplier-specific factor wins over the generic one.
+Lookup picks one value and says which: the user's own sets first, then the shipped ones, each
+kind with the sets named in ``prefer`` first and then by ``priority``; inside a set, the value
+whose dimensions are the most specific, valid on the date asked, and for the nearest entity. A
+value that leaves a dimension out is a default for every member of it, so a supplier-specific
+factor wins over the generic one; a value for some entities (a plant's measured value) applies
+only to them and everything under them.
 
 >>> lib = load_factor_sets()
 >>> v = lib.lookup("grid.ef", 2022, basis="average", area="national")
@@ -98,6 +100,9 @@ class FactorValue(_Frozen):
     set_version: str
     key: str
     dims: tuple[tuple[str, str], ...] = ()
+    # the entities (each with everything under it) the value is for, e.g. a plant's measured
+    # value; empty: every entity
+    entities: tuple[str, ...] = ()
     value: Decimal
     unit: str
     source: str
@@ -123,6 +128,8 @@ class FactorValue(_Frozen):
         out = f"{self.set_name}@{self.set_version}/{self.key}"
         if self.dims:
             out += "[" + ";".join(f"{k}={v}" for k, v in self.dims) + "]"
+        if self.entities:
+            out += "{" + ",".join(self.entities) + "}"
         if self.valid_from or self.valid_to:
             out += "@" + _validity(self.valid_from, self.valid_to)
         return out
@@ -158,7 +165,8 @@ class FactorSet(_Frozen):
 
 
 def _label(v: FactorValue) -> str:
-    return v.key + ("[" + ";".join(f"{k}={m}" for k, m in v.dims) + "]" if v.dims else "")
+    return v.key + ("[" + ";".join(f"{k}={m}" for k, m in v.dims) + "]" if v.dims else "") \
+        + ("{" + ",".join(v.entities) + "}" if v.entities else "")
 
 
 def _validity(start: dt.date | None, end: dt.date | None) -> str:
@@ -194,6 +202,7 @@ class _RawFactor(BaseModel):
     model_config = ConfigDict(extra="forbid")
     key: str
     dims: dict[str, Union[StrictStr, StrictInt]] = {}
+    entities: list[StrictStr] = []
     value: Union[StrictStr, StrictInt]
     unit: StrictStr
     source: str | None = None
@@ -354,6 +363,7 @@ def _read_set(doc: dict, f: _File, keys: dict[str, FactorKey], problems: Problem
         values.append(FactorValue(
             set_name=head.set, set_version=head.version, key=raw.key,
             dims=tuple(sorted((k, str(v)) for k, v in raw.dims.items())),
+            entities=tuple(sorted({e.strip() for e in raw.entities if e.strip()})),
             value=value, unit=UNITS.canonical(raw.unit), source=raw.source.strip(),
             edition=raw.edition.strip(), confidence=raw.confidence,
             valid_from=_as_date(raw.valid_from, False), valid_to=_as_date(raw.valid_to, True),
@@ -367,7 +377,7 @@ def _read_set(doc: dict, f: _File, keys: dict[str, FactorKey], problems: Problem
 def _check_overlaps(values: list[FactorValue], problems: ProblemList) -> None:
     by: dict[tuple, list[FactorValue]] = {}
     for v in values:
-        by.setdefault((v.key, v.dims), []).append(v)
+        by.setdefault((v.key, v.dims, v.entities), []).append(v)
     lo, hi = dt.date.min, dt.date.max
     for group in by.values():
         for i, b in enumerate(group):
@@ -396,7 +406,7 @@ def _check_same_rank(sets: Mapping[str, "FactorSet"], problems: ProblemList) -> 
     seen: dict[tuple, list[tuple[FactorSet, FactorValue]]] = {}
     for fs in sorted((s for s in sets.values() if s.user), key=lambda s: (s.file, s.name)):
         for b in fs.values:
-            earlier = seen.setdefault((fs.priority, b.key, b.dims), [])
+            earlier = seen.setdefault((fs.priority, b.key, b.dims, b.entities), [])
             for other, a in earlier:
                 if other.name != fs.name and (a.valid_from or lo) <= (b.valid_to or hi) \
                         and (b.valid_from or lo) <= (a.valid_to or hi):
@@ -523,9 +533,14 @@ class FactorLibrary:
         self.sets: dict[str, FactorSet] = dict(sets)
         self.keys: dict[str, FactorKey] = dict(keys)
         self._index: dict[tuple[str, str], list[FactorValue]] = {}
+        # the keys with a value for some entities only, and the entities named
+        self.scoped_keys: frozenset[str] = frozenset(v.key for s in self.sets.values() for v in s.values if v.entities)
+        self.scoped_entities: dict[str, FactorValue] = {}
         for s in self.sets.values():
             for v in s.values:
                 self._index.setdefault((s.name, v.key), []).append(v)
+                for e in v.entities:
+                    self.scoped_entities.setdefault(e, v)
 
     # -- listing --------------------------------------------------------------------------
     def list_sets(self) -> list[FactorSet]:
@@ -544,16 +559,24 @@ class FactorLibrary:
 
     # -- lookup ---------------------------------------------------------------------------
     def lookup(self, key: str, on=None, *, prefer: Sequence[str] = (), sets: Sequence[str] | None = None,
-               latest: bool = False, dims: Mapping[str, Any] | None = None, **kw: Any) -> FactorValue:
+               latest: bool = False, dims: Mapping[str, Any] | None = None,
+               entity: Sequence[str] = (), **kw: Any) -> FactorValue:
         """The one value of ``key`` for these dimensions that applies ``on`` a year, date or
         Period (None: regardless of validity, which is ambiguous if the key has several).
 
         ``prefer``: set names tried first, in order. ``sets``: only these sets. ``latest``:
         the most recent value whose validity starts by ``on`` (the latest published factor,
-        e.g. a grid factor two years older than the report). Raises :class:`FactorLookupError`.
+        e.g. a grid factor two years older than the report). ``entity``: the entity asking and
+        its parents, nearest first; a value for some entities only applies to them (and
+        everything under them), and, among values as specific in their dimensions, the value
+        for the nearest entity wins over one for a farther entity, which wins over one for
+        every entity. Raises :class:`FactorLookupError`.
         """
         query = {k: str(v) for k, v in {**(dims or {}), **kw}.items()}
         where = ";".join(f"{k}={v}" for k, v in sorted(query.items())) or "-"
+        entity = (entity,) if isinstance(entity, str) else tuple(entity)
+        if entity and key in self.scoped_keys:
+            where = (f"{where} " if where != "-" else "") + f"@{entity[0]}"
         spec = self.keys.get(key)
         if spec is None:
             raise FactorLookupError(Problem("ESG-FACTOR-005", Location(field=key), {"found": key}))
@@ -571,7 +594,9 @@ class FactorLibrary:
         prefer = list(prefer)
 
         def rank(s: FactorSet) -> tuple:
-            return (prefer.index(s.name) if s.name in prefer else len(prefer), not s.user, -s.priority)
+            # the workspace's own values first, wherever they apply (issue 3: a supplier-specific
+            # or plant-measured value takes priority); ``prefer`` orders the sets of each kind
+            return (not s.user, prefer.index(s.name) if s.name in prefer else len(prefer), -s.priority)
 
         groups: dict[tuple, list[FactorSet]] = {}
         for s in pool:
@@ -582,6 +607,8 @@ class FactorLibrary:
                 for v in self._index.get((s.name, key), ()):
                     if any(query.get(k) != m for k, m in v.dims):
                         continue
+                    if v.entities and not any(e in v.entities for e in entity):
+                        continue
                     if latest and end is not None:
                         if v.valid_from is None or v.valid_from <= end:
                             found.append(v)
@@ -591,6 +618,11 @@ class FactorLibrary:
                 continue
             most = max(len(v.dims) for v in found)
             found = [v for v in found if len(v.dims) == most]
+            if len(found) > 1 and any(v.entities for v in found):
+                def nearness(v: FactorValue) -> int:  # the nearest entity the value is for
+                    return min((i for i, e in enumerate(entity) if e in v.entities), default=len(entity))
+                near = min(nearness(v) for v in found)
+                found = [v for v in found if nearness(v) == near]
             if latest and len(found) > 1:
                 newest = max(v.valid_from or dt.date.min for v in found)
                 found = [v for v in found if (v.valid_from or dt.date.min) == newest]

@@ -477,6 +477,9 @@ CATALOGUE: dict[str, Spec] = dict([
           "priority or make the validities not overlap",
           "{field} {found} 与 {first} 处的数值有效期重叠，两者属于工作区中优先级相同（{expected}）的两个因子集，"
           "计算时无法取舍；请提高其中一个因子集的优先级，或使有效期不重叠"),
+    _spec("ESG-FACTOR-012", "error", "factor value for an entity not in the tree", "因子所适用的主体不在主体树中",
+          "{field} is for entity {found}, which is not in the workspace's entity tree ({expected})",
+          "{field} 适用于主体 {found}，但工作区主体树中没有该主体（{expected}）"),
     # --- report definitions and builds (report/definition.py, report/build.py) -----------
     _spec("ESG-REPORT-001", "error", "bad placeholder", "占位符格式错误",
           "{found}: expected {expected}",
