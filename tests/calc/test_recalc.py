@@ -521,3 +521,57 @@ def test_a_run_that_changes_nothing_writes_nothing_not_even_a_batch(demo):
     again = run(demo, full=True)
     assert (again.written, again.ghg.written, again.batch_id, again.ghg.batch_id) == (0, 0, None, None)
     assert _stored(demo, "batch", "fact") == before
+
+
+# -- two captive plants (tests/calc/test_captive_plants.py): each potline's captive electricity
+# at the factor of the plant that supplies it, so a change at one plant must recompute the
+# product figures of the units it supplies, and only what it reaches
+@pytest.fixture
+def two_plants(tmp_path, store_url):
+    from tests.calc.test_captive_plants import FACTS, TREE, untied
+
+    def make(tied: bool = True, facts: str = FACTS):
+        ws = init_workspace(tmp_path / "ws", db=store_url, lang="en")
+        made.append(ws)
+        assert not ws.import_entities(write(tmp_path / "tree.yaml", TREE if tied else untied(TREE))).errors
+        rep = ws.import_facts(write(tmp_path / "facts.csv", facts), status="approved")
+        assert rep.ok, rep.problems.flat()
+        forget(ws.store)
+        return ws
+
+    made: list = []
+    yield make
+    for ws in made:
+        forget(ws.store)
+        ws.close()
+
+
+def test_a_change_at_one_of_two_plants_reaches_the_units_it_supplies(two_plants, tmp_path):
+    """More coal at W2 (900 t instead of 800: 900 × 20 × 0.025 × 0.99 × 44/12 = 1633.5 t, its
+    factor (1633.5 + 22) / 2000 = 0.82775 t/MWh): W2's factor and the electrolysis figure move,
+    P2's 1000 MWh now at 827.75 t (31413.986633 − 737 + 827.75 = 31504.736633 t); W1's factor
+    and the Xinjiang entities' own figures do not."""
+    ws = two_plants()
+    moved = check_incremental(ws, tmp_path, "W2,solid_fuel_consumption,2024,900,吨,bituminous", "fuel")
+    assert ("W2", "captive_plant_ef", "", "own") in moved
+    assert ("G", "product_emissions", "product=aluminium_electrolysis", "own") in moved
+    assert ("W1", "captive_plant_ef", "", "own") not in moved
+    assert not {k for k in moved if k[0] in ("P1", "W1", "S1")}
+    [f] = ws.store.current_facts(entity="G", indicator="product_emissions", period=PERIOD,
+                                 dims="product=aluminium_electrolysis")
+    assert round(Decimal(f.value), 5) == Decimal("31504.73663")
+
+
+def test_a_second_plant_starting_to_supply_makes_the_unnamed_units_incomplete(two_plants, tmp_path):
+    """P1 names no plant; W2 has reported its coal but not yet the power it supplied, so W1 is
+    the only plant supplying and P1 takes its factor (P2 names W2: left out, ESG-CALC-011).
+    W2's power_supplied arriving makes two: P1's 1000 MWh are then left out (ESG-CALC-017, the
+    figure marked incomplete) and P2's counted at W2's 0.737. The incremental run equals a full
+    one, marks included: 2 × 14884.743317 + 737 = 30506.486633 t."""
+    from tests.calc.test_captive_plants import FACTS
+
+    ws = two_plants(tied=False, facts=FACTS.replace("W2,power_supplied,2024,2000,兆瓦时,,\n", ""))
+    moved = check_incremental(ws, tmp_path, "W2,power_supplied,2024,2000,兆瓦时")
+    key = ("G", "product_emissions", "product=aluminium_electrolysis", "own")
+    assert key in moved and key in marks(ws)
+    assert round(Decimal(ledger(ws)[key].value), 5) == Decimal("30506.48663")

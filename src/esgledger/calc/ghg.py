@@ -24,10 +24,11 @@ Views over the same activity data (ARCHITECTURE.md "Accounting view"):
 * **product** (cradle-to-gate inside the group): t CO2e per tonne of alumina, baked anode,
   liquid aluminium (electrolysis stage, and with its alumina and anodes) and foil (the foil
   mills' own emissions and the metal they take in at the liquid-aluminium footprint,
-  :meth:`GhgRun._foil`; none without that metal, ESG-CALC-015); electricity
-  from the captive plant at the plant's factor per MWh supplied, grid electricity at the
-  market-based factors (green-power contracts at zero, the rest at the residual mix); heat
-  bought from outside the group (``purchased_heat``) at the heat factor.
+  :meth:`GhgRun._foil`; none without that metal, ESG-CALC-015); electricity from a captive
+  plant at the factor per MWh supplied of the plant that supplies the unit
+  (:mod:`esgledger.calc.captive`; ESG-CALC-017 where the group has several and none is named),
+  grid electricity at the market-based factors (green-power contracts at zero, the rest at the
+  residual mix); heat bought from outside the group (``purchased_heat``) at the heat factor.
 """
 from __future__ import annotations
 
@@ -41,6 +42,7 @@ from decimal import Decimal, localcontext
 from typing import Iterable
 
 from esgledger.calc import incomplete
+from esgledger.calc.captive import supplier as captive_supplier, supplying_plants
 from esgledger.calc._rows import insert_rows
 from esgledger.calc.consolidate import no_longer_produced
 from esgledger.calc.methods import CalcError, InvalidInput
@@ -120,9 +122,9 @@ EQ_ETS_PRODUCTION = ("P = Σ liquid aluminium (铝液) tapped by the enterprise'
                      "§8: the production basis)")
 EQ_ETS_INTENSITY = "intensity = the enterprise's ETS emissions / its liquid aluminium output (t CO2e per t)"
 EQ_PRODUCT = ("E = Σ over the stage's entities of their direct sources (but power generation) + captive "
-              "electricity × the captive plant's factor per MWh supplied + grid electricity × the residual-mix "
-              "factor (green contracts at 0) + bought heat × the heat factor (cradle-to-gate inside the group; "
-              "the plant's factor = its emissions / net supply, domain reference §2.5)")
+              "electricity × the supplying captive plant's factor per MWh supplied + grid electricity × the "
+              "residual-mix factor (green contracts at 0) + bought heat × the heat factor (cradle-to-gate inside "
+              "the group; the plant's factor = its emissions / net supply, domain reference §2.5)")
 EQ_LIQUID_AL = (EQ_PRODUCT + "; liquid aluminium adds the alumina consumed × the alumina stage's t CO2e/t "
                 "and the net anodes consumed × the baked-anode stage's t CO2e/t")
 EQ_FOIL = ("E_foil = the foil mills' own emissions (" + EQ_PRODUCT + ") + the aluminium they took in × the "
@@ -284,6 +286,9 @@ class GhgRun:
         # each entity's emissions_by_source outputs by source, as last computed: a product
         # stage's lineage goes through them (10.80 t/t ← emissions by source ← activity rows)
         self._source_out: dict[tuple[str, str], Output] = {}
+        # the entities whose captive electricity the product view could not give a plant
+        # (several plants, none named: ESG-CALC-017), as (entity, source, code) of the marks
+        self._unassigned: list[tuple[str, str, str]] = []
 
     def take(self, f: FactRecord) -> bool:
         """Take one current own fact into the run's inputs; True if it is an activity input."""
@@ -382,14 +387,7 @@ class GhgRun:
         return self.tree.entities[code].process_type
 
     def attr(self, code: str, name: str) -> str | None:
-        cur: str | None = code
-        while cur is not None:
-            v = self.tree.entities[cur].attrs.get(name)
-            if v:
-                return v
-            ms = self.tree.memberships.get(cur) or []
-            cur = ms[-1].parent if ms else None
-        return None
+        return self.tree.inherited_attr(code, name)
 
     # -- the run ---------------------------------------------------------------------------
     def run(self, *, write: bool = True, conn=None) -> GhgRunResult:
@@ -460,7 +458,8 @@ class GhgRun:
         return self.res
 
     def _left_out_all(self) -> list[tuple[str, str, str]]:
-        return sorted({(c, src, code) for c, ms in self.missing.items() for src, code, _r in ms})
+        return sorted({(c, src, code) for c, ms in self.missing.items() for src, code, _r in ms}
+                      | set(self._unassigned))
 
     def _withdraw(self, keys: set[tuple[str, str, str]]) -> None:
         """Results in the ledger that this run no longer produces: withdrawn when it writes
@@ -711,8 +710,6 @@ class GhgRun:
                         equation=m_power.EQ_SUPPLY_NO_HEAT if pf.heat_share_pct == 0 else m_power.EQ_SUPPLY,
                         comment=self.left_out([code], PLANT_SOURCES)[0])
         self.plant_ef[code] = (pf.ef, pf.emissions, out)
-        # in entity order, as the first plant's factor is the one passed on
-        self.plant_ef = dict(sorted(self.plant_ef.items()))
 
     def _inventory(self, code: str, srcs: dict[str, Source]) -> None:
         """The entity's emissions by source and its Scope 1 (and by gas); those that leave out a
@@ -1144,18 +1141,20 @@ class GhgRun:
             return source  # the inventory's own computation already reported what is wrong
         return Source(r, source.reads)
 
-    def _electricity_co2(self, code: str, plant_ef) -> tuple[Decimal, list[FactRecord], list, FactRecord | None]:
-        """Electricity of one entity at product-view factors: captive at the plant's factor,
+    def _electricity_co2(self, code: str, plant: tuple[Decimal, Result, Output] | None
+                         ) -> tuple[Decimal, list[FactRecord], list, FactRecord | None]:
+        """Electricity of one entity at product-view factors: captive at the factor of the plant
+        that supplies it (``plant``: its factor, emissions and output, :mod:`esgledger.calc.captive`),
         grid market-based (green contracts at zero, the rest at the residual mix); with the
         facts read (and the plant's factor, a calculated fact whose own lineage is the plant's
         coal, its quality, limestone and the power supplied), the factor values used (the
         plant's, through its emissions result) and the captive electricity it could not count
-        (the plant has no factor for the period), if any."""
+        (no factor of its plant for the period), if any."""
         total, ins, used, uncounted = Decimal(0), [], [], None
         captive = self.fact(code, "electricity_received", "supplier=captive")
-        if captive is not None and plant_ef:
-            ef, emissions, plant_out = next(iter(plant_ef.values()))
-            total += Decimal(captive.value) * ef
+        if captive is not None and plant is not None:
+            ef, emissions, plant_out = plant
+            total += Decimal(captive.value) * ef  # E = MWh × the plant's EF per MWh supplied (ref. §2.5)
             ins += [captive, plant_out]
             used += _factors(emissions)
         elif captive is not None and Decimal(captive.value) != 0:
@@ -1170,8 +1169,13 @@ class GhgRun:
         return total, ins, used, uncounted
 
     def _products(self, sources, plant_ef) -> None:
+        # the captive plants supplying power this period, of which each entity's supplier is
+        # one (calc/captive.py: its attribute captive_plant, else the only one)
+        plants = supplying_plants(
+            self.tree, lambda c: c in plant_ef or self.fact(c, "power_supplied") is not None)
+
         def stage(codes: list[str], include: tuple[str, ...] | None = None):
-            total, ins, used, missing = Decimal(0), [], [], []
+            total, ins, used, missing, unassigned = Decimal(0), [], [], [], []
             # the stage's sources that could not run (but the captive plant's, which reach the
             # stage through its factor per MWh: marked when the stage uses it)
             mark, _r = self.left_out(codes, include, but=("power_generation", "desulphurisation"))
@@ -1190,20 +1194,26 @@ class GhgRun:
                         else:
                             ins += source.reads
                         used += _factors(source.result)
-                e, ei, ef, uncounted = self._electricity_co2(c, plant_ef)
+                supply = captive_supplier(self.tree, c, plants)
+                e, ei, ef, uncounted = self._electricity_co2(c, plant_ef.get(supply.plant))
                 total += e
                 ins += ei
                 used += ef
-                if plant_ef and self.fact(c, "electricity_received", "supplier=captive") is not None:
-                    marks.append(self.left_out([next(iter(plant_ef))], PLANT_SOURCES)[0])
-                if uncounted is not None:
+                if supply.plant in plant_ef and self.fact(c, "electricity_received", "supplier=captive") is not None:
+                    marks.append(self.left_out([supply.plant], PLANT_SOURCES)[0])
+                if uncounted is not None and supply.ambiguous:
+                    # several plants and nothing says which: left out, the figure marked
+                    # incomplete, the entity named (ESG-CALC-017)
+                    unassigned.append((uncounted, supply.candidates))
+                    marks.append(incomplete.mark([(c, "power_generation", "ESG-CALC-017")]))
+                elif uncounted is not None:
                     missing.append(uncounted)
                 h, hf = self._heat_co2(c, report=False)  # purchased heat at the heat factor
                 if h is not None:
                     total += h.total
                     ins.append(hf)
                     used += _factors(h)
-            return total, ins, used, missing, incomplete.merge(marks)
+            return total, ins, used, missing, unassigned, incomplete.merge(marks)
 
         def out_t(codes, ind):
             vals = [self.tonnes(c, ind) for c in codes if self.fact(c, ind) is not None]
@@ -1238,19 +1248,25 @@ class GhgRun:
                     results[product] = result
                 continue
             if kept is not None and kept[0] == codes:
-                _codes, em, ins, used, qty, qins, energy, missing, mark = kept
+                _codes, em, ins, used, qty, qins, energy, missing, unassigned, mark = kept
             else:
-                em, ins, used, missing, mark = stage(codes)
+                em, ins, used, missing, unassigned, mark = stage(codes)
                 qty, qins = out_t(codes, out_ind)
                 energy = self._stage_energy(product, codes, out_ind)
-                kept = self._stages[product] = (codes, em, ins, used, qty, qins, energy, missing, mark)
+                kept = self._stages[product] = (codes, em, ins, used, qty, qins, energy, missing, unassigned, mark)
             stages.append(kept)
             first_out, first_problem = len(self.res.outputs), len(problems)
             result = None
             for o in energy:
                 self.emit(*o)
+            for f, candidates in unassigned:
+                # captive electricity of a group with several plants, none named for the entity
+                problems.append(Problem("ESG-CALC-017", Location(field=f"{f.entity}/{f.indicator}/{f.dims}"), {
+                    "entity": f.entity, "indicator": f.indicator, "period": self.period, "field": product,
+                    "found": with_unit(plain(Decimal(f.value)), f.unit), "expected": ", ".join(candidates)}))
             if qty is not None and qty != 0 and ins:
-                if not any(f.indicator in ("electricity_received", PURCHASED_INDICATOR) for f in ins):
+                if not unassigned and not any(f.indicator in ("electricity_received", PURCHASED_INDICATOR)
+                                              for f in ins):
                     # no electricity reported for any entity of the stage: its direct emissions only
                     problems.append(Problem("ESG-CALC-010", Location(
                         field=f"{self.root()}/product_footprint/product={product}"), {
@@ -1269,6 +1285,10 @@ class GhgRun:
                 if product not in CHAINED:  # (foil: with the metal it takes in, below)
                     self._emit_product(product, em, qty, ins + qins, used, mark)
             self._stage_said[product] = (kept, self.res.outputs[first_out:], problems[first_problem:], result)
+        # the entities whose captive electricity the stages left out (ESG-CALC-017), for the
+        # run's list of what its figures leave out
+        self._unassigned = sorted({(f.entity, "power_generation", "ESG-CALC-017")
+                                   for st in stages for f, _c in st[8]})
         # liquid aluminium cradle-to-gate: electrolysis + the alumina and anodes it consumed (at
         # those stages' emissions per tonne: their inputs and factors are in its lineage too),
         # then foil with the metal it takes in at that figure; the same as the last run's when

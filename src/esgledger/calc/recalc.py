@@ -10,9 +10,9 @@ appended since (the ledger is append-only, so fact ids say what is new) and reco
 what those reach:
 
 * an activity fact of one entity: that entity's sources and its inventory, Scope 2/3 and
-  energy facts; if the entity is the captive plant, its factor per MWh and the product view
-  that passes it on to the potlines; the ETS enterprise it belongs to; the product view if it
-  reads the entity;
+  energy facts; if the entity is a captive plant, its factor per MWh and the product view
+  that passes it on to the units it supplies (calc/captive.py); the ETS enterprise it belongs
+  to; the product view if it reads the entity;
 * then, for every own value that moved (the input, or a methodology result), the entity's
   formulas and, up its chain of parents, the consolidated values of those keys, the weighted
   means they weight and the formulas that read them.

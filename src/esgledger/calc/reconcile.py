@@ -15,9 +15,9 @@ Lines, from the ledger's calculated facts of every entity: each direct source
 the ETS view's method difference (its PFC at the guideline's coefficients). A line carries its
 amount in every column that counts it, and for each view a note saying why the view counts it
 or leaves it out. The inventory counts an entity at its share in the root's inventory; the ETS
-and product views count facilities whole; the product view counts the captive plant's lines in
-the proportion of its electricity the stages take (at the plant's factor per MWh supplied, as
-the run passes it on) and an upstream stage's lines again in liquid aluminium, in the
+and product views count facilities whole; the product view counts each captive plant's lines in
+the proportion of its electricity the stages take (at that plant's factor per MWh supplied, as
+the run passes it on to the units it supplies: calc/captive.py) and an upstream stage's lines again in liquid aluminium, in the
 proportion of that stage's output the smelters consumed. So every column adds up to its view's
 total; where a view's total holds an amount no line accounts for (a value entered rather than
 calculated from sources), a line says so, and the column still adds up.
@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
+from esgledger.calc.captive import supplier as captive_supplier, supplying_plants
 from esgledger.calc.consolidate import Consolidation, to_decimal
 from esgledger.calc.ghg import (ETS_POWER_SOURCES, ETS_SOURCES, PLANT_SOURCES, PRODUCT_STAGES, UPSTREAM_USE,
                                 ets_enterprises)
@@ -68,8 +69,8 @@ NOTES = {
     "prod_power": {"zh": "经自备电厂供电按比例计入：各工序取用 {taken} 兆瓦时，按 {ef} 吨/兆瓦时（电厂供电 {supplied} 兆瓦时）",
                    "en": "counted via the captive plant's electricity, in proportion: the stages take {taken} MWh at "
                          "{ef} t/MWh (of {supplied} MWh supplied)"},
-    "prod_power_other": {"zh": "不计入：产品口径按 {first} 的供电排放因子计入自备电力",
-                         "en": "not counted: the product view passes on {first}'s factor per MWh for captive electricity"},
+    "prod_power_none": {"zh": "不计入：本期没有产品工序取用该电厂的电力",
+                        "en": "not counted: no product stage takes this plant's electricity in the period"},
     "prod_generation": {"zh": "不直接计入：发电排放经所供电力计入产品",
                         "en": "not counted directly: power generation reaches products through the electricity supplied"},
     "prod_not_stage": {"zh": "不计入：该主体不是产品的生产工序（{ptype}）",
@@ -249,16 +250,21 @@ def reconcile(ws, period: str, lang: str = "en", approach: str | None = None) ->
                               made=plain(made))
         line.notes["product"] = how
 
-    # the captive plant whose factor the product view passes on (the first with one), and the
-    # electricity each stage takes from it
+    # the captive plants with a factor, and the electricity each stage takes from each: a stage
+    # entity's captive electricity at the factor of the plant that supplies it, as the run
+    # chooses it (calc/captive.py); electricity without its plant is not counted, as in the run
     plants = sorted(c for c in tree.entities if num(c, "captive_plant_ef") is not None)
-    first_plant = plants[0] if plants else None
-    captive_taken = {p: sum((num(c, "electricity_received", "supplier=captive") or Decimal(0) for c in codes),
-                            Decimal(0)) for p, codes in stage_codes.items()}
-    plant_sum = Decimal(0)
-    if first_plant is not None:
-        plant_sum = sum((num(first_plant, "emissions_by_source", f"emission_source={s}") or Decimal(0)
-                         for s in PLANT_SOURCES), Decimal(0))
+    candidates = supplying_plants(tree, lambda c: num(c, "captive_plant_ef") is not None
+                                  or num(c, "power_supplied") is not None)
+    captive_taken: dict[str, dict[str, Decimal]] = {p: {} for p in plants}  # plant -> product -> MWh
+    for product, codes in stage_codes.items():
+        for c in codes:
+            mwh = num(c, "electricity_received", "supplier=captive")
+            plant = captive_supplier(tree, c, candidates).plant
+            if mwh is not None and plant in captive_taken:
+                captive_taken[plant][product] = captive_taken[plant].get(product, Decimal(0)) + mwh
+    plant_sum = {p: sum((num(p, "emissions_by_source", f"emission_source={s}") or Decimal(0)
+                         for s in PLANT_SOURCES), Decimal(0)) for p in plants}
 
     entries = ets_enterprises(tree)
     entry_of = {m: top for top, members in entries.items() for m in members}
@@ -303,16 +309,19 @@ def reconcile(ws, period: str, lang: str = "en", approach: str | None = None) ->
         inventory_part(line, entity, "scope1_emissions", value)
         ets_part(line, entity, src, value)
         if src in PLANT_SOURCES and entity in plants:
-            if entity != first_plant:
-                line.notes["product"] = note("prod_power_other", first=first_plant)
-            elif plant_sum:
+            taken_by = captive_taken[entity]
+            if not any(taken_by.values()):
+                line.notes["product"] = note("prod_power_none")
+            elif plant_sum[entity]:
                 ef = num(entity, "captive_plant_ef")
                 taken = Decimal(0)
                 for product, _pt, _o in PRODUCT_STAGES:
-                    mwh = captive_taken.get(product, Decimal(0))
+                    mwh = taken_by.get(product, Decimal(0))
                     if mwh and f"product:{product}" in keys:
                         taken += mwh
-                        into_products(line, product, value * mwh * ef / plant_sum, "")
+                        # the line's part of the stage's E = MWh × EF: its share of the plant's
+                        # emissions (line / plant_sum) of MWh × EF (domain reference §2.5)
+                        into_products(line, product, value * mwh * ef / plant_sum[entity], "")
                 line.notes["product"] = note("prod_power", taken=plain(taken), ef=plain(round(ef, 6)),
                                              supplied=plain(num(entity, "power_supplied") or Decimal(0)))
         elif src in ("power_generation", "desulphurisation"):

@@ -21,6 +21,7 @@ from esgledger.model.textfile import expected_utf8, read_utf8
 from esgledger.model.tree import EntityTree
 from esgledger.model.types import CELL_TECHNOLOGIES, GRID_REGIONS, LEVELS, PROCESS_TYPES, EntityRecord, Membership
 from esgledger.library.loader import _LineLoader
+from esgledger.calc.captive import ATTR as CAPTIVE_ATTR, check_attrs as check_captive_attrs
 
 CSV_COLUMNS = ["code", "name_zh", "name_en", "level", "process_type", "province", "grid_region",
                "parent", "equity_share", "operational_control", "valid_from", "valid_to", "attrs"]
@@ -220,18 +221,31 @@ def _build(rows, problems: ProblemList, known=None) -> tuple[EntityTree | None, 
     # same pass as the field checks: one run names every error of the file (A2-L3)
     invalid = named - set(entities)
     if known is None:
+        problems.extend(_captive_plants(entities, entities, locations, invalid))
         tree, more = EntityTree.build(entities.values(), memberships, locations, invalid)
         problems.extend(more)
         return (None if problems.errors else tree), problems
     stored_e, stored_m = known
     merged_e = {e.code: e for e in stored_e}
     merged_e.update(entities)  # the file's version of an entity replaces the stored one
+    problems.extend(_captive_plants(merged_e, entities, locations, invalid))
     merged_m = [m for m in stored_m if m.entity not in entities] + memberships
     tree, more = EntityTree.build(merged_e.values(), merged_m, locations, invalid)
     problems.extend(more)
     if tree is None or problems.errors:
         return None, problems
     return EntityTree(dict(entities), {code: list(ms) for code, ms in tree.memberships.items() if code in entities}), problems
+
+
+def _captive_plants(tree_entities: dict[str, EntityRecord], in_file: dict[str, EntityRecord],
+                    locations: dict[tuple[str, int], Location], invalid: set[str]) -> list[Problem]:
+    """ESG-ENT-008: an ``attrs.captive_plant`` (the plant whose factor per MWh the entity's
+    captive electricity takes, calc/captive.py) that names no power plant of the tree as it
+    will be: the file's entities, and stored ones naming an entity the file redefines."""
+    checked = [c for c, e in tree_entities.items()
+               if c in in_file or str(e.attrs.get(CAPTIVE_ATTR) or "").strip() in in_file]
+    return check_captive_attrs(tree_entities, checked,
+                               lambda c: locations.get((c, 0)) or Location(field=c), invalid)
 
 
 def write_entities_yaml(tree: EntityTree) -> str:

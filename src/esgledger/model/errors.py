@@ -127,6 +127,11 @@ CATALOGUE: dict[str, Spec] = dict([
           "主体 {entity} 被重复定义，且 {field} 不一致"),
     _spec("ESG-ENT-007", "error", "malformed entity file", "主体文件格式错误",
           "expected {expected}, found {found}", "应为 {expected}，实际为 {found}"),
+    _spec("ESG-ENT-008", "error", "captive plant attribute names no power plant", "自备电厂属性未指向电厂",
+          "attrs.captive_plant of {entity} names {found}, {reason}: it must name the captive power plant that "
+          "supplies {entity} (an entity of the tree with process_type power_plant); nothing was imported",
+          "{entity} 的 attrs.captive_plant 为 {found}，{reason}：应为向 {entity} 供电的自备电厂"
+          "（组织树中 process_type 为 power_plant 的主体）；未导入任何数据"),
     # --- fact import (interchange format) ---------------------------------------------
     _spec("ESG-IMPORT-001", "error", "missing column", "缺少列",
           "required column {expected} is missing (found: {found}){hint}",
@@ -316,6 +321,14 @@ CATALOGUE: dict[str, Spec] = dict([
           "when the data of both methods are on file, not by {expected}",
           "{entity} {period} 的 {named}未使用：{field}按{found}计算（两种方法的数据均已填报时采用该方法），"
           "未按{expected}计算"),
+    _spec("ESG-CALC-017", "warning", "captive electricity without its plant", "自备电量未指明供电电厂",
+          "{named} {period} at {entity}: its {found} from captive plants is not counted in the product view "
+          "({field}): the group has several captive plants supplying power this period ({expected}) and neither "
+          "{entity} nor a parent names the one that supplies it, so the stage's product figures leave it out "
+          "and are marked incomplete; name the plant in the entity file: attrs: {{captive_plant: <plant code>}}",
+          "{entity} {period} 的 {named}中来自自备电厂的 {found}未计入产品口径（{field}）：集团本期有多个供电的"
+          "自备电厂（{expected}），而 {entity} 及其上级均未指明由哪一个供电，该工序的产品碳足迹未计入这部分电量，"
+          "并标注为不完整；请在主体文件中指明电厂：attrs: {{captive_plant: 电厂代码}}"),
     # --- users and access (store/access.py) ---------------------------------------------
     _spec("ESG-ACCESS-001", "error", "sign-in failed", "登录失败",
           "unknown user or wrong password for {user}", "用户 {user} 不存在或密码错误"),

@@ -112,6 +112,18 @@ class EntityTree:
         m = self.membership_on(code, day)
         return m.parent if m else None
 
+    def inherited_attr(self, code: str, name: str) -> str | None:
+        """The entity's attribute ``name``, else its nearest ancestor's (each by its latest
+        membership): a company's ``cell_technology`` or ``captive_plant`` covers its units."""
+        cur: str | None = code
+        while cur is not None:
+            v = self.entities[cur].attrs.get(name)
+            if v:
+                return v
+            ms = self.memberships.get(cur) or []
+            cur = ms[-1].parent if ms else None
+        return None
+
     def exists_on(self, code: str, day: dt.date) -> bool:
         ms = self.memberships.get(code, [])
         return not ms or any(m.active_on(day) for m in ms)
