@@ -44,7 +44,7 @@ from typing import Iterable
 from esgledger.calc import incomplete
 from esgledger.calc.captive import supplier as captive_supplier, supplying_plants
 from esgledger.calc._rows import insert_rows
-from esgledger.calc.consolidate import no_longer_produced
+from esgledger.calc.consolidate import no_longer_produced, period_bounds
 from esgledger.calc.methods import CalcError, InvalidInput
 from esgledger.calc.methods import alumina as m_alumina
 from esgledger.calc.methods import aluminium as m_al
@@ -236,6 +236,7 @@ class GhgRun:
         self.factors = factors if isinstance(factors, MemoFactors) else MemoFactors(factors)
         self.period = str(Period.parse(period))
         self.year = Period.parse(period).year
+        self._fx: dict[str, MemoFactors] = {}
         self.gwp = gwp_set
         self.author = author
         self.note = note
@@ -501,8 +502,23 @@ class GhgRun:
             self._ets_of = ets_enterprises(self.tree)
         return self._ets_of
 
+    def fx(self, code: str) -> MemoFactors:
+        """The run's factor library as asked for ``code``: a value of the workspace's for some
+        entities applies to them and what is under them (the entity's parents at the period's
+        end); the run's one library where no value names an entity."""
+        got = self._fx.get(code)
+        if got is None:
+            if not self.factors.scoped:
+                got = self.factors
+            else:
+                _start, end = period_bounds(Period.parse(self.period))
+                got = self.factors.at(self.tree.chain_on(code, end))
+            self._fx[code] = got
+        return got
+
     def _sources(self, code: str) -> dict[str, Source]:
         """Direct emission sources of one entity, by methodology, each with the facts it read."""
+        fx = self.fx(code)  # the factor library as asked for this entity
         out: dict[str, list[tuple[Result, list[FactRecord]]]] = {}
         pt = self.process_type(code)
         calls = self._calls[(code, "sources")] = _Calls(self._calls.get((code, "sources")))
@@ -533,9 +549,9 @@ class GhgRun:
                 density = None
                 if self.lib[ind_code].unit in ("升", "立方米") and fuel != "natural_gas":
                     # a liquid fuel metered by volume: its density from the factor sets (cited)
-                    density = self.factors.find("fuel.density", on, fuel=fuel)
+                    density = fx.find("fuel.density", on, fuel=fuel)
                 add("combustion", m_comb.fuel_combustion_co2, amount.value, fuel=fuel, density=density,
-                    amount_unit=amount.unit, factors=self.factors, on=on, what=ind_code, reads=[amount])
+                    amount_unit=amount.unit, factors=fx, on=on, what=ind_code, reads=[amount])
         ind_code = "solid_fuel_consumption"
         for dims in self.dims(code, ind_code):
             f = self.facts[(code, ind_code, dims)]
@@ -546,23 +562,23 @@ class GhgRun:
             if pt == "power_plant":
                 # labelled with the fuel its facts name, which Scope 3 cat.3a reads
                 add("power_generation", m_power.coal_combustion_co2, f.value, ncv=ncv, carbon_content=cc,
-                    factors=self.factors, on=on, label=fuel or "coal", what=f"{ind_code}[{dims}]", reads=reads)
+                    factors=fx, on=on, label=fuel or "coal", what=f"{ind_code}[{dims}]", reads=reads)
             else:
                 add("combustion", m_comb.fuel_combustion_co2, f.value, fuel=fuel, amount_unit=f.unit, ncv=ncv,
-                    carbon_content=cc, factors=self.factors, on=on, what=f"{ind_code}[{dims}]", reads=reads)
+                    carbon_content=cc, factors=fx, on=on, what=f"{ind_code}[{dims}]", reads=reads)
         limestone = self.fact(code, "limestone_consumption")
         if limestone is not None:
             if pt == "power_plant":  # the sorbent's CaCO3 content as measured, else 100 % (the method's default)
                 purity = self.fact(code, "desulph_sorbent_purity")
                 add("desulphurisation", m_power.desulphurisation_co2, limestone.value,
-                    **({"purity_pct": purity.value} if purity is not None else {}), factors=self.factors,
+                    **({"purity_pct": purity.value} if purity is not None else {}), factors=fx,
                     what="limestone_consumption", reads=[limestone, purity])
             else:
-                add("carbonate", m_alumina.limestone_co2, limestone.value, factors=self.factors, on=on,
+                add("carbonate", m_alumina.limestone_co2, limestone.value, factors=fx, on=on,
                     what="limestone_consumption", reads=[limestone])
         soda = self.fact(code, "soda_ash_consumption")
         if soda is not None:
-            add("carbonate", m_alumina.soda_ash_co2, soda.value, factors=self.factors, what="soda_ash_consumption",
+            add("carbonate", m_alumina.soda_ash_co2, soda.value, factors=fx, what="soda_ash_consumption",
                 reads=[soda])
         # aluminium electrolysis (IPCC 2006 Vol.3 Eq.4.21; Eq.4.26/4.27)
         prod_t = self.tonnes(code, "aluminium_output")
@@ -590,12 +606,12 @@ class GhgRun:
                     ctx.prec = 34
                     nac = nac_total / prod_t if prod_t else Decimal(0)  # no metal, no anode: 0 t
                 tier = 3 if s is not None and a is not None else 2
-                add("anode", m_al.anode_co2_prebake, prod_t, nac, s, a, tier=tier, factors=self.factors,
+                add("anode", m_al.anode_co2_prebake, prod_t, nac, s, a, tier=tier, factors=fx,
                     on=on, what="net_anode_consumption",
                     reads=[production, self.fact(code, "net_anode_consumption"),
                            self.fact(code, "anode_sulphur_content"), self.fact(code, "anode_ash_content")])
             else:
-                if add("anode", m_al.anode_co2_prebake, prod_t, tier=2, factors=self.factors, on=on,
+                if add("anode", m_al.anode_co2_prebake, prod_t, tier=2, factors=fx, on=on,
                        prefer=("cn_aluminium_ndrc2013",), what="aluminium_output", reads=[production]):
                     self.defaulted(code, "net_anode_consumption", Bilingual(
                         "阳极净耗按 NDRC 2013 缺省值计", "net anode consumption at the NDRC 2013 default"),
@@ -604,13 +620,13 @@ class GhgRun:
             aem = self.num(code, "anode_effect_minutes")
             aeo, ce = self.num(code, "anode_effect_overvoltage"), self.num(code, "current_efficiency")
             if aeo is not None and ce is not None:
-                if add("pfc", m_al.pfc_overvoltage, prod_t, aeo, ce, tech, self.factors, self.gwp, on=on,
+                if add("pfc", m_al.pfc_overvoltage, prod_t, aeo, ce, tech, fx, self.gwp, on=on,
                        what="anode_effect_overvoltage",
                        reads=[production, self.fact(code, "anode_effect_overvoltage"),
                               self.fact(code, "current_efficiency")]) and aem is not None:
                     self._method_chosen(code)
             elif aem is not None:
-                add("pfc", m_al.pfc_slope, prod_t, aem, tech, self.factors, self.gwp, on=on,
+                add("pfc", m_al.pfc_slope, prod_t, aem, tech, fx, self.gwp, on=on,
                     what="anode_effect_minutes", reads=[production, self.fact(code, "anode_effect_minutes")])
             else:
                 # no anode-effect data: centre-worked prebake lines (all of China's) take the
@@ -618,7 +634,7 @@ class GhgRun:
                 # default; IPCC Table 4.14's Tier 1 (0.4 / 0.04 for CWPB) reflects 1990s cells
                 # (domain reference §1.2, §2.1); other technologies take Table 4.14
                 national = _technology_or_none(tech) == "CWPB"
-                if add("pfc", m_al.pfc_tier1, prod_t, tech, self.factors, self.gwp, on=on, what="aluminium_output",
+                if add("pfc", m_al.pfc_tier1, prod_t, tech, fx, self.gwp, on=on, what="aluminium_output",
                        prefer=("cn_aluminium_ndrc2013",) if national else (), reads=[production]):
                     self.defaulted(code, "anode_effect_minutes", Bilingual(
                         "全氟化碳按缺省排放因子计（" + ("NDRC 2013" if national else "IPCC 2006 表 4.14") + "）",
@@ -631,7 +647,7 @@ class GhgRun:
         if pt == "anode_plant" and baked is not None:
             baked_f = self.fact(code, "anode_output")
             if green is not None:
-                add("pitch_volatiles", m_anode.pitch_volatiles_co2, green, baked, factors=self.factors, on=on,
+                add("pitch_volatiles", m_anode.pitch_volatiles_co2, green, baked, factors=fx, on=on,
                     what="green_anode_input", reads=[self.fact(code, "green_anode_input"), baked_f])
             pcc_t = self.num(code, "packing_coke_consumption")
             if pcc_t is not None and baked == 0 and pcc_t != 0:
@@ -643,7 +659,7 @@ class GhgRun:
                         [baked_f, self.fact(code, "packing_coke_consumption")])
             else:
                 pcc = None if pcc_t is None else pcc_t / baked if baked else Decimal(0)  # 0 t of both
-                add("packing_coke", m_anode.packing_coke_co2, baked, pcc=pcc, factors=self.factors, on=on,
+                add("packing_coke", m_anode.packing_coke_co2, baked, pcc=pcc, factors=fx, on=on,
                     what="anode_output", reads=[baked_f, self.fact(code, "packing_coke_consumption")])
         return {src: Source(rs[0][0] if len(rs) == 1 else calls(combine, tuple(r for r, _f in rs), label=src),
                             [f for _r, fs in rs for f in fs]) for src, rs in out.items()}
@@ -683,10 +699,10 @@ class GhgRun:
                 ctx.prec = 34
                 pc = self.tonnes(code, PASTE_INDICATOR) / prod_t if prod_t else Decimal(0)
             add("anode", m_al.paste_co2_soderberg, prod_t, pc, technology=tech,
-                paste=self.attr(code, "paste_type") or "dry", factors=self.factors, on=self.year,
+                paste=self.attr(code, "paste_type") or "dry", factors=self.fx(code), on=self.year,
                 what=PASTE_INDICATOR, reads=[production, paste])
         else:
-            add("anode", m_al.anode_co2_tier1, prod_t, "soderberg", factors=self.factors, on=self.year,
+            add("anode", m_al.anode_co2_tier1, prod_t, "soderberg", factors=self.fx(code), on=self.year,
                 what="aluminium_output", reads=[production])
 
     def _captive_plant(self, code: str) -> None:
@@ -723,7 +739,7 @@ class GhgRun:
         for src, source in srcs.items():
             r = source.result
             if r.gwp_set not in (None, self.gwp):
-                r = r.with_gwp(self.gwp, self.factors)
+                r = r.with_gwp(self.gwp, self.fx(code))
             co2e, r_used = r.total, _factors(r)
             self._source_out[(code, src)] = self.emit(
                 code, "emissions_by_source", f"emission_source={src}", co2e, source.reads, source.result,
@@ -739,7 +755,7 @@ class GhgRun:
                 if gas == "CO2":
                     w = Decimal(1)
                 else:
-                    gwp = self.factors.gwp(gas, self.gwp)
+                    gwp = self.fx(code).gwp(gas, self.gwp)
                     w = gwp.value
                     gas_used[g].append(gwp)
                 by_gas[g] = by_gas.get(g, Decimal(0)) + mass * w
@@ -757,7 +773,7 @@ class GhgRun:
         if hit is None:
             e = self.tree.entities[code]
             hit = self._grids[(code, basis)] = m_elec.grid_factor(
-                self.factors, self.year, basis=basis, province=e.province, region=e.grid_region, latest=True)
+                self.fx(code), self.year, basis=basis, province=e.province, region=e.grid_region, latest=True)
         return hit
 
     def _heat_co2(self, code: str, *, report: bool = True) -> tuple[Result | None, FactRecord | None]:
@@ -768,7 +784,7 @@ class GhgRun:
         if heat is None:
             return None, None
         try:
-            return self._run_calls(m_elec.purchased_heat_co2, heat.value, unit=heat.unit, factors=self.factors,
+            return self._run_calls(m_elec.purchased_heat_co2, heat.value, unit=heat.unit, factors=self.fx(code),
                                    on=self.year), heat
         except CalcError as exc:
             if report:
@@ -806,7 +822,7 @@ class GhgRun:
 
         def add(cat: str, what: str, fn, *args, inputs: list[FactRecord], **kw) -> None:
             try:
-                cats.setdefault(cat, []).append((calls(fn, *args, factors=self.factors, on=self.year, **kw), inputs))
+                cats.setdefault(cat, []).append((calls(fn, *args, factors=self.fx(code), on=self.year, **kw), inputs))
             except CalcError as exc:
                 self.problem(code, what, exc)
 
@@ -946,7 +962,7 @@ class GhgRun:
                 # GJ/10⁴Nm³), / 29.307 GJ per tce, not GB/T 2589 Annex A's mean coefficients
                 use((code, ind_code), (f,), lambda: m_energy.EnergyUse(
                     fuel, f.value, f.unit, ncv_fuel=fuel,
-                    density=self.factors.find("fuel.density", self.year, fuel=fuel) if f.unit in ("升",) else None))
+                    density=self.fx(code).find("fuel.density", self.year, fuel=fuel) if f.unit in ("升",) else None))
                 reads.append(f)
         ind_code = "solid_fuel_consumption"
         for dims in self.dims(code, ind_code):
@@ -1032,7 +1048,7 @@ class GhgRun:
             return
         for method, indicator in (("calorific", "energy_consumption"), ("equivalent", "energy_consumption_equivalent")):
             try:
-                r = m_energy.total_energy(uses, method=method, factors=self.factors, on=self.year, memo=memos)
+                r = m_energy.total_energy(uses, method=method, factors=self.fx(code), on=self.year, memo=memos)
             except CalcError as exc:
                 self.problem(code, indicator, exc)
                 continue
@@ -1078,7 +1094,7 @@ class GhgRun:
                 if source is not None:
                     r = source.result
                     if r.gwp_set not in (None, gwp):
-                        r = r.with_gwp(gwp, self.factors)
+                        r = r.with_gwp(gwp, self.fx(m))
                     total += r.total
                     ins += source.reads
                     used += _factors(r)
@@ -1129,12 +1145,12 @@ class GhgRun:
         kw = {"on": self.year, "prefer": ETS_PREFER}
         try:
             if kind == "pfc_slope":
-                r = m_al.pfc_slope(prod_t, self.num(code, "anode_effect_minutes"), tech, self.factors, gwp, **kw)
+                r = m_al.pfc_slope(prod_t, self.num(code, "anode_effect_minutes"), tech, self.fx(code), gwp, **kw)
             elif kind == "pfc_overvoltage":
                 r = m_al.pfc_overvoltage(prod_t, self.num(code, "anode_effect_overvoltage"),
-                                         self.num(code, "current_efficiency"), tech, self.factors, gwp, **kw)
+                                         self.num(code, "current_efficiency"), tech, self.fx(code), gwp, **kw)
             elif kind == "pfc_tier1":
-                r = m_al.pfc_tier1(prod_t, tech, self.factors, gwp, **kw)
+                r = m_al.pfc_tier1(prod_t, tech, self.fx(code), gwp, **kw)
             else:
                 return source
         except CalcError:
@@ -1392,10 +1408,12 @@ class GhgRun:
         all_memos: list[dict] = []
         all_reads: list[FactRecord] = []
         total_t, out_facts = Decimal(0), []
+        all_fx: list[MemoFactors] = []
         for c in codes:
             uses, reads, memos = self._energy_uses(c, STAGE_ELECTRICITY)
             all_uses += uses
             all_memos += memos
+            all_fx += [self.fx(c)] * len(uses)  # each use at its entity's factors
             all_reads += reads
             qf = self.fact(c, out_ind)
             if qf is not None:
@@ -1404,7 +1422,7 @@ class GhgRun:
             if c == root or qf is None or not uses:
                 continue
             try:
-                r = m_energy.total_energy(uses, method="calorific", factors=self.factors, on=self.year,
+                r = m_energy.total_energy(uses, method="calorific", factors=self.fx(c), on=self.year,
                                           label=product, memo=memos)
                 v = m_energy.per_product(r.total * 1000, self.tonnes(c, out_ind))
             except CalcError as exc:
@@ -1414,7 +1432,8 @@ class GhgRun:
                         "energy"))
         if all_uses and out_facts:
             try:
-                r = m_energy.total_energy(all_uses, method="calorific", factors=self.factors, on=self.year,
+                r = m_energy.total_energy(all_uses, method="calorific", factors=self.factors, factors_of=all_fx,
+                                          on=self.year,
                                           label=product, memo=all_memos)
                 v = m_energy.per_product(r.total * 1000, total_t)
             except CalcError as exc:
@@ -1575,11 +1594,33 @@ class MemoFactors:
     answers cannot change while the library is the same object (a changed factor set is a new
     library, and a full run)."""
 
-    def __init__(self, library: FactorLibrary):
+    def __init__(self, library: FactorLibrary, entity: tuple[str, ...] = (), memo: dict | None = None):
         self._lib = library
-        self._memo: dict[tuple, tuple[bool, object]] = {}
+        self._memo: dict[tuple, tuple[bool, object]] = {} if memo is None else memo
+        # the entity the lookups are for and its parents, nearest first (for a value of the
+        # workspace's that names its entities); the answers to the other keys are shared
+        self._entity = entity
+        self._scoped = library.scoped_keys if entity else frozenset()
+        self._at: dict[tuple[str, ...], MemoFactors] = {}
+
+    @property
+    def scoped(self) -> bool:
+        """Whether some value of the library is for some entities only."""
+        return bool(self._lib.scoped_keys)
+
+    def at(self, entity: tuple[str, ...]) -> "MemoFactors":
+        """The same library, asked for ``entity`` (the entity and its parents): itself where no
+        value names an entity, else one object per entity, remembering with this one."""
+        if not self._lib.scoped_keys:
+            return self
+        got = self._at.get(entity)
+        if got is None:
+            got = self._at[entity] = MemoFactors(self._lib, entity, self._memo)
+        return got
 
     def lookup(self, key: str, on=None, *, prefer=(), sets=None, latest: bool = False, dims=None, **kw):
+        if key in self._scoped:  # a value may be for some entities: asked for this one
+            kw["entity"] = self._entity
         try:
             if dims is None and all(type(v) is str for v in kw.values()):
                 # the usual question (members named as text): its dimensions as the call gives

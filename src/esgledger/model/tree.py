@@ -124,6 +124,18 @@ class EntityTree:
             cur = ms[-1].parent if ms else None
         return None
 
+    def chain_on(self, code: str, day: dt.date) -> tuple[str, ...]:
+        """The entity and its parents on ``day``, nearest first (an entity that is no member on
+        that day: by its latest membership)."""
+        out: list[str] = []
+        cur: str | None = code
+        while cur is not None and cur not in out:
+            out.append(cur)
+            ms = self.memberships.get(cur) or []
+            m = next((m for m in ms if m.active_on(day)), ms[-1] if ms else None)
+            cur = m.parent if m is not None else None
+        return tuple(out)
+
     def exists_on(self, code: str, day: dt.date) -> bool:
         ms = self.memberships.get(code, [])
         return not ms or any(m.active_on(day) for m in ms)

@@ -135,7 +135,7 @@ def _use_tce(use: EnergyUse, method: str, factors: FactorLibrary | None, on: Any
 @exact
 def total_energy(uses: Sequence[EnergyUse], *, method: str = "calorific", factors: FactorLibrary | None = None,
                  on: Any = None, prefer: Sequence[str] = (), label: str = "",
-                 memo: Sequence[dict] | None = None) -> Result:
+                 memo: Sequence[dict] | None = None, factors_of: Sequence[FactorLibrary] | None = None) -> Result:
     """综合能耗 in 吨标准煤 by carrier and in total, by the ``calorific`` (当量值) or the
     ``equivalent`` (等价值) method. Coefficients not given come from GB/T 2589 (``energy.sce``
     with ``carrier`` and ``basis``).
@@ -143,20 +143,23 @@ def total_energy(uses: Sequence[EnergyUse], *, method: str = "calorific", factor
     ``memo``: one dict per use, kept by a caller that asks again about the same use objects
     (a calculation run's kept state): each use's parameters and tonnes are remembered there
     by method, factor library (by identity), date and preferred sets, and not worked out
-    again; the result is the same."""
+    again; the result is the same. ``factors_of``: one factor library per use, for uses of
+    several entities each asked at its own (a stage's total, where a value of the workspace's
+    is for one plant); else ``factors`` for every use."""
     if method not in METHODS:
         raise InvalidInput(f"method is calorific or equivalent, found {method!r}",
                            zh=f"折算方法应为 calorific（当量值）或 equivalent（等价值），实际为 {method!r}")
     rec = Recorder()
     by: dict[str, Decimal] = {}
-    key = (method, id(factors), on, tuple(prefer))
     for i, use in enumerate(uses):
+        fx = factors if factors_of is None else factors_of[i]
+        key = (method, id(fx), on, tuple(prefer))
         known = None if memo is None else memo[i]
         hit = None if known is None else known.get(key)
-        if hit is None or hit[0] is not factors:
-            params, tce = _use_tce(use, method, factors, on, prefer)
+        if hit is None or hit[0] is not fx:
+            params, tce = _use_tce(use, method, fx, on, prefer)
             if known is not None:
-                known[key] = (factors, params, tce)  # the library itself kept: its id stays its own
+                known[key] = (fx, params, tce)  # the library itself kept: its id stays its own
         else:
             _f, params, tce = hit
         rec.params.extend(params)
