@@ -1429,7 +1429,7 @@ def factors_show(key: str = typer.Argument(..., help="Factor key, e.g. grid.ef o
             raise OptionError("KEY", key if set_name is None else f"{key} --set {set_name}",
                               Bilingual("所用因子集中的因子键（见 esgledger factors list）",
                                         "a factor key of the factor sets in use (esgledger factors list)"))
-        rows = [{"ref": v.ref, "dims": dict(v.dims), "value": str(v.value), "unit": v.unit,
+        rows = [{"ref": v.ref, "dims": dict(v.dims), "entities": list(v.entities), "value": str(v.value), "unit": v.unit,
                  "confidence": v.confidence, "edition": v.edition, "source": v.source,
                  "valid_from": v.valid_from and v.valid_from.isoformat(),
                  "valid_to": v.valid_to and v.valid_to.isoformat()} for v in values]
