@@ -60,14 +60,14 @@ T = {
                         "en": "{e} errors or more (only the first {e} are listed): nothing was written"},
     "calc": {"zh": "{p} 计算完成：{c} 个结果，新写入 {w} 个，未变 {u} 个",
              "en": "{p}: computed {c:value|values}, wrote {w}, unchanged {u}"},
-    "calc_incomplete": {"zh": "不完整：以下排放源的核算方法无法执行（见上方 ESG-CALC-005），应包含它们的合计值已写入并标注为"
-                               "不完整，共 {n} 个计算值（范围一、全国碳市场排放量、产品碳足迹，及其上各级合并值和由其计算的"
-                               "指标；esgledger explain 可见该标注）：",
-                        "en": "incomplete: the methodology of these sources could not run (ESG-CALC-005 above); the "
-                              "totals that should include them are written marked incomplete, {n:calculated value|"
-                              "calculated values} in all (Scope 1, national ETS emissions, product footprints, the "
-                              "consolidated figures above them and what is computed from those; esgledger explain "
-                              "shows the mark):"},
+    "calc_incomplete": {"zh": "不完整：以下排放源或能源消费的核算方法无法执行（见上方 ESG-CALC-005），应包含它们的合计值已写入并标注为"
+                               "不完整，共 {n} 个计算值（范围一、全国碳市场排放量、产品碳足迹、综合能源消费量，及其上各级合并值和"
+                               "由其计算的指标；esgledger explain 可见该标注）：",
+                        "en": "incomplete: the methodology of these sources or energy uses could not run (ESG-CALC-005 "
+                              "above); the totals that should include them are written marked incomplete, "
+                              "{n:calculated value|calculated values} in all (Scope 1, national ETS emissions, product "
+                              "footprints, energy consumption, the consolidated figures above them and what is computed "
+                              "from those; esgledger explain shows the mark):"},
     "calc_also": {"zh": "{p}（{b}，账本中已有该口径的合并值，一并重新计算）：{c} 个结果，新写入 {w} 个，未变 {u} 个",
                   "en": "{p} ({b}, whose consolidated values the ledger holds, recomputed too): computed {c:value|values}, wrote {w}, unchanged {u}"},
     "calc_withdrew": {"zh": "撤回了 {n} 个不再能计算的计算值（历史记录保留原值）",
@@ -855,13 +855,17 @@ def _print_left_out(ws, g, res) -> None:
     """The sources a run could not compute, and how many totals it wrote marked incomplete
     for want of them (the run still exits 0: everything it wrote is either complete or says
     what it leaves out; docs/methodology.md)."""
+    from esgledger.calc.incomplete import ENERGY
+
     lang = STATE.lang if STATE.lang in ("zh", "en") else "en"
     entity, source = _incomplete_namers(ws, lang)
     marked = sum(1 for o in g.outputs if o.comment) + res.incomplete
     console.print(tr("calc_incomplete", n=marked))
     for e, src, code in g.left_out:
-        console.print(f"  {entity(e)}：{source(src)}（{code}）" if lang == "zh" else
-                      f"  {entity(e)}: {source(src)} ({code})", markup=False)
+        what = source(src) if not src.startswith(ENERGY) else \
+            f"能源消费 {source(src)}" if lang == "zh" else f"energy use {source(src)}"
+        console.print(f"  {entity(e)}：{what}（{code}）" if lang == "zh" else
+                      f"  {entity(e)}: {what} ({code})", markup=False)
 
 
 VIEW_TITLE = {
