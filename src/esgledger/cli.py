@@ -879,6 +879,7 @@ BASIS_NAME = {"control": {"zh": "运营控制权法", "en": "operational control
 
 def _print_view(ws, period: str, view: str, approach: str | None) -> None:
     """One accounting view's results after a run (esgledger.calc.views)."""
+    from esgledger.calc.incomplete import Footnotes
     from esgledger.calc.views import view_table
     from esgledger.model.units import UNITS
 
@@ -892,15 +893,20 @@ def _print_view(ws, period: str, view: str, approach: str | None) -> None:
         heads.append(f"{ind.name.get(lang) or code} ({UNITS.display(ind.unit, lang)})")
     basis = _named(BASIS_NAME, vt.basis)
     t = Table(*heads, title=VIEW_TITLE[view][lang].format(p=period, b=basis))
+    notes = Footnotes()  # a figure that leaves out a source: *n on it, the mark under the table
     for row in vt.rows:
         t.add_row(row.label, *("—" if row.values[c] is None else
-                               _num(row.values[c], ws.library[c].precision) for c in vt.columns))
+                               notes.cell(_num(row.values[c], ws.library[c].precision), row.marks.get(c))
+                               for c in vt.columns))
     console.print(t)
+    for line in notes.lines(lang, *_incomplete_namers(ws, lang)):
+        console.print(line, markup=False, highlight=False)
 
 
 def _view_json(ws, period: str, view: str, approach: str | None) -> dict:
     """The view of ``calc run --view … --json``: its title, its columns (code, name, unit) and
-    its rows, each value as exact decimal text (null where the ledger has none)."""
+    its rows, each value as exact decimal text (null where the ledger has none) and its
+    incomplete mark as stored (null where it has none: calc/incomplete.py)."""
     from esgledger.calc.views import view_table
     from esgledger.model.units import UNITS
 
@@ -911,7 +917,8 @@ def _view_json(ws, period: str, view: str, approach: str | None) -> dict:
             "columns": [{"indicator": c, "name": ws.library[c].name.get(lang) or c,
                          "unit": UNITS.display(ws.library[c].unit, lang)} for c in vt.columns],
             "rows": [{"key": r.key, "label": r.label,
-                      "values": {c: None if r.values[c] is None else str(r.values[c]) for c in vt.columns}}
+                      "values": {c: None if r.values[c] is None else str(r.values[c]) for c in vt.columns},
+                      "incomplete": {c: r.marks.get(c) for c in vt.columns}}
                      for r in vt.rows]}
 
 
@@ -997,6 +1004,7 @@ def calc_reconcile(period: str = typer.Option(..., "--period", help="Period, e.g
     """Each accounting view's totals (inventory, national ETS, product) from shared lines, and why each view counts a line or not."""
     from decimal import Decimal
 
+    from esgledger.calc.incomplete import Footnotes
     from esgledger.calc.reconcile import LEGEND, VIEW_NAMES, reconcile
     from esgledger.model.units import UNITS
     from esgledger.report.numbers import format_value
@@ -1026,20 +1034,25 @@ def calc_reconcile(period: str = typer.Option(..., "--period", help="Period, e.g
         t = Table(LEGEND["entity"][lang], LEGEND["item"][lang], LEGEND["share"][lang],
                   *(f"{VIEW_NAMES[c.view][lang]}\n{c.label}" for c in rec.columns), LEGEND["notes"][lang],
                   title=f"{period} {UNITS.display('tCO2e', lang)} ({BASIS_NAME[approach][lang]})")
+        marks = Footnotes()  # a line or total resting on a figure that leaves out a source: *n
         for ln in rec.lines:
             share = "100 %" if ln.share == 1 else \
                 f"{format_value(Decimal(ln.share.numerator) / Decimal(ln.share.denominator) * 100, 2)} %"
-            t.add_row(ln.entity, ln.label, share,
+            t.add_row(ln.entity, marks.cell(ln.label, ln.mark), share,
                       *("—" if c.key not in ln.values else format_value(ln.values[c.key], 0) for c in rec.columns),
                       numbered(ln))
-        tot = rec.totals()
-        t.add_row("", LEGEND["total"][lang], "", *(format_value(tot[c.key], 0) for c in rec.columns), "")
+        tot, column_marks = rec.totals(), rec.column_marks()
+        t.add_row("", LEGEND["total"][lang], "",
+                  *(marks.cell(format_value(tot[c.key], 0), column_marks[c.key]) for c in rec.columns), "")
         t.add_row("", LEGEND["view_total"][lang], "",
-                  *("—" if rec.view_totals.get(c.key) is None else format_value(rec.view_totals[c.key], 0)
+                  *("—" if rec.view_totals.get(c.key) is None else
+                    marks.cell(format_value(rec.view_totals[c.key], 0), rec.view_marks.get(c.key))
                     for c in rec.columns), "")
         console.print(t)
         for text, n in legend.items():
             console.print(f"{n}. {text}", markup=False, highlight=False)
+        for line in marks.lines(lang, *_incomplete_namers(ws, lang)):
+            console.print(line, markup=False, highlight=False)
 
 
 @app.command()

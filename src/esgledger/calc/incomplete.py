@@ -121,4 +121,35 @@ def namers(tree, library, lang: str) -> tuple[Callable[[str], str], Callable[[st
     return entity, source
 
 
-__all__ = ["ENERGY", "PREFIX", "describe", "energy_source", "is_incomplete", "mark", "merge", "namers", "parse"]
+class Footnotes:
+    """The marks of the figures a printed table shows (``calc run --view``, ``calc reconcile``):
+    a marked figure's cell takes a reference, ``*1``, ``*2`` … by mark in the order first met,
+    and :meth:`lines` says each mark under the table in the reader's language.
+
+    >>> notes = Footnotes()
+    >>> notes.ref("incomplete: V/pfc (ESG-CALC-005)"), notes.ref(None), notes.ref("as published")
+    ('*1', '', '')
+    >>> notes.lines("en")
+    ['*1 incomplete: leaves out source pfc of V (ESG-CALC-005)']
+    """
+
+    def __init__(self) -> None:
+        self.marks: dict[str, int] = {}
+
+    def ref(self, comment: str | None) -> str:
+        """The reference of a figure with this comment: '' when it is not a mark."""
+        if not parse(comment):
+            return ""
+        return f"*{self.marks.setdefault(comment, len(self.marks) + 1)}"
+
+    def cell(self, text: str, comment: str | None) -> str:
+        """A printed figure with its reference, if it has one: ``17,000 *1``."""
+        ref = self.ref(comment)
+        return f"{text} {ref}" if ref else text
+
+    def lines(self, lang: str, entity_name: Callable[[str], str] | None = None,
+              source_name: Callable[[str], str] | None = None) -> list[str]:
+        return [f"*{n} {describe(c, lang, entity_name, source_name)}" for c, n in self.marks.items()]
+
+
+__all__ = ["Footnotes", "ENERGY", "PREFIX", "describe", "energy_source", "is_incomplete", "mark", "merge", "namers", "parse"]
