@@ -60,14 +60,14 @@ T = {
                         "en": "{e} errors or more (only the first {e} are listed): nothing was written"},
     "calc": {"zh": "{p} 计算完成：{c} 个结果，新写入 {w} 个，未变 {u} 个",
              "en": "{p}: computed {c:value|values}, wrote {w}, unchanged {u}"},
-    "calc_incomplete": {"zh": "不完整：以下排放源的核算方法无法执行（见上方 ESG-CALC-005），应包含它们的合计值已写入并标注为"
-                               "不完整，共 {n} 个计算值（范围一、全国碳市场排放量、产品碳足迹，及其上各级合并值和由其计算的"
-                               "指标；esgledger explain 可见该标注）：",
-                        "en": "incomplete: the methodology of these sources could not run (ESG-CALC-005 above); the "
-                              "totals that should include them are written marked incomplete, {n:calculated value|"
-                              "calculated values} in all (Scope 1, national ETS emissions, product footprints, the "
-                              "consolidated figures above them and what is computed from those; esgledger explain "
-                              "shows the mark):"},
+    "calc_incomplete": {"zh": "不完整：以下排放源或能源消费的核算方法无法执行（见上方 ESG-CALC-005），应包含它们的合计值已写入并标注为"
+                               "不完整，共 {n} 个计算值（范围一、全国碳市场排放量、产品碳足迹、综合能源消费量，及其上各级合并值和"
+                               "由其计算的指标；esgledger explain 可见该标注）：",
+                        "en": "incomplete: the methodology of these sources or energy uses could not run (ESG-CALC-005 "
+                              "above); the totals that should include them are written marked incomplete, "
+                              "{n:calculated value|calculated values} in all (Scope 1, national ETS emissions, product "
+                              "footprints, energy consumption, the consolidated figures above them and what is computed "
+                              "from those; esgledger explain shows the mark):"},
     "calc_also": {"zh": "{p}（{b}，账本中已有该口径的合并值，一并重新计算）：{c} 个结果，新写入 {w} 个，未变 {u} 个",
                   "en": "{p} ({b}, whose consolidated values the ledger holds, recomputed too): computed {c:value|values}, wrote {w}, unchanged {u}"},
     "calc_withdrew": {"zh": "撤回了 {n} 个不再能计算的计算值（历史记录保留原值）",
@@ -855,13 +855,17 @@ def _print_left_out(ws, g, res) -> None:
     """The sources a run could not compute, and how many totals it wrote marked incomplete
     for want of them (the run still exits 0: everything it wrote is either complete or says
     what it leaves out; docs/methodology.md)."""
+    from esgledger.calc.incomplete import ENERGY
+
     lang = STATE.lang if STATE.lang in ("zh", "en") else "en"
     entity, source = _incomplete_namers(ws, lang)
     marked = sum(1 for o in g.outputs if o.comment) + res.incomplete
     console.print(tr("calc_incomplete", n=marked))
     for e, src, code in g.left_out:
-        console.print(f"  {entity(e)}：{source(src)}（{code}）" if lang == "zh" else
-                      f"  {entity(e)}: {source(src)} ({code})", markup=False)
+        what = source(src) if not src.startswith(ENERGY) else \
+            f"能源消费 {source(src)}" if lang == "zh" else f"energy use {source(src)}"
+        console.print(f"  {entity(e)}：{what}（{code}）" if lang == "zh" else
+                      f"  {entity(e)}: {what} ({code})", markup=False)
 
 
 VIEW_TITLE = {
@@ -875,6 +879,7 @@ BASIS_NAME = {"control": {"zh": "运营控制权法", "en": "operational control
 
 def _print_view(ws, period: str, view: str, approach: str | None) -> None:
     """One accounting view's results after a run (esgledger.calc.views)."""
+    from esgledger.calc.incomplete import Footnotes
     from esgledger.calc.views import view_table
     from esgledger.model.units import UNITS
 
@@ -888,15 +893,20 @@ def _print_view(ws, period: str, view: str, approach: str | None) -> None:
         heads.append(f"{ind.name.get(lang) or code} ({UNITS.display(ind.unit, lang)})")
     basis = _named(BASIS_NAME, vt.basis)
     t = Table(*heads, title=VIEW_TITLE[view][lang].format(p=period, b=basis))
+    notes = Footnotes()  # a figure that leaves out a source: *n on it, the mark under the table
     for row in vt.rows:
         t.add_row(row.label, *("—" if row.values[c] is None else
-                               _num(row.values[c], ws.library[c].precision) for c in vt.columns))
+                               notes.cell(_num(row.values[c], ws.library[c].precision), row.marks.get(c))
+                               for c in vt.columns))
     console.print(t)
+    for line in notes.lines(lang, *_incomplete_namers(ws, lang)):
+        console.print(line, markup=False, highlight=False)
 
 
 def _view_json(ws, period: str, view: str, approach: str | None) -> dict:
     """The view of ``calc run --view … --json``: its title, its columns (code, name, unit) and
-    its rows, each value as exact decimal text (null where the ledger has none)."""
+    its rows, each value as exact decimal text (null where the ledger has none) and its
+    incomplete mark as stored (null where it has none: calc/incomplete.py)."""
     from esgledger.calc.views import view_table
     from esgledger.model.units import UNITS
 
@@ -907,7 +917,8 @@ def _view_json(ws, period: str, view: str, approach: str | None) -> dict:
             "columns": [{"indicator": c, "name": ws.library[c].name.get(lang) or c,
                          "unit": UNITS.display(ws.library[c].unit, lang)} for c in vt.columns],
             "rows": [{"key": r.key, "label": r.label,
-                      "values": {c: None if r.values[c] is None else str(r.values[c]) for c in vt.columns}}
+                      "values": {c: None if r.values[c] is None else str(r.values[c]) for c in vt.columns},
+                      "incomplete": {c: r.marks.get(c) for c in vt.columns}}
                      for r in vt.rows]}
 
 
@@ -993,6 +1004,7 @@ def calc_reconcile(period: str = typer.Option(..., "--period", help="Period, e.g
     """Each accounting view's totals (inventory, national ETS, product) from shared lines, and why each view counts a line or not."""
     from decimal import Decimal
 
+    from esgledger.calc.incomplete import Footnotes
     from esgledger.calc.reconcile import LEGEND, VIEW_NAMES, reconcile
     from esgledger.model.units import UNITS
     from esgledger.report.numbers import format_value
@@ -1022,20 +1034,25 @@ def calc_reconcile(period: str = typer.Option(..., "--period", help="Period, e.g
         t = Table(LEGEND["entity"][lang], LEGEND["item"][lang], LEGEND["share"][lang],
                   *(f"{VIEW_NAMES[c.view][lang]}\n{c.label}" for c in rec.columns), LEGEND["notes"][lang],
                   title=f"{period} {UNITS.display('tCO2e', lang)} ({BASIS_NAME[approach][lang]})")
+        marks = Footnotes()  # a line or total resting on a figure that leaves out a source: *n
         for ln in rec.lines:
             share = "100 %" if ln.share == 1 else \
                 f"{format_value(Decimal(ln.share.numerator) / Decimal(ln.share.denominator) * 100, 2)} %"
-            t.add_row(ln.entity, ln.label, share,
+            t.add_row(ln.entity, marks.cell(ln.label, ln.mark), share,
                       *("—" if c.key not in ln.values else format_value(ln.values[c.key], 0) for c in rec.columns),
                       numbered(ln))
-        tot = rec.totals()
-        t.add_row("", LEGEND["total"][lang], "", *(format_value(tot[c.key], 0) for c in rec.columns), "")
+        tot, column_marks = rec.totals(), rec.column_marks()
+        t.add_row("", LEGEND["total"][lang], "",
+                  *(marks.cell(format_value(tot[c.key], 0), column_marks[c.key]) for c in rec.columns), "")
         t.add_row("", LEGEND["view_total"][lang], "",
-                  *("—" if rec.view_totals.get(c.key) is None else format_value(rec.view_totals[c.key], 0)
+                  *("—" if rec.view_totals.get(c.key) is None else
+                    marks.cell(format_value(rec.view_totals[c.key], 0), rec.view_marks.get(c.key))
                     for c in rec.columns), "")
         console.print(t)
         for text, n in legend.items():
             console.print(f"{n}. {text}", markup=False, highlight=False)
+        for line in marks.lines(lang, *_incomplete_namers(ws, lang)):
+            console.print(line, markup=False, highlight=False)
 
 
 @app.command()

@@ -5,7 +5,7 @@ import pytest
 
 from esgledger.calc.methods import InvalidInput, MissingInput
 from esgledger.calc.methods.energy import (EnergyUse, energy_per_output_value, per_product, standard_coal,
-                                           target_progress, total_energy)
+                                           target_progress, total_energy, total_energy_of_what_converts)
 
 D = Decimal
 
@@ -99,6 +99,27 @@ def test_litres_need_a_density():
     assert q(r.total, "0.001") == D("1238.535")
     with pytest.raises(MissingInput):
         total_energy([EnergyUse("diesel", 1000000, "升")])
+
+
+def test_what_converts_is_summed_and_each_use_that_does_not_is_named():
+    """1 000 MWh = 1 000 000 kWh × 0.1229 kgce/kWh = 122.9 tce (GB/T 2589 Annex A, calorific);
+    100 GJ of heat at a coefficient per kg (steam's) is not energy, and neither are litres of
+    diesel at kgce/kg without a density: both are left out, each with why."""
+    uses = [EnergyUse("electricity", 1000, "兆瓦时"), EnergyUse("heat", 100, "吉焦", D("0.1286"), "kgce/kg"),
+            EnergyUse("diesel", 1000, "升", D("1.4571"))]
+    r, failed = total_energy_of_what_converts(uses, on=2024)
+    assert (q(r.total, "0.0001"), dict(r.values)) == (D("122.9000"), {"electricity": r.total})
+    assert [(i, type(e).__name__) for i, e in failed] == [(1, "InvalidInput"), (2, "MissingInput")]
+    heat, diesel = (e for _i, e in failed)
+    assert str(heat) == "heat: 吉焦 × kgce/kg is not energy: the coefficient's unit does not fit the amount's (吉焦)"
+    assert heat.message.zh == "heat：吉焦 × kgce/kg 不是能量：系数的单位与用量的单位（吉焦）不相符"
+    assert str(diesel) == "diesel: 升 × kgce/kg is not energy; give the density"
+    # everything converts: the same as total_energy; nothing converts: 0, every use named
+    assert total_energy_of_what_converts(uses[:1], on=2024) == (total_energy(uses[:1], on=2024), [])
+    r, failed = total_energy_of_what_converts(uses[1:], on=2024)
+    assert (r.total, [i for i, _e in failed]) == (0, [0, 1])
+    with pytest.raises(InvalidInput):  # a wrong method is refused, not taken for every use failing
+        total_energy_of_what_converts(uses, method="primary")
 
 
 def test_intensities():

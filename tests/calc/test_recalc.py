@@ -575,3 +575,46 @@ def test_a_second_plant_starting_to_supply_makes_the_unnamed_units_incomplete(tw
     key = ("G", "product_emissions", "product=aluminium_electrolysis", "own")
     assert key in moved and key in marks(ws)
     assert round(Decimal(ledger(ws)[key].value), 5) == Decimal("30506.48663")
+
+
+def test_an_energy_use_that_cannot_convert_marks_the_same_totals_incrementally_and_in_full(tmp_path, store_url):
+    """The workspace's own factor file gives heat the coefficient of steam per kg (0.1286
+    kgce/kg) and the potline TLYX-P1 then reports 500 GJ of heat bought: GJ × kgce/kg is not
+    energy, so its heat does not convert to standard coal (ESG-CALC-005). The incremental run
+    marks exactly what a fresh full run marks — the line's energy totals by both methods and its
+    heat figure (0), and the company's and the group's above them — and leaves unmarked what
+    does not read the heat: the line's electricity, the other potline, and its Scope 2 (the heat's
+    CO2 is at the heat factor per GJ). A full run afterwards finds nothing to rewrite."""
+    (tmp_path / "ws" / "factors").mkdir(parents=True)
+    write(tmp_path / "ws" / "factors" / "steam.yaml", 'set: park_steam\nversion: "2024.1"\n'
+          "title: {zh: 园区蒸汽折标系数, en: Park steam coefficient}\n"
+          "defaults: {confidence: S, edition: park steam contract 2024, source: test data}\n"
+          'factors:\n  - {key: energy.sce, dims: {carrier: heat}, value: "0.1286", unit: kgce/kg}\n')
+    ws = init_workspace(tmp_path / "ws", db=store_url, lang="en")
+    try:
+        assert not ws.import_entities(DEMO_ENTITIES).errors
+        with resources.as_file(resources.files("esgledger.demo").joinpath("data", "facts-2024.csv")) as p:
+            assert ws.import_facts(p, status="approved").ok
+        forget(ws.store)
+        run(ws, full=True)
+        assert marks(ws) == {}                                  # the demo buys no heat
+        change(ws, tmp_path, f"TLYX-P1,purchased_heat,{PERIOD},500,吉焦")
+        inc = run(ws)
+        assert inc.incremental and inc.ghg.left_out == [("TLYX-P1", "energy:heat", "ESG-CALC-005")]
+        assert {k: f.value for k, f in ledger(ws).items()} == fresh_full(ws)
+        got = marks(ws)
+        assert got == fresh_marks(ws)
+        mark = "incomplete: TLYX-P1/energy:heat (ESG-CALC-005)"
+        # the totals and heat figures by both methods, and the group's energy per output value
+        assert got == {(e, i, d, b): mark for i in ("energy_consumption", "energy_consumption_equivalent")
+                       for d in ("", "fuel=heat") for e, b in (("TLYX-P1", "own"), ("TLYX", "control"),
+                                                                ("TSAL", "control"))} | {
+            ("TSAL", "energy_intensity_output_value", "", "control"): mark}
+        assert ("TLYX-P1", "energy_consumption", "fuel=electricity", "own") not in got
+        assert ("TLYX-P2", "energy_consumption", "", "own") not in got
+        assert ("TLYX-P1", "scope2_location", "", "own") not in got
+        again = run(ws, full=True)
+        assert again.written == 0 and again.ghg.written == 0
+    finally:
+        forget(ws.store)
+        ws.close()

@@ -205,8 +205,9 @@ class GhgRunResult:
     batch_id: int | None = None
     records: list[FactRecord] = field(default_factory=list)  # the facts appended
     withdrawn: list[FactRecord] = field(default_factory=list)  # revisions withdrawing stale results
-    # the sources whose methodology could not run (ESG-CALC-005), (entity, source, code): the
-    # totals that should include them are written marked incomplete (calc/incomplete.py)
+    # the sources whose methodology could not run (ESG-CALC-005), (entity, source, code), and
+    # the energy carriers that did not convert to standard coal (entity, energy:<carrier>, code):
+    # the totals that should include them are written marked incomplete (calc/incomplete.py)
     left_out: list[tuple[str, str, str]] = field(default_factory=list)
 
     def value(self, entity: str, indicator: str, dims: str = "") -> Decimal | None:
@@ -256,6 +257,9 @@ class GhgRun:
         # the sources of each entity whose methodology could not run: (source, problem code,
         # the facts it read); the totals that should include them are marked incomplete
         self.missing: dict[str, list[tuple[str, str, list[FactRecord]]]] = {}
+        # the energy carriers of each entity that did not convert to standard coal, as
+        # (entity, energy:<carrier>, problem code): its energy totals are marked incomplete
+        self.energy_missing: dict[str, set[tuple[str, str, str]]] = {}
         # the captive plants' factors per MWh supplied: (factor, its emissions result, the output)
         self.plant_ef: dict[str, tuple[Decimal, Result, Output]] = {}
         self.produced: dict[tuple[str, str], list[Output]] = {}
@@ -460,7 +464,8 @@ class GhgRun:
 
     def _left_out_all(self) -> list[tuple[str, str, str]]:
         return sorted({(c, src, code) for c, ms in self.missing.items() for src, code, _r in ms}
-                      | set(self._unassigned))
+                      | set(self._unassigned)
+                      | {item for items in self.energy_missing.values() for item in items})
 
     def _withdraw(self, keys: set[tuple[str, str, str]]) -> None:
         """Results in the ledger that this run no longer produces: withdrawn when it writes
@@ -1042,23 +1047,33 @@ class GhgRun:
     def _energy(self, code: str) -> None:
         """综合能耗 by GB/T 2589-2020: fuels burnt, and electricity and heat bought from outside
         the group (the captive plant's coal already counts where it burns), by the calorific
-        (当量值) and the equivalent (等价值) methods; heat is 0.03412 kgce/MJ in both."""
+        (当量值) and the equivalent (等价值) methods; heat is 0.03412 kgce/MJ in both.
+
+        A use that does not convert to standard coal (ESG-CALC-005: its carrier has no
+        coefficient for the method, its unit times the coefficient's is not energy) is left out:
+        the entity's total and its carrier's figure (0 when none of the carrier converts) are
+        written marked incomplete (calc/incomplete.py, ``energy:<carrier>``), as a Scope 1
+        without a source is, so that the mark reaches every figure above them."""
         uses, reads, memos = self._energy_uses(code)
+        lost = self.energy_missing[code] = set()
         if not uses:
             return
         for method, indicator in (("calorific", "energy_consumption"), ("equivalent", "energy_consumption_equivalent")):
-            try:
-                r = m_energy.total_energy(uses, method=method, factors=self.fx(code), on=self.year, memo=memos)
-            except CalcError as exc:
-                self.problem(code, indicator, exc)
-                continue
-            self.emit(code, indicator, "", r.total, reads, r, r.method, "energy")
-            for carrier, tce in sorted(r.values.items()):
+            r, failed = m_energy.total_energy_of_what_converts(uses, method=method, factors=self.fx(code),
+                                                               on=self.year, memo=memos)
+            out = set()
+            for i, exc in failed:
+                self.problem(code, f"{indicator}[fuel={uses[i].carrier}]", exc)
+                out.add((code, incomplete.energy_source(uses[i].carrier), "ESG-CALC-005"))
+            lost |= out
+            self.emit(code, indicator, "", r.total, reads, r, r.method, "energy", comment=incomplete.mark(out))
+            for carrier in sorted(set(r.values) | {uses[i].carrier for i, _e in failed}):
                 member = {"raw_coal": "raw_coal"}.get(carrier, carrier)
                 # the carrier's own coefficients (and density): its parameters are named "<carrier>.…"
                 own = [p.factor for p in r.parameters if p.factor is not None and p.name.startswith(f"{carrier}.")]
-                self.emit(code, indicator, f"fuel={member}", tce, reads, None, r.method, "energy", factors=own,
-                          equation=EQ_ENERGY_CARRIER)
+                self.emit(code, indicator, f"fuel={member}", r.values.get(carrier, Decimal(0)), reads, None, r.method,
+                          "energy", factors=own, equation=EQ_ENERGY_CARRIER,
+                          comment=incomplete.mark(item for item in out if item[1] == incomplete.energy_source(carrier)))
 
     def ets_gwp(self) -> str:
         """The GWP set of the national ETS aluminium view for the run's year: the one the

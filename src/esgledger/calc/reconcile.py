@@ -21,6 +21,10 @@ the run passes it on to the units it supplies: calc/captive.py) and an upstream 
 proportion of that stage's output the smelters consumed. So every column adds up to its view's
 total; where a view's total holds an amount no line accounts for (a value entered rather than
 calculated from sources), a line says so, and the column still adds up.
+
+A line read from a figure that leaves out a source it should include carries that figure's
+incomplete mark (calc/incomplete.py), and so does a column whose view total or any of whose
+lines has one: the ETS method difference and an unmatched difference rest on the view's total.
 """
 from __future__ import annotations
 
@@ -32,6 +36,7 @@ from esgledger.calc.captive import supplier as captive_supplier, supplying_plant
 from esgledger.calc.consolidate import Consolidation, to_decimal
 from esgledger.calc.ghg import (ETS_POWER_SOURCES, ETS_SOURCES, PLANT_SOURCES, PRODUCT_STAGES, UPSTREAM_USE,
                                 ets_enterprises)
+from esgledger.calc.incomplete import is_incomplete, merge
 from esgledger.calc.views import GUIDELINE, view_table
 from esgledger.model.types import Dims
 from esgledger.model.units import UNITS, plain
@@ -117,6 +122,7 @@ class Line:
     share: Fraction            # how much of the entity the inventory counts (approach, dates)
     values: dict[str, Decimal] = field(default_factory=dict)   # column key -> amount counted
     notes: dict[str, str] = field(default_factory=dict)        # view -> why it counts the line or not
+    mark: str | None = None    # the incomplete mark of the figure it is read from (calc/incomplete.py)
 
 
 @dataclass
@@ -126,21 +132,28 @@ class Reconciliation:
     columns: list[Column] = field(default_factory=list)
     lines: list[Line] = field(default_factory=list)
     view_totals: dict[str, Decimal | None] = field(default_factory=dict)  # what `calc run --view` prints
+    view_marks: dict[str, str] = field(default_factory=dict)  # the incomplete marks of those totals
 
     def totals(self) -> dict[str, Decimal]:
         """Each column's sum over the lines."""
         return {c.key: sum((ln.values.get(c.key, Decimal(0)) for ln in self.lines), Decimal(0))
                 for c in self.columns}
 
+    def column_marks(self) -> dict[str, str | None]:
+        """Each column's incomplete mark: its view total's, merged with those of its lines."""
+        return {c.key: merge([self.view_marks.get(c.key)] + [ln.mark for ln in self.lines if c.key in ln.values])
+                for c in self.columns}
+
     def as_json(self) -> dict:
-        tot = self.totals()
+        tot, marks = self.totals(), self.column_marks()
         return {"period": self.period, "approach": self.approach,
                 "columns": [{"key": c.key, "view": c.view, "label": c.label, "total": plain(tot[c.key]),
                              "view_total": None if self.view_totals.get(c.key) is None
-                             else plain(self.view_totals[c.key])} for c in self.columns],
+                             else plain(self.view_totals[c.key]), "incomplete": marks[c.key]} for c in self.columns],
                 "lines": [{"entity": ln.entity, "item": ln.item, "label": ln.label,
                            "share": str(to_decimal(ln.share)),
-                           "values": {k: plain(v) for k, v in ln.values.items()}, "notes": ln.notes}
+                           "values": {k: plain(v) for k, v in ln.values.items()}, "notes": ln.notes,
+                           "incomplete": ln.mark}
                           for ln in self.lines]}
 
 
@@ -185,13 +198,19 @@ def reconcile(ws, period: str, lang: str = "en", approach: str | None = None) ->
     for ind, label in INVENTORY:
         out.columns.append(Column(f"inventory:{ind}", "inventory", label[lang]))
         out.view_totals[f"inventory:{ind}"] = inv.values.get(ind) if inv else None
+        if inv and ind in inv.marks:
+            out.view_marks[f"inventory:{ind}"] = inv.marks[ind]
     for r in view_table(ws, period, "ets", approach, lang).rows:
         guide = GUIDELINE.get(tree.entities[r.key].process_type, {}).get(lang, "")
         out.columns.append(Column(f"ets:{r.key}", "ets", f"{r.key}（{guide}）" if lang == "zh" else f"{r.key} ({guide})"))
         out.view_totals[f"ets:{r.key}"] = r.values["ets_emissions"]
+        if "ets_emissions" in r.marks:
+            out.view_marks[f"ets:{r.key}"] = r.marks["ets_emissions"]
     for r in view_table(ws, period, "product", approach, lang).rows:
         out.columns.append(Column(f"product:{r.key}", "product", r.label))
         out.view_totals[f"product:{r.key}"] = r.values["product_emissions"]
+        if "product_emissions" in r.marks:
+            out.view_marks[f"product:{r.key}"] = r.marks["product_emissions"]
     keys = {c.key for c in out.columns}
 
     facts = {(f.entity, f.indicator, f.dims): f for f in ws.access.iter_current(period=period, basis="own")}
@@ -379,7 +398,26 @@ def reconcile(ws, period: str, lang: str = "en", approach: str | None = None) ->
             out.lines.append(Line(root if c.view != "ets" else c.key.split(":", 1)[1], "unmatched",
                                   ITEM_LABELS["unmatched"][lang], Fraction(1), {c.key: want - tot[c.key]},
                                   {c.view: note("unmatched")}))
+    _mark_lines(out, facts)
     return out
+
+
+def _mark_lines(rec: Reconciliation, facts: dict) -> None:
+    """Each line's incomplete mark: that of the calculated figures it is read from; the ETS
+    method difference and an unmatched difference rest on their view's total."""
+    def mark(entity: str, indicator: str, dims: str = "") -> str | None:
+        f = facts.get((entity, indicator, dims))
+        return f.comment if f is not None and f.status == "calculated" and is_incomplete(f.comment) else None
+
+    for ln in rec.lines:
+        if ln.item == "scope2":
+            ln.mark = merge([mark(ln.entity, "scope2_location"), mark(ln.entity, "scope2_market")])
+        elif ln.item.startswith("scope3:"):
+            ln.mark = mark(ln.entity, "scope3_emissions", f"scope3_category={ln.item.split(':', 1)[1]}")
+        elif ln.item in ("ets_method", "unmatched"):
+            ln.mark = merge(rec.view_marks.get(k) for k in ln.values)
+        else:
+            ln.mark = mark(ln.entity, "emissions_by_source", f"emission_source={ln.item}")
 
 
 __all__ = ["LEGEND", "VIEW_NAMES", "Column", "Line", "Reconciliation", "inventory_shares", "reconcile"]

@@ -14,7 +14,8 @@ run's results:
   tonne, at the reporting root.
 
 Values are read from the ledger (as far as the signed-in user may read them), never recomputed
-here.
+here, each with its incomplete mark where it leaves out a source it should include
+(calc/incomplete.py), which the printed view references and says under the table.
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from esgledger.calc.consolidate import period_bounds
+from esgledger.calc.incomplete import is_incomplete
 from esgledger.model.period import Period
 from esgledger.model.types import Dims
 
@@ -42,12 +44,14 @@ GUIDELINE = {
 
 @dataclass
 class ViewRow:
-    """One line of a view: who (an entity or a product), what kind of line, and its values by
-    indicator (None where the ledger has none)."""
+    """One line of a view: who (an entity or a product), what kind of line, its values by
+    indicator (None where the ledger has none), and the incomplete mark of each value that has
+    one (the stored, language-neutral form: ``incomplete: V/pfc (ESG-CALC-005)``)."""
 
     key: str
     label: str
     values: dict[str, Decimal | None] = field(default_factory=dict)
+    marks: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -71,12 +75,21 @@ def view_table(ws, period: str, view: str, approach: str | None = None, lang: st
         return tree.entities[code].name(lang) or code
 
     wanted = {i for cols in (INVENTORY_COLUMNS, ETS_COLUMNS, PRODUCT_COLUMNS) for i, _d in cols}
-    ledger = {(f.entity, f.indicator, f.dims, f.basis): f.value  # one read of the period
+    ledger = {(f.entity, f.indicator, f.dims, f.basis): f  # one read of the period
               for f in ws.access.iter_current(period=period, indicator=sorted(wanted), basis=None)}
 
     def value(entity: str, indicator: str, dims: str, basis: str) -> Decimal | None:
-        v = ledger.get((entity, indicator, dims, basis))
-        return None if v is None else Decimal(v)
+        f = ledger.get((entity, indicator, dims, basis))
+        return None if f is None else Decimal(f.value)
+
+    def marks(entity: str, columns, basis: str, dims: str | None = None) -> dict[str, str]:
+        """The incomplete marks of the row's values (a calculated figure's comment)."""
+        out = {}
+        for i, d in columns:
+            f = ledger.get((entity, i, d if dims is None else dims, basis))
+            if f is not None and f.status == "calculated" and is_incomplete(f.comment):
+                out[i] = f.comment
+        return out
 
     if view == "inventory":
         table = ViewTable(view, period, approach, tuple(i for i, _d in INVENTORY_COLUMNS))
@@ -85,7 +98,7 @@ def view_table(ws, period: str, view: str, approach: str | None = None, lang: st
             basis = approach if code in parents else "own"
             vals = {i: value(code, i, d, basis) for i, d in INVENTORY_COLUMNS}
             if any(v is not None for v in vals.values()):
-                table.rows.append(ViewRow(code, name(code), vals))
+                table.rows.append(ViewRow(code, name(code), vals, marks(code, INVENTORY_COLUMNS, basis)))
         return table
     if view == "ets":
         table = ViewTable(view, period, "own", tuple(i for i, _d in ETS_COLUMNS))
@@ -94,7 +107,8 @@ def view_table(ws, period: str, view: str, approach: str | None = None, lang: st
             if vals["ets_emissions"] is None:
                 continue
             guideline = GUIDELINE.get(tree.entities[code].process_type, {}).get(lang, "")
-            table.rows.append(ViewRow(code, f"{name(code)} ({guideline})" if guideline else name(code), vals))
+            table.rows.append(ViewRow(code, f"{name(code)} ({guideline})" if guideline else name(code), vals,
+                                      marks(code, ETS_COLUMNS, "own")))
         return table
     root = ws.root()
     table = ViewTable(view, period, "own", tuple(i for i, _d in PRODUCT_COLUMNS))
@@ -103,7 +117,8 @@ def view_table(ws, period: str, view: str, approach: str | None = None, lang: st
     for product in products:
         dims = f"product={product}"
         table.rows.append(ViewRow(product, ws.library.dimension_member_label("product", product, lang),
-                                  {i: value(root, i, dims, "own") for i, _d in PRODUCT_COLUMNS}))
+                                  {i: value(root, i, dims, "own") for i, _d in PRODUCT_COLUMNS},
+                                  marks(root, PRODUCT_COLUMNS, "own", dims)))
     return table
 
 

@@ -43,9 +43,9 @@ CHART_NOTES = {
                     "is split over the companies is illustrative (see the ledger's comment)."},
     "calibrated": {"zh": "{which}数值与公布值一致：所依据的输入数据为示意值，经校准与公布的合计一致（见台账备注）。",
                    "en": "{which} values are as published: the inputs are illustrative, calibrated to the published "
-                         "total (see the ledger's comment)."},    "incomplete": {"zh": "{which}数值不完整：未计入核算方法无法执行的排放源（见计算值备注及 esgledger explain）。",
-                   "en": "{which} values are incomplete: they leave out an emission source whose methodology could "
-                         "not run (see the calculated value's comment and esgledger explain)."},
+                         "total (see the ledger's comment)."},    "incomplete": {"zh": "{which}数值不完整：未计入核算方法无法执行的排放源或能源消费（见计算值备注及 esgledger explain）。",
+                   "en": "{which} values are incomplete: they leave out an emission source or energy use whose "
+                         "methodology could not run (see the calculated value's comment and esgledger explain)."},
 }
 
 

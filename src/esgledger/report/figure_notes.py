@@ -472,11 +472,14 @@ FIGURE_NOTES = {
     "calibrated": {"zh": "与公布值一致：所依据的输入数据为示意值，经校准与公布的合计一致（见台账备注）。",
                    "en": "As published: the inputs are illustrative, calibrated to the published total (see the "
                          "ledger's comment)."},
-    # a calculated figure that leaves out a source whose methodology could not run
-    # (calc/incomplete.py): the strongest mark, whatever else its inputs are
-    "incomplete": {"zh": "不完整：该数值未计入核算方法无法执行的排放源（见计算值备注及 esgledger explain），实际排放更高。",
-                   "en": "Incomplete: the figure leaves out an emission source whose methodology could not run (see "
-                         "the calculated value's comment and esgledger explain); actual emissions are higher."},
+    # a calculated figure that leaves out a source whose methodology could not run, or an energy
+    # use that did not convert to standard coal (calc/incomplete.py): the strongest mark,
+    # whatever else its inputs are
+    "incomplete": {"zh": "不完整：该数值未计入核算方法无法执行的排放源或能源消费（见计算值备注及 esgledger explain），"
+                         "实际值更高。",
+                   "en": "Incomplete: the figure leaves out an emission source or energy use whose methodology could "
+                         "not run (see the calculated value's comment and esgledger explain); the actual figure is "
+                         "higher."},
 }
 
 

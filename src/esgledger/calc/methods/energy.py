@@ -23,7 +23,7 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Any, Sequence
 
-from esgledger.calc.methods import InvalidInput, MissingInput
+from esgledger.calc.methods import CalcError, InvalidInput, MissingInput
 from esgledger.calc.methods.result import (Param, Recorder, Result, dec, exact, library, product_factor)
 from esgledger.library.factors import FactorLibrary, FactorValue
 from esgledger.model.targets import TargetError, TargetProgress
@@ -64,6 +64,20 @@ class EnergyUse:
     ncv_fuel: str | None = None
 
 
+def _not_energy(use: EnergyUse, k_unit: str) -> CalcError:
+    """The amount times the coefficient (or NCV) is not energy: for an amount by volume, its
+    density is wanted; otherwise the coefficient is for another unit of the carrier (steam's
+    kgce per kg for heat metered in GJ)."""
+    try:
+        product_factor(use.unit, "kg/L", "吨")
+    except UnitError:
+        return InvalidInput(f"{use.carrier}: {use.unit} × {k_unit} is not energy: the coefficient's unit does not "
+                            f"fit the amount's ({use.unit})",
+                            zh=f"{use.carrier}：{use.unit} × {k_unit} 不是能量：系数的单位与用量的单位（{use.unit}）不相符")
+    return MissingInput(f"{use.carrier}: {use.unit} × {k_unit} is not energy; give the density",
+                        zh=f"{use.carrier}：{use.unit} × {k_unit} 不是能量；请给出密度")
+
+
 def _tce(rec: Recorder, use: EnergyUse, k: Decimal, k_unit: str, prefix: str) -> Decimal:
     amount = rec.nonnegative(f"{prefix}amount", rec.take(f"{prefix}amount", use.amount, use.unit))
     unit = use.unit
@@ -71,8 +85,7 @@ def _tce(rec: Recorder, use: EnergyUse, k: Decimal, k_unit: str, prefix: str) ->
         return amount * k * product_factor(unit, k_unit, TCE)
     except UnitError:
         if use.density is None:
-            raise MissingInput(f"{use.carrier}: {use.unit} × {k_unit} is not energy; give the density",
-                               zh=f"{use.carrier}：{use.unit} × {k_unit} 不是能量；请给出密度") from None
+            raise _not_energy(use, k_unit) from None
     mass_t = amount * rec.take(f"{prefix}density", use.density, "kg/L") * product_factor(unit, "kg/L", "吨")
     return mass_t * k * product_factor("吨", k_unit, TCE)
 
@@ -112,8 +125,7 @@ def _use_tce(use: EnergyUse, method: str, factors: FactorLibrary | None, on: Any
             gj = amount * n * product_factor(use.unit, ncv_unit, "GJ")
         except UnitError:
             if use.density is None:
-                raise MissingInput(f"{use.carrier}: {use.unit} × {ncv_unit} is not energy; give the density",
-                                   zh=f"{use.carrier}：{use.unit} × {ncv_unit} 不是能量；请给出密度") from None
+                raise _not_energy(use, ncv_unit) from None
             mass_t = (amount * rec.take(f"{prefix}density", use.density, "kg/L")
                       * product_factor(use.unit, "kg/L", "吨"))
             gj = mass_t * n * product_factor("吨", ncv_unit, "GJ")
@@ -172,6 +184,41 @@ def total_energy(uses: Sequence[EnergyUse], *, method: str = "calorific", factor
 
 
 @exact
+def total_energy_of_what_converts(uses: Sequence[EnergyUse], *, method: str = "calorific",
+                                  factors: FactorLibrary | None = None, on: Any = None, prefer: Sequence[str] = (),
+                                  label: str = "", memo: Sequence[dict] | None = None
+                                  ) -> tuple[Result, list[tuple[int, CalcError]]]:
+    """:func:`total_energy` of the uses that convert to standard coal, and each one that does
+    not, by its index, with why (its carrier has no coefficient for the method, its unit times
+    the coefficient's is not energy …). A calculation run gives the total of the rest (0 when
+    none converts) and marks it as leaving those out (calc/incomplete.py), as it does a Scope 1
+    without a source it could not compute; :func:`total_energy` refuses the whole sum.
+
+    >>> from esgledger.library.factors import load_factor_sets
+    >>> r, failed = total_energy_of_what_converts(
+    ...     [EnergyUse("electricity", 1000, "兆瓦时"), EnergyUse("heat", 10, "吨")], factors=load_factor_sets())
+    >>> r.total, [(i, type(e).__name__) for i, e in failed]
+    (Decimal('122.9000'), [(1, 'InvalidInput')])
+    """
+    kw = {"method": method, "factors": factors, "on": on, "prefer": prefer, "label": label}
+    try:
+        return total_energy(uses, memo=memo, **kw), []
+    except CalcError:
+        if method not in METHODS:
+            raise  # the method is wrong, not a use
+    kept, failed = [], []
+    for i, use in enumerate(uses):
+        try:
+            total_energy([use], memo=None if memo is None else [memo[i]], **kw)
+        except CalcError as exc:
+            failed.append((i, exc))
+        else:
+            kept.append(i)
+    kept_memo = None if memo is None else [memo[i] for i in kept]
+    return total_energy([uses[i] for i in kept], memo=kept_memo, **kw), failed
+
+
+@exact
 def intensity(value: Param, per: Param, *, name: str = "intensity") -> Decimal:
     """value / per, refusing a zero denominator (energy per 万元, CO2 per tonne …)."""
     v, p = dec("value", value if not isinstance(value, Result) else value.total), dec("per", per)
@@ -215,4 +262,5 @@ def target_progress(baseline_value: Param, current_value: Param, target_change_p
 
 
 __all__ = ["EnergyUse", "METHODS", "METHOD_ID", "METHOD_VERSION", "TargetProgress", "energy_per_output_value",
-           "intensity", "per_product", "standard_coal", "target_progress", "total_energy"]
+           "intensity", "per_product", "standard_coal", "target_progress", "total_energy",
+           "total_energy_of_what_converts"]
