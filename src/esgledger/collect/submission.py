@@ -43,8 +43,9 @@ from esgledger.calc.validate import DEFAULT_CHANGE, ratio_text
 from esgledger.collect.campaign import (Campaign, Desk, assigned_indicators, current_facts,
                                         entity_status, get_campaign, next_step, open_now,
                                         reference_values, set_status, statuses_named)
-from esgledger.collect.templates import (Cell, Layout, OpenedWorkbook, layout_for, locked_cells,
-                                         open_workbook, read_slots)
+from esgledger.collect.filled import Cell, OpenedWorkbook, open_workbook, read_slots
+from esgledger.collect.layout import Layout, layout_for
+from esgledger.collect.templates import locked_cells
 from esgledger.library.schema import Indicator
 from esgledger.model.errors import Bilingual, Location, Problem, ProblemList, near_miss
 from esgledger.model.formula import FormulaZeroDivision
