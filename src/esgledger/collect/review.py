@@ -21,7 +21,7 @@ from sqlalchemy import select
 from esgledger.collect.campaign import (Campaign, Desk, assigned_indicators, current_facts, entity_status,
                                         next_step, reference_values, set_status, statuses_named)
 from esgledger.collect.evidence import list_evidence
-from esgledger.collect.submission import find_warnings
+from esgledger.collect.findings import find_warnings
 from esgledger.model.errors import Location, Problem, ProblemList
 from esgledger.store import schema_collect as C
 from esgledger.store.ledger import NewFact, now_iso

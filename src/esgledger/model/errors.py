@@ -334,7 +334,7 @@ CATALOGUE: dict[str, Spec] = dict([
           "expected at least {expected} characters, found {found}", "至少需要 {expected} 个字符，实际为 {found} 个"),
     _spec("ESG-ACCESS-008", "error", "unknown user", "用户不存在",
           "there is no user {user}", "不存在用户 {user}"),
-    # --- collection workbooks read back (collect/filled.py; campaign, entity, checksum: submission.py) 
+    # --- collection workbooks read back (collect/filled.py; campaign and checksum: submission.py) -----
     _spec("ESG-TPL-001", "error", "not a campaign workbook", "不是数据收集模板",
           "expected a workbook made by `esgledger collect templates`: {found}",
           "应为 `esgledger collect templates` 生成的工作簿：{found}"),
