@@ -274,8 +274,9 @@ def collect_review(entity: str = typer.Argument(..., help="Entity code."),
             return
         console.print(tr("moved", e=entity, s=status_name(sheet.status), v=sheet.version))
         t = Table(*headers("review"))
+        breakdown = _breakdowns(desk.library)
         for l in sheet.lines:
-            t.add_row(f"{l.indicator} {l.name}", _breakdown(desk.library, l.dims), l.period, l.value, _unit(l.unit),
+            t.add_row(f"{l.indicator} {l.name}", breakdown(l.dims), l.period, l.value, _unit(l.unit),
                       l.last_year or "",
                       l.change_pct or "", _named(FACT_STATUS_NAMES, l.status), " ".join(l.warnings), l.comment or "",
                       " / ".join(l.review_comments), _files(l.evidence))
@@ -288,7 +289,7 @@ def collect_review(entity: str = typer.Argument(..., help="Entity code."),
             # on the entity, or on a value not given (a reviewer asking for it)
             if c["indicator"] is None or (c["indicator"], c["dims"] or "", c["period"]) not in shown:
                 what = "" if c["indicator"] is None else \
-                    f" {c['indicator']}" + (f"[{_breakdown(desk.library, c['dims'])}]" if c["dims"] else "") \
+                    f" {c['indicator']}" + (f"[{breakdown(c['dims'])}]" if c["dims"] else "") \
                     + f" {c['period']}"
                 console.print(escape(f"{c['at']} {c['author']} [{_named(COMMENT_KIND_NAMES, c['kind'])}]{what}: {c['text']}"))
 
@@ -299,19 +300,16 @@ def _files(items) -> str:
     return names[0] if len(names) == 1 else (f"({len(names)}) " + ", ".join(names) if names else "")
 
 
-def _breakdown(library, dims: str | None) -> str:
-    """A breakdown as the reader reads it: in Chinese by the dimensions' and members' names
-    (supplier=grid → 电力来源=电网), which ``collect return --value`` also accepts; in English
-    by their codes, as messages show them."""
-    if not dims or STATE.lang != "zh":
-        return dims or ""
-    out = []
-    for part in dims.split(";"):
-        k, _, v = part.partition("=")
-        d = library.dimensions.get(k)
-        m = next((m for m in d.members if m.code == v), None) if d is not None else None
-        out.append(f"{d.name.zh}={m.name.zh}" if m is not None else part)
-    return ";".join(out)
+def _breakdowns(library):
+    """How the reader reads a breakdown key: in Chinese by the workspace's dimensions' and
+    members' names (supplier=grid → 电力来源=电网; a supplier of its own by its name), the form
+    ``collect return --value`` also accepts; in English by their codes, as messages show them."""
+    from esgledger.model.errors import dimension_names_zh, name_breakdowns
+
+    if STATE.lang != "zh":
+        return lambda dims: dims or ""
+    names = dimension_names_zh(library.dimensions)
+    return lambda dims: name_breakdowns(dims, names, "names") if dims else ""
 
 
 @collect_app.command("approve")
@@ -478,8 +476,9 @@ def collect_evidence(entity: str = typer.Argument(..., help="Entity code."),
         else:
             cols = headers("evidence")
             t = Table(*(cols if verify else cols[:-1]))
+            breakdown = _breakdowns(desk.library)
             for r in records:
-                row = [str(r.id), r.filename, r.indicator or "", _breakdown(desk.library, r.dims), r.period or "",
+                row = [str(r.id), r.filename, r.indicator or "", breakdown(r.dims), r.period or "",
                        str(r.size), r.sha256, r.uploaded_by or "", r.uploaded_at, r.note or ""]
                 t.add_row(*(row + [tr(f"evidence_{checks[r.id]}")] if verify else row))
             console.print(t)

@@ -573,8 +573,12 @@ FIELD_NAMES_ZH = {
 _DIMS: dict[str, tuple[str, dict[str, str]]] | None = None
 
 
-def dimension_names_zh() -> dict[str, tuple[str, dict[str, str]]]:
-    """The shipped dimensions' Chinese names: code → (name, {member code: name})."""
+def dimension_names_zh(dimensions=None) -> dict[str, tuple[str, dict[str, str]]]:
+    """Dimensions' Chinese names, code → (name, {member code: name}): those of ``dimensions``
+    (a library's, ``Library.dimensions``: with the workspace's own members, such as its
+    suppliers), or without it the shipped ones (read once: a message has no library at hand)."""
+    if dimensions is not None:
+        return {code: (d.name.zh, {m.code: m.name.zh for m in d.members}) for code, d in dimensions.items()}
     global _DIMS
     if _DIMS is None:
         from importlib import resources
@@ -590,25 +594,43 @@ def dimension_names_zh() -> dict[str, tuple[str, dict[str, str]]]:
 _PAIR = re.compile(r"(?<![\w.])([a-z][a-z0-9_]*)=([a-z0-9][a-z0-9_]*)(?![\w.])")
 
 
-def dims_zh(text: str) -> str:
-    """``text`` with each ``dimension=member`` of a shipped dimension named in Chinese, the codes
-    after it: ``gender=female`` → ``性别=女性（gender=female）``; a text that is only dimension
-    codes (``gender``, ``gender, age_band``) → ``性别（gender）``, ``性别（gender）、年龄段（age_band）``.
-    Anything else is left as it is (display only: stored keys keep their codes)."""
-    dims = dimension_names_zh()
+def name_breakdowns(text: str, names: dict[str, tuple[str, dict[str, str]]], style: str = "codes") -> str:
+    """``text`` with each ``dimension=member`` of ``names`` (:func:`dimension_names_zh`) named in
+    Chinese, in one of two styles:
+
+    * ``codes``, as messages show them: the codes after the names, ``gender=female`` →
+      ``性别=女性（gender=female）``; a text that is only dimension codes (``gender``,
+      ``gender, age_band``) → ``性别（gender）``, ``性别（gender）、年龄段（age_band）``;
+    * ``names``, as the review table shows a breakdown: the names alone, ``supplier=grid`` →
+      ``电力来源=电网`` — the form ``collect return --value`` accepts back.
+
+    Anything else is left as it is (display only: stored keys keep their codes).
+
+    >>> names = {"gender": ("性别", {"female": "女性"})}
+    >>> name_breakdowns("gender=female", names), name_breakdowns("gender=female;x=y", names, "names")
+    ('性别=女性（gender=female）', '性别=女性;x=y')
+    """
+    if style not in ("codes", "names"):
+        raise ValueError(f"style {style!r}: expected 'codes' or 'names'")
 
     def pair(m: "re.Match") -> str:
-        d = dims.get(m[1])
+        d = names.get(m[1])
         if d is None or m[2] not in d[1]:
             return m[0]
-        return f"{d[0]}={d[1][m[2]]}（{m[0]}）"
+        return f"{d[0]}={d[1][m[2]]}" + (f"（{m[0]}）" if style == "codes" else "")
 
     parts = [p.strip() for p in re.split(r",|、", text)]
-    if parts and all(p in dims for p in parts):
-        return "、".join(f"{dims[p][0]}（{p}）" for p in parts)
+    if parts and all(p in names for p in parts):
+        return "、".join(names[p][0] + (f"（{p}）" if style == "codes" else "") for p in parts)
     # a key in brackets (solid_fuel_consumption[fuel=bituminous], a factor key) stays a code
     return "".join(seg if seg.startswith("[") else _PAIR.sub(pair, seg)
                    for seg in re.split(r"(\[[^\]]*\])", text))
+
+
+def dims_zh(text: str) -> str:
+    """``text`` with each ``dimension=member`` of a shipped dimension named in Chinese, the codes
+    after it (:func:`name_breakdowns`, style ``codes``): ``gender=female`` → ``性别=女性（gender=female）``."""
+    return name_breakdowns(text, dimension_names_zh(), "codes")
 
 
 @dataclass(frozen=True)
