@@ -19,7 +19,7 @@ from typing import Mapping
 from sqlalchemy import select
 
 from esgledger.collect.campaign import (Campaign, Desk, assigned_indicators, current_facts, entity_status,
-                                        next_step, reference_values, set_status, statuses_named)
+                                        link_batch, next_step, reference_values, set_status, statuses_named)
 from esgledger.collect.evidence import list_evidence
 from esgledger.collect.findings import find_warnings
 from esgledger.model.errors import Location, Problem, ProblemList
@@ -154,6 +154,7 @@ def approve_entity(desk: Desk, campaign: Campaign, entity: str, *, version: int 
                 batch_id, _ = tx.append(new, kind="review", source=f"approve {entity}",
                                         note=f"approved by {desk.user}" + (f": {comment}" if comment else ""),
                                         return_ids=False, latest=_latest(entity, facts))
+                link_batch(tx.conn, campaign, batch_id)
             problems, out.version = set_status(tx.conn, campaign, entity, "approved", allowed_from=("submitted",),
                                                author=desk.user, batch_id=batch_id, note=comment or "approved")
             if problems:
@@ -207,6 +208,7 @@ def return_entity(desk: Desk, campaign: Campaign, entity: str, *, comment: str |
                 batch_id, ids = tx.append(new, kind="review", source=f"return {entity}",
                                           note=f"returned by {desk.user}" + (f": {comment}" if comment else ""),
                                           latest=_latest(entity, facts))
+                link_batch(tx.conn, campaign, batch_id)
             now = now_iso()
             rows = [dict(campaign_id=campaign.id, entity=entity, indicator=k[0], period=k[2], dims=k[1],
                          fact_id=fid, kind="return", author=desk.user, at=now, text=value_comments[k])

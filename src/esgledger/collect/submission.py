@@ -24,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from esgledger.collect.campaign import (Campaign, Desk, assigned_indicators, current_facts,
-                                        entity_status, get_campaign, next_step, open_now,
+                                        entity_status, get_campaign, link_batch, next_step, open_now,
                                         reference_values, set_status, statuses_named)
 from esgledger.collect.filled import Cell, OpenedWorkbook, open_workbook, read_slots
 # a value's checks and the entity's warnings: importable from here, as before the split
@@ -511,6 +511,7 @@ def _apply(desk: Desk, rep: SubmissionReport, *, kind: str, source: str, dry_run
                 note = "submission" + (" and submit" if submit else "")
                 batch_id, _ = tx.append(facts, kind=kind, source=source, note=note, return_ids=False,
                                         latest=rep._latest)
+                link_batch(tx.conn, campaign, batch_id)
             moved = False
             for ent, (out, status, version) in plans.items():
                 new = "submitted" if submit else ("in_progress" if out or status == "not_started" else status)
