@@ -91,10 +91,19 @@ def collect_options(user: Optional[str] = typer.Option(None, "--user", envvar="E
     _user_option(user)
 
 
-def _campaign(desk, period: str | None):
+def _campaign(desk, period: str | None, *, closed_too: bool = False):
+    """The open campaign of ``period`` (or the only open one). ``closed_too``: with ``period``,
+    the year's closed campaign where none is open — its progress can be seen, what was submitted
+    before it closed reviewed and approved (returning and reopening refuse: ESG-COLLECT-022)."""
     from esgledger.collect.campaign import get_campaign
+    from esgledger.model.errors import ProblemsError
 
-    return get_campaign(desk, period)
+    try:
+        return get_campaign(desk, period)
+    except ProblemsError:
+        if not closed_too or period is None:
+            raise
+        return get_campaign(desk, period, open_only=False)
 
 
 # -- campaigns ------------------------------------------------------------------------------
@@ -128,22 +137,14 @@ def collect_close(period: str = typer.Option(..., "--period", help="Reporting ye
 
 @collect_app.command("status")
 @_guard
-def collect_status(period: Optional[str] = typer.Option(None, "--period", help="Reporting year (default: the open campaign)."),
+def collect_status(period: Optional[str] = typer.Option(None, "--period", help="Reporting year (default: the open campaign); a year without an open campaign means its latest one, closed."),
                    as_json: bool = typer.Option(False, "--json", help="As JSON.")) -> None:
     """Progress of every entity: status, values filled, who is late, who waits for review."""
     from esgledger.collect.campaign import status_table
 
-    from esgledger.collect.campaign import get_campaign
-    from esgledger.model.errors import ProblemsError
-
     with _ws() as ws:
         desk = _desk(ws)
-        try:
-            c = _campaign(desk, period)
-        except ProblemsError:  # a year's closed campaign can still be viewed (its title says closed)
-            if period is None:
-                raise
-            c = get_campaign(desk, period, open_only=False)
+        c = _campaign(desk, period, closed_too=True)  # a closed one's title says closed
         rows = status_table(desk, c)
         if as_json:
             console.print_json(json.dumps([r.__dict__ for r in rows], ensure_ascii=False))
@@ -259,14 +260,14 @@ def _blank(desk, campaign, entity: str, action: str) -> None:
 @collect_app.command("review")
 @_guard
 def collect_review(entity: str = typer.Argument(..., help="Entity code."),
-                   period: Optional[str] = typer.Option(None, "--period", help="Reporting year (default: the open campaign)."),
+                   period: Optional[str] = typer.Option(None, "--period", help="Reporting year (default: the open campaign); a year without an open campaign means its latest one, closed."),
                    as_json: bool = typer.Option(False, "--json", help="As JSON.")) -> None:
     """Each value with last year's, the change, warnings and comments."""
     from esgledger.collect.review import review_entity
 
     with _ws() as ws:
         desk = _desk(ws)
-        sheet = review_entity(desk, _campaign(desk, period), entity)
+        sheet = review_entity(desk, _campaign(desk, period, closed_too=True), entity)
         if as_json:
             console.print_json(json.dumps({"entity": entity, "status": sheet.status, "version": sheet.version,
                                            "lines": [l.__dict__ for l in sheet.lines],
@@ -315,7 +316,7 @@ def _breakdowns(library):
 @collect_app.command("approve")
 @_guard
 def collect_approve(entity: str = typer.Argument(..., help="Entity code."),
-                    period: Optional[str] = typer.Option(None, "--period", help="Reporting year (default: the open campaign)."),
+                    period: Optional[str] = typer.Option(None, "--period", help="Reporting year (default: the open campaign); a year without an open campaign means its latest one, closed."),
                     version: Optional[int] = typer.Option(None, "--version", help="The version you reviewed: refuse if the entity changed since."),
                     comment: Optional[str] = typer.Option(None, "--comment", help="A note kept with the approval.")) -> None:
     """Approve every submitted value of an entity."""
@@ -323,7 +324,7 @@ def collect_approve(entity: str = typer.Argument(..., help="Entity code."),
 
     with _ws() as ws:
         desk = _desk(ws)
-        c = _campaign(desk, period)
+        c = _campaign(desk, period, closed_too=True)
         out = approve_entity(desk, c, entity, version=version, comment=comment)
         _outcome(out)
         _blank(desk, c, entity, "approve")
@@ -341,7 +342,7 @@ def collect_return(entity: str = typer.Argument(..., help="Entity code."),
 
     with _ws() as ws:
         desk = _desk(ws)
-        c = _campaign(desk, period)
+        c = _campaign(desk, period, closed_too=True)  # refused there, saying why (ESG-COLLECT-022)
         comments = dict(value_comment(desk.library, v, c.period) for v in value or [])
         _outcome(return_entity(desk, c, entity, comment=comment, value_comments=comments, version=version))
 
@@ -406,7 +407,7 @@ def collect_reopen(entity: str = typer.Argument(..., help="Entity code."),
 
     with _ws() as ws:
         desk = _desk(ws)
-        _outcome(reopen_entity(desk, _campaign(desk, period), entity, comment=comment))
+        _outcome(reopen_entity(desk, _campaign(desk, period, closed_too=True), entity, comment=comment))
 
 
 def _outcome(out) -> None:

@@ -440,6 +440,14 @@ CATALOGUE: dict[str, Spec] = dict([
           "{entity} is at version {found}; there is no version {expected} yet: pass the version "
           "`esgledger collect review {entity}` shows",
           "{entity} 当前为版本 {found}，尚无版本 {expected}：请使用 `esgledger collect review {entity}` 显示的版本"),
+    _spec("ESG-COLLECT-022", "error", "campaign closed", "收集任务已关闭",
+          "{campaign} is closed, so {entity} cannot go back to its submitter ({action}): a closed campaign "
+          "takes no more imports. Approve what was submitted (esgledger collect approve {entity} --period "
+          "{period}), or open {period} again for {entity} (esgledger collect open --period {period} --entity "
+          "{entity}) and collect the correction there",
+          "{campaign} 已关闭，{entity} 不能再交回填报人（{action}）：已关闭的收集任务不再接受导入。请批准已提交的数据"
+          "（esgledger collect approve {entity} --period {period}），或为 {entity} 重新开启 {period} 年度的收集任务"
+          "（esgledger collect open --period {period} --entity {entity}），在其中收集更正"),
     # --- factor sets (library/factors.py) ------------------------------------------------
     _spec("ESG-FACTOR-001", "error", "factor without a citation", "因子缺少出处",
           "factor {field} has no {expected}; every value must cite its source and edition",
