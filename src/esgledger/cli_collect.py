@@ -1,15 +1,11 @@
-"""``esgledger users …`` and ``esgledger collect …``: users, campaigns, templates, submissions,
-review and the audit trail. Registers its sub-apps onto :data:`esgledger.cli.app`.
-
-Who acts: ``--user`` (or ``ESGLEDGER_USER``) with the password from ``ESGLEDGER_PASSWORD`` or
-a prompt. A workspace without users is single-user: the local account acts as its
-administrator until the first user is added.
+"""``esgledger collect …``: campaigns, templates, submissions, review, evidence and the audit
+trail. Registers ``collect`` onto :data:`esgledger.cli.app` (after ``users``,
+:mod:`esgledger.cli_users`, which also says who acts: ``--user``, the signed-in user's desk,
+refusals).
 """
 from __future__ import annotations
 
-import functools
 import json
-import os
 import re
 import sys
 from pathlib import Path
@@ -19,16 +15,16 @@ import typer
 from rich.markup import escape
 
 from esgledger import cli as cli_main
-from esgledger.cli import STATE, _date, _message, _named, _unit, _ws, app, console, err_console
+from esgledger.cli import STATE, _date, _named, _unit, _ws, app, console, err_console
 from esgledger.cli_table import Table
-from esgledger.model.errors import Bilingual, EsgledgerError, ProblemList, ProblemsError
+# `users` first (the order of `esgledger --help`), and who acts, as for `users`
+from esgledger.cli_users import _desk, _guard, _print, _user_option
+from esgledger.model.errors import Bilingual, ProblemList
 from esgledger.model.i18n import fmt
 from esgledger.model.types import CAMPAIGN_STATUS_NAMES, ENTITY_STATUS_NAMES, FACT_STATUS_NAMES
 
-users_app = typer.Typer(help="Users and roles (admin, manager, submitter, auditor).", no_args_is_help=True)
 collect_app = typer.Typer(help="Data collection: campaigns, Excel templates, submissions, review, audit trail.",
                           no_args_is_help=True)
-app.add_typer(users_app, name="users")
 app.add_typer(collect_app, name="collect")
 
 
@@ -45,11 +41,6 @@ T = {
     "rejected": {"zh": "{f}：存在 {e} 个错误，未写入任何数据", "en": "{f}: {e:error|errors}, nothing was written"},
     "unexplained": {"zh": "{n} 条提示需要在备注中说明后才能提交", "en": "{n:warning needs|warnings need} a comment before the entity can be submitted"},
     "moved": {"zh": "{e} 状态：{s}（版本 {v}）", "en": "{e} is {s} (version {v})"},
-    "user_added": {"zh": "已添加用户 {u}（{r}）", "en": "added user {u} ({r})"},
-    "user_changed": {"zh": "用户 {u}：{r}", "en": "user {u}: {r}"},
-    "disabled": {"zh": "已停用", "en": "disabled"},
-    "enabled": {"zh": "已启用", "en": "enabled"},
-    "password_set": {"zh": "已设置密码", "en": "password set"},
     "attached": {"zh": "已附加 {f}（sha256 {h}）", "en": "attached {f} (sha256 {h})"},
     "entity_evidence": {"zh": "附于主体的佐证材料：{f}", "en": "evidence attached to the entity: {f}"},
     "no_evidence": {"zh": "{e} 没有佐证材料", "en": "{e} has no evidence files"},
@@ -64,22 +55,12 @@ T = {
     "campaign_title": {"zh": "{c}：{s}", "en": "{c} — {s}"},
     "list_sep": {"zh": "，", "en": ", "},
     "clause_sep": {"zh": "；", "en": "; "},
-    "yes": {"zh": "是", "en": "yes"},
-    "password": {"zh": "密码：", "en": "password: "},
-    "password_again": {"zh": "再次输入密码：", "en": "password again: "},
-    "password_mismatch": {"zh": "两次输入的密码不一致，未作任何更改", "en": "the two passwords differ; nothing was changed"},
-    "no_tty": {"zh": "没有终端，无法提示输入密码：请加 --password-stdin，从标准输入提供密码"
-                     "（如 printf '%s\\n' \"$PW\" | esgledger {c} --password-stdin）",
-               "en": "no terminal to ask for the password: add --password-stdin and give it on standard input "
-                     "(printf '%s\\n' \"$PW\" | esgledger {c} --password-stdin)"},
 }
 # the kinds of review comments (review_comment.kind)
 COMMENT_KIND_NAMES = {"approve": {"zh": "批准", "en": "approve"}, "return": {"zh": "退回", "en": "return"},
                       "note": {"zh": "备注", "en": "note"}}
 # the column headers of the tables (the JSON output keeps its English keys)
 HEADERS = {
-    "users": {"zh": ("用户", "名称", "角色", "已停用", "创建时间"),
-              "en": ("user", "name", "roles", "disabled", "created")},
     "review": {"zh": ("指标", "细分", "期间", "数值", "单位", "上年数值", "变化", "状态", "提示", "备注说明", "审核意见",
                       "佐证材料"),
                "en": ("indicator", "breakdown", "period", "value", "unit", "last year", "change", "status",
@@ -103,38 +84,6 @@ def headers(table: str) -> tuple[str, ...]:
     return HEADERS[table]["zh" if STATE.lang == "zh" else "en"]
 
 
-def _print(problems: ProblemList, lang: str | None = None) -> None:
-    for p in problems:
-        style = "red" if p.severity.value == "error" else "yellow"
-        err_console.print(f"[{style}]{escape(p.render(lang or STATE.lang))}[/{style}]", markup=True)
-
-
-def _guard(fn):
-    """Refusals and refused input end the command with their message and exit code 1."""
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except ProblemsError as exc:
-            _print(exc.problems)
-            raise typer.Exit(1)
-        except EsgledgerError as exc:
-            err_console.print(escape(f"esgledger: {_message(exc)}"))
-            raise typer.Exit(1)
-    return wrapper
-
-
-def _user_option(user: Optional[str]) -> None:
-    STATE.user = user
-
-
-@users_app.callback()
-def users_options(user: Optional[str] = typer.Option(None, "--user", envvar="ESGLEDGER_USER",
-                                                     help="Who acts (password from ESGLEDGER_PASSWORD or a prompt).")) -> None:
-    """Users and roles."""
-    _user_option(user)
-
-
 @collect_app.callback()
 def collect_options(user: Optional[str] = typer.Option(None, "--user", envvar="ESGLEDGER_USER",
                                                        help="Who acts (password from ESGLEDGER_PASSWORD or a prompt).")) -> None:
@@ -142,121 +91,19 @@ def collect_options(user: Optional[str] = typer.Option(None, "--user", envvar="E
     _user_option(user)
 
 
-def _desk(ws):
-    """The collection desk of the user the workspace was opened as (see :func:`esgledger.cli._ws`)."""
-    from esgledger.collect.campaign import open_desk
-
-    if STATE.user is None and not os.environ.get("ESGLEDGER_USER"):
-        return open_desk(ws)  # single-user workspace, or ESG-ACCESS-001: sign in
-    return open_desk(ws, scoped=ws.access)
-
-
-def _campaign(desk, period: str | None):
+def _campaign(desk, period: str | None, *, closed_too: bool = False):
+    """The open campaign of ``period`` (or the only open one). ``closed_too``: with ``period``,
+    the year's closed campaign where none is open — its progress can be seen, what was submitted
+    before it closed reviewed and approved (returning and reopening refuse: ESG-COLLECT-022)."""
     from esgledger.collect.campaign import get_campaign
+    from esgledger.model.errors import ProblemsError
 
-    return get_campaign(desk, period)
-
-
-def _password(stdin: bool, command: str) -> str:
-    """The new password: from standard input with ``--password-stdin``, else asked twice (hidden)
-    on a terminal; without a terminal, the command ends saying to use ``--password-stdin``."""
-    if stdin:
-        return sys.stdin.readline().rstrip("\n")
-    if not cli_main.stdin_is_terminal():
-        err_console.print(tr("no_tty", c=command), markup=False)
-        raise typer.Exit(1)
-    pw = typer.prompt(tr("password"), hide_input=True, err=True, prompt_suffix="")
-    if typer.prompt(tr("password_again"), hide_input=True, err=True, prompt_suffix="") != pw:
-        err_console.print(tr("password_mismatch"), markup=False)
-        raise typer.Exit(1)
-    return pw
-
-
-# -- users ---------------------------------------------------------------------------------
-@users_app.command("add")
-@_guard
-def users_add(username: str = typer.Argument(..., help="Sign-in name."),
-              role: str = typer.Option(..., "--role", help="admin, manager, submitter or auditor."),
-              entity: Optional[str] = typer.Option(None, "--entity", help="The company or plant whose subtree the user works on (required for submitters)."),
-              name: Optional[str] = typer.Option(None, "--name", help="Display name."),
-              user_lang: Optional[str] = typer.Option(None, "--user-lang", help="The user's language: zh or en."),
-              password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password from standard input.")) -> None:
-    """Add a user with a role (argon2-hashed password). The first user needs no sign-in."""
-    from esgledger.store.access import _check_grant
-
-    with _ws() as ws:
-        desk = _desk(ws)
-        _check_grant(ws.store, role, entity)  # a role or entity it refuses, before asking for a password
-        u = desk.store.add_user(username, _password(password_stdin, f"users add {username} --role {role}"), role, entity=entity,
-                                display_name=name, lang=user_lang)
-        console.print(tr("user_added", u=u.username, r=u.roles_named.in_lang(STATE.lang)))
-
-
-@users_app.command("list")
-@_guard
-def users_list(as_json: bool = typer.Option(False, "--json", help="As JSON.")) -> None:
-    """List users with their roles."""
-    with _ws() as ws:
-        users = _desk(ws).store.list_users()
-        if as_json:
-            console.print_json(json.dumps([{"username": u.username, "name": u.display_name, "roles": u.roles,
-                                            "disabled": u.disabled, "created_at": u.created_at} for u in users],
-                                          ensure_ascii=False))
-            return
-        t = Table(*headers("users"))
-        for u in users:
-            t.add_row(u.username, u.display_name or "", u.roles_named.in_lang(STATE.lang), tr("yes") if u.disabled else "", u.created_at or "")
-        console.print(t)
-
-
-@users_app.command("disable")
-@_guard
-def users_disable(username: str = typer.Argument(..., help="Sign-in name.")) -> None:
-    """Disable a user (kept for the audit trail; cannot sign in)."""
-    with _ws() as ws:
-        u = _desk(ws).store.set_disabled(username, True)
-        console.print(tr("user_changed", u=u.username, r=tr("disabled")))
-
-
-@users_app.command("enable")
-@_guard
-def users_enable(username: str = typer.Argument(..., help="Sign-in name.")) -> None:
-    """Enable a disabled user again."""
-    with _ws() as ws:
-        u = _desk(ws).store.set_disabled(username, False)
-        console.print(tr("user_changed", u=u.username, r=tr("enabled")))
-
-
-@users_app.command("grant")
-@_guard
-def users_grant(username: str = typer.Argument(..., help="Sign-in name."),
-                role: str = typer.Option(..., "--role", help="admin, manager, submitter or auditor."),
-                entity: Optional[str] = typer.Option(None, "--entity", help="Limit the grant to this entity's subtree.")) -> None:
-    """Give a user another role (or the same role for another entity)."""
-    with _ws() as ws:
-        u = _desk(ws).store.grant(username, role, entity)
-        console.print(tr("user_changed", u=u.username, r=u.roles_named.in_lang(STATE.lang)))
-
-
-@users_app.command("revoke")
-@_guard
-def users_revoke(username: str = typer.Argument(..., help="Sign-in name."),
-                 role: str = typer.Option(..., "--role", help="The role to take away."),
-                 entity: Optional[str] = typer.Option(None, "--entity", help="The entity of the grant.")) -> None:
-    """Take a role away from a user."""
-    with _ws() as ws:
-        u = _desk(ws).store.revoke(username, role, entity)
-        console.print(tr("user_changed", u=u.username, r=u.roles_named.in_lang(STATE.lang)))
-
-
-@users_app.command("passwd")
-@_guard
-def users_passwd(username: str = typer.Argument(..., help="Sign-in name."),
-                 password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the new password from standard input.")) -> None:
-    """Set a password (your own, or anyone's as an admin)."""
-    with _ws() as ws:
-        _desk(ws).store.set_password(username, _password(password_stdin, f"users passwd {username}"))
-        console.print(tr("user_changed", u=username, r=tr("password_set")))
+    try:
+        return get_campaign(desk, period)
+    except ProblemsError:
+        if not closed_too or period is None:
+            raise
+        return get_campaign(desk, period, open_only=False)
 
 
 # -- campaigns ------------------------------------------------------------------------------
@@ -290,22 +137,14 @@ def collect_close(period: str = typer.Option(..., "--period", help="Reporting ye
 
 @collect_app.command("status")
 @_guard
-def collect_status(period: Optional[str] = typer.Option(None, "--period", help="Reporting year (default: the open campaign)."),
+def collect_status(period: Optional[str] = typer.Option(None, "--period", help="Reporting year (default: the open campaign); a year without an open campaign means its latest one, closed."),
                    as_json: bool = typer.Option(False, "--json", help="As JSON.")) -> None:
     """Progress of every entity: status, values filled, who is late, who waits for review."""
     from esgledger.collect.campaign import status_table
 
-    from esgledger.collect.campaign import get_campaign
-    from esgledger.model.errors import ProblemsError
-
     with _ws() as ws:
         desk = _desk(ws)
-        try:
-            c = _campaign(desk, period)
-        except ProblemsError:  # a year's closed campaign can still be viewed (its title says closed)
-            if period is None:
-                raise
-            c = get_campaign(desk, period, open_only=False)
+        c = _campaign(desk, period, closed_too=True)  # a closed one's title says closed
         rows = status_table(desk, c)
         if as_json:
             console.print_json(json.dumps([r.__dict__ for r in rows], ensure_ascii=False))
@@ -421,14 +260,14 @@ def _blank(desk, campaign, entity: str, action: str) -> None:
 @collect_app.command("review")
 @_guard
 def collect_review(entity: str = typer.Argument(..., help="Entity code."),
-                   period: Optional[str] = typer.Option(None, "--period", help="Reporting year (default: the open campaign)."),
+                   period: Optional[str] = typer.Option(None, "--period", help="Reporting year (default: the open campaign); a year without an open campaign means its latest one, closed."),
                    as_json: bool = typer.Option(False, "--json", help="As JSON.")) -> None:
     """Each value with last year's, the change, warnings and comments."""
     from esgledger.collect.review import review_entity
 
     with _ws() as ws:
         desk = _desk(ws)
-        sheet = review_entity(desk, _campaign(desk, period), entity)
+        sheet = review_entity(desk, _campaign(desk, period, closed_too=True), entity)
         if as_json:
             console.print_json(json.dumps({"entity": entity, "status": sheet.status, "version": sheet.version,
                                            "lines": [l.__dict__ for l in sheet.lines],
@@ -436,8 +275,9 @@ def collect_review(entity: str = typer.Argument(..., help="Entity code."),
             return
         console.print(tr("moved", e=entity, s=status_name(sheet.status), v=sheet.version))
         t = Table(*headers("review"))
+        breakdown = _breakdowns(desk.library)
         for l in sheet.lines:
-            t.add_row(f"{l.indicator} {l.name}", _breakdown(desk.library, l.dims), l.period, l.value, _unit(l.unit),
+            t.add_row(f"{l.indicator} {l.name}", breakdown(l.dims), l.period, l.value, _unit(l.unit),
                       l.last_year or "",
                       l.change_pct or "", _named(FACT_STATUS_NAMES, l.status), " ".join(l.warnings), l.comment or "",
                       " / ".join(l.review_comments), _files(l.evidence))
@@ -450,7 +290,7 @@ def collect_review(entity: str = typer.Argument(..., help="Entity code."),
             # on the entity, or on a value not given (a reviewer asking for it)
             if c["indicator"] is None or (c["indicator"], c["dims"] or "", c["period"]) not in shown:
                 what = "" if c["indicator"] is None else \
-                    f" {c['indicator']}" + (f"[{_breakdown(desk.library, c['dims'])}]" if c["dims"] else "") \
+                    f" {c['indicator']}" + (f"[{breakdown(c['dims'])}]" if c["dims"] else "") \
                     + f" {c['period']}"
                 console.print(escape(f"{c['at']} {c['author']} [{_named(COMMENT_KIND_NAMES, c['kind'])}]{what}: {c['text']}"))
 
@@ -461,25 +301,22 @@ def _files(items) -> str:
     return names[0] if len(names) == 1 else (f"({len(names)}) " + ", ".join(names) if names else "")
 
 
-def _breakdown(library, dims: str | None) -> str:
-    """A breakdown as the reader reads it: in Chinese by the dimensions' and members' names
-    (supplier=grid → 电力来源=电网), which ``collect return --value`` also accepts; in English
-    by their codes, as messages show them."""
-    if not dims or STATE.lang != "zh":
-        return dims or ""
-    out = []
-    for part in dims.split(";"):
-        k, _, v = part.partition("=")
-        d = library.dimensions.get(k)
-        m = next((m for m in d.members if m.code == v), None) if d is not None else None
-        out.append(f"{d.name.zh}={m.name.zh}" if m is not None else part)
-    return ";".join(out)
+def _breakdowns(library):
+    """How the reader reads a breakdown key: in Chinese by the workspace's dimensions' and
+    members' names (supplier=grid → 电力来源=电网; a supplier of its own by its name), the form
+    ``collect return --value`` also accepts; in English by their codes, as messages show them."""
+    from esgledger.model.errors import dimension_names_zh, name_breakdowns
+
+    if STATE.lang != "zh":
+        return lambda dims: dims or ""
+    names = dimension_names_zh(library.dimensions)
+    return lambda dims: name_breakdowns(dims, names, "names") if dims else ""
 
 
 @collect_app.command("approve")
 @_guard
 def collect_approve(entity: str = typer.Argument(..., help="Entity code."),
-                    period: Optional[str] = typer.Option(None, "--period", help="Reporting year (default: the open campaign)."),
+                    period: Optional[str] = typer.Option(None, "--period", help="Reporting year (default: the open campaign); a year without an open campaign means its latest one, closed."),
                     version: Optional[int] = typer.Option(None, "--version", help="The version you reviewed: refuse if the entity changed since."),
                     comment: Optional[str] = typer.Option(None, "--comment", help="A note kept with the approval.")) -> None:
     """Approve every submitted value of an entity."""
@@ -487,7 +324,7 @@ def collect_approve(entity: str = typer.Argument(..., help="Entity code."),
 
     with _ws() as ws:
         desk = _desk(ws)
-        c = _campaign(desk, period)
+        c = _campaign(desk, period, closed_too=True)
         out = approve_entity(desk, c, entity, version=version, comment=comment)
         _outcome(out)
         _blank(desk, c, entity, "approve")
@@ -505,7 +342,7 @@ def collect_return(entity: str = typer.Argument(..., help="Entity code."),
 
     with _ws() as ws:
         desk = _desk(ws)
-        c = _campaign(desk, period)
+        c = _campaign(desk, period, closed_too=True)  # refused there, saying why (ESG-COLLECT-022)
         comments = dict(value_comment(desk.library, v, c.period) for v in value or [])
         _outcome(return_entity(desk, c, entity, comment=comment, value_comments=comments, version=version))
 
@@ -570,7 +407,7 @@ def collect_reopen(entity: str = typer.Argument(..., help="Entity code."),
 
     with _ws() as ws:
         desk = _desk(ws)
-        _outcome(reopen_entity(desk, _campaign(desk, period), entity, comment=comment))
+        _outcome(reopen_entity(desk, _campaign(desk, period, closed_too=True), entity, comment=comment))
 
 
 def _outcome(out) -> None:
@@ -640,8 +477,9 @@ def collect_evidence(entity: str = typer.Argument(..., help="Entity code."),
         else:
             cols = headers("evidence")
             t = Table(*(cols if verify else cols[:-1]))
+            breakdown = _breakdowns(desk.library)
             for r in records:
-                row = [str(r.id), r.filename, r.indicator or "", _breakdown(desk.library, r.dims), r.period or "",
+                row = [str(r.id), r.filename, r.indicator or "", breakdown(r.dims), r.period or "",
                        str(r.size), r.sha256, r.uploaded_by or "", r.uploaded_at, r.note or ""]
                 t.add_row(*(row + [tr(f"evidence_{checks[r.id]}")] if verify else row))
             console.print(t)
@@ -688,4 +526,4 @@ def collect_log(limit: int = typer.Option(50, "--limit", help="How many, newest 
         console.print(t)
 
 
-__all__ = ["collect_app", "users_app"]
+__all__ = ["collect_app"]

@@ -186,6 +186,8 @@ ZH: dict[str, str] = {
     "Progress of every entity: status, values filled, who is late, who waits for review.":
         "各主体的进度：状态、已填数量、逾期者、待审核者。",
     "Reporting year (default: the open campaign).": "报告年度（默认：进行中的收集任务）。",
+    "Reporting year (default: the open campaign); a year without an open campaign means its latest one, closed.":
+        "报告年度（默认：进行中的收集任务）；该年度没有进行中的收集任务时，指其最近一个已关闭的收集任务。",
     "Write one Excel workbook per entity, ready to send out.": "为每个主体生成一个可直接下发的 Excel 工作簿。",
     "Only these entities (repeatable).": "只针对这些主体（可重复）。",
     "Language of the workbooks: zh or en (default: --lang).": "工作簿语言：zh 或 en（默认：--lang）。",

@@ -147,3 +147,25 @@ def test_an_import_pairing_a_supplier_with_a_material_it_does_not_sell_is_refuse
     assert {f.dims for f in ws.store.current_facts(indicator="purchased_material")} == {
         "material=alumina;vendor=jxtg", "material=pitch;vendor=any"}
     ws.close()
+
+
+def test_a_supplier_of_the_workspace_reads_by_its_name_in_review_and_back_in_return(tmp_path, monkeypatch):
+    """The review table names a breakdown by the workspace's dimensions (the shipped ``vendor``
+    has no members; this workspace's has 靖西天桂), in the form ``collect return --value`` takes
+    back; messages, which have no library at hand, name the shipped part and keep the codes."""
+    from esgledger import cli
+    from esgledger.cli_collect import _breakdowns, value_comment
+    from esgledger.model.errors import dims_zh
+
+    ws = _workspace(tmp_path)
+    key = "material=alumina;vendor=jxtg"
+    monkeypatch.setattr(cli.STATE, "lang", "zh")
+    shown = _breakdowns(ws.library)(key)
+    # material 外购原辅材料, alumina 氧化铝; vendor 材料供应商, jxtg 靖西天桂 (VENDORS above)
+    assert shown == "外购原辅材料=氧化铝;材料供应商=靖西天桂"
+    assert value_comment(ws.library, f"purchased_material[{shown}]=请核对发票", "2025") == \
+        (("purchased_material", key, "2025"), "请核对发票")
+    assert dims_zh(key) == "外购原辅材料=氧化铝（material=alumina）;vendor=jxtg"
+    monkeypatch.setattr(cli.STATE, "lang", "en")
+    assert _breakdowns(ws.library)(key) == key and _breakdowns(ws.library)(None) == ""
+    ws.close()

@@ -6,7 +6,9 @@ comments and evidence. Each row has the same columns (:data:`AUDIT_COLUMNS`):
 
 * ``fact`` — a revision: ``old_value``/``old_status`` are the previous revision's, ``source``
   is the file (``location``: its sheet!cell or line) or the API caller, ``reason`` the batch
-  note (submission, approved by …, returned by …: comment), ``comment`` the submitter's;
+  note (submission, approved by …, returned by …: comment), ``comment`` the submitter's,
+  ``campaign`` the campaign the batch was written for (none for ``esgledger import``, ``calc
+  run`` and re-imports written before migration 0009 that left the status as it was);
 * ``status`` — an entity's status change in a campaign (``reason``: why);
 * ``comment`` — a reviewer's or submitter's comment;
 * ``evidence`` — a file attached (``new_value``: its SHA-256);
@@ -55,10 +57,13 @@ def audit_trail(desk: Desk, *, period: str | None = None, entity: str | None = N
     periods = _periods(period)
     rows: list[dict] = []
     f, b = S.fact.c, S.batch.c
-    # who wrote a fact and when are its batch's (migration 0007)
+    # who wrote a fact and when are its batch's (migration 0007); the campaign it was written
+    # for, the batch's link (migration 0009: none for `esgledger import` or `calc run`)
+    cb = C.campaign_batch.c
     q = (select(S.fact, b.kind.label("batch_kind"), b.source.label("batch_source"), b.note.label("batch_note"),
-                b.author, b.created_at)
-         .select_from(S.fact.join(S.batch, b.id == f.batch_id)).order_by(f.id))
+                b.author, b.created_at, cb.campaign_id.label("batch_campaign"))
+         .select_from(S.fact.join(S.batch, b.id == f.batch_id).outerjoin(C.campaign_batch, cb.batch_id == f.batch_id))
+         .order_by(f.id))
     if entities is not None:
         q = q.where(f.entity.in_(entities))
     if periods is not None:
@@ -75,7 +80,7 @@ def audit_trail(desk: Desk, *, period: str | None = None, entity: str | None = N
                 "revision": r.revision, "old_value": old[0] if old else None, "new_value": r.value,
                 "unit": r.unit, "old_status": old[1] if old else None, "new_status": r.status,
                 "source": r.batch_source or r.batch_kind, "location": r.location, "reason": r.batch_note,
-                "comment": r.comment, "batch": r.batch_id, "campaign": None, "fact_id": r.id})
+                "comment": r.comment, "batch": r.batch_id, "campaign": r.batch_campaign, "fact_id": r.id})
         campaigns = {c.id: c.period for c in conn.execute(select(C.campaign))}
         wanted = None if period is None else {cid for cid, p in campaigns.items() if p == str(Period.parse(period).year)}
         ev = C.status_event.c

@@ -377,6 +377,14 @@ def set_status(conn: Connection, campaign: Campaign, entity: str, new: str, *, a
     return problems, version + 1
 
 
+def link_batch(conn: Connection, campaign: Campaign, batch_id: int | None) -> None:
+    """Record, inside the caller's write transaction, that ledger batch ``batch_id`` was written
+    for ``campaign`` (a submission, approval or return): the audit trail names the campaign on
+    the batch's fact rows. Nothing for no batch."""
+    if batch_id is not None:
+        conn.execute(C.campaign_batch.insert().values(batch_id=batch_id, campaign_id=campaign.id))
+
+
 def status_table(desk: Desk, campaign: Campaign, *, today: dt.date | None = None) -> list[StatusRow]:
     """Progress of every entity the user may read: status, values filled of those asked,
     late (past due and not submitted) and waiting for review (submitted)."""
@@ -453,5 +461,5 @@ def reference_values(desk: Desk, campaign: Campaign, entity: str, conn: Connecti
 
 __all__ = ["ASKED_KINDS", "Campaign", "Desk", "StatusRow", "applicable_indicators", "asks",
            "assigned_indicators", "campaign_entities", "close_campaign", "current_facts",
-           "entity_status", "get_campaign", "list_campaigns", "open_campaign", "open_desk",
+           "entity_status", "get_campaign", "link_batch", "list_campaigns", "open_campaign", "open_desk",
            "reference_values", "set_status", "status_table", "statuses_named", "still_asked"]

@@ -5,6 +5,10 @@ Approving appends, for every submitted value of the entity, a new revision with 
 that got a comment, keeps the comments (per value and per entity), and hands the entity back to
 its submitter, who corrects and resubmits. A manager may reopen an approved entity.
 
+A closed campaign takes no more imports, but what was submitted before it closed is still
+reviewed and approved; returning or reopening an entity of a closed campaign is refused
+(ESG-COLLECT-022): its submitter could not answer.
+
 Every decision is taken under the ledger's write lock and checks the entity's version: a
 reviewer who passes the ``version`` they reviewed cannot approve values that changed since
 (ESG-COLLECT-009), and two reviewers approving at once approve once (the second finds the
@@ -19,10 +23,10 @@ from typing import Mapping
 from sqlalchemy import select
 
 from esgledger.collect.campaign import (Campaign, Desk, assigned_indicators, current_facts, entity_status,
-                                        next_step, reference_values, set_status, statuses_named)
+                                        link_batch, next_step, reference_values, set_status, statuses_named)
 from esgledger.collect.evidence import list_evidence
-from esgledger.collect.submission import find_warnings
-from esgledger.model.errors import Location, Problem, ProblemList
+from esgledger.collect.findings import find_warnings
+from esgledger.model.errors import Bilingual, Location, Problem, ProblemList
 from esgledger.store import schema_collect as C
 from esgledger.store.ledger import NewFact, now_iso
 
@@ -154,6 +158,7 @@ def approve_entity(desk: Desk, campaign: Campaign, entity: str, *, version: int 
                 batch_id, _ = tx.append(new, kind="review", source=f"approve {entity}",
                                         note=f"approved by {desk.user}" + (f": {comment}" if comment else ""),
                                         return_ids=False, latest=_latest(entity, facts))
+                link_batch(tx.conn, campaign, batch_id)
             problems, out.version = set_status(tx.conn, campaign, entity, "approved", allowed_from=("submitted",),
                                                author=desk.user, batch_id=batch_id, note=comment or "approved")
             if problems:
@@ -186,6 +191,8 @@ def return_entity(desk: Desk, campaign: Campaign, entity: str, *, comment: str |
     periods = set(campaign.periods())
     try:
         with desk.store.writing() as tx:
+            if _closed(tx.conn, campaign, out, "return"):
+                raise _Abort
             st = entity_status(tx.conn, campaign.id, entity)
             if not _can_move(out, st, ("submitted",), version):
                 raise _Abort
@@ -207,6 +214,7 @@ def return_entity(desk: Desk, campaign: Campaign, entity: str, *, comment: str |
                 batch_id, ids = tx.append(new, kind="review", source=f"return {entity}",
                                           note=f"returned by {desk.user}" + (f": {comment}" if comment else ""),
                                           latest=_latest(entity, facts))
+                link_batch(tx.conn, campaign, batch_id)
             now = now_iso()
             rows = [dict(campaign_id=campaign.id, entity=entity, indicator=k[0], period=k[2], dims=k[1],
                          fact_id=fid, kind="return", author=desk.user, at=now, text=value_comments[k])
@@ -236,6 +244,8 @@ def reopen_entity(desk: Desk, campaign: Campaign, entity: str, *, comment: str,
         out.problems.append(Problem("ESG-COLLECT-013", Location(field="comment"), {"entity": entity}))
         return out
     with desk.store.writing() as tx:
+        if _closed(tx.conn, campaign, out, "reopen"):
+            return out
         problems, out.version = set_status(tx.conn, campaign, entity, "returned", allowed_from=("approved",),
                                            author=desk.user, note=comment, expect_version=version)
         if problems:
@@ -257,6 +267,19 @@ def add_comment(desk: Desk, campaign: Campaign, entity: str, text: str, *, indic
             campaign_id=campaign.id, entity=entity, indicator=indicator, dims=dims if indicator else None,
             period=(period or campaign.period) if indicator else None, kind="note", author=desk.user,
             at=now_iso(), text=text))
+
+
+def _closed(conn, campaign: Campaign, out: Outcome, action: str) -> bool:
+    """ESG-COLLECT-022 when ``campaign`` is closed (as the store has it now, under the write
+    lock): returning or reopening hands the entity back to a submitter who cannot import into a
+    closed campaign. Reviewing and approving what was submitted before it closed go ahead."""
+    status = conn.execute(select(C.campaign.c.status).where(C.campaign.c.id == campaign.id)).scalar()
+    if status != "closed":
+        return False
+    named = {"return": Bilingual("退回", "return"), "reopen": Bilingual("重新开启", "reopen")}[action]
+    out.problems.append(Problem("ESG-COLLECT-022", Location(field="campaign"), {
+        "campaign": campaign.named(), "entity": out.entity, "action": named, "period": campaign.period}))
+    return True
 
 
 def _latest(entity: str, facts) -> dict[tuple, int]:

@@ -1,73 +1,35 @@
 """Excel collection templates: one workbook per entity and campaign, in zh or en (openpyxl).
 
-Layout of a workbook (``FORMAT_VERSION`` 1):
-
-* an instructions sheet (填报说明 / Instructions);
-* one sheet per topic of the input indicators asked of the entity, in library order (formula
-  and method indicators are computed, never rows). Row 1 is a title, row 2 the header; then
-  one row per indicator and breakdown (total first, then each member of each dimension that
-  the indicator is broken down by). Columns: A indicator code, B name, C breakdown, D unit (its
-  display name in the workbook's language; the unit's code is accepted too),
-  E last year's approved value, F the value (input), G comment (input). Monthly indicators
-  follow in a second block whose header names the twelve months: F–Q the months (input),
-  R comment (input), and under each input row a locked row with last year's months;
-* a very hidden sheet ``_esgledger`` with the format version, campaign, period, entity,
-  language and an HMAC-SHA256 checksum of the structure keyed by the campaign's secret
-  (kept in the store), so a workbook of another campaign or entity, or one generated before
-  the campaign's assignments changed, is recognised — and cannot be forged from the file.
+What a workbook holds, row by row, is its :class:`~esgledger.collect.layout.Layout`
+(:mod:`esgledger.collect.layout`); this module writes it, and :mod:`esgledger.collect.filled`
+reads a filled one back.
 
 Sheets are protected: only input cells are unlocked; the workbook structure is locked. Input
 cells carry data validation (decimal or whole number within the indicator's range, or a
 dropdown of a category's values). Protection can be removed by a determined user, so the
-import checks the structure again cell by cell (:func:`read_slots`): code, breakdown and unit
-as structure (errors), every other cell outside the inputs against :func:`locked_cells`
-(ESG-TPL-011, a warning: not imported).
+import checks the structure again cell by cell (:func:`~esgledger.collect.filled.read_slots`)
+against what :func:`locked_cells` says this module wrote.
 """
 from __future__ import annotations
 
 import hashlib
 import hmac
-import re
-import zipfile
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Iterable
 
+# the workbook's structure and reading it back: importable from here, as before the split
+from esgledger.collect.filled import Cell, OpenedWorkbook, open_workbook, percent_format, read_slots
+from esgledger.collect.layout import (FORMAT, FORMAT_VERSION, META_SHEET, MONTH_COLS, Layout, SheetLayout, Slot,
+                                      breakdown_keys, build_layout, layout_for, t)
 from esgledger.library.loader import Library
-from esgledger.model.errors import Bilingual, Location, Problem, ProblemList, reason
 from esgledger.model.period import Period
-from esgledger.model.types import Dims, category_label
+from esgledger.model.types import category_label
 
-FORMAT = "esgledger-collection-workbook"
-FORMAT_VERSION = "1"
-META_SHEET = "_esgledger"
-MONTH_COLS = 12
-ANNUAL_WIDTH = 7    # A–G
-MONTHLY_WIDTH = 18  # A–R
 INPUT_FILL = "FFF7D6"
 REF_FILL = "EFEFEF"
 HEAD_FILL = "1F4E78"
 
-TEXT = {
-    "instructions": {"zh": "填报说明", "en": "Instructions"},
-    "code": {"zh": "指标代码", "en": "Code"},
-    "name": {"zh": "指标名称", "en": "Indicator"},
-    "breakdown": {"zh": "细分", "en": "Breakdown"},
-    "unit": {"zh": "单位", "en": "Unit"},
-    "last_year": {"zh": "上年数值", "en": "Last year"},
-    "value": {"zh": "本年数值", "en": "Value"},
-    "comment": {"zh": "备注说明", "en": "Comment"},
-    "total": {"zh": "合计", "en": "Total"},
-    "this_year": {"zh": "本年", "en": "This year"},
-    "monthly": {"zh": "月度指标", "en": "Monthly indicators"},
-    "annual": {"zh": "年度指标", "en": "Annual indicators"},
-    "months": {"zh": [f"{m}月" for m in range(1, 13)],
-               "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]},
-    "dv_number": {"zh": "请填写数字", "en": "Enter a number"},
-    "dv_whole": {"zh": "请填写整数", "en": "Enter a whole number"},
-    "dv_list": {"zh": "请从下拉列表中选择", "en": "Choose a value from the list"},
-}
 INSTRUCTIONS = {
     "zh": [
         "ESG 数据收集模板",
@@ -107,162 +69,7 @@ INSTRUCTIONS = {
 }
 
 
-def t(key: str, lang: str):
-    return TEXT[key]["zh" if lang == "zh" else "en"]
 
-
-@dataclass(frozen=True)
-class Slot:
-    """One input row: an indicator and breakdown, at a row of a sheet."""
-
-    sheet: str
-    row: int
-    indicator: str
-    dims: str
-    label: str        # the breakdown as shown in column C ('' for an undivided indicator)
-    unit: str         # the indicator's unit ('' for none): part of the checksummed structure
-    monthly: bool = False
-    shown_unit: str = ""  # column D: the unit's display name in the workbook's language
-
-    @property
-    def unit_cell(self) -> str:
-        return self.shown_unit or self.unit
-
-    @property
-    def value_cols(self) -> range:
-        return range(6, 6 + MONTH_COLS) if self.monthly else range(6, 7)
-
-    @property
-    def comment_col(self) -> int:
-        return 6 + MONTH_COLS if self.monthly else 7
-
-
-@dataclass
-class SheetLayout:
-    topic: str
-    title: str
-    annual_header: int | None = None
-    monthly_header: int | None = None
-    slots: list[Slot] = field(default_factory=list)
-    last_row: int = 1
-
-
-@dataclass
-class Layout:
-    campaign_id: int
-    period: str
-    entity: str
-    lang: str
-    instructions: str
-    sheets: list[SheetLayout]
-
-    def structure(self) -> str:
-        lines = [FORMAT, FORMAT_VERSION, str(self.campaign_id), self.period, self.entity, self.lang]
-        for sh in self.sheets:
-            lines.append(f"sheet\t{sh.title}\t{sh.topic}")
-            lines += [f"{s.row}\t{s.indicator}\t{s.dims}\t{s.unit}\t{int(s.monthly)}" for s in sh.slots]
-        return "\n".join(lines)
-
-    def checksum(self, secret: str) -> str:
-        return hmac.new(secret.encode(), self.structure().encode("utf-8"), hashlib.sha256).hexdigest()
-
-    def slot_count(self) -> int:
-        return sum(len(s.slots) for s in self.sheets)
-
-
-_BAD_SHEET_CHARS = re.compile(r"[\[\]\*\?/\\:]")
-
-
-def _sheet_title(name: str, used: set[str]) -> str:
-    base = _BAD_SHEET_CHARS.sub(" ", name).strip()[:31] or "sheet"
-    title, n = base, 2
-    while title.lower() in used or title == META_SHEET:
-        suffix = f" {n}"
-        title = base[:31 - len(suffix)] + suffix
-        n += 1
-    used.add(title.lower())
-    return title
-
-
-def breakdown_keys(library: Library, code: str, lang: str) -> list[tuple[str, str]]:
-    """(dims key, label) rows of an indicator: the total, then each member of each dimension
-    that the indicator is broken down by (:meth:`Library.members_of`: those its ``members``
-    names, else all; solid fuels are asked by coal kind, not for electricity).
-    A dimension reported within another the indicator also has (``vendor`` within
-    ``material``) has no rows of its own: each member of the outer one is followed by a row
-    for every member of the inner one reported within it (material × supplier: each supplier
-    of the material, all suppliers where the workspace does not say what they sell)."""
-    ind = library[code]
-    if not ind.dimensions:
-        return [("", "")]
-    dims = library.dimensions
-    inner: dict[str, list[str]] = {}
-    for d in ind.dimensions:
-        if dims[d].within in ind.dimensions:
-            inner.setdefault(dims[d].within, []).append(d)
-    out = [("", t("total", lang))]
-    for d in ind.dimensions:
-        dim = dims[d]
-        if dim.within in ind.dimensions:
-            continue
-        for m in library.members_of(code, d):
-            label = f"{dim.name.get(lang)}: {m.name.get(lang)}"
-            out.append((f"{d}={m.code}", label))
-            for c in inner.get(d, ()):
-                for n in library.members_of(code, c):
-                    if n.within is not None and m.code not in n.within:
-                        continue  # a supplier of other materials
-                    out.append((Dims({d: m.code, c: n.code}).key,
-                                f"{label} / {dims[c].name.get(lang)}: {n.name.get(lang)}"))
-    return out
-
-
-def build_layout(library: Library, campaign_id: int, period: str, entity: str, lang: str,
-                 indicators: Iterable[str]) -> Layout:
-    """The workbook's structure for the indicators asked of ``entity`` (deterministic). Only
-    input indicators get rows: formula and method indicators are computed (``calc run``)."""
-    from esgledger.model.units import UNITS
-
-    lang = "zh" if lang == "zh" else "en"
-    by_topic: dict[str, list[str]] = {}
-    for code in indicators:
-        if library[code].kind != "input":
-            continue
-        by_topic.setdefault(library[code].topic, []).append(code)
-    topic_order = {c: i for i, c in enumerate(library.topics)}
-    used: set[str] = {t("instructions", lang).lower()}
-    sheets = []
-    for topic in sorted(by_topic, key=lambda c: (topic_order.get(c, len(topic_order)), c)):
-        name = library.topics[topic].name.get(lang) if topic in library.topics else topic
-        sh = SheetLayout(topic, _sheet_title(name, used))
-        codes = by_topic[topic]
-        annual = [c for c in codes if library[c].frequency != "monthly"]
-        monthly = [c for c in codes if library[c].frequency == "monthly"]
-        row = 2
-        if annual:
-            sh.annual_header = row
-            for code in annual:
-                unit = library[code].unit or ""
-                shown = UNITS.display(unit, lang) if unit else ""
-                for dims, label in breakdown_keys(library, code, lang):
-                    row += 1
-                    sh.slots.append(Slot(sh.title, row, code, dims, label, unit, shown_unit=shown))
-        if monthly:
-            row += 2 if annual else 0
-            sh.monthly_header = row
-            for code in monthly:
-                unit = library[code].unit or ""
-                shown = UNITS.display(unit, lang) if unit else ""
-                for dims, label in breakdown_keys(library, code, lang):
-                    row += 1
-                    sh.slots.append(Slot(sh.title, row, code, dims, label, unit, monthly=True, shown_unit=shown))
-                    row += 1  # last year's months, locked
-        sh.last_row = row
-        sheets.append(sh)
-    return Layout(campaign_id, period, entity, lang, t("instructions", lang), sheets)
-
-
-# -- writing ---------------------------------------------------------------------------------
 class _Styles:
     def __init__(self):
         from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
@@ -508,15 +315,8 @@ def locked_cells(layout: Layout, library: Library, *, entity_name: str,
     return out
 
 
+
 # -- generating for a campaign -------------------------------------------------------------
-def layout_for(desk, campaign, entity: str, lang: str) -> Layout:
-    """The layout of ``entity``'s workbook in ``campaign`` (from its assignments)."""
-    from esgledger.collect.campaign import assigned_indicators
-
-    return build_layout(desk.library, campaign.id, campaign.period, entity, lang,
-                        assigned_indicators(desk, campaign, entity))
-
-
 def workbook_name(campaign, entity: str, lang: str) -> str:
     return f"{campaign.period}_{entity}_{lang}.xlsx"
 
@@ -592,262 +392,6 @@ def generate_workbooks(desk, campaign, out_dir: Path, *, entities: Iterable[str]
     return [generate_workbook(desk, campaign, e, out_dir, lang=lang) for e in chosen]
 
 
-# -- reading -------------------------------------------------------------------------------
-CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
-XLSX = Bilingual(".xlsx 工作簿", "an .xlsx workbook")
-
-
-@dataclass
-class OpenedWorkbook:
-    name: str
-    book: object          # openpyxl read-only workbook
-    meta: dict[str, str]
-
-    def close(self) -> None:
-        self.book.close()
-
-
-def open_workbook(path: Path) -> tuple[OpenedWorkbook | None, ProblemList]:
-    """Open a submitted workbook: recognise encrypted, old-format and damaged files, and read
-    the hidden metadata. The caller closes it."""
-    import openpyxl
-
-    problems = ProblemList()
-    name = path.name
-    loc = Location(file=name)
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(8)
-            data = head + fh.read() if head == CFB_MAGIC else b""
-    except OSError as exc:
-        problems.append(Problem("ESG-IMPORT-010", loc, {"expected": XLSX, "found": reason(exc)}))
-        return None, problems
-    if head == CFB_MAGIC:
-        if ENCRYPTION_INFO in data:
-            problems.append(Problem("ESG-TPL-010", loc, {"found": Bilingual("含 EncryptionInfo 的 OLE 容器",
-                                                                            "OLE container with EncryptionInfo")}))
-        else:
-            problems.append(Problem("ESG-IMPORT-010", loc, {
-                "expected": XLSX, "found": Bilingual("旧版 Excel 97-2003 .xls 文件；请另存为 .xlsx",
-                                                     "an old Excel 97-2003 .xls file; save it as .xlsx")}))
-        return None, problems
-    if not head.startswith(b"PK"):
-        problems.append(Problem("ESG-IMPORT-010", loc, {
-            "expected": XLSX, "found": Bilingual(f"不是 zip 容器（开头为 {head[:4]!r}）",
-                                                 f"not a zip container (starts with {head[:4]!r})")}))
-        return None, problems
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as exc:
-        problems.append(Problem("ESG-IMPORT-010", loc, {
-            "expected": XLSX, "found": reason(exc)}))
-        return None, problems
-    if META_SHEET not in book.sheetnames:
-        book.close()
-        problems.append(Problem("ESG-TPL-001", loc, {"found": Bilingual(f"没有工作表 {META_SHEET}",
-                                                                        f"no sheet {META_SHEET}")}))
-        return None, problems
-    meta: dict[str, str] = {}
-    try:
-        for row in book[META_SHEET].iter_rows(min_row=1, max_row=20, max_col=2, values_only=True):
-            if row and row[0] is not None:
-                meta[str(row[0])] = "" if len(row) < 2 or row[1] is None else str(row[1])
-    except (zipfile.BadZipFile, KeyError, OSError, EOFError) as exc:
-        book.close()
-        problems.append(Problem("ESG-IMPORT-010", loc, {
-            "expected": XLSX, "found": reason(exc)}))
-        return None, problems
-    meta_loc = Location(file=name, sheet=META_SHEET, cell="B1")
-    if meta.get("format") != FORMAT:
-        book.close()
-        problems.append(Problem("ESG-TPL-001", meta_loc, {"found": f"format {meta.get('format')!r}"}))
-        return None, problems
-    if meta.get("version") != FORMAT_VERSION:
-        book.close()
-        problems.append(Problem("ESG-TPL-002", Location(file=name, sheet=META_SHEET, cell="B2"),
-                                {"found": meta.get("version"), "expected": FORMAT_VERSION}))
-        return None, problems
-    return OpenedWorkbook(name, book, meta), problems
-
-
-@dataclass(frozen=True)
-class Cell:
-    """A filled input cell: what the workbook says for one fact."""
-
-    slot: Slot
-    period: str
-    ref: str            # Sheet!F12
-    col: int
-    value: object       # the cell's value as openpyxl reads it
-    comment: str | None
-    percent: bool = False  # its number format shows it ×100 with a % sign (typed as "99.7%")
-
-
-def percent_format(fmt: str | None) -> bool:
-    """Whether a number format shows its value ×100 with a percent sign, as Excel gives a
-    General cell when ``99.7%`` is typed into it (the cell then holds 0.997). A ``%`` in quotes
-    or after a backslash is a literal sign and does not scale; ``[Red]``-style sections neither.
-
-    >>> percent_format("0.0%"), percent_format("General"), percent_format('0.0" %"')
-    (True, False, False)
-    """
-    if not fmt or "%" not in fmt:
-        return False
-    return "%" in re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", fmt)
-
-
-def read_slots(opened: OpenedWorkbook, layout: Layout,
-               locked: dict[tuple[str, int, int], object] | None = None) -> tuple[list[Cell], ProblemList]:
-    """Check the workbook's structure against ``layout`` and collect its filled input cells.
-
-    Structure problems: a missing (renamed or deleted) sheet (ESG-TPL-006), a sheet that is not
-    in the template (ESG-TPL-007), rows that no longer match (ESG-TPL-008: the first wrong row
-    of a sheet; the rest of that sheet is not read), a unit changed by hand (ESG-TPL-009).
-    With ``locked`` (:func:`locked_cells`), every other cell outside the inputs is compared
-    with what the template wrote there — title, headers, names, last year's values, and cells
-    the template left empty — and a difference is a warning (ESG-TPL-011): it is not imported."""
-    from openpyxl.utils import get_column_letter
-
-    problems = ProblemList()
-    name = opened.name
-    book = opened.book
-    names = list(book.sheetnames)
-    expected = {sh.title for sh in layout.sheets} | {layout.instructions, META_SHEET}
-    for sh in layout.sheets:
-        if sh.title not in names:
-            problems.append(Problem("ESG-TPL-006", Location(file=name, sheet=sh.title, cell="A1"), {
-                "expected": sh.title, "found": ", ".join(n for n in names if n != META_SHEET)}))
-    for n in names:
-        if n not in expected:
-            problems.append(Problem("ESG-TPL-007", Location(file=name, sheet=n, cell="A1"), {"found": n}))
-    cells: list[Cell] = []
-    y = Period.parse(layout.period).year
-    month_periods = [f"{y}-{m:02d}" for m in range(1, 13)]
-    letters = {c: get_column_letter(c) for c in range(1, MONTHLY_WIDTH + 1)}
-    for sh in layout.sheets:
-        if sh.title not in names:
-            continue
-        ws = book[sh.title]
-        by_row = {s.row: s for s in sh.slots}
-        width = MONTHLY_WIDTH if sh.monthly_header else ANNUAL_WIDTH
-        rownum = 0
-        outside = _Outside(name, sh, width, locked) if locked is not None else None
-        # cells, not values only: an input cell's number format says whether a number was typed
-        # as a percentage ("99.7%" is 0.997 in a cell formatted 0.0%); all columns when the
-        # cells outside the inputs are compared (text typed to the right of the table)
-        for row_cells in ws.iter_rows(min_row=1, max_col=None if outside else width):
-            rownum += 1
-            row = tuple(c.value for c in row_cells[:width])
-            s = by_row.get(rownum)
-            if outside is not None:
-                outside.check(rownum, row_cells, s)
-            if s is None:
-                if rownum > sh.last_row and any(v not in (None, "") for v in row):
-                    what = _show(row[0]) or _show(next(v for v in row if v not in (None, "")))
-                    problems.append(Problem("ESG-TPL-008", Location(file=name, sheet=sh.title, cell=f"A{rownum}"), {
-                        "found": Bilingual(f"第 {rownum} 行：{what}", f"row {rownum}: {what}"),
-                        "expected": Bilingual(f"第 {sh.last_row} 行以下无内容", f"nothing below row {sh.last_row}")}))
-                    break
-                continue
-            code = row[0] if row else None
-            label = row[2] if len(row) > 2 else None
-            if code != s.indicator or (label or "") != s.label:
-                problems.append(Problem("ESG-TPL-008", Location(file=name, sheet=sh.title, cell=f"A{rownum}"), {
-                    "found": Bilingual(*((_show(code) or empty) + (f" / {_show(label)}" if label else "")
-                                         for empty in ("（空）", "(empty)"))),
-                    "expected": s.indicator + (f" / {s.label}" if s.label else "")}))
-                break
-            unit = row[3] if len(row) > 3 else None
-            # the unit's display name, or the unit itself (a workbook made before units were
-            # shown in the workbook's language)
-            if (unit or "") not in (s.unit, s.unit_cell):
-                problems.append(Problem("ESG-TPL-009", Location(file=name, sheet=sh.title, cell=f"D{rownum}"), {
-                    "field": Bilingual("单位", "unit"), "indicator": s.indicator,
-                    "found": _show(unit) or Bilingual("（空）", "(empty)"),
-                    "expected": s.unit_cell or Bilingual("（空）", "(empty)")}))
-                continue
-            cc = s.comment_col
-            comment = row[cc - 1] if len(row) >= cc else None
-            comment = str(comment).strip() if comment not in (None, "") else None
-            for i, col in enumerate(s.value_cols):
-                v = row[col - 1] if len(row) >= col else None
-                if v is None or (isinstance(v, str) and not v.strip()):
-                    continue
-                period = month_periods[i] if s.monthly else layout.period
-                pct = isinstance(v, (int, float)) and not isinstance(v, bool) and percent_format(row_cells[col - 1].number_format)
-                cells.append(Cell(s, period, f"{sh.title}!{letters[col]}{rownum}", col, v, comment, pct))
-        else:
-            if rownum < sh.last_row and sh.slots:
-                missing = next((s for s in sh.slots if s.row > rownum), None)
-                if missing is not None:
-                    problems.append(Problem("ESG-TPL-008", Location(file=name, sheet=sh.title, cell=f"A{missing.row}"), {
-                        "found": Bilingual("（工作表结束）", "(end of sheet)"), "expected": missing.indicator}))
-            if outside is not None:  # (not after a row that no longer matches: its cells would all differ)
-                outside.rest()
-                problems.extend(outside.problems)
-    return cells, problems
-
-
-class _Outside:
-    """Compares a sheet's cells outside the inputs with what the template wrote (ESG-TPL-011,
-    a warning: the import reads only the value and comment columns). At most ``LIMIT`` cells
-    of a sheet are named, then how many more."""
-
-    LIMIT = 10
-
-    def __init__(self, file: str, sheet: SheetLayout, width: int, locked: dict):
-        self.file, self.sheet, self.locked = file, sheet.title, locked
-        self.last_row, self.width = sheet.last_row, width
-        self.problems = ProblemList()
-        self.more = 0
-
-    def check(self, rownum: int, row_cells, slot: "Slot | None") -> None:
-        from openpyxl.utils import get_column_letter
-
-        for col, c in enumerate(row_cells, start=1):
-            if rownum > self.last_row and col <= self.width:
-                continue  # below the table: ESG-TPL-008
-            if slot is not None and (col in (1, 3, 4) or col in slot.value_cols or col == slot.comment_col):
-                continue  # code, breakdown and unit: ESG-TPL-008/009; inputs: read
-            found = c.value
-            expected = self.locked.get((self.sheet, rownum, col))
-            if _same(found, expected):
-                continue
-            if len(self.problems) >= self.LIMIT:
-                self.more += 1
-                continue
-            empty = Bilingual("（空）", "(empty)")
-            self.problems.append(Problem("ESG-TPL-011", Location(
-                file=self.file, sheet=self.sheet, cell=f"{get_column_letter(col)}{rownum}"), {
-                "found": _show(found) if found not in (None, "") else empty,
-                "expected": _show(expected) if expected not in (None, "") else empty}))
-
-    def rest(self) -> None:
-        if self.more:
-            self.problems.append(Problem("ESG-TPL-011", Location(file=self.file, sheet=self.sheet, cell="A1"), {
-                "found": Bilingual(f"另有 {self.more} 个单元格", f"{self.more} more cells"),
-                "expected": Bilingual("与模板一致", "as the template wrote them")}))
-
-
-def _same(found, expected) -> bool:
-    """A cell reads as the template wrote it: both empty, the same text, or the same number
-    (58.8 read back as a float is the 58.80 written)."""
-    if found in (None, "") or expected in (None, ""):
-        return found in (None, "") and expected in (None, "")
-    if isinstance(expected, (int, float, Decimal)) and isinstance(found, (int, float, Decimal)) \
-            and not isinstance(found, bool):
-        return Decimal(repr(found) if isinstance(found, float) else found) == Decimal(
-            repr(expected) if isinstance(expected, float) else expected)
-    return str(found).strip() == str(expected).strip()
-
-
-def _show(v) -> str:
-    if v is None:
-        return ""
-    s = str(v)
-    return s if len(s) <= 60 else s[:57] + "…"
-
 
 # -- filling (tests, benchmarks, pre-filled workbooks) -------------------------------------
 def _slot_periods(s: Slot, period: str) -> list[str]:
@@ -895,6 +439,8 @@ def _is_number(text: str) -> bool:
         return False
 
 
+
 __all__ = ["Cell", "FORMAT", "FORMAT_VERSION", "Layout", "META_SHEET", "OpenedWorkbook", "SheetLayout",
            "Slot", "breakdown_keys", "build_layout", "fill_workbook", "generate_workbook", "generate_workbooks",
-           "layout_for", "open_workbook", "read_slots", "workbook_name", "write_workbook"]
+           "layout_for", "locked_cells", "open_workbook", "percent_format", "read_slots", "workbook_name",
+           "write_workbook"]

@@ -347,7 +347,7 @@ CATALOGUE: dict[str, Spec] = dict([
           "expected at least {expected} characters, found {found}", "至少需要 {expected} 个字符，实际为 {found} 个"),
     _spec("ESG-ACCESS-008", "error", "unknown user", "用户不存在",
           "there is no user {user}", "不存在用户 {user}"),
-    # --- collection templates (collect/templates.py) ------------------------------------
+    # --- collection workbooks read back (collect/filled.py; campaign and checksum: submission.py) -----
     _spec("ESG-TPL-001", "error", "not a campaign workbook", "不是数据收集模板",
           "expected a workbook made by `esgledger collect templates`: {found}",
           "应为 `esgledger collect templates` 生成的工作簿：{found}"),
@@ -453,6 +453,14 @@ CATALOGUE: dict[str, Spec] = dict([
           "{entity} is at version {found}; there is no version {expected} yet: pass the version "
           "`esgledger collect review {entity}` shows",
           "{entity} 当前为版本 {found}，尚无版本 {expected}：请使用 `esgledger collect review {entity}` 显示的版本"),
+    _spec("ESG-COLLECT-022", "error", "campaign closed", "收集任务已关闭",
+          "{campaign} is closed, so {entity} cannot go back to its submitter ({action}): a closed campaign "
+          "takes no more imports. Approve what was submitted (esgledger collect approve {entity} --period "
+          "{period}), or open {period} again for {entity} (esgledger collect open --period {period} --entity "
+          "{entity}) and collect the correction there",
+          "{campaign} 已关闭，{entity} 不能再交回填报人（{action}）：已关闭的收集任务不再接受导入。请批准已提交的数据"
+          "（esgledger collect approve {entity} --period {period}），或为 {entity} 重新开启 {period} 年度的收集任务"
+          "（esgledger collect open --period {period} --entity {entity}），在其中收集更正"),
     # --- factor sets (library/factors.py) ------------------------------------------------
     _spec("ESG-FACTOR-001", "error", "factor without a citation", "因子缺少出处",
           "factor {field} has no {expected}; every value must cite its source and edition",
@@ -589,8 +597,12 @@ FIELD_NAMES_ZH = {
 _DIMS: dict[str, tuple[str, dict[str, str]]] | None = None
 
 
-def dimension_names_zh() -> dict[str, tuple[str, dict[str, str]]]:
-    """The shipped dimensions' Chinese names: code → (name, {member code: name})."""
+def dimension_names_zh(dimensions=None) -> dict[str, tuple[str, dict[str, str]]]:
+    """Dimensions' Chinese names, code → (name, {member code: name}): those of ``dimensions``
+    (a library's, ``Library.dimensions``: with the workspace's own members, such as its
+    suppliers), or without it the shipped ones (read once: a message has no library at hand)."""
+    if dimensions is not None:
+        return {code: (d.name.zh, {m.code: m.name.zh for m in d.members}) for code, d in dimensions.items()}
     global _DIMS
     if _DIMS is None:
         from importlib import resources
@@ -606,25 +618,43 @@ def dimension_names_zh() -> dict[str, tuple[str, dict[str, str]]]:
 _PAIR = re.compile(r"(?<![\w.])([a-z][a-z0-9_]*)=([a-z0-9][a-z0-9_]*)(?![\w.])")
 
 
-def dims_zh(text: str) -> str:
-    """``text`` with each ``dimension=member`` of a shipped dimension named in Chinese, the codes
-    after it: ``gender=female`` → ``性别=女性（gender=female）``; a text that is only dimension
-    codes (``gender``, ``gender, age_band``) → ``性别（gender）``, ``性别（gender）、年龄段（age_band）``.
-    Anything else is left as it is (display only: stored keys keep their codes)."""
-    dims = dimension_names_zh()
+def name_breakdowns(text: str, names: dict[str, tuple[str, dict[str, str]]], style: str = "codes") -> str:
+    """``text`` with each ``dimension=member`` of ``names`` (:func:`dimension_names_zh`) named in
+    Chinese, in one of two styles:
+
+    * ``codes``, as messages show them: the codes after the names, ``gender=female`` →
+      ``性别=女性（gender=female）``; a text that is only dimension codes (``gender``,
+      ``gender, age_band``) → ``性别（gender）``, ``性别（gender）、年龄段（age_band）``;
+    * ``names``, as the review table shows a breakdown: the names alone, ``supplier=grid`` →
+      ``电力来源=电网`` — the form ``collect return --value`` accepts back.
+
+    Anything else is left as it is (display only: stored keys keep their codes).
+
+    >>> names = {"gender": ("性别", {"female": "女性"})}
+    >>> name_breakdowns("gender=female", names), name_breakdowns("gender=female;x=y", names, "names")
+    ('性别=女性（gender=female）', '性别=女性;x=y')
+    """
+    if style not in ("codes", "names"):
+        raise ValueError(f"style {style!r}: expected 'codes' or 'names'")
 
     def pair(m: "re.Match") -> str:
-        d = dims.get(m[1])
+        d = names.get(m[1])
         if d is None or m[2] not in d[1]:
             return m[0]
-        return f"{d[0]}={d[1][m[2]]}（{m[0]}）"
+        return f"{d[0]}={d[1][m[2]]}" + (f"（{m[0]}）" if style == "codes" else "")
 
     parts = [p.strip() for p in re.split(r",|、", text)]
-    if parts and all(p in dims for p in parts):
-        return "、".join(f"{dims[p][0]}（{p}）" for p in parts)
+    if parts and all(p in names for p in parts):
+        return "、".join(names[p][0] + (f"（{p}）" if style == "codes" else "") for p in parts)
     # a key in brackets (solid_fuel_consumption[fuel=bituminous], a factor key) stays a code
     return "".join(seg if seg.startswith("[") else _PAIR.sub(pair, seg)
                    for seg in re.split(r"(\[[^\]]*\])", text))
+
+
+def dims_zh(text: str) -> str:
+    """``text`` with each ``dimension=member`` of a shipped dimension named in Chinese, the codes
+    after it (:func:`name_breakdowns`, style ``codes``): ``gender=female`` → ``性别=女性（gender=female）``."""
+    return name_breakdowns(text, dimension_names_zh(), "codes")
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,8 @@ or returned value is always a fact revision.
 * ``campaign`` / ``assignment`` / ``entity_status`` / ``status_event``: a collection campaign,
   the indicators asked of each entity, each entity's workflow status (with a version number
   that every change increments, for optimistic concurrency) and the history of its statuses;
+* ``campaign_batch``: the campaign each ledger batch of a submission or review was written for
+  (migration 0009; the ledger's batches know nothing of campaigns);
 * ``review_comment``: comments of reviewers and submitters, per entity or per value;
 * ``evidence``: files attached to facts, stored in the workspace by their SHA-256.
 """
@@ -99,6 +101,16 @@ status_event = Table(
     Column("note", Text),
 )
 Index("ix_status_event_campaign_entity", status_event.c.campaign_id, status_event.c.entity)
+
+# One row per batch a campaign's submission or review wrote (a re-import that leaves the entity's
+# status as it was writes no status_event, so status_event.batch_id alone misses it). Batches
+# written outside a campaign (`esgledger import`, `calc run`) have none.
+campaign_batch = Table(
+    "campaign_batch", metadata,
+    Column("batch_id", Integer, primary_key=True, autoincrement=False),
+    Column("campaign_id", Integer, nullable=False),
+)
+Index("ix_campaign_batch_campaign", campaign_batch.c.campaign_id)
 
 review_comment = Table(
     "review_comment", metadata,
