@@ -915,7 +915,7 @@ def _view_json(ws, period: str, view: str, approach: str | None) -> dict:
 def calc_targets(period: str = typer.Option(..., "--period", help="Period, e.g. 2024."),
                  entity: Optional[str] = typer.Option(None, "--entity", help="Entity (default: the reporting root, or each target's own)."),
                  as_json: bool = typer.Option(False, "--json", help="Print the assessment as JSON.")) -> None:
-    """Progress of the targets against their baseline year (the shipped ones and the workspace's targets.yaml)."""
+    """Progress of the targets against their baseline year and their even path (the shipped ones and the workspace's targets.yaml)."""
     period = _period(period)
     from decimal import Decimal
 
@@ -944,6 +944,12 @@ def calc_targets(period: str = typer.Option(..., "--period", help="Period, e.g. 
                 "target_year": a.target.target_year, "target_change_pct": str(a.target.change_pct),
                 "target_value": str(a.progress.target_value) if a.progress else None,
                 "progress_pct": str(a.progress.progress_pct) if a.progress else None,
+                # the even path, linear in value: where the value should be this year had the change
+                # been spread evenly from the baseline year to the target year (model.targets)
+                "even_path_value": str(a.progress.planned_value) if a.progress else None,
+                "even_step_pct": str(a.progress.even_step_pct) if a.progress else None,
+                "against_even_path": a.progress.against_path if a.progress else None,
+                "achieved": a.progress.achieved if a.progress else None,
                 "required_annual_pct": str(a.progress.required_annual_pct)
                 if a.progress and a.progress.required_annual_pct is not None else None,
                 "problem": a.problem.render(lang) if a.problem else None} for a in rows], ensure_ascii=False))
@@ -956,6 +962,8 @@ def calc_targets(period: str = typer.Option(..., "--period", help="Period, e.g. 
                           "—" if a.current is None else f"{period}: {_num(a.current)}",
                           f"{tg.target_year}: " + ("—" if p is None else _num(p.target_value)),
                           "—" if p is None else f"{_num(p.progress_pct, 1)} %",
+                          "—" if p is None else f"{period}: {_num(p.planned_value)}",
+                          "—" if p is None else _named(TARGET_STATE, "achieved" if p.achieved else p.against_path),
                           "—" if p is None or p.required_annual_pct is None else f"{_num(p.required_annual_pct, 2)} %")
             console.print(t)
         _print_problems(ProblemList([a.problem for a in rows if a.problem is not None]), as_json)
@@ -965,9 +973,13 @@ def calc_targets(period: str = typer.Option(..., "--period", help="Period, e.g. 
 
 TARGET_TITLE = {"en": "Targets against their baseline, as of {p}", "zh": "目标进展（截至{p}年）"}
 TARGET_COLUMNS = {
-    "en": ("target", "entity", "baseline", "current", "target value", "progress", "required change / year"),
-    "zh": ("目标", "主体", "基准值", "当前值", "目标值", "完成进度", "每年需变化"),
+    "en": ("target", "entity", "baseline", "current", "target value", "progress", "even path",
+           "against the even path", "required change / year"),
+    "zh": ("目标", "主体", "基准值", "当前值", "目标值", "完成进度", "均衡路径值", "与均衡路径相比", "每年需变化"),
 }
+# where the current value stands against the even (linear) path, or the target reached
+TARGET_STATE = {"ahead": {"zh": "领先", "en": "ahead"}, "on": {"zh": "持平", "en": "on the path"},
+                "behind": {"zh": "落后", "en": "behind"}, "achieved": {"zh": "已达到目标", "en": "target achieved"}}
 
 
 def _has_period(ws, period: str) -> None:
