@@ -1288,13 +1288,33 @@ def _factor_citations(ws, node) -> dict[tuple[int, int], tuple[str, str, str]]:
     return out
 
 
-def _citation_words(edition: str, source: str, lang: str) -> str:
+def _citation_words(edition: str, source: str, lang: str, factors=None, confidence: str = "",
+                    factor_set: str = "") -> str:
+    """``版本：…；来源：…`` / ``edition: …; source: …``: the edition cited in ``lang`` as the
+    factor sets cite it (library/editions.py: 《2006年IPCC国家温室气体清单指南》第3卷第4.4章 in a
+    Chinese text), the source as the factor file gives it (a published title stays as published)."""
+    from esgledger.library.editions import edition_text
+
     parts = []
     if edition:
-        parts.append(("版本：" if lang == "zh" else "edition: ") + edition)
+        shown = edition_text(edition, lang, confidence, factors, factor_set.partition("@")[0] or None,
+                             labelled=False) if factors is not None else edition
+        parts.append(("版本：" if lang == "zh" else "edition: ") + shown)
     if source:
         parts.append(("来源：" if lang == "zh" else "source: ") + source)
     return ("；" if lang == "zh" else "; ").join(parts)
+
+
+def _edition_cited(factors, edition: str, confidence: str, factor_set: str = "") -> dict | None:
+    """``{"zh": …, "en": …}``: how the factor sets cite ``edition`` in each language, or None
+    where no set cites it (``edition`` is then all there is)."""
+    from esgledger.library.editions import cited_edition
+
+    if not edition:
+        return None
+    name = factor_set.partition("@")[0] or None
+    cited = {lang: cited_edition(factors, edition, lang, confidence, name) for lang in ("zh", "en")}
+    return cited if cited["zh"] is not None else None
 
 
 def explain_json(ws, node) -> dict:
@@ -1310,7 +1330,9 @@ def explain_json(ws, node) -> dict:
         for i, (key, value, unit, conf) in enumerate(n.factors):
             fset, edition, source = cites.get((f.id, i), ("", "", ""))
             factors.append({"factor": key, "factor_set": fset or None, "value": value, "unit": unit,
-                            "confidence": conf, "edition": edition or None, "source": source or None})
+                            "confidence": conf, "edition": edition or None,
+                            "edition_cited": _edition_cited(ws.factors, edition, conf, fset),
+                            "source": source or None})
         method = None
         if n.method_parts:
             code, version, gwp = n.method_parts
@@ -1374,8 +1396,8 @@ def render_explain(ws, node) -> list[str]:
             if kind == "factor":
                 j, (key, value, factor_unit, conf) = item
                 words = ["因子" if lang == "zh" else "factor", key, "=", value, _unit(factor_unit), f"({conf})"]
-                _set, edition, source = cites.get((n.fact.id, j), ("", "", ""))
-                cite = _citation_words(edition, source, lang)
+                fset, edition, source = cites.get((n.fact.id, j), ("", "", ""))
+                cite = _citation_words(edition, source, lang, ws.factors, conf, fset)
                 lines.append(prefix + ("└── " if last else "├── ") + " ".join(w for w in words if w)
                              + (("；" if lang == "zh" else "; ") + cite if cite else ""))
                 continue
@@ -1442,7 +1464,8 @@ def factors_show(key: str = typer.Argument(..., help="Factor key, e.g. grid.ef o
                               Bilingual("所用因子集中的因子键（见 esgledger factors list）",
                                         "a factor key of the factor sets in use (esgledger factors list)"))
         rows = [{"ref": v.ref, "dims": dict(v.dims), "value": str(v.value), "unit": v.unit,
-                 "confidence": v.confidence, "edition": v.edition, "source": v.source,
+                 "confidence": v.confidence, "edition": v.edition,
+                 "edition_cited": _edition_cited(ws.factors, v.edition, v.confidence, v.set_name), "source": v.source,
                  "valid_from": v.valid_from and v.valid_from.isoformat(),
                  "valid_to": v.valid_to and v.valid_to.isoformat()} for v in values]
         if as_json:
@@ -1452,9 +1475,14 @@ def factors_show(key: str = typer.Argument(..., help="Factor key, e.g. grid.ef o
 
         t = Table(*_heads(("因子", "factor"), ("适用于", "for"), ("数值", "value"), ("单位", "unit"),
                           ("有效期", "valid"), ("版本", "edition"), ("置信度", "conf."), ("来源", "source")))
-        for fv, r in zip(values, rows):
+        from esgledger.library.editions import edition_text
+
+        lang = "zh" if STATE.lang == "zh" else "en"
+        for fv, r in zip(values, rows):  # the edition as the set cites it in the reader's language
             t.add_row(r["ref"], " ".join(f"{k}={m}" for k, m in r["dims"].items()), r["value"], r["unit"],
-                      _validity(fv.valid_from, fv.valid_to), r["edition"] or "", r["confidence"], r["source"])
+                      _validity(fv.valid_from, fv.valid_to),
+                      edition_text(fv.edition, lang, fv.confidence, ws.factors, fv.set_name, labelled=False),
+                      r["confidence"], r["source"])
         console.print(t)
 
 
