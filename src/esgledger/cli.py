@@ -926,7 +926,7 @@ def _view_json(ws, period: str, view: str, approach: str | None) -> dict:
 def calc_targets(period: str = typer.Option(..., "--period", help="Period, e.g. 2024."),
                  entity: Optional[str] = typer.Option(None, "--entity", help="Entity (default: the reporting root, or each target's own)."),
                  as_json: bool = typer.Option(False, "--json", help="Print the assessment as JSON.")) -> None:
-    """Progress of the targets against their baseline year (the shipped ones and the workspace's targets.yaml)."""
+    """Progress of the targets against their baseline year and their even path (the shipped ones and the workspace's targets.yaml)."""
     period = _period(period)
     from decimal import Decimal
 
@@ -955,6 +955,12 @@ def calc_targets(period: str = typer.Option(..., "--period", help="Period, e.g. 
                 "target_year": a.target.target_year, "target_change_pct": str(a.target.change_pct),
                 "target_value": str(a.progress.target_value) if a.progress else None,
                 "progress_pct": str(a.progress.progress_pct) if a.progress else None,
+                # the even path, linear in value: where the value should be this year had the change
+                # been spread evenly from the baseline year to the target year (model.targets)
+                "even_path_value": str(a.progress.planned_value) if a.progress else None,
+                "even_step_pct": str(a.progress.even_step_pct) if a.progress else None,
+                "against_even_path": a.progress.against_path if a.progress else None,
+                "achieved": a.progress.achieved if a.progress else None,
                 "required_annual_pct": str(a.progress.required_annual_pct)
                 if a.progress and a.progress.required_annual_pct is not None else None,
                 "problem": a.problem.render(lang) if a.problem else None} for a in rows], ensure_ascii=False))
@@ -967,6 +973,8 @@ def calc_targets(period: str = typer.Option(..., "--period", help="Period, e.g. 
                           "—" if a.current is None else f"{period}: {_num(a.current)}",
                           f"{tg.target_year}: " + ("—" if p is None else _num(p.target_value)),
                           "—" if p is None else f"{_num(p.progress_pct, 1)} %",
+                          "—" if p is None else f"{period}: {_num(p.planned_value)}",
+                          "—" if p is None else _named(TARGET_STATE, "achieved" if p.achieved else p.against_path),
                           "—" if p is None or p.required_annual_pct is None else f"{_num(p.required_annual_pct, 2)} %")
             console.print(t)
         _print_problems(ProblemList([a.problem for a in rows if a.problem is not None]), as_json)
@@ -976,9 +984,13 @@ def calc_targets(period: str = typer.Option(..., "--period", help="Period, e.g. 
 
 TARGET_TITLE = {"en": "Targets against their baseline, as of {p}", "zh": "目标进展（截至{p}年）"}
 TARGET_COLUMNS = {
-    "en": ("target", "entity", "baseline", "current", "target value", "progress", "required change / year"),
-    "zh": ("目标", "主体", "基准值", "当前值", "目标值", "完成进度", "每年需变化"),
+    "en": ("target", "entity", "baseline", "current", "target value", "progress", "even path",
+           "against the even path", "required change / year"),
+    "zh": ("目标", "主体", "基准值", "当前值", "目标值", "完成进度", "均衡路径值", "与均衡路径相比", "每年需变化"),
 }
+# where the current value stands against the even (linear) path, or the target reached
+TARGET_STATE = {"ahead": {"zh": "领先", "en": "ahead"}, "on": {"zh": "持平", "en": "on the path"},
+                "behind": {"zh": "落后", "en": "behind"}, "achieved": {"zh": "已达到目标", "en": "target achieved"}}
 
 
 def _has_period(ws, period: str) -> None:
@@ -1293,13 +1305,33 @@ def _factor_citations(ws, node) -> dict[tuple[int, int], tuple[str, str, str]]:
     return out
 
 
-def _citation_words(edition: str, source: str, lang: str) -> str:
+def _citation_words(edition: str, source: str, lang: str, factors=None, confidence: str = "",
+                    factor_set: str = "") -> str:
+    """``版本：…；来源：…`` / ``edition: …; source: …``: the edition cited in ``lang`` as the
+    factor sets cite it (library/editions.py: 《2006年IPCC国家温室气体清单指南》第3卷第4.4章 in a
+    Chinese text), the source as the factor file gives it (a published title stays as published)."""
+    from esgledger.library.editions import edition_text
+
     parts = []
     if edition:
-        parts.append(("版本：" if lang == "zh" else "edition: ") + edition)
+        shown = edition_text(edition, lang, confidence, factors, factor_set.partition("@")[0] or None,
+                             labelled=False) if factors is not None else edition
+        parts.append(("版本：" if lang == "zh" else "edition: ") + shown)
     if source:
         parts.append(("来源：" if lang == "zh" else "source: ") + source)
     return ("；" if lang == "zh" else "; ").join(parts)
+
+
+def _edition_cited(factors, edition: str, confidence: str, factor_set: str = "") -> dict | None:
+    """``{"zh": …, "en": …}``: how the factor sets cite ``edition`` in each language, or None
+    where no set cites it (``edition`` is then all there is)."""
+    from esgledger.library.editions import cited_edition
+
+    if not edition:
+        return None
+    name = factor_set.partition("@")[0] or None
+    cited = {lang: cited_edition(factors, edition, lang, confidence, name) for lang in ("zh", "en")}
+    return cited if cited["zh"] is not None else None
 
 
 def explain_json(ws, node) -> dict:
@@ -1315,7 +1347,9 @@ def explain_json(ws, node) -> dict:
         for i, (key, value, unit, conf) in enumerate(n.factors):
             fset, edition, source = cites.get((f.id, i), ("", "", ""))
             factors.append({"factor": key, "factor_set": fset or None, "value": value, "unit": unit,
-                            "confidence": conf, "edition": edition or None, "source": source or None})
+                            "confidence": conf, "edition": edition or None,
+                            "edition_cited": _edition_cited(ws.factors, edition, conf, fset),
+                            "source": source or None})
         method = None
         if n.method_parts:
             code, version, gwp = n.method_parts
@@ -1379,8 +1413,8 @@ def render_explain(ws, node) -> list[str]:
             if kind == "factor":
                 j, (key, value, factor_unit, conf) = item
                 words = ["因子" if lang == "zh" else "factor", key, "=", value, _unit(factor_unit), f"({conf})"]
-                _set, edition, source = cites.get((n.fact.id, j), ("", "", ""))
-                cite = _citation_words(edition, source, lang)
+                fset, edition, source = cites.get((n.fact.id, j), ("", "", ""))
+                cite = _citation_words(edition, source, lang, ws.factors, conf, fset)
                 lines.append(prefix + ("└── " if last else "├── ") + " ".join(w for w in words if w)
                              + (("；" if lang == "zh" else "; ") + cite if cite else ""))
                 continue
@@ -1447,7 +1481,8 @@ def factors_show(key: str = typer.Argument(..., help="Factor key, e.g. grid.ef o
                               Bilingual("所用因子集中的因子键（见 esgledger factors list）",
                                         "a factor key of the factor sets in use (esgledger factors list)"))
         rows = [{"ref": v.ref, "dims": dict(v.dims), "entities": list(v.entities), "value": str(v.value), "unit": v.unit,
-                 "confidence": v.confidence, "edition": v.edition, "source": v.source,
+                 "confidence": v.confidence, "edition": v.edition,
+                 "edition_cited": _edition_cited(ws.factors, v.edition, v.confidence, v.set_name), "source": v.source,
                  "valid_from": v.valid_from and v.valid_from.isoformat(),
                  "valid_to": v.valid_to and v.valid_to.isoformat()} for v in values]
         if as_json:
@@ -1457,9 +1492,14 @@ def factors_show(key: str = typer.Argument(..., help="Factor key, e.g. grid.ef o
 
         t = Table(*_heads(("因子", "factor"), ("适用于", "for"), ("数值", "value"), ("单位", "unit"),
                           ("有效期", "valid"), ("版本", "edition"), ("置信度", "conf."), ("来源", "source")))
-        for fv, r in zip(values, rows):
+        from esgledger.library.editions import edition_text
+
+        lang = "zh" if STATE.lang == "zh" else "en"
+        for fv, r in zip(values, rows):  # the edition as the set cites it in the reader's language
             t.add_row(r["ref"], " ".join(f"{k}={m}" for k, m in r["dims"].items()), r["value"], r["unit"],
-                      _validity(fv.valid_from, fv.valid_to), r["edition"] or "", r["confidence"], r["source"])
+                      _validity(fv.valid_from, fv.valid_to),
+                      edition_text(fv.edition, lang, fv.confidence, ws.factors, fv.set_name, labelled=False),
+                      r["confidence"], r["source"])
         console.print(t)
 
 

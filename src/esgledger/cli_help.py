@@ -112,8 +112,8 @@ ZH: dict[str, str] = {
         "忽略本进程保留的计算状态（每条命令都是新进程，总是全部重算）。",
     "inventory, ets or product: then print that accounting view's results.":
         "inventory、ets 或 product：随后显示该核算口径的结果。",
-    "Progress of the targets against their baseline year (the shipped ones and the workspace's targets.yaml).":
-        "目标相对基准年的进展（内置目标及工作区的 targets.yaml）。",
+    "Progress of the targets against their baseline year and their even path (the shipped ones and the workspace's targets.yaml).":
+        "目标相对基准年及均衡路径的进展（内置目标及工作区的 targets.yaml）。",
     "Entity (default: the reporting root, or each target's own).": "主体（默认：报告主体，或各目标自身的主体）。",
     "Print the assessment as JSON.": "以 JSON 输出评估结果。",
     "Each accounting view's totals (inventory, national ETS, product) from shared lines, and why each view counts a line or not.":

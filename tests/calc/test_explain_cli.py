@@ -48,10 +48,12 @@ def test_explain_cites_each_factors_edition_and_source_in_text_and_json(tmp_path
         STATE.lang = "en"
     assert en.exit_code == zh.exit_code == js.exit_code == 0, en.output + zh.output + js.output
     slope_en = next(ln for ln in en.output.splitlines() if "al.pfc.slope_cf4" in ln)
-    assert slope_en.endswith("(R); edition: IPCC 2006 Guidelines Vol.3 Ch.4.4; "
+    # the edition as the set's file cites it in the reader's language (audit A3-L6: the Chinese
+    # text printed the English "IPCC 2006 Guidelines Vol.3 Ch.4.4"); the source as the file gives it
+    assert slope_en.endswith("(R); edition: 2006 IPCC Guidelines, Vol. 3, Ch. 4.4; "
                              "source: IPCC 2006 GL Vol.3 Ch.4.4 Table 4.15 = 40 CFR 98 Table F-1")
     slope_zh = next(ln for ln in zh.output.splitlines() if "al.pfc.slope_cf4" in ln)
-    assert slope_zh.endswith("(R)；版本：IPCC 2006 Guidelines Vol.3 Ch.4.4；"
+    assert slope_zh.endswith("(R)；版本：《2006年IPCC国家温室气体清单指南》第3卷第4.4章；"
                              "来源：IPCC 2006 GL Vol.3 Ch.4.4 Table 4.15 = 40 CFR 98 Table F-1")
     tree = json.loads(js.output)
     stack, factors = [tree], []
@@ -63,3 +65,5 @@ def test_explain_cites_each_factors_edition_and_source_in_text_and_json(tmp_path
     assert (slope["value"], slope["confidence"], slope["edition"], slope["source"]) == (
         "0.143", "R", "IPCC 2006 Guidelines Vol.3 Ch.4.4", "IPCC 2006 GL Vol.3 Ch.4.4 Table 4.15 = 40 CFR 98 Table F-1")
     assert slope["factor_set"] == "ipcc2006_aluminium@2006.1"
+    assert slope["edition_cited"] == {"zh": "《2006年IPCC国家温室气体清单指南》第3卷第4.4章",
+                                      "en": "2006 IPCC Guidelines, Vol. 3, Ch. 4.4"}

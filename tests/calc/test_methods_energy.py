@@ -135,15 +135,16 @@ def test_energy_intensity_target_against_2021():
     # the seed's target: energy per output value −13.5 % by 2025 against 2021.
     # baseline 2.000 tce/万元 (2021), 1.800 in 2024:
     #   target 2.000 × 0.865 = 1.730; change to date 1.8/2 − 1 = −10 %; progress 10/13.5 = 74.07 %
-    #   even path: 0.865^(1/4) = 0.964393 -> −3.5607 %/yr; its 2024 value 2 × 0.865^(3/4) = 1.793875
-    #   1.800 > 1.793875: behind the path; needed in 2025: 1.730/1.800 − 1 = −3.8889 %
+    #   even path (linear in value): −13.5 % / 4 years = −3.375 % of the baseline a year; its 2024
+    #   value 2 × (1 − 0.135 × 3/4) = 2 × 0.89875 = 1.7975
+    #   1.800 > 1.7975: behind the path; needed in 2025: 1.730/1.800 − 1 = −3.8889 %
     t = target_progress(D("2.000"), D("1.800"), D("-13.5"), baseline_year=2021, current_year=2024,
                         target_year=2025)
     assert (t.target_value, t.change_to_date_pct) == (D("1.730000"), D("-10.0"))
     assert q(t.progress_pct, "0.01") == D("74.07")
-    assert q(t.planned_annual_pct, "0.0001") == D("-3.5607")
-    assert q(t.planned_value, "0.000001") == D("1.793875")
-    assert (t.on_track, t.achieved) == (False, False)
+    assert t.even_step_pct == D("-3.375")
+    assert t.planned_value == D("1.7975")
+    assert (t.on_track, t.achieved, t.against_path) == (False, False, "behind")
     assert q(t.required_annual_pct, "0.0001") == D("-3.8889")
     assert t.trajectory == ((2025, D("1.730000")),)
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 from typer.testing import CliRunner
 
@@ -59,6 +60,38 @@ def test_progress_by_hand(sqlite_workspace, tmp_path):
     assert r.exit_code == 1
     table = cli(ws, "calc", "targets", "--period", "2024")
     assert "74.1 %" in table.stdout and "-3.89 %" in table.stdout and "865.0000" in table.stdout
+
+
+def test_the_even_path_is_linear_in_value_and_says_ahead_or_behind(sqlite_workspace, tmp_path):
+    """Baseline 100 in 2021, −13.5 % by 2025: spread evenly, the change is −13.5 % / 4 = −3.375 %
+    of the baseline a year, so 2024's even-path value is 100 × (1 − 0.135 × 3/4) = 89.875 (a
+    constant annual rate would give 100 × 0.865^(3/4) = 89.69: not this convention)."""
+    ws = sqlite_workspace
+    write(ws.path / "targets.yaml", TARGETS)
+    ws.import_facts(write(tmp_path / "f.csv", "entity,indicator,period,value,unit\n"
+                          "NJTS,industrial_output_value,2021,100,万元\n"
+                          "NJTS,industrial_output_value,2024,90,万元\n"))
+
+    def mine(*args, lang="en"):
+        r = cli(ws, "calc", "targets", "--period", "2024", *args, lang=lang)
+        return r, ({row["target"]: row for row in json.loads(r.stdout[:r.stdout.rindex("]") + 1])}["njts_energy"]
+                   if "--json" in args else None)
+
+    _r, row = mine("--json")
+    # 90 > 89.875: above the path of a reduction target, behind it; the target 86.5 not reached
+    assert (Decimal(row["even_path_value"]), Decimal(row["even_step_pct"]), row["against_even_path"],
+            row["achieved"]) == (Decimal("89.875"), Decimal("-3.375"), "behind", False)
+    en, _ = mine()
+    assert "2024: 89.8750" in en.stdout and "behind" in en.stdout and "even path" in en.stdout
+    zh, _ = mine(lang="zh")
+    assert "均衡路径值" in zh.stdout and "2024: 89.8750" in zh.stdout and "落后" in zh.stdout
+
+    # 89 is below the path (ahead), 89.875 exactly on it
+    for value, state in (("89", "ahead"), ("89.875", "on")):
+        ws.import_facts(write(tmp_path / "g.csv", "entity,indicator,period,value,unit\n"
+                              f"NJTS,industrial_output_value,2024,{value},万元\n"))
+        assert mine("--json")[1]["against_even_path"] == state
+    assert "持平" in mine(lang="zh")[0].stdout
 
 
 def test_baseline_unavailable_is_reported_not_invented(sqlite_workspace):

@@ -261,6 +261,28 @@ def test_a_bad_indicator_file_is_reported_with_file_and_line(tmp_path):
     assert [(p.code, p.location.line) for p in problems.errors] == [("ESG-LIB-007", 2)]
 
 
+def test_an_indicator_without_a_precision_takes_its_units(tmp_path):
+    """A workspace's own indicator that gives no ``precision`` is shown at its unit's default
+    (units.yaml): a head count or a count as a whole number, any other unit with 2 decimals;
+    a precision it gives is kept (a count of 1.5 shifts a day is the library's choice)."""
+    from esgledger.library.loader import load_library_from
+
+    def one(code: str, unit: str, extra: str = "") -> str:
+        return (f"  - code: {code}\n    name: {{zh: {code}, en: {code}}}\n    dimension: S\n"
+                f"    topic: labour_rights\n    unit: '{unit}'\n{extra}")
+
+    (tmp_path / "own.yaml").write_text("indicators:\n" + one("volunteers", "人") + one("volunteer_visits", "persons")
+                                       + one("outreach_events", "场次") + one("donated_goods", "吨")
+                                       + one("volunteer_share", "%") + one("shifts", "次", "    precision: 1\n"),
+                                       encoding="utf-8")
+    lib, problems = load_library_from(DATA, [tmp_path])
+    assert problems.errors == []
+    assert [(c, lib[c].precision) for c in ("volunteers", "volunteer_visits", "outreach_events", "donated_goods",
+                                            "volunteer_share", "shifts")] == [
+        ("volunteers", 0), ("volunteer_visits", 0), ("outreach_events", 0), ("donated_goods", 2),
+        ("volunteer_share", 2), ("shifts", 1)]
+
+
 # counts held at a date whose definitions do not say "at the end of the period" in so many words
 STOCKS_BY_NATURE = {"party_committees", "party_branches", "sites_near_protected_areas"}
 

@@ -96,6 +96,64 @@ def test_the_kpi_table_holds_every_figure_of_the_seed(demo):
     assert rows["吨电解铝二氧化碳排放量"][4].text == "10.80"
 
 
+# Rows of the demo's KPI table as the seed (kpi-2024.csv) prints them, at the one precision of
+# the indicator's library entry for every year of the row (audit A2-L1):
+#   directors' pay: seed 809 / 686.07 / 659 万元 → precision 2 (686.07) → 809.00, 686.07, 659.00
+#     (a row is never trimmed figure by figure: 809 and 659 keep the row's two decimals)
+#   party members 314 人, employees 6756 人: head counts, precision 0 → 314, 6,756
+#   wastewater recovery, alumina refinery 97 % and anode plant (Alar) 90.1 %: precision 1 (90.1)
+#     → 97.0, 90.1
+#   CO2 from aluminium production 1,270.26 万吨 (2024): precision 2 → 1,270.26
+#   female share 17.27 % (= 1167 / 6756 = 17.2735…): precision 2 → 17.27
+PRINTED_ROWS = {
+    "董监高和核心技术人员税前报酬总额（含离任）": (["809.00", "686.07", "659.00"], "#,##0.00"),
+    "党员数量": (["—", "—", "314"], "#,##0"),
+    "员工总人数": ([None, None, "6,756"], "#,##0"),
+    "靖西天桂废水回收率": (["—", "—", "97.0"], "#,##0.0"),
+    "南疆碳素废水回收率": (["—", "—", "90.1"], "#,##0.0"),
+    "电解铝生产二氧化碳排放总量": ([None, None, "1,270.26"], "#,##0.00"),
+    "女性员工占比": ([None, None, "17.27"], "#,##0.00"),
+}
+
+
+def _as_printed(texts: list[str], expected: list[str | None]) -> list[str | None]:
+    """The texts (without their footnote marks), None where the test does not pin the year."""
+    return [None if e is None else t for t, e in zip(texts, expected)]
+
+
+def test_each_kpi_row_prints_every_year_at_the_indicators_precision(demo):
+    # the document table (what HTML, DOCX, PDF and Markdown print)
+    rows = {r.cells[0].text: [c.text for c in r.cells[2:]] for r in kpi_table(demo["docs"]["zh"]).rows
+            if r.kind == "data"}
+    assert {label: _as_printed(rows[label], want) for label, (want, _fmt) in PRINTED_ROWS.items()} == {
+        label: want for label, (want, _fmt) in PRINTED_ROWS.items()}
+    # the HTML file: the same text in the row's cells
+    import lxml.html
+
+    tree = lxml.html.fromstring(demo["out"]["report-2024.zh.html"].read_text(encoding="utf-8"))
+    html_rows = {}
+    for tr in tree.xpath("//table[contains(@class,'data')]//tr[td]"):
+        cells = tr.xpath("./th|./td")
+        label = "".join(cells[0].xpath("./text()")).strip()
+        if label in PRINTED_ROWS and label not in html_rows:
+            html_rows[label] = ["".join(c.xpath("./text()")).strip() for c in cells[2:5]]
+    assert {label: _as_printed(html_rows[label], want) for label, (want, _f) in PRINTED_ROWS.items()} == {
+        label: want for label, (want, _f) in PRINTED_ROWS.items()}
+    # the XLSX: every year of a row with the row's number format, the value as printed
+    wb = openpyxl.load_workbook(demo["out"]["report-2024.zh.xlsx"])
+    sheet = wb["绩效表"]
+    found = {}
+    for r in range(1, sheet.max_row + 1):
+        label = str(sheet.cell(r, 1).value).rstrip("⁰¹²³⁴⁵⁶⁷⁸⁹")
+        if label in PRINTED_ROWS and label not in found:
+            found[label] = [(sheet.cell(r, c).value, sheet.cell(r, c).number_format) for c in (3, 4, 5)]
+    pay = found["董监高和核心技术人员税前报酬总额（含离任）"]
+    assert pay == [(809, "#,##0.00"), (686.07, "#,##0.00"), (659, "#,##0.00")]
+    # (a cell's footnote marks follow its number as a quoted literal: #,##0.00"²")
+    assert {label: {re.sub(r'"[^"]*"$', "", fmt) for v, fmt in cells if isinstance(v, (int, float))}
+            for label, cells in found.items()} == {label: {fmt} for label, (_want, fmt) in PRINTED_ROWS.items()}
+
+
 def test_missing_values_are_dashes_with_the_missing_footnote(demo):
     table = kpi_table(demo["docs"]["zh"])
     total_assets = next(r for r in table.rows if r.kind == "data" and r.cells[0].text == "资产总额")

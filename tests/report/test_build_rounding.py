@@ -175,10 +175,16 @@ def test_charts_use_the_ledger_and_a_stated_baseline(group):
     assert target.spec["baseline_value"] == Decimal("17.5") and target.spec["target_change"] == Decimal("0.2")
     assert "2021年基准值 17.5 取自报告定义" in target.footnotes[0].text
     # +20 % by 2026 against 17.5 (2021) → 21.0; 2024 at 19.465: 19.465 / 17.5 − 1 = +11.23 %,
-    # 11.23 / 20 = 56.1 % of the change; even path 1.2^(1/5) − 1 = +3.71 %/yr, in 2024
-    # 17.5 × 1.2^(3/5) = 19.523: an increase target below its path is behind
+    # 11.23 / 20 = 56.1 % of the change; the even path, linear in value, steps +20 % / 5 years =
+    # +4.0 % of the baseline a year, in 2024 17.5 × (1 + 0.20 × 3/5) = 17.5 × 1.12 = 19.60:
+    # an increase target below its path is behind
     assert target.footnotes[1].text == ("2024年为19.47，较2021年基准变化+11.2%，已完成目标变化的56.1%；"
-                                        "按年均+3.7%的均衡路径，2024年应为19.52，进度落后于路径。")
+                                        "按均衡路径（每年变化基准值的+4.0%，线性），2024年应为19.60，进度落后于均衡路径。")
+    en = build_document(group["ctx"], "en", checklist=False)
+    target_en = {c.title: c for c, _d in walk(en) if type(c).__name__ == "Chart"}["Tax target"]
+    assert target_en.footnotes[1].text == (
+        "2024: 19.47, +11.2% against the 2021 baseline, 56.1% of the targeted change; on the even path (+4.0% of "
+        "the baseline a year, linear) 2024 would be 19.60: behind the even path.")
 
 
 def test_the_gap_check_follows_the_material_topics_and_flags_approvals_and_factors(group):
@@ -277,7 +283,7 @@ def test_a_target_chart_may_name_a_target_of_the_targets_file(group):
     target = {c.title: c for c, _d in walk(doc) if type(c).__name__ == "Chart"}["纳税目标"]
     assert target.spec["baseline_value"] == Decimal("17.5") and target.spec["target_change"] == Decimal("0.2")
     assert target.footnotes[0].text == "2021年基准值 17.5 为目标文件（targets.yaml）中的公布值，台账中没有该年数据。"
-    assert target.footnotes[1].text.endswith("2024年应为19.52，进度落后于路径。")
+    assert target.footnotes[1].text.endswith("2024年应为19.60，进度落后于均衡路径。")
 
     # a code the targets files do not have: the build stops with the codes it knows
     from esgledger.report.definition import DefinitionError

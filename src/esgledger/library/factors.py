@@ -3,8 +3,9 @@
 Factor set files are data (``library/data/factors/*.yaml``, plus a workspace's own folders).
 Each file is one set: a name, a version, and a list of values, every value with its key,
 dimensions, exact decimal value, unit, source, edition, validity and confidence tag
-(V, V-calc, S, R, R-low — see the domain reference §0). ``keys.yaml`` is the key catalogue:
-what quantity each key is (its unit must fit) and which dimensions qualify it.
+(V, V-calc, S, R, R-low — see the domain reference §0); ``editions`` says how each edition
+its values record is cited in zh and en (:mod:`esgledger.library.editions`). ``keys.yaml`` is
+the key catalogue: what quantity each key is (its unit must fit) and which dimensions qualify it.
 
 Loading is one function from files to ``(library, problems)``; a file with a missing citation,
 a unit that does not fit, overlapping validity or any other problem is rejected with its file
@@ -38,6 +39,7 @@ from typing import Any, Iterable, Literal, Mapping, Sequence, Union
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError
 
+from esgledger.library.editions import check_editions
 from esgledger.library.loader import _LineLoader, _strip_lines, files_digest
 from esgledger.model.errors import (Bilingual, EsgledgerError, Location, Problem, ProblemList, found_text,
                                     pydantic_problems, reason)
@@ -162,6 +164,7 @@ class FactorSet(_Frozen):
     user: bool = False
     file: str = ""
     values: tuple[FactorValue, ...] = ()
+    editions: tuple[tuple[str, Text], ...] = ()  # an edition its values record → its citation in zh/en
 
 
 def _label(v: FactorValue) -> str:
@@ -196,6 +199,7 @@ class _RawSet(BaseModel):
     defaults: dict[str, Any] = {}
     keys: list[Any] = []
     factors: list[Any]
+    editions: dict[str, Text] = {}
 
 
 class _RawFactor(BaseModel):
@@ -369,9 +373,10 @@ def _read_set(doc: dict, f: _File, keys: dict[str, FactorKey], problems: Problem
             valid_from=_as_date(raw.valid_from, False), valid_to=_as_date(raw.valid_to, True),
             status=raw.status, note=raw.note, url=raw.url, file=f.label, line=line, user=f.user))
     _check_overlaps(values, problems)
+    check_editions(doc, head.editions, values, f.label, problems)
     return FactorSet(name=head.set, version=head.version, title=head.title, description=head.description,
                      priority=head.priority, gwp_set=head.gwp_set, user=f.user, file=f.label,
-                     values=tuple(values))
+                     values=tuple(values), editions=tuple((k.strip(), t) for k, t in head.editions.items()))
 
 
 def _check_overlaps(values: list[FactorValue], problems: ProblemList) -> None:

@@ -1,9 +1,9 @@
 """The typed shape of the indicator library's data files (pydantic v2, frozen)."""
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 _CODE = r"^[a-z][a-z0-9_]*$"
 Level = Literal["group", "company", "site", "unit"]  # entity levels (model.types.LEVELS)
@@ -66,6 +66,8 @@ class Indicator(_Frozen):
     measured_at: Literal["period", "period_end"] = "period"
     dimensions: list[str] = []
     breakdown_sums: bool = True               # members of each dimension add up to the total
+    # decimals every figure of the indicator is shown with (one per KPI row: 809.00 beside
+    # 686.07); not given: its unit's default (model/units.yaml: 0 for head counts and counts, else 2)
     precision: int = Field(default=2, ge=0, le=8)
     frequency: Literal["annual", "monthly"] = "annual"
     process_types: list[str] = []             # empty: applies to every entity
@@ -83,6 +85,16 @@ class Indicator(_Frozen):
     @classmethod
     def _strip(cls, v: str | None) -> str | None:
         return v.strip() if isinstance(v, str) else v
+
+    @model_validator(mode="before")
+    @classmethod
+    def _precision_from_unit(cls, data: Any) -> Any:
+        """An indicator that gives no ``precision`` takes its unit's (a head count in 人: 0)."""
+        if isinstance(data, dict) and data.get("precision") is None and isinstance(data.get("unit"), str):
+            from esgledger.model.units import UNITS
+
+            data = {**data, "precision": UNITS.default_precision(data["unit"])}
+        return data
 
     def label(self, lang: str) -> str:
         return self.name.get(lang)

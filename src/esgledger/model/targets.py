@@ -6,15 +6,24 @@ re-exports it) and the report's target charts, so both draw the same path. The s
 of product.
 
     target      = baseline × (1 + p/100)
-    even path   = baseline × (1 + p/100)^((y − y0)/(yT − y0))        (constant annual rate)
+    even path   = baseline × (1 + p/100 × (y − y0)/(yT − y0))      (linear in value)
     required    = (target / current)^(1/(yT − y)) − 1                 per year from now
+
+The even path (均衡路径) is esgledger's convention, linear in value: the targeted change spread
+in equal steps over the years from the baseline to the target year, each step p/(yT − y0) % of
+the baseline (−13.5 % over 2021→2025 is −3.375 % of the 2021 value a year, so 2024's even-path
+value is baseline × (1 − 0.135 × 3/4) = 0.89875 × baseline). A value at or beyond it is ahead
+of (or on) the path. It is the milestone a reader checks progress against (IFRS S2 §33–35:
+a target's milestones and the progress against it); no standard fixes its shape, and a constant
+annual rate would put 2024 at 0.865^(3/4) = 0.8969 × baseline instead. The yearly rate still
+needed from now on (``required``) is a constant rate: the change a plan has to deliver each year.
 
 >>> t = target_progress(Decimal("100"), Decimal("95"), Decimal("-18"),
 ...                     baseline_year=2021, current_year=2023, target_year=2025)
->>> t.target_value, t.on_track
-(Decimal('82.00'), False)
+>>> t.target_value, t.planned_value == 91, t.against_path
+(Decimal('82.00'), True, 'behind')
 >>> [(y, round(v, 2)) for y, v in even_path(Decimal(100), Decimal(-18), 2021, 2025)]
-[(2021, Decimal('100.00')), (2022, Decimal('95.16')), (2023, Decimal('90.55')), (2024, Decimal('86.17')), (2025, Decimal('82.00'))]
+[(2021, Decimal('100.00')), (2022, Decimal('95.50')), (2023, Decimal('91.00')), (2024, Decimal('86.50')), (2025, Decimal('82.00'))]
 """
 from __future__ import annotations
 
@@ -48,12 +57,20 @@ class TargetProgress:
     target_value: Decimal               # baseline × (1 + p/100)
     change_to_date_pct: Decimal         # (current / baseline − 1) × 100
     progress_pct: Decimal               # share of the targeted change achieved, %
-    planned_annual_pct: Decimal         # constant annual rate baseline → target, %
-    planned_value: Decimal              # the even path's value in the current year
+    even_step_pct: Decimal              # the even path's step a year, % of the baseline: p/(yT − y0)
+    planned_value: Decimal              # the even (linear) path's value in the current year
     on_track: bool                      # current at or beyond the even path
     achieved: bool                      # current at or beyond the target
     required_annual_pct: Decimal | None  # constant annual rate current → target, % (None in the target year)
     trajectory: tuple[tuple[int, Decimal], ...]  # the required path, current year + 1 … target year
+
+    @property
+    def against_path(self) -> str:
+        """``ahead``, ``on`` or ``behind`` the even path in the current year (ahead: lower for a
+        reduction target, higher for an increase)."""
+        if self.current_value == self.planned_value:
+            return "on"
+        return "ahead" if self.on_track else "behind"
 
 
 def _check(baseline: Decimal, change_pct: Decimal, baseline_year: int, target_year: int) -> None:
@@ -74,21 +91,30 @@ def target_from_change(baseline: Decimal, change_pct: Decimal) -> Decimal:
     return baseline * (1 + change_pct / 100)
 
 
+def even_path_value(baseline: Decimal, change_pct: Decimal, baseline_year: int, target_year: int,
+                    year: int) -> Decimal:
+    """The even path's value in ``year``: ``baseline × (1 + p/100 × (y − y0)/(yT − y0))``,
+    linear in value (see the module's note).
+
+    >>> even_path_value(Decimal(100), Decimal("-13.5"), 2021, 2025, 2024) == Decimal("89.875")
+    True
+    """
+    with localcontext() as ctx:
+        ctx.prec = PREC
+        return baseline * (1 + change_pct / 100 * Decimal(year - baseline_year) / Decimal(target_year - baseline_year))
+
+
 def even_path(baseline: Decimal, change_pct: Decimal, baseline_year: int,
               target_year: int) -> list[tuple[int, Decimal]]:
-    """The path at a constant annual rate from the baseline to the target, one value a year,
+    """The even path from the baseline to the target, linear in value, one value a year,
     baseline year and target year included."""
     _check(baseline, change_pct, baseline_year, target_year)
     with localcontext() as ctx:
         ctx.prec = PREC
-        target = target_from_change(baseline, change_pct)
-        ratio = target / baseline
-        span = Decimal(target_year - baseline_year)
-        out = [(baseline_year, baseline)]
-        for y in range(baseline_year + 1, target_year):
-            out.append((y, baseline * ratio ** (Decimal(y - baseline_year) / span)))
-        out.append((target_year, target))
-    return out
+        return ([(baseline_year, baseline)]
+                + [(y, even_path_value(baseline, change_pct, baseline_year, target_year, y))
+                   for y in range(baseline_year + 1, target_year)]
+                + [(target_year, target_from_change(baseline, change_pct))])
 
 
 def target_progress(baseline_value: Decimal, current_value: Decimal, target_change_pct: Decimal, *,
@@ -110,10 +136,8 @@ def target_progress(baseline_value: Decimal, current_value: Decimal, target_chan
     with localcontext() as ctx:
         ctx.prec = PREC
         target = target_from_change(b, p)
-        ratio = target / b
-        span = Decimal(target_year - baseline_year)
-        planned_annual = (ratio ** (1 / span) - 1) * 100
-        planned_value = b * ratio ** (Decimal(current_year - baseline_year) / span)
+        even_step = p / Decimal(target_year - baseline_year)
+        planned_value = even_path_value(b, p, baseline_year, target_year, current_year)
         change = (c / b - 1) * 100
         progress = change / p * 100 if p != 0 else Decimal(100)
         down = p < 0
@@ -132,8 +156,8 @@ def target_progress(baseline_value: Decimal, current_value: Decimal, target_chan
                 value = target if y == target_year else value * step
                 trajectory.append((y, value))
     return TargetProgress(baseline_year, b, current_year, c, target_year, p, target, change, progress,
-                          planned_annual, planned_value, beyond(c, planned_value), beyond(c, target), required,
+                          even_step, planned_value, beyond(c, planned_value), beyond(c, target), required,
                           tuple(trajectory))
 
 
-__all__ = ["TargetError", "TargetProgress", "even_path", "target_from_change", "target_progress"]
+__all__ = ["TargetError", "TargetProgress", "even_path", "even_path_value", "target_from_change", "target_progress"]

@@ -40,6 +40,9 @@ def _registry():
     return ureg
 
 
+DEFAULT_PRECISION = 2  # decimals shown of a figure whose indicator and unit give none
+
+
 class UnitTable:
     """Symbols → pint expressions, with zh/en display names."""
 
@@ -101,6 +104,19 @@ class UnitTable:
         if spec is None:
             return unit
         return spec.get(lang) or unit
+
+    def default_precision(self, unit: str | None) -> int:
+        """The decimals a figure in ``unit`` is shown with when its indicator gives no
+        ``precision``: ``precision`` in units.yaml (0 for head counts and counts), else 2.
+
+        >>> UNITS.default_precision("人"), UNITS.default_precision("persons"), UNITS.default_precision("吨")
+        (0, 0, 2)
+        """
+        try:
+            spec = self.symbols.get(self.canonical(unit)) if unit else None
+        except UnitError:
+            spec = None
+        return int(spec.get("precision", DEFAULT_PRECISION)) if spec else DEFAULT_PRECISION
 
     def en_amount(self, unit: str | None) -> tuple[int, str] | None:
         """``(power of ten, English text with {} for the number)`` of a unit counted in 万 or

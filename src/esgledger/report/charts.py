@@ -2,7 +2,7 @@
 
 Kinds (:class:`esgledger.report.document.Chart`): ``line`` (multi-year trends), ``bar`` and
 ``stacked_bar`` (Scope 1/2/3 by year), ``pie`` (Scope breakdown of one year) and ``target``
-(actual values against the baseline and the even path, at a constant annual rate, to the target).
+(actual values against the baseline and the even path, linear in value, to the target).
 
 Chinese text needs a CJK font: Noto Sans CJK SC from the Debian package ``fonts-noto-cjk``
 (``scripts/install.sh`` installs it). Without it :class:`ChartFontError` is raised: a chart
@@ -210,7 +210,7 @@ def _target(ax, chart: Chart, lang: str) -> None:
                         xytext=(0, 3), ha="center", fontsize=8)
     ax.axhline(float(b_val), color=PALETTE[4], linestyle=":", linewidth=1.2,
                label=spec.get("baseline_label", f"{b_year}"))
-    path = target_path(chart)  # constant annual rate from the baseline to the target
+    path = target_path(chart)  # linear in value from the baseline to the target
     ax.plot([y for y, _ in path], [float(v) for _, v in path], color=PALETTE[3], linestyle="--",
             linewidth=1.5, label=spec.get("trajectory_label", f"{b_year}–{t_year}"))
     ax.plot([t_year], [float(t_val)], marker="*", markersize=12, color=PALETTE[3],

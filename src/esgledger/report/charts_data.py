@@ -4,8 +4,8 @@ A chart definition names indicators (one series each) or one indicator split ``b
 dimension; the values are the report entity's consolidated facts for the report's years. A
 ``pie`` shows the reporting year. A ``target`` chart needs the value of its baseline year: from
 the ledger, or ``baseline_value`` in the definition (then footnoted as such); a footnote says
-where the latest year stands against the even path to the target
-(:mod:`esgledger.model.targets`). A chart with no value at all is left out of the document
+where the latest year stands against the even path to the target (linear in value:
+:mod:`esgledger.model.targets`). A chart with no value at all is left out of the document
 and reported by the gap check.
 """
 from __future__ import annotations
@@ -21,15 +21,20 @@ TEXT = {
     "actual": {"zh": "实际值", "en": "Actual"},
     "baseline": {"zh": "{y}年基准", "en": "{y} baseline"},
     "target": {"zh": "{y}年目标", "en": "{y} target"},
-    "trajectory": {"zh": "目标路径", "en": "Trajectory"},
+    "trajectory": {"zh": "均衡路径", "en": "Even path"},
     "baseline_given": {"zh": "{y}年基准值 {v} 取自报告定义，台账中没有该年数据。",
                        "en": "The {y} baseline {v} is taken from the report definition; the ledger has no value for that year."},
     "baseline_target": {"zh": "{y}年基准值 {v} 为目标文件（targets.yaml）中的公布值，台账中没有该年数据。",
                         "en": "The {y} baseline {v} is the published value of the targets file (targets.yaml); the ledger has no value for that year."},
-    "progress": {"zh": "{y}年为{v}，较{y0}年基准变化{c}%，已完成目标变化的{pr}%；按年均{a}%的均衡路径，{y}年应为{pv}，{state}。",
-                 "en": "{y}: {v}, {c}% against the {y0} baseline, {pr}% of the targeted change; on the even path of {a}% a year {y} would be {pv}: {state}."},
-    "on_track": {"zh": "进度达到或优于路径", "en": "on or ahead of the path"},
-    "behind": {"zh": "进度落后于路径", "en": "behind the path"},
+    # the even path is linear in value: the targeted change in equal yearly steps of {a}% of the
+    # baseline (esgledger.model.targets)
+    "progress": {"zh": "{y}年为{v}，较{y0}年基准变化{c}%，已完成目标变化的{pr}%；按均衡路径（每年变化基准值的{a}%，"
+                       "线性），{y}年应为{pv}，{state}。",
+                 "en": "{y}: {v}, {c}% against the {y0} baseline, {pr}% of the targeted change; on the even path "
+                       "({a}% of the baseline a year, linear) {y} would be {pv}: {state}."},
+    "ahead": {"zh": "进度优于均衡路径", "en": "ahead of the even path"},
+    "on": {"zh": "进度与均衡路径持平", "en": "on the even path"},
+    "behind": {"zh": "进度落后于均衡路径", "en": "behind the even path"},
     "achieved": {"zh": "已达到目标", "en": "target achieved"},
     "missing": {"zh": "“—”或空缺表示台账中没有该年数据。", "en": "A gap means the ledger has no value for that year."},
 }
@@ -192,7 +197,7 @@ def _target(ctx, c: ChartDef, lang, title, notes) -> tuple[Chart | None, str | N
 
 
 def _progress_note(ind, baseline: Decimal, c: ChartDef, years, actual, lang: str) -> Footnote | None:
-    """Where the latest actual value stands against the even path (:func:`target_progress`),
+    """Where the latest actual value stands against the even (linear) path (:func:`target_progress`),
     or None when no year between the baseline and the target has a value."""
     latest = [(y, v) for y, v in zip(years, actual)
               if v is not None and v > 0 and c.baseline_year <= y <= c.target_year]
@@ -205,9 +210,9 @@ def _progress_note(ind, baseline: Decimal, c: ChartDef, years, actual, lang: str
     tp = target_progress(baseline, value, (target / baseline - 1) * 100, baseline_year=c.baseline_year,
                          current_year=year, target_year=c.target_year)
     p = ind.precision
-    state = "achieved" if tp.achieved else "on_track" if tp.on_track else "behind"
+    state = "achieved" if tp.achieved else tp.against_path
     signed = lambda d: ("+" if d > 0 else "") + format_value(d, 1, lang)  # noqa: E731
     return Footnote("*", TEXT["progress"][lang].format(
         y=year, v=format_value(value, p, lang), y0=c.baseline_year, c=signed(tp.change_to_date_pct),
-        pr=format_value(tp.progress_pct, 1, lang), a=signed(tp.planned_annual_pct),
+        pr=format_value(tp.progress_pct, 1, lang), a=signed(tp.even_step_pct),
         pv=format_value(tp.planned_value, p, lang), state=TEXT[state][lang]))

@@ -248,8 +248,8 @@ def target_value(chart: Chart) -> Decimal:
 
 
 def target_path(chart: Chart) -> list[tuple[int, Decimal]]:
-    """A target chart's trajectory: the even path (constant annual rate) from the baseline to
-    the target, one value a year (:func:`esgledger.model.targets.even_path`, the same path the
+    """A target chart's trajectory: the even path (linear in value) from the baseline to the
+    target, one value a year (:func:`esgledger.model.targets.even_path`, the same path the
     calculation engine's target progress measures against)."""
     spec = chart.spec
     baseline = Decimal(str(spec["baseline_value"]))

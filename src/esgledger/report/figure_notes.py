@@ -11,7 +11,7 @@ Two sources, both read from the ledger's own records:
 
 >>> from esgledger.library.loader import load_library
 >>> formula_note(load_library(), "co2_per_tonne_aluminium", "en")
-'CO2e per tonne of aluminium = CO2e from aluminium production ÷ Primary (electrolytic) aluminium output'
+'CO2 per tonne of aluminium = CO2 from aluminium production ÷ Primary (electrolytic) aluminium output'
 """
 from __future__ import annotations
 
@@ -117,68 +117,21 @@ def _set_titles(factors) -> dict:
     return titles
 
 
-# The editions the shipped factor sets record (``edition`` of a value, kept in the lineage), as a
-# reader cites them in each language: the published source, never a project document. A value
-# no public source gives is an esgledger default and says so, with its confidence. An edition
-# not listed (a workspace's own set) is printed as it is.
-_DEFAULT = {"zh": "esgledger 缺省值，无公开来源，置信度 {conf}", "en": "esgledger default value, no public source, confidence {conf}"}
-EDITIONS: dict[str, dict[str, str]] = {
-    "IPCC 2006 / IAI 2006": {"zh": "《2006年IPCC国家温室气体清单指南》；国际铝业协会《铝行业温室气体议定书》（2006年）",
-                             "en": "2006 IPCC Guidelines; IAI Aluminium Sector Greenhouse Gas Protocol (2006)"},
-    "CETS-AG-04.01-V01-2024": {"zh": "生态环境部《企业温室气体排放核算与报告指南 铝冶炼行业》（CETS-AG-04.01-V01-2024）",
-                               "en": "MEE GHG accounting and reporting guideline for aluminium smelting (CETS-AG-04.01-V01-2024)"},
-    "NDRC 2013 (试行); GB/T 32151.4-2015": {
-        "zh": "国家发展改革委《中国电解铝生产企业温室气体排放核算方法与报告指南（试行）》（2013年）；GB/T 32151.4-2015",
-        "en": "NDRC GHG accounting and reporting guideline for Chinese primary aluminium producers (trial, 2013); "
-              "GB/T 32151.4-2015"},
-    "NDRC 2013, first batch of 10 industry guidelines (试行)": {
-        "zh": "国家发展改革委首批10个行业企业温室气体排放核算方法与报告指南（试行）（2013年）",
-        "en": "NDRC first batch of 10 industry GHG accounting and reporting guidelines (trial, 2013)"},
-    "MEE guideline Appendix A (current edition)": {
-        "zh": "生态环境部《企业温室气体排放核算与报告指南》附录A（现行版）",
-        "en": "MEE GHG accounting and reporting guideline, Appendix A (current edition)"},
-    "发电设施 guideline 2021": {"zh": "生态环境部《企业温室气体排放核算方法与报告指南 发电设施》（2021年版）",
-                             "en": "MEE GHG accounting and reporting guideline for power generation facilities (2021)"},
-    "发电设施 guideline 2022 revision": {"zh": "生态环境部《企业温室气体排放核算方法与报告指南 发电设施》（2022年修订版）",
-                                      "en": "MEE GHG accounting and reporting guideline for power generation facilities "
-                                            "(2022 revision)"},
-    "MEE supplementary-data instructions (补充数据表填报说明)": {"zh": "生态环境部补充数据表填报说明",
-                                                          "en": "MEE instructions for the supplementary data tables"},
-    "GB/T 2589-2020": {"zh": "GB/T 2589-2020《综合能耗计算通则》", "en": "GB/T 2589-2020 General rules for calculation "
-                                                                  "of the comprehensive energy consumption"},
-    "IPCC AR5 (2013)": {"zh": "IPCC第五次评估报告（2013年）", "en": "IPCC Fifth Assessment Report (2013)"},
-    "IPCC AR6 (2021)": {"zh": "IPCC第六次评估报告（2021年）", "en": "IPCC Sixth Assessment Report (2021)"},
-    "IPCC 2006 Guidelines Vol.3 Ch.4.4": {"zh": "《2006年IPCC国家温室气体清单指南》第3卷第4.4章",
-                                          "en": "2006 IPCC Guidelines, Vol. 3, Ch. 4.4"},
-    "domain reference §3.2": _DEFAULT,           # diesel density (workspaces built before the citation fix)
-    "esgledger default": _DEFAULT,
-    "approximate national supply coal rate (year unstated)": {
-        "zh": "esgledger 缺省值，全国供电标准煤耗近似值，年份未注明，无公开来源，置信度 {conf}",
-        "en": "esgledger default value, an approximate national supply coal rate, year not stated, no public source, "
-              "confidence {conf}"},
-    "illustrative": {"zh": "esgledger 示意占位值，无公开来源，置信度 {conf}",
-                     "en": "esgledger illustrative placeholder, no public source, confidence {conf}"},
-}
-_GRID_EDITION = re.compile(r"^(\d{4})年电力二氧化碳排放因子$")
-
-
-def edition_text(edition: str, lang: str, confidence: str = "") -> str:
-    """An edition the lineage records as a reader cites it in ``lang`` (:data:`EDITIONS`).
+def edition_text(edition: str, lang: str, confidence: str = "", factors=None) -> str:
+    """An edition the lineage records as a reader cites it in ``lang``: the citation the factor
+    sets give it (``editions`` of the set files, :mod:`esgledger.library.editions`), the
+    published source, never a project document; a value no public source gives is an
+    esgledger default and says so, with its confidence. An edition no set cites (a workspace's
+    own) is printed as it is.
 
     >>> edition_text("2023年电力二氧化碳排放因子", "en")
     'MEE/NBS electricity CO2 emission factors for 2023'
     >>> edition_text("domain reference §3.2", "zh", "R")
     'esgledger 缺省值，无公开来源，置信度 R'
     """
-    lang = lang if lang in ("zh", "en") else "en"
-    m = _GRID_EDITION.match(edition)
-    if m:
-        return (f"生态环境部、国家统计局《{edition}》" if lang == "zh"
-                else f"MEE/NBS electricity CO2 emission factors for {m.group(1)}")
-    text = EDITIONS.get(edition)
-    if text is None:  # a workspace's own edition, as it is (labelled in English)
-        return edition if lang == "zh" else f"edition {edition}"
-    return text[lang].format(conf=confidence or ("未注明" if lang == "zh" else "not stated"))
+    from esgledger.library.editions import edition_text as cite
+
+    return cite(edition, lang, confidence, factors)
 
 
 def factor_set_name(ws, ref: str, lang: str, editions=(), confidence: str = "") -> str:
@@ -207,9 +160,9 @@ def factor_set_name(ws, ref: str, lang: str, editions=(), confidence: str = "") 
             if isinstance(e, tuple):
                 years, ed = e
                 when = ("、".join(f"{y}年" for y in years) + "：") if zh else (", ".join(map(str, years)) + ": ")
-                parts.append(when + edition_text(ed, lang, confidence))
+                parts.append(when + edition_text(ed, lang, confidence, ws.factors))
             else:
-                parts.append(edition_text(e, lang, confidence))
+                parts.append(edition_text(e, lang, confidence, ws.factors))
         body = "；".join(parts) if zh else "; ".join(parts)
         return f"{quoted}（{body}）" if zh else f"{quoted} ({body})"
     if not version:

@@ -10,7 +10,7 @@ and the arithmetic of targets against a baseline year.
 Targets (e.g. the seed's 2025 targets against 2021: −13.5 % energy per output value, −18 %
 CO2 per unit of product):
     target      = baseline × (1 + p/100)
-    even path   = baseline × (1 + p/100)^((y − y0)/(yT − y0))        (constant annual rate)
+    even path   = baseline × (1 + p/100 × (y − y0)/(yT − y0))      (linear in value; esgledger's convention)
     required    = (target / current)^(1/(yT − y)) − 1                 per year from now
 
 >>> standard_coal(1000, "吨", "1.4571")
