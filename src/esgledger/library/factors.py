@@ -538,14 +538,11 @@ class FactorLibrary:
         self.sets: dict[str, FactorSet] = dict(sets)
         self.keys: dict[str, FactorKey] = dict(keys)
         self._index: dict[tuple[str, str], list[FactorValue]] = {}
-        # the keys with a value for some entities only, and the entities named
+        # the keys with a value for some entities only
         self.scoped_keys: frozenset[str] = frozenset(v.key for s in self.sets.values() for v in s.values if v.entities)
-        self.scoped_entities: dict[str, FactorValue] = {}
         for s in self.sets.values():
             for v in s.values:
                 self._index.setdefault((s.name, v.key), []).append(v)
-                for e in v.entities:
-                    self.scoped_entities.setdefault(e, v)
 
     # -- listing --------------------------------------------------------------------------
     def list_sets(self) -> list[FactorSet]:
