@@ -115,24 +115,17 @@ class EntityTree:
     def inherited_attr(self, code: str, name: str) -> str | None:
         """The entity's attribute ``name``, else its nearest ancestor's (each by its latest
         membership): a company's ``cell_technology`` or ``captive_plant`` covers its units."""
-        cur: str | None = code
-        while cur is not None:
-            v = self.entities[cur].attrs.get(name)
-            if v:
-                return v
-            ms = self.memberships.get(cur) or []
-            cur = ms[-1].parent if ms else None
-        return None
+        return next((v for c in self.chain_on(code) if (v := self.entities[c].attrs.get(name))), None)
 
-    def chain_on(self, code: str, day: dt.date) -> tuple[str, ...]:
-        """The entity and its parents on ``day``, nearest first (an entity that is no member on
-        that day: by its latest membership)."""
+    def chain_on(self, code: str, day: dt.date | None = None) -> tuple[str, ...]:
+        """The entity and its parents on ``day``, nearest first; each entity that is no member
+        on that day (or with no ``day``) by its latest membership."""
         out: list[str] = []
         cur: str | None = code
         while cur is not None and cur not in out:
             out.append(cur)
             ms = self.memberships.get(cur) or []
-            m = next((m for m in ms if m.active_on(day)), ms[-1] if ms else None)
+            m = (self.membership_on(cur, day) if day is not None else None) or (ms[-1] if ms else None)
             cur = m.parent if m is not None else None
         return tuple(out)
 
