@@ -191,24 +191,22 @@ def build_layout(library: Library, campaign_id: int, period: str, entity: str, l
         annual = [c for c in codes if library[c].frequency != "monthly"]
         monthly = [c for c in codes if library[c].frequency == "monthly"]
         row = 2
-        if annual:
-            sh.annual_header = row
-            for code in annual:
+        for is_monthly, part in ((False, annual), (True, monthly)):
+            if not part:
+                continue
+            if is_monthly:
+                row += 2 if annual else 0
+                sh.monthly_header = row
+            else:
+                sh.annual_header = row
+            for code in part:
                 unit = library[code].unit or ""
                 shown = UNITS.display(unit, lang) if unit else ""
                 for dims, label in breakdown_keys(library, code, lang):
                     row += 1
-                    sh.slots.append(Slot(sh.title, row, code, dims, label, unit, shown_unit=shown))
-        if monthly:
-            row += 2 if annual else 0
-            sh.monthly_header = row
-            for code in monthly:
-                unit = library[code].unit or ""
-                shown = UNITS.display(unit, lang) if unit else ""
-                for dims, label in breakdown_keys(library, code, lang):
-                    row += 1
-                    sh.slots.append(Slot(sh.title, row, code, dims, label, unit, monthly=True, shown_unit=shown))
-                    row += 1  # last year's months, locked
+                    sh.slots.append(Slot(sh.title, row, code, dims, label, unit, monthly=is_monthly, shown_unit=shown))
+                    if is_monthly:
+                        row += 1  # last year's months, locked
         sh.last_row = row
         sheets.append(sh)
     return Layout(campaign_id, period, entity, lang, t("instructions", lang), sheets)
