@@ -46,7 +46,7 @@ def test_a_value_for_an_entity_applies_there_and_under_it_only(lib):
     assert lib.lookup("al.anode.nac", 2023, entity=("TLYX-P1", "TLYX", "TSAL")).set_name == shipped.set_name
 
 
-def test_the_same_value_for_two_entities_is_not_an_overlap(tmp_path):
+def test_a_value_for_another_entity_is_no_overlap(tmp_path):
     (tmp_path / "m.yaml").write_text(MEASURED + "  - {key: al.anode.nac, value: \"0.39\", unit: tC/t, "
                                      "valid_from: 2024, valid_to: 2024, entities: [NJSM]}\n", encoding="utf-8")
     lib = load_factor_sets([tmp_path])
