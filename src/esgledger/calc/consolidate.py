@@ -81,6 +81,7 @@ class RunResult:
     ghg: object = None  # the methodology run that preceded the consolidation, if any
     withdrawn: list = field(default_factory=list)  # revisions withdrawing values no longer produced
     incomplete: int = 0  # values computed from one that leaves out a source (calc/incomplete.py)
+    from_months: int = 0  # years of monthly indicators made from their months and written (calc/months.py)
 
 
 def no_longer_produced(f: FactRecord) -> Problem:

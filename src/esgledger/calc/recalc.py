@@ -1,5 +1,5 @@
-"""Recalculating a period: the methodology run (GHG and energy), then derived indicators and
-consolidation, in one transaction — in full, or only what one changed input reaches.
+"""Recalculating a period: the years of monthly indicators from their months, the methodology
+run (GHG and energy), then derived indicators and consolidation, in one transaction — in full, or only what one changed input reaches.
 
 A full run reads the period's current facts, computes everything in memory and appends only
 the calculated facts whose value changed. It also leaves its working state behind (every
@@ -9,6 +9,8 @@ period and approach, with the same library, tree, factor sets and GWP set, reads
 appended since (the ledger is append-only, so fact ids say what is new) and recomputes only
 what those reach:
 
+* a month of a monthly indicator (a year's run reads the year's months too): the year made
+  from its months again (calc/months.py), which then counts as a changed fact of the year;
 * an activity fact of one entity: that entity's sources and its inventory, Scope 2/3 and
   energy facts; if the entity is a captive plant, its factor per MWh and the product view
   that passes it on to the units it supplies (calc/captive.py); the ETS enterprise it belongs
@@ -39,6 +41,7 @@ from sqlalchemy.exc import IntegrityError
 from esgledger.calc.consolidate import APPROACHES, Consolidation, RunResult
 from esgledger.calc._rows import facts_after, insert_batch, insert_rows
 from esgledger.calc.ghg import GhgRun
+from esgledger.calc.months import MonthlyYear, make_years
 from esgledger.model.period import Period
 from esgledger.model.types import WITHDRAWN, FactRecord
 from esgledger.store import schema as S
@@ -62,6 +65,7 @@ class PeriodState:
     watermark: int
     batches: set[int] = field(default_factory=set)
     revisions: dict[tuple, int] = field(default_factory=dict)  # the latest revision of each key
+    months: MonthlyYear | None = None  # the months of the year's monthly indicators (calc/months.py)
 
 
 _STATES: "weakref.WeakKeyDictionary[object, dict[tuple[str, str], PeriodState]]" = weakref.WeakKeyDictionary()
@@ -150,6 +154,8 @@ def _full(store, library, tree, factors, period, approach, gwp_set, author, note
     with store.writer.begin() as conn:
         store._lock_facts(conn)  # nothing lands between what the run reads and what it writes
         facts = list(store.iter_current(period=period, basis=["own", approach]))
+        my = MonthlyYear(library, period)
+        years = _years_from_months(store, conn, my, facts, library, author, note) if my.active else None
         ghg = GhgRun(store, library, tree, factors, period, gwp_set=gwp_set, author=author, note=note,
                      facts=[f for f in facts if f.basis == "own"])
         g = ghg.run(conn=conn)
@@ -160,13 +166,43 @@ def _full(store, library, tree, factors, period, approach, gwp_set, author, note
         watermark = max_fact_id(conn)
     res.problems[:0] = g.problems
     res.ghg = g
+    if years is not None:
+        res.problems[:0] = years[2]
+        res.from_months = len(years[0])
     revisions = {f.key: f.revision for f in facts}
     revisions.update({f.key: f.revision for f in g.records})
     revisions.update({f.key: f.revision for f in cons.existing.values()})
     revisions.update({f.key: f.revision for f in g.withdrawn + res.withdrawn})
+    if years is not None:
+        revisions.update({f.key: f.revision for f in years[0] + years[1]})
     state = PeriodState(period, approach, note, gwp_set, library, tree, factors, ghg, cons, watermark,
-                        {b for b in (g.batch_id, res.batch_id) if b is not None}, revisions)
+                        {b for b in (g.batch_id, res.batch_id, years and years[3]) if b is not None}, revisions,
+                        my)
     return res, state
+
+
+def _years_from_months(store, conn, my: MonthlyYear, facts: list, library, author, note):
+    """Read the year's months of its monthly indicators into ``my``, make each year from them
+    and put the years written in ``facts`` (in place of the year's fact they replace; a year
+    withdrawn leaves). The result of :func:`make_years`."""
+    for f in store.iter_current(period=list(my.month_periods), basis="own", indicator=sorted(my.codes)):
+        my.take(f)
+    at = {(f.entity, f.indicator, f.dims): i for i, f in enumerate(facts)
+          if f.basis == "own" and f.indicator in my.codes}
+    # a year an earlier run made is made again, or withdrawn if its months are gone
+    keys = set(my.keys()) | {k for k, i in at.items() if facts[i].status == "calculated"}
+    out = make_years(conn, my, keys, lambda k: facts[at[k]] if k in at else None, store._append,
+                     lambda code: library[code].unit, author=author, note=note)
+    for r in out[0]:
+        k = (r.entity, r.indicator, r.dims)
+        if k in at:
+            facts[at[k]] = r
+        else:
+            facts.append(r)
+    gone = {at[(r.entity, r.indicator, r.dims)] for r in out[1]}
+    if gone:
+        facts[:] = [f for i, f in enumerate(facts) if i not in gone]
+    return out
 
 
 def _incremental(store, state: PeriodState, author) -> RunResult | None:
@@ -177,11 +213,13 @@ def _incremental(store, state: PeriodState, author) -> RunResult | None:
     append = _Appender(store, state.revisions)
     with store.writer.begin() as conn:
         store._lock_facts(conn)
-        rows = facts_after(conn, state.watermark, state.period)
+        my = state.months
+        rows = facts_after(conn, state.watermark, state.period, my.month_periods if my.active else None)
         if rows is None:  # pragma: no cover - other dialects go through SQLAlchemy
             rows = conn.execute(record_select()
                                 .where(f.id > state.watermark, f.period == state.period).order_by(f.id)).all()
         latest: dict[tuple[str, str, str], FactRecord] = {}
+        month_keys: set[tuple[str, str, str]] = set()
         for row in rows:
             fr = FactRecord(*row)
             if fr.revision > state.revisions.get(fr.key, 0):
@@ -190,6 +228,13 @@ def _incremental(store, state: PeriodState, author) -> RunResult | None:
                 continue
             if fr.status == WITHDRAWN:
                 return None  # a value withdrawn: what was calculated from it goes too, in a full run
+            if fr.period != state.period:  # a month of the year
+                if not plain:
+                    return None  # which revision of a month is current (approved) is the store's to say
+                key = my.take(fr)
+                if key is not None:
+                    month_keys.add(key)
+                continue
             if fr.basis != "own" or fr.status == "calculated":
                 if fr.batch not in state.batches:
                     return None  # another run's calculations: this state cannot vouch for them
@@ -203,6 +248,17 @@ def _incremental(store, state: PeriodState, author) -> RunResult | None:
                                          indicator=sorted({k[1] for k in keys})):
                 if (fr.entity, fr.indicator, fr.dims) in keys:
                     latest[(fr.entity, fr.indicator, fr.dims)] = fr
+        years = None
+        if my.active:
+            # the years whose months moved, and those entered as a year that their months make
+            keys = month_keys | {k for k in latest if k[1] in my.codes and my.months.get(k)}
+            if keys:
+                years = make_years(conn, my, keys, lambda k: latest.get(k) or ghg.facts.get(k), append,
+                                   lambda code: state.library[code].unit, author=author, note=state.note,
+                                   may_withdraw=False)
+                if years is None:
+                    return None  # a year no longer made: withdrawn by a full run
+                latest.update(((r.entity, r.indicator, r.dims), r) for r in years[0])
         changed: list[FactRecord] = []
         for k, fr in sorted(latest.items()):
             known = ghg.facts.get(k) or ghg.existing.get(k)
@@ -217,11 +273,14 @@ def _incremental(store, state: PeriodState, author) -> RunResult | None:
             ghg.append = cons.append = None
         state.watermark = max(state.watermark, append.last_id, *(r[-2] for r in rows)) if rows else \
             max(state.watermark, append.last_id)
-    for b in (g.batch_id, res.batch_id):
+    for b in (g.batch_id, res.batch_id, years and years[3]):
         if b is not None:
             state.batches.add(b)
     res.incremental = True
     res.problems[:0] = g.problems
+    if years is not None:
+        res.problems[:0] = years[2]
+        res.from_months = len(years[0])
     res.ghg = g if g.outputs or g.batch_id is not None else None
     return res
 

@@ -329,6 +329,17 @@ CATALOGUE: dict[str, Spec] = dict([
           "{entity} {period} 的 {named}中来自自备电厂的 {found}未计入产品口径（{field}）：集团本期有多个供电的"
           "自备电厂（{expected}），而 {entity} 及其上级均未指明由哪一个供电，该工序的产品碳足迹未计入这部分电量，"
           "并标注为不完整；请在主体文件中指明电厂：attrs: {{captive_plant: 电厂代码}}"),
+    _spec("ESG-CALC-020", "warning", "a monthly indicator's year not made: months missing", "月度指标缺少月份，未生成年度值",
+          "{named} {period} at {entity} ({field}) has {found} of its 12 months on file: its year is made from its "
+          "months (the sum of the twelve; a stock takes December's), so it is not made; missing: {expected}. "
+          "Enter those months (a year entered as a year stands meanwhile)",
+          "{entity} {period} 的 {named}（{field}）仅有 {found} 个月（共 12 个月）的数据：其年度值由各月生成（十二个月之和；"
+          "存量指标取十二月的值），因此未生成；缺少：{expected}。请补充这些月份（在此之前，按年填报的值保持有效）"),
+    _spec("ESG-CALC-021", "warning", "a year entered replaced by its months", "按年填报的值被各月合计取代",
+          "{named} {period} at {entity} ({field}): the year entered, {found}, is replaced by {expected} made "
+          "from its twelve months (the indicator is collected by month; correct the months, not the year)",
+          "{entity} {period} 的 {named}（{field}）：按年填报的 {found}已被十二个月生成的 {expected}取代"
+          "（该指标按月填报，请更正各月数据而非年度值）"),
     # --- users and access (store/access.py) ---------------------------------------------
     _spec("ESG-ACCESS-001", "error", "sign-in failed", "登录失败",
           "unknown user or wrong password for {user}", "用户 {user} 不存在或密码错误"),
