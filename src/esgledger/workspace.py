@@ -185,7 +185,7 @@ class Workspace:
             url = "sqlite:///" + str((self.path / rel).resolve())
         self.store = _open_store(url, self.config["store"]["url"])
         extra = [self.path / "library"] if (self.path / "library").is_dir() else []
-        self.library: Library = load_library(extra)
+        self.library: Library = self._collected_monthly(load_library(extra), cfg)
         self._tree: EntityTree | None = None
         self._factors = None
         try:
@@ -217,6 +217,26 @@ class Workspace:
             raise WorkspaceError("ESG-WS-003", Location(file=str(cfg), field="store.url"),
                                  field="store.url", found=repr(store.get("url") if isinstance(store, dict) else None),
                                  expected="sqlite:///ledger.db, postgresql://user@host:port/db")
+
+    def _collected_monthly(self, lib: Library, cfg: Path) -> Library:
+        """The library with the workspace's ``collect.monthly`` indicators collected by month;
+        a code that is not a numeric input indicator of the library is ESG-WS-010 (with the
+        closest codes), anything but a list of codes ESG-WS-003."""
+        from esgledger.library.loader import collected_monthly
+        from esgledger.model.errors import near_miss
+
+        section = self.config.get("collect", {})
+        codes = section.get("monthly", []) if isinstance(section, dict) else section
+        where = Location(file=str(cfg), field="collect.monthly")
+        if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+            raise WorkspaceError("ESG-WS-003", where, field="collect.monthly", found=repr(codes),
+                                 expected='["electricity_consumption", …]')
+        inputs = {c: c for c, ind in lib.indicators.items() if ind.kind == "input" and ind.value_type == "number"}
+        for c in codes:
+            if c not in inputs:
+                raise WorkspaceError("ESG-WS-010", where, field="collect.monthly", found=c,
+                                     near=near_miss(c, inputs))
+        return collected_monthly(lib, codes)
 
     def _report_setting(self, key: str, default, allowed) -> str:
         """``report.<key>`` of the config (``default`` when absent), one of ``allowed``, else

@@ -196,3 +196,67 @@ def test_cli_a_workspace_monthly_indicator(tmp_path, lang, words):
         assert "ESG-CALC-020" in r.output and words in r.output and "2024-07" in r.output
     finally:
         STATE.lang = "en"
+
+
+def _cli(path, lang, *args):
+    from esgledger.cli import STATE, app
+
+    try:
+        return CliRunner().invoke(app, ["--lang", lang, "-w", str(path), *args])
+    finally:
+        STATE.lang = "en"
+
+
+def test_a_workspace_collects_a_shipped_indicator_by_month_from_workbook_to_emissions(tmp_path):
+    """``collect.monthly`` in esgledger.toml: the office's workbook asks diesel by month, the
+    filled months are imported, and the year's run makes 10 000 L and its 26.73354119 t."""
+    import openpyxl
+
+    w = ghg_workspace(tmp_path / "ws", TREE)
+    path = w.path
+    w.close()
+    cfg = path / "esgledger.toml"
+    cfg.write_text(cfg.read_text(encoding="utf-8") + '\n[collect]\nmonthly = ["diesel_consumption"]\n',
+                   encoding="utf-8")
+    assert _cli(path, "en", "collect", "open", "--period", "2024", "--entity", "O").exit_code == 0
+    r = _cli(path, "en", "collect", "templates", "--entity", "O", "-o", str(tmp_path / "wb"))
+    assert r.exit_code == 0, r.output
+    (book,) = (tmp_path / "wb").glob("*.xlsx")
+    wb = openpyxl.load_workbook(book)
+    (sheet, row), = [(sh, c.row) for sh in wb.worksheets for c in sh["A"] if c.value == "diesel_consumption"]
+    for m in range(12):  # F..Q: January to December
+        sheet.cell(row, 6 + m).value = 1200 if m == 11 else 800
+    wb.save(book)
+    r = _cli(path, "en", "collect", "import", str(book))
+    assert r.exit_code == 0, r.output
+    r = _cli(path, "en", "calc", "run", "--period", "2024")
+    assert r.exit_code == 0, r.output
+    from esgledger.workspace import open_workspace
+
+    with open_workspace(path) as w:
+        assert w.library["diesel_consumption"].frequency == "monthly"
+        assert w.value("O", "diesel_consumption", "2024").value == "10000"
+        assert close(v(w, "O", "scope1_emissions", "gas=co2"), DIESEL_CO2)
+
+
+@pytest.mark.parametrize("setting,lang,words", [
+    ('["diesel_consumptoin"]', "en", "collect.monthly: diesel_consumptoin is not a numeric input indicator of the "
+                                     "library"),
+    ('["diesel_consumptoin"]', "zh", "collect.monthly：diesel_consumptoin 不是指标库中的数值型输入指标"),
+    ('["scope1_emissions"]', "en", "scope1_emissions is not a numeric input indicator"),
+    ('"diesel_consumption"', "en", "ESG-WS-003"),
+])
+def test_a_bad_monthly_setting_is_refused_when_the_workspace_opens(tmp_path, setting, lang, words):
+    w = ghg_workspace(tmp_path / "ws", TREE)
+    path = w.path
+    w.close()
+    cfg = path / "esgledger.toml"
+    cfg.write_text(cfg.read_text(encoding="utf-8") + f"\n[collect]\nmonthly = {setting}\n", encoding="utf-8")
+    r = _cli(path, lang, "calc", "run", "--period", "2024")
+    # the command line's entry point prints the problem (esgledger: <file> (collect.monthly): …)
+    assert r.exit_code != 0 and r.exception.problem.location.field == "collect.monthly"
+    assert r.exception.problem.location.file == str(cfg)
+    out = r.exception.problem.render(lang)
+    assert words in out or words == r.exception.problem.code, out
+    if "consumptoin" in setting:  # the closest code, in the reader's language
+        assert ("did you mean diesel_consumption," if lang == "en" else "是否为 diesel_consumption、") in out

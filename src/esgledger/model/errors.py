@@ -106,6 +106,10 @@ CATALOGUE: dict[str, Spec] = dict([
     _spec("ESG-WS-009", "error", "the settings file cannot be read", "工作区配置文件无法读取",
           "expected {expected}, found {found}",
           "应为 {expected}，实际为 {found}"),
+    _spec("ESG-WS-010", "error", "an indicator that cannot be collected by month", "该指标不能按月收集",
+          "{field}: {found} is not a numeric input indicator of the library (only those are collected by "
+          "month; see esgledger indicators list){near}",
+          "{field}：{found} 不是指标库中的数值型输入指标（只有这类指标可以按月收集；见 esgledger indicators list）{near}"),
     _spec("ESG-ENT-001", "error", "entity tree has a cycle", "组织树存在循环",
           "entity {entity} is its own ancestor: {found}",
           "主体 {entity} 成为了自己的上级：{found}"),
