@@ -260,3 +260,34 @@ def test_a_bad_monthly_setting_is_refused_when_the_workspace_opens(tmp_path, set
     assert words in out or words == r.exception.problem.code, out
     if "consumptoin" in setting:  # the closest code, in the reader's language
         assert ("did you mean diesel_consumption," if lang == "en" else "是否为 diesel_consumption、") in out
+
+
+def test_only_approved_months_make_the_year_where_only_approved_data_feeds_calculations(tmp_path):
+    """With ``report.inputs = approved`` a month submitted but not approved is missing; once it is
+    approved, the next run makes the year (a full run: which revision of a month is current is
+    the approved store's to say)."""
+    from esgledger.workspace import _ApprovedOnly
+
+    rows = [line for line in MONTHS.splitlines()]
+    head = "entity,indicator,period,value,unit,status\n"
+    w = ghg_workspace(tmp_path / "ws", TREE)
+    try:
+        approved = "".join(f"{line},{'submitted' if ',2024-09,' in line else 'approved'}\n" for line in rows)
+        assert w.import_facts(write(tmp_path / "m.csv", head + approved)).ok
+        store, lib = _ApprovedOnly(w.store), monthly(w.library, "diesel_consumption")
+
+        def calc(full=False):
+            return recalculate(store, lib, w.tree, w.factors, "2024", "control", gwp_set="AR5", full=full,
+                               note="test")
+
+        res = calc(full=True)
+        (p,) = [p for p in res.problems if p.code == "ESG-CALC-020"]
+        assert (p.params["found"], p.params["expected"]) == ("11", "2024-09")
+        assert w.value("O", "diesel_consumption", "2024") is None
+        assert w.import_facts(write(tmp_path / "a.csv", head + "O,diesel_consumption,2024-09,800,升,approved\n")).ok
+        res = calc()
+        assert not res.incremental and res.from_months == 1
+        assert w.value("O", "diesel_consumption", "2024").value == "10000"
+    finally:
+        forget(w.store)
+        w.close()
