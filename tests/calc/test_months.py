@@ -18,7 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 from esgledger.calc.recalc import forget, recalculate
-from esgledger.library.loader import Library
+from esgledger.library.loader import Library, collected_monthly
 from esgledger.store import schema as S
 from tests.conftest import close, ghg_workspace, v, write
 
@@ -32,13 +32,8 @@ DIESEL_CO2 = Decimal("26.73354119")  # 10 000 L, worked above
 
 
 def monthly(lib: Library, *codes: str) -> Library:
-    """The library with ``codes`` collected by month."""
-    import copy
-
-    out = copy.copy(lib)
-    out.indicators = {**lib.indicators, **{c: lib.indicators[c].model_copy(update={"frequency": "monthly"})
-                                           for c in codes}}
-    return out
+    """The library with ``codes`` collected by month, as a workspace's ``collect.monthly`` makes it."""
+    return collected_monthly(lib, codes)
 
 
 @pytest.fixture

@@ -49,12 +49,8 @@ class MonthlyYear:
         p = Period.parse(period)
         self.period = str(p)
         self.month_periods = tuple(f"{p.year}-{m:02d}" for m in range(1, 13)) if p.kind == "year" else ()
-        self.codes: dict[str, bool] = {}  # indicator -> a stock (December's value) or not (the sum)
-        if self.month_periods:
-            for code, ind in library.indicators.items():
-                if ind.frequency == "monthly" and ind.kind == "input" and ind.value_type == "number" \
-                        and ind.aggregation == "sum":
-                    self.codes[code] = ind.measured_at == "period_end"
+        # indicator -> a stock (December's value) or not (the sum)
+        self.codes: dict[str, bool] = _monthly_codes(library) if self.month_periods else {}
         self.months: dict[tuple[str, str, str], dict[str, FactRecord]] = {}
 
     @property
@@ -95,6 +91,18 @@ class MonthlyYear:
 
     def keys(self) -> list[tuple[str, str, str]]:
         return sorted(k for k, v in self.months.items() if v)
+
+
+def _monthly_codes(library) -> dict[str, bool]:
+    """The library's monthly indicators whose year their months make, each with whether it is
+    a stock; worked out once per library (every run of a year asks)."""
+    codes = library.__dict__.get("_monthly_codes")
+    if codes is None:
+        codes = library.__dict__["_monthly_codes"] = {
+            code: ind.measured_at == "period_end" for code, ind in library.indicators.items()
+            if ind.frequency == "monthly" and ind.kind == "input" and ind.value_type == "number"
+            and ind.aggregation == "sum"}
+    return codes
 
 
 def missing_months(key: tuple[str, str, str], period: str, missing: list[str], present: int) -> Problem:
