@@ -461,7 +461,7 @@ CATALOGUE: dict[str, Spec] = dict([
           "{campaign} 已关闭，{entity} 不能再交回填报人（{action}）：已关闭的收集任务不再接受导入。请批准已提交的数据"
           "（esgledger collect approve {entity} --period {period}），或为 {entity} 重新开启 {period} 年度的收集任务"
           "（esgledger collect open --period {period} --entity {entity}），在其中收集更正"),
-    # --- factor sets (library/factors.py) ------------------------------------------------
+    # --- factor sets (library/factor_files.py, factor_library.py) ------------------------
     _spec("ESG-FACTOR-001", "error", "factor without a citation", "因子缺少出处",
           "factor {field} has no {expected}; every value must cite its source and edition",
           "因子 {field} 缺少{expected}；每个数值都必须注明出处和版本"),
