@@ -274,6 +274,57 @@ def _check_same_rank(sets: Mapping[str, "FactorSet"], problems: ProblemList) -> 
             earlier.append((fs, b))
 
 
+def _check_entity_ties(sets: Mapping[str, FactorSet], problems: ProblemList) -> None:
+    """Two values a lookup would weigh together — of one set, or of two of the workspace's sets
+    at the same priority — for the same key and dimensions and overlapping validity, whose
+    entity lists differ but name an entity in common (``[TLYX]`` and ``[NJTS, TLYX]``):
+    ESG-FACTOR-013 at the later value's line, naming the earlier one's file and line and the
+    entities both name. Lists that are the same are ESG-FACTOR-003/007/011 already.
+
+    Exactly these pairs are ambiguous. A lookup at entity X walks X's chain (X, then its parents
+    at the period's end) and, of two values as specific in their dimensions, takes the one for
+    the nearer entity (:meth:`FactorLibrary.lookup`); the two tie when the first entity of the
+    chain that either list names is named by both. So they can tie only at an entity both name,
+    or under it; and if they name one in common they do tie — at that entity itself, whose chain
+    starts with it (under it too, down to where a nearer value applies). Lists naming an
+    entity and one under it (``[TLYX]`` and ``[TLYX-P1]``) never tie: the nearer one wins
+    wherever both apply; nor does a list with the list of none (a value for every entity is
+    always the farthest).
+
+    The check reads no tree, neither the memberships ever held nor the latest: whether two
+    lists tie depends on the lists alone, so a tie is one under the tree of every date (a plant
+    that changes parent cannot make two values tie or stop tying), and the factor files are
+    refused when they load, before any tree is read (ESG-FACTOR-012 then checks the codes)."""
+    lo, hi = dt.date.min, dt.date.max
+    seen: dict[tuple, list[FactorValue]] = {}
+    for fs in sorted(sets.values(), key=lambda s: (not s.user, s.file, s.name)):
+        # the values one lookup weighs together: a set's own; the workspace's sets at one
+        # priority (the shipped sets are not compared with each other, as for ESG-FACTOR-011)
+        rank = ("user", fs.priority) if fs.user else ("shipped", fs.name)
+        for b in fs.values:
+            if not b.entities:
+                continue
+            earlier = seen.setdefault((rank, b.key, b.dims), [])
+            for a in earlier:
+                shared = sorted(set(a.entities) & set(b.entities))
+                if shared and a.entities != b.entities and (a.valid_from or lo) <= (b.valid_to or hi) \
+                        and (b.valid_from or lo) <= (a.valid_to or hi):
+                    span = validity_text(b.valid_from, b.valid_to)
+                    codes = ", ".join(shared)
+                    remedy = (Bilingual(f"请只在其中一个取值的 entities 中列出 {codes}，或使有效期不重叠",
+                                        f"name {codes} in one of the two lists only, or make the validities not overlap")
+                              if a.set_name == b.set_name else
+                              Bilingual(f"请只在其中一个取值的 entities 中列出 {codes}，使有效期不重叠，"
+                                        f"或提高其中一个因子集的优先级",
+                                        f"name {codes} in one of the two lists only, make the validities not "
+                                        f"overlap, or give one set a higher priority"))
+                    problems.append(Problem("ESG-FACTOR-013", Location(file=b.file, line=b.line, field=b.key), {
+                        "field": b.label, "found": Bilingual("所有年份", "(every year)") if span == "…" else span,
+                        "other": a.label, "first": f"{a.file}:{a.line}", "entity": codes, "expected": remedy}))
+                    break
+            earlier.append(b)
+
+
 # --------------------------------------------------------------------------------------
 def _shipped_files(root) -> tuple[_File | None, list[_File]]:
     keys = None
@@ -338,6 +389,7 @@ def load_factor_sets_from(root, extra_dirs: Iterable[Path | str] = ()) -> tuple[
             continue
         sets[fs.name] = fs
     _check_same_rank(sets, problems)
+    _check_entity_ties(sets, problems)
     if problems.errors:
         return None, problems
     return FactorLibrary(sets, keys), problems

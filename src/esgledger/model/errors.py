@@ -501,6 +501,12 @@ CATALOGUE: dict[str, Spec] = dict([
     _spec("ESG-FACTOR-012", "error", "factor value for an entity not in the tree", "因子所适用的主体不在主体树中",
           "{field} is for entity {found}, which is not in the workspace's entity tree ({expected})",
           "{field} 适用于主体 {found}，但工作区主体树中没有该主体（{expected}）"),
+    _spec("ESG-FACTOR-013", "error", "two factor values for the same entity", "同一主体有两个因子取值",
+          "{field} {found} and {other} at {first} are both for {entity}, with the same dimensions and "
+          "overlapping validity: a calculation at {entity}, or under it where no nearer value applies, could "
+          "not choose between them; {expected}",
+          "{field} {found} 与 {first} 处的 {other} 都适用于 {entity}，且维度相同、有效期重叠：在 {entity} "
+          "或其下属主体（没有更近主体的取值时）计算时无法取舍；{expected}"),
     # --- report definitions and builds (report/definition.py, report/build.py) -----------
     _spec("ESG-REPORT-001", "error", "bad placeholder", "占位符格式错误",
           "{found}: expected {expected}",
