@@ -536,11 +536,11 @@ class Workspace:
     def _check_factor_entities(self, factors) -> None:
         """A factor value for some entities only must name entities of the tree (ESG-FACTOR-012,
         at its file and line): a misspelt code would leave the value applying nowhere."""
-        from esgledger.library.factors import FactorError, _label
+        from esgledger.library.factors import FactorError
 
         codes = set(self.tree.entities)
         problems = [Problem("ESG-FACTOR-012", Location(file=v.file, line=v.line, field=v.key), {
-                        "field": _label(v), "found": e, "expected": ", ".join(sorted(codes))})
+                        "field": v.label, "found": e, "expected": ", ".join(sorted(codes))})
                     for s in factors.list_sets() for v in s.values for e in v.entities if e not in codes]
         if problems:
             raise FactorError(problems)

@@ -476,7 +476,7 @@ CATALOGUE: dict[str, Spec] = dict([
           "{campaign} 已关闭，{entity} 不能再交回填报人（{action}）：已关闭的收集任务不再接受导入。请批准已提交的数据"
           "（esgledger collect approve {entity} --period {period}），或为 {entity} 重新开启 {period} 年度的收集任务"
           "（esgledger collect open --period {period} --entity {entity}），在其中收集更正"),
-    # --- factor sets (library/factors.py) ------------------------------------------------
+    # --- factor sets (library/factor_files.py, factor_library.py) ------------------------
     _spec("ESG-FACTOR-001", "error", "factor without a citation", "因子缺少出处",
           "factor {field} has no {expected}; every value must cite its source and edition",
           "因子 {field} 缺少{expected}；每个数值都必须注明出处和版本"),
@@ -516,6 +516,12 @@ CATALOGUE: dict[str, Spec] = dict([
     _spec("ESG-FACTOR-012", "error", "factor value for an entity not in the tree", "因子所适用的主体不在主体树中",
           "{field} is for entity {found}, which is not in the workspace's entity tree ({expected})",
           "{field} 适用于主体 {found}，但工作区主体树中没有该主体（{expected}）"),
+    _spec("ESG-FACTOR-013", "error", "two factor values for the same entity", "同一主体有两个因子取值",
+          "{field} {found} and {other} at {first} are both for {entity}, with the same dimensions and "
+          "overlapping validity: a calculation at {entity}, or under it where no nearer value applies, could "
+          "not choose between them; {expected}",
+          "{field} {found} 与 {first} 处的 {other} 都适用于 {entity}，且维度相同、有效期重叠：在 {entity} "
+          "或其下属主体（没有更近主体的取值时）计算时无法取舍；{expected}"),
     # --- report definitions and builds (report/definition.py, report/build.py) -----------
     _spec("ESG-REPORT-001", "error", "bad placeholder", "占位符格式错误",
           "{found}: expected {expected}",
