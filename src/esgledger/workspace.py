@@ -158,7 +158,7 @@ class ExplainNode:
     method: str | None = None          # "aluminium:pfc_slope 1.0, AR5"
     factors: list[tuple[str, str, str, str]] = field(default_factory=list)  # (factor, value, unit, confidence)
     equation: str | None = None        # the equation the method cites, as its lineage records it
-    # the same, as parts a reader's language can name (esgledger.cli.render_explain)
+    # the same, as parts a reader's language can name (esgledger.cli_explain.render_explain)
     batch: dict | None = None          # {"kind": "import", "id": 3, "where": "facts.csv:125"}
     method_parts: tuple[str, str, str | None] | None = None  # (method, version, GWP set)
 
