@@ -75,6 +75,8 @@ T = {
                               "from those; esgledger explain shows the mark):"},
     "calc_also": {"zh": "{p}（{b}，账本中已有该口径的合并值，一并重新计算）：{c} 个结果，新写入 {w} 个，未变 {u} 个",
                   "en": "{p} ({b}, whose consolidated values the ledger holds, recomputed too): computed {c:value|values}, wrote {w}, unchanged {u}"},
+    "calc_months": {"zh": "由各月生成了 {n} 个月度指标的年度值（见上方 ESG-CALC-020/021 提示，如有）",
+                    "en": "made {n:year|years} of monthly indicators from their months (ESG-CALC-020/021 above say where not or instead of what)"},
     "calc_withdrew": {"zh": "撤回了 {n} 个不再能计算的计算值（历史记录保留原值）",
                       "en": "withdrew {n:calculated value|calculated values} it can no longer compute (history keeps them)"},
     "novalue_have": {"zh": "没有该数据。{i} 在 {e} {p} 有数据的维度（--dims）及口径（--basis）：{keys}",
@@ -517,7 +519,7 @@ def factors_show(key: str = typer.Argument(..., help="Factor key, e.g. grid.ef o
         if as_json:
             console.print_json(json.dumps(rows, ensure_ascii=False))
             return
-        from esgledger.library.factors import _validity
+        from esgledger.library.factors import validity_text
 
         t = Table(*_heads(("因子", "factor"), ("适用于", "for"), ("数值", "value"), ("单位", "unit"),
                           ("有效期", "valid"), ("版本", "edition"), ("置信度", "conf."), ("来源", "source")))
@@ -526,7 +528,7 @@ def factors_show(key: str = typer.Argument(..., help="Factor key, e.g. grid.ef o
         lang = "zh" if STATE.lang == "zh" else "en"
         for fv, r in zip(values, rows):  # the edition as the set cites it in the reader's language
             t.add_row(r["ref"], " ".join(f"{k}={m}" for k, m in r["dims"].items()), r["value"], r["unit"],
-                      _validity(fv.valid_from, fv.valid_to),
+                      validity_text(fv.valid_from, fv.valid_to),
                       edition_text(fv.edition, lang, fv.confidence, ws.factors, fv.set_name, labelled=False),
                       r["confidence"], r["source"])
         console.print(t)

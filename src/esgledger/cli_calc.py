@@ -41,7 +41,7 @@ def calc_run(period: str = typer.Option(..., "--period", help="Period, e.g. 2024
         gone = len(res.withdrawn) + (len(g.withdrawn) if g else 0)
         if as_json:
             out = {"period": res.period, "approach": res.approach, "computed": computed, "written": written,
-                   "unchanged": unchanged, "withdrawn": gone,
+                   "unchanged": unchanged, "withdrawn": gone, "from_months": res.from_months,
                    "problems": [p.as_dict(STATE.lang) for p in res.problems]}
             for other in others:  # the other approach's stored values, brought up to date (below)
                 more = ws.calc(period, other, full=full)
@@ -57,6 +57,8 @@ def calc_run(period: str = typer.Option(..., "--period", help="Period, e.g. 2024
             f"{res.period}（{_named(BASIS_NAME, res.approach)}）" if STATE.lang == "zh"
             else f"{res.period} ({_named(BASIS_NAME, res.approach)})")
         console.print(tr("calc", p=named, c=computed, w=written, u=unchanged))
+        if res.from_months:  # years of monthly indicators made from their months (calc/months.py)
+            console.print(tr("calc_months", n=res.from_months))
         if gone:  # values this run can no longer compute (each named by ESG-CALC-007 above)
             console.print(tr("calc_withdrew", n=gone))
         if g and g.left_out:  # totals written without a source they should include (calc/incomplete.py)

@@ -176,6 +176,7 @@ def test_cli_a_workspace_monthly_indicator(tmp_path, lang, words):
     try:
         r = CliRunner().invoke(app, ["--lang", lang, "-w", str(path), "calc", "run", "--period", "2024"])
         assert r.exit_code == 0, r.output
+        assert ("made 1 year of monthly indicators" if lang == "en" else "由各月生成了 1 个月度指标的年度值") in r.output
         x = CliRunner().invoke(app, ["--lang", lang, "-w", str(path), "explain", "steam_sold", "--entity", "O",
                                      "--period", "2024", "--json"])
         assert x.exit_code == 0, x.output
@@ -250,6 +251,7 @@ def test_a_bad_monthly_setting_is_refused_when_the_workspace_opens(tmp_path, set
     r = _cli(path, lang, "calc", "run", "--period", "2024")
     # the command line's entry point prints the problem (esgledger: <file> (collect.monthly): …)
     assert r.exit_code != 0 and r.exception.problem.location.field == "collect.monthly"
+    assert r.exception.problem.code == ("ESG-WS-003" if setting.startswith('"') else "ESG-WS-010")
     assert r.exception.problem.location.file == str(cfg)
     out = r.exception.problem.render(lang)
     assert words in out or words == r.exception.problem.code, out

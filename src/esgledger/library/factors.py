@@ -33,7 +33,6 @@ from esgledger.library.factor_library import (CONFIDENCE, STATUSES, Confidence, 
                                               FactorLibrary, FactorLookupError, FactorSet, FactorValue, Status,
                                               Text, validity_text)
 
-_validity = validity_text  # the name cli.py imports (factors show); validity_text is the public one
 
 __all__ = ["CONFIDENCE", "KEY_CATALOGUE", "STATUSES", "Confidence", "FactorError", "FactorKey", "FactorLibrary",
            "FactorLookupError", "FactorSet", "FactorValue", "Status", "Text", "load_factor_sets",
