@@ -1,5 +1,6 @@
 """Recalculating a period: the years of monthly indicators from their months, the methodology
-run (GHG and energy), then derived indicators and consolidation, in one transaction — in full, or only what one changed input reaches.
+run (GHG and energy), then derived indicators and consolidation, in one transaction — in full,
+or only what one changed input reaches.
 
 A full run reads the period's current facts, computes everything in memory and appends only
 the calculated facts whose value changed. It also leaves its working state behind (every
