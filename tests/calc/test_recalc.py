@@ -477,7 +477,9 @@ def test_a_source_that_cannot_run_marks_the_same_totals_incrementally_and_in_ful
     for key in [("TLYX-P1", "scope1_emissions", "", "own"), ("TLYX", "ets_emissions", "", "own"),
                 ("TSAL", "product_footprint", "product=aluminium_electrolysis", "own"),
                 ("TSAL", "product_footprint", "product=liquid_aluminium", "own"),
-                ("TLYX", "scope1_emissions", "", "control"), ("TSAL", "scope1_emissions", "", "control")]:
+                ("TLYX", "scope1_emissions", "", "control"), ("TSAL", "scope1_emissions", "", "control"),
+                *[(e, "emissions_by_source", "emission_source=anode", b)   # the anode's row (0) and above
+                  for e, b in (("TLYX-P1", "own"), ("TLYX", "control"), ("TSAL", "control"))]]:
         assert got.get(key) == mark, key
     # what does not read the potline's sources stays unmarked
     assert ("TLYX-P2", "scope1_emissions", "", "own") not in got

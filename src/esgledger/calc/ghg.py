@@ -110,6 +110,11 @@ METHOD_VERSION = "1.0"
 # methodology's result records its own)
 EQ_SCOPE1 = "Scope 1 = Σ sources' CO2e (GHG Protocol Corporate Standard; ISO 14064-1:2018)"
 EQ_SCOPE1_GAS = "E_gas = Σ sources' mass of the gas × its GWP (GHG Protocol Corporate Standard)"
+# an emission source none of whose parts could run (ESG-CALC-005): written at 0, marked incomplete,
+# its lineage naming the facts its methodology could not take (GhgRun._inventory)
+SOURCE_LEFT_OUT = "inventory.source_left_out"
+EQ_SOURCE_LEFT_OUT = ("E_source = Σ of its parts whose methodology could run: none could (ESG-CALC-005), so 0, "
+                      "marked incomplete: the figure leaves the source out")
 EQ_SCOPE3 = "Scope 3 = Σ categories' CO2e (GHG Protocol Scope 3 Standard)"
 EQ_ENERGY_CARRIER = ("E_carrier = amount × its coefficient: the fuel's NCV / 29.307 GJ per tce where its NCV is known, "
                      "else its GB/T 2589-2020 Annex A coefficient (tce)")
@@ -735,7 +740,10 @@ class GhgRun:
     def _inventory(self, code: str, srcs: dict[str, Source]) -> None:
         """The entity's emissions by source and its Scope 1 (and by gas); those that leave out a
         source whose methodology could not run are marked incomplete, and a Scope 1 is written
-        (0 if nothing else) when every source failed, so that the totals above it carry the mark."""
+        (0 if nothing else) when every source failed, so that the totals above it carry the mark.
+        A source none of whose parts could run is written too, at 0 and marked (the part of it
+        that could be computed: nothing), so that the parent's figure of that source, which
+        consolidation sums from its entities', carries the mark instead of being silently low."""
         mark, lost_reads = self.left_out([code])
         total = Decimal(0)
         by_gas: dict[str, Decimal] = {}
@@ -764,6 +772,11 @@ class GhgRun:
                     w = gwp.value
                     gas_used[g].append(gwp)
                 by_gas[g] = by_gas.get(g, Decimal(0)) + mass * w
+        for src in sorted({s for s, _c, _r in self.missing.get(code, ()) if s not in srcs}):
+            self._source_out.pop((code, src), None)
+            self.emit(code, "emissions_by_source", f"emission_source={src}", Decimal(0),
+                      [f for s, _c, rs in self.missing[code] if s == src for f in rs], None, SOURCE_LEFT_OUT,
+                      "inventory", equation=EQ_SOURCE_LEFT_OUT, comment=self.left_out([code], (src,))[0])
         if srcs or mark:
             inputs = [f for source in srcs.values() for f in source.reads] + lost_reads
             self.emit(code, "scope1_emissions", "", total, inputs, None, "inventory.scope1", "inventory",
