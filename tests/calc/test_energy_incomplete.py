@@ -64,7 +64,8 @@ def test_the_entity_and_every_total_above_it_are_marked_and_the_rest_not(ws):
       180 + 682.4308 = 862.4308, marked; G's heat 0, marked; its electricity and coal not."""
     res = ws.calc("2024")
     assert [str(p.location) for p in res.problems if p.code == "ESG-CALC-005" and "[fuel=" in str(p.location)] == [
-        "(P/energy_consumption[fuel=heat])", "(P/energy_consumption_equivalent[fuel=heat])"]
+        "(P/energy_consumption[fuel=heat])", "(P/energy_consumption_equivalent[fuel=heat])",
+        "(P/energy_intensity_product[fuel=heat])"]
     (p,) = [p for p in res.problems if str(p.location) == "(P/energy_consumption[fuel=heat])"]
     assert "heat: 吉焦 × kgce/kg is not energy: the coefficient's unit does not fit the amount's (吉焦)" in p.render("en")
     assert "heat：吉焦 × kgce/kg 不是能量：系数的单位与用量的单位（吉焦）不相符" in p.render("zh")
@@ -93,10 +94,33 @@ def test_the_entity_and_every_total_above_it_are_marked_and_the_rest_not(ws):
     assert ws.value("G", "scope1_emissions", "2024", basis="control").comment is None
 
 
+def stage_energy(w) -> list[tuple]:
+    """(entity, value to 4 places, comment) of the electrolysis stage's energy per tonne."""
+    return sorted((f.entity, round(Decimal(f.value), 4), f.comment) for f in w.store.current_facts(
+        period="2024", indicator="energy_intensity_product", dims="product=aluminium_electrolysis"))
+
+
+def test_the_stages_energy_per_tonne_is_what_converts_marked(ws):
+    """The product view's energy per tonne of aluminium (gate to gate: all the electricity the
+    line uses, captive too, and bought heat; GB/T 2589 calorific): P's (1 000 captive + 500 grid
+    + 100 green) MWh = 1 600 000 kWh × 0.1229 kgce/kWh = 196 640 kgce; its heat does not
+    convert, so 196 640 / 10 000 t = 19.664 kgce/t, marked as leaving the heat out; the stage at
+    the root G (its only line with an output is P; S has no facts) the same, marked. Before,
+    neither figure was written: one bad use took the whole figure with it."""
+    res = ws.calc("2024")
+    assert stage_energy(ws) == [("G", Decimal("19.6640"), P_HEAT), ("P", Decimal("19.6640"), P_HEAT)]
+    (p,) = [p for p in res.problems if str(p.location) == "(P/energy_intensity_product[fuel=heat])"]
+    assert "heat: 吉焦 × kgce/kg is not energy" in p.render("en") and "heat：吉焦 × kgce/kg 不是能量" in p.render("zh")
+    # said once for the line and the stage: nothing at G, nothing for the figure as a whole
+    assert [str(p.location) for p in res.problems if "energy_intensity_product" in str(p.location)] == [
+        "(P/energy_intensity_product[fuel=heat])"]
+
+
 def test_the_mark_goes_when_the_coefficient_is_corrected(ws, tmp_path):
     """The factor file corrected to heat's coefficient per MJ (GB/T 2589: 0.03412 kgce/MJ): P's
     heat is 100 GJ × 34.12 kgce/GJ = 3.412 tce, P = 73.74 + 3.412 = 77.152 tce, and no energy
-    figure is marked any more."""
+    figure is marked any more; the stage's energy per tonne counts the heat: (196 640 + 3 412)
+    kgce / 10 000 t = 20.0052 kgce/t, at P and at G."""
     ws.calc("2024")
     ws.close()
     write(tmp_path / "ws" / "factors" / "steam.yaml", STEAM.replace('value: "0.1286", unit: kgce/kg',
@@ -108,6 +132,7 @@ def test_the_mark_goes_when_the_coefficient_is_corrected(ws, tmp_path):
         assert [row[5] for row in energy_facts(w) if row[5]] == []
         assert round(Decimal(w.value("P", "energy_consumption", "2024").value), 4) == Decimal("77.1520")
         assert round(Decimal(w.value("P", "energy_consumption", "2024", "fuel=heat").value), 4) == Decimal("3.4120")
+        assert stage_energy(w) == [("G", Decimal("20.0052"), None), ("P", Decimal("20.0052"), None)]
     finally:
         w.close()
 
@@ -146,3 +171,30 @@ def test_calc_run_explain_and_the_report_say_the_energy_left_out(ws):
     ids = {(e, b): ws.value(e, "energy_consumption", "2024", basis=b).id for e, b in [("G", "control"), ("W", "own")]}
     got = figure_statuses(ws.store, set(ids.values()), "G")
     assert {k: got.get(i) for k, i in ids.items()} == {("G", "control"): "incomplete", ("W", "own"): None}
+
+
+def test_a_use_only_the_stage_reads_is_listed_as_left_out(tmp_path):
+    """The stage's energy per tonne reads the captive plant's electricity, which the entity's
+    energy total does not (the plant's coal counts it). A workspace factor file gives
+    electricity's calorific coefficient per kg (a slip for per kWh), and P receives only its
+    1 000 MWh from the captive plant: P writes no energy total (it buys nothing), so only the
+    stage leaves the electricity out. Its figure is what converts, 0 kgce / 10 000 t = 0, marked,
+    at P and at G; the run lists the use as left out and says why, once."""
+    from tests.conftest import ghg_workspace
+
+    kwh_slip = STEAM.replace("{carrier: heat}, value: \"0.1286\", unit: kgce/kg",
+                             "{carrier: electricity, basis: calorific}, value: \"0.1229\", unit: kgce/kg")
+    assert kwh_slip != STEAM
+    facts = "".join(line + "\n" for line in (GHG / "facts.csv").read_text(encoding="utf-8").splitlines()
+                    if not line.startswith("P,electricity_received") or line.endswith(",captive"))
+    w = ghg_workspace(tmp_path / "ws", GHG / "tree.yaml", facts, files={"factors/slip.yaml": kwh_slip})
+    try:
+        res = w.calc("2024")
+        mark = "incomplete: P/energy:electricity (ESG-CALC-005)"
+        assert stage_energy(w) == [("G", Decimal(0), mark), ("P", Decimal(0), mark)]
+        assert w.value("P", "energy_consumption", "2024") is None
+        assert res.ghg.left_out == [("P", "energy:electricity", "ESG-CALC-005")]
+        assert [str(p.location) for p in res.problems if p.code == "ESG-CALC-005"] == [
+            "(P/energy_intensity_product[fuel=electricity])"]
+    finally:
+        w.close()

@@ -101,7 +101,7 @@ def test_scope1_ets_and_product_without_the_pfc_are_marked(vss):
     assert [str(p.location) for p in res.problems if p.code == "ESG-CALC-005"] == ["(V/anode_effect_overvoltage)"]
     assert res.ghg.left_out == [("V", "pfc", "ESG-CALC-005")]
     assert _fact(vss, "V", "emissions_by_source", "emission_source=anode") == (Decimal("17000.0000"), None)
-    assert _fact(vss, "V", "emissions_by_source", "emission_source=pfc") is None
+    assert _fact(vss, "V", "emissions_by_source", "emission_source=pfc") == (Decimal(0), V_PFC)
     assert _fact(vss, "V", "scope1_emissions") == (Decimal("17000.0000"), V_PFC)
     assert _fact(vss, "V", "scope1_emissions", "gas=co2") == (Decimal("17000.0000"), V_PFC)
     assert _fact(vss, "P", "scope1_emissions") == (Decimal("14884.7433"), None)
@@ -115,6 +115,28 @@ def test_scope1_ets_and_product_without_the_pfc_are_marked(vss):
     assert round(Decimal(f.value), 8) == Decimal("1.65485217") and f.comment == V_PFC
     # Scope 2 and the energy of the potline P do not read V's sources: no mark
     assert _fact(vss, "P", "scope2_market")[1] is None
+
+
+def test_the_parents_figure_of_the_source_carries_the_mark(vss):
+    """The per-source breakdown up the tree (control: every share 100 %). By hand: V's PFC row
+    is 0 — the part of it that could be computed: none — marked; S's PFC = P's 570.07665 (the
+    slope method, tests/calc/test_ghg.py: 71.5 kg CF4 × 6 630 + 8.6515 kg C2F6 × 11 100) + V's 0
+    = 570.07665, marked: it is low by V's PFC, and says so; G's the same (W has no PFC). The
+    anode, complete at both lines, is not marked: S's = 14 314.6667 + 17 000 = 31 314.6667."""
+    vss.calc("2024")
+    pfc = [(e, b, round(Decimal(f.value), 5), f.comment) for e, b in [("V", "own"), ("S", "control"), ("G", "control")]
+           for f in [vss.value(e, "emissions_by_source", "2024", "emission_source=pfc", basis=b)]]
+    assert pfc == [("V", "own", Decimal("0"), V_PFC), ("S", "control", Decimal("570.07665"), V_PFC),
+                   ("G", "control", Decimal("570.07665"), V_PFC)]
+    assert _fact(vss, "S", "emissions_by_source", "emission_source=anode", basis="control") == (
+        Decimal("31314.6667"), None)
+    # the row's lineage names the facts the PFC method could not take, and says why it is 0
+    f = vss.value("V", "emissions_by_source", "2024", "emission_source=pfc")
+    assert {i.indicator for i, _r, _w in vss.store.inputs_of(f.id)} == {
+        "aluminium_output", "anode_effect_overvoltage", "current_efficiency"}
+    from esgledger.report.figure_notes import method_name
+    assert method_name("inventory.source_left_out", "en").startswith("an emission source whose methodology")
+    assert method_name("inventory.source_left_out", "zh").startswith("核算方法无法执行的排放源")
 
 
 def test_the_mark_goes_when_the_source_can_be_computed_again(vss):

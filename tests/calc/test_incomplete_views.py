@@ -87,13 +87,15 @@ def test_the_view_json_carries_the_stored_mark_and_null_elsewhere(vss):
 
 
 def test_reconcile_marks_the_lines_and_totals_resting_on_a_marked_figure(vss):
-    """The sources' lines are complete figures (V's anode 17 000 t is all of V's anode CO2): no
-    mark; the ETS method difference of S (31 868.0767 − 14 314.6667 − 570.0767 − 17 000 =
+    """The sources' lines that are complete figures (V's anode 17 000 t is all of V's anode CO2):
+    no mark; V's PFC line, 0 (none of it could be computed), marked, so the reader sees where
+    the hole is; the ETS method difference of S (31 868.0767 − 14 314.6667 − 570.0767 − 17 000 =
     −16.6667 t) rests on S's marked ETS total: marked; the columns whose view total leaves out
     V's PFC are marked — Scope 1, S's ETS entry, the electrolysis stage — and no other."""
     data = json.loads(cli(vss, "en", "calc", "reconcile", "--period", "2024", "--json"))
     assert [(ln["entity"], ln["item"], ln["incomplete"]) for ln in data["lines"]] == [
-        ("P", "anode", None), ("P", "pfc", None), ("V", "anode", None), ("W", "power_generation", None),
+        ("P", "anode", None), ("P", "pfc", None), ("V", "anode", None), ("V", "pfc", V_PFC),
+        ("W", "power_generation", None),
         ("S", "ets_method", V_PFC), ("P", "scope2", None), ("P", "scope3:c3", None), ("W", "scope3:c3", None)]
     assert {c["key"]: c["incomplete"] for c in data["columns"]} == {
         "inventory:scope1_emissions": V_PFC, "inventory:scope2_location": None, "inventory:scope2_market": None,
@@ -101,6 +103,9 @@ def test_reconcile_marks_the_lines_and_totals_resting_on_a_marked_figure(vss):
         "product:aluminium_electrolysis": V_PFC}
     (method,) = [ln for ln in data["lines"] if ln["item"] == "ets_method"]
     assert round(float(method["values"]["ets:S"]), 4) == -16.6667
+    (pfc,) = [ln for ln in data["lines"] if (ln["entity"], ln["item"]) == ("V", "pfc")]
+    assert {k: float(x) for k, x in pfc["values"].items()} == {
+        "inventory:scope1_emissions": 0, "ets:S": 0, "product:aluminium_electrolysis": 0}
 
 
 @pytest.mark.parametrize("lang,note,total", [("en", EN, "total"), ("zh", ZH, "合计")])
@@ -108,7 +113,8 @@ def test_reconcile_text_references_the_marked_line_and_totals(vss, lang, note, t
     out = cli(vss, lang, "calc", "reconcile", "--period", "2024")
     table = rows(out)
     marked = [(r[0], r[1]) for r in table if r[1].endswith(" *1")]
-    assert marked == [("S", "ETS PFC method difference *1" if lang == "en" else "全国碳市场 PFC 方法差异 *1")]
+    assert marked == [("V", "Anode effects (PFC) *1" if lang == "en" else "阳极效应（全氟化碳） *1"),
+                      ("S", "ETS PFC method difference *1" if lang == "en" else "全国碳市场 PFC 方法差异 *1")]
     # the column sums and the views' totals: Scope 1, S's entry and the electrolysis stage
     # marked; Scope 2, Scope 3 and W's entry not
     (sums,) = [r for r in table if r[1] == total]

@@ -477,7 +477,9 @@ def test_a_source_that_cannot_run_marks_the_same_totals_incrementally_and_in_ful
     for key in [("TLYX-P1", "scope1_emissions", "", "own"), ("TLYX", "ets_emissions", "", "own"),
                 ("TSAL", "product_footprint", "product=aluminium_electrolysis", "own"),
                 ("TSAL", "product_footprint", "product=liquid_aluminium", "own"),
-                ("TLYX", "scope1_emissions", "", "control"), ("TSAL", "scope1_emissions", "", "control")]:
+                ("TLYX", "scope1_emissions", "", "control"), ("TSAL", "scope1_emissions", "", "control"),
+                *[(e, "emissions_by_source", "emission_source=anode", b)   # the anode's row (0) and above
+                  for e, b in (("TLYX-P1", "own"), ("TLYX", "control"), ("TSAL", "control"))]]:
         assert got.get(key) == mark, key
     # what does not read the potline's sources stays unmarked
     assert ("TLYX-P2", "scope1_emissions", "", "own") not in got
@@ -582,9 +584,10 @@ def test_an_energy_use_that_cannot_convert_marks_the_same_totals_incrementally_a
     kgce/kg) and the potline TLYX-P1 then reports 500 GJ of heat bought: GJ × kgce/kg is not
     energy, so its heat does not convert to standard coal (ESG-CALC-005). The incremental run
     marks exactly what a fresh full run marks — the line's energy totals by both methods and its
-    heat figure (0), and the company's and the group's above them — and leaves unmarked what
-    does not read the heat: the line's electricity, the other potline, and its Scope 2 (the heat's
-    CO2 is at the heat factor per GJ). A full run afterwards finds nothing to rewrite."""
+    heat figure (0), and the company's and the group's above them; the line's and the
+    electrolysis stage's energy per tonne of aluminium, of what converts — and leaves unmarked
+    what does not read the heat: the line's electricity, the other potline, and its Scope 2 (the
+    heat's CO2 is at the heat factor per GJ). A full run afterwards finds nothing to rewrite."""
     (tmp_path / "ws" / "factors").mkdir(parents=True)
     write(tmp_path / "ws" / "factors" / "steam.yaml", 'set: park_steam\nversion: "2024.1"\n'
           "title: {zh: 园区蒸汽折标系数, en: Park steam coefficient}\n"
@@ -605,11 +608,16 @@ def test_an_energy_use_that_cannot_convert_marks_the_same_totals_incrementally_a
         got = marks(ws)
         assert got == fresh_marks(ws)
         mark = "incomplete: TLYX-P1/energy:heat (ESG-CALC-005)"
-        # the totals and heat figures by both methods, and the group's energy per output value
+        # the totals and heat figures by both methods, the group's energy per output value, and
+        # the energy per tonne of aluminium of the line and of the stage (at the root)
+        stage = "product=aluminium_electrolysis"
         assert got == {(e, i, d, b): mark for i in ("energy_consumption", "energy_consumption_equivalent")
                        for d in ("", "fuel=heat") for e, b in (("TLYX-P1", "own"), ("TLYX", "control"),
                                                                 ("TSAL", "control"))} | {
-            ("TSAL", "energy_intensity_output_value", "", "control"): mark}
+            ("TSAL", "energy_intensity_output_value", "", "control"): mark,
+            ("TLYX-P1", "energy_intensity_product", stage, "own"): mark,
+            ("TSAL", "energy_intensity_product", stage, "own"): mark,
+            ("TSAL", "energy_intensity_product", stage, "control"): mark}
         assert ("TLYX-P1", "energy_consumption", "fuel=electricity", "own") not in got
         assert ("TLYX-P2", "energy_consumption", "", "own") not in got
         assert ("TLYX-P1", "scope2_location", "", "own") not in got

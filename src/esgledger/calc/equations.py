@@ -21,6 +21,8 @@ _PRODUCT_ZH = ("E = Σ 本工序各主体的直接排放源（发电除外）+ �
 ZH: dict[str, str] = {
     ghg.EQ_SCOPE1: "范围一 = Σ 各排放源的 CO2e（温室气体核算体系 企业核算与报告标准；ISO 14064-1:2018）",
     ghg.EQ_SCOPE1_GAS: "E_gas = Σ 各排放源该气体的质量 × 其 GWP（温室气体核算体系 企业核算与报告标准）",
+    ghg.EQ_SOURCE_LEFT_OUT: ("E_source = Σ 其核算方法可以执行的各部分：均无法执行（ESG-CALC-005），故为 0，"
+                             "标注为不完整：该数值未计入该排放源"),
     ghg.EQ_SCOPE3: "范围三 = Σ 各类别的 CO2e（温室气体核算体系 范围三标准）",
     ghg.EQ_ENERGY_CARRIER: ("E_carrier = 实物量 × 其折标准煤系数：已知燃料的 NCV 时为 NCV / 29.307 GJ per tce，"
                             "否则为 GB/T 2589-2020 附录A 系数（tce）"),

@@ -110,6 +110,11 @@ METHOD_VERSION = "1.0"
 # methodology's result records its own)
 EQ_SCOPE1 = "Scope 1 = Σ sources' CO2e (GHG Protocol Corporate Standard; ISO 14064-1:2018)"
 EQ_SCOPE1_GAS = "E_gas = Σ sources' mass of the gas × its GWP (GHG Protocol Corporate Standard)"
+# an emission source none of whose parts could run (ESG-CALC-005): written at 0, marked incomplete,
+# its lineage naming the facts its methodology could not take (GhgRun._inventory)
+SOURCE_LEFT_OUT = "inventory.source_left_out"
+EQ_SOURCE_LEFT_OUT = ("E_source = Σ of its parts whose methodology could run: none could (ESG-CALC-005), so 0, "
+                      "marked incomplete: the figure leaves the source out")
 EQ_SCOPE3 = "Scope 3 = Σ categories' CO2e (GHG Protocol Scope 3 Standard)"
 EQ_ENERGY_CARRIER = ("E_carrier = amount × its coefficient: the fuel's NCV / 29.307 GJ per tce where its NCV is known, "
                      "else its GB/T 2589-2020 Annex A coefficient (tce)")
@@ -206,8 +211,9 @@ class GhgRunResult:
     records: list[FactRecord] = field(default_factory=list)  # the facts appended
     withdrawn: list[FactRecord] = field(default_factory=list)  # revisions withdrawing stale results
     # the sources whose methodology could not run (ESG-CALC-005), (entity, source, code), and
-    # the energy carriers that did not convert to standard coal (entity, energy:<carrier>, code):
-    # the totals that should include them are written marked incomplete (calc/incomplete.py)
+    # the energy carriers that did not convert to standard coal (entity, energy:<carrier>, code),
+    # in the entity's energy totals or a product stage's energy per tonne: the totals that should
+    # include them are written marked incomplete (calc/incomplete.py)
     left_out: list[tuple[str, str, str]] = field(default_factory=list)
 
     def value(self, entity: str, indicator: str, dims: str = "") -> Decimal | None:
@@ -294,6 +300,9 @@ class GhgRun:
         # the entities whose captive electricity the product view could not give a plant
         # (several plants, none named: ESG-CALC-017), as (entity, source, code) of the marks
         self._unassigned: list[tuple[str, str, str]] = []
+        # the energy uses the product view's energy per tonne left out, (entity, energy:<carrier>,
+        # code): a stage's energy reads captive electricity, which the entity's energy total does not
+        self._stage_energy_out: list[tuple[str, str, str]] = []
 
     def take(self, f: FactRecord) -> bool:
         """Take one current own fact into the run's inputs; True if it is an activity input."""
@@ -464,7 +473,7 @@ class GhgRun:
 
     def _left_out_all(self) -> list[tuple[str, str, str]]:
         return sorted({(c, src, code) for c, ms in self.missing.items() for src, code, _r in ms}
-                      | set(self._unassigned)
+                      | set(self._unassigned) | set(self._stage_energy_out)
                       | {item for items in self.energy_missing.values() for item in items})
 
     def _withdraw(self, keys: set[tuple[str, str, str]]) -> None:
@@ -735,7 +744,10 @@ class GhgRun:
     def _inventory(self, code: str, srcs: dict[str, Source]) -> None:
         """The entity's emissions by source and its Scope 1 (and by gas); those that leave out a
         source whose methodology could not run are marked incomplete, and a Scope 1 is written
-        (0 if nothing else) when every source failed, so that the totals above it carry the mark."""
+        (0 if nothing else) when every source failed, so that the totals above it carry the mark.
+        A source none of whose parts could run is written too, at 0 and marked (the part of it
+        that could be computed: nothing), so that the parent's figure of that source, which
+        consolidation sums from its entities', carries the mark instead of being silently low."""
         mark, lost_reads = self.left_out([code])
         total = Decimal(0)
         by_gas: dict[str, Decimal] = {}
@@ -764,6 +776,11 @@ class GhgRun:
                     w = gwp.value
                     gas_used[g].append(gwp)
                 by_gas[g] = by_gas.get(g, Decimal(0)) + mass * w
+        for src in sorted({s for s, _c, _r in self.missing.get(code, ()) if s not in srcs}):
+            self._source_out.pop((code, src), None)
+            self.emit(code, "emissions_by_source", f"emission_source={src}", Decimal(0),
+                      [f for s, _c, rs in self.missing[code] if s == src for f in rs], None, SOURCE_LEFT_OUT,
+                      "inventory", equation=EQ_SOURCE_LEFT_OUT, comment=self.left_out([code], (src,))[0])
         if srcs or mark:
             inputs = [f for source in srcs.values() for f in source.reads] + lost_reads
             self.emit(code, "scope1_emissions", "", total, inputs, None, "inventory.scope1", "inventory",
@@ -1320,6 +1337,8 @@ class GhgRun:
         # run's list of what its figures leave out
         self._unassigned = sorted({(f.entity, "power_generation", "ESG-CALC-017")
                                    for st in stages for f, _c in st[8]})
+        # the energy uses the stages' energy per tonne left out (the marks of those figures)
+        self._stage_energy_out = sorted({item for st in stages for o in st[6] for item in incomplete.parse(o[10])})
         # liquid aluminium cradle-to-gate: electrolysis + the alumina and anodes it consumed (at
         # those stages' emissions per tonne: their inputs and factors are in its lineage too),
         # then foil with the metal it takes in at that figure; the same as the last run's when
@@ -1415,13 +1434,19 @@ class GhgRun:
         the stage's entities / Σ their output, as the stage's emissions are summed). Gate to
         gate: the fuels burnt at the stage, all the electricity it uses whatever its source,
         and bought heat, by GB/T 2589-2020's calorific-value (当量值) coefficients. The
-        emit() arguments, computed once per stage and kept with it."""
+        emit() arguments, computed once per stage and kept with it.
+
+        A use that does not convert to standard coal (ESG-CALC-005, said once per use at its
+        entity) is left out as it is of the entity's energy total (:meth:`_energy`): the plant's
+        figure and the stage's are those of what converts, marked incomplete
+        (``energy:<carrier>``, calc/incomplete.py)."""
         root = self.root()
         dims = f"product={product}"
         out: list[tuple] = []
         all_uses: list[m_energy.EnergyUse] = []
         all_memos: list[dict] = []
         all_reads: list[FactRecord] = []
+        owner: list[str] = []  # the entity of each use of the stage
         total_t, out_facts = Decimal(0), []
         all_fx: list[MemoFactors] = []
         for c in codes:
@@ -1429,6 +1454,7 @@ class GhgRun:
             all_uses += uses
             all_memos += memos
             all_fx += [self.fx(c)] * len(uses)  # each use at its entity's factors
+            owner += [c] * len(uses)
             all_reads += reads
             qf = self.fact(c, out_ind)
             if qf is not None:
@@ -1437,25 +1463,32 @@ class GhgRun:
             if c == root or qf is None or not uses:
                 continue
             try:
-                r = m_energy.total_energy(uses, method="calorific", factors=self.fx(c), on=self.year,
-                                          label=product, memo=memos)
+                r, failed = m_energy.total_energy_of_what_converts(uses, method="calorific", factors=self.fx(c),
+                                                                   on=self.year, label=product, memo=memos)
                 v = m_energy.per_product(r.total * 1000, self.tonnes(c, out_ind))
             except CalcError as exc:
                 self.problem(c, "energy_intensity_product", exc)
                 continue
+            mark = incomplete.mark((c, incomplete.energy_source(uses[i].carrier), "ESG-CALC-005") for i, _e in failed)
             out.append((c, "energy_intensity_product", dims, v, reads + [qf], r, "energy.product:calorific",
-                        "energy"))
+                        "energy", (), None, mark))
         if all_uses and out_facts:
+            # the stage's uses, each at its entity's factors: a use that does not convert here
+            # does not at its entity either (the same use, factors and method), so it is said once
+            r, failed = m_energy.total_energy_of_what_converts(
+                all_uses, method="calorific", factors=self.factors, factors_of=all_fx, on=self.year, label=product,
+                memo=all_memos)
+            for i, exc in failed:
+                self.problem(owner[i], f"energy_intensity_product[fuel={all_uses[i].carrier}]", exc)
             try:
-                r = m_energy.total_energy(all_uses, method="calorific", factors=self.factors, factors_of=all_fx,
-                                          on=self.year,
-                                          label=product, memo=all_memos)
                 v = m_energy.per_product(r.total * 1000, total_t)
             except CalcError as exc:
                 self.problem(root, "energy_intensity_product", exc)
             else:
+                mark = incomplete.mark((owner[i], incomplete.energy_source(all_uses[i].carrier), "ESG-CALC-005")
+                                       for i, _e in failed)
                 out.append((root, "energy_intensity_product", dims, v, all_reads + out_facts, r,
-                             "energy.product:calorific", "energy"))
+                             "energy.product:calorific", "energy", (), None, mark))
         return out
 
     def _emit_product(self, product: str, em: Decimal, qty: Decimal, ins, used, mark: str | None = None,

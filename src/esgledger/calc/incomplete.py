@@ -2,12 +2,13 @@
 
 When a methodology cannot run for one source of one entity (ESG-CALC-005: a per-tonne
 equation with no output, a technology without the method's coefficients), the run still writes
-the totals that should have included it — the entity's Scope 1, its ETS enterprise's emissions,
-the product footprints of its stage — and every consolidated figure and formula above them, each
+the totals that should have included it — the entity's figure of that source (0 when none of
+it could run), its Scope 1, its ETS enterprise's emissions, the product footprints of its
+stage — and every consolidated figure and formula above them, each
 with this mark in its ``comment``, so that none of them looks complete (audit A3-H2). An energy
 carrier that cannot be converted to standard coal (GB/T 2589) is left out the same way: the
-entity's energy consumption and everything above it carry the mark, its source written
-``energy:<carrier>`` (:func:`energy_source`).
+entity's energy consumption, its stage's energy per tonne of product and everything above them
+carry the mark, its source written ``energy:<carrier>`` (:func:`energy_source`).
 
 The comment is stored in one language-neutral form, the same whichever language the run is in
 (a full and an incremental run write the same text), and :func:`describe` says it in the

@@ -65,6 +65,9 @@ METHOD_NAMES: dict[str, dict[str, str]] = {
     "scope3:cat3c": {"zh": "范围三 类别3 输配电损耗", "en": "Scope 3 category 3, transmission and distribution losses"},
     "scope3:cat4": {"zh": "范围三 类别4 上游运输", "en": "Scope 3 category 4, upstream transportation"},
     "inventory.scope1": {"zh": "范围一排放加总", "en": "the Scope 1 total"},
+    # an emission source whose methodology could not run: 0, marked incomplete (calc/incomplete.py)
+    "inventory.source_left_out": {"zh": "核算方法无法执行的排放源（未计入，不完整）",
+                                  "en": "an emission source whose methodology could not run (left out, incomplete)"},
     "inventory.scope3": {"zh": "范围三排放加总", "en": "the Scope 3 total"},
     "energy": {"zh": "综合能耗（GB/T 2589）", "en": "energy use (GB/T 2589)"},
     "energy:calorific": {"zh": "综合能耗（GB/T 2589，当量值）", "en": "energy use (GB/T 2589, calorific value)"},

@@ -186,13 +186,16 @@ def total_energy(uses: Sequence[EnergyUse], *, method: str = "calorific", factor
 @exact
 def total_energy_of_what_converts(uses: Sequence[EnergyUse], *, method: str = "calorific",
                                   factors: FactorLibrary | None = None, on: Any = None, prefer: Sequence[str] = (),
-                                  label: str = "", memo: Sequence[dict] | None = None
+                                  label: str = "", memo: Sequence[dict] | None = None,
+                                  factors_of: Sequence[FactorLibrary] | None = None
                                   ) -> tuple[Result, list[tuple[int, CalcError]]]:
     """:func:`total_energy` of the uses that convert to standard coal, and each one that does
     not, by its index, with why (its carrier has no coefficient for the method, its unit times
     the coefficient's is not energy …). A calculation run gives the total of the rest (0 when
     none converts) and marks it as leaving those out (calc/incomplete.py), as it does a Scope 1
     without a source it could not compute; :func:`total_energy` refuses the whole sum.
+    ``memo`` and ``factors_of`` as for :func:`total_energy` (a stage's uses, each at its
+    entity's factors).
 
     >>> from esgledger.library.factors import load_factor_sets
     >>> r, failed = total_energy_of_what_converts(
@@ -202,20 +205,22 @@ def total_energy_of_what_converts(uses: Sequence[EnergyUse], *, method: str = "c
     """
     kw = {"method": method, "factors": factors, "on": on, "prefer": prefer, "label": label}
     try:
-        return total_energy(uses, memo=memo, **kw), []
+        return total_energy(uses, memo=memo, factors_of=factors_of, **kw), []
     except CalcError:
         if method not in METHODS:
             raise  # the method is wrong, not a use
     kept, failed = [], []
     for i, use in enumerate(uses):
         try:
-            total_energy([use], memo=None if memo is None else [memo[i]], **kw)
+            total_energy([use], memo=None if memo is None else [memo[i]],
+                         factors_of=None if factors_of is None else [factors_of[i]], **kw)
         except CalcError as exc:
             failed.append((i, exc))
         else:
             kept.append(i)
     kept_memo = None if memo is None else [memo[i] for i in kept]
-    return total_energy([uses[i] for i in kept], memo=kept_memo, **kw), failed
+    kept_fx = None if factors_of is None else [factors_of[i] for i in kept]
+    return total_energy([uses[i] for i in kept], memo=kept_memo, factors_of=kept_fx, **kw), failed
 
 
 @exact
