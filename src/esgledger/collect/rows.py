@@ -13,7 +13,7 @@ from typing import Callable
 
 from esgledger.collect.notation import (_by_name, _conversion, _number, category_choices, dimension_names,
                                         dimensions_text)
-from esgledger.collect.tables import CALCULATED, EXPORT_ONLY, HEADER_ALIASES, REQUIRED, _Table
+from esgledger.collect.tables import CALCULATED, REQUIRED, _Table, header_columns
 from esgledger.library.loader import Library
 from esgledger.model.errors import EMPTY_TREE, Bilingual, Location, Problem, ProblemList, near_miss, reason
 from esgledger.model.period import Period, PeriodError
@@ -83,34 +83,11 @@ def check_table(table: _Table, library: Library, entity_index: dict[str, str], *
     from esgledger.collect import interchange
     max_problems = interchange.MAX_PROBLEMS
     problems = rep.problems
-    hdr = table.header_row
-    cols: dict[str, int] = {}
-    dim_cols: list[tuple[str, int]] = []
-    export_cols: dict[str, int] = {}
-    unknown: list[tuple[int, str]] = []
-    twice: list[tuple[int, str, str, int]] = []  # (column, heading, what it gives, its first column)
-    given: dict[str, int] = {}
     dim_names = dimension_names(library)
-    for i, h in enumerate(table.header):
-        key = HEADER_ALIASES.get(h.strip(), HEADER_ALIASES.get(h.strip().lower()))
-        dim = dim_names.get(h.strip(), dim_names.get(h.strip().lower()))  # gender, 性别, Gender
-        what = key or dim or (h.strip().lower() if h.strip().lower() in EXPORT_ONLY else None)
-        if what is not None and given.setdefault(what, i) != i:  # value and 数值: which one?
-            twice.append((i, h.strip(), what, given[what]))
-            continue
-        if key:
-            cols.setdefault(key, i)
-        elif dim is not None:
-            dim_cols.append((dim, i))
-        elif h.strip().lower() in EXPORT_ONLY:
-            export_cols.setdefault(h.strip().lower(), i)
-        elif h.strip():
-            unknown.append((i, h.strip()))
-    for i, h, what, first in twice:
-        problems.append(Problem("ESG-IMPORT-025", table.location(hdr, i, h), {
-            "found": h, "field": what, "first": table.header[first].strip()}))
-    if twice:
+    columns = header_columns(table, dim_names, problems)
+    if columns is None:
         return rep
+    cols, dim_cols, export_cols = columns
     # cells past the header, or under a blank heading: a value under no column would be dropped
     nhead = len(table.header)
     blank_cols = [i for i, h in enumerate(table.header) if not h.strip()]
@@ -124,26 +101,6 @@ def check_table(table: _Table, library: Library, entity_index: dict[str, str], *
             if row[i].strip():
                 return i
         return None
-    missing = [c for c in REQUIRED if c not in cols]
-    if missing:
-        found = [h for h in table.header if h]
-        sep = next((name for ch, name in ((";", ("分号", "semicolons")), ("\t", ("制表符", "tabs")))
-                    if len(found) == 1 and ch in found[0]), None)
-        problems.append(Problem("ESG-IMPORT-001", table.location(hdr, None), {
-            "expected": ", ".join(missing), "found": ", ".join(found),
-            # a file saved with ; or tab between its columns reads as one column
-            "hint": "" if sep is None else Bilingual(f"；该文件的列似乎以{sep[0]}分隔，应以逗号分隔（另存为“CSV（逗号分隔）”）",
-                                                     f"; the file's columns seem to be separated by {sep[1]}: "
-                                                     f"separate them by commas (save as \"CSV (comma delimited)\")")}))
-        return rep
-    for i, h in unknown:  # a misspelt dimension would otherwise land every row on its total
-        problems.append(Problem("ESG-IMPORT-018", table.location(hdr, i, h), {
-            "found": h, "expected": Bilingual(
-                "entity, indicator, period, value, unit, comment, dims、维度代码（如 gender）或导出文件的列",
-                "entity, indicator, period, value, unit, comment, dims, a dimension code (e.g. gender) "
-                "or a column of an export")}))
-    if unknown:
-        return rep
     if status is not None and status not in STATUSES:
         problems.append(Problem("ESG-IMPORT-017", Location(field="status"),
                                 {"found": status, "expected": ", ".join(STATUSES)}))

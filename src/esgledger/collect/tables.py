@@ -4,8 +4,8 @@ of a CSV, the row of a sheet), and where each cell is (:meth:`_Table.location`).
 A CSV may be UTF-8 (with or without BOM) or GBK/GB18030, as Chinese Excel writes both; lines
 starting with ``#`` are comments. An XLSX is read from its ``facts`` sheet, else its first; a
 date cell in its period column is a month where the cell shows a month. The columns the format
-knows (their Chinese headers too) are here as well; what the rows say is checked by
-:mod:`esgledger.collect.rows`.
+knows (their Chinese headers too) are here as well, and which column of a table holds what
+(:func:`header_columns`); what the rows say is checked by :mod:`esgledger.collect.rows`.
 """
 from __future__ import annotations
 
@@ -236,3 +236,60 @@ def read_table(path: Path) -> tuple[_Table | None, ProblemList]:
     if path.stat().st_size == 0:
         return None, ProblemList([Problem("ESG-IMPORT-002", Location(file=path.name))])
     return read_csv_table(path)
+
+
+def header_columns(table: _Table, dim_names: dict[str, str], problems: ProblemList
+                   ) -> tuple[dict[str, int], list[tuple[str, int]], dict[str, int]] | None:
+    """Which column holds what: the format's columns (:data:`REQUIRED`, ``comment``, ``dims``)
+    and an export's (:data:`EXPORT_ONLY`) by name → index, and the dimension columns (by
+    ``dim_names``: code or name → code) as (code, index); None after adding to ``problems``
+    each heading given twice (ESG-IMPORT-025), the columns missing (-001) or each heading the
+    format does not know (-018), at its heading."""
+    hdr = table.header_row
+    cols: dict[str, int] = {}
+    dim_cols: list[tuple[str, int]] = []
+    export_cols: dict[str, int] = {}
+    unknown: list[tuple[int, str]] = []
+    twice: list[tuple[int, str, str, int]] = []  # (column, heading, what it gives, its first column)
+    given: dict[str, int] = {}
+    for i, h in enumerate(table.header):
+        key = HEADER_ALIASES.get(h.strip(), HEADER_ALIASES.get(h.strip().lower()))
+        dim = dim_names.get(h.strip(), dim_names.get(h.strip().lower()))  # gender, 性别, Gender
+        what = key or dim or (h.strip().lower() if h.strip().lower() in EXPORT_ONLY else None)
+        if what is not None and given.setdefault(what, i) != i:  # value and 数值: which one?
+            twice.append((i, h.strip(), what, given[what]))
+            continue
+        if key:
+            cols.setdefault(key, i)
+        elif dim is not None:
+            dim_cols.append((dim, i))
+        elif h.strip().lower() in EXPORT_ONLY:
+            export_cols.setdefault(h.strip().lower(), i)
+        elif h.strip():
+            unknown.append((i, h.strip()))
+    for i, h, what, first in twice:
+        problems.append(Problem("ESG-IMPORT-025", table.location(hdr, i, h), {
+            "found": h, "field": what, "first": table.header[first].strip()}))
+    if twice:
+        return None
+    missing = [c for c in REQUIRED if c not in cols]
+    if missing:
+        found = [h for h in table.header if h]
+        sep = next((name for ch, name in ((";", ("分号", "semicolons")), ("\t", ("制表符", "tabs")))
+                    if len(found) == 1 and ch in found[0]), None)
+        problems.append(Problem("ESG-IMPORT-001", table.location(hdr, None), {
+            "expected": ", ".join(missing), "found": ", ".join(found),
+            # a file saved with ; or tab between its columns reads as one column
+            "hint": "" if sep is None else Bilingual(f"；该文件的列似乎以{sep[0]}分隔，应以逗号分隔（另存为“CSV（逗号分隔）”）",
+                                                     f"; the file's columns seem to be separated by {sep[1]}: "
+                                                     f"separate them by commas (save as \"CSV (comma delimited)\")")}))
+        return None
+    for i, h in unknown:  # a misspelt dimension would otherwise land every row on its total
+        problems.append(Problem("ESG-IMPORT-018", table.location(hdr, i, h), {
+            "found": h, "expected": Bilingual(
+                "entity, indicator, period, value, unit, comment, dims、维度代码（如 gender）或导出文件的列",
+                "entity, indicator, period, value, unit, comment, dims, a dimension code (e.g. gender) "
+                "or a column of an export")}))
+    if unknown:
+        return None
+    return cols, dim_cols, export_cols
