@@ -153,11 +153,7 @@ def approve_entity(desk: Desk, campaign: Campaign, entity: str, *, version: int 
             new = [_revision(entity, f, "approved") for f in facts.values() if f.status == "submitted"]
             batch_id, _ = _review_batch(tx, desk, campaign, entity, facts, new, "approve", comment,
                                         return_ids=False)
-            problems, out.version = set_status(tx.conn, campaign, entity, "approved", allowed_from=("submitted",),
-                                               author=desk.user, batch_id=batch_id, note=comment or "approved")
-            if problems:
-                out.problems.extend(problems)
-                raise _Abort
+            _decide(tx, desk, campaign, out, "approved", batch_id, comment)
             if comment:
                 tx.conn.execute(C.review_comment.insert().values(
                     campaign_id=campaign.id, entity=entity, kind="approve", author=desk.user,
@@ -210,11 +206,7 @@ def return_entity(desk: Desk, campaign: Campaign, entity: str, *, comment: str |
                 rows.append(dict(campaign_id=campaign.id, entity=entity, indicator=None, period=None, dims=None,
                                  fact_id=None, kind="return", author=desk.user, at=now, text=comment.strip()))
             tx.conn.execute(C.review_comment.insert(), rows)
-            problems, out.version = set_status(tx.conn, campaign, entity, "returned", allowed_from=("submitted",),
-                                               author=desk.user, batch_id=batch_id, note=comment or "returned")
-            if problems:
-                out.problems.extend(problems)
-                raise _Abort
+            _decide(tx, desk, campaign, out, "returned", batch_id, comment)
     except _Abort:
         return out
     out.status, out.batch_id, out.facts = "returned", batch_id, len(new)
@@ -288,6 +280,17 @@ def _review_batch(tx, desk: Desk, campaign: Campaign, entity: str, facts, new: l
                               return_ids=return_ids, latest=_latest(entity, facts))
     link_batch(tx.conn, campaign, batch_id)
     return batch_id, ids
+
+
+def _decide(tx, desk: Desk, campaign: Campaign, out: Outcome, status: str, batch_id: int | None,
+            comment: str | None) -> None:
+    """Move the submitted entity to ``status`` (approved, returned), its status event naming
+    the batch and the comment; raises _Abort with the problems in ``out`` if it cannot."""
+    problems, out.version = set_status(tx.conn, campaign, out.entity, status, allowed_from=("submitted",),
+                                       author=desk.user, batch_id=batch_id, note=comment or status)
+    if problems:
+        out.problems.extend(problems)
+        raise _Abort
 
 
 def _latest(entity: str, facts) -> dict[tuple, int]:
