@@ -4,11 +4,13 @@ import datetime as dt
 import openpyxl
 import pytest
 
-from esgledger.collect.campaign import (assigned_indicators, close_campaign, get_campaign, open_campaign,
-                                        status_table)
+from esgledger.collect.campaign import (assigned_indicators, close_campaign, current_facts, get_campaign,
+                                        open_campaign, reference_values, status_table)
 from esgledger.collect.submission import import_workbook, submit_entity, submit_values
 from esgledger.collect.templates import generate_workbook, generate_workbooks
 from esgledger.model.errors import ProblemsError
+from esgledger.model.types import WITHDRAWN
+from esgledger.store import NewFact
 from esgledger.store.access import AccessDenied
 from tests.collect.group import WORKBOOKS
 
@@ -167,3 +169,25 @@ def test_dry_run_writes_nothing(group):
     assert [p.code for p in rep.problems] == ["ESG-COLLECT-005", "ESG-VAL-001", "ESG-COLLECT-007", "ESG-COLLECT-007"]
     assert not rep.written and group.facts() == before
     assert {r.entity: r.status for r in status_table(group.admin, group.c2025)}["P1"] == "not_started"
+
+
+def test_last_years_value_is_its_latest_approved_one_and_the_current_one_its_latest(group):
+    """P1's 2024 values were approved (tests/collect/group.py: aluminium_output 50.00, employees
+    1000). Then aluminium_output 2024 gets a submitted 52.00 and employees 2024 is withdrawn:
+    the 2025 campaign's reference is still the approved 50.00 (a value submitted after an
+    approval is not approved) and no employees (withdrawn after its approval); the current
+    values of 2024 are 52.00 and no employees in total (its breakdown by gender, 200 and 800,
+    stays: each is a fact of its own)."""
+    store, unit = group.admin.store, group.admin.library["aluminium_output"].unit
+    ref = reference_values(group.admin, group.c2025, "P1")
+    assert (ref[("aluminium_output", "", "2025")].value, ref[("employees", "", "2025")].value) == ("50.00", "1000")
+    store.append_facts([NewFact("P1", "aluminium_output", "2024", "", "52.00", unit),
+                        NewFact("P1", "employees", "2024", "", "1000", group.admin.library["employees"].unit,
+                                status=WITHDRAWN)], kind="api")
+    ref = reference_values(group.admin, group.c2025, "P1")
+    assert ref[("aluminium_output", "", "2025")].value == "50.00" and ("employees", "", "2025") not in ref
+    with store.reading() as conn:
+        now = current_facts(conn, "P1", ["2024"], ["aluminium_output", "employees"])
+    assert {k: f.value for k, f in now.items()} == {("aluminium_output", "", "2024"): "52.00",
+                                                    ("employees", "gender=female", "2024"): "200",
+                                                    ("employees", "gender=male", "2024"): "800"}

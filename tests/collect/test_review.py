@@ -181,6 +181,27 @@ def test_audit_trail_has_who_when_old_new_source_reason(group):
     assert {r["entity"] for r in audit_trail(group.desk("p2"), period="2025")} <= {"P2"}
 
 
+def test_the_audit_trail_of_a_year_has_the_evidence_of_its_values_and_of_the_entity(group, tmp_path):
+    """Evidence on a value is in the trail of that value's year; evidence on the whole entity
+    (no indicator, no period) in every year's; another entity's in neither."""
+    submitted_p1(group)
+    pdf = tmp_path / "bill.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n% a bill\n")
+    p1 = group.desk("p1")
+    attach_evidence(p1, pdf, "P1", indicator="aluminium_output", period="2025", note="this year")
+    attach_evidence(p1, pdf, "P1", indicator="aluminium_output", period="2024", note="last year")
+    attach_evidence(p1, pdf, "P1", note="the entity")
+    attach_evidence(group.desk("p2"), pdf, "P2", note="another entity")
+
+    def evidence(period):
+        return [(r["entity"], r["period"], r["comment"]) for r in audit_trail(group.desk("audit"), period=period)
+                if r["kind"] == "evidence"]
+    assert evidence("2025") == [("P1", "2025", "this year"), ("P1", None, "the entity"), ("P2", None, "another entity")]
+    assert evidence("2024") == [("P1", "2024", "last year"), ("P1", None, "the entity"), ("P2", None, "another entity")]
+    assert [r["comment"] for r in audit_trail(group.desk("audit"), period="2024", entity="P1")
+            if r["kind"] == "evidence"] == ["last year", "the entity"]
+
+
 def test_no_public_function_lets_a_plant_reach_another_plant(group, tmp_path):
     submitted_p1(group)
     p2, audit = group.desk("p2"), group.desk("audit")

@@ -83,33 +83,19 @@ def audit_trail(desk: Desk, *, period: str | None = None, entity: str | None = N
                 "comment": r.comment, "batch": r.batch_id, "campaign": r.batch_campaign, "fact_id": r.id})
         campaigns = {c.id: c.period for c in conn.execute(select(C.campaign))}
         wanted = None if period is None else {cid for cid, p in campaigns.items() if p == str(Period.parse(period).year)}
-        ev = C.status_event.c
-        q = select(C.status_event).order_by(ev.id)
-        if entities is not None:
-            q = q.where(ev.entity.in_(entities))
-        for r in conn.execute(q):
-            if wanted is not None and r.campaign_id not in wanted:
-                continue
+        for r in _in_order(conn, C.status_event, entities, wanted):
             rows.append(_row(r.at, r.author, "status", r.entity, period=campaigns.get(r.campaign_id),
                              old_status=r.old_status, new_status=r.new_status, revision=r.version,
                              reason=r.note, batch=r.batch_id, campaign=r.campaign_id))
-        rc = C.review_comment.c
-        q = select(C.review_comment).order_by(rc.id)
-        if entities is not None:
-            q = q.where(rc.entity.in_(entities))
-        for r in conn.execute(q):
-            if wanted is not None and r.campaign_id not in wanted:
-                continue
+        for r in _in_order(conn, C.review_comment, entities, wanted):
             rows.append(_row(r.at, r.author, "comment", r.entity, indicator=r.indicator,
                              period=r.period or campaigns.get(r.campaign_id), dims=r.dims, reason=r.kind,
                              comment=r.text, campaign=r.campaign_id, fact_id=r.fact_id))
         e = C.evidence.c
-        q = select(C.evidence).order_by(e.id)
-        if entities is not None:
-            q = q.where(e.entity.in_(entities))
-        if periods is not None:
-            q = q.where(or_(e.period.in_(periods), and_(e.period.is_(None), e.indicator.is_(None))))
-        for r in conn.execute(q):
+        # a file on a value of the period, or on the whole entity
+        on_period = None if periods is None else or_(e.period.in_(periods), and_(e.period.is_(None),
+                                                                                   e.indicator.is_(None)))
+        for r in _in_order(conn, C.evidence, entities, where=on_period):
             rows.append(_row(r.uploaded_at, r.uploaded_by, "evidence", r.entity, indicator=r.indicator,
                              period=r.period, dims=r.dims, new_value=r.sha256, source=r.filename,
                              location=r.stored_path, comment=r.note, fact_id=r.fact_id))
@@ -140,6 +126,17 @@ def comments_on(conn, entity: str, indicator: str | None, period: str | None, di
             out.append({"kind": r.kind, "author": r.author, "at": r.at, "text": r.text, "fact_id": r.fact_id,
                         "indicator": r.indicator, "period": at, "dims": r.dims or ""})
     return out
+
+
+def _in_order(conn, table, entities: list[str] | None, campaigns: set[int] | None = None, where=None):
+    """The rows of a workflow table (status_event, review_comment, evidence) in the order they
+    were written: of ``entities`` and of ``campaigns`` (None: any), and ``where`` if given."""
+    q = select(table).order_by(table.c.id)
+    if entities is not None:
+        q = q.where(table.c.entity.in_(entities))
+    if where is not None:
+        q = q.where(where)
+    return (r for r in conn.execute(q) if campaigns is None or r.campaign_id in campaigns)
 
 
 def _row(at, who, kind, entity, **kw) -> dict:

@@ -428,15 +428,24 @@ def current_facts(conn: Connection, entity: str, periods: list[str],
     """(indicator, dims, period) → current revision of the entity's own facts (the caller
     has checked access)."""
     fa = S.fact.alias("f")
-    g = S.fact.alias("g")
-    latest = (select(func.max(g.c.revision)).where(
-        g.c.entity == fa.c.entity, g.c.indicator == fa.c.indicator, g.c.period == fa.c.period,
-        g.c.dims == fa.c.dims, g.c.basis == fa.c.basis).scalar_subquery())
     q = record_select(fa).where(fa.c.entity == entity, fa.c.basis == "own", fa.c.period.in_(periods),
-                                 fa.c.revision == latest, fa.c.status != WITHDRAWN)
+                                 fa.c.revision == _latest_revision(fa), fa.c.status != WITHDRAWN)
     if indicators is not None:
         q = q.where(fa.c.indicator.in_(sorted(set(indicators))))
     return {(r[1], r[3], r[2]): FactRecord(*r) for r in conn.execute(q)}
+
+
+def _latest_revision(fa, statuses: tuple[str, ...] | None = None):
+    """The latest revision of the fact of each row of ``fa`` (the same entity, indicator,
+    period, dims and basis), among those with one of ``statuses`` if given: a correlated
+    scalar subquery."""
+    g = S.fact.alias("g")
+    latest = select(func.max(g.c.revision)).where(
+        g.c.entity == fa.c.entity, g.c.indicator == fa.c.indicator, g.c.period == fa.c.period,
+        g.c.dims == fa.c.dims, g.c.basis == fa.c.basis)
+    if statuses is not None:
+        latest = latest.where(g.c.status.in_(statuses))
+    return latest.scalar_subquery()
 
 
 def reference_values(desk: Desk, campaign: Campaign, entity: str, conn: Connection | None = None
@@ -446,11 +455,7 @@ def reference_values(desk: Desk, campaign: Campaign, entity: str, conn: Connecti
     desk.store.require("read", entity)
     prev = {campaign.previous(p): p for p in campaign.periods()}
     fa = S.fact.alias("f")
-    g = S.fact.alias("g")
-    latest = (select(func.max(g.c.revision)).where(
-        g.c.entity == fa.c.entity, g.c.indicator == fa.c.indicator, g.c.period == fa.c.period,
-        g.c.dims == fa.c.dims, g.c.basis == fa.c.basis,
-        g.c.status.in_(("approved", WITHDRAWN))).scalar_subquery())  # withdrawn after approval: none
+    latest = _latest_revision(fa, ("approved", WITHDRAWN))  # withdrawn after approval: none
     q = record_select(fa).where(fa.c.entity == entity, fa.c.basis == "own", fa.c.period.in_(list(prev)),
                                  fa.c.status == "approved", fa.c.revision == latest)
     if conn is not None:  # inside the caller's transaction

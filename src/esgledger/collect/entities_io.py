@@ -100,7 +100,7 @@ def _rows_from_yaml(p: Path, problems: ProblemList) -> list[tuple[Location, dict
 
 
 def _rows_from_csv(p: Path, problems: ProblemList) -> list[tuple[Location, dict[str, Any]]]:
-    from esgledger.collect.interchange import decode_text
+    from esgledger.collect.tables import decode_text
 
     text, err = decode_text(p.read_bytes())
     if err:

@@ -62,6 +62,18 @@ def t(key: str, lang: str):
     return TEXT[key]["zh" if lang == "zh" else "en"]
 
 
+def header_texts(monthly: bool, lang: str) -> list[str]:
+    """The header row of a sheet's annual or monthly indicators, from column A: code, name,
+    breakdown, unit; then last year's value and this year's (annual), or "this year / last
+    year" and the twelve months (monthly); then the comment. The writer writes it, the reader
+    compares a workbook's header cells with it."""
+    heads = [t("code", lang), t("name", lang), t("breakdown", lang), t("unit", lang)]
+    heads += ([t("this_year", lang) + " / " + t("last_year", lang)] + list(t("months", lang)) if monthly
+              else [t("last_year", lang), t("value", lang)])
+    heads.append(t("comment", lang))
+    return heads
+
+
 
 @dataclass(frozen=True)
 class Slot:

@@ -4,7 +4,7 @@ Checking a million rows (~3 s) and storing them (~2 s into a key-less table, the
 build the key) are each about as long as the whole import may take; one after the other they
 are not (bench/RESULTS.md). So, on a POSIX system, for a CSV import large next to its ledger:
 
-* a forked child runs :func:`~esgledger.collect.interchange.check_table` on the file already
+* a forked child runs :func:`~esgledger.collect.rows.check_table` on the file already
   read into memory and sends the accepted facts, 50,000 at a time, through a pipe (``marshal``
   of plain tuples, the cheapest encoding Python has for them);
 * this process appends each chunk as it comes (:meth:`esgledger.store.Store.append_stream`).
@@ -26,7 +26,8 @@ import os
 import signal
 import struct
 
-from esgledger.collect.interchange import ImportReport, _Table, check_table
+from esgledger.collect.rows import ImportReport, check_table
+from esgledger.collect.tables import _Table
 from esgledger.library.loader import Library
 from esgledger.model.errors import Location, Problem
 from esgledger.store.ledger import gc_paused

@@ -150,20 +150,10 @@ def approve_entity(desk: Desk, campaign: Campaign, entity: str, *, version: int 
             if not _can_move(out, st, ("submitted",), version):
                 raise _Abort
             facts = current_facts(tx.conn, entity, campaign.periods())
-            new = [NewFact(entity, f.indicator, f.period, f.dims, f.value, f.unit, "own", "approved",
-                           f.value_entered, f.unit_entered, f.location, f.comment)
-                   for f in facts.values() if f.status == "submitted"]
-            batch_id = None
-            if new:
-                batch_id, _ = tx.append(new, kind="review", source=f"approve {entity}",
-                                        note=f"approved by {desk.user}" + (f": {comment}" if comment else ""),
-                                        return_ids=False, latest=_latest(entity, facts))
-                link_batch(tx.conn, campaign, batch_id)
-            problems, out.version = set_status(tx.conn, campaign, entity, "approved", allowed_from=("submitted",),
-                                               author=desk.user, batch_id=batch_id, note=comment or "approved")
-            if problems:
-                out.problems.extend(problems)
-                raise _Abort
+            new = [_revision(entity, f, "approved") for f in facts.values() if f.status == "submitted"]
+            batch_id, _ = _review_batch(tx, desk, campaign, entity, facts, new, "approve", comment,
+                                        return_ids=False)
+            _decide(tx, desk, campaign, out, "approved", batch_id, comment)
             if comment:
                 tx.conn.execute(C.review_comment.insert().values(
                     campaign_id=campaign.id, entity=entity, kind="approve", author=desk.user,
@@ -206,15 +196,8 @@ def return_entity(desk: Desk, campaign: Campaign, entity: str, *, comment: str |
                 raise _Abort
             keys = [k for k in value_comments if k in facts]
             missing = [k for k in value_comments if k not in facts]
-            new = [NewFact(entity, k[0], k[2], k[1], facts[k].value, facts[k].unit, "own", "rejected",
-                           facts[k].value_entered, facts[k].unit_entered, facts[k].location, facts[k].comment)
-                   for k in keys]
-            batch_id, ids = (None, [])
-            if new:
-                batch_id, ids = tx.append(new, kind="review", source=f"return {entity}",
-                                          note=f"returned by {desk.user}" + (f": {comment}" if comment else ""),
-                                          latest=_latest(entity, facts))
-                link_batch(tx.conn, campaign, batch_id)
+            new = [_revision(entity, facts[k], "rejected") for k in keys]
+            batch_id, ids = _review_batch(tx, desk, campaign, entity, facts, new, "return", comment)
             now = now_iso()
             rows = [dict(campaign_id=campaign.id, entity=entity, indicator=k[0], period=k[2], dims=k[1],
                          fact_id=fid, kind="return", author=desk.user, at=now, text=value_comments[k])
@@ -223,11 +206,7 @@ def return_entity(desk: Desk, campaign: Campaign, entity: str, *, comment: str |
                 rows.append(dict(campaign_id=campaign.id, entity=entity, indicator=None, period=None, dims=None,
                                  fact_id=None, kind="return", author=desk.user, at=now, text=comment.strip()))
             tx.conn.execute(C.review_comment.insert(), rows)
-            problems, out.version = set_status(tx.conn, campaign, entity, "returned", allowed_from=("submitted",),
-                                               author=desk.user, batch_id=batch_id, note=comment or "returned")
-            if problems:
-                out.problems.extend(problems)
-                raise _Abort
+            _decide(tx, desk, campaign, out, "returned", batch_id, comment)
     except _Abort:
         return out
     out.status, out.batch_id, out.facts = "returned", batch_id, len(new)
@@ -280,6 +259,38 @@ def _closed(conn, campaign: Campaign, out: Outcome, action: str) -> bool:
     out.problems.append(Problem("ESG-COLLECT-022", Location(field="campaign"), {
         "campaign": campaign.named(), "entity": out.entity, "action": named, "period": campaign.period}))
     return True
+
+
+def _revision(entity: str, f, status: str) -> NewFact:
+    """The next revision of the entity's own fact ``f``, as it is but with ``status``."""
+    return NewFact(entity, f.indicator, f.period, f.dims, f.value, f.unit, "own", status,
+                   f.value_entered, f.unit_entered, f.location, f.comment)
+
+
+def _review_batch(tx, desk: Desk, campaign: Campaign, entity: str, facts, new: list[NewFact], action: str,
+                  comment: str | None, *, return_ids: bool = True) -> tuple[int | None, list[int]]:
+    """Append the new revisions of a review decision as one batch linked to the campaign: its
+    source the action (``approve P1``), its note who took it and the comment (``returned by
+    esg: …``); (batch id, fact ids), or (None, []) with no revision to append."""
+    if not new:
+        return None, []
+    done = {"approve": "approved", "return": "returned"}[action]
+    batch_id, ids = tx.append(new, kind="review", source=f"{action} {entity}",
+                              note=f"{done} by {desk.user}" + (f": {comment}" if comment else ""),
+                              return_ids=return_ids, latest=_latest(entity, facts))
+    link_batch(tx.conn, campaign, batch_id)
+    return batch_id, ids
+
+
+def _decide(tx, desk: Desk, campaign: Campaign, out: Outcome, status: str, batch_id: int | None,
+            comment: str | None) -> None:
+    """Move the submitted entity to ``status`` (approved, returned), its status event naming
+    the batch and the comment; raises _Abort with the problems in ``out`` if it cannot."""
+    problems, out.version = set_status(tx.conn, campaign, out.entity, status, allowed_from=("submitted",),
+                                       author=desk.user, batch_id=batch_id, note=comment or status)
+    if problems:
+        out.problems.extend(problems)
+        raise _Abort
 
 
 def _latest(entity: str, facts) -> dict[tuple, int]:

@@ -240,7 +240,8 @@ def import_csv(desk: Desk, path: str | Path, *, campaign: Campaign | None = None
                entity: str | None = None, dry_run: bool = False, submit: bool = False) -> SubmissionReport:
     """A submission in the interchange format (CSV in UTF-8 or GBK, or a plain XLSX sheet):
     every row must be a value asked of its entity in the campaign."""
-    from esgledger.collect.interchange import check_table, read_table
+    from esgledger.collect.rows import check_table
+    from esgledger.collect.tables import read_table
 
     path = Path(path)
     rep = SubmissionReport(path.name, desk.lang)
@@ -311,7 +312,7 @@ def submit_values(desk: Desk, campaign: Campaign, entity: str, values: Iterable[
 
     >>> rep = submit_values(desk, c, "TLYX", [{"indicator": "employees", "value": "3000"}])  # doctest: +SKIP
     """
-    from esgledger.collect.interchange import _conversion, dimension_names, dimensions_text
+    from esgledger.collect.notation import _conversion, dimension_names, dimensions_text
 
     rep = SubmissionReport(source, desk.lang, campaign, [entity])
     desk.store.require("write", entity, target=f"{entity} ({source})")

@@ -21,7 +21,7 @@ from typing import Iterable
 # the workbook's structure and reading it back: importable from here, as before the split
 from esgledger.collect.filled import Cell, OpenedWorkbook, open_workbook, percent_format, read_slots
 from esgledger.collect.layout import (FORMAT, FORMAT_VERSION, META_SHEET, MONTH_COLS, Layout, SheetLayout, Slot,
-                                      breakdown_keys, build_layout, layout_for, t)
+                                      breakdown_keys, build_layout, header_texts, layout_for, t)
 from esgledger.library.loader import Library
 from esgledger.model.period import Period
 from esgledger.model.types import category_label
@@ -175,18 +175,13 @@ def write_workbook(path: Path, layout: Layout, library: Library, *, secret: str,
     ins.protection.sheet = True
     ins.protection.password = lock_pw
 
-    months = t("months", lang)
     for sh in layout.sheets:
         ws = wb.create_sheet(sh.title)
         ws.cell(1, 1, f"{sh.title} — {layout.entity} {entity_name} — {layout.period}").font = st.title_font
         dvs: dict[tuple, list[str]] = {}
 
         def header(row: int, monthly: bool) -> None:
-            heads = [t("code", lang), t("name", lang), t("breakdown", lang), t("unit", lang)]
-            heads += ([t("this_year", lang) + " / " + t("last_year", lang)] + list(months) if monthly
-                      else [t("last_year", lang), t("value", lang)])
-            heads.append(t("comment", lang))
-            for col, text in enumerate(heads, start=1):
+            for col, text in enumerate(header_texts(monthly, lang), start=1):
                 c = ws.cell(row, col, text)
                 c.font = st.head_font
                 c.fill = st.head_fill
@@ -281,18 +276,13 @@ def locked_cells(layout: Layout, library: Library, *, entity_name: str,
     lang = layout.lang
     references = references or {}
     out: dict[tuple[str, int, int], object] = {}
-    months = t("months", lang)
     y = Period.parse(layout.period).year
     for sh in layout.sheets:
         out[(sh.title, 1, 1)] = f"{sh.title} — {layout.entity} {entity_name} — {layout.period}"
         for row, monthly in ((sh.annual_header, False), (sh.monthly_header, True)):
             if not row:
                 continue
-            heads = [t("code", lang), t("name", lang), t("breakdown", lang), t("unit", lang)]
-            heads += ([t("this_year", lang) + " / " + t("last_year", lang)] + list(months) if monthly
-                      else [t("last_year", lang), t("value", lang)])
-            heads.append(t("comment", lang))
-            out.update({(sh.title, row, col): text for col, text in enumerate(heads, start=1)})
+            out.update({(sh.title, row, col): text for col, text in enumerate(header_texts(monthly, lang), start=1)})
         if sh.monthly_header and sh.annual_header:
             out[(sh.title, sh.monthly_header - 1, 1)] = t("monthly", lang)
         for s in sh.slots:

@@ -70,7 +70,7 @@ def check_value(ind: Indicator, raw, loc: Location, lang: str = "en") -> tuple[s
         text = str(raw).strip()
         chosen = category_value(ind.values, text)  # yes, Yes or 是 for yes
         if chosen is None:
-            from esgledger.collect.interchange import category_choices
+            from esgledger.collect.notation import category_choices
 
             return None, Problem("ESG-COLLECT-004", loc, {"indicator": label, "found": text,
                                                           "expected": category_choices(ind.values)})
