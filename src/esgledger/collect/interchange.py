@@ -16,8 +16,6 @@ reads a file into a table, :mod:`esgledger.collect.rows` checks its rows
 (:func:`~esgledger.collect.rows.check_table`), :mod:`esgledger.collect.notation` reads how a
 row names dimensions, categories, numbers and units. Here: the cap on the problems an import
 lists, the status cells a user may not set, and the columns of an export.
-
->>> report = check_rows(...)  # doctest: +SKIP
 """
 from __future__ import annotations
 
