@@ -103,7 +103,9 @@ def test_a_year_entered_as_a_year_gives_way_to_its_months(ws, tmp_path):
     change(ws, tmp_path, "O,diesel_consumption,2024,9000,升\n")
     res = run(ws, full=True)
     (p,) = [p for p in res.problems if p.code == "ESG-CALC-021"]
-    assert (p.params["found"], p.params["expected"]) == ("9000 升", "10000 升")
+    # both values with the unit in the reader's language
+    assert (p.params["found"].zh, p.params["expected"].zh) == ("9000 升", "10000 升")
+    assert "the year entered, 9000 L, is replaced by 10000 L made from its twelve months" in p.render("en")
     assert ws.value("O", "diesel_consumption", "2024").value == "10000"
     assert close(v(ws, "O", "scope1_emissions", "gas=co2"), DIESEL_CO2)
     # entered again after the run: the incremental run makes the year from the months again

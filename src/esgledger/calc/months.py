@@ -30,7 +30,7 @@ from esgledger.calc.consolidate import no_longer_produced
 from esgledger.model.errors import Location, Problem
 from esgledger.model.period import Period
 from esgledger.model.types import WITHDRAWN, FactRecord
-from esgledger.model.units import plain
+from esgledger.model.units import plain, with_unit
 from esgledger.store.ledger import NewFact
 
 __all__ = ["MONTH_ROLE", "MonthlyYear", "make_years"]
@@ -117,7 +117,7 @@ def year_replaced(old: FactRecord, value: str, unit: str | None) -> Problem:
     """ESG-CALC-021: a year entered as a year that the months' value replaces."""
     return Problem("ESG-CALC-021", Location(field=f"{old.entity}/{old.indicator}" + (f"/{old.dims}" if old.dims else "")), {
         "entity": old.entity, "indicator": old.indicator, "period": old.period,
-        "found": f"{old.value} {unit or ''}".strip(), "expected": f"{value} {unit or ''}".strip()})
+        "found": with_unit(old.value, unit), "expected": with_unit(value, unit)})
 
 
 def make_years(conn, my: MonthlyYear, keys, current, append, unit_of, *, author, note, may_withdraw=True):
