@@ -222,7 +222,7 @@ class Workspace:
         """The library with the workspace's ``collect.monthly`` indicators collected by month;
         a code that is not a numeric input indicator of the library is ESG-WS-010 (with the
         closest codes), anything but a list of codes ESG-WS-003."""
-        from esgledger.library.loader import collected_monthly
+        from esgledger.library.monthly import collected_monthly
         from esgledger.model.errors import near_miss
 
         section = self.config.get("collect", {})

@@ -18,7 +18,8 @@ import pytest
 from typer.testing import CliRunner
 
 from esgledger.calc.recalc import forget, recalculate
-from esgledger.library.loader import Library, collected_monthly
+from esgledger.library.loader import Library
+from esgledger.library.monthly import collected_monthly
 from esgledger.store import schema as S
 from tests.conftest import close, ghg_workspace, v, write
 

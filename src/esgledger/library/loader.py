@@ -6,7 +6,6 @@ never returned half-loaded (:func:`load_library` raises :class:`LibraryError` in
 from __future__ import annotations
 
 import csv
-import dataclasses
 import hashlib
 import io
 from dataclasses import dataclass, field
@@ -628,30 +627,6 @@ def files_digest(path: Path) -> str:
     for p in [path] if path.is_file() else sorted(path.glob("*.yaml")):
         h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
     return h.hexdigest()
-
-
-def collected_monthly(lib: Library, codes: Iterable[str]) -> Library:
-    """``lib`` with the indicators ``codes`` collected by month (a workspace's
-    ``collect.monthly``): their ``frequency`` is ``monthly``, so a campaign asks twelve months
-    and the year's run makes the year from them (calc/months.py). A new library with its own
-    fingerprint (a calculation run records which); ``lib`` itself is left as it is (it is
-    shared by every workspace with the same files). The codes must be indicators of ``lib``."""
-    codes = sorted(set(codes))
-    todo = [c for c in codes if lib.indicators[c].frequency != "monthly"]
-    if not todo:
-        return lib
-    key = (lib.fingerprint, tuple(codes))
-    out = _MONTHLY.get(key)
-    if out is None:
-        indicators = dict(lib.indicators)
-        for c in todo:
-            indicators[c] = indicators[c].model_copy(update={"frequency": "monthly"})
-        fingerprint = hashlib.sha256(f"{lib.fingerprint}\0monthly:{','.join(codes)}".encode()).hexdigest()
-        out = _MONTHLY[key] = dataclasses.replace(lib, indicators=indicators, fingerprint=fingerprint)
-    return out
-
-
-_MONTHLY: dict[tuple, Library] = {}
 
 
 def load_library(extra_dirs: Iterable[Path] = ()) -> Library:
