@@ -16,6 +16,21 @@ def cli(wsdir, *args, user=None, stdin=None, lang="en"):
     return runner.invoke(app, ["--lang", lang, "-w", str(wsdir), *args], input=stdin, env=env)
 
 
+def manager_and_submitter(wsdir, monkeypatch) -> None:
+    """From the command line: an admin (boss), a manager (esg) and TLYX-P1's submitter (p1),
+    hashed with argon2's cheapest parameters, and campaign 2025 opened by esg."""
+    from argon2 import PasswordHasher, profiles
+
+    from esgledger.store import access
+
+    monkeypatch.setattr(access, "_hasher", lambda: PasswordHasher.from_parameters(profiles.CHEAPEST))
+    assert cli(wsdir, "users", "add", "boss", "--role", "admin", "--password-stdin", stdin=PW + "\n").exit_code == 0
+    for name, role, ent in (("esg", "manager", None), ("p1", "submitter", "TLYX-P1")):
+        args = ["users", "add", name, "--role", role, "--password-stdin"] + (["--entity", ent] if ent else [])
+        assert cli(wsdir, *args, user="boss", stdin=PW + "\n").exit_code == 0
+    assert cli(wsdir, "collect", "open", "--period", "2025", user="esg").exit_code == 0
+
+
 def test_users_and_a_campaign_from_the_command_line(wsdir, tmp_path, monkeypatch):
     from argon2 import PasswordHasher, profiles
 

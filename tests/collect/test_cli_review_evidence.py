@@ -6,7 +6,7 @@ import json
 import pytest
 
 import esgledger.cli_collect  # noqa: F401 - registers the sub-apps
-from tests.collect.test_cli_collect import PW, _rows, cli
+from tests.collect.test_cli_collect import _rows, cli, manager_and_submitter
 
 
 @pytest.fixture
@@ -14,16 +14,7 @@ def reviewed(wsdir, tmp_path, monkeypatch):
     """The demo tree with a manager and TLYX-P1's submitter; campaign 2025; TLYX-P1 has given
     its electricity consumption and the grid part of its electricity received, with a bill on
     the consumption."""
-    from argon2 import PasswordHasher, profiles
-
-    from esgledger.store import access
-
-    monkeypatch.setattr(access, "_hasher", lambda: PasswordHasher.from_parameters(profiles.CHEAPEST))
-    assert cli(wsdir, "users", "add", "boss", "--role", "admin", "--password-stdin", stdin=PW + "\n").exit_code == 0
-    for name, role, ent in (("esg", "manager", None), ("p1", "submitter", "TLYX-P1")):
-        args = ["users", "add", name, "--role", role, "--password-stdin"] + (["--entity", ent] if ent else [])
-        assert cli(wsdir, *args, user="boss", stdin=PW + "\n").exit_code == 0
-    assert cli(wsdir, "collect", "open", "--period", "2025", user="esg").exit_code == 0
+    manager_and_submitter(wsdir, monkeypatch)
     data = tmp_path / "p1.csv"
     data.write_text("entity,indicator,period,supplier,value,unit\n"
                     "TLYX-P1,electricity_consumption,2025,,7951236.42,兆瓦时\n"

@@ -8,7 +8,7 @@ from esgledger.collect.campaign import close_campaign
 from esgledger.collect.review import approve_entity, reopen_entity, return_entity, review_entity
 from esgledger.collect.submission import import_workbook
 from tests.collect.group import WORKBOOKS
-from tests.collect.test_cli_collect import PW, cli
+from tests.collect.test_cli_collect import cli, manager_and_submitter
 
 FEMALE = ("employees", "gender=female", "2025")
 
@@ -49,16 +49,7 @@ def test_a_closed_campaign_is_reviewed_and_approved_but_not_handed_back(group):
 
 
 def test_collect_review_and_approve_take_a_closed_campaign_with_its_year(wsdir, tmp_path, monkeypatch):
-    from argon2 import PasswordHasher, profiles
-
-    from esgledger.store import access
-
-    monkeypatch.setattr(access, "_hasher", lambda: PasswordHasher.from_parameters(profiles.CHEAPEST))
-    assert cli(wsdir, "users", "add", "boss", "--role", "admin", "--password-stdin", stdin=PW + "\n").exit_code == 0
-    for name, role, ent in (("esg", "manager", None), ("p1", "submitter", "TLYX-P1")):
-        args = ["users", "add", name, "--role", role, "--password-stdin"] + (["--entity", ent] if ent else [])
-        assert cli(wsdir, *args, user="boss", stdin=PW + "\n").exit_code == 0
-    assert cli(wsdir, "collect", "open", "--period", "2025", user="esg").exit_code == 0
+    manager_and_submitter(wsdir, monkeypatch)
     data = tmp_path / "p1.csv"
     data.write_text("entity,indicator,period,value,unit\nTLYX-P1,electricity_consumption,2025,7951236.42,兆瓦时\n",
                     encoding="utf-8")
