@@ -79,6 +79,18 @@ def change(ws, tmp_path, row: str, dim: str = "") -> None:
     assert rep.ok, rep.problems.flat()
 
 
+def marked_incrementally(ws, tmp_path, row: str, left_out: tuple[str, str, str]) -> dict:
+    """Change one input so that ``left_out`` (entity, source, code) cannot be computed, run
+    incrementally, check the values and the marks against a fresh full run; the marks."""
+    change(ws, tmp_path, row)
+    inc = run(ws)
+    assert inc.incremental and inc.ghg.left_out == [left_out]
+    assert {k: f.value for k, f in ledger(ws).items()} == fresh_full(ws)
+    got = marks(ws)
+    assert got == fresh_marks(ws)
+    return got
+
+
 def _stored(ws, *tables: str) -> tuple[int, ...]:
     with ws.store.engine.connect() as conn:
         return tuple(conn.exec_driver_sql(f"SELECT count(*) FROM {t}").scalar() for t in tables)
@@ -467,12 +479,8 @@ def test_a_source_that_cannot_run_marks_the_same_totals_incrementally_and_in_ful
     run(demo, full=True)
     assert marks(demo) == {}                                   # the demo leaves nothing out
     original = next(f for f in demo.store.current_facts(period=PERIOD, entity="TLYX-P1", indicator="aluminium_output"))
-    change(demo, tmp_path, f"TLYX-P1,aluminium_output,{PERIOD},0,万吨")
-    inc = run(demo)
-    assert inc.incremental and inc.ghg.left_out == [("TLYX-P1", "anode", "ESG-CALC-005")]
-    assert {k: f.value for k, f in ledger(demo).items()} == fresh_full(demo)
-    got = marks(demo)
-    assert got == fresh_marks(demo)
+    got = marked_incrementally(demo, tmp_path, f"TLYX-P1,aluminium_output,{PERIOD},0,万吨",
+                               ("TLYX-P1", "anode", "ESG-CALC-005"))
     mark = "incomplete: TLYX-P1/anode (ESG-CALC-005)"
     for key in [("TLYX-P1", "scope1_emissions", "", "own"), ("TLYX", "ets_emissions", "", "own"),
                 ("TSAL", "product_footprint", "product=aluminium_electrolysis", "own"),
@@ -601,12 +609,8 @@ def test_an_energy_use_that_cannot_convert_marks_the_same_totals_incrementally_a
         forget(ws.store)
         run(ws, full=True)
         assert marks(ws) == {}                                  # the demo buys no heat
-        change(ws, tmp_path, f"TLYX-P1,purchased_heat,{PERIOD},500,吉焦")
-        inc = run(ws)
-        assert inc.incremental and inc.ghg.left_out == [("TLYX-P1", "energy:heat", "ESG-CALC-005")]
-        assert {k: f.value for k, f in ledger(ws).items()} == fresh_full(ws)
-        got = marks(ws)
-        assert got == fresh_marks(ws)
+        got = marked_incrementally(ws, tmp_path, f"TLYX-P1,purchased_heat,{PERIOD},500,吉焦",
+                                   ("TLYX-P1", "energy:heat", "ESG-CALC-005"))
         mark = "incomplete: TLYX-P1/energy:heat (ESG-CALC-005)"
         # the totals and heat figures by both methods, the group's energy per output value, and
         # the energy per tonne of aluminium of the line and of the stage (at the root)
