@@ -231,6 +231,8 @@ class Workspace:
         if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
             raise WorkspaceError("ESG-WS-003", where, field="collect.monthly", found=repr(codes),
                                  expected='["electricity_consumption", …]')
+        if not codes:
+            return lib
         inputs = {c: c for c, ind in lib.indicators.items() if ind.kind == "input" and ind.value_type == "number"}
         for c in codes:
             if c not in inputs:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 from decimal import Decimal
+from typing import NamedTuple
 
 from esgledger.calc.consolidate import no_longer_produced
 from esgledger.model.errors import Location, Problem
@@ -33,7 +34,7 @@ from esgledger.model.types import WITHDRAWN, FactRecord
 from esgledger.model.units import plain, with_unit
 from esgledger.store.ledger import NewFact
 
-__all__ = ["MONTH_ROLE", "MonthlyYear", "make_years"]
+__all__ = ["MONTH_ROLE", "MonthlyYear", "Years", "make_years"]
 
 MONTH_ROLE = "month:"
 
@@ -120,12 +121,21 @@ def year_replaced(old: FactRecord, value: str, unit: str | None) -> Problem:
         "found": with_unit(old.value, unit), "expected": with_unit(value, unit)})
 
 
+class Years(NamedTuple):
+    """What :func:`make_years` did: the year facts written, the revisions withdrawing years no
+    longer made, the problems it found and its batch (None when it wrote nothing)."""
+
+    written: list[FactRecord]
+    withdrawn: list[FactRecord]
+    problems: list[Problem]
+    batch_id: int | None
+
+
 def make_years(conn, my: MonthlyYear, keys, current, append, unit_of, *, author, note, may_withdraw=True):
     """Make the year of each key of ``keys`` from its months and append those that changed, in
     the caller's transaction ``conn``. ``current`` gives a key's current year fact (or None);
-    ``append`` is the store's append (or a kept run's). Returns (the records written, the
-    records withdrawing a year no longer made, the problems, the batch id or None); None,
-    with nothing written, when a year would be withdrawn and ``may_withdraw`` is false (an
+    ``append`` is the store's append (or a kept run's). Returns :class:`Years`; None, with
+    nothing written, when a year would be withdrawn and ``may_withdraw`` is false (an
     incremental run leaves that to a full one)."""
     rows, olds, tombs, problems = [], [], [], []
     for key in sorted(keys):
@@ -151,7 +161,7 @@ def make_years(conn, my: MonthlyYear, keys, current, append, unit_of, *, author,
     for f in tombs:
         problems.append(no_longer_produced(f))
     if not rows and not tombs:
-        return [], [], problems, None
+        return Years([], [], problems, None)
     batch_id, ids = append(conn, rows + [NewFact(f.entity, f.indicator, f.period, f.dims, f.value, f.unit, "own",
                                                  WITHDRAWN) for f in tombs],
                            kind="calc", source=run_source(my.period), author=author, note=note, return_ids=True)
@@ -160,7 +170,7 @@ def make_years(conn, my: MonthlyYear, keys, current, append, unit_of, *, author,
                           batch=batch_id) for nf, old, fid in zip(rows, olds, ids)]
     withdrawn = [dataclasses.replace(f, revision=f.revision + 1, status=WITHDRAWN, author=author, id=fid,
                                      batch=batch_id) for f, fid in zip(tombs, ids[len(rows):])]
-    return written, withdrawn, problems, batch_id
+    return Years(written, withdrawn, problems, batch_id)
 
 
 def run_source(period: str) -> str:

@@ -168,16 +168,16 @@ def _full(store, library, tree, factors, period, approach, gwp_set, author, note
     res.problems[:0] = g.problems
     res.ghg = g
     if years is not None:
-        res.problems[:0] = years[2]
-        res.from_months = len(years[0])
+        res.problems[:0] = years.problems
+        res.from_months = len(years.written)
     revisions = {f.key: f.revision for f in facts}
     revisions.update({f.key: f.revision for f in g.records})
     revisions.update({f.key: f.revision for f in cons.existing.values()})
     revisions.update({f.key: f.revision for f in g.withdrawn + res.withdrawn})
     if years is not None:
-        revisions.update({f.key: f.revision for f in years[0] + years[1]})
+        revisions.update({f.key: f.revision for f in years.written + years.withdrawn})
     state = PeriodState(period, approach, note, gwp_set, library, tree, factors, ghg, cons, watermark,
-                        {b for b in (g.batch_id, res.batch_id, years and years[3]) if b is not None}, revisions,
+                        {b for b in (g.batch_id, res.batch_id, years and years.batch_id) if b is not None}, revisions,
                         my)
     return res, state
 
@@ -194,13 +194,13 @@ def _years_from_months(store, conn, my: MonthlyYear, facts: list, library, autho
     keys = set(my.keys()) | {k for k, i in at.items() if facts[i].status == "calculated"}
     out = make_years(conn, my, keys, lambda k: facts[at[k]] if k in at else None, store._append,
                      lambda code: library[code].unit, author=author, note=note)
-    for r in out[0]:
+    for r in out.written:
         k = (r.entity, r.indicator, r.dims)
         if k in at:
             facts[at[k]] = r
         else:
             facts.append(r)
-    gone = {at[(r.entity, r.indicator, r.dims)] for r in out[1]}
+    gone = {at[(r.entity, r.indicator, r.dims)] for r in out.withdrawn}
     if gone:
         facts[:] = [f for i, f in enumerate(facts) if i not in gone]
     return out
@@ -259,7 +259,7 @@ def _incremental(store, state: PeriodState, author) -> RunResult | None:
                                    may_withdraw=False)
                 if years is None:
                     return None  # a year no longer made: withdrawn by a full run
-                latest.update(((r.entity, r.indicator, r.dims), r) for r in years[0])
+                latest.update(((r.entity, r.indicator, r.dims), r) for r in years.written)
         changed: list[FactRecord] = []
         for k, fr in sorted(latest.items()):
             known = ghg.facts.get(k) or ghg.existing.get(k)
@@ -274,14 +274,14 @@ def _incremental(store, state: PeriodState, author) -> RunResult | None:
             ghg.append = cons.append = None
         state.watermark = max(state.watermark, append.last_id, *(r[-2] for r in rows)) if rows else \
             max(state.watermark, append.last_id)
-    for b in (g.batch_id, res.batch_id, years and years[3]):
+    for b in (g.batch_id, res.batch_id, years and years.batch_id):
         if b is not None:
             state.batches.add(b)
     res.incremental = True
     res.problems[:0] = g.problems
     if years is not None:
-        res.problems[:0] = years[2]
-        res.from_months = len(years[0])
+        res.problems[:0] = years.problems
+        res.from_months = len(years.written)
     res.ghg = g if g.outputs or g.batch_id is not None else None
     return res
 
