@@ -209,3 +209,51 @@ def test_the_report_marks_a_figure_resting_on_an_incomplete_total(vss):
         ("P", "scope1_emissions", "own"): None, ("G", "product_footprint", "own"): "incomplete"}
     assert FIGURE_NOTES["incomplete"]["en"].startswith("Incomplete: the figure leaves out an emission source")
     assert FIGURE_NOTES["incomplete"]["zh"].startswith("不完整：该数值未计入核算方法无法执行的排放源")
+
+
+def test_the_parents_figure_of_each_gas_carries_the_mark(vss):
+    """Scope 1 by gas up the tree (control: every share 100 %). V's PFC cannot run, and no other
+    source of V emits CF4 or C2F6, so V has a CF4 and a C2F6 part at 0, marked: the part of them
+    that could be computed. By hand (tests/calc/test_ghg.py for P): P's CF4 0.0715 t × 6 630 =
+    474.045 and C2F6 0.0086515 t × 11 100 = 96.03165 t CO2e; S's and G's CF4 and C2F6 are P's,
+    marked, as they are low by V's; CO2: S = P's anode 14 314.6667 + V's 17 000 = 31 314.6667,
+    G = that + W's 1 815 = 33 129.6667, marked; G's gases add up to its Scope 1 33 699.7433."""
+    vss.calc("2024")
+    assert _fact(vss, "V", "scope1_emissions", "gas=cf4") == (Decimal(0), V_PFC)
+    assert _fact(vss, "V", "scope1_emissions", "gas=c2f6") == (Decimal(0), V_PFC)
+    for entity in ("S", "G"):
+        assert _fact(vss, entity, "scope1_emissions", "gas=cf4", basis="control") == (Decimal("474.0450"), V_PFC)
+        f = vss.value(entity, "scope1_emissions", "2024", "gas=c2f6", basis="control")
+        assert (Decimal(f.value), f.comment) == (Decimal("96.03165"), V_PFC)
+    assert _fact(vss, "S", "scope1_emissions", "gas=co2", basis="control") == (Decimal("31314.6667"), V_PFC)
+    assert _fact(vss, "G", "scope1_emissions", "gas=co2", basis="control") == (Decimal("33129.6667"), V_PFC)
+    gases = sum(Decimal(vss.value("G", "scope1_emissions", "2024", f"gas={g}", basis="control").value)
+                for g in ("co2", "cf4", "c2f6"))
+    assert round(gases, 4) == round(Decimal(vss.value("G", "scope1_emissions", "2024", basis="control").value), 4)
+    # P's own parts are complete: not marked
+    assert _fact(vss, "P", "scope1_emissions", "gas=cf4") == (Decimal("474.0450"), None)
+    # once V's PFC runs again (IPCC Tier 1, the overvoltage data withdrawn), its gases are computed
+    # and nothing up the tree is marked
+    vss.withdraw_facts([("V", "anode_effect_overvoltage", "2024", ""), ("V", "current_efficiency", "2024", "")],
+                       reason="test")
+    vss.calc("2024")
+    assert Decimal(vss.value("V", "scope1_emissions", "2024", "gas=cf4").value) > 0
+    for g in ("co2", "cf4", "c2f6"):
+        assert vss.value("G", "scope1_emissions", "2024", f"gas={g}", basis="control").comment is None, g
+
+
+def test_each_source_emits_the_gases_the_run_gives_its_parts_when_it_cannot_run():
+    """SOURCE_GASES says which gases a source that cannot run stands for: what its methods give.
+    The PFC methods (IPCC 2006 Vol.3 §4.4.2.4, Tables 4.14-4.16): CF4 and C2F6; anode, carbonate
+    and the other process sources (IPCC 2006 Vol.3 ch.4; NDRC 2013): CO2."""
+    from esgledger.calc.ghg import OTHER_SOURCE_GASES, SOURCE_GASES
+    from esgledger.calc.methods import aluminium as m_al
+    from esgledger.calc.methods.result import load_factor_sets
+
+    fx = load_factor_sets()
+    pfc = [m_al.pfc_tier1(Decimal(1000), "CWPB", fx, "AR5"),
+           m_al.pfc_slope(Decimal(1000), Decimal("0.05"), "CWPB", fx, "AR5"),
+           m_al.pfc_overvoltage(Decimal(1000), Decimal(9), Decimal(95), "CWPB", fx, "AR5")]
+    assert all(set(r.values) == set(SOURCE_GASES["pfc"]) for r in pfc)
+    assert set(m_al.anode_co2_tier1(Decimal(1000), "prebake", factors=fx).values) == set(OTHER_SOURCE_GASES)
+    assert set(SOURCE_GASES) == {"pfc"}

@@ -115,6 +115,12 @@ EQ_SCOPE1_GAS = "E_gas = Σ sources' mass of the gas × its GWP (GHG Protocol Co
 SOURCE_LEFT_OUT = "inventory.source_left_out"
 EQ_SOURCE_LEFT_OUT = ("E_source = Σ of its parts whose methodology could run: none could (ESG-CALC-005), so 0, "
                       "marked incomplete: the figure leaves the source out")
+# the gases each emission source's methodologies account (every method of a source gives the same
+# ones: the anode-effect PFC methods CF4 and C2F6, IPCC 2006 Vol.3 §4.4.2.4; every other source
+# CO2 under the NDRC 2013 aluminium guideline and IPCC 2006 Vol.3 ch.4); a source none of whose
+# parts could run still has a per-gas part, at 0 and marked, for each of them
+SOURCE_GASES = {"pfc": ("CF4", "C2F6")}
+OTHER_SOURCE_GASES = ("CO2",)
 EQ_SCOPE3 = "Scope 3 = Σ categories' CO2e (GHG Protocol Scope 3 Standard)"
 EQ_ENERGY_CARRIER = ("E_carrier = amount × its coefficient: the fuel's NCV / 29.307 GJ per tce where its NCV is known, "
                      "else its GB/T 2589-2020 Annex A coefficient (tce)")
@@ -747,7 +753,8 @@ class GhgRun:
         (0 if nothing else) when every source failed, so that the totals above it carry the mark.
         A source none of whose parts could run is written too, at 0 and marked (the part of it
         that could be computed: nothing), so that the parent's figure of that source, which
-        consolidation sums from its entities', carries the mark instead of being silently low."""
+        consolidation sums from its entities', carries the mark instead of being silently low;
+        so do its gases' parts of Scope 1 (:data:`SOURCE_GASES`), at 0 where no source gives them."""
         mark, lost_reads = self.left_out([code])
         total = Decimal(0)
         by_gas: dict[str, Decimal] = {}
@@ -781,6 +788,11 @@ class GhgRun:
             self.emit(code, "emissions_by_source", f"emission_source={src}", Decimal(0),
                       [f for s, _c, rs in self.missing[code] if s == src for f in rs], None, SOURCE_LEFT_OUT,
                       "inventory", equation=EQ_SOURCE_LEFT_OUT, comment=self.left_out([code], (src,))[0])
+            # and so the parent's figure of each of its gases carries the mark, even a gas no
+            # other source of the entity emits (the Søderberg line's CF4 and C2F6)
+            for gas in SOURCE_GASES.get(src, OTHER_SOURCE_GASES):
+                gas_used.setdefault(GAS_DIMS[gas], [])
+                by_gas.setdefault(GAS_DIMS[gas], Decimal(0))
         if srcs or mark:
             inputs = [f for source in srcs.values() for f in source.reads] + lost_reads
             self.emit(code, "scope1_emissions", "", total, inputs, None, "inventory.scope1", "inventory",
