@@ -264,8 +264,9 @@ def test_a_bad_monthly_setting_is_refused_when_the_workspace_opens(tmp_path, set
 
 def test_only_approved_months_make_the_year_where_only_approved_data_feeds_calculations(tmp_path):
     """With ``report.inputs = approved`` a month submitted but not approved is missing; once it is
-    approved, the next run makes the year (a full run: which revision of a month is current is
-    the approved store's to say)."""
+    approved, the next run makes the year, incrementally (the months of the key as the approved
+    store gives them): 11 × 800 + 1 200 = 10 000 L. A later revision of a month that is only
+    submitted does not move it: the approved one stays current."""
     from esgledger.workspace import _ApprovedOnly
 
     rows = [line for line in MONTHS.splitlines()]
@@ -286,8 +287,13 @@ def test_only_approved_months_make_the_year_where_only_approved_data_feeds_calcu
         assert w.value("O", "diesel_consumption", "2024") is None
         assert w.import_facts(write(tmp_path / "a.csv", head + "O,diesel_consumption,2024-09,800,升,approved\n")).ok
         res = calc()
-        assert not res.incremental and res.from_months == 1
+        assert res.incremental and res.from_months == 1
         assert w.value("O", "diesel_consumption", "2024").value == "10000"
+        assert w.import_facts(write(tmp_path / "s.csv", head + "O,diesel_consumption,2024-03,900,升,submitted\n")).ok
+        res = calc()
+        assert res.incremental and res.written == 0 and res.from_months == 0
+        assert w.value("O", "diesel_consumption", "2024").value == "10000"
+        assert calc(full=True).written == 0  # the incremental runs left what a full run leaves
     finally:
         forget(w.store)
         w.close()

@@ -11,7 +11,8 @@ appended since (the ledger is append-only, so fact ids say what is new) and reco
 what those reach:
 
 * a month of a monthly indicator (a year's run reads the year's months too): the year made
-  from its months again (calc/months.py), which then counts as a changed fact of the year;
+  from its months again (calc/months.py), which then counts as a changed fact of the year
+  (where only approved data feeds calculations, the key's months as the store gives them);
 * an activity fact of one entity: that entity's sources and its inventory, Scope 2/3 and
   energy facts; if the entity is a captive plant, its factor per MWh and the product view
   that passes it on to the units it supplies (calc/captive.py); the ETS enterprise it belongs
@@ -230,11 +231,12 @@ def _incremental(store, state: PeriodState, author) -> RunResult | None:
             if fr.status == WITHDRAWN:
                 return None  # a value withdrawn: what was calculated from it goes too, in a full run
             if fr.period != state.period:  # a month of the year
-                if not plain:
-                    return None  # which revision of a month is current (approved) is the store's to say
-                key = my.take(fr)
-                if key is not None:
-                    month_keys.add(key)
+                if plain:
+                    key = my.take(fr)
+                    if key is not None:
+                        month_keys.add(key)
+                elif fr.indicator in my.codes and fr.basis == "own":
+                    month_keys.add((fr.entity, fr.indicator, fr.dims))  # its current months are read below
                 continue
             if fr.basis != "own" or fr.status == "calculated":
                 if fr.batch not in state.batches:
@@ -249,6 +251,16 @@ def _incremental(store, state: PeriodState, author) -> RunResult | None:
                                          indicator=sorted({k[1] for k in keys})):
                 if (fr.entity, fr.indicator, fr.dims) in keys:
                     latest[(fr.entity, fr.indicator, fr.dims)] = fr
+        if month_keys and not plain:
+            # which revision of a month is current (approved) is the store's to say: the months of
+            # those keys as it gives them now
+            for k in month_keys:
+                my.months[k] = {}
+            for fr in store.iter_current(period=list(my.month_periods), basis="own",
+                                         entity=sorted({k[0] for k in month_keys}),
+                                         indicator=sorted({k[1] for k in month_keys})):
+                if (fr.entity, fr.indicator, fr.dims) in month_keys:
+                    my.take(fr)
         years = None
         if my.active:
             # the years whose months moved, and those entered as a year that their months make
