@@ -28,6 +28,7 @@ from esgledger.report.numbers import format_value
 from esgledger.report.seed_index import load_seed_index
 from esgledger.workspace import open_workspace
 from tests.conftest import DATA
+from tests.demo_hand import demo_2024
 from tests.report.conftest import require_cjk_font, require_tool
 
 SEED_KPI = list(csv.DictReader((DATA / "kpi-2024.csv").read_text(encoding="utf-8").splitlines()))
@@ -462,20 +463,22 @@ def _own_total(ws, indicator: str, year: str = "2024"):
 
 def test_the_climate_chapter_prints_scope_1_scope_2_and_the_total(demo):
     """SZSE Art. 24 ("shall"): Scope 1, Scope 2 and the total are printed with their method
-    footnotes (UAT 1 F2: the report printed only product emissions). By hand, from the entities'
-    own 2024 Scope 1 (explain): GNBX 2 193.49 + JXTG 1 836 590.17 + NJTS 54 432.17 + TLYX 324.56
-    + TLYX-P1 882 857.26 + TLYX-P2 882 707.12 + TRNY 9 590 267.78 + TSAL 107.69 + TZXC 920.80
-    + XRLB 4 488.94 + YDTS 56 867.04 = 13 311 757.03 → 13,311,757; Scope 2 location
-    2 486 171.81 (2 486 294.39 before less 612 877.03 MWh × (0.4044 − 0.4042) = 122.58: JXTG at the
-    southern grid's 2023 factor, no longer Guangxi's 2022 one);
+    footnotes (UAT 1 F2: the report printed only product emissions). By hand (tests/demo_hand.py,
+    from the demo's inputs and the published factors, without esgledger), the entities' own 2024
+    Scope 1: GNBX 2 193.49 + JXTG 1 836 590.17 + NJTS 54 432.17 + TLYX 324.56 + TLYX-P1 882 857.26
+    + TLYX-P2 882 707.12 + TRNY 9 590 267.78 + TSAL 107.69 + TZXC 920.80 + XRLB 4 488.94 + YDTS
+    56 867.04 = 13 311 757.03 → 13,311,757; Scope 2 location 2 486 171.81 (JXTG's 612 877.03 MWh at
+    the southern grid's 2023 factor 0.4042, not Guangxi's 2022 0.4044), market 2 084 030.72;
     Scope 1 + 2 = 15 797 928.84 → 15,797,929."""
     ws = demo["ws"]
     s1, s2l, s2m = (_own_total(ws, c) for c in ("scope1_emissions", "scope2_location", "scope2_market"))
-    assert s1.quantize(Decimal("0.01")) == Decimal("13311757.03")
+    hand = demo_2024().totals
+    # the code works at 34 significant digits, the hand at 60: they may part below a milligram
+    for got, key in ((s1, "scope1_emissions"), (s2l, "scope2_location"), (s2m, "scope2_market")):
+        assert abs(got - hand[f"inventory:{key}"]) <= Decimal("0.000000001"), (key, got, hand[f"inventory:{key}"])
     expected = {c: format_value(v, 0, lang="en") for c, v in
                 (("s1", s1), ("s2l", s2l), ("s2m", s2m), ("tot", s1 + s2l))}
-    assert s2l.quantize(Decimal("0.01")) == Decimal("2486171.81")
-    assert expected["s1"] == "13,311,757" and expected["tot"] == "15,797,929"
+    assert expected == {"s1": "13,311,757", "s2l": "2,486,172", "s2m": "2,084,031", "tot": "15,797,929"}
     for lang, caption in (("en", "GHG emissions (Scope 1 and Scope 2)"), ("zh", "温室气体排放量（范围一、范围二）")):
         table = next(t for t in tables(demo["docs"][lang]) if t.caption == caption)
         col = 2 + demo["ctx"].years.index(2024)
@@ -602,6 +605,7 @@ def test_published_figures_read_as_published_and_invented_ones_as_illustrative(d
     # activity data (the published report gives no Scope 1 or 2 at all)
     zh = "\n".join(getattr(b, "text", "") for b, _d in walk(demo["docs"]["zh"]))
     assert "2024年，集团范围一温室气体排放量为1,331.18万吨二氧化碳当量①，" in zh
+    assert round(demo_2024().totals["inventory:scope1_emissions"] / 10000, 2) == Decimal("1331.18")  # by hand
     assert "①示意值：所依据的输入数据在台账中标注为示意（见其备注），并非完全基于实际报告数据。" in zh
     charts = {c.title: c for c, _d in walk(demo["docs"]["zh"]) if type(c).__name__ == "Chart"}
     assert [f.text for f in charts["能源消费结构"].footnotes] == [
@@ -635,9 +639,11 @@ def test_uat4_the_narrative_says_what_the_published_report_says_in_both_language
     assert "在全国碳排放权交易市场的配额交易系统和履约系统进行年度履约操作" in zh
     assert "2024年是全国碳排放权交易市场覆盖铝冶炼行业的首个管理年度" in zh
     assert "2024 is the first year in which the national emissions trading scheme covers aluminium smelting" in en
-    # the ETS view of the smelter TLYX (esgledger calc reconcile): anode 862,745 + 862,598,
-    # PFC 20,112 + 20,109 - 1,176 at the guideline's coefficients, fuel 325 = 1,764,713 t CO2e
-    # = 176.47万 / 1.765 million
+    # the ETS view of the smelter TLYX (esgledger calc reconcile; by hand, tests/demo_hand.py):
+    # anode 862,745 + 862,598, PFC 20,112 + 20,109 - 1,176 at the guideline's coefficients,
+    # fuel 325 = 1,764,713 t CO2e = 176.47万 / 1.765 million
+    hand = demo_2024()
+    assert round(hand.totals["ets:TLYX"] / 10000, 2) == Decimal("176.47")
     # (a company's figure resting on illustrative activity data: marked illustrative, UAT4 F-H1)
     assert "天铝有限2024年排放量为176.47万吨二氧化碳当量②" in zh
     assert "Tianlu emitted 1.765 million t CO2e[b] in 2024" in en
@@ -651,8 +657,13 @@ def test_uat4_the_narrative_says_what_the_published_report_says_in_both_language
     assert "2024年客户满意度得分89.6分（满分90分）。" in zh and "the score for 2024 was 89.6 out of 90." in en
     # F-M4: about 135亿kWh (seed 2592 "年发电规模稳定在135亿kWh左右"); F-M10 one unit a sentence
     assert "天瑞能源自备电厂年发电规模稳定在135亿千瓦时左右" in zh
-    # F-M17 energy (Art.35): 4,701,968.35 tce = 470.20万吨标准煤 / 4.702 million tce; intensity
-    # 4,701,968.35 / 2,724,662.10 万元 = 1.7257 tce per 万元; F-M18 renewable electricity
+    # F-M17 energy (Art.35): 4,701,968.35 tce (by hand, tests/demo_hand.py: the fuels' GJ / 29.307
+    # and the electricity bought × 0.1229 kgce/kWh) = 470.20万吨标准煤 / 4.702 million tce; intensity
+    # 4,701,968.35 / 2,724,662.10 万元 (industrial_output_value, facts-2024.csv) = 1.7257 tce per 万元
+    energy = Decimal(demo["ws"].value("TSAL", "energy_consumption", "2024").value)
+    assert abs(energy - hand.energy_tce) <= Decimal("0.000000001") and round(energy, 2) == Decimal("4701968.35")
+    assert round(hand.energy_tce / Decimal("2724662.10"), 4) == Decimal("1.7257")
+    # F-M18 renewable electricity
     # 1,233,011.90 MWh = 12.33亿千瓦时 / 1.233 TWh, 1,233,011.90 / 18,174,128.78 = 6.78 %
     # (the energy figures and the green electricity rest on illustrative inputs: marked, UAT4 F-H1)
     assert ("2024年公司综合能源消费量为470.20万吨标准煤①，单位产值综合能耗为1.7257吨标准煤/万元①。"
