@@ -134,6 +134,30 @@ def test_chinese_help_wraps_instead_of_being_cut_at_80_columns(monkeypatch, tmp_
     assert "由同一组明细行逐行得出各核算口径（温室气体清单、全国碳市场、产品碳足迹）的合计" in out["calc"]
 
 
+def test_a_flag_shows_no_value_type_in_the_help(monkeypatch, tmp_path):
+    """Audit A2-L7: Typer printed ``<bool>`` after every flag (``--dry-run <bool>``, ``--help
+    <bool>``), as if it took a value (``--dry-run true``). No command's help, in either language,
+    shows a type after a flag; an option that takes a value keeps its type."""
+    from typer.main import get_command
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ESGLEDGER_LANG", raising=False)
+    stack, paths = [(get_command(app), [])], []
+    while stack:
+        c, path = stack.pop()
+        paths.append(path)
+        stack += [(sub, path + [name]) for name, sub in getattr(c, "commands", {}).items()]
+    for lang in ("zh", "en"):
+        shown = {" ".join(p): runner.invoke(app, ["--lang", lang, *p, "--help"], terminal_width=200).output
+                 for p in paths}
+        assert [p for p, out in shown.items() if "<bool>" in out] == []
+        rows = [line.strip("│ ") for line in shown["facts import"].splitlines()]
+        assert [r.split()[:2] for r in rows if r.startswith(("--dry-run", "--status", "--json", "--help"))] == [
+            ["--dry-run", "全部检查，不写入。" if lang == "zh" else "Check"], ["--status", "<str>"],
+            ["--json", "以" if lang == "zh" else "Print"], ["--help", "显示此帮助并退出。" if lang == "zh" else "Show"]]
+        assert "--version " in shown[""] and "--version <" not in shown[""]
+
+
 def test_help_language_follows_the_message_language_precedence(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("ESGLEDGER_LANG", raising=False)

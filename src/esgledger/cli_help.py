@@ -17,7 +17,7 @@ from pathlib import Path
 
 from rich.text import Text
 from typer import rich_utils
-from typer.core import TyperGroup
+from typer.core import TyperGroup, TyperOption
 
 from esgledger.cli_usage import LocalizedContext, install as install_usage
 from esgledger.model.i18n import default_lang, forced_lang, workspace_lang
@@ -304,9 +304,24 @@ def _folding(make_text):
     return make
 
 
+def _no_type_for_flags(display_type_rich):
+    """Typer's type column of an option, left empty for a flag: ``--dry-run <bool>`` read as if
+    the flag took a value (``--dry-run true``), in both languages (audit A2-L7). A flag takes
+    none, and Click's plain help shows none either; an option that takes a value keeps its
+    ``<str>``, ``<int>`` or ``<path>``."""
+    if getattr(display_type_rich, "skips_flags", False):
+        return display_type_rich
+
+    def display(self, ctx):
+        return None if self.is_flag and not self.count else display_type_rich(self, ctx)
+    display.skips_flags = True
+    return display
+
+
 def localize(command, lang: str) -> None:
     """Every help text of ``command`` and its subcommands in ``lang`` (English is as declared)."""
     rich_utils._make_rich_text = _folding(rich_utils._make_rich_text)
+    TyperOption.display_type_rich = _no_type_for_flags(TyperOption.display_type_rich)
     install_usage(lang)  # Click's usage line and usage errors
     for name, texts in _TYPER_TEXT.items():
         setattr(rich_utils, name, texts[lang if lang in texts else "en"])

@@ -6,93 +6,35 @@ This is the Python API; the command line is a thin layer over it.
 >>> ws.import_entities("entities.yaml")              # doctest: +SKIP
 >>> ws.import_facts("facts-2024.csv").ok             # doctest: +SKIP
 True
+
+:class:`Workspace` is opened here: its settings, its entities, calculation and the reported
+value. Its other parts are beside it: the settings file, the store and the sign-in in
+:mod:`esgledger.workspace_config`, facts in and out in :mod:`esgledger.workspace_facts`, a
+value's lineage in :mod:`esgledger.workspace_lineage`; their names are handed on from here.
 """
 from __future__ import annotations
 
-import contextlib
-import csv
-import io
 import json
 import shutil
-import tomllib
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
 from esgledger.calc.consolidate import APPROACHES, RunResult
 from esgledger.calc.recalc import recalculate
-from esgledger.collect import entities_io, pipeline
-from esgledger.collect.interchange import (EXPORT_COLUMNS, ImportReport, check_table, export_column,
-                                           fact_rows, read_table, status_refusals)
+from esgledger.collect import entities_io
 from esgledger.library.loader import Library, load_library
-from esgledger.model.errors import (Bilingual, EsgledgerError, Location, Problem, ProblemList, ProblemsError,
-                                    name_indicators, reason)
-from esgledger.model.i18n import WORKSPACE_CONFIG, configured_lang, default_lang, forced_lang
+from esgledger.model.errors import Location, Problem, ProblemList, name_indicators, reason
+from esgledger.model.i18n import configured_lang, default_lang, forced_lang
 from esgledger.model.period import Period
 from esgledger.model.tree import EntityTree
-from esgledger.model.types import WITHDRAWN, FactRecord
+from esgledger.model.types import FactRecord
 from esgledger.store import Store
-from esgledger.store.access import REVIEW_STATUSES, AccessDenied
-from esgledger.store.ledger import BulkLoadRefused, KeyTaken, NewFact
+from esgledger.workspace_config import (CONFIG_NAME, WorkspaceError, open_store, read_config, sign_in,
+                                        write_config)
+from esgledger.workspace_facts import WorkspaceFacts
+from esgledger.workspace_lineage import ExplainNode, WorkspaceLineage
 
-CONFIG_NAME = WORKSPACE_CONFIG
 INPUTS = ("approved", "all")
-
-
-class WorkspaceError(EsgledgerError, FileNotFoundError):
-    """No workspace at the path, it cannot be created there, or a setting is invalid. Carries
-    its problem (``ESG-WS-0xx``), rendered in the user's language by the CLI."""
-
-    def __init__(self, code: str, location: Location | None = None, **params):
-        self.problem = Problem(code, location or Location(), params)
-        super().__init__(self.problem.render("en"))
-
-
-def read_config(cfg: Path) -> dict:
-    """The settings of ``esgledger.toml``; ESG-WS-009 naming the file, the line and what was
-    expected when it is not UTF-8 (a GBK file from Notepad) or not TOML (an unclosed quote)."""
-    import re
-
-    from esgledger.model.textfile import expected_utf8, read_utf8
-
-    text, bad = read_utf8(cfg)
-    if bad is not None:
-        raise WorkspaceError("ESG-WS-009", Location(file=str(cfg), line=bad.line),
-                             expected=expected_utf8("TOML"), found=bad.found())
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        m = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
-        lines = text.splitlines()
-        if m:
-            line, col = int(m.group(1)), int(m.group(2))
-            said = lines[line - 1].strip() if line <= len(lines) else ""
-            found = Bilingual(f"第 {col} 列处无法解析：{said!r}", f"cannot be parsed at column {col}: {said!r}")
-        else:  # "(at end of document)"
-            line = len(lines) or None
-            found = Bilingual("文件在结尾处不完整", "the file ends before the setting is complete")
-        raise WorkspaceError("ESG-WS-009", Location(file=str(cfg), line=line),
-                             expected=Bilingual("TOML 设置（如 name = \"天山铝业\"，字符串两端需有引号）",
-                                                "TOML settings (such as name = \"Tianshan\", a string quoted at both ends)"),
-                             found=found) from None
-
-
-def _toml_value(v) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, (int, float)):
-        return str(v)
-    return json.dumps(str(v), ensure_ascii=False)
-
-
-def write_config(path: Path, config: dict) -> None:
-    lines = ["# esgledger workspace configuration"]
-    for section, values in config.items():
-        lines.append(f"\n[{section}]")
-        for k, v in values.items():
-            if v is not None:
-                lines.append(f"{k} = {_toml_value(v)}")
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def init_workspace(path: str | Path, *, db: str | None = None, name: str | None = None,
@@ -126,48 +68,17 @@ def init_workspace(path: str | Path, *, db: str | None = None, name: str | None 
         raise
 
 
-def _open_store(url: str, shown: str) -> Store:
-    """The workspace's store, or ESG-WS-008 naming the URL as configured (``shown``, without a
-    password) and what the driver said."""
-    from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
-
-    try:
-        return Store(url)
-    except (DBAPIError, ArgumentError, NoSuchModuleError, ModuleNotFoundError) as exc:
-        raise WorkspaceError("ESG-WS-008", Location(field="store.url"), field=_without_password(shown),
-                             found=reason(exc)) from None
-
-
-def _without_password(url: str) -> str:
-    import re
-
-    return re.sub(r"(://[^:/@]+):[^@/]*@", r"\1:***@", url)
-
-
 def open_workspace(path: str | Path, **kwargs) -> "Workspace":
     return Workspace(Path(path), **kwargs)
 
 
-@dataclass
-class ExplainNode:
-    fact: FactRecord
-    role: str | None = None
-    weight: str | None = None
-    source: str | None = None
-    children: list["ExplainNode"] = field(default_factory=list)
-    method: str | None = None          # "aluminium:pfc_slope 1.0, AR5"
-    factors: list[tuple[str, str, str, str]] = field(default_factory=list)  # (factor, value, unit, confidence)
-    equation: str | None = None        # the equation the method cites, as its lineage records it
-    # the same, as parts a reader's language can name (esgledger.cli_explain.render_explain)
-    batch: dict | None = None          # {"kind": "import", "id": 3, "where": "facts.csv:125"}
-    method_parts: tuple[str, str, str | None] | None = None  # (method, version, GWP set)
-
-
-class Workspace:
+class Workspace(WorkspaceFacts, WorkspaceLineage):
     """A workspace opened by one user. Every public read and write goes through
     ``self.access`` (a :class:`~esgledger.store.access.ScopedStore`): a submitter reads and
     writes only its subtree, an auditor writes nothing, and each refusal is logged. A workspace
-    without any user is single-user: the local account acts as its administrator."""
+    without any user is single-user: the local account acts as its administrator. Facts in
+    and out are its :class:`~esgledger.workspace_facts.WorkspaceFacts` part, a value's lineage
+    its :class:`~esgledger.workspace_lineage.WorkspaceLineage` part."""
 
     def __init__(self, path: Path, *, lang: str | None = None, user: str | None = None,
                  password: "str | Callable[[], str] | None" = None, trusted: bool = False):
@@ -183,13 +94,13 @@ class Workspace:
         if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
             rel = url[len("sqlite:///"):]
             url = "sqlite:///" + str((self.path / rel).resolve())
-        self.store = _open_store(url, self.config["store"]["url"])
+        self.store = open_store(url, self.config["store"]["url"])
         extra = [self.path / "library"] if (self.path / "library").is_dir() else []
         self.library: Library = self._collected_monthly(load_library(extra), cfg)
         self._tree: EntityTree | None = None
         self._factors = None
         try:
-            self.access = _sign_in(self.store, user, password, trusted)
+            self.access = sign_in(self.store, user, password, trusted)
         except BaseException:
             self.store.close()  # a refused sign-in leaves no connection behind
             raise
@@ -323,154 +234,6 @@ class Workspace:
             idx[code] = code
         return idx
 
-    # -- facts ---------------------------------------------------------------------------
-    def import_facts(self, path: str | Path, *, dry_run: bool = False, status: str | None = None,
-                     author: str | None = None) -> ImportReport:
-        """Check a CSV/XLSX file of facts and, if it has no error, append it in one transaction.
-
-        ``status`` is every new fact's status; without it, each row's ``status`` cell (a file
-        from :meth:`export_facts`), else ``submitted``. Rows at an entity the user may not
-        write refuse the whole file first (AccessDenied, ESG-ACCESS-004, logged). A status
-        cell ``approved`` or ``rejected`` at an entity where the user may not review is an
-        error at that cell (ESG-IMPORT-023), and the refusal is logged."""
-        p = Path(path)
-        table, problems = read_table(p)
-        if table is None:
-            rep = ImportReport(p.name)
-            rep.problems.extend(problems)
-            return rep
-        if not dry_run and self._pipelined(table, status):
-            try:
-                return self._import_pipelined(p, table, status, author)
-            except (pipeline.Fallback, KeyTaken, BulkLoadRefused):
-                pass  # a problem in the file, a key already stored, no right to drop the keys: the ordinary way
-        rep = check_table(table, self.library, self.entity_index(), status=status)
-        if rep.facts:  # rows at entities the user may not write: refused whole, before any status
-            self.access.require("write", {f[0] for f in rep.facts})  # cell is looked at
-        review = self.access.scope("review")
-        if status is None and review is not None and rep.facts:
-            refused = status_refusals(table, rep.facts, review, self.access.username)
-            if refused:
-                rep.problems.extend(refused)
-                try:  # logged as any refused attempt; the problems above say where
-                    self.access.require("review", sorted({x.params["entity"] for x in refused}),
-                                        target=f"statuses of {p.name}")
-                except AccessDenied:
-                    pass
-        if rep.ok and rep.facts:
-            self.access.check_append(rep.facts)  # refused (and logged) before anything is written
-        if rep.ok and not dry_run and rep.facts:
-            rep.batch_id, _ = self.store.append_facts(rep.facts, kind="import", source=str(p),
-                                                      author=self._author(author),
-                                                      return_ids=False)
-            rep.written = True
-        return rep
-
-    def _author(self, author: str | None) -> str:
-        # a signed-in user is always the author; ``author`` names who typed the data only in a
-        # single-user workspace
-        return self.access.username if self.access.user.id is not None else (author or self.access.username)
-
-    def _pipelined(self, table, status: str | None) -> bool:
-        """Check in a second process while this one writes (:mod:`esgledger.collect.pipeline`)?
-        For a large CSV into a ledger no larger than it, by a user who may write (and,
-        for approved or rejected values, review) everywhere: a user limited to some entities
-        has every row checked against that before anything is written."""
-        if self.access.scope("review") is None:
-            statuses_ok = True
-        elif status is None:  # the file's status cells, if it has them, are checked entity by entity
-            statuses_ok = export_column(table, "status") is None
-        else:
-            statuses_ok = status not in REVIEW_STATUSES
-        return (pipeline.usable(table) and self.store.bulk_load_pays(table.lines)
-                and self.access.scope("write") is None and statuses_ok)
-
-    def _import_pipelined(self, p: Path, table, status: str | None, author: str | None) -> ImportReport:
-        checked = pipeline.CheckedInChild(table, self.library, self.entity_index(), status=status)
-        chunks = iter(checked)
-        with contextlib.closing(chunks):
-            batch_id, facts = self.store.append_stream(chunks, kind="import", source=str(p),
-                                                       author=self._author(author))
-        rep = checked.report
-        rep.facts, rep.batch_id, rep.written = facts, batch_id, True
-        return rep
-
-    def withdraw_facts(self, keys: Iterable[tuple[str, str, str, str]], *, reason: str) -> int:
-        """Withdraw the current value of each (entity, indicator, period, dims) own key, in one
-        transaction: a revision with the status ``withdrawn`` (keeping the value it withdraws)
-        after which the key has no current value. Only entered values: the next calculation
-        run withdraws what it can no longer compute from them. An approved value needs the
-        review right. Returns the batch id."""
-        keys = list(dict.fromkeys(keys))
-        problems, facts, approved = ProblemList(), [], set()
-        for entity, indicator, period, dims in keys:
-            where = {"entity": entity, "indicator": indicator, "period": period, "dims": dims or "-"}
-            cur = self.access.current_facts(entity=entity, indicator=indicator, period=period,
-                                            basis="own", dims=dims)
-            if not cur:
-                problems.append(Problem("ESG-FACT-001", Location(field=indicator), where))
-                continue
-            f = cur[0]
-            if f.status == "calculated":
-                problems.append(Problem("ESG-FACT-002", Location(field=indicator), {
-                    **where, "found": Bilingual("计算值", "a calculated value")}))
-                continue
-            if f.status == "approved":
-                approved.add(entity)
-            facts.append(NewFact(f.entity, f.indicator, f.period, f.dims, f.value, f.unit, "own", WITHDRAWN,
-                                 f.value_entered, f.unit_entered, None, reason))
-        if problems:
-            raise ProblemsError(problems, self.lang)
-        if approved:
-            self.access.require("review", approved, target="withdraw approved values")
-        batch_id, _ = self.access.append_facts(facts, kind="withdraw", source="facts withdraw",
-                                               note=reason, return_ids=False)
-        return batch_id
-
-    def export_facts(self, fmt: str = "csv", *, out: Path | None = None, **filters) -> str | None:
-        """Current facts as csv, json or xlsx (xlsx needs ``out``), within the user's scope."""
-        facts = self.access.iter_current(**filters)
-        if fmt == "csv":
-            buf = io.StringIO()
-            w = csv.writer(buf, lineterminator="\n")
-            w.writerow(EXPORT_COLUMNS)
-            w.writerows(fact_rows(facts))
-            text = buf.getvalue()
-        elif fmt == "json":
-            text = json.dumps([dict(zip(EXPORT_COLUMNS, r)) for r in fact_rows(facts)],
-                              ensure_ascii=False, indent=1)
-        elif fmt == "xlsx":
-            if out is None:
-                raise ValueError("xlsx export needs an output path")
-            import openpyxl
-
-            wb = openpyxl.Workbook(write_only=True)
-            ws = wb.create_sheet("facts")
-            ws.append(EXPORT_COLUMNS)
-            for r in fact_rows(facts):
-                ws.append(r)  # values stay exact text: Excel must not round them
-            wb.save(out)
-            return None
-        else:
-            raise ValueError(f"unknown format {fmt!r}: expected csv, json or xlsx")
-        if out is not None:
-            out.write_text(text, encoding="utf-8")
-            return None
-        return text
-
-    def history(self, entity: str, indicator: str, period: str, dims: str = "",
-                basis: str = "own") -> list[FactRecord]:
-        return self.access.history(entity, indicator, period, dims, basis)
-
-    def review_comments(self, entity: str, indicator: str, period: str, dims: str = "") -> list[dict]:
-        """The reviewers' (and submitters') comments on one value, oldest first
-        (:func:`esgledger.collect.audit.comments_on`), to whoever may read the entity."""
-        from esgledger.collect.audit import comments_on
-
-        self.access.require("read", entity)
-        with self.store.engine.connect() as conn:
-            return comments_on(conn, entity, indicator, str(Period.parse(period)), dims)
-
     # -- calculation ---------------------------------------------------------------------
     def calc(self, period: str, approach: str | None = None, *, full: bool = False,
              author: str | None = None) -> RunResult:
@@ -581,71 +344,11 @@ class Workspace:
                            for child, ms in tree.memberships.items() if any(m.parent == entity for m in ms))
         return self.approach if has_children else "own"
 
-    def explain(self, indicator: str, entity: str, period: str, dims: str = "",
-                basis: str | None = None) -> ExplainNode | None:
-        """The lineage tree of a value, down to the imported rows."""
-        f = self.value(entity, indicator, period, dims, basis)
-        if f is None:
-            return None
-        return self._explain(f, None, None, depth=0)
-
-    def _explain(self, f: FactRecord, role, weight, depth: int) -> ExplainNode:
-        batch = self.access.batch(f.batch) if f.batch else None
-        source = None
-        if batch:
-            where = f"{Path(batch['source']).name}:{f.location}" if batch["kind"] == "import" and f.location \
-                else (batch["source"] or batch["kind"])
-            source = f"{batch['kind']} #{batch['id']} {where}"
-        node = ExplainNode(f, role, weight, source)
-        if batch:
-            node.batch = {"kind": batch["kind"], "id": batch["id"], "where": where}
-        if f.status == "calculated":
-            node.method, node.factors, node.method_parts, node.equation = self._method_and_factors(f.id)
-        if depth < 40:
-            for inp, r, w in self.access.inputs_of(f.id):
-                node.children.append(self._explain(inp, r, w, depth + 1))
-        return node
-
-    def _method_and_factors(self, fact_id: int):
-        from sqlalchemy import select
-
-        from esgledger.store import schema as S
-
-        with self.store.engine.connect() as conn:
-            m = conn.execute(select(S.fact_method).where(S.fact_method.c.fact_id == fact_id)).first()
-            fs = conn.execute(select(S.fact_factor.c.factor_key, S.fact_factor.c.value, S.fact_factor.c.unit,
-                                     S.fact_factor.c.confidence).where(S.fact_factor.c.fact_id == fact_id)
-                              .order_by(S.fact_factor.c.pos)).all()
-        method = None if m is None else f"{m.method} {m.version}" + (f", {m.gwp_set}" if m.gwp_set else "")
-        parts = None if m is None else (m.method, m.version, m.gwp_set or None)
-        try:
-            equation = json.loads(m.detail).get("equation") if m is not None and m.detail else None
-        except (ValueError, AttributeError):  # a detail not written by esgledger
-            equation = None
-        return method, [tuple(r) for r in fs], parts, equation
-
     # -- validation ----------------------------------------------------------------------
     def validate(self, period: str) -> ProblemList:
         from esgledger.calc.validate import run_rules
 
         return run_rules(self, period)
-
-
-def _sign_in(store: Store, user: str | None, password, trusted: bool):
-    """``password`` may be a callable, asked only when a password is needed (a prompt)."""
-    from esgledger.store.access import ANONYMOUS, ScopedStore, User, has_users, local_name
-
-    if user is None:
-        if has_users(store):
-            # nobody signed in to a workspace with users: no grants, so every read and write is
-            # refused (and logged) where it is attempted
-            return ScopedStore(store, User(None, ANONYMOUS, grants=()))
-        return ScopedStore.system(store, local_name())
-    if trusted:
-        return ScopedStore.as_user(store, user)
-    if callable(password):
-        password = password()
-    return ScopedStore.login(store, user, password or "")
 
 
 class _ApprovedOnly:

@@ -66,7 +66,7 @@ CATALOGUE: dict[str, Spec] = dict([
           "单位 {found} 无法识别"),
     _spec("ESG-LIB-009", "error", "formulas depend on each other in a cycle", "公式循环依赖",
           "cycle: {found}", "循环依赖：{found}"),
-    # --- withdrawing facts (workspace.py) ----------------------------------------------
+    # --- withdrawing facts (workspace_facts.py) ----------------------------------------
     _spec("ESG-FACT-001", "error", "no current value to withdraw", "没有可撤回的当前值",
           "{entity} {indicator} {period} {dims}: the ledger has no current value for this key; nothing was "
           "withdrawn (a withdrawal of several keys is one transaction)",
@@ -78,7 +78,7 @@ CATALOGUE: dict[str, Spec] = dict([
     # --- command line (cli.py) --------------------------------------------------------
     _spec("ESG-CLI-001", "error", "invalid option value", "选项取值无效",
           "{field} {found}: expected {expected}", "{field} {found}：应为 {expected}"),
-    # --- workspaces (workspace.py, demo/build.py) --------------------------------------
+    # --- workspaces (workspace.py, workspace_config.py, demo/build.py) -----------------
     _spec("ESG-WS-001", "error", "no workspace", "不是工作区",
           "no workspace here (missing esgledger.toml); create one with `esgledger init {found}`",
           "此处不是工作区（缺少 esgledger.toml）；请先用 `esgledger init {found}` 创建"),
