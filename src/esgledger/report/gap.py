@@ -65,7 +65,6 @@ __all__ = ["Confirmation", "GapItem", "GapReport", "KIND_ORDER", "REVIEW_FILE", 
 
 MANDATORY = (5, 51)                    # whatever the topics (szse17.csv: "mandatory")
 FRAMEWORK_ARTICLES = tuple(range(11, 20))   # the four elements, for financially material topics
-CONDITIONAL_EXPLAIN = 7                # where a requirement does not apply: say why
 
 
 def check_gaps(ctx, lang: str = "zh") -> GapReport:
