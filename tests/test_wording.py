@@ -137,7 +137,8 @@ def test_chinese_help_wraps_instead_of_being_cut_at_80_columns(monkeypatch, tmp_
 def test_a_flag_shows_no_value_type_in_the_help(monkeypatch, tmp_path):
     """Audit A2-L7: Typer printed ``<bool>`` after every flag (``--dry-run <bool>``, ``--help
     <bool>``), as if it took a value (``--dry-run true``). No command's help, in either language,
-    shows a type after a flag; an option that takes a value keeps its type."""
+    shows a type after a flag; an option that takes a value keeps its type, and one that repeats
+    shows the type of one value, not ``<list[str]>``."""
     from typer.main import get_command
 
     monkeypatch.chdir(tmp_path)
@@ -156,6 +157,11 @@ def test_a_flag_shows_no_value_type_in_the_help(monkeypatch, tmp_path):
             ["--dry-run", "全部检查，不写入。" if lang == "zh" else "Check"], ["--status", "<str>"],
             ["--json", "以" if lang == "zh" else "Print"], ["--help", "显示此帮助并退出。" if lang == "zh" else "Show"]]
         assert "--version " in shown[""] and "--version <" not in shown[""]
+        # nor Python's list type for what repeats: the type of one value (the help says it repeats)
+        assert [p for p, out in shown.items() if "<list[" in out] == []
+        assert "--entity             <str>" in shown["facts export"]
+        assert "files...      <Path>" in shown["collect import"]
+        assert ("规则代码（可重复）" if lang == "zh" else "rule codes (repeatable)") in shown["validate"]
 
 
 def test_help_language_follows_the_message_language_precedence(monkeypatch, tmp_path):

@@ -458,8 +458,8 @@ def __getattr__(name: str):
 
 @app.command()
 def validate(period: str = typer.Option(..., "--period", help="Period to check."),
-             rule: Optional[list[str]] = typer.Option(None, "--rule", help="Only these rule codes."),
-             skip: Optional[list[str]] = typer.Option(None, "--skip", help="Skip these rule codes."),
+             rule: Optional[list[str]] = typer.Option(None, "--rule", help="Only these rule codes (repeatable)."),
+             skip: Optional[list[str]] = typer.Option(None, "--skip", help="Skip these rule codes (repeatable)."),
              as_json: bool = typer.Option(False, "--json", help="Print findings as JSON.")) -> None:
     """Run the validation rules over the ledger."""
     period = _period(period)

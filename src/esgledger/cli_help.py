@@ -17,7 +17,7 @@ from pathlib import Path
 
 from rich.text import Text
 from typer import rich_utils
-from typer.core import TyperGroup, TyperOption
+from typer.core import TyperArgument, TyperGroup, TyperOption
 
 from esgledger.cli_usage import LocalizedContext, install as install_usage
 from esgledger.model.i18n import default_lang, forced_lang, workspace_lang
@@ -60,8 +60,8 @@ ZH: dict[str, str] = {
     "Print the lineage of a value down to the imported rows.": "显示一个数值的溯源，直至导入的原始行。",
     "Run the validation rules over the ledger.": "对台账运行校验规则。",
     "Period to check.": "要检查的期间。",
-    "Only these rule codes.": "只运行这些规则代码。",
-    "Skip these rule codes.": "跳过这些规则代码。",
+    "Only these rule codes (repeatable).": "只运行这些规则代码（可重复）。",
+    "Skip these rule codes (repeatable).": "跳过这些规则代码（可重复）。",
     "Print findings as JSON.": "以 JSON 输出检查结果。",
     # indicators
     "The indicator library.": "指标库。",
@@ -304,24 +304,32 @@ def _folding(make_text):
     return make
 
 
-def _no_type_for_flags(display_type_rich):
-    """Typer's type column of an option, left empty for a flag: ``--dry-run <bool>`` read as if
-    the flag took a value (``--dry-run true``), in both languages (audit A2-L7). A flag takes
-    none, and Click's plain help shows none either; an option that takes a value keeps its
-    ``<str>``, ``<int>`` or ``<path>``."""
-    if getattr(display_type_rich, "skips_flags", False):
+def _plain_types(display_type_rich):
+    """Typer's type column, as a reader of the help needs it (audit A2-L7): empty for a flag
+    (``--dry-run <bool>`` read as if the flag took a value, ``--dry-run true``; a flag takes
+    none, and Click's plain help shows none either), and the type of one value for an option
+    given more than once or an argument taking several (``<str>``, not Python's
+    ``<list[str]>``: the help text says it repeats, the argument's name ends in ``...``). An
+    option that takes a value keeps its ``<str>``, ``<int>`` or ``<path>``; both languages."""
+    if getattr(display_type_rich, "plain_types", False):
         return display_type_rich
 
     def display(self, ctx):
-        return None if self.is_flag and not self.count else display_type_rich(self, ctx)
-    display.skips_flags = True
+        if getattr(self, "is_flag", False) and not getattr(self, "count", False):
+            return None
+        shown = display_type_rich(self, ctx)
+        if shown and shown.startswith("<list[") and shown.endswith("]>"):
+            return "<" + shown[len("<list["):-len("]>")] + ">"
+        return shown
+    display.plain_types = True
     return display
 
 
 def localize(command, lang: str) -> None:
     """Every help text of ``command`` and its subcommands in ``lang`` (English is as declared)."""
     rich_utils._make_rich_text = _folding(rich_utils._make_rich_text)
-    TyperOption.display_type_rich = _no_type_for_flags(TyperOption.display_type_rich)
+    TyperOption.display_type_rich = _plain_types(TyperOption.display_type_rich)
+    TyperArgument.display_type_rich = _plain_types(TyperArgument.display_type_rich)
     install_usage(lang)  # Click's usage line and usage errors
     for name, texts in _TYPER_TEXT.items():
         setattr(rich_utils, name, texts[lang if lang in texts else "en"])
