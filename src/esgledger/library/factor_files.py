@@ -230,24 +230,35 @@ def _read_set(doc: dict, f: _File, keys: dict[str, FactorKey], problems: Problem
                      values=tuple(values), editions=tuple((k.strip(), t) for k, t in head.editions.items()))
 
 
+_LO, _HI = dt.date.min, dt.date.max
+
+
+def _overlap(a: FactorValue, b: FactorValue) -> tuple[dt.date, dt.date] | None:
+    """The first and last day both values are valid (``date.min``/``max`` for an open end), or None."""
+    start, end = max(a.valid_from or _LO, b.valid_from or _LO), min(a.valid_to or _HI, b.valid_to or _HI)
+    return (start, end) if start <= end else None
+
+
+def _span_text(start: dt.date | None, end: dt.date | None) -> str | Bilingual:
+    """A validity as a problem names it: ``2024``, ``2023–2024``; "(every year)" for none."""
+    span = validity_text(None if start == _LO else start, None if end == _HI else end)
+    return Bilingual("所有年份", "(every year)") if span == "…" else span
+
+
 def _check_overlaps(values: list[FactorValue], problems: ProblemList) -> None:
     by: dict[tuple, list[FactorValue]] = {}
     for v in values:
         by.setdefault((v.key, v.dims, v.entities), []).append(v)
-    lo, hi = dt.date.min, dt.date.max
     for group in by.values():
         for i, b in enumerate(group):
             for a in group[:i]:
-                if (a.valid_from or lo) <= (b.valid_to or hi) and (b.valid_from or lo) <= (a.valid_to or hi):
-                    span = validity_text(b.valid_from, b.valid_to)
-                    if span == "…":  # no validity: every year
-                        span = Bilingual("所有年份", "(every year)")
+                if _overlap(a, b):
                     # the same value for the same validity again is the value given twice, not an
                     # overlap (another value for it stays an overlap: which one holds is the question)
                     code = ("ESG-FACTOR-007" if (a.valid_from, a.valid_to, a.value, a.unit)
                             == (b.valid_from, b.valid_to, b.value, b.unit) else "ESG-FACTOR-003")
-                    problems.append(Problem(code, Location(file=b.file, line=b.line, field=b.key),
-                                            {"field": b.label, "found": span, "first": f"{a.file}:{a.line}"}))
+                    problems.append(Problem(code, Location(file=b.file, line=b.line, field=b.key), {
+                        "field": b.label, "found": _span_text(b.valid_from, b.valid_to), "first": f"{a.file}:{a.line}"}))
                     break
 
 
@@ -258,20 +269,29 @@ def _check_same_rank(sets: Mapping[str, "FactorSet"], problems: ProblemList) -> 
     not choose between them and every calculation reading the key would fail (ESG-FACTOR-010)
     — refused when the sets load, as one file's overlap is (ESG-FACTOR-003). Sets in file-name
     order; the shipped sets are not compared (a lookup names the one it prefers)."""
-    lo, hi = dt.date.min, dt.date.max
     seen: dict[tuple, list[tuple[FactorSet, FactorValue]]] = {}
     for fs in sorted((s for s in sets.values() if s.user), key=lambda s: (s.file, s.name)):
         for b in fs.values:
             earlier = seen.setdefault((fs.priority, b.key, b.dims, b.entities), [])
             for other, a in earlier:
-                if other.name != fs.name and (a.valid_from or lo) <= (b.valid_to or hi) \
-                        and (b.valid_from or lo) <= (a.valid_to or hi):
-                    span = validity_text(b.valid_from, b.valid_to)
+                if other.name != fs.name and _overlap(a, b):
                     problems.append(Problem("ESG-FACTOR-011", Location(file=b.file, line=b.line, field=b.key), {
-                        "field": b.label, "found": Bilingual("所有年份", "(every year)") if span == "…" else span,
+                        "field": b.label, "found": _span_text(b.valid_from, b.valid_to),
                         "first": f"{a.file}:{a.line}", "expected": str(fs.priority)}))
                     break
             earlier.append((fs, b))
+
+
+def _weighed_together(sets: Mapping[str, FactorSet]) -> list[list[FactorValue]]:
+    """The values of one key that one lookup weighs together: a set's own; the workspace's sets
+    at one priority (the shipped sets are not compared with each other, as for ESG-FACTOR-011).
+    Each list in the order the problems name them: the workspace's sets first, by file."""
+    groups: dict[tuple, list[FactorValue]] = {}
+    for fs in sorted(sets.values(), key=lambda s: (not s.user, s.file, s.name)):
+        rank = ("user", fs.priority) if fs.user else ("shipped", fs.name)
+        for v in fs.values:
+            groups.setdefault((rank, v.key), []).append(v)
+    return list(groups.values())
 
 
 def _check_entity_ties(sets: Mapping[str, FactorSet], problems: ProblemList) -> None:
@@ -295,21 +315,13 @@ def _check_entity_ties(sets: Mapping[str, FactorSet], problems: ProblemList) -> 
     lists tie depends on the lists alone, so a tie is one under the tree of every date (a plant
     that changes parent cannot make two values tie or stop tying), and the factor files are
     refused when they load, before any tree is read (ESG-FACTOR-012 then checks the codes)."""
-    lo, hi = dt.date.min, dt.date.max
-    seen: dict[tuple, list[FactorValue]] = {}
-    for fs in sorted(sets.values(), key=lambda s: (not s.user, s.file, s.name)):
-        # the values one lookup weighs together: a set's own; the workspace's sets at one
-        # priority (the shipped sets are not compared with each other, as for ESG-FACTOR-011)
-        rank = ("user", fs.priority) if fs.user else ("shipped", fs.name)
-        for b in fs.values:
+    for group in _weighed_together(sets):
+        for i, b in enumerate(group):
             if not b.entities:
                 continue
-            earlier = seen.setdefault((rank, b.key, b.dims), [])
-            for a in earlier:
+            for a in group[:i]:
                 shared = sorted(set(a.entities) & set(b.entities))
-                if shared and a.entities != b.entities and (a.valid_from or lo) <= (b.valid_to or hi) \
-                        and (b.valid_from or lo) <= (a.valid_to or hi):
-                    span = validity_text(b.valid_from, b.valid_to)
+                if a.dims == b.dims and shared and a.entities != b.entities and _overlap(a, b):
                     codes = ", ".join(shared)
                     remedy = (Bilingual(f"请只在其中一个取值的 entities 中列出 {codes}，或使有效期不重叠",
                                         f"name {codes} in one of the two lists only, or make the validities not overlap")
@@ -319,10 +331,9 @@ def _check_entity_ties(sets: Mapping[str, FactorSet], problems: ProblemList) -> 
                                         f"name {codes} in one of the two lists only, make the validities not "
                                         f"overlap, or give one set a higher priority"))
                     problems.append(Problem("ESG-FACTOR-013", Location(file=b.file, line=b.line, field=b.key), {
-                        "field": b.label, "found": Bilingual("所有年份", "(every year)") if span == "…" else span,
+                        "field": b.label, "found": _span_text(b.valid_from, b.valid_to),
                         "other": a.label, "first": f"{a.file}:{a.line}", "entity": codes, "expected": remedy}))
                     break
-            earlier.append(b)
 
 
 # --------------------------------------------------------------------------------------
