@@ -336,6 +336,98 @@ def _check_entity_ties(sets: Mapping[str, FactorSet], problems: ProblemList) -> 
                     break
 
 
+def _first_gap(span: tuple[dt.date, dt.date], covers: list[tuple[dt.date, dt.date]]) -> tuple[dt.date, dt.date] | None:
+    """The first stretch (first and last day) of ``span`` that no stretch of ``covers`` covers."""
+    day, end = span
+    for start, stop in sorted(covers):
+        if start > day:
+            return day, min(start - dt.timedelta(days=1), end)
+        if stop >= end:
+            return None
+        day = max(day, stop + dt.timedelta(days=1))
+    return day, end
+
+
+def _dimension_tie(a: FactorValue, b: FactorValue, group: list[FactorValue]) -> tuple | None:
+    """Where a lookup could not choose between ``a`` and ``b`` for their dimensions: None, or
+    (the dimensions of both, the entities where they tie — ``[None]`` for every entity —, the
+    first and last day of the first stretch of validity where they do). See
+    :func:`_check_dimension_ties`."""
+    if len(a.dims) != len(b.dims) or a.dims == b.dims:
+        return None
+    union = dict(a.dims)
+    for name, member in b.dims:
+        if union.setdefault(name, member) != member:  # another member of a dimension both name
+            return None
+    span = _overlap(a, b)
+    if span is None:
+        return None
+    places = sorted(set(a.entities) & set(b.entities)) if a.entities or b.entities else [None]
+    more = [v for v in group if v.set_name in (a.set_name, b.set_name) and len(v.dims) > len(a.dims)
+            and all(union.get(name) == member for name, member in v.dims)]
+    gaps = [(place, _first_gap(span, [(v.valid_from or _LO, v.valid_to or _HI) for v in more
+                                      if not v.entities or place in v.entities])) for place in places]
+    gaps = [(place, gap) for place, gap in gaps if gap]
+    if not gaps:
+        return None
+    return union, [place for place, gap in gaps if gap == gaps[0][1]], gaps[0][1]
+
+
+def _check_dimension_ties(sets: Mapping[str, FactorSet], problems: ProblemList) -> None:
+    """Two values a lookup would weigh together (as for ESG-FACTOR-013) for different dimensions,
+    as many of them and none named by both with different members (``[material=alumina]`` and
+    ``[supplier=jxtg]``), valid on a day in common and for every entity or both for an entity in
+    common, where no value more specific than both applies: ESG-FACTOR-014 at the later value's
+    line, naming the earlier one's file and line, the dimensions of both and where they tie.
+
+    Exactly these pairs are ambiguous. A value applies where every dimension it names is the
+    query's, and the lookup keeps the values with the most dimensions, then the nearest entity
+    (:meth:`FactorLibrary.lookup`). A query matches both values exactly when it names the
+    dimensions of both; then both are kept unless a value with more dimensions applies — one
+    naming only dimensions of both (``[material=alumina;supplier=jxtg]``, their union, the usual
+    one): a value naming anything else does not apply to the query naming just the union. Of
+    the two, neither is nearer exactly where ESG-FACTOR-013 finds two lists tie — at an entity
+    both lists name, or everywhere for two values for every entity (a value for some entities is
+    nearer than one for every entity wherever it applies).
+
+    A more specific value counts only from the sets of the two (a lookup restricted to those
+    sets still has it), valid on the day (a stretch without one is named), and for every entity
+    or for the entity where they tie. The check reads no tree (as for ESG-FACTOR-013), so a
+    value for a parent of that entity does not count: the entity may leave that parent (a plant
+    sold in the year), and under a tree where it stands alone the two tie. What is refused is
+    exactly what some lookup, under some tree or for no entity, could not choose between; two
+    values for every entity are decided for every lookup only by a value for every entity."""
+    for group in _weighed_together(sets):
+        for i, b in enumerate(group):
+            for a in group[:i]:
+                tie = _dimension_tie(a, b, group)
+                if tie is not None:
+                    problems.append(_dimension_tie_problem(a, b, *tie))
+                    break
+
+
+def _dimension_tie_problem(a: FactorValue, b: FactorValue, union: dict[str, str], places: list[str | None],
+                           gap: tuple[dt.date, dt.date]) -> Problem:
+    """ESG-FACTOR-014 for ``b`` tying with the earlier ``a`` (:func:`_dimension_tie`): what to
+    add is a value for the dimensions of both, for the entities and the stretch where they tie."""
+    both = f"{b.key}[" + ";".join(f"{k}={m}" for k, m in sorted(union.items())) + "]"
+    codes = ", ".join(p for p in places if p)
+    valid = (Bilingual("所有年份均有效的", "valid in every year") if gap == (_LO, _HI) else
+             Bilingual(f"在 {_span_text(*gap)} 有效的", f"valid in {_span_text(*gap)}"))
+    scope = Bilingual(f"适用于 {codes}（或所有主体）且", f" for {codes} (or every entity)") if codes else Bilingual("", "")
+    two_sets = a.set_name != b.set_name
+    remedy = Bilingual(
+        f"请为 {both} 添加一个{scope.zh}{valid.zh}取值，让其中一个取值再给出一个维度或给出另一个取值所用维度的"
+        f"其他成员，或使有效期不重叠" + ("，或提高其中一个因子集的优先级" if two_sets else ""),
+        f"add a value for {both}{scope.en} {valid.en}, make one of the two name one more dimension or another "
+        f"member of a dimension the other names, or make the validities not overlap"
+        + (", or give one set a higher priority" if two_sets else ""))
+    return Problem("ESG-FACTOR-014", Location(file=b.file, line=b.line, field=b.key), {
+        "field": b.label, "found": _span_text(b.valid_from, b.valid_to), "other": a.label,
+        "first": f"{a.file}:{a.line}", "dims": both,
+        "entity": Bilingual(f"在 {codes} ", f" at {codes}") if codes else Bilingual("", ""), "expected": remedy})
+
+
 # --------------------------------------------------------------------------------------
 def _shipped_files(root) -> tuple[_File | None, list[_File]]:
     keys = None
@@ -401,6 +493,7 @@ def load_factor_sets_from(root, extra_dirs: Iterable[Path | str] = ()) -> tuple[
         sets[fs.name] = fs
     _check_same_rank(sets, problems)
     _check_entity_ties(sets, problems)
+    _check_dimension_ties(sets, problems)
     if problems.errors:
         return None, problems
     return FactorLibrary(sets, keys), problems
