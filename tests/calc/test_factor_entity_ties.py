@@ -22,12 +22,12 @@ from esgledger.model.errors import ProblemList
 from tests.calc.test_factor_entity_scope_run import FACTS, TREE
 from tests.conftest import ghg_workspace
 
-HEAD = """set: {name}
-version: "2024.1"
-priority: {priority}
-defaults: {{confidence: V, edition: "2024 laboratory reports", source: "Tianlu anode laboratory"}}
-factors:
-"""
+LAB = '{confidence: V, edition: "2024 laboratory reports", source: "Tianlu anode laboratory"}'
+
+
+def set_head(name: str, priority: int = 50, defaults: str = LAB) -> str:
+    """A factor set file's first five lines: its values start at line 6."""
+    return f'set: {name}\nversion: "2024.1"\npriority: {priority}\ndefaults: {defaults}\nfactors:\n'
 
 
 def _value(value: str, entities: str, start: int = 2024, end: int = 2024) -> str:
@@ -35,18 +35,23 @@ def _value(value: str, entities: str, start: int = 2024, end: int = 2024) -> str
             f"entities: [{entities}]}}\n")
 
 
-def _write(path, *values: str, name: str = "tianlu_measured", priority: int = 50):
-    path.write_text(HEAD.format(name=name, priority=priority) + "".join(values), encoding="utf-8")
+def write_set(path, *values: str, name: str = "tianlu_measured", priority: int = 50, defaults: str = LAB):
+    path.write_text(set_head(name, priority, defaults) + "".join(values), encoding="utf-8")
     return path
+
+
+def refused(*dirs) -> list:
+    """The problems for which the factor files of the workspace's folders ``dirs`` are refused."""
+    with pytest.raises(FactorError) as exc:
+        load_factor_sets(list(dirs))
+    return exc.value.problems
 
 
 def test_lists_naming_an_entity_in_common_are_refused_with_both_lines_and_the_entity(tmp_path):
     """The values are at lines 6 and 7 (five lines of head); the second is refused, naming the
     first's line and TLYX, the entity both lists name."""
-    f = _write(tmp_path / "m.yaml", _value("0.395", "TLYX"), _value("0.401", "TLYX, NJTS"))
-    with pytest.raises(FactorError) as exc:
-        load_factor_sets([tmp_path])
-    problems = exc.value.problems
+    f = write_set(tmp_path / "m.yaml", _value("0.395", "TLYX"), _value("0.401", "TLYX, NJTS"))
+    problems = refused(tmp_path)
     assert [(p.code, p.location.line, p.params["entity"]) for p in problems] == [("ESG-FACTOR-013", 7, "TLYX")]
     en, zh = problems[0].render("en"), problems[0].render("zh")
     assert en.startswith(f"{f}:7 (al.anode.nac): ESG-FACTOR-013 ")
@@ -58,7 +63,7 @@ def test_lists_naming_an_entity_in_common_are_refused_with_both_lines_and_the_en
 def test_lists_naming_an_entity_and_one_under_it_load_and_the_nearer_wins(tmp_path):
     """[TLYX] and [TLYX-P1, NJTS] share no entity: at potline 1 its own value is nearer (0.401),
     at potline 2 only Tianlu's applies (0.395), at Nanjiang only the second (0.401)."""
-    _write(tmp_path / "m.yaml", _value("0.395", "TLYX"), _value("0.401", "TLYX-P1, NJTS"))
+    write_set(tmp_path / "m.yaml", _value("0.395", "TLYX"), _value("0.401", "TLYX-P1, NJTS"))
     lib = load_factor_sets([tmp_path])
     got = [lib.lookup("al.anode.nac", 2024, entity=chain).value
            for chain in (("TLYX-P1", "TLYX", "TSAL"), ("TLYX-P2", "TLYX", "TSAL"), ("NJTS", "TSAL"))]
@@ -68,7 +73,7 @@ def test_lists_naming_an_entity_and_one_under_it_load_and_the_nearer_wins(tmp_pa
 def test_the_same_lists_for_years_apart_load(tmp_path):
     """[TLYX] for 2023 and [TLYX, NJTS] for 2024 never apply together: Tianlu reads 0.395 in 2023
     and 0.401 in 2024."""
-    _write(tmp_path / "m.yaml", _value("0.395", "TLYX", 2023, 2023), _value("0.401", "TLYX, NJTS"))
+    write_set(tmp_path / "m.yaml", _value("0.395", "TLYX", 2023, 2023), _value("0.401", "TLYX, NJTS"))
     lib = load_factor_sets([tmp_path])
     at = ("TLYX-P1", "TLYX", "TSAL")
     assert [lib.lookup("al.anode.nac", y, entity=at).value for y in (2023, 2024)] == [Decimal("0.395"),
@@ -80,15 +85,14 @@ def test_two_sets_at_the_same_priority_tie_and_a_higher_priority_decides(tmp_pat
     """Two of the workspace's sets at priority 50 are asked together, so [TLYX] in one and
     [NJTS, TLYX] in the other tie at TLYX; at 60 the second set is asked first and its value
     applies at Tianlu (0.401)."""
-    a = _write(tmp_path / "a.yaml", _value("0.395", "TLYX"), name="tianlu_lab")
-    b = _write(tmp_path / "b.yaml", _value("0.401", "NJTS, TLYX"), name="group_lab", priority=priority)
+    a = write_set(tmp_path / "a.yaml", _value("0.395", "TLYX"), name="tianlu_lab")
+    b = write_set(tmp_path / "b.yaml", _value("0.401", "NJTS, TLYX"), name="group_lab", priority=priority)
     if priority == 60:
         assert load_factor_sets([tmp_path]).lookup("al.anode.nac", 2024, entity=("TLYX",)).value == Decimal("0.401")
         return
-    with pytest.raises(FactorError) as exc:
-        load_factor_sets([tmp_path])
-    p = exc.value.problems[0]
-    assert [(q.code, q.location.file, q.location.line) for q in exc.value.problems] == [("ESG-FACTOR-013", str(b), 6)]
+    problems = refused(tmp_path)
+    p = problems[0]
+    assert [(q.code, q.location.file, q.location.line) for q in problems] == [("ESG-FACTOR-013", str(b), 6)]
     assert f"at {a}:6 are both for TLYX" in p.render("en") and "give one set a higher priority" in p.render("en")
     assert "或提高其中一个因子集的优先级" in p.render("zh")
 
@@ -143,7 +147,7 @@ def test_exactly_the_pairs_a_lookup_cannot_choose_between_are_refused_under_eith
 def test_the_workspace_refuses_its_factors_before_a_calculation(tmp_path):
     """S1's value and one for both smelter companies [S1, S2] tie at S1 and its potline P1."""
     w = ghg_workspace(tmp_path / "ws", TREE, FACTS, files={
-        "factors/s1.yaml": HEAD.format(name="s1_measured", priority=50) + _value("0.395", "S1")
+        "factors/s1.yaml": set_head("s1_measured") + _value("0.395", "S1")
         + _value("0.41", "S1, S2")})
     try:
         with pytest.raises(FactorError) as exc:

@@ -230,24 +230,35 @@ def _read_set(doc: dict, f: _File, keys: dict[str, FactorKey], problems: Problem
                      values=tuple(values), editions=tuple((k.strip(), t) for k, t in head.editions.items()))
 
 
+_LO, _HI = dt.date.min, dt.date.max
+
+
+def _overlap(a: FactorValue, b: FactorValue) -> tuple[dt.date, dt.date] | None:
+    """The first and last day both values are valid (``date.min``/``max`` for an open end), or None."""
+    start, end = max(a.valid_from or _LO, b.valid_from or _LO), min(a.valid_to or _HI, b.valid_to or _HI)
+    return (start, end) if start <= end else None
+
+
+def _span_text(start: dt.date | None, end: dt.date | None) -> str | Bilingual:
+    """A validity as a problem names it: ``2024``, ``2023–2024``; "(every year)" for none."""
+    span = validity_text(None if start == _LO else start, None if end == _HI else end)
+    return Bilingual("所有年份", "(every year)") if span == "…" else span
+
+
 def _check_overlaps(values: list[FactorValue], problems: ProblemList) -> None:
     by: dict[tuple, list[FactorValue]] = {}
     for v in values:
         by.setdefault((v.key, v.dims, v.entities), []).append(v)
-    lo, hi = dt.date.min, dt.date.max
     for group in by.values():
         for i, b in enumerate(group):
             for a in group[:i]:
-                if (a.valid_from or lo) <= (b.valid_to or hi) and (b.valid_from or lo) <= (a.valid_to or hi):
-                    span = validity_text(b.valid_from, b.valid_to)
-                    if span == "…":  # no validity: every year
-                        span = Bilingual("所有年份", "(every year)")
+                if _overlap(a, b):
                     # the same value for the same validity again is the value given twice, not an
                     # overlap (another value for it stays an overlap: which one holds is the question)
                     code = ("ESG-FACTOR-007" if (a.valid_from, a.valid_to, a.value, a.unit)
                             == (b.valid_from, b.valid_to, b.value, b.unit) else "ESG-FACTOR-003")
-                    problems.append(Problem(code, Location(file=b.file, line=b.line, field=b.key),
-                                            {"field": b.label, "found": span, "first": f"{a.file}:{a.line}"}))
+                    problems.append(Problem(code, Location(file=b.file, line=b.line, field=b.key), {
+                        "field": b.label, "found": _span_text(b.valid_from, b.valid_to), "first": f"{a.file}:{a.line}"}))
                     break
 
 
@@ -258,20 +269,29 @@ def _check_same_rank(sets: Mapping[str, "FactorSet"], problems: ProblemList) -> 
     not choose between them and every calculation reading the key would fail (ESG-FACTOR-010)
     — refused when the sets load, as one file's overlap is (ESG-FACTOR-003). Sets in file-name
     order; the shipped sets are not compared (a lookup names the one it prefers)."""
-    lo, hi = dt.date.min, dt.date.max
     seen: dict[tuple, list[tuple[FactorSet, FactorValue]]] = {}
     for fs in sorted((s for s in sets.values() if s.user), key=lambda s: (s.file, s.name)):
         for b in fs.values:
             earlier = seen.setdefault((fs.priority, b.key, b.dims, b.entities), [])
             for other, a in earlier:
-                if other.name != fs.name and (a.valid_from or lo) <= (b.valid_to or hi) \
-                        and (b.valid_from or lo) <= (a.valid_to or hi):
-                    span = validity_text(b.valid_from, b.valid_to)
+                if other.name != fs.name and _overlap(a, b):
                     problems.append(Problem("ESG-FACTOR-011", Location(file=b.file, line=b.line, field=b.key), {
-                        "field": b.label, "found": Bilingual("所有年份", "(every year)") if span == "…" else span,
+                        "field": b.label, "found": _span_text(b.valid_from, b.valid_to),
                         "first": f"{a.file}:{a.line}", "expected": str(fs.priority)}))
                     break
             earlier.append((fs, b))
+
+
+def _weighed_together(sets: Mapping[str, FactorSet]) -> list[list[FactorValue]]:
+    """The values of one key that one lookup weighs together: a set's own; the workspace's sets
+    at one priority (the shipped sets are not compared with each other, as for ESG-FACTOR-011).
+    Each list in the order the problems name them: the workspace's sets first, by file."""
+    groups: dict[tuple, list[FactorValue]] = {}
+    for fs in sorted(sets.values(), key=lambda s: (not s.user, s.file, s.name)):
+        rank = ("user", fs.priority) if fs.user else ("shipped", fs.name)
+        for v in fs.values:
+            groups.setdefault((rank, v.key), []).append(v)
+    return list(groups.values())
 
 
 def _check_entity_ties(sets: Mapping[str, FactorSet], problems: ProblemList) -> None:
@@ -295,21 +315,13 @@ def _check_entity_ties(sets: Mapping[str, FactorSet], problems: ProblemList) -> 
     lists tie depends on the lists alone, so a tie is one under the tree of every date (a plant
     that changes parent cannot make two values tie or stop tying), and the factor files are
     refused when they load, before any tree is read (ESG-FACTOR-012 then checks the codes)."""
-    lo, hi = dt.date.min, dt.date.max
-    seen: dict[tuple, list[FactorValue]] = {}
-    for fs in sorted(sets.values(), key=lambda s: (not s.user, s.file, s.name)):
-        # the values one lookup weighs together: a set's own; the workspace's sets at one
-        # priority (the shipped sets are not compared with each other, as for ESG-FACTOR-011)
-        rank = ("user", fs.priority) if fs.user else ("shipped", fs.name)
-        for b in fs.values:
+    for group in _weighed_together(sets):
+        for i, b in enumerate(group):
             if not b.entities:
                 continue
-            earlier = seen.setdefault((rank, b.key, b.dims), [])
-            for a in earlier:
+            for a in group[:i]:
                 shared = sorted(set(a.entities) & set(b.entities))
-                if shared and a.entities != b.entities and (a.valid_from or lo) <= (b.valid_to or hi) \
-                        and (b.valid_from or lo) <= (a.valid_to or hi):
-                    span = validity_text(b.valid_from, b.valid_to)
+                if a.dims == b.dims and shared and a.entities != b.entities and _overlap(a, b):
                     codes = ", ".join(shared)
                     remedy = (Bilingual(f"请只在其中一个取值的 entities 中列出 {codes}，或使有效期不重叠",
                                         f"name {codes} in one of the two lists only, or make the validities not overlap")
@@ -319,10 +331,101 @@ def _check_entity_ties(sets: Mapping[str, FactorSet], problems: ProblemList) -> 
                                         f"name {codes} in one of the two lists only, make the validities not "
                                         f"overlap, or give one set a higher priority"))
                     problems.append(Problem("ESG-FACTOR-013", Location(file=b.file, line=b.line, field=b.key), {
-                        "field": b.label, "found": Bilingual("所有年份", "(every year)") if span == "…" else span,
+                        "field": b.label, "found": _span_text(b.valid_from, b.valid_to),
                         "other": a.label, "first": f"{a.file}:{a.line}", "entity": codes, "expected": remedy}))
                     break
-            earlier.append(b)
+
+
+def _first_gap(span: tuple[dt.date, dt.date], covers: list[tuple[dt.date, dt.date]]) -> tuple[dt.date, dt.date] | None:
+    """The first stretch (first and last day) of ``span`` that no stretch of ``covers`` covers."""
+    day, end = span
+    for start, stop in sorted(covers):
+        if start > day:
+            return day, min(start - dt.timedelta(days=1), end)
+        if stop >= end:
+            return None
+        day = max(day, stop + dt.timedelta(days=1))
+    return day, end
+
+
+def _dimension_tie(a: FactorValue, b: FactorValue, group: list[FactorValue]) -> tuple | None:
+    """Where a lookup could not choose between ``a`` and ``b`` for their dimensions: None, or
+    (the dimensions of both, the entities where they tie — ``[None]`` for every entity —, the
+    first and last day of the first stretch of validity where they do). See
+    :func:`_check_dimension_ties`."""
+    if len(a.dims) != len(b.dims) or a.dims == b.dims:
+        return None
+    union = dict(a.dims)
+    for name, member in b.dims:
+        if union.setdefault(name, member) != member:  # another member of a dimension both name
+            return None
+    span = _overlap(a, b)
+    if span is None:
+        return None
+    places = sorted(set(a.entities) & set(b.entities)) if a.entities or b.entities else [None]
+    more = [v for v in group if v.set_name in (a.set_name, b.set_name) and len(v.dims) > len(a.dims)
+            and all(union.get(name) == member for name, member in v.dims)]
+    gaps = [(place, _first_gap(span, [(v.valid_from or _LO, v.valid_to or _HI) for v in more
+                                      if not v.entities or place in v.entities])) for place in places]
+    gaps = [(place, gap) for place, gap in gaps if gap]
+    if not gaps:
+        return None
+    return union, [place for place, gap in gaps if gap == gaps[0][1]], gaps[0][1]
+
+
+def _check_dimension_ties(sets: Mapping[str, FactorSet], problems: ProblemList) -> None:
+    """Two values a lookup would weigh together (as for ESG-FACTOR-013) for different dimensions,
+    as many of them and none named by both with different members (``[material=alumina]`` and
+    ``[supplier=jxtg]``), valid on a day in common and for every entity or both for an entity in
+    common, where no value more specific than both applies: ESG-FACTOR-014 at the later value's
+    line, naming the earlier one's file and line, the dimensions of both and where they tie.
+
+    Exactly these pairs are ambiguous. A value applies where every dimension it names is the
+    query's, and the lookup keeps the values with the most dimensions, then the nearest entity
+    (:meth:`FactorLibrary.lookup`). A query matches both values exactly when it names the
+    dimensions of both; then both are kept unless a value with more dimensions applies — one
+    naming only dimensions of both (``[material=alumina;supplier=jxtg]``, their union, the usual
+    one): a value naming anything else does not apply to the query naming just the union. Of
+    the two, neither is nearer exactly where ESG-FACTOR-013 finds two lists tie — at an entity
+    both lists name, or everywhere for two values for every entity (a value for some entities is
+    nearer than one for every entity wherever it applies).
+
+    A more specific value counts only from the sets of the two (a lookup restricted to those
+    sets still has it), valid on the day (a stretch without one is named), and for every entity
+    or for the entity where they tie. The check reads no tree (as for ESG-FACTOR-013), so a
+    value for a parent of that entity does not count: the entity may leave that parent (a plant
+    sold in the year), and under a tree where it stands alone the two tie. What is refused is
+    exactly what some lookup, under some tree or for no entity, could not choose between; two
+    values for every entity are decided for every lookup only by a value for every entity."""
+    for group in _weighed_together(sets):
+        for i, b in enumerate(group):
+            for a in group[:i]:
+                tie = _dimension_tie(a, b, group)
+                if tie is not None:
+                    problems.append(_dimension_tie_problem(a, b, *tie))
+                    break
+
+
+def _dimension_tie_problem(a: FactorValue, b: FactorValue, union: dict[str, str], places: list[str | None],
+                           gap: tuple[dt.date, dt.date]) -> Problem:
+    """ESG-FACTOR-014 for ``b`` tying with the earlier ``a`` (:func:`_dimension_tie`): what to
+    add is a value for the dimensions of both, for the entities and the stretch where they tie."""
+    both = f"{b.key}[" + ";".join(f"{k}={m}" for k, m in sorted(union.items())) + "]"
+    codes = ", ".join(p for p in places if p)
+    valid = (Bilingual("所有年份均有效的", "valid in every year") if gap == (_LO, _HI) else
+             Bilingual(f"在 {_span_text(*gap)} 有效的", f"valid in {_span_text(*gap)}"))
+    scope = Bilingual(f"适用于 {codes}（或所有主体）且", f" for {codes} (or every entity)") if codes else Bilingual("", "")
+    two_sets = a.set_name != b.set_name
+    remedy = Bilingual(
+        f"请为 {both} 添加一个{scope.zh}{valid.zh}取值，让其中一个取值再给出一个维度或给出另一个取值所用维度的"
+        f"其他成员，或使有效期不重叠" + ("，或提高其中一个因子集的优先级" if two_sets else ""),
+        f"add a value for {both}{scope.en} {valid.en}, make one of the two name one more dimension or another "
+        f"member of a dimension the other names, or make the validities not overlap"
+        + (", or give one set a higher priority" if two_sets else ""))
+    return Problem("ESG-FACTOR-014", Location(file=b.file, line=b.line, field=b.key), {
+        "field": b.label, "found": _span_text(b.valid_from, b.valid_to), "other": a.label,
+        "first": f"{a.file}:{a.line}", "dims": both,
+        "entity": Bilingual(f"在 {codes} ", f" at {codes}") if codes else Bilingual("", ""), "expected": remedy})
 
 
 # --------------------------------------------------------------------------------------
@@ -390,6 +493,7 @@ def load_factor_sets_from(root, extra_dirs: Iterable[Path | str] = ()) -> tuple[
         sets[fs.name] = fs
     _check_same_rank(sets, problems)
     _check_entity_ties(sets, problems)
+    _check_dimension_ties(sets, problems)
     if problems.errors:
         return None, problems
     return FactorLibrary(sets, keys), problems

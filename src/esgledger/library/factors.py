@@ -9,7 +9,7 @@ the key catalogue: what quantity each key is (its unit must fit) and which dimen
 
 Loading is one function from files to ``(library, problems)``; a file with a missing citation,
 a unit that does not fit, overlapping validity or any other problem is rejected with its file
-and line (``ESG-FACTOR-001…008``, 011, 013), and no half-loaded library is returned
+and line (``ESG-FACTOR-001…008``, 011, 013, 014), and no half-loaded library is returned
 (:mod:`esgledger.library.factor_files`).
 
 Lookup picks one value and says which: the user's own sets first, then the shipped ones, each

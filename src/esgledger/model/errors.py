@@ -522,6 +522,12 @@ CATALOGUE: dict[str, Spec] = dict([
           "not choose between them; {expected}",
           "{field} {found} 与 {first} 处的 {other} 都适用于 {entity}，且维度相同、有效期重叠：在 {entity} "
           "或其下属主体（没有更近主体的取值时）计算时无法取舍；{expected}"),
+    _spec("ESG-FACTOR-014", "error", "two factor values as specific for different dimensions",
+          "两个因子取值维度不同但同样具体",
+          "{field} {found} and {other} at {first} name as many dimensions, and a lookup of {dims}{entity} "
+          "matches both: a calculation could not choose between them; {expected}",
+          "{field} {found} 与 {first} 处的 {other} 维度个数相同，{entity}查找 {dims} 时两者都适用："
+          "计算时无法取舍；{expected}"),
     # --- report definitions and builds (report/definition.py, report/build.py) -----------
     _spec("ESG-REPORT-001", "error", "bad placeholder", "占位符格式错误",
           "{found}: expected {expected}",
