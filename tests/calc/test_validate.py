@@ -132,11 +132,11 @@ def test_a_value_the_run_cannot_compute_any_more_is_named(ws, tmp_path):
 def test_a_methodology_result_the_run_cannot_produce_any_more_is_named(tmp_path):
     """The potline's anode CO2 (tests/calc/test_ghg.py: 14 314.6667 t), then its aluminium
     output corrected to 0 t while it still reports 4000 t of anodes consumed: the prebake anode
-    equation (per tonne of aluminium) cannot run (ESG-CALC-005), and the anode results of the
-    first run are withdrawn, which the full run says (ESG-CALC-007): the line's CO2 by gas, the
-    anode's alone. The totals that should include the anode are written marked incomplete
-    (calc/incomplete.py), and so is the anode's own row, at 0 (none of it could be computed), so
-    it is rewritten, not withdrawn."""
+    equation (per tonne of aluminium) cannot run (ESG-CALC-005), and the first run's results per
+    tonne of aluminium are withdrawn, which the full run says (ESG-CALC-007). The totals that should
+    include the anode are written marked incomplete (calc/incomplete.py), and so are the anode's
+    own row and the line's CO2 (the anode was its only CO2), at 0: none of it could be computed,
+    so they are rewritten, not withdrawn."""
     from esgledger.workspace import init_workspace
     from tests.conftest import DATA
 
@@ -154,10 +154,14 @@ def test_a_methodology_result_the_run_cannot_produce_any_more_is_named(tmp_path)
     stale = sorted((p.params["entity"], p.params["indicator"], p.params["found"].split(":")[0])
                    for p in res.problems if p.code == "ESG-CALC-007")
     assert ("P", "emissions_by_source", "own; emission_source=anode") not in stale
-    assert ("P", "scope1_emissions", "own; gas=co2") in stale   # the anode was the line's only CO2
+    assert ("P", "scope1_emissions", "own; gas=co2") not in stale
+    # what the run cannot produce any more is withdrawn and named: per tonne of 0 t of aluminium
+    assert ("P", "energy_intensity_product", "own; product=aluminium_electrolysis") in stale
     with open_workspace(tmp_path / "ws") as w:
         a = w.value("P", "emissions_by_source", "2024", "emission_source=anode")
         assert (Decimal(a.value), a.comment) == (Decimal(0), "incomplete: P/anode (ESG-CALC-005)")
+        co2 = w.value("P", "scope1_emissions", "2024", "gas=co2")
+        assert (Decimal(co2.value), co2.comment) == (Decimal(0), "incomplete: P/anode (ESG-CALC-005)")
         # the group's Scope 1 no longer counts the anode: PFC 0.143 × 0.05 × 0 t = 0, captive coal
         # 1 815; and it says it leaves the potline's anode out
         g = w.value("G", "scope1_emissions", "2024", basis="control")
