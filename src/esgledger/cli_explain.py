@@ -294,7 +294,7 @@ def render_explain(ws, node) -> list[str]:
             how = f"  ({_named(BASIS_NAME, f.basis)})"
         w = f" × {n.weight}" if n.weight else ""
         if w and (n.role or "").startswith("structure:"):
-            # the share held day by day less the product of the levels' weights (consolidate.py)
+            # the share held day by day less the product of the levels' weights (calc/consolidate/structure.py)
             w += ("（期内两级持股或控制变动的调整：按日持有份额减去逐级权重之积）" if lang == "zh" else
                   " (adjustment for a change of share or control at two levels in the period: the share "
                   "held day by day less the product of the levels' weights)")
