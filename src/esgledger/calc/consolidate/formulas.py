@@ -45,9 +45,6 @@ class _Formulas:
             self._deps = self.lib.dependents()
         return self._deps
 
-    def _formula_closure(self, indicators: set[str], deps) -> set[str]:
-        return reachable(indicators, deps)
-
     def _formulas_reading(self, keys: Iterable[tuple[str, str]], deps) -> set[str]:
         """The formulas that read one of ``keys`` ((indicator, dimension key) of values that
         moved at an entity), and the formulas reading those. A formula without dimensions

@@ -23,7 +23,7 @@ from esgledger.calc.ghg.energy import EQ_ENERGY_CARRIER
 from esgledger.calc.ghg.ets import (EQ_ETS, EQ_ETS_AUX, EQ_ETS_INTENSITY, EQ_ETS_PRODUCTION, ETS_POWER_SOURCES,
                                     ETS_PREFER, ETS_SOURCES, ets_enterprises)
 from esgledger.calc.ghg.inventory import (EQ_SCOPE1, EQ_SCOPE1_GAS, EQ_SOURCE_LEFT_OUT, GAS_DIMS, OTHER_SOURCE_GASES,
-                                          SCOPE1_SOURCES, SOURCE_GASES, SOURCE_LEFT_OUT)
+                                          SOURCE_GASES, SOURCE_LEFT_OUT)
 from esgledger.calc.ghg.memo import MemoFactors
 from esgledger.calc.ghg.products import (CHAINED, EQ_FOIL, EQ_FOOTPRINT, EQ_LIQUID_AL, EQ_PRODUCT, PLANT_SOURCES,
                                          PRODUCT_READS, PRODUCT_STAGES, UPSTREAM_USE, foil_cradle_to_gate)
@@ -37,7 +37,7 @@ __all__ = [
     "EQ_SCOPE3", "EQ_SOURCE_LEFT_OUT", "ETS_POWER_SOURCES", "ETS_PREFER", "ETS_SOURCES", "FACTOR_MATERIAL",
     "FACTOR_MODE", "FOIL_METAL_INDICATOR", "FUEL_INDICATORS", "GAS_DIMS", "GHG_INPUTS", "GhgRun", "GhgRunResult",
     "HEAT_INDICATOR", "MAT", "METHOD_VERSION", "MemoFactors", "OTHER_SOURCE_GASES", "Output", "PASTE_INDICATOR",
-    "PLANT_SOURCES", "PRODUCT_READS", "PRODUCT_STAGES", "PURCHASED_INDICATOR", "SCOPE1_SOURCES", "SOURCE_GASES",
+    "PLANT_SOURCES", "PRODUCT_READS", "PRODUCT_STAGES", "PURCHASED_INDICATOR", "SOURCE_GASES",
     "SOURCE_LEFT_OUT", "STAGE_ELECTRICITY", "Source", "UPSTREAM_FUEL", "UPSTREAM_USE", "ets_enterprises",
     "foil_cradle_to_gate", "run_source",
 ]

@@ -20,8 +20,6 @@ from esgledger.calc.methods.result import Result, combine
 from esgledger.model.errors import Bilingual, Location, Problem
 from esgledger.model.types import FactRecord
 
-SCOPE1_SOURCES = ("combustion", "anode", "pfc", "carbonate", "pitch_volatiles", "packing_coke",
-                  "power_generation", "desulphurisation")
 GAS_DIMS = {"CO2": "co2", "CF4": "cf4", "C2F6": "c2f6", "CH4": "ch4", "N2O": "n2o"}
 # the equations of figures that add up methodology results (recorded in their lineage, as a
 # methodology's result records its own)
