@@ -205,3 +205,12 @@ def test_explain_says_what_the_figure_rests_on_that_is_not_yet_approved(ledger):
     again = _explain(ws.path)
     assert again.exit_code == 0 and "approved" not in again.stdout
     assert json.loads(_explain(ws.path, "--json").stdout)["unapproved"] is None
+
+
+def test_a_narrative_has_marks_for_more_notes_than_kinds_of_figure():
+    """Each distinct note on data not yet approved takes a mark: ① … ⑳ then (21) in Chinese,
+    [a] … [z] then [27] in English (there were nine)."""
+    from esgledger.report.build import narrative_mark
+
+    assert [narrative_mark(i, "zh") for i in (0, 8, 9, 19, 20)] == ["①", "⑨", "⑩", "⑳", "(21)"]
+    assert [narrative_mark(i, "en") for i in (0, 8, 9, 25, 26)] == ["[a]", "[i]", "[j]", "[z]", "[27]"]

@@ -65,19 +65,21 @@ def load_workspace_definition(ws, path: str | Path | None = None) -> Definition:
 
 # --- narrative ------------------------------------------------------------------------------
 
-# The marks of the narrative's notes, in order: circled numbers in Chinese, letters in English
-# (the section's tables number their own notes 1, 2, 3 …, so the two never read alike).
-NARRATIVE_MARKS = {"zh": "①②③④⑤⑥⑦⑧⑨", "en": "abcdefghi"}
-
-
+# The marks of the narrative's notes, in order: circled numbers in Chinese (① … ⑳, then (21) …),
+# letters in English ([a] … [z], then [27] …); the section's tables number their own notes 1, 2,
+# 3 …, so the two never read alike. A narrative notes each distinct figure on data not yet
+# approved: it may need more marks than there are kinds of figure.
 def narrative_mark(index: int, lang: str) -> str:
-    """The ``index``-th (from 0) note mark of a narrative: ①, ② … ⑳, (21) … / [a], [b] … [z],
-    [27] … (a narrative notes each distinct figure on data not yet approved: it may need more
-    than the nine marks of the kinds of figure)."""
+    """The ``index``-th (from 0) note mark of a narrative: ①, ② … / [a], [b] …
+
+    >>> narrative_mark(0, "zh"), narrative_mark(19, "zh"), narrative_mark(20, "zh")
+    ('①', '⑳', '(21)')
+    >>> narrative_mark(1, "en"), narrative_mark(25, "en"), narrative_mark(26, "en")
+    ('[b]', '[z]', '[27]')
+    """
     if lang == "zh":
-        return NARRATIVE_MARKS["zh"][index] if index < 9 else chr(0x2460 + index) if index < 20 else f"({index + 1})"
-    return f"[{NARRATIVE_MARKS['en'][index]}]" if index < 9 else f"[{chr(ord('a') + index)}]" if index < 26 \
-        else f"[{index + 1}]"
+        return chr(0x2460 + index) if index < 20 else f"({index + 1})"
+    return f"[{chr(ord('a') + index)}]" if index < 26 else f"[{index + 1}]"
 
 
 def narrative_notes(marks: dict[str, str], lang: str) -> list[Paragraph]:
