@@ -51,6 +51,9 @@ def test_a_former_parent_is_explained_on_its_own_value(tmp_path):
     assert first.startswith("C Employees employees 2024: 40 persons  ← import") and "operational control" not in first
     r = cli(d, "explain", "employees", "--entity", "C", "--period", "2023")
     assert r.exit_code == 0, r.output
-    assert r.output.splitlines()[0] == "C Employees employees 2023: 450 persons  (operational control)"
+    # imported without --status, both 2023 values are submitted: the 450 rests on C's 40 and P's
+    # 410, not yet approved (audit A5-L3; the first by entity code, C)
+    assert r.output.splitlines()[0] == "C Employees employees 2023: 450 persons  (operational control)" \
+                                       "  [rests on data not yet approved: 2 facts, e.g. C Employees]"
     r = cli(d, "explain", "employees", "--entity", "C", "--period", "2024", lang="zh")
     assert r.exit_code == 0 and "40 人" in r.output.splitlines()[0]

@@ -130,6 +130,7 @@ def _input_flags(ws, node) -> dict[int, dict]:
     from esgledger.calc.incomplete import describe, is_incomplete
 
     marks = figure_statuses(ws.store, set(facts), ws.root())
+    pending = _unapproved(ws, node)
     out = {}
     for fid, f in facts.items():
         kind, targets = comment_status(f.comment) if f.status != "calculated" else (None, ())
@@ -137,8 +138,23 @@ def _input_flags(ws, node) -> dict[int, dict]:
         gap = {lang: describe(f.comment, lang, *_incomplete_namers(ws, lang)) for lang in ("zh", "en")} \
             if f.status == "calculated" and is_incomplete(f.comment) else None
         out[fid] = {"comment": f.comment or None, "kind": kind, "calibrated_to": list(targets),
-                    "mark": marks.get(fid), "incomplete": gap}
+                    "mark": marks.get(fid), "incomplete": gap, "unapproved": pending.get(fid)}
     return out
+
+
+def _unapproved(ws, node) -> dict[int, dict]:
+    """Each value of the lineage tree that rests on data not yet approved, read now
+    (:mod:`esgledger.report.approval`; the value explained is judged as the report prints
+    it): the note in each language, the facts (keys) and, for an entered value, its key's
+    current status (audit A5-L3)."""
+    from esgledger.report.approval import pending_approval, reads_approved_only, status_name
+
+    found = pending_approval(ws.store, {node.fact.id}, approved_only=reads_approved_only(ws), every=True)
+    period = node.fact.period
+    return {fid: {"zh": status_name(p.status, "zh") if p.status else p.text("zh", ws.library, period, sentence=False),
+                  "en": status_name(p.status, "en") if p.status else p.text("en", ws.library, period, sentence=False),
+                  "status": p.status, "facts": [list(k) for k in p.keys]}
+            for fid, p in found.items()}
 
 
 _FLAG_WORDS = {
@@ -169,6 +185,8 @@ def _flag_words(flags: dict | None, lang: str, calculated: bool) -> str:
         words.append(flags["incomplete"][lang])        # what it leaves out (its own mark says)
     elif calculated and flags["mark"]:
         words.append(_FLAG_WORDS["mark_" + flags["mark"]][lang])
+    if flags.get("unapproved"):                         # beside any other mark (report/approval.py)
+        words.append(flags["unapproved"][lang])
     return f"  [{('；' if lang == 'zh' else '; ').join(words)}]" if words else ""
 
 
@@ -268,9 +286,20 @@ def explain_json(ws, node) -> dict:
                 "illustrative": bool(fl.get("kind")) or fl.get("mark") == "illustrative",
                 "report_mark": fl.get("mark"),
                 "incomplete": (fl.get("incomplete") or {}).get(STATE.lang if STATE.lang in ("zh", "en") else "en"),
+                "unapproved": _unapproved_json(fl.get("unapproved")),
                 "factors": factors, "inputs": [one(ch) for ch in n.children]}
 
     return one(node)
+
+
+def _unapproved_json(u: dict | None) -> dict | None:
+    """What a value rests on that is not yet approved, as ``explain --json`` gives it: the
+    entered facts (entity, indicator, period, dims, basis), an entered value's current status,
+    the note in the reader's language."""
+    if not u:
+        return None
+    return {"facts": u["facts"], "status": u["status"],
+            "note": u[STATE.lang if STATE.lang in ("zh", "en") else "en"]}
 
 
 def render_explain(ws, node) -> list[str]:

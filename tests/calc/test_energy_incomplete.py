@@ -154,11 +154,16 @@ def test_calc_run_explain_and_the_report_say_the_energy_left_out(ws):
         assert "  P（电解系列）：能源消费 热力（heat）（ESG-CALC-005）" in r.output.splitlines()
         r = runner.invoke(app, ["--lang", "en", "-w", path, "explain", "energy_consumption", "--entity", "G",
                                 "--period", "2024", "--basis", "control"])
+        # and, beside it, the inputs imported without --status (submitted, not yet approved: audit
+        # A5-L3): W's coal and its NCV, P's grid and green electricity and its heat, 5 facts, the
+        # first by key P's green-power contract
         assert r.output.splitlines()[0].endswith(
-            "[incomplete: leaves out energy use Heat (heat) of P (Potline) (ESG-CALC-005)]"), r.output
+            "[incomplete: leaves out energy use Heat (heat) of P (Potline) (ESG-CALC-005); rests on data not yet "
+            "approved: 5 facts, e.g. P Electricity received by source (Green-power contract)]"), r.output
         r = runner.invoke(app, ["--lang", "zh", "-w", path, "explain", "energy_consumption", "--entity", "S",
                                 "--period", "2024", "--basis", "control"])
-        assert r.output.splitlines()[0].endswith("[不完整：未计入 P（电解系列） 的 热力（heat） 能源消费（ESG-CALC-005）]"), r.output
+        assert "[不完整：未计入 P（电解系列） 的 热力（heat） 能源消费（ESG-CALC-005）；所依据的数据尚未批准：3 条，例如 P " \
+            in r.output.splitlines()[0], r.output
         r = runner.invoke(app, ["--lang", "en", "-w", path, "explain", "energy_consumption", "--entity", "P",
                                 "--period", "2024", "--json"])
         node = json.loads(r.output)

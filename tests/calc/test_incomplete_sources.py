@@ -176,10 +176,13 @@ def test_explain_history_and_the_run_summary_say_what_is_left_out(vss):
     assert r.exit_code == 0, r.output
     first = r.output.splitlines()[0]
     assert "33,700 t CO2e  [exact 33699.7433" in first
-    assert "[incomplete: leaves out source Anode effects (PFC) (pfc) of V (VSS potline) (ESG-CALC-005)]" in first
+    # beside it: the inputs, imported without --status, are submitted, not yet approved (audit A5-L3)
+    assert "[incomplete: leaves out source Anode effects (PFC) (pfc) of V (VSS potline) (ESG-CALC-005); " \
+           "rests on data not yet approved: " in first
     r = runner.invoke(app, ["--lang", "zh", "-w", ws, "explain", "ets_emissions", "--entity", "S",
                             "--period", "2024"])
-    assert "[不完整：未计入 V（上插槽系列） 的 阳极效应（全氟化碳）（pfc） 排放源（ESG-CALC-005）]" in r.output.splitlines()[0]
+    assert "[不完整：未计入 V（上插槽系列） 的 阳极效应（全氟化碳）（pfc） 排放源（ESG-CALC-005）；所依据的数据尚未批准：" \
+        in r.output.splitlines()[0]
     # the lineage of V's Scope 1 names the facts of the PFC method that could not run
     r = runner.invoke(app, ["--lang", "en", "-w", ws, "explain", "scope1_emissions", "--entity", "V",
                             "--period", "2024"])

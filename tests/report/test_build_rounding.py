@@ -122,8 +122,10 @@ def test_values_are_rounded_half_up_at_the_indicators_precision(group):
     doc = build_document(group["ctx"], "zh", checklist=False)
     cells, _notes = kpi_row(doc, "纳税总额")
     assert cells[2] == ("19.47", ())                 # 19.465 → 19.47 (half-up; half-even gives 19.46)
-    cells, _notes = kpi_row(doc, "公益慈善捐赠总额")
-    assert cells[2] == ("11.13", ())                 # 10.125 + 1.00 submitted at XRLY → 11.125 → 11.13
+    cells, notes = kpi_row(doc, "公益慈善捐赠总额")
+    assert cells[2][0] == "11.13"                    # 10.125 + 1.00 submitted at XRLY → 11.125 → 11.13
+    # and says that it rests on XRLY's 1.00, submitted, not yet approved (audit A5-L3)
+    assert [notes[m] for m in cells[2][1]] == ["所依据的数据尚未批准：XRLY 公益慈善捐赠总额。"]
 
 
 def test_restated_values_are_footnoted_also_through_consolidation(group):
@@ -339,13 +341,16 @@ def test_a_sections_indicator_table_footnotes_a_missing_value_as_the_kpi_table_d
 """)
     defn, problems = load_definition(text=text, library=group["ws"].library, name="report.yaml")
     assert defn is not None, problems.flat()
-    for lang, note in (("zh", "未披露或不适用。"), ("en", "Not disclosed or not applicable.")):
+    # the 2024 donations rest on XRLY's 1.00, submitted: note 2 (audit A5-L3)
+    for lang, note, pending in (("zh", "未披露或不适用。", "所依据的数据尚未批准：XRLY 公益慈善捐赠总额。"),
+                                ("en", "Not disclosed or not applicable.",
+                                 "Rests on data not yet approved: XRLY Charitable donations.")):
         doc = build_document(ReportContext(group["ws"], defn), lang, checklist=False)
         table = next(t for t in tables(doc) if t.caption in ("指标", "Indicators"))
         rows = [[(c.text, c.marks) for c in r.cells[2:]] for r in table.rows]
         assert rows == [[("—", ("1",)), ("18.10", ()), ("19.47", ())],
-                        [("—", ("1",)), ("5.25", ()), ("11.13", ())]]
-        assert [(f.mark, f.text) for f in table.footnotes] == [("1", note)]
+                        [("—", ("1",)), ("5.25", ()), ("11.13", ("2",))]]
+        assert [(f.mark, f.text) for f in table.footnotes] == [("1", note), ("2", pending)]
 
 
 def test_only_factors_below_v_and_s_are_low_confidence(tmp_path):

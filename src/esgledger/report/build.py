@@ -65,21 +65,28 @@ def load_workspace_definition(ws, path: str | Path | None = None) -> Definition:
 
 # --- narrative ------------------------------------------------------------------------------
 
-# The marks of the narrative's notes, in order: circled numbers in Chinese, letters in English
-# (the section's tables number their own notes 1, 2, 3 …, so the two never read alike).
-NARRATIVE_MARKS = {"zh": "①②③④⑤⑥⑦⑧⑨", "en": "abcdefghi"}
-
-
+# The marks of the narrative's notes, in order: circled numbers in Chinese (① … ⑳, then (21) …),
+# letters in English ([a] … [z], then [27] …); the section's tables number their own notes 1, 2,
+# 3 …, so the two never read alike. A narrative notes each distinct figure on data not yet
+# approved: it may need more marks than there are kinds of figure.
 def narrative_mark(index: int, lang: str) -> str:
-    """The ``index``-th (from 0) note mark of a narrative: ①, ② … / [a], [b] …"""
-    m = NARRATIVE_MARKS["zh" if lang == "zh" else "en"][index]
-    return m if lang == "zh" else f"[{m}]"
+    """The ``index``-th (from 0) note mark of a narrative: ①, ② … / [a], [b] …
+
+    >>> narrative_mark(0, "zh"), narrative_mark(19, "zh"), narrative_mark(20, "zh")
+    ('①', '⑳', '(21)')
+    >>> narrative_mark(1, "en"), narrative_mark(25, "en"), narrative_mark(26, "en")
+    ('[b]', '[z]', '[27]')
+    """
+    if lang == "zh":
+        return chr(0x2460 + index) if index < 20 else f"({index + 1})"
+    return f"[{chr(ord('a') + index)}]" if index < 26 else f"[{index + 1}]"
 
 
 def narrative_notes(marks: dict[str, str], lang: str) -> list[Paragraph]:
-    """The notes under a narrative for the marks it used (``{status: mark}``), in mark order."""
-    return [Paragraph(f"{mark}{FIGURE_NOTES[status][lang]}" if lang == "zh" else f"{mark} {FIGURE_NOTES[status][lang]}")
-            for status, mark in marks.items()]
+    """The notes under a narrative for the marks it used (``{status: mark}``, or ``{note: mark}``
+    for a figure on data not yet approved), in mark order."""
+    texts = ((FIGURE_NOTES[k][lang] if k in FIGURE_NOTES else k, mark) for k, mark in marks.items())
+    return [Paragraph(f"{mark}{text}" if lang == "zh" else f"{mark} {text}") for text, mark in texts]
 
 
 def fill_placeholders(ctx: ReportContext, text: str, lang: str, where=None,
@@ -89,8 +96,10 @@ def fill_placeholders(ctx: ReportContext, text: str, lang: str, where=None,
 
     ``marks``: a figure that is, or rests on, an input marked illustrative, split or
     calibrated (:meth:`ReportContext.figure_status`) is followed by a note mark, one per kind,
-    collected in ``marks`` (``{status: mark}``) for :func:`narrative_notes` (UAT4 F-H1); without
-    it (a title) figures are not marked."""
+    collected in ``marks`` (``{status: mark}``) for :func:`narrative_notes` (UAT4 F-H1); one
+    that rests on data not yet approved (:meth:`ReportContext.unapproved`) by a mark of its own
+    as well, one per distinct note (``{note: mark}``); without it (a title) figures are not
+    marked."""
     if "{{" not in text:
         return text
 
@@ -102,6 +111,16 @@ def fill_placeholders(ctx: ReportContext, text: str, lang: str, where=None,
         if status not in marks:
             marks[status] = narrative_mark(len(marks), lang)
         return marks[status]
+
+    def pending(facts) -> str:
+        if marks is None:
+            return ""
+        out = ""
+        for text in dict.fromkeys(n[lang] for n in ctx.unapproved(facts).values()):
+            if text not in marks:
+                marks[text] = narrative_mark(len(marks), lang)
+            out += marks[text]
+        return out
 
     def one(m: re.Match) -> str:
         ph = parse_placeholder(m.group(1))  # the definition was checked when loaded
@@ -129,12 +148,12 @@ def fill_placeholders(ctx: ReportContext, text: str, lang: str, where=None,
             text_ = format_value(change, 1 if ph.precision is None else ph.precision, lang) + "%"
             text_ = ("+" + text_) if change > 0 and not text_.startswith("0") else text_
             if ctx.is_illustrative(facts[0]):  # the base of the change is not reported data (UAT1 F7)
-                return text_ + TEXT["illustrative_base"][lang].format(y=years[0])
-            return text_ + mark(ctx.figure_status(f) for f in facts)
+                return text_ + TEXT["illustrative_base"][lang].format(y=years[0]) + pending(facts)
+            return text_ + mark(ctx.figure_status(f) for f in facts) + pending(facts)
         f = facts[0]
         if ind.value_type != "number":
-            return f.value
-        return number(f, ind, ph) + mark([ctx.figure_status(f)])
+            return f.value + pending(facts)
+        return number(f, ind, ph) + mark([ctx.figure_status(f)]) + pending(facts)
 
     def number(f, ind, ph) -> str:
         precision = ind.precision if ph.precision is None else ph.precision
@@ -268,6 +287,7 @@ class _Assembly:
         notes: dict[str, str] = {}  # footnote text -> mark (the method, GWP and factor sets behind a row)
         facts = {(code, y): ctx.fact(code, y) for code in n.indicators for y in ctx.years}
         status = ctx.figure_statuses(facts.values())
+        unapproved = ctx.unapproved(facts.values())
         for code in n.indicators:
             ind = ctx.library[code]
             marks = [notes.setdefault(text, str(len(notes) + 1)) for text in self.indicator_notes(code)]
@@ -280,6 +300,9 @@ class _Assembly:
                     cell = dataclasses.replace(cell, marks=(mark,))
                 elif f is not None and f.id in status:  # rests on inputs marked illustrative, split or calibrated
                     mark = notes.setdefault(FIGURE_NOTES[status[f.id]][lang], str(len(notes) + 1))
+                    cell = dataclasses.replace(cell, marks=tuple(cell.marks) + (mark,))
+                if f is not None and f.id in unapproved and not cell.missing:  # beside it: data not yet approved
+                    mark = notes.setdefault(unapproved[f.id][lang], str(len(notes) + 1))
                     cell = dataclasses.replace(cell, marks=tuple(cell.marks) + (mark,))
                 cells.append(cell)
             rows.append(Row(tuple(cells)))

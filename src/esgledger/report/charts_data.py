@@ -48,9 +48,13 @@ CHART_NOTES = {
                     "is split over the companies is illustrative (see the ledger's comment)."},
     "calibrated": {"zh": "{which}数值与公布值一致：所依据的输入数据为示意值，经校准与公布的合计一致（见台账备注）。",
                    "en": "{which} values are as published: the inputs are illustrative, calibrated to the published "
-                         "total (see the ledger's comment)."},    "incomplete": {"zh": "{which}数值不完整：未计入核算方法无法执行的排放源或能源消费（见计算值备注及 esgledger explain）。",
+                         "total (see the ledger's comment)."},
+    "incomplete": {"zh": "{which}数值不完整：未计入核算方法无法执行的排放源或能源消费（见计算值备注及 esgledger explain）。",
                    "en": "{which} values are incomplete: they leave out an emission source or energy use whose "
                          "methodology could not run (see the calculated value's comment and esgledger explain)."},
+    # beside the marks above, never instead of one (report/approval.py): {detail} names the facts
+    "unapproved": {"zh": "{which}数值所依据的数据尚未批准：{detail}。",
+                   "en": "{which} values rest on data not yet approved: {detail}."},
 }
 
 
@@ -82,7 +86,24 @@ def status_notes(ctx, facts_by_category: dict[str, list], lang: str, years: bool
             continue
         which = _which(None if len(cats) == len(facts_by_category) else cats, lang, years)
         notes.append(Footnote("*", CHART_NOTES[st][lang].format(which=which)))
-    return notes
+    return notes + _unapproved_note(ctx, facts_by_category, lang, years)
+
+
+def _unapproved_note(ctx, facts_by_category: dict[str, list], lang: str, years: bool) -> list[Footnote]:
+    """The note under a chart for the values that rest on data not yet approved (audit A5-L3):
+    the years (or slices) it applies to, or all values, and the facts of all of them together."""
+    from esgledger.report.approval import Pending
+
+    pending = ctx.pending([f for fs in facts_by_category.values() for f in fs if f is not None])
+    cats = [cat for cat, fs in facts_by_category.items() if any(f is not None and f.id in pending for f in fs)]
+    if not cats:
+        return []
+    keys = Pending(tuple(sorted({k for p in pending.values() for k in p.keys})))
+    which = _which(None if len(cats) == len(facts_by_category) else cats, lang, years)
+    # a year's figures name their own period; a chart of several years names each fact's
+    period = cats[0] if years and len(cats) == 1 else None
+    return [Footnote("*", CHART_NOTES["unapproved"][lang].format(which=which,
+                                                                 detail=keys.detail(lang, ctx.library, period)))]
 
 
 def _label_precision(ind, values) -> int:

@@ -115,6 +115,32 @@ class ReportContext:
             cache.update({i: found.get(i) for i in todo})
         return {f.id: cache[f.id] for f in facts if f is not None and cache.get(f.id)}
 
+    def pending(self, facts) -> dict:
+        """``fact id → Pending`` for the printed figures that rest on data not yet approved,
+        read now (:mod:`esgledger.report.approval`); each fact's lineage is walked once per
+        report, the report entity's figures all in the first walk (the narrative asks for them
+        one by one)."""
+        from esgledger.report.approval import pending_approval, reads_approved_only
+
+        facts = [f for f in facts if f is not None]
+        walk = facts
+        if "_pending" not in self.__dict__:
+            self.__dict__["_pending"] = {}
+            self.__dict__["_approved_only"] = reads_approved_only(self.ws)
+            walk = facts + [f for k, f in self._facts.items() if k[0] == self.entity]
+        cache = self.__dict__["_pending"]
+        todo = {f.id for f in walk if f.id not in cache}
+        if todo:
+            found = pending_approval(self.ws.store, todo, approved_only=self.__dict__["_approved_only"])
+            cache.update({i: found.get(i) for i in todo})
+        return {f.id: cache[f.id] for f in facts if cache.get(f.id)}
+
+    def unapproved(self, facts) -> dict[int, dict[str, str]]:
+        """``fact id → {"zh": note, "en": note}`` of :meth:`pending`, each figure's note."""
+        by_id = {f.id: f for f in facts if f is not None}
+        return {i: {lang: p.text(lang, self.library, by_id[i].period) for lang in ("zh", "en")}
+                for i, p in self.pending(by_id.values()).items()}
+
     def figure_status(self, fact: FactRecord | None) -> str | None:
         """``illustrative``, ``split``, ``calibrated`` or None for one printed figure."""
         return None if fact is None else self.figure_statuses([fact]).get(fact.id)

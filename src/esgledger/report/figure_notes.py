@@ -337,7 +337,7 @@ def low_confidence_factors(ws, fact_ids) -> list[dict]:
     return [f for f in factors if (f.get("confidence") or "") in LOW_CONFIDENCE]
 
 
-def _walk_inputs(conn, fact_ids, max_depth: int, visit=None) -> tuple[dict[int, set[int]], set[int]]:
+def walk_inputs(conn, fact_ids, max_depth: int, visit=None) -> tuple[dict[int, set[int]], set[int]]:
     """The inputs below ``fact_ids`` through the lineage, level by level, up to ``max_depth``
     levels: (each fact's input ids, every fact id reached). ``visit(level)`` sees each level's
     ids before their inputs are read."""
@@ -361,21 +361,35 @@ def _walk_inputs(conn, fact_ids, max_depth: int, visit=None) -> tuple[dict[int, 
     return children, seen
 
 
-def _resting_on(fact_ids, children: dict[int, set[int]], leaves: set[int], max_depth: int) -> set[int]:
-    """The facts among ``fact_ids`` that are one of ``leaves`` or have one below them."""
-    if not leaves:
-        return set()
-    memo: dict[int, bool] = {}
+def leaves_below(fact_ids, children: dict[int, set[int]], leaves, max_depth: int) -> dict[int, frozenset]:
+    """Each fact among ``fact_ids`` and every fact below them (as :func:`walk_inputs` found
+    them) → the ``leaves`` it is or has below it; ``leaves`` a set of ids, or a mapping of ids
+    to what each stands for (a fact's key: two revisions of one key count once)."""
+    own = leaves if isinstance(leaves, dict) else {i: i for i in leaves}
+    memo: dict[int, frozenset] = {}
+    none: frozenset = frozenset()
 
-    def rests(fid: int, depth: int = 0) -> bool:
+    def below(fid: int, depth: int = 0) -> frozenset:
         if fid in memo:
             return memo[fid]
-        memo[fid] = False  # cycles cannot occur; guard anyway
-        memo[fid] = fid in leaves or (depth < max_depth and any(rests(c, depth + 1)
-                                                                for c in children.get(fid, ())))
+        memo[fid] = none  # cycles cannot occur; guard anyway
+        found = {own[fid]} if fid in own else set()
+        if depth < max_depth:
+            for c in children.get(fid, ()):
+                found |= below(c, depth + 1)
+        memo[fid] = frozenset(found) if found else none
         return memo[fid]
 
-    return {fid for fid in fact_ids if rests(fid)}
+    if own:
+        for fid in fact_ids:
+            below(fid)
+    return memo
+
+
+def _resting_on(fact_ids, children: dict[int, set[int]], leaves: set[int], max_depth: int) -> set[int]:
+    """The facts among ``fact_ids`` that are one of ``leaves`` or have one below them."""
+    found = leaves_below(fact_ids, children, leaves, max_depth)
+    return {fid for fid in fact_ids if found.get(fid)}
 
 
 def restated_through_lineage(store, fact_ids, max_depth: int = 8) -> set[int]:
@@ -385,7 +399,7 @@ def restated_through_lineage(store, fact_ids, max_depth: int = 8) -> set[int]:
     from esgledger.store import schema as S
 
     with store.engine.connect() as conn:
-        children, seen = _walk_inputs(conn, fact_ids, max_depth)
+        children, seen = walk_inputs(conn, fact_ids, max_depth)
         f = S.fact.c
         candidates = [dict(r._mapping) for r in conn.execute(
             select(f.id, f.entity, f.indicator, f.period, f.dims, f.basis, f.value, f.revision)
@@ -511,7 +525,7 @@ def figure_statuses(store, fact_ids, group: str, max_depth: int = 12) -> dict[in
                                   .where(f.id.in_(level))):
                 info[r.id] = (r.entity, r.indicator, r.period, r.basis, r.comment)
 
-        children, _seen = _walk_inputs(conn, fact_ids, max_depth, visit=read)
+        children, _seen = walk_inputs(conn, fact_ids, max_depth, visit=read)
     rank = {s: i for i, s in enumerate(FIGURE_STATUSES)}
     memo: dict[int, tuple[str | None, frozenset]] = {}
 
@@ -581,6 +595,6 @@ def illustrative_through_lineage(store, fact_ids, max_depth: int = 12, group: st
                     if is_illustrative_comment(r.comment):
                         flagged.add(r.id)
 
-            children, _seen = _walk_inputs(conn, fact_ids, max_depth, visit=flag)
+            children, _seen = walk_inputs(conn, fact_ids, max_depth, visit=flag)
         return _resting_on(fact_ids, children, flagged, max_depth)
     return set(figure_statuses(store, fact_ids, group, max_depth))

@@ -40,6 +40,9 @@ class KpiCell:
     notes: tuple[str, ...] = ()  # footnote keys: "missing", "restated", "illustrative", "split", "calibrated",
     #                              "incomplete"
     fact_ids: tuple[int, ...] = ()
+    # the figure rests on data not yet approved (report/approval.py): the note in each language,
+    # a footnote of its own beside the marks above
+    unapproved: dict[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -143,8 +146,8 @@ def build_kpi_table(ws, period: int, layout: dict | None = None) -> KpiTable:
         topic = lib.topics.get(sec["topic"])
         title = {"zh": topic.name.zh, "en": topic.name.en} if topic else {"zh": sec["topic"], "en": sec["topic"]}
         sections.append(KpiSection(sec["dimension"], sec["topic"], title, tuple(rows)))
-    return mark_illustrative(ws, KpiTable(period, years, sections, {
-        "missing": NOTE_MISSING, "restated": NOTE_RESTATED, **FIGURE_NOTES}), root)
+    return mark_unapproved(ws, mark_illustrative(ws, KpiTable(period, years, sections, {
+        "missing": NOTE_MISSING, "restated": NOTE_RESTATED, **FIGURE_NOTES}), root))
 
 
 def mark_illustrative(ws, kpi: "KpiTable", group: str | None = None) -> "KpiTable":
@@ -165,6 +168,26 @@ def mark_illustrative(ws, kpi: "KpiTable", group: str | None = None) -> "KpiTabl
         if found:
             worst = max(found, key=FIGURE_STATUSES.index)
             r.cells[y] = dataclasses.replace(c, notes=c.notes + (worst,))
+    return kpi
+
+
+def mark_unapproved(ws, kpi: "KpiTable") -> "KpiTable":
+    """Note the cells whose figure rests on data not yet approved, read now (audit A5-L3,
+    :mod:`esgledger.report.approval`): how many facts and the first of them, in each language.
+    Beside any other mark of the cell, never instead of one."""
+    import dataclasses
+
+    from esgledger.report.approval import Pending, pending_approval, reads_approved_only
+
+    cells = [(r, y, c) for sec in kpi.sections for r in sec.rows for y, c in r.cells.items() if c.fact_ids]
+    found = pending_approval(ws.store, {i for _r, _y, c in cells for i in c.fact_ids},
+                             approved_only=reads_approved_only(ws))
+    for r, y, c in cells:
+        pending = [found[i] for i in c.fact_ids if i in found]
+        if pending:  # the members of a row of several: their facts together
+            keys = Pending(tuple(sorted({k for p in pending for k in p.keys})))
+            r.cells[y] = dataclasses.replace(c, unapproved={lang: keys.text(lang, ws.library, str(y))
+                                                            for lang in ("zh", "en")})
     return kpi
 
 

@@ -25,7 +25,8 @@ def kpi_document_table(kpi: KpiTable, lang: str,
                        row_notes: Callable[[KpiRow, str], Sequence[str]] | None = None) -> Table:
     """The KPI table as a document table. ``row_notes(row, lang)`` may give footnote texts for a
     row (the formula, methodology and factor sets behind its figures); each distinct text gets
-    one footnote, marked on the row's label."""
+    one footnote, marked on the row's label. A cell resting on data not yet approved gets the
+    footnote of its note (one per distinct text) beside its other marks."""
     h = HEADERS[lang]
     header = [HeaderCell(h[0], align="left"), HeaderCell(h[1])] + [HeaderCell(h[2].format(y=y)) for y in kpi.years]
     used = [k for k in NOTE_ORDER if any(k in c.notes for s in kpi.sections for r in s.rows
@@ -47,6 +48,8 @@ def kpi_document_table(kpi: KpiTable, lang: str,
             for y in kpi.years:
                 c = r.cells[y]
                 cell_marks = tuple(marks[n] for n in c.notes)
+                if c.unapproved:  # rests on data not yet approved: a note of its own (report/approval.py)
+                    cell_marks += (extra.setdefault(c.unapproved[lang], str(len(used) + 1 + len(extra))),)
                 if c.value is None and "missing" in c.notes:
                     cells.append(Cell.dash(cell_marks))
                 elif c.value is not None:
