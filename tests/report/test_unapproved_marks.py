@@ -30,6 +30,7 @@ import pytest
 from esgledger.report.build import build_document
 from esgledger.report.context import ReportContext
 from esgledger.report.definition import load_definition
+from esgledger.report.gap import check_gaps
 from esgledger.report.document import Chart, Paragraph, Table, walk
 from esgledger.report.kpi import build_kpi_table
 from esgledger.report.kpi_render import kpi_document_table
@@ -142,8 +143,9 @@ def test_approving_the_inputs_clears_the_mark_without_a_run(ledger):
 
 def test_with_approved_inputs_only_no_calculated_figure_rests_on_unapproved_data(ledger):
     """``report.inputs = approved`` (a workspace with users): the calculations read each key's
-    latest approved revision, so nothing below a calculated figure is unapproved. A value the
-    table prints itself is its latest revision, and says so when that is not approved."""
+    latest approved revision, so nothing below a calculated figure is unapproved; and so do the
+    KPI table and the report for a value they print themselves (docs/workspace.md: what feeds
+    calculations and reports)."""
     ws, root = ledger
     _import(ws, root, "ok.csv", SUBMITTED + DRAFT[len(HEAD):], "approved")
     _import(ws, root, "fix.csv", HEAD + "NJTS,employees,2024,650,人,\n")  # submitted after the approval
@@ -156,8 +158,14 @@ def test_with_approved_inputs_only_no_calculated_figure_rests_on_unapproved_data
         assert rows["Female employees"] == ("150", [])
         assert rows["Female share"] == ("15.00", [])
         njts = next(k for k in rows if "Nanjiang" in k)
-        # printed itself: its submitted revision, another value than the approved 600 (restated)
-        assert rows[njts] == ("650", ["Restated; differs from the value disclosed earlier.", ONE_TOTAL["en"]])
+        # printed itself: its approved 600 too, as report.inputs says (not the submitted 650
+        # beside a total of 400 + 600), with nothing unapproved below it
+        assert rows[njts] == ("600", [])
+        # the gap check lists the revision awaiting approval, which the report leaves out
+        defn, _p = load_definition(text=DEFINITION, library=mine.library, name="report.yaml")
+        gaps = check_gaps(ReportContext(mine, defn), "en")
+        assert [i.text for i in gaps.items if i.kind == "not_approved"] == [
+            "Employees: 1 fact not approved (submitted 1)"]
 
 
 def test_the_report_notes_the_figures_in_its_narrative_and_tables(ledger):

@@ -66,7 +66,10 @@ class ReportContext:
             years |= {c.baseline_year for c in node.charts if c.baseline_year}
         self._facts: dict[tuple[str, str, str, str, str], FactRecord] = {}
         self._present: dict[int, set[str]] = {}
-        for f in ws.store.iter_current(period=[str(y) for y in sorted(years)], basis=None):
+        # the figures as report.inputs says (calc_store: with ``approved``, each key's latest
+        # approved revision, as the calculations read it; a newer one awaiting approval is
+        # listed by the gap check, :meth:`awaiting_approval`, not printed)
+        for f in ws.calc_store.iter_current(period=[str(y) for y in sorted(years)], basis=None):
             self._facts[(f.entity, f.indicator, f.period, f.dims, f.basis)] = f
 
     # -- lookups -------------------------------------------------------------------------
@@ -235,6 +238,16 @@ class ReportContext:
         scope = {self.entity, *self.ws.tree.descendants_on(self.entity, dt.date(year, 12, 31))}
         return [f for k, f in self._facts.items()
                 if k[1] in wanted and k[2] == str(year) and k[0] in scope]
+
+    def awaiting_approval(self, indicators, year: int | None = None) -> list[FactRecord]:
+        """The own facts of these indicators for the year at the report entity and below it
+        whose latest revision is not approved (draft, submitted, rejected): with
+        ``report.inputs = all`` the figures printed so, with ``approved`` the revisions the
+        report leaves out until they are approved."""
+        year = int(year or self.period)
+        scope = {self.entity, *self.ws.tree.descendants_on(self.entity, dt.date(year, 12, 31))}
+        return [f for f in self.ws.store.iter_current(period=str(year), basis="own", indicator=sorted(set(indicators)))
+                if f.entity in scope and f.status not in ("approved", "calculated")]
 
     def unit_label(self, indicator: str, lang: str) -> str:
         ind = self.library.get(indicator)

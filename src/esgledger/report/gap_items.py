@@ -144,11 +144,10 @@ def _approval_items(ctx, lang, t) -> list[GapItem]:
     again as approved."""
     pending: dict[str, dict[str, int]] = {}
     entities: dict[str, set[str]] = {}
-    for f in ctx.facts_of(ctx.report_indicators):
-        if f.basis == "own" and f.status not in ("approved", "calculated"):
-            pending.setdefault(f.indicator, {}).setdefault(f.status, 0)
-            pending[f.indicator][f.status] += 1
-            entities.setdefault(f.indicator, set()).add(f.entity)
+    for f in ctx.awaiting_approval(ctx.report_indicators):
+        pending.setdefault(f.indicator, {}).setdefault(f.status, 0)
+        pending[f.indicator][f.status] += 1
+        entities.setdefault(f.indicator, set()).add(f.entity)
     if not pending:
         return []
     campaign = _campaign_id(ctx) is not None

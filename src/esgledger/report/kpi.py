@@ -114,7 +114,7 @@ def build_kpi_table(ws, period: int, layout: dict | None = None) -> KpiTable:
     root = ws.root()
     ws.access.require("read", target="the group's KPI table")  # a group report needs group-wide reads
     facts: dict[tuple[str, str, str, str, str], FactRecord] = {}
-    for f in ws.store.iter_current(period=[str(y) for y in years], basis=None):
+    for f in ws.calc_store.iter_current(period=[str(y) for y in years], basis=None):  # as report.inputs says
         facts[(f.entity, f.indicator, f.period, f.dims, f.basis)] = f
     sections = []
     for sec in layout["sections"]:
