@@ -293,7 +293,14 @@ def test_only_approved_months_make_the_year_where_only_approved_data_feeds_calcu
         res = calc()
         assert res.incremental and res.written == 0 and res.from_months == 0
         assert w.value("O", "diesel_consumption", "2024").value == "10000"
-        assert calc(full=True).written == 0  # the incremental runs left what a full run leaves
+        # the first month of another key, only submitted: nothing approved to make a year of,
+        # so nothing said of it either, as a full run says nothing (no month of it is current)
+        assert w.import_facts(write(tmp_path / "t.csv", head + "G,diesel_consumption,2024-01,50,升,submitted\n")).ok
+        res = calc()
+        assert res.incremental and res.written == 0 and not [p for p in res.problems if p.code == "ESG-CALC-020"]
+        full = calc(full=True)
+        assert full.written == 0  # the incremental runs left what a full run leaves
+        assert not [p for p in full.problems if p.code == "ESG-CALC-020"]
     finally:
         forget(w.store)
         w.close()
