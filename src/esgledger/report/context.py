@@ -125,16 +125,17 @@ class ReportContext:
         one by one)."""
         from esgledger.report.approval import pending_approval, reads_approved_only
 
+        if reads_approved_only(self.ws):  # the report prints approved values, calculated from approved ones
+            return {}
         facts = [f for f in facts if f is not None]
         walk = facts
         if "_pending" not in self.__dict__:
             self.__dict__["_pending"] = {}
-            self.__dict__["_approved_only"] = reads_approved_only(self.ws)
             walk = facts + [f for k, f in self._facts.items() if k[0] == self.entity]
         cache = self.__dict__["_pending"]
         todo = {f.id for f in walk if f.id not in cache}
         if todo:
-            found = pending_approval(self.ws.store, todo, approved_only=self.__dict__["_approved_only"])
+            found = pending_approval(self.ws.store, todo, approved_only=False)
             cache.update({i: found.get(i) for i in todo})
         return {f.id: cache[f.id] for f in facts if cache.get(f.id)}
 

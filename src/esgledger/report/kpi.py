@@ -179,9 +179,10 @@ def mark_unapproved(ws, kpi: "KpiTable") -> "KpiTable":
 
     from esgledger.report.approval import Pending, pending_approval, reads_approved_only
 
+    if reads_approved_only(ws):  # the table printed approved values, calculated from approved ones
+        return kpi
     cells = [(r, y, c) for sec in kpi.sections for r in sec.rows for y, c in r.cells.items() if c.fact_ids]
-    found = pending_approval(ws.store, {i for _r, _y, c in cells for i in c.fact_ids},
-                             approved_only=reads_approved_only(ws))
+    found = pending_approval(ws.store, {i for _r, _y, c in cells for i in c.fact_ids}, approved_only=False)
     for r, y, c in cells:
         pending = [found[i] for i in c.fact_ids if i in found]
         if pending:  # the members of a row of several: their facts together
