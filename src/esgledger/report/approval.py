@@ -4,8 +4,9 @@ A figure the reader sees (a KPI table cell, a figure of the report's narrative o
 section's table, the value ``esgledger explain`` shows) is **unapproved** when an entered fact
 it rests on is, as of now, not approved:
 
-- an entered fact shown itself: its own status (the report prints each fact's latest
-  revision) is draft, submitted or rejected;
+- an entered fact shown itself: its own status is draft, submitted or rejected (with
+  ``report.inputs = all``: the report and the KPI table print what the calculations read, so
+  with ``approved`` nothing they print is unapproved; ``explain`` shows the latest revision);
 - a calculated or consolidated figure: an entered fact below it in the lineage
   (``fact_input``, walked down as :func:`figure_notes.walk_inputs` walks it) whose key's current
   revision, as the workspace's calculations read it, is draft, submitted or rejected. With
@@ -26,6 +27,8 @@ a status changes without a calculation run.
 '所依据的数据尚未批准：2 条，例如 TLYX-P1 员工总人数'
 >>> Pending(p.keys[1:]).text("en", load_library())
 'Rests on data not yet approved: TLYX-P2 Employees (2024).'
+>>> Pending((("NJTS", "employees", "2024", "age_band=lt30;gender=female", "own"),)).text("en", load_library(), "2024")
+'Rests on data not yet approved: NJTS Employees (Under 30, Female).'
 """
 from __future__ import annotations
 
@@ -33,7 +36,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import and_, select
 
-from esgledger.model.types import FACT_STATUS_NAMES, WITHDRAWN
+from esgledger.model.types import FACT_STATUS_NAMES, WITHDRAWN, Dims
 
 # the statuses of an entered value that is not approved (it may still be current)
 UNAPPROVED = ("draft", "submitted", "rejected")
@@ -62,8 +65,7 @@ class Pending:
         ind = library.get(indicator) if library is not None else None
         name = ind.name.get(lang) if ind is not None else indicator
         parts = []
-        for part in filter(None, dims.split(",")):
-            k, _, v = part.partition("=")
+        for k, v in Dims.parse(dims):
             parts.append(library.dimension_member_label(k, v, lang) if library is not None else v)
         if period is None or p != str(period):
             parts.append(p)
