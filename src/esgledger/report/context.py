@@ -245,10 +245,16 @@ class ReportContext:
         whose latest revision is not approved (draft, submitted, rejected): with
         ``report.inputs = all`` the figures printed so, with ``approved`` the revisions the
         report leaves out until they are approved."""
-        year = int(year or self.period)
-        scope = {self.entity, *self.ws.tree.descendants_on(self.entity, dt.date(year, 12, 31))}
-        return [f for f in self.ws.store.iter_current(period=str(year), basis="own", indicator=sorted(set(indicators)))
-                if f.entity in scope and f.status not in ("approved", "calculated")]
+        from esgledger.report.approval import reads_approved_only
+
+        if reads_approved_only(self.ws):  # the latest revisions, which the report did not read
+            year = int(year or self.period)
+            scope = {self.entity, *self.ws.tree.descendants_on(self.entity, dt.date(year, 12, 31))}
+            facts = [f for f in self.ws.store.iter_current(period=str(year), basis="own",
+                                                           indicator=sorted(set(indicators))) if f.entity in scope]
+        else:  # what it printed
+            facts = [f for f in self.facts_of(indicators, year) if f.basis == "own"]
+        return [f for f in facts if f.status not in ("approved", "calculated")]
 
     def unit_label(self, indicator: str, lang: str) -> str:
         ind = self.library.get(indicator)
