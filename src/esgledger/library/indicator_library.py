@@ -70,6 +70,19 @@ class Library:
     origin: dict[str, str]  # indicator code -> "file:line"
     rules: list[dict] = field(default_factory=list)  # the cross-indicator rule pack
     fingerprint: str = ""  # sha256 of every file read: a calculation run records it
+    # what :meth:`derived` built, by name
+    _derived: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def derived(self, name: str, build):
+        """``build()``, computed once for this library and kept under ``name``: lookups a
+        calculation makes from the library alone (which formulas read an indicator, the
+        weighted means), shared by every run over it. A library is not changed once loaded (a
+        calculation's kept state already holds to the library object it ran with), and what
+        this returns is read, never changed."""
+        got = self._derived.get(name)
+        if got is None:
+            got = self._derived[name] = build()
+        return got
 
     def closure(self, changed: set[str]) -> set[str]:
         """``changed`` and every indicator whose value depends on them (formulas reading them,

@@ -37,29 +37,43 @@ def formula_factor(lib: Library, code: str) -> Decimal:
     return formula_factor_for(lib, lib.formulas[code], lib.indicators[code].unit)
 
 
+def _readers(lib) -> dict[str, list[tuple[str, frozenset | None]]]:
+    """Indicator → the formulas reading it, each with the dimension keys it reads (None: any,
+    for a formula with dimensions of its own)."""
+    readers: dict[str, list[tuple[str, frozenset | None]]] = {}
+    for code, node in lib.formulas.items():
+        by: dict[str, set[str]] = {}
+        for r in node.refs():
+            by.setdefault(r.indicator, set()).add(r.dims.key)
+        anyway = bool(lib[code].dimensions)
+        for ind, read in by.items():
+            readers.setdefault(ind, []).append((code, None if anyway else frozenset(read)))
+    return readers
+
+
+def _shares(lib) -> dict[str, set[str]]:
+    """Indicator → the share formulas of it (see :func:`_share_refs`)."""
+    of: dict[str, set[str]] = {}
+    for code, node in lib.formulas.items():
+        pair = _share_refs(node)
+        if pair is not None:
+            of.setdefault(pair[0].indicator, set()).add(code)
+    return of
+
+
 class _Formulas:
     """Consolidation's formulas."""
 
     def _dependents(self) -> dict[str, set[str]]:
-        if not hasattr(self, "_deps"):
-            self._deps = self.lib.dependents()
-        return self._deps
+        """Indicator → the formulas reading it (the library's, built once per library)."""
+        return self.lib.derived("formula_dependents", self.lib.dependents)
 
     def _formulas_reading(self, keys: Iterable[tuple[str, str]], deps) -> set[str]:
         """The formulas that read one of ``keys`` ((indicator, dimension key) of values that
         moved at an entity), and the formulas reading those. A formula without dimensions
         reads only the keys its references name (``product_emissions[product=alumina]`` does
         not read ``product=foil``); one with dimensions may read any key of its inputs."""
-        readers = self._readers_of
-        if readers is None:
-            readers = self._readers_of = {}
-            for code, node in self.lib.formulas.items():
-                by: dict[str, set[str]] = {}
-                for r in node.refs():
-                    by.setdefault(r.indicator, set()).add(r.dims.key)
-                anyway = bool(self.lib[code].dimensions)
-                for ind, read in by.items():
-                    readers.setdefault(ind, []).append((code, None if anyway else frozenset(read)))
+        readers = self.lib.derived("formula_readers", lambda: _readers(self.lib))
         start = set()
         for ind, dims in keys:
             for code, read in readers.get(ind, ()):
@@ -70,13 +84,7 @@ class _Formulas:
     def _shares_reading(self, indicators: set[str], deps) -> set[str]:
         """The share formulas (see :func:`_share_refs`) of one of ``indicators``, and the
         formulas reading those."""
-        of = getattr(self, "_share_of", None)
-        if of is None:
-            of = self._share_of = {}
-            for code, node in self.lib.formulas.items():
-                pair = _share_refs(node)
-                if pair is not None:
-                    of.setdefault(pair[0].indicator, set()).add(code)
+        of = self.lib.derived("share_formulas", lambda: _shares(self.lib))
         start = {code for i in indicators for code in of.get(i, ())}
         return start | reachable(start, deps) if start else start
 

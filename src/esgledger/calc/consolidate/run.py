@@ -136,11 +136,9 @@ class Consolidation(_Structure, _Formulas, _Writing):
         self._formula_pos = {code: i for i, code in enumerate(self.formula_order)}
         self._formula_factors: dict[str, Decimal] = {}
         self._fspecs: dict[str, _FormulaSpec] = {}  # each formula's refs, evaluator and factor
-        self._units: dict[str, tuple] = {}
+        self._units: dict[str, tuple] = {}  # each indicator's unit (in a tuple: it may be None)
         self._node_info: dict[str, tuple] = {}  # each node's children, whether all weigh 1, and roles
         self._exists_of: dict[str, bool] = {}
-        # indicator -> the formulas reading it, each with the keys it reads (None: any)
-        self._readers_of: dict[str, list[tuple[str, frozenset | None]]] | None = None  # each indicator's unit (in a tuple: it may be None)
         # the lineage text of each child's weight (the weights are these very objects)
         self._weight_texts = {id(w): _weight_text(w) for of in (self.children_of, self.stock_children_of)
                               for chs in of.values() for _c, w in chs}
@@ -318,10 +316,9 @@ class Consolidation(_Structure, _Formulas, _Writing):
 
     def _weighted(self) -> list[tuple[str, str]]:
         """The weighted-mean indicators and their weights (the library does not change)."""
-        if not hasattr(self, "_weighted_of"):
-            self._weighted_of = [(code, ind.weight) for code, ind in self.lib.indicators.items()
-                                 if ind.weight and ind.aggregation == "weighted_mean"]
-        return self._weighted_of
+        return self.lib.derived("weighted_means", lambda: [
+            (code, ind.weight) for code, ind in self.lib.indicators.items()
+            if ind.weight and ind.aggregation == "weighted_mean"])
 
     def _forget(self, e: str, codes: set[str], basis: str) -> None:
         """Drop the values of ``codes`` at ``e`` before they are recomputed (a formula that
