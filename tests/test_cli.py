@@ -322,6 +322,47 @@ def test_explain_says_when_an_input_changed_after_the_calculation(wsdir, tmp_pat
     assert "newer revision" not in r.output and "510" in r.output
 
 
+def test_explain_says_no_run_is_due_after_an_approval_that_changes_no_value(wsdir, tmp_path):
+    # the female count approved as submitted: a newer revision with the same value, which a run
+    # would read to the same share and so write nothing; the note would never go away
+    f = write(tmp_path / "f.csv", "entity,indicator,period,value,unit,gender\n"
+              "TLYX,employees,2024,3000,人,\nTLYX,employees,2024,500,人,female\n")
+    assert cli(wsdir, "facts", "import", str(f)).exit_code == 0
+    assert cli(wsdir, "calc", "run", "--period", "2024").exit_code == 0
+    g = write(tmp_path / "g.csv", "entity,indicator,period,value,unit,gender\nTLYX,employees,2024,500,人,female\n")
+    assert cli(wsdir, "facts", "import", str(g), "--status", "approved").exit_code == 0
+    r = cli(wsdir, "history", "employees", "--entity", "TLYX", "--period", "2024", "--dims", "gender=female",
+            "--json")
+    assert [h["status"] for h in json.loads(r.output)] == ["submitted", "approved"]  # two revisions
+    r = cli(wsdir, "explain", "female_employee_share", "--entity", "TSAL", "--period", "2024")
+    assert r.exit_code == 0 and "newer revision" not in r.output
+    r = cli(wsdir, "calc", "run", "--period", "2024", "--json")  # and indeed a run changes nothing
+    assert json.loads(r.output)["written"] == 0
+    # the same in Chinese: no note
+    r = cli(wsdir, "explain", "female_employee_share", "--entity", "TSAL", "--period", "2024", lang="zh")
+    assert r.exit_code == 0 and "新的版本" not in r.output
+
+
+def test_explain_says_a_run_is_due_after_an_input_is_withdrawn(wsdir, tmp_path):
+    f = write(tmp_path / "f.csv", "entity,indicator,period,value,unit,gender\n"
+              "TLYX,employees,2024,3000,人,\nTLYX,employees,2024,500,人,female\n"
+              "TRNY,employees,2024,1000,人,\nTRNY,employees,2024,100,人,female\n")
+    assert cli(wsdir, "facts", "import", str(f)).exit_code == 0
+    assert cli(wsdir, "calc", "run", "--period", "2024").exit_code == 0
+    r = cli(wsdir, "facts", "withdraw", "employees", "--entity", "TRNY", "--period", "2024",
+            "--dims", "gender=female", "--reason", "counted twice")
+    assert r.exit_code == 0, r.output
+    # the group's share still reads TRNY's 100 women: a run would compute it without them
+    r = cli(wsdir, "explain", "female_employee_share", "--entity", "TSAL", "--period", "2024")
+    assert "note: 1 input has a newer revision since this value was calculated " \
+           "(e.g. TRNY employees[gender=female] 2024)" in " ".join(r.output.split())
+    r = cli(wsdir, "explain", "female_employee_share", "--entity", "TSAL", "--period", "2024", lang="zh")
+    assert "1 项输入数据已有新的版本（如 TRNY employees[gender=female] 2024）" in "".join(r.output.split("\n"))
+    assert cli(wsdir, "calc", "run", "--period", "2024").exit_code == 0
+    r = cli(wsdir, "explain", "female_employee_share", "--entity", "TSAL", "--period", "2024")
+    assert r.exit_code == 0 and "newer revision" not in r.output
+
+
 def test_dims_by_chinese_names_and_a_bad_one(wsdir, tmp_path):
     from esgledger.cli import OptionError
 

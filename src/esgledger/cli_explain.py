@@ -42,8 +42,13 @@ def explain(indicator: str = typer.Argument(..., help="Indicator code."),
 
 
 def _stale_inputs(ws, node) -> list[str]:
-    """Entered facts in a calculated value's lineage that have a newer revision since: the value
-    was calculated before a correction and a run is due. One read of the current facts of the
+    """Entered facts in a calculated value's lineage that a run would now read otherwise: the
+    value was calculated before a correction and a run is due. An input is stale when the
+    revision calculations read now (the latest one, or with ``report.inputs = approved`` the
+    latest approved one) has another value or unit than the one the lineage names, or when
+    there is none any more (withdrawn). A newer revision with the same value (an approval of
+    what was submitted) changes nothing a run would compute, so it is not stale: a run would
+    write nothing and the note would never go away. One read of the current facts of the
     entities, indicators and periods the lineage names."""
     leaves: dict[tuple, object] = {}
     stack = [node] if node.fact.status == "calculated" else []
@@ -56,12 +61,17 @@ def _stale_inputs(ws, node) -> list[str]:
                 leaves[(f.entity, f.indicator, f.period, f.dims, f.basis)] = f
     if not leaves:
         return []
-    current = {(f.entity, f.indicator, f.period, f.dims, f.basis): f.revision
+    current = {(f.entity, f.indicator, f.period, f.dims, f.basis): f
                for f in ws.access.iter_current(entity=sorted({k[0] for k in leaves}),
                                                indicator=sorted({k[1] for k in leaves}),
-                                               period=sorted({k[2] for k in leaves}), basis=None)}
-    return [f"{f.entity} {f.indicator}{f'[{f.dims}]' if f.dims else ''} {f.period}"
-            for key, f in leaves.items() if current.get(key, f.revision) > f.revision]
+                                               period=sorted({k[2] for k in leaves}), basis=None,
+                                               approved_only=ws.inputs == "approved")}
+    out = []
+    for key, f in leaves.items():
+        now = current.get(key)
+        if now is None or (now.revision != f.revision and (now.value, now.unit) != (f.value, f.unit)):
+            out.append(f"{f.entity} {f.indicator}{f'[{f.dims}]' if f.dims else ''} {f.period}")
+    return out
 
 
 def _shown(f, ind) -> tuple[str, str]:

@@ -222,3 +222,26 @@ def test_a_narrative_has_marks_for_more_notes_than_kinds_of_figure():
 
     assert [narrative_mark(i, "zh") for i in (0, 8, 9, 19, 20)] == ["①", "⑨", "⑩", "⑳", "(21)"]
     assert [narrative_mark(i, "en") for i in (0, 8, 9, 25, 26)] == ["[a]", "[i]", "[j]", "[z]", "[27]"]
+
+
+def test_explain_says_no_run_is_due_for_a_revision_awaiting_approval(ledger):
+    """With ``report.inputs = approved`` a value submitted after an approval is not what a run
+    reads: explain's note that a run is due (cli_explain._stale_inputs) does not name it. Once
+    it is approved with another value, a run would read it, and the note names it."""
+    from esgledger.cli_explain import _stale_inputs
+
+    ws, root = ledger
+    _import(ws, root, "ok.csv", SUBMITTED + DRAFT[len(HEAD):], "approved")
+    ScopedStore.system(ws.store).add_user("esg", "correct horse battery", "manager")
+    with open_workspace(ws.path, user="esg", password="correct horse battery") as mine:
+        assert mine.inputs == "approved"
+        mine.calc("2024")
+        _import(mine, root, "fix.csv", HEAD + "NJTS,employees,2024,650,人,\n")  # submitted
+        node = mine.explain("employees", "TSAL", "2024", "", None)
+        assert node.fact.value == "1000" and _stale_inputs(mine, node) == []  # 400 + the approved 600
+        _import(mine, root, "fix2.csv", HEAD + "NJTS,employees,2024,650,人,\n", "approved")
+        node = mine.explain("employees", "TSAL", "2024", "", None)
+        assert _stale_inputs(mine, node) == ["NJTS employees 2024"]
+        mine.calc("2024")
+        node = mine.explain("employees", "TSAL", "2024", "", None)
+        assert node.fact.value == "1050" and _stale_inputs(mine, node) == []
