@@ -50,10 +50,15 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--floor", action="store_true", help="also time the bare writes of one GHG incremental run")
     ap.add_argument("--sweep", action="store_true", help="also time an incremental run after each input of 2024")
+    ap.add_argument("--copies", type=int, default=1,
+                    help="a group of this many copies of the demo's companies under its holding (1: the demo)")
     args = ap.parse_args()
     last_ghg = None
     with tempfile.TemporaryDirectory() as d:
-        build_demo(Path(d) / "ws", console=Console(quiet=True), kpi=False, report_formats=())
+        if args.copies > 1:
+            scaled_demo(Path(d) / "ws", args.copies)
+        else:
+            build_demo(Path(d) / "ws", console=Console(quiet=True), kpi=False, report_formats=())
         ws = open_workspace(Path(d) / "ws")
         store = ws.calc_store
 
@@ -139,6 +144,63 @@ def main() -> None:
             print(f"    {tf / t:3.0f}x {t * 1000:5.2f} ms  {entity} {indicator} {dims}  {n} computed, {w} written")
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     print(f"machine: {os.cpu_count()} cores, {mem:.0f} GiB, Python {platform.python_version()}")
+
+
+def scaled_demo(path: Path, copies: int) -> None:
+    """A workspace like the demo's (its entity tree and facts of 2022-2024, approved, calculated)
+    whose holding TSAL holds ``copies`` copies of everything below it: copy j of an entity is
+    ``CODE-Cj`` (the first keeps its code), under the copy j of its parent, with the same facts;
+    a cell naming an entity (the supplier of electricity) names the same copy. The group's own
+    facts (at TSAL) stay one. How the incremental run's cost and the full run's grow with the
+    group: the demo itself is small (12 entities)."""
+    import csv
+    import io
+
+    import yaml
+
+    from esgledger.demo.build import YEARS, data_dir
+    from esgledger.workspace import CONFIG_NAME, init_workspace, write_config
+
+    src = data_dir()
+    tree = yaml.safe_load(src.joinpath("entities.yaml").read_text(encoding="utf-8"))
+    root = "TSAL"
+    codes = {e["code"] for e in tree["entities"]} - {root}
+    copy = lambda code, j: code if j == 1 or code not in codes else f"{code}-C{j}"  # noqa: E731
+    out = list(tree["entities"])
+    for j in range(2, copies + 1):
+        for e in tree["entities"]:
+            if e["code"] == root:
+                continue
+            c = dict(e, code=copy(e["code"], j), parent=copy(e["parent"], j),
+                     name={k: f"{v} ({j})" for k, v in e["name"].items()})
+            out.append(c)
+    path.mkdir(parents=True)
+    data = path / "data"
+    data.mkdir()
+    (data / "entities.yaml").write_text(yaml.safe_dump({"entities": out}, allow_unicode=True), encoding="utf-8")
+    ws = init_workspace(path, name=f"demo x{copies}", lang="en")
+    config = ws.config
+    config["report"]["root"] = root
+    write_config(path / CONFIG_NAME, config)
+    with ws:
+        assert not ws.import_entities(data / "entities.yaml").errors
+        for y in YEARS:
+            text = src.joinpath(f"facts-{y}.csv").read_text(encoding="utf-8")
+            rows = list(csv.reader(line for line in io.StringIO(text) if not line.startswith("#")))
+            head, body = rows[0], rows[1:]
+            buf = io.StringIO()
+            w = csv.writer(buf)
+            w.writerow(head)
+            for r in body:
+                w.writerow(r)
+                if r and r[0] in codes:
+                    for j in range(2, copies + 1):
+                        w.writerow([copy(c, j) for c in r])
+            (data / f"facts-{y}.csv").write_text(buf.getvalue(), encoding="utf-8")
+            rep = ws.import_facts(data / f"facts-{y}.csv", status="approved", author="bench")
+            assert not rep.problems.errors, rep.problems.errors[:3]
+        for y in YEARS:
+            ws.calc(str(y))
 
 
 def sweep(store, calc, times: int) -> list[tuple]:

@@ -67,6 +67,10 @@ class _Writing:
             if v is not None and v.pending is not None:
                 store[key] = Value(v.number, resolved.get(v.pending), None, v.text, v.mark)
         self._pending = []
+        # the rows are written and every value names its fact: the run's list of them (every
+        # value a full run computed, each with its lineage) is let go now, by the run that made
+        # it, not kept with the state until the next update replaces it
+        self.out = []
 
     def _append(self, conn, rows, keep, resolved) -> tuple[int, list[int]]:
         append = self.append or self.store._append
