@@ -630,3 +630,29 @@ def test_an_energy_use_that_cannot_convert_marks_the_same_totals_incrementally_a
     finally:
         forget(ws.store)
         ws.close()
+
+
+def test_a_full_run_gives_the_collector_back_as_it_found_it(demo, monkeypatch):
+    """A full run pauses the cyclic garbage collector while it builds its state (store.ledger.
+    gc_paused); after the run, and after a run that fails, it is on again."""
+    import gc
+
+    seen = []
+    real = GhgRun.run
+
+    def spy(self, *a, **k):
+        seen.append(gc.isenabled())
+        return real(self, *a, **k)
+
+    monkeypatch.setattr(GhgRun, "run", spy)
+    assert gc.isenabled()
+    run(demo, full=True)
+    assert seen == [False] and gc.isenabled()
+
+    def fails(self, *a, **k):
+        raise RuntimeError("a methodology failed")
+
+    monkeypatch.setattr(GhgRun, "run", fails)
+    with pytest.raises(RuntimeError):
+        run(demo, full=True)
+    assert gc.isenabled()

@@ -47,7 +47,7 @@ from esgledger.calc.months import MonthlyYear, make_years
 from esgledger.model.period import Period
 from esgledger.model.types import WITHDRAWN, FactRecord
 from esgledger.store import schema as S
-from esgledger.store.ledger import Store, batch_fact_ids, max_fact_id, now_iso, record_select
+from esgledger.store.ledger import Store, batch_fact_ids, gc_paused, max_fact_id, now_iso, record_select
 
 
 @dataclass
@@ -153,6 +153,15 @@ _INPUT_COLS = ("fact_id", "input_fact_id", "role", "weight")
 
 
 def _full(store, library, tree, factors, period, approach, gwp_set, author, note):
+    # the cyclic collector paused (store.ledger.gc_paused): a full run builds tens of thousands
+    # of small objects, most of them kept as the state, and every collection on the way would
+    # walk all of them again (~45 % of a full run of a group of 4-8 copies of the demo's
+    # companies, ~9 % of the demo's; bench/RESULTS.md)
+    with gc_paused():
+        return _full_run(store, library, tree, factors, period, approach, gwp_set, author, note)
+
+
+def _full_run(store, library, tree, factors, period, approach, gwp_set, author, note):
     with store.writer.begin() as conn:
         store._lock_facts(conn)  # nothing lands between what the run reads and what it writes
         facts = list(store.iter_current(period=period, basis=["own", approach]))
