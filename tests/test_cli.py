@@ -169,15 +169,21 @@ def test_importing_a_file_that_is_not_there(wsdir, tmp_path):
 
 def test_explain_prints_a_calculated_value_as_reported_and_keeps_the_exact_one(wsdir, tmp_path):
     # (501 + 100) / (3000 + 1000) = 15.025 % → 15.03 half-up (half-even would print 15.02)
-    f = write(tmp_path / "f.csv", "entity,indicator,period,value,unit,gender\n"
-              "TLYX,employees,2024,3000,人,\nTLYX,employees,2024,501,人,female\n"
-              "TRNY,employees,2024,1000,人,\nTRNY,employees,2024,100,人,female\n")
-    assert cli(wsdir, "facts", "import", str(f)).exit_code == 0
-    assert cli(wsdir, "calc", "run", "--period", "2024").exit_code == 0
+    _employees_calculated(wsdir, tmp_path, tlyx_female=501)
     r = cli(wsdir, "explain", "female_employee_share", "--entity", "TSAL", "--period", "2024")
     assert "female_employee_share 2024: 15.03 %  [exact 15.025" in r.output
     r = cli(wsdir, "explain", "female_employee_share", "--entity", "TSAL", "--period", "2024", lang="zh")
     assert "15.03 %  [精确值 15.025" in r.output
+
+
+def _employees_calculated(wsdir, tmp_path, tlyx_female: int = 500) -> None:
+    """TLYX 3,000 employees (``tlyx_female`` women), TRNY 1,000 (100 women), imported and
+    calculated for 2024."""
+    f = write(tmp_path / "f.csv", "entity,indicator,period,value,unit,gender\n"
+              f"TLYX,employees,2024,3000,人,\nTLYX,employees,2024,{tlyx_female},人,female\n"
+              "TRNY,employees,2024,1000,人,\nTRNY,employees,2024,100,人,female\n")
+    assert cli(wsdir, "facts", "import", str(f)).exit_code == 0
+    assert cli(wsdir, "calc", "run", "--period", "2024").exit_code == 0
 
 
 def test_explain_and_history_say_why_there_is_no_value(wsdir, tmp_path):
@@ -344,11 +350,7 @@ def test_explain_says_no_run_is_due_after_an_approval_that_changes_no_value(wsdi
 
 
 def test_explain_says_a_run_is_due_after_an_input_is_withdrawn(wsdir, tmp_path):
-    f = write(tmp_path / "f.csv", "entity,indicator,period,value,unit,gender\n"
-              "TLYX,employees,2024,3000,人,\nTLYX,employees,2024,500,人,female\n"
-              "TRNY,employees,2024,1000,人,\nTRNY,employees,2024,100,人,female\n")
-    assert cli(wsdir, "facts", "import", str(f)).exit_code == 0
-    assert cli(wsdir, "calc", "run", "--period", "2024").exit_code == 0
+    _employees_calculated(wsdir, tmp_path)
     r = cli(wsdir, "facts", "withdraw", "employees", "--entity", "TRNY", "--period", "2024",
             "--dims", "gender=female", "--reason", "counted twice")
     assert r.exit_code == 0, r.output
