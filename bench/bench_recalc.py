@@ -1,7 +1,7 @@
 """Benchmark: full recalculation of the demo group vs an incremental one after one input
 changes (issue 3, target >= 50x).
 
-    python bench/bench_recalc.py [--repeat 5] [--floor] [--sweep]
+    python bench/bench_recalc.py [--repeat 5] [--floor] [--sweep] [--copies K]
 
 * full: ``recalculate(..., full=True)`` for every period of the demo (2022, 2023, 2024): new
   run objects, every methodology and every consolidation recomputed from the facts read afresh
@@ -19,6 +19,9 @@ tests/calc/test_recalc.py compares the ledgers fact by fact.
 three, and back), times the incremental run after each change and prints the distribution of
 full / incremental over all of them, and the inputs furthest from the target: the fixed GHG
 input above is one point of it, near the worst.
+
+``--copies K`` runs all of it on a group of K copies of the demo's companies and plants under
+its holding (:func:`scaled_demo`): how the full run and the incremental one grow with the group.
 
 ``--floor`` also replays the writes of the last GHG incremental run (its batches, facts, their
 inputs and their links to the method uses they were calculated by, ``fact_calc``; the run
